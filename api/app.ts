@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { ApiError, toProblem } from './errors';
+import type { AppDeps } from './deps';
+import { buildOpenApi } from './openapi';
+import { mountRoute, type AnyRoute } from './route';
+import { allRoutes } from './routes';
+import { mountDocs } from './routes/docs';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const offered = req.header('x-request-id');
+    const requestId = offered && REQUEST_ID.test(offered) ? offered : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      deps.logger.info({
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        keyId: res.locals.principal?.keyId,
+      }, 'request');
+    });
+    next();
+  });
+  app.use(helmet());
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+
+  const openApi = buildOpenApi(routes, '0.1.0');
+  const router = express.Router();
+  for (const route of routes) mountRoute(router, route, deps);
+  app.use(router);
+  mountDocs(app, openApi);
+
+  app.use((req: Request) => {
+    throw new ApiError('not_found', `no route ${req.method} ${req.path}`);
+  });
+  app.use(errorHandler(deps));
+  return app;
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+/** The one place errors become answers: ApiErrors as problems, anything unknown as a bare 500. */
+function errorHandler(deps: AppDeps) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const requestId = (res.locals.requestId as string | undefined) ?? randomUUID();
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      deps.logger.error({ requestId, err: error, method: req.method, path: req.path }, 'request failed');
+    }
+    if (apiError.extra.retryAfterSeconds !== undefined) {
+      res.setHeader('Retry-After', String(apiError.extra.retryAfterSeconds));
+    }
+    res.status(apiError.status).type('application/problem+json').send(JSON.stringify(toProblem(apiError, requestId)));
+  };
+}
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const parserError = error as BodyParserError;
+  switch (parserError?.type) {
+    case 'entity.too.large':
+      return new ApiError('payload_too_large', 'the request body exceeds the size limit');
+    case 'entity.parse.failed':
+      return new ApiError('bad_request', 'the body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError('unsupported_media_type', 'send UTF-8 JSON');
+  }
+  if (isUnavailable(error)) {
+    return new ApiError('dependency_unavailable', 'a dependency is unavailable; retry shortly', { retryAfterSeconds: 5 });
+  }
+  return new ApiError('internal', 'an unexpected error occurred; quote the request id when reporting it');
+}
+
+/** Database or Temporal unreachable: answer 503 with Retry-After rather than a bare 500. */
+function isUnavailable(error: unknown): boolean {
+  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|P1001|P1017|ServiceError|UNAVAILABLE|Can't reach database/i.test(text);
+}

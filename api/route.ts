@@ -1,0 +1,102 @@
+import type { Request, Response, Router } from 'express';
+import { z, type ZodType } from 'zod';
+import type { Role } from '../generated/prisma/enums';
+import { authenticate, authorize, extractApiKey, type Principal } from './auth';
+import { ApiError } from './errors';
+import type { AppDeps } from './deps';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface HandlerContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal;
+  headers: Request['headers'];
+  requestId: string;
+  deps: AppDeps;
+}
+
+/** A handler may answer with a bare value (the route's status) or a Reply to choose status and headers. */
+export class Reply<R> {
+  constructor(
+    readonly status: number,
+    readonly body: R,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  /** The roles this route admits, or 'public' for the unauthenticated probes and docs. */
+  roles: readonly Role[] | 'public';
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  response: ZodType<R>;
+  status?: number;
+  /** Other answers this route documents besides the common errors, e.g. 409. */
+  errors?: number[];
+  handler: (ctx: HandlerContext<P, Q, B>) => Promise<R | Reply<R>>;
+}
+
+// Keep the inference of the generic parameters in one place so route files stay declarative.
+export function defineRoute<P = Record<string, never>, Q = Record<string, never>, B = undefined, R = unknown>(
+  spec: RouteSpec<P, Q, B, R>,
+): RouteSpec<P, Q, B, R> {
+  return spec;
+}
+
+export type AnyRoute = RouteSpec<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, location: 'body' | 'query' | 'params'): T {
+  if (!schema) return (location === 'body' ? undefined : {}) as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw ApiError.fromZod(parsed.error, location);
+  return parsed.data;
+}
+
+const PUBLIC: Principal = { keyId: 'anonymous', role: 'admin', customerId: null };
+
+export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void {
+  router[route.method](route.path, async (req: Request, res: Response) => {
+    let principal = PUBLIC;
+    if (route.roles !== 'public') {
+      principal = await authenticate(deps.db, extractApiKey(req.headers));
+      res.locals.principal = principal;
+      deps.rateLimiter.take(principal.keyId);
+      authorize(principal, route.roles);
+    }
+    if (route.body && !req.is('application/json')) {
+      throw new ApiError('unsupported_media_type', 'send the body as application/json');
+    }
+    const ctx: HandlerContext<unknown, unknown, unknown> = {
+      params: parseOrThrow(route.params, req.params, 'params'),
+      query: parseOrThrow(route.query, req.query, 'query'),
+      body: parseOrThrow(route.body, req.body ?? {}, 'body'),
+      principal,
+      headers: req.headers,
+      requestId: res.locals.requestId as string,
+      deps,
+    };
+    const result = await route.handler(ctx);
+    const reply = result instanceof Reply ? result : new Reply(route.status ?? 200, result);
+    for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+    if (reply.status === 204) {
+      res.status(204).end();
+      return;
+    }
+    // Responses are parsed on the way out too: a handler can never leak a field the schema lacks.
+    const checked = route.response.safeParse(reply.body);
+    if (!checked.success) {
+      throw new Error(`response of ${route.method.toUpperCase()} ${route.path} broke its schema: ${checked.error.message}`);
+    }
+    res.status(reply.status).json(checked.data);
+  });
+}
+
+export const idParams = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });
+export const keyOrIdParams = z.strictObject({ id: z.string().min(1).max(100) });

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { generateApiKey, roles } from '../auth';
+import { ApiError } from '../errors';
+import { defineRoute, idParams } from '../route';
+
+const apiKeyResponse = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  role: z.enum(roles),
+  customerId: z.uuid().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  revokedAt: z.iso.datetime({ offset: true }).nullable(),
+  lastUsedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+
+const createApiKeyBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(roles),
+    customerId: z.uuid().optional(),
+  })
+  .refine((b) => (b.role === 'customer') === (b.customerId !== undefined), {
+    message: 'required for the customer role and only for it',
+    path: ['customerId'],
+  });
+
+type ApiKeyRow = {
+  id: string; name: string; prefix: string; role: z.infer<typeof apiKeyResponse>['role'];
+  customerId: string | null; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null;
+};
+
+const present = (row: ApiKeyRow): z.infer<typeof apiKeyResponse> => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  role: row.role,
+  customerId: row.customerId,
+  createdAt: row.createdAt.toISOString(),
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+});
+
+export const apiKeyRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/me',
+    tag: 'auth',
+    summary: 'The principal behind the API key',
+    roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
+    response: z.object({ keyId: z.string(), role: z.enum(roles), customerId: z.uuid().nullable() }),
+    handler: async ({ principal }) => principal,
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/api-keys',
+    tag: 'auth',
+    summary: 'Create an API key; the secret is shown only in this answer',
+    roles: ['admin'],
+    body: createApiKeyBody,
+    status: 201,
+    response: apiKeyResponse.extend({ key: z.string() }),
+    handler: async ({ body, deps }) => {
+      if (body.customerId && !(await deps.db.customer.findUnique({ where: { id: body.customerId } }))) {
+        throw new ApiError('unprocessable', `customer ${body.customerId} does not exist`, {
+          invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }],
+        });
+      }
+      const generated = generateApiKey();
+      const row = await deps.db.apiKey.create({
+        data: { name: body.name, role: body.role, customerId: body.customerId ?? null, prefix: generated.prefix, secretHash: generated.secretHash },
+      });
+      return { ...present(row), key: generated.key };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/api-keys',
+    tag: 'auth',
+    summary: 'List API keys (never their secrets)',
+    roles: ['admin'],
+    response: z.object({ items: z.array(apiKeyResponse) }),
+    handler: async ({ deps }) => ({
+      items: (await deps.db.apiKey.findMany({ orderBy: { createdAt: 'asc' } })).map(present),
+    }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/api-keys/:id',
+    tag: 'auth',
+    summary: 'Revoke an API key at once',
+    roles: ['admin'],
+    params: idParams,
+    response: apiKeyResponse,
+    handler: async ({ params, deps }) => {
+      const existing = await deps.db.apiKey.findUnique({ where: { id: params.id } });
+      if (!existing) throw ApiError.notFound('API key', params.id);
+      const row = await deps.db.apiKey.update({ where: { id: params.id }, data: { revokedAt: existing.revokedAt ?? new Date() } });
+      return present(row);
+    },
+  }),
+];

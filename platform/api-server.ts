@@ -1,0 +1,30 @@
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { RateLimiter } from '../api/rate-limit';
+import type { Config } from './config';
+import type { Database } from './database';
+import type { Logger } from './logger';
+import { probeTemporal } from './temporal';
+
+/** Builds the app with its real dependencies and listens; resolves once the port is bound. */
+export async function startApiServer(options: { config: Config; db: Database; temporal: Client; logger: Logger }): Promise<Server> {
+  const { config, db, temporal, logger } = options;
+  const app = createApp({
+    config,
+    db,
+    temporal,
+    logger,
+    rateLimiter: new RateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    probes: {
+      database: async () => {
+        await db.$queryRaw`SELECT 1`;
+      },
+      temporal: () => probeTemporal(temporal),
+    },
+  });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.PORT, config.HOST, () => resolve(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,15 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** JSON logs on stdout. Secrets never reach them: the redact list covers every place one can sit. */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', name = 'pasban'): Logger {
+  return pino({
+    name,
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.apiKey', '*.secret', '*.password'],
+      censor: '[redacted]',
+    },
+  });
+}
