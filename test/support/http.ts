@@ -1,0 +1,37 @@
+/** A small fetch wrapper for integration tests: JSON in, status + JSON out. */
+export interface HttpResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export function apiClient(baseUrl: string, key?: string) {
+  return async function request<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
+    const response = await fetch(baseUrl + path, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: tests that expect HTML or plain text read it as a string
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
+}
+
+export function testApi(key: string | undefined = process.env.PASBAN_TEST_ADMIN_KEY) {
+  return apiClient(process.env.PASBAN_TEST_API_URL!, key);
+}
