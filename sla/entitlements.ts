@@ -1,0 +1,166 @@
+/**
+ * What a support plan entitles the customer to (Pasban rule 10: monthly quotas
+ * count per Jalali month in Tehran), and the arithmetic of Kian's hourly
+ * packages.
+ */
+import { jalaliDateAt, jalaliMonthRange, jalaliYearRange } from './jalali';
+import type { Priority } from './policy';
+
+export type AllowanceKind =
+  | 'tickets'
+  | 'reinstalls'
+  | 'on_site_visits'
+  | 'on_site_hours'
+  | 'on_site_installs'
+  | 'remote_installs'
+  | 'training_sessions'
+  | 'training_hours'
+  | 'customisation_hours'
+  | 'review_visits'
+  | 'periodic_visits';
+
+export interface Allowance {
+  amount: number | 'unlimited';
+  per: 'jalali_month' | 'contract_year';
+}
+
+export interface PlanEntitlements {
+  /** A kind that is not listed is not included in the plan. */
+  allowances: Partial<Record<AllowanceKind, Allowance>>;
+  channels: ('ticket' | 'phone')[];
+  remoteConnection: boolean;
+  dedicatedSupportPerson: boolean;
+  technicalManager: boolean;
+  /** Conditions on on-site visits, or null where the plan has none. */
+  onSite: { priorities: Priority[]; tehranOnly: boolean; dispatchRank: number | null } | null;
+  /** Whether the customer may buy hourly packages (Kian: projects only). */
+  hourlyPackages: boolean;
+}
+
+export function remainingAllowance(entitlements: PlanEntitlements, kind: AllowanceKind, used: number): number | 'unlimited' {
+  const allowance = entitlements.allowances[kind];
+  if (!allowance) return 0;
+  if (allowance.amount === 'unlimited') return 'unlimited';
+  return Math.max(0, allowance.amount - used);
+}
+
+/** The Tehran Jalali month that monthly quotas count in at `nowMs`. */
+export function quotaMonthOf(nowMs: number): { startMs: number; endMs: number } {
+  const { year, month } = jalaliDateAt(nowMs);
+  return jalaliMonthRange(year, month);
+}
+
+export interface HourlyPackageTerms {
+  minimumMinutesPerTicket: number;
+  /** Consumed every month whether used or not. */
+  minimumMonthlyMinutes: number;
+  /** Share of the purchased hours that may be requested in one Jalali month. */
+  monthlyRequestCapPercent: number;
+  /** Packages bought from this Jalali month on keep their hours into the next year. */
+  carryOverFromMonth: number;
+}
+
+export const KIAN_HOURLY_TERMS: HourlyPackageTerms = {
+  minimumMinutesPerTicket: 30,
+  minimumMonthlyMinutes: 5 * 60,
+  monthlyRequestCapPercent: 20,
+  carryOverFromMonth: 10,
+};
+
+export interface HourlyPackage {
+  id: string;
+  purchasedAtMs: number;
+  hours: number;
+}
+
+export interface BilledTicket {
+  atMs: number;
+  /** Already billable, see billableMinutesForTicket. */
+  minutes: number;
+}
+
+/** Worked minutes rounded up to whole minutes, and never less than the per-ticket minimum. */
+export function billableMinutesForTicket(workedMinutes: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): number {
+  return Math.max(terms.minimumMinutesPerTicket, Math.ceil(workedMinutes));
+}
+
+/** What a finished month consumes: what was requested, at least the monthly minimum, at most what is left. */
+export function monthlyHourCharge(
+  requestedMinutes: number,
+  balanceMinutes: number,
+  terms: HourlyPackageTerms = KIAN_HOURLY_TERMS,
+): number {
+  return Math.min(balanceMinutes, Math.max(terms.minimumMonthlyMinutes, requestedMinutes));
+}
+
+export function monthlyRequestCapMinutes(purchasedHours: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): number {
+  return Math.floor((purchasedHours * 60 * terms.monthlyRequestCapPercent) / 100);
+}
+
+/**
+ * Hours expire at the end of the Jalali year of purchase (Pasban rule 10);
+ * those bought in the year's last three months at the end of the next year.
+ */
+export function hourlyPackageExpiry(purchasedAtMs: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): number {
+  const { year, month } = jalaliDateAt(purchasedAtMs);
+  return jalaliYearRange(month >= terms.carryOverFromMonth ? year + 1 : year).endMs;
+}
+
+export interface HourlyBalance {
+  availableMinutes: number;
+  chargedMinutes: number;
+  expiredMinutes: number;
+  requestedThisMonthMinutes: number;
+  monthlyCapMinutes: number;
+}
+
+/**
+ * The balance at `asOfMs`, month by month from the first purchase. Finished
+ * months consume monthlyHourCharge; the current month consumes what has been
+ * requested so far (its minimum settles when it ends). Hours are drawn from
+ * the package that expires first.
+ */
+export function hourlyBalance(input: {
+  packages: readonly HourlyPackage[];
+  billedTickets: readonly BilledTicket[];
+  asOfMs: number;
+  terms?: HourlyPackageTerms;
+}): HourlyBalance {
+  const terms = input.terms ?? KIAN_HOURLY_TERMS;
+  const lots = input.packages
+    .filter((pkg) => pkg.purchasedAtMs <= input.asOfMs)
+    .map((pkg) => ({ ...pkg, remaining: pkg.hours * 60, expiresAtMs: hourlyPackageExpiry(pkg.purchasedAtMs, terms) }))
+    .sort((a, b) => a.expiresAtMs - b.expiresAtMs || a.purchasedAtMs - b.purchasedAtMs);
+  const balance = { availableMinutes: 0, chargedMinutes: 0, expiredMinutes: 0, requestedThisMonthMinutes: 0, monthlyCapMinutes: 0 };
+  if (lots.length === 0) return balance;
+
+  let { year, month } = jalaliDateAt(Math.min(...lots.map((lot) => lot.purchasedAtMs)));
+  for (;;) {
+    const { startMs, endMs } = jalaliMonthRange(year, month);
+    const finished = endMs <= input.asOfMs;
+    const usable = lots.filter((lot) => lot.purchasedAtMs < endMs && lot.expiresAtMs >= endMs);
+    const requested = input.billedTickets
+      .filter((ticket) => ticket.atMs >= startMs && ticket.atMs < endMs && ticket.atMs <= input.asOfMs)
+      .reduce((sum, ticket) => sum + ticket.minutes, 0);
+    const available = usable.reduce((sum, lot) => sum + lot.remaining, 0);
+    let charge = finished ? monthlyHourCharge(requested, available, terms) : Math.min(requested, available);
+    balance.chargedMinutes += charge;
+    for (const lot of usable) {
+      const drawn = Math.min(lot.remaining, charge);
+      lot.remaining -= drawn;
+      charge -= drawn;
+    }
+    if (!finished) {
+      balance.requestedThisMonthMinutes = requested;
+      balance.availableMinutes = usable.reduce((sum, lot) => sum + lot.remaining, 0);
+      balance.monthlyCapMinutes = monthlyRequestCapMinutes(usable.reduce((sum, lot) => sum + lot.hours, 0), terms);
+      return balance;
+    }
+    for (const lot of lots.filter((candidate) => candidate.expiresAtMs <= endMs)) {
+      balance.expiredMinutes += lot.remaining;
+      lot.remaining = 0;
+    }
+    month = month === 12 ? 1 : month + 1;
+    if (month === 1) year += 1;
+  }
+}

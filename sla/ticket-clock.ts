@@ -1,0 +1,191 @@
+/**
+ * A ticket's SLA clock: for each target (first response, resolution, and the review that
+ * stands in for a review-type resolution, Pasban rule 5) its deadline, the business time used
+ * and left, whether it is paused, met or breached, and the instants at which its warnings,
+ * breach and escalations fall due. Pure: the ticket workflow, the API and the preview all
+ * compute deadlines with this one function, so they always agree.
+ */
+import { addBusinessMs, businessMsBetween, MS_PER_MINUTE, type Pause } from './business-time';
+import type { BusinessCalendar } from './calendar';
+import type { BreachAction, Priority, TicketPolicy } from './policy';
+import { deadlineFor, type CalendarLookup, type TargetSpec } from './targets';
+
+export type TargetName = 'first_response' | 'resolution' | 'review';
+export type AlarmKind = 'warning' | 'breach' | 'escalation';
+
+export type TargetState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'rejected';
+
+export interface Alarm {
+  target: TargetName;
+  kind: AlarmKind;
+  percent: number;
+  atMs: number;
+  action: BreachAction;
+}
+
+export interface TargetClock {
+  target: TargetName;
+  calendar: string;
+  state: TargetState;
+  startMs: number;
+  dueAtMs: number | null;
+  allowedMinutes: number | null;
+  usedMinutes: number;
+  leftMinutes: number | null;
+  paused: boolean;
+  breached: boolean;
+  completedAtMs: number | null;
+  alarms: Alarm[];
+}
+
+/** How the current resolution cycle stands; a reopen starts a new cycle. */
+export interface ResolutionCycle {
+  startMs: number;
+  pauses: Pause[];
+  /** Set once the agent announced a committed date or rejected the request (rule 5). */
+  review?: { decision: 'announced'; dueAtMs: number } | { decision: 'rejected' };
+  completedAtMs?: number;
+}
+
+export interface TicketClockInput {
+  policy: TicketPolicy;
+  priority: Priority;
+  calendars: CalendarLookup;
+  openedAtMs: number;
+  firstResponseAtMs?: number;
+  cycle: ResolutionCycle;
+  nowMs: number;
+}
+
+/** Warnings go to the assignee's inbox; the breach and each further level follow the policy. */
+const WARNING_ACTION: BreachAction = { channel: 'in_app', recipients: ['assignee'] };
+
+export function ticketClock(input: TicketClockInput): TargetClock[] {
+  const { policy, priority, calendars, cycle } = input;
+  const targets = policy.priorities[priority];
+  const clocks = [
+    measure(input, 'first_response', targets.firstResponse, input.openedAtMs, [], input.firstResponseAtMs),
+  ];
+  const resolution = targets.resolution;
+  if (resolution.unit !== 'review') {
+    clocks.push(measure(input, 'resolution', resolution, cycle.startMs, cycle.pauses, cycle.completedAtMs));
+  } else if (!cycle.review) {
+    const reviewDone = cycle.completedAtMs;
+    clocks.push(measure(input, 'review', policy.reviewDeadline, cycle.startMs, [], reviewDone));
+    clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, 'no_target'));
+  } else if (cycle.review.decision === 'announced') {
+    const committed = cycle.review.dueAtMs;
+    const cal = calendars(resolution.calendar);
+    clocks.push(
+      measureAgainst(input, 'resolution', cal, cycle.startMs, committed, cycle.pauses, cycle.completedAtMs),
+    );
+  } else {
+    clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, 'rejected'));
+  }
+  return clocks;
+}
+
+/** The earliest alarm not yet fired, across every target: the workflow's next timer. */
+export function nextAlarm(clocks: readonly TargetClock[], fired: ReadonlySet<string>, cycle: number): Alarm | null {
+  let next: Alarm | null = null;
+  for (const clock of clocks) {
+    for (const alarm of clock.alarms) {
+      if (fired.has(alarmKey(alarm, cycle))) continue;
+      if (!next || alarm.atMs < next.atMs) next = alarm;
+    }
+  }
+  return next;
+}
+
+/** Identifies one alarm of one cycle: the same warning or breach never fires twice. */
+export function alarmKey(alarm: Pick<Alarm, 'target' | 'kind' | 'percent'>, cycle: number): string {
+  const target = alarm.target === 'first_response' ? 'first_response' : `${alarm.target}#${cycle}`;
+  return `${target}:${alarm.kind}:${alarm.percent}`;
+}
+
+function measure(
+  input: TicketClockInput,
+  target: TargetName,
+  spec: TargetSpec,
+  startMs: number,
+  pauses: readonly Pause[],
+  completedAtMs: number | undefined,
+): TargetClock {
+  const unpaused = deadlineFor(spec, startMs, input.calendars);
+  if (unpaused === null) return noTarget(target, spec.calendar, startMs, 'no_target');
+  return measureAgainst(input, target, input.calendars(spec.calendar), startMs, unpaused, pauses, completedAtMs);
+}
+
+/**
+ * Measures a target whose unpaused deadline is known: the allowed business time is the open
+ * time up to it, and pauses push the deadline (and every alarm) back by the business time
+ * they held (Pasban rule 4).
+ */
+function measureAgainst(
+  input: TicketClockInput,
+  target: TargetName,
+  cal: BusinessCalendar,
+  startMs: number,
+  unpausedDueMs: number,
+  pauses: readonly Pause[],
+  completedAtMs: number | undefined,
+): TargetClock {
+  const allowedMs = businessMsBetween(cal, startMs, unpausedDueMs);
+  const dueAtMs = allowedMs === 0 ? unpausedDueMs : addBusinessMs(cal, startMs, allowedMs, pauses);
+  const untilMs = completedAtMs ?? input.nowMs;
+  const usedMs = businessMsBetween(cal, startMs, untilMs, pauses);
+  const paused = completedAtMs === undefined && pauses.some((p) => p.end === null);
+  const breached = (completedAtMs ?? input.nowMs) > dueAtMs;
+  const state: TargetState =
+    completedAtMs !== undefined ? (breached ? 'breached' : 'met') : breached ? 'breached' : paused ? 'paused' : 'running';
+  return {
+    target,
+    calendar: cal.key,
+    state,
+    startMs,
+    dueAtMs: Number.isFinite(dueAtMs) ? dueAtMs : null,
+    allowedMinutes: allowedMs / MS_PER_MINUTE,
+    usedMinutes: usedMs / MS_PER_MINUTE,
+    leftMinutes: Math.max(0, allowedMs - usedMs) / MS_PER_MINUTE,
+    paused,
+    breached,
+    completedAtMs: completedAtMs ?? null,
+    alarms: completedAtMs === undefined ? alarmsFor(input, target, cal, startMs, allowedMs, pauses) : [],
+  };
+}
+
+function alarmsFor(
+  input: TicketClockInput,
+  target: TargetName,
+  cal: BusinessCalendar,
+  startMs: number,
+  allowedMs: number,
+  pauses: readonly Pause[],
+): Alarm[] {
+  const { policy, priority } = input;
+  const thresholds: { kind: AlarmKind; percent: number; action: BreachAction }[] = [
+    ...policy.warningAtPercent.map((percent) => ({ kind: 'warning' as const, percent, action: WARNING_ACTION })),
+    { kind: 'breach', percent: 100, action: policy.priorities[priority].breachAction },
+    ...policy.escalations.map((level) => ({ kind: 'escalation' as const, percent: level.atPercent, action: level.action })),
+  ];
+  return thresholds
+    .map((t) => ({ target, ...t, atMs: addBusinessMs(cal, startMs, (allowedMs * t.percent) / 100, pauses) }))
+    .filter((alarm) => Number.isFinite(alarm.atMs));
+}
+
+function noTarget(target: TargetName, calendar: string, startMs: number, state: 'no_target' | 'rejected'): TargetClock {
+  return {
+    target,
+    calendar,
+    state,
+    startMs,
+    dueAtMs: null,
+    allowedMinutes: null,
+    usedMinutes: 0,
+    leftMinutes: null,
+    paused: false,
+    breached: false,
+    completedAtMs: null,
+    alarms: [],
+  };
+}
