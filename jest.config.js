@@ -1,23 +1,24 @@
 // Three layers, one command: unit (pure code), workflow (Temporal's time-skipping test server),
 // integration (real PostgreSQL and a real Temporal dev server, through HTTP).
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
+// The generated Prisma client imports its siblings as `./x.js` (ESM style) while they are `.ts`.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const common = { transform, moduleNameMapper, testEnvironment: 'node' };
 
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
+    { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], ...common },
     {
       displayName: 'workflow',
       testMatch: ['<rootDir>/test/workflow/**/*.test.ts'],
-      transform,
-      testEnvironment: 'node',
+      ...common,
       globalSetup: '<rootDir>/test/workflow/global-setup.ts',
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      transform,
-      testEnvironment: 'node',
+      ...common,
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },

@@ -1,0 +1,606 @@
+/**
+ * The notification outbox against the real database, a real SMTP server and a real HTTP server
+ * standing in for the SMS gateway; the inbox and outbox routes through the running service.
+ * Every test makes its own customers, departments and dedupe keys, and counts only the messages
+ * sent to its own addresses.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import type { MessagingPreference } from '../../generated/prisma/enums';
+import { HttpSmsGateway, SmtpMailer } from '../../activities/notifications/channels';
+import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
+import { createDatabase, type Database } from '../../platform/database';
+import { createLogger } from '../../platform/logger';
+import { testApi } from '../support/http';
+import { freePort } from '../support/ports';
+
+// --- Stand-ins for the outside world ---------------------------------------------------------
+
+interface ReceivedMail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server on a free port that keeps every message it accepts. */
+async function startSmtpServer(): Promise<{ url: string; received: ReceivedMail[]; close(): Promise<void> }> {
+  const received: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((a) => a.address), ...parseMail(Buffer.concat(chunks).toString('latin1')) });
+        callback();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Just enough MIME to read back what nodemailer wrote: encoded-word subjects and a base64 or QP body. */
+function parseMail(raw: string): { subject: string; text: string } {
+  const split = raw.indexOf('\r\n\r\n');
+  const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(headers)?.[1] ?? '';
+  const subject = header('Subject')
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+    );
+  const body = raw.slice(split + 4);
+  const encoding = header('Content-Transfer-Encoding').toLowerCase();
+  const text = encoding === 'base64' ? Buffer.from(body, 'base64').toString('latin1') : encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
+  const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
+  return { subject: utf8(subject), text: utf8(text).replace(/\r\n/g, '\n').trimEnd() };
+}
+
+function decodeQuotedPrintable(text: string): string {
+  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+interface GatewayRequest {
+  authorization: string | undefined;
+  body: { to: string; text: string };
+}
+
+/**
+ * A real HTTP server playing the SMS gateway; `answers` sets the status it gives a phone number
+ * and `slow` the numbers it takes half a second to answer for.
+ */
+async function startSmsGateway() {
+  const requests: GatewayRequest[] = [];
+  const answers = new Map<string, number>();
+  const slow = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GatewayRequest['body'];
+      requests.push({ authorization: req.headers.authorization, body });
+      const status = answers.get(body.to) ?? 200;
+      const answer = () => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(status === 200 ? { id: `sms-${requests.length}` } : { error: 'gateway exploded' }));
+      };
+      if (slow.has(body.to)) setTimeout(answer, 500);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/send`,
+    requests,
+    answers,
+    slow,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// --- Fixtures --------------------------------------------------------------------------------
+
+let db: Database;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let gateway: Awaited<ReturnType<typeof startSmsGateway>>;
+let mailer: SmtpMailer;
+let activities: ReturnType<typeof createNotificationActivities>;
+const logger = createLogger('silent');
+const SMS_TOKEN = 'gateway-token-for-tests';
+
+beforeAll(async () => {
+  db = createDatabase(process.env.PASBAN_TEST_DATABASE_URL!);
+  [smtp, gateway] = await Promise.all([startSmtpServer(), startSmsGateway()]);
+  mailer = new SmtpMailer({ url: smtp.url, from: 'Pasban <no-reply@pasban.test>' });
+  activities = activitiesAt();
+});
+
+afterAll(async () => {
+  mailer.close();
+  await Promise.all([smtp.close(), gateway.close()]);
+  await db.$disconnect();
+});
+
+/** The activities as the worker builds them, optionally with the clock pinned. */
+function activitiesAt(now?: Date) {
+  return createNotificationActivities({
+    db,
+    logger,
+    channels: { sms: new HttpSmsGateway({ url: gateway.url, token: SMS_TOKEN, timeoutMs: 5_000 }), email: mailer },
+    now: now && (() => now),
+  });
+}
+
+const phone = () => `+98912${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+const tag = () => randomUUID().slice(0, 8);
+
+async function createCustomer(preference: MessagingPreference, contact: { phone?: string | null; email?: string | null } = {}) {
+  const t = tag();
+  const primary = {
+    phone: contact.phone === undefined ? phone() : contact.phone,
+    email: contact.email === undefined ? `primary-${t}@customer.test` : contact.email,
+  };
+  const customer = await db.customer.create({
+    data: {
+      name: `Notification test ${t}`,
+      messagingPreference: preference,
+      contacts: {
+        create: [
+          { name: 'Accounts', phone: phone(), email: `accounts-${t}@customer.test`, isPrimary: false },
+          { name: 'Primary', ...primary, isPrimary: true },
+        ],
+      },
+    },
+  });
+  return { id: customer.id, ...primary };
+}
+
+async function createDepartment() {
+  const t = tag();
+  const vendor = await db.vendor.create({ data: { key: `notify-test-${t}`, name: `Vendor ${t}`, nameFa: `فروشنده ${t}` } });
+  return db.department.create({
+    data: {
+      vendorId: vendor.id,
+      name: `Support ${t}`,
+      managerName: 'Manager',
+      managerPhone: phone(),
+      managerEmail: `manager-${t}@vendor.test`,
+      seniorManagerName: 'Senior',
+      seniorManagerPhone: phone(),
+      seniorManagerEmail: `senior-${t}@vendor.test`,
+    },
+  });
+}
+
+function toCustomer(customerId: string, overrides: Partial<NotifyRequest> = {}): NotifyRequest {
+  return {
+    dedupeKey: `test:${randomUUID()}`,
+    channel: 'email',
+    category: 'informational',
+    audience: 'customer',
+    customerId,
+    recipient: { kind: 'customer' },
+    subject: 'ثبت درخواست ABCDEFAB',
+    body: 'مشترک گرامی، درخواست شما ثبت شد.\nمهلت اولین پاسخ: ۱۴۰۵/۰۹/۰۱ ساعت ۱۰:۳۰',
+    subjectRef: `ticket:${randomUUID()}`,
+    ...overrides,
+  };
+}
+
+const mailTo = (address: string) => smtp.received.filter((m) => m.to.includes(address));
+const smsTo = (number: string) => gateway.requests.filter((r) => r.body.to === number);
+const attemptsOf = (notificationId: string) => db.notificationAttempt.findMany({ where: { notificationId }, orderBy: { at: 'asc' } });
+
+// --- The outbox ------------------------------------------------------------------------------
+
+describe('notify: delivery through the outbox', () => {
+  it("e-mails the customer's primary contact in Persian and records the attempt", async () => {
+    const customer = await createCustomer('all');
+    const request = toCustomer(customer.id);
+    const result = await activities.notify(request);
+
+    expect(result).toMatchObject({ channel: 'email', status: 'sent', duplicate: false, notBefore: null });
+    const [mail] = mailTo(customer.email!);
+    expect(mailTo(customer.email!)).toHaveLength(1);
+    expect(mail!.subject).toBe(request.subject);
+    expect(mail!.text).toBe(request.body);
+
+    const row = await db.notification.findUniqueOrThrow({ where: { id: result.notificationId } });
+    expect(row).toMatchObject({ status: 'sent', address: customer.email, audience: 'customer', customerId: customer.id });
+    expect(row.sentAt).toBeInstanceOf(Date);
+    const attempts = await attemptsOf(row.id);
+    expect(attempts).toMatchObject([{ ok: true, detail: expect.stringMatching(/^provider id </) }]);
+  });
+
+  it('sends once for a dedupe key however often it is called (a retried activity or a replayed workflow)', async () => {
+    const customer = await createCustomer('all');
+    const department = await createDepartment();
+    const email = toCustomer(customer.id);
+    const sms: NotifyRequest = {
+      ...toCustomer(customer.id),
+      channel: 'sms',
+      audience: 'staff',
+      customerId: undefined,
+      role: 'manager',
+      recipient: { kind: 'department_manager', departmentId: department.id },
+    };
+
+    const first = await Promise.all([activities.notify(email), activities.notify(sms)]);
+    const again = await Promise.all([activities.notify(email), activities.notify(sms), activities.notify(email)]);
+
+    expect(mailTo(customer.email!)).toHaveLength(1);
+    expect(smsTo(department.managerPhone!)).toHaveLength(1);
+    expect(again.map((r) => r.duplicate)).toEqual([true, true, true]);
+    expect(again[0]!.notificationId).toBe(first[0]!.notificationId);
+    expect(await db.notification.count({ where: { dedupeKey: { in: [email.dedupeKey, sms.dedupeKey] } } })).toBe(2);
+    expect(await attemptsOf(first[1]!.notificationId)).toHaveLength(1);
+  });
+
+  it('sends once when attempts with the same key overlap (a retry after a timed-out attempt)', async () => {
+    const customer = await createCustomer('all');
+    const request = toCustomer(customer.id, { channel: 'sms' });
+    gateway.slow.add(customer.phone!);
+
+    const outcomes = await Promise.allSettled([activities.notify(request), activities.notify(request), activities.notify(request)]);
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+    const sent = outcomes.filter((o) => o.status === 'fulfilled' && o.value.status === 'sent' && !o.value.duplicate);
+    expect(sent).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ type: 'NotificationDeliveryInProgress', nonRetryable: false });
+    }
+    expect(await activities.notify(request)).toMatchObject({ status: 'sent', duplicate: true });
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+  });
+
+  it('posts SMS to the gateway as JSON with the bearer token', async () => {
+    const department = await createDepartment();
+    await activities.notify({
+      dedupeKey: `test:${randomUUID()}`,
+      channel: 'sms',
+      category: 'informational',
+      audience: 'staff',
+      recipient: { kind: 'senior_management', departmentId: department.id },
+      subject: 'ارجاع',
+      body: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.',
+    });
+    expect(smsTo(department.seniorManagerPhone!)).toEqual([
+      { authorization: `Bearer ${SMS_TOKEN}`, body: { to: department.seniorManagerPhone, text: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.' } },
+    ]);
+    expect(smsTo(department.managerPhone!)).toHaveLength(0);
+  });
+
+  it('records a failed attempt and throws a retryable failure when the gateway answers 500; the retry then sends', async () => {
+    const customer = await createCustomer('all');
+    const request = toCustomer(customer.id, { channel: 'sms' });
+    gateway.answers.set(customer.phone!, 500);
+
+    const failure = await activities.notify(request).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ type: 'NotificationDeliveryFailed', nonRetryable: false, message: expect.stringContaining('500') });
+    const row = await db.notification.findUniqueOrThrow({ where: { dedupeKey: request.dedupeKey } });
+    expect(row).toMatchObject({ status: 'failed', statusNote: expect.stringContaining('SMS gateway answered 500'), sentAt: null });
+    expect(await attemptsOf(row.id)).toMatchObject([{ ok: false, detail: expect.stringContaining('500') }]);
+
+    gateway.answers.delete(customer.phone!);
+    const retried = await activities.notify(request);
+    expect(retried).toMatchObject({ notificationId: row.id, status: 'sent', duplicate: false });
+    expect((await attemptsOf(row.id)).map((a) => a.ok)).toEqual([false, true]);
+    expect(smsTo(customer.phone!)).toHaveLength(2);
+  });
+
+  it('gives up on a gateway that does not answer in time, as a retryable failure', async () => {
+    const number = phone();
+    gateway.slow.add(number);
+    const impatient = new HttpSmsGateway({ url: gateway.url, token: SMS_TOKEN, timeoutMs: 100 });
+    await expect(impatient.send({ to: number, subject: '', text: 'x' })).rejects.toMatchObject({
+      name: 'DeliveryError',
+      permanent: false,
+      message: 'SMS gateway unreachable: no answer within 100 ms',
+    });
+  });
+
+  it('does not retry a message the gateway refuses outright (400)', async () => {
+    const customer = await createCustomer('all');
+    gateway.answers.set(customer.phone!, 400);
+    const failure = await activities.notify(toCustomer(customer.id, { channel: 'sms' })).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ type: 'NotificationDeliveryFailed', nonRetryable: true });
+  });
+
+  it('records an in-app message as sent at once, with no delivery attempt', async () => {
+    const customer = await createCustomer('all');
+    const result = await activities.notify(toCustomer(customer.id, { channel: 'in_app' }));
+    expect(result).toMatchObject({ channel: 'in_app', status: 'sent' });
+    expect(await attemptsOf(result.notificationId)).toHaveLength(0);
+    expect(mailTo(customer.email!)).toHaveLength(0);
+  });
+
+  it("puts an SMS for a staff role (which has no phone) in the role's in-app inbox, saying so", async () => {
+    const result = await activities.notify({
+      ...toCustomer(randomUUID()),
+      channel: 'sms',
+      audience: 'staff',
+      customerId: undefined,
+      recipient: { kind: 'role', role: 'qa' },
+    });
+    expect(result).toMatchObject({ channel: 'in_app', status: 'sent', note: 'the qa role has no phone: sent to its in-app inbox' });
+    expect(await db.notification.findUniqueOrThrow({ where: { id: result.notificationId } })).toMatchObject({ role: 'qa', audience: 'staff' });
+  });
+
+  it('fails without retrying when the recipient has no address for the channel, saying which', async () => {
+    const customer = await createCustomer('all', { email: null });
+    await db.contact.updateMany({ where: { customerId: customer.id }, data: { email: null } });
+    const result = await activities.notify(toCustomer(customer.id));
+    expect(result).toMatchObject({ status: 'failed', note: 'no e-mail address on file for the customer' });
+  });
+
+  it('refuses a malformed request and an unknown customer as non-retryable', async () => {
+    const staffToCustomer = await activities.notify({ ...toCustomer(randomUUID()), audience: 'staff' }).catch((error: unknown) => error);
+    expect(staffToCustomer).toMatchObject({ type: 'InvalidNotifyRequest', nonRetryable: true, message: expect.stringContaining('audience') });
+    const noDepartment = await activities
+      .notify({ ...toCustomer(randomUUID()), audience: 'staff', recipient: { kind: 'department_manager' } })
+      .catch((error: unknown) => error);
+    expect(noDepartment).toMatchObject({ type: 'InvalidNotifyRequest', message: expect.stringContaining('recipient.departmentId') });
+    const unknown = await activities.notify(toCustomer(randomUUID())).catch((error: unknown) => error);
+    expect(unknown).toMatchObject({ type: 'UnknownRecipient', nonRetryable: true });
+  });
+});
+
+describe('notify: the communications procedure (SLA-RULES 004)', () => {
+  it('gives a "no messages" customer an in-app notice instead of SMS or e-mail, and records why', async () => {
+    const customer = await createCustomer('no_messages');
+    const sms = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
+    const email = await activities.notify(toCustomer(customer.id, { channel: 'email' }));
+
+    for (const result of [sms, email]) {
+      expect(result).toMatchObject({ channel: 'in_app', status: 'sent', note: expect.stringContaining('replaced by an in-app notice') });
+    }
+    expect(smsTo(customer.phone!)).toHaveLength(0);
+    expect(mailTo(customer.email!)).toHaveLength(0);
+    const rows = await db.notification.findMany({ where: { customerId: customer.id } });
+    expect(rows.map((r) => [r.channel, r.address])).toEqual([['in_app', null], ['in_app', null]]);
+  });
+
+  it('suppresses an emergency to a "no messages" customer until senior management approves it', async () => {
+    const customer = await createCustomer('no_messages');
+    const emergency = () => toCustomer(customer.id, { channel: 'sms', category: 'emergency' });
+
+    const first = emergency();
+    const refused = await activities.notify(first);
+    expect(refused).toMatchObject({ status: 'suppressed', note: expect.stringContaining('senior management has not approved it') });
+
+    await db.emergencyApproval.create({
+      data: { customerId: customer.id, approvedBy: 'Old approval', reason: 'last outage', expiresAt: new Date(Date.now() - 60_000) },
+    });
+    const expired = await activities.notify(emergency());
+    expect(expired).toMatchObject({ status: 'suppressed', note: expect.stringContaining('approval expired') });
+    expect(smsTo(customer.phone!)).toHaveLength(0);
+
+    const approval = await testApi()('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
+      approvedBy: 'مدیرعامل',
+      reason: 'قطعی سراسری',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(approval.status).toBe(201);
+    const approved = await activities.notify(emergency());
+    expect(approved).toMatchObject({ channel: 'sms', status: 'sent', note: expect.stringContaining("senior management's approval") });
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+
+    // The suppressed key stays suppressed: a retry of the refused call never sends late.
+    expect(await activities.notify(first)).toMatchObject({ notificationId: refused.notificationId, status: 'suppressed', duplicate: true });
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+  });
+
+  it('drops advertising to a "no advertising" customer', async () => {
+    const customer = await createCustomer('no_advertising');
+    const result = await activities.notify(toCustomer(customer.id, { category: 'advertising' }));
+    expect(result).toMatchObject({ status: 'suppressed', note: expect.stringContaining('no advertising') });
+    expect(mailTo(customer.email!)).toHaveLength(0);
+  });
+
+  it('holds an advertising SMS at 23:00 Tehran time and sends it when called again at 08:00', async () => {
+    const customer = await createCustomer('all');
+    const request = toCustomer(customer.id, { channel: 'sms', category: 'advertising' });
+
+    const night = await activitiesAt(new Date('2026-11-22T23:00:00+03:30')).notify(request);
+    expect(night).toMatchObject({ status: 'pending', notBefore: '2026-11-23T04:30:00.000Z', note: expect.stringContaining('08:00–22:00') });
+    expect(smsTo(customer.phone!)).toHaveLength(0);
+
+    const morning = await activitiesAt(new Date('2026-11-23T08:00:00+03:30')).notify(request);
+    expect(morning).toMatchObject({ notificationId: night.notificationId, status: 'sent', duplicate: false });
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+  });
+});
+
+// --- The HTTP routes -------------------------------------------------------------------------
+
+const admin = testApi();
+
+async function apiKeyFor(role: 'customer' | 'agent' | 'qa' | 'manager', customerId?: string) {
+  const created = await admin('POST', '/v1/api-keys', { name: `notifications test ${role}`, role, ...(customerId ? { customerId } : {}) });
+  expect(created.status).toBe(201);
+  return testApi(created.body.key as string);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('GET /v1/notifications and POST /v1/notifications/:id/read (the in-app inbox)', () => {
+  let customer: Awaited<ReturnType<typeof createCustomer>>;
+  let asCustomer: ReturnType<typeof testApi>;
+  let other: Awaited<ReturnType<typeof createCustomer>>;
+  let asOther: ReturnType<typeof testApi>;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    customer = await createCustomer('all');
+    other = await createCustomer('all');
+    [asCustomer, asOther] = await Promise.all([apiKeyFor('customer', customer.id), apiKeyFor('customer', other.id)]);
+    for (const n of [1, 2, 3]) {
+      ids.push((await activities.notify(toCustomer(customer.id, { channel: 'in_app', subject: `notice ${n}` }))).notificationId);
+      await pause(5);
+    }
+    await activities.notify(toCustomer(other.id, { channel: 'in_app', subject: 'not yours' }));
+  });
+
+  it("lists the customer's own in-app notices, newest first", async () => {
+    const res = await asCustomer('GET', '/v1/notifications');
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((n: { id: string }) => n.id)).toEqual([...ids].reverse());
+    expect(res.body.items[0]).toEqual({
+      id: ids[2],
+      category: 'informational',
+      subject: 'notice 3',
+      body: expect.stringContaining('مشترک گرامی'),
+      subjectRef: expect.stringMatching(/^ticket:/),
+      createdAt: expect.any(String),
+      readAt: null,
+    });
+    expect(res.body.nextCursor).toBeNull();
+  });
+
+  it('pages with limit and cursor without repeating or skipping a notice', async () => {
+    const first = await asCustomer('GET', '/v1/notifications?limit=2');
+    expect(first.body.items.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await asCustomer('GET', `/v1/notifications?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+  });
+
+  it('marks a notice read once and filters by unread', async () => {
+    const read = await asCustomer('POST', `/v1/notifications/${ids[0]}/read`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: ids[0], readAt: expect.any(String) });
+    const again = await asCustomer('POST', `/v1/notifications/${ids[0]}/read`);
+    expect(again.body.readAt).toBe(read.body.readAt);
+
+    const unread = await asCustomer('GET', '/v1/notifications?unread=true');
+    expect(unread.body.items.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
+    const seen = await asCustomer('GET', '/v1/notifications?unread=false');
+    expect(seen.body.items.map((n: { id: string }) => n.id)).toEqual([ids[0]]);
+  });
+
+  it("answers 404, never 403, for another customer's notice, and never lists it", async () => {
+    const res = await asOther('POST', `/v1/notifications/${ids[1]}/read`);
+    expect(res.status).toBe(404);
+    expect(await db.notification.findUniqueOrThrow({ where: { id: ids[1] } })).toMatchObject({ readAt: null });
+    const list = await asOther('GET', '/v1/notifications');
+    expect(list.body.items.map((n: { subject: string }) => n.subject)).toEqual(['not yours']);
+    expect((await asOther('POST', `/v1/notifications/${randomUUID()}/read`)).status).toBe(404);
+  });
+
+  it('leaves out in-app messages that were suppressed', async () => {
+    const optedOut = await createCustomer('no_advertising');
+    const asOptedOut = await apiKeyFor('customer', optedOut.id);
+    await activities.notify(toCustomer(optedOut.id, { channel: 'in_app', category: 'advertising' }));
+    expect((await asOptedOut('GET', '/v1/notifications')).body.items).toEqual([]);
+  });
+
+  it('refuses a bad limit, a bad unread flag and a forged cursor with 400', async () => {
+    for (const query of ['limit=0', 'limit=101', 'unread=yes', 'cursor=bm90LWEtY3Vyc29y', 'colour=blue']) {
+      const res = await asCustomer('GET', `/v1/notifications?${query}`);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+    }
+  });
+
+  it('refuses a request without a key', async () => {
+    expect((await testApi('')('GET', '/v1/notifications')).status).toBe(401);
+  });
+
+  it("shows staff the in-app notices for their role and 404s another role's", async () => {
+    const [asAgent, asManager] = await Promise.all([apiKeyFor('agent'), apiKeyFor('manager')]);
+    const subjectRef = `ticket:${randomUUID()}`;
+    const warning = await activities.notify({
+      dedupeKey: `test:${randomUUID()}`,
+      channel: 'in_app',
+      category: 'informational',
+      audience: 'staff',
+      recipient: { kind: 'role', role: 'agent' },
+      subject: 'هشدار SLA | SLA warning',
+      body: 'SLA warning',
+      subjectRef,
+    });
+    const agentInbox = await asAgent('GET', '/v1/notifications?limit=100&unread=true');
+    expect(agentInbox.body.items.map((n: { id: string }) => n.id)).toContain(warning.notificationId);
+    const managerInbox = await asManager('GET', '/v1/notifications?limit=100');
+    expect(managerInbox.body.items.map((n: { id: string }) => n.id)).not.toContain(warning.notificationId);
+    expect((await asManager('POST', `/v1/notifications/${warning.notificationId}/read`)).status).toBe(404);
+    expect((await asCustomer('POST', `/v1/notifications/${warning.notificationId}/read`)).status).toBe(404);
+    expect((await asAgent('POST', `/v1/notifications/${warning.notificationId}/read`)).status).toBe(200);
+  });
+});
+
+describe('GET /v1/notifications/outbox', () => {
+  it('shows managers the rows of one subject with their attempts and status', async () => {
+    const customer = await createCustomer('all');
+    const subjectRef = `ticket:${randomUUID()}`;
+    gateway.answers.set(customer.phone!, 503);
+    await activities.notify(toCustomer(customer.id, { channel: 'sms', subjectRef })).catch(() => undefined);
+    await activities.notify(toCustomer(customer.id, { channel: 'email', subjectRef }));
+    gateway.answers.delete(customer.phone!);
+
+    const asManager = await apiKeyFor('manager');
+    const res = await asManager('GET', `/v1/notifications/outbox?subjectRef=${encodeURIComponent(subjectRef)}`);
+    expect(res.status).toBe(200);
+    const byChannel = Object.fromEntries((res.body.items as { channel: string }[]).map((item) => [item.channel, item]));
+    expect(byChannel.sms).toMatchObject({
+      status: 'failed',
+      address: customer.phone,
+      statusNote: expect.stringContaining('503'),
+      attempts: [{ ok: false, at: expect.any(String), detail: expect.stringContaining('503') }],
+    });
+    expect(byChannel.email).toMatchObject({ status: 'sent', attempts: [{ ok: true }] });
+
+    const failedOnly = await asManager('GET', `/v1/notifications/outbox?status=failed&subjectRef=${encodeURIComponent(subjectRef)}`);
+    expect(failedOnly.body.items.map((i: { channel: string }) => i.channel)).toEqual(['sms']);
+  });
+
+  it('is closed to agents and customers', async () => {
+    expect((await (await apiKeyFor('agent'))('GET', '/v1/notifications/outbox')).status).toBe(403);
+    const customer = await createCustomer('all');
+    expect((await (await apiKeyFor('customer', customer.id))('GET', '/v1/notifications/outbox')).status).toBe(403);
+  });
+});
+
+describe('POST /v1/customers/:id/emergency-approvals', () => {
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+  it("records senior management's approval", async () => {
+    const customer = await createCustomer('no_messages');
+    const expiresAt = inDays(2);
+    const res = await admin('POST', `/v1/customers/${customer.id}/emergency-approvals`, { approvedBy: 'CEO', reason: 'data centre fire', expiresAt });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      customerId: customer.id,
+      approvedBy: 'CEO',
+      reason: 'data centre fire',
+      createdAt: expect.any(String),
+      expiresAt,
+    });
+    expect(await db.emergencyApproval.count({ where: { customerId: customer.id } })).toBe(1);
+  });
+
+  it('refuses an expiry more than 7 days away or in the past, naming body.expiresAt', async () => {
+    const customer = await createCustomer('no_messages');
+    for (const expiresAt of [inDays(7.01), inDays(-1)]) {
+      const res = await admin('POST', `/v1/customers/${customer.id}/emergency-approvals`, { approvedBy: 'CEO', reason: 'x', expiresAt });
+      expect(res.status).toBe(400);
+      expect(res.body.invalidFields).toEqual([{ field: 'body.expiresAt', reason: expect.stringContaining('7 days') }]);
+    }
+  });
+
+  it('answers 404 for an unknown customer and 403 for roles below manager', async () => {
+    const body = { approvedBy: 'CEO', reason: 'x', expiresAt: inDays(1) };
+    expect((await admin('POST', `/v1/customers/${randomUUID()}/emergency-approvals`, body)).status).toBe(404);
+    const customer = await createCustomer('no_messages');
+    const asAgent = await apiKeyFor('agent');
+    expect((await asAgent('POST', `/v1/customers/${customer.id}/emergency-approvals`, body)).status).toBe(403);
+    const asCustomer = await apiKeyFor('customer', customer.id);
+    expect((await asCustomer('POST', `/v1/customers/${customer.id}/emergency-approvals`, body)).status).toBe(403);
+  });
+});
