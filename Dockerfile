@@ -1,0 +1,86 @@
+# syntax=docker/dockerfile:1
+#
+# Pasban's production image: one image, three roles chosen by the command.
+#   API (default):  docker run pasban                      -> npm run api
+#   Worker:         docker run pasban npm run worker       (scale it out as load needs)
+#   Migrations:     docker run pasban npm run migrate      (one-shot, before API/worker)
+# All configuration comes from the environment (see platform/config.ts); the API and the worker
+# need DATABASE_URL and TEMPORAL_ADDRESS. docker-compose.yml wires up the whole stack.
+#
+# TypeScript runs through tsx (a runtime dependency), exactly as `npm run api|worker|migrate` do on
+# a developer machine, so there is no separate build step whose output could drift from the source.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS base
+# package.json's `allowScripts` (which dependency install scripts may run) is honoured by npm 11
+# only; node:20 ships npm 10, which would run every dependency's install script (Prisma's engine
+# download among them). Pin the npm the project is developed and tested with.
+ARG NPM_VERSION=11.19.1
+# npm runs scripts through `sh -c`; Debian's dash keeps itself between npm and the program and dies
+# on SIGTERM without passing it on, so `docker stop` would never reach the API or worker. bash
+# execs a script's single command: npm forwards SIGTERM to tsx, tsx to node, and Pasban's own
+# handlers stop the server/worker cleanly (exit 0).
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false \
+    NPM_CONFIG_SCRIPT_SHELL=/bin/bash
+RUN npm install --global "npm@${NPM_VERSION}" \
+ && npm cache clean --force
+WORKDIR /app
+
+# ---------------------------------------------------------------------------------------------
+# Dependencies. Only what the install needs is copied, so this layer is rebuilt only when the
+# lockfile or the Prisma schema changes. Our own postinstall (scripts/prisma-generate.mjs) runs
+# `prisma generate` (devDependency `prisma`) into generated/; then the devDependencies are pruned
+# (`npm prune` does not run install scripts again).
+#
+# Why not `npm ci`: package-lock.json is resolved against the registry mirror our machines use,
+# which does not serve other platforms' optional binaries (@swc/core-darwin-arm64, ...), so the
+# lockfile lacks those entries and `npm ci` rejects it ("Missing: ... from lock file"). Instead
+# `npm install --no-save` installs from the lockfile, and the check after it fails the build unless
+# every installed package is exactly the version package-lock.json records: `npm ci`'s guarantee.
+FROM base AS deps
+COPY package.json package-lock.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY scripts/prisma-generate.mjs ./scripts/prisma-generate.mjs
+RUN cp package-lock.json /tmp/package-lock.json \
+ && npm install --no-save \
+ && node -e ' \
+      const fs = require("node:fs"); \
+      const locked = JSON.parse(fs.readFileSync("/tmp/package-lock.json", "utf8")).packages; \
+      const installed = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages; \
+      const drift = Object.entries(installed) \
+        .filter(([path, meta]) => path && locked[path]?.version !== meta.version) \
+        .map(([path, meta]) => `${path}@${meta.version} (package-lock.json: ${locked[path]?.version ?? "absent"})`); \
+      if (drift.length) { console.error("installed packages differ from package-lock.json:\n  " + drift.join("\n  ")); process.exit(1); } \
+      console.log(`${Object.keys(installed).filter(Boolean).length} packages installed exactly as locked`);' \
+ && test -f generated/prisma/client.ts \
+ && npm prune --omit=dev \
+ && npm cache clean --force \
+ && rm /tmp/package-lock.json
+
+# ---------------------------------------------------------------------------------------------
+FROM base AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+# Application files stay owned by root (read-only for the app user); only the data directory,
+# which just `npm start`'s embedded services would use, is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/generated ./generated
+COPY . .
+RUN mkdir -p .data && chown node:node .data
+
+# The `node` user (uid 1000) of the official image.
+USER node
+EXPOSE 3000
+
+# Liveness of the API (the worker, run from this image too, turns this off in docker-compose.yml).
+# node:*-slim has no curl/wget, so Node itself asks. HOST must be 0.0.0.0 or 127.0.0.1 for it.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "require('node:http').get({host:'127.0.0.1',port:process.env.PORT||3000,path:'/healthz',timeout:4000},(r)=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))"]
+
+# SIGTERM reaches the app through npm and tsx (see NPM_CONFIG_SCRIPT_SHELL above).
+CMD ["npm", "run", "api"]
