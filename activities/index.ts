@@ -1,6 +1,9 @@
 import type { Config } from '../platform/config';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { createDeliveryChannels } from './notifications/channels';
+import { createNotificationActivities } from './notifications/outbox';
+import { createTicketActivities } from './tickets';
 
 export interface ActivityDeps {
   db: Database;
@@ -10,7 +13,15 @@ export interface ActivityDeps {
 
 /** Every activity Pasban's workflows call, bound to their I/O dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return {};
+  const notifications = createNotificationActivities({
+    db: deps.db,
+    logger: deps.logger,
+    channels: createDeliveryChannels(deps.config, deps.logger),
+  });
+  return {
+    ...notifications,
+    ...createTicketActivities({ ...deps, notify: notifications.notify }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,1 +1,1 @@
-export {};
+export { ticketWorkflow } from './ticket';
