@@ -1,3 +1,103 @@
+import type { Prisma } from '../generated/prisma/client';
+import type { PolicyKind } from '../generated/prisma/enums';
+import { iranianOfficialHolidays } from '../sla/holidays';
+import {
+  calendarPresets,
+  changeRequestPolicyPresets,
+  claimPolicyPresets,
+  entitlementPresets,
+  POLICY_PRESET_KEYS,
+  ticketPolicyPresets,
+  type PolicyPresetKey,
+} from '../sla/presets';
 import type { Database } from './database';
 import type { Logger } from './logger';
-export async function seedPresets(_db: Database, _logger: Logger): Promise<void> {}
+
+export const OFFICIAL_HOLIDAY_SET = 'ir-official';
+const HOLIDAY_YEARS = [1404, 1407] as const;
+
+/** The vendors of SLA-RULES.md, each with a product department and its products. */
+const VENDORS = [
+  {
+    key: 'amoot', name: 'Amoot', nameFa: 'آموت',
+    department: { name: 'Product departments', managerName: 'مدیر واحدهای محصول' },
+    products: [
+      { key: 'owj', name: 'Owj', nameFa: 'اوج', creditTable: 'owj', plans: ['owj-basic', 'owj-committed', 'owj-agile'] },
+      { key: 'avanak', name: 'Avanak', nameFa: 'آوانک', creditTable: 'avanak', plans: ['avanak'] },
+    ],
+  },
+  {
+    key: 'kian', name: 'Kian Pardaz Hooshmand', nameFa: 'کیان پرداز هوشمند',
+    department: { name: 'CRM support', managerName: 'مدیر پشتیبانی' },
+    products: [
+      { key: 'kian-crm', name: 'Kian CRM', nameFa: 'سی‌آر‌ام کیان', creditTable: null, plans: ['kian-product-bronze', 'kian-product-silver', 'kian-product-gold'] },
+      { key: 'kian-crm-project', name: 'Kian CRM project', nameFa: 'پروژه سی‌آر‌ام کیان', creditTable: null, plans: ['kian-project-basic', 'kian-project-silver', 'kian-project-gold'] },
+    ],
+  },
+  {
+    key: 'iotex', name: 'Iotex', nameFa: 'آیوتکس',
+    department: { name: 'Product analysis', managerName: 'مدیر تحلیل محصول' },
+    products: [{ key: 'iotex-suite', name: 'Iotex suite', nameFa: 'نرم‌افزار آیوتکس', creditTable: null, plans: ['iotex-basic', 'iotex-standard', 'iotex-premium'] }],
+  },
+] as const;
+
+const json = (value: unknown) => value as Prisma.InputJsonValue;
+
+/**
+ * Writes the presets: calendars, the official holidays of the coming years, every vendor's plan
+ * terms, vendors, departments and products. Idempotent, and it never overwrites what an
+ * administrator changed: existing rows are left alone.
+ */
+export async function seedPresets(db: Database, logger: Logger): Promise<void> {
+  for (const spec of Object.values(calendarPresets)) {
+    const holidaySet = spec.key === 'always-open' ? null : OFFICIAL_HOLIDAY_SET;
+    await db.calendar.upsert({
+      where: { key: spec.key },
+      update: {},
+      create: { key: spec.key, name: spec.name, timeZone: spec.timeZone, week: json(spec.week), holidayHours: json(spec.holidayHours), holidaySet },
+    });
+  }
+  const holidays = iranianOfficialHolidays(...HOLIDAY_YEARS);
+  await db.holiday.createMany({
+    data: holidays.map((h) => ({ set: OFFICIAL_HOLIDAY_SET, date: new Date(`${h.date}T00:00:00Z`), name: h.name, nameEn: h.nameEn })),
+    skipDuplicates: true,
+  });
+
+  for (const vendor of VENDORS) {
+    const row = await db.vendor.upsert({
+      where: { key: vendor.key },
+      update: {},
+      create: { key: vendor.key, name: vendor.name, nameFa: vendor.nameFa },
+    });
+    const department =
+      (await db.department.findFirst({ where: { vendorId: row.id, name: vendor.department.name } })) ??
+      (await db.department.create({ data: { vendorId: row.id, ...vendor.department } }));
+    for (const product of vendor.products) {
+      await db.product.upsert({
+        where: { key: product.key },
+        update: {},
+        create: { key: product.key, vendorId: row.id, departmentId: department.id, name: product.name, nameFa: product.nameFa, creditTable: product.creditTable },
+      });
+      for (const plan of product.plans) await seedPlan(db, plan, row.id);
+    }
+  }
+  logger.info({ calendars: Object.keys(calendarPresets).length, holidays: holidays.length, plans: POLICY_PRESET_KEYS.length }, 'presets seeded');
+}
+
+async function seedPlan(db: Database, key: PolicyPresetKey, vendorId: string): Promise<void> {
+  const ticket = ticketPolicyPresets[key];
+  const documents: [PolicyKind, unknown][] = [
+    ['ticket', ticket],
+    ['claim', claimPolicyPresets[key]],
+    ['change_request', changeRequestPolicyPresets[key]],
+    ['entitlements', entitlementPresets[key]],
+  ];
+  for (const [kind, definition] of documents) {
+    if (definition === undefined) continue;
+    await db.policy.upsert({
+      where: { kind_key: { kind, key } },
+      update: {},
+      create: { key, kind, name: ticket.name, vendorId, plan: ticket.plan, definition: json(definition) },
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, type QueryDefinition, type UpdateDefinition, type Workflow } from '@temporalio/common';
+import type { Eligibility } from '../sla/eligibility';
+import { ApiError } from './errors';
+
+/**
+ * Starts a workflow unless one with that id already runs or ran: a retried request (same
+ * Idempotency-Key, or a crash between storing the row and starting) never starts it twice.
+ */
+export async function startOnce<W extends Workflow>(
+  client: Client,
+  workflow: W,
+  options: { workflowId: string; taskQueue: string; args: Parameters<W> },
+): Promise<void> {
+  try {
+    await client.workflow.start(workflow, options as never);
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/**
+ * Runs an update; a refusal by the workflow's validator (an ApplicationFailure) becomes a 409
+ * naming why, and a workflow that has ended becomes a 409 too.
+ */
+export async function runCommand<Ret, Arg>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+): Promise<Ret> {
+  try {
+    return await handle.executeUpdate(update, { args: [arg] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      throw new ApiError('conflict', error.cause.message, { reason: error.cause.type ?? 'refused' });
+    }
+    if (error instanceof WorkflowNotFoundError || isClosed(error)) {
+      throw new ApiError('conflict', 'it has ended and accepts no more commands', { reason: 'closed' });
+    }
+    throw error;
+  }
+}
+
+function isClosed(error: unknown): boolean {
+  return /workflow execution already completed|already completed/i.test((error as Error)?.message ?? '');
+}
+
+/** The live answer of a running workflow, or undefined once it has ended (read the database then). */
+export async function queryIfRunning<Ret>(handle: WorkflowHandle, query: QueryDefinition<Ret, []>): Promise<Ret | undefined> {
+  try {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return undefined;
+    return await handle.query(query);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** An eligibility refusal as a 422 carrying the reason code (`no_contract`, `unpaid`, …). */
+export function refusal(eligibility: Extract<Eligibility, { ok: false }>): ApiError {
+  return new ApiError('not_eligible', eligibility.detail, { reason: eligibility.reason });
+}
