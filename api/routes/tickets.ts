@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import type { Prisma, Ticket } from '../../generated/prisma/client';
+import { checkEligibility } from '../../platform/eligibility';
+import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
+import { formatJalali, toTehranIso } from '../../sla/jalali';
+import { PRIORITIES } from '../../sla/policy';
+import * as ticket from '../../workflows/ticket';
+import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
+import { actingCustomerId, type Principal } from '../auth';
+import type { AppDeps } from '../deps';
+import { ApiError } from '../errors';
+import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
+import { queryIfRunning, refusal, runCommand, startOnce } from '../workflow-commands';
+
+/** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
+const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
+const STAFF = ['agent', 'manager', 'admin'] as const;
+const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
+
+const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
+
+const createTicketBody = z.strictObject({
+  customerId: z.uuid().optional(),
+  productId: z.uuid(),
+  priority: z.enum(PRIORITIES),
+  subject: text(200),
+  description: text(10_000),
+  channel: z.enum(['portal', 'email', 'phone', 'api']).default('api'),
+});
+
+const instant = z.string().nullable();
+const targetClockResponse = z.object({
+  target: z.enum(['first_response', 'resolution', 'review']),
+  state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'rejected']),
+  calendar: z.string(),
+  startedAt: z.string(),
+  dueAt: instant,
+  dueAtJalali: z.string().nullable(),
+  allowedMinutes: z.number().nullable(),
+  usedMinutes: z.number(),
+  leftMinutes: z.number().nullable(),
+  paused: z.boolean(),
+  breached: z.boolean(),
+  completedAt: instant,
+});
+
+const ticketResponse = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  productId: z.uuid(),
+  contractId: z.uuid(),
+  policyKey: z.string(),
+  priority: z.enum(PRIORITIES),
+  subject: z.string(),
+  description: z.string(),
+  channel: z.string(),
+  status: z.enum(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled']),
+  assignee: z.string().nullable(),
+  openedAt: z.string(),
+  firstResponseAt: instant,
+  resolvedAt: instant,
+  closedAt: instant,
+  cancelReason: z.string().nullable(),
+  breached: z.boolean(),
+  clock: z.object({
+    live: z.boolean().describe('true when read from the running workflow, false when from the database record'),
+    asOf: z.string(),
+    cycle: z.number().int(),
+    targets: z.array(targetClockResponse),
+    nextAlarm: z.object({ target: z.string(), kind: z.string(), percent: z.number(), at: z.string() }).nullable(),
+  }),
+});
+type TicketResponse = z.infer<typeof ticketResponse>;
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toTehranIso(ms));
+
+function present(row: Ticket, view: ticket.TicketView, live: boolean): TicketResponse {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    productId: row.productId,
+    contractId: row.contractId,
+    policyKey: row.policyKey,
+    priority: view.priority,
+    subject: row.subject,
+    description: row.description,
+    channel: row.channel,
+    status: view.status,
+    assignee: view.assignee,
+    openedAt: toTehranIso(row.openedAt.getTime()),
+    firstResponseAt: iso(view.firstResponseAtMs),
+    resolvedAt: iso(view.resolvedAtMs),
+    closedAt: iso(view.closedAtMs),
+    cancelReason: view.cancelReason,
+    breached: view.breached,
+    clock: {
+      live,
+      asOf: toTehranIso(view.asOfMs),
+      cycle: view.cycle,
+      targets: view.targets.map((t) => ({
+        target: t.target,
+        state: t.state,
+        calendar: t.calendar,
+        startedAt: toTehranIso(t.startMs),
+        dueAt: iso(t.dueAtMs),
+        dueAtJalali: t.dueAtMs === null ? null : formatJalali(t.dueAtMs),
+        allowedMinutes: t.allowedMinutes,
+        usedMinutes: Math.round(t.usedMinutes * 10) / 10,
+        leftMinutes: t.leftMinutes === null ? null : Math.round(t.leftMinutes * 10) / 10,
+        paused: t.paused,
+        breached: t.breached,
+        completedAt: iso(t.completedAtMs),
+      })),
+      nextAlarm: view.nextAlarm && { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: toTehranIso(view.nextAlarm.atMs) },
+    },
+  };
+}
+
+/** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
+async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
+  const row = await deps.db.ticket.findUnique({ where: { id } });
+  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('ticket', id);
+  return row;
+}
+
+/** The live clock from the workflow while it runs, the recorded one after it ends. */
+async function read(deps: AppDeps, row: Ticket): Promise<TicketResponse> {
+  const live = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketView);
+  if (live) return present(row, live, true);
+  if (!row.clock) throw new ApiError('dependency_unavailable', 'the ticket workflow has not recorded its clock yet; retry shortly', { retryAfterSeconds: 2 });
+  return present(row, row.clock as unknown as ticket.TicketView, false);
+}
+
+/** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
+async function workflowInput(deps: AppDeps, row: Ticket, openedBy: string): Promise<ticket.TicketWorkflowInput> {
+  const policy = await loadDefinition(deps.db, 'ticket', row.policyKey);
+  if (!policy) throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, { reason: 'unknown_policy' });
+  return {
+    ticketId: row.id,
+    policy,
+    calendars: await loadCalendarSpecs(deps.db, calendarsOf(policy)),
+    priority: row.priority,
+    openedAtMs: row.openedAt.getTime(),
+    openedBy,
+    closeAfterQuietMinutes: CLOSE_AFTER_QUIET_MINUTES,
+  };
+}
+
+/** The clock a ticket starts with, computed by the same code the workflow runs. */
+function openingView(input: ticket.TicketWorkflowInput): ticket.TicketView {
+  const keeper = new TicketClockKeeper(input.policy, input.calendars, input.openedAtMs);
+  const targets = keeper.clocks(
+    {
+      status: 'new', priority: input.priority, assignee: null, firstResponseAtMs: null, cycleNumber: 1,
+      cycle: { startMs: input.openedAtMs, pauses: [] }, resolvedAtMs: null, closedAtMs: null, cancelReason: null, fired: [], sequence: 0,
+    },
+    input.openedAtMs,
+  );
+  return {
+    ticketId: input.ticketId, status: 'new', priority: input.priority, assignee: null, cycle: 1, firstResponseAtMs: null,
+    resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: false,
+    targets: targets.map(({ alarms: _alarms, ...rest }) => rest), nextAlarm: null, asOfMs: input.openedAtMs,
+  };
+}
+
+const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`;
+
+/** A command on one ticket: visibility check, then the workflow update; answers the ticket as it now stands. */
+function command<Body>(
+  path: string,
+  summary: string,
+  roles: readonly (typeof EVERYONE)[number][],
+  body: z.ZodType<Body>,
+  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, handle: WorkflowHandle) => Promise<ticket.TicketView>,
+) {
+  return defineRoute({
+    method: 'post',
+    path: `/v1/tickets/:id/${path}`,
+    tag: 'tickets',
+    summary,
+    roles,
+    params: idParams,
+    body,
+    errors: [409],
+    response: ticketResponse,
+    handler: async (ctx) => {
+      const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
+      const view = await send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId));
+      return present(row, view, true);
+    },
+  });
+}
+
+const listQuery = z.strictObject({
+  status: z.enum(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled']).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  customerId: z.uuid().optional(),
+  productId: z.uuid().optional(),
+  breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.uuid().optional().describe('the last id of the previous page'),
+});
+
+const OPEN_STATUSES = ['new', 'in_progress', 'waiting_on_customer'] as const;
+
+export const ticketRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/tickets',
+    tag: 'tickets',
+    summary: 'Open a ticket (a customer for itself, or staff on a customer\'s behalf); the answer carries its deadlines',
+    roles: ['customer', 'agent', 'manager', 'admin'],
+    body: createTicketBody,
+    status: 201,
+    errors: [409, 422],
+    response: ticketResponse,
+    handler: async ({ body, principal, headers, deps }) => {
+      const customerId = actingCustomerId(principal, body.customerId);
+      if (!customerId) {
+        throw new ApiError('validation_failed', 'body.customerId: required when staff open a ticket', {
+          invalidFields: [{ field: 'body.customerId', reason: 'required when staff open a ticket' }],
+        });
+      }
+      const key = headers['idempotency-key'];
+      const parsedKey = key === undefined ? undefined : idempotencyKey.safeParse(key);
+      if (parsedKey && !parsedKey.success) throw ApiError.fromZod(parsedKey.error, 'header');
+      const idempotency = parsedKey?.data;
+
+      if (idempotency) {
+        const existing = await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } });
+        if (existing) return replay(deps, existing, body, actorOf(principal));
+      }
+      if (!(await deps.db.customer.findUnique({ where: { id: customerId } }))) {
+        throw new ApiError('unprocessable', `customer ${customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
+      }
+      if (!(await deps.db.product.findUnique({ where: { id: body.productId } }))) {
+        throw new ApiError('unprocessable', `product ${body.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
+      }
+      const nowMs = Date.now();
+      const eligibility = await checkEligibility(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
+      if (!eligibility.ok) throw refusal(eligibility);
+
+      const id = randomUUID();
+      const data: Prisma.TicketUncheckedCreateInput = {
+        id,
+        customerId,
+        productId: body.productId,
+        contractId: eligibility.contract.id,
+        policyKey: eligibility.policyKey,
+        priority: body.priority,
+        subject: body.subject,
+        description: body.description,
+        channel: body.channel,
+        openedAt: new Date(nowMs),
+        workflowId: `ticket-${id}`,
+        idempotencyKey: idempotency ?? null,
+        createdByKeyId: principal.keyId,
+      };
+      let row: Ticket;
+      try {
+        row = await deps.db.ticket.create({ data });
+      } catch (error) {
+        // Two concurrent retries with one key: the loser answers with the winner's ticket.
+        const existing = idempotency && (await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } }));
+        if (existing) return replay(deps, existing, body, actorOf(principal));
+        throw error;
+      }
+      const input = await workflowInput(deps, row, actorOf(principal));
+      await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+      return present(row, openingView(input), false);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets',
+    tag: 'tickets',
+    summary: 'List tickets, newest first (a customer sees only its own)',
+    roles: EVERYONE,
+    query: listQuery,
+    response: z.object({ items: z.array(ticketResponse.omit({ clock: true, description: true }).extend({ nextDeadlineAt: instant })), nextCursor: z.uuid().nullable() }),
+    handler: async ({ query, principal, deps }) => {
+      const customerId = actingCustomerId(principal, query.customerId);
+      const where: Prisma.TicketWhereInput = {
+        ...(customerId && { customerId }),
+        ...(query.status && { status: query.status }),
+        ...(query.priority && { priority: query.priority }),
+        ...(query.productId && { productId: query.productId }),
+        ...(query.breached !== undefined && { breached: query.breached }),
+        ...(query.atRisk && { breached: false, status: { in: [...OPEN_STATUSES] }, nextDeadlineAt: { lte: new Date(Date.now() + 3600_000) } }),
+      };
+      const rows = await deps.db.ticket.findMany({
+        where,
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+        take: query.limit + 1,
+        ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
+      });
+      const page = rows.slice(0, query.limit);
+      return {
+        items: page.map((row) => {
+          const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false);
+          return { ...summary, nextDeadlineAt: iso(row.nextDeadlineAt?.getTime()) };
+        }),
+        nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets/:id',
+    tag: 'tickets',
+    summary: 'A ticket with its live SLA clock: each deadline, business minutes left, paused or breached',
+    roles: EVERYONE,
+    params: idParams,
+    response: ticketResponse,
+    handler: async ({ params, principal, deps }) => read(deps, await getTicketOrThrow(deps, params.id, principal)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/tickets/:id/events',
+    tag: 'tickets',
+    summary: 'The ticket\'s timeline: who did what, when',
+    roles: EVERYONE,
+    params: idParams,
+    response: z.object({
+      items: z.array(z.object({ sequence: z.number().int(), at: z.string(), atJalali: z.string(), actor: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()) })),
+    }),
+    handler: async ({ params, principal, deps }) => {
+      const row = await getTicketOrThrow(deps, params.id, principal);
+      const events = await deps.db.ticketEvent.findMany({ where: { ticketId: row.id }, orderBy: { sequence: 'asc' } });
+      return {
+        items: events.map((e) => ({
+          sequence: e.sequence, at: toTehranIso(e.at.getTime()), atJalali: formatJalali(e.at.getTime()), actor: e.actor, type: e.type, data: e.data as Record<string, unknown>,
+        })),
+      };
+    },
+  }),
+  command('replies', 'Reply: a customer\'s reply, or an agent\'s (public by default; the first public one is the first response)', EVERYONE,
+    z.strictObject({ body: text(10_000), public: z.boolean().default(true) }),
+    ({ body, principal }, h) => principal.role === 'customer'
+      ? runCommand(h, ticket.customerReply, { actor: actorOf(principal), body: body.body })
+      : runCommand(h, ticket.agentReply, { actor: actorOf(principal), public: body.public, body: body.body })),
+  command('status', 'Set in progress or waiting on the customer (which pauses the resolution clock)', STAFF,
+    z.strictObject({ status: z.enum(['in_progress', 'waiting_on_customer']) }),
+    ({ body, principal }, h) => runCommand(h, ticket.setStatus, { actor: actorOf(principal), status: body.status })),
+  command('priority', 'Change the priority: targets are recomputed from the ticket\'s start', STAFF,
+    z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) }),
+    ({ body, principal }, h) => runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason })),
+  command('assign', 'Assign the ticket to an agent', STAFF,
+    z.strictObject({ assignee: text(200) }),
+    ({ body, principal }, h) => runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee })),
+  command('review', 'Review a review-type target: announce a committed resolution date, or reject the request', STAFF,
+    z.discriminatedUnion('decision', [
+      z.strictObject({ decision: z.literal('announce'), dueAt: isoInstant }),
+      z.strictObject({ decision: z.literal('reject'), reason: text(1000) }),
+    ]),
+    ({ body, principal }, h) => body.decision === 'announce'
+      ? runCommand(h, ticket.announceResolutionDate, { actor: actorOf(principal), dueAtMs: Date.parse(body.dueAt) })
+      : runCommand(h, ticket.rejectRequest, { actor: actorOf(principal), reason: body.reason })),
+  command('resolve', 'Resolve the ticket; it closes itself after the quiet period', STAFF,
+    z.strictObject({ note: text(10_000) }),
+    ({ body, principal }, h) => runCommand(h, ticket.resolve, { actor: actorOf(principal), note: body.note })),
+  command('reopen', 'Reopen a resolved ticket: a new resolution cycle starts', EVERYONE,
+    z.strictObject({ reason: text(1000) }),
+    ({ body, principal }, h) => runCommand(h, ticket.reopen, { actor: actorOf(principal), reason: body.reason })),
+  command('close', 'Close a resolved ticket', STAFF,
+    z.strictObject({ reason: text(1000) }),
+    ({ body, principal }, h) => runCommand(h, ticket.close, { actor: actorOf(principal), reason: body.reason })),
+  command('cancel', 'Cancel an open ticket (e.g. a duplicate), with the reason', ['customer', 'agent', 'manager', 'admin'],
+    z.strictObject({ reason: text(1000) }),
+    ({ body, principal }, h) => runCommand(h, ticket.cancel, { actor: actorOf(principal), reason: body.reason })),
+];
+
+/**
+ * A retry with a known Idempotency-Key: the same ticket, and its workflow started if the first
+ * attempt stored the row but died before starting it. A different body under the same key is
+ * a client error.
+ */
+async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTicketBody>, actor: string): Promise<Reply<TicketResponse>> {
+  if (row.productId !== body.productId || row.subject !== body.subject || row.priority !== body.priority) {
+    throw new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', { reason: 'idempotency_key_reused' });
+  }
+  const input = await workflowInput(deps, row, actor);
+  await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+  const live = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketView);
+  const view = live ?? (row.clock as unknown as ticket.TicketView | null) ?? openingView(input);
+  return new Reply(200, present(row, view, live !== undefined), { 'Idempotent-Replayed': 'true' });
+}
+
+/** A row whose workflow has not recorded a clock yet (it was just started). */
+function emptyView(row: Ticket): ticket.TicketView {
+  return {
+    ticketId: row.id, status: row.status, priority: row.priority, assignee: row.assignee, cycle: 1,
+    firstResponseAtMs: null, resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: row.breached,
+    targets: [], nextAlarm: null, asOfMs: row.updatedAt.getTime(),
+  };
+}
