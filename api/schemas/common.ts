@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Role } from '../../generated/prisma/enums';
+import { parseIsoDate } from '../../sla/civil-date';
+
+/** Configuration is written by administrators and read by the staff who work with it. */
+export const ADMIN: readonly Role[] = ['admin'];
+export const STAFF: readonly Role[] = ['agent', 'qa', 'manager', 'admin'];
+
+export const timestamp = z.iso.datetime({ offset: true });
+export const label = z.string().trim().min(1).max(200);
+
+/** The keys configuration refers to things by: "amoot-office", "owj-agile", "ir-official". */
+export const configKey = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. "amoot-office"');
+
+/** A Gregorian calendar date, as PostgreSQL `date` columns hold them. */
+export const isoDate = z.string().refine((text) => parseIsoDate(text) !== null, 'must be a date in the form YYYY-MM-DD');
+
+export const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'must be a phone number, e.g. 09121234567');
+export const email = z.email({ error: 'must be an e-mail address' });
+
+/** PostgreSQL bigint. */
+const MAX_RIALS = 9_223_372_036_854_775_807n;
+
+/** Rials: a non-negative whole number, as a string of digits (any size) or a safe JSON integer. */
+export const rials = z
+  .union([
+    z.string().regex(/^\d{1,30}$/, 'must be a whole number of rials written as digits'),
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  ])
+  .transform((value) => BigInt(value))
+  .refine((value) => value <= MAX_RIALS, `must be at most ${MAX_RIALS}`);
+export const rialsOut = z.string().regex(/^\d+$/);
+
+/** Answered by changes that reach tickets in flight (api/corrections.ts). */
+export const correctionCounts = {
+  ticketsSignalled: z.number().int().nonnegative(),
+  ticketsFailed: z.number().int().nonnegative(),
+};
+
+export const dateOf = (value: Date): string => value.toISOString().slice(0, 10);
+export const dateColumn = (date: string): Date => new Date(`${date}T00:00:00Z`);
+export const isoOrNull = (value: Date | null): string | null => value?.toISOString() ?? null;
