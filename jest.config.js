@@ -25,4 +25,7 @@ module.exports = {
   ],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 60_000,
+  // The Temporal SDK's native runtime can hold handles after its last worker stops; exit once the
+  // run (and the global teardowns) are done rather than hang.
+  forceExit: true,
 };

@@ -131,7 +131,11 @@ function measureAgainst(
   completedAtMs: number | undefined,
 ): TargetClock {
   const allowedMs = businessMsBetween(cal, startMs, unpausedDueMs);
-  const dueAtMs = allowedMs === 0 ? unpausedDueMs : addBusinessMs(cal, startMs, allowedMs, pauses);
+  // Pauses push the deadline back by the business time they held before it. Counting on from
+  // the unpaused deadline (not re-walking from the start) keeps rule 1's instant: work opened
+  // after hours is due at the same business-clock time, not at the end of an earlier interval.
+  const pausedMs = allowedMs - businessMsBetween(cal, startMs, unpausedDueMs, pauses);
+  const dueAtMs = pausedMs === 0 ? unpausedDueMs : addBusinessMs(cal, unpausedDueMs, pausedMs, pauses);
   const untilMs = completedAtMs ?? input.nowMs;
   const usedMs = businessMsBetween(cal, startMs, untilMs, pauses);
   const paused = completedAtMs === undefined && pauses.some((p) => p.end === null);
@@ -150,7 +154,7 @@ function measureAgainst(
     paused,
     breached,
     completedAtMs: completedAtMs ?? null,
-    alarms: completedAtMs === undefined ? alarmsFor(input, target, cal, startMs, allowedMs, pauses) : [],
+    alarms: completedAtMs === undefined ? alarmsFor(input, target, cal, startMs, allowedMs, dueAtMs, pauses) : [],
   };
 }
 
@@ -160,6 +164,7 @@ function alarmsFor(
   cal: BusinessCalendar,
   startMs: number,
   allowedMs: number,
+  dueAtMs: number,
   pauses: readonly Pause[],
 ): Alarm[] {
   const { policy, priority } = input;
@@ -169,7 +174,7 @@ function alarmsFor(
     ...policy.escalations.map((level) => ({ kind: 'escalation' as const, percent: level.atPercent, action: level.action })),
   ];
   return thresholds
-    .map((t) => ({ target, ...t, atMs: addBusinessMs(cal, startMs, (allowedMs * t.percent) / 100, pauses) }))
+    .map((t) => ({ target, ...t, atMs: t.percent === 100 ? dueAtMs : addBusinessMs(cal, startMs, (allowedMs * t.percent) / 100, pauses) }))
     .filter((alarm) => Number.isFinite(alarm.atMs));
 }
 

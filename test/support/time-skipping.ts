@@ -1,7 +1,15 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+
+let runtimeInstalled = false;
 
 /** Temporal's real time-skipping test server, from the binary the global setup located. */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    // Worker state changes and bundler chatter at INFO would drown the test report.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   return TestWorkflowEnvironment.createTimeSkipping(
     path ? { server: { executable: { type: 'existing-path', path } } } : {},

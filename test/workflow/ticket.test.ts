@@ -1,166 +1,12 @@
 // Every clock rule of the ticket workflow, on Temporal's real time-skipping test server.
 // Activities are in-memory fakes with the real signatures: the workflow's decisions are what is
 // under test here; the activities' database effects are tested in the integration layer.
-import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { EscalationRecord, OutcomeRecord, TicketActivities, TicketEventRecord } from '../../activities/tickets';
-import type { CalendarSpec } from '../../sla/calendar-spec';
-import type { TicketPolicy } from '../../sla/policy';
+import { formatIsoDate, parseIsoDate } from '../../sla/civil-date';
 import { calendarPresets, ticketPolicyPresets } from '../../sla/presets';
-import { wallTimeToEpoch } from '../../sla/time-zone';
-import { parseIsoDate, formatIsoDate, dayOfWeek } from '../../sla/civil-date';
 import * as wf from '../../workflows/ticket';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { useTicketHarness } from './ticket-harness';
 
-const TEHRAN = 'Asia/Tehran';
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() });
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
-
-function silentLogger() {
-  const noop = () => undefined;
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-}
-
-/** In-memory activities with the real signatures; `failEscalationOnce` makes the first escalate fail. */
-function fakeActivities(options: { failEscalationOnce?: boolean } = {}) {
-  const recorded = {
-    events: [] as TicketEventRecord[],
-    escalationCalls: [] as EscalationRecord[],
-    escalations: new Map<string, EscalationRecord>(),
-    outcomes: new Map<string, OutcomeRecord>(),
-    notices: [] as string[],
-    views: [] as wf.TicketView[],
-  };
-  let failed = false;
-  const activities: TicketActivities = {
-    recordTicketEvent: async (event) => void recorded.events.push(event),
-    syncTicket: async (view) => void recorded.views.push(view),
-    recordOutcome: async (outcome) => void recorded.outcomes.set(`${outcome.target}#${outcome.cycle}`, outcome),
-    escalate: async (escalation) => {
-      recorded.escalationCalls.push(escalation);
-      if (options.failEscalationOnce && !failed) {
-        failed = true;
-        throw new Error('SMS gateway timed out');
-      }
-      if (!recorded.escalations.has(escalation.dedupeKey)) recorded.escalations.set(escalation.dedupeKey, escalation);
-    },
-    notifyCustomer: async (notice) => void recorded.notices.push(notice.event),
-  };
-  return { recorded, activities };
-}
-
-/** The instant the Tehran clocks show `hhmm` on the local date `days` after `date`. */
-function tehran(date: string, hhmm: string, days = 0): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return wallTimeToEpoch(TEHRAN, parseIsoDate(date)! + days, h! * 60 + m!);
-}
-
-/** The first local date on or after the test server's "now" that falls on `weekday` (0 = Sunday). */
-async function nextLocalDate(weekday: number): Promise<string> {
-  const now = await env.currentTimeMs();
-  let day = parseIsoDate(new Date(now + 3.5 * HOUR).toISOString().slice(0, 10))! + 1;
-  while (dayOfWeek(day) !== weekday) day += 1;
-  return formatIsoDate(day);
-}
-
-/** Commands land a few real milliseconds after the instant skipped to; deadlines that count from them drift as much. */
-function expectNear(actualMs: number | null | undefined, expectedMs: number): void {
-  expect(actualMs).not.toBeNull();
-  expect(Math.abs(actualMs! - expectedMs)).toBeLessThan(10_000);
-}
-
-/** A refused update: the validator's message travels as the failure's cause. */
-async function expectRefused(update: Promise<unknown>, message: RegExp): Promise<void> {
-  const error = await update.then(() => undefined, (e: unknown) => e as Error & { cause?: Error });
-  expect(error).toBeDefined();
-  expect(error!.cause?.message).toMatch(message);
-}
-
-async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function skipTo(instantMs: number): Promise<void> {
-  const now = await env.currentTimeMs();
-  if (instantMs > now) await env.sleep(instantMs - now);
-}
-
-const iotexLike = (holidays: string[]): CalendarSpec => ({
-  ...calendarPresets['iotex-office'],
-  holidays: holidays.map((date) => ({ date, name: 'تعطیل رسمی' })),
-});
-
-/** A policy whose resolution target is 16 business hours, 75% warning and a 150% escalation. */
-function hoursPolicy(): TicketPolicy {
-  const base = ticketPolicyPresets['iotex-standard'];
-  const firstResponse = { unit: 'business_minutes' as const, amount: 120, calendar: 'iotex-office' };
-  const resolution = { unit: 'business_minutes' as const, amount: 16 * 60, calendar: 'iotex-office' };
-  const priorities = Object.fromEntries(
-    Object.entries(base.priorities).map(([priority, p]) => [priority, { ...p, firstResponse, resolution }]),
-  ) as TicketPolicy['priorities'];
-  return {
-    ...base,
-    priorities,
-    warningAtPercent: [75],
-    escalations: [{ atPercent: 150, action: { channel: 'sms', recipients: ['senior_management'] } }],
-  };
-}
-
-let taskQueue = '';
-const started: WorkflowHandle[] = [];
-beforeEach(() => {
-  taskQueue = `tickets-${randomUUID()}`;
-});
-// A workflow left running would hold the test server's clock: once time skips past its next
-// timer, the server waits for a workflow task that no worker will ever take.
-afterEach(async () => {
-  for (const handle of started.splice(0)) {
-    await handle.terminate('test finished').catch(() => undefined);
-  }
-});
-
-async function run<T>(activities: TicketActivities, fn: () => Promise<T>, options: { maxCachedWorkflows?: number } = {}): Promise<T> {
-  const worker = await Worker.create({
-    ...options,
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities,
-  });
-  return worker.runUntil(fn);
-}
-
-async function start(input: Omit<wf.TicketWorkflowInput, 'ticketId' | 'openedBy' | 'closeAfterQuietMinutes'> & Partial<wf.TicketWorkflowInput>): Promise<WorkflowHandle<typeof wf.ticketWorkflow>> {
-  const ticketId = randomUUID();
-  const handle = await env.client.workflow.start(wf.ticketWorkflow, {
-    taskQueue,
-    workflowId: `ticket-${ticketId}`,
-    args: [{ ticketId, openedBy: 'customer:test', closeAfterQuietMinutes: 3 * 24 * 60, ...input }],
-  });
-  started.push(handle);
-  return handle;
-}
-
-const agent = { actor: 'agent:sara' };
-const customer = { actor: 'customer:acme' };
+const { env, HOUR, agent, customer, fakeActivities, tehran, nextLocalDate, expectNear, expectRefused, waitFor, skipTo, iotexLike, hoursPolicy, run, start } = useTicketHarness();
 
 describe('the ticket workflow', () => {
   it('pauses the resolution clock while waiting on the customer, over a weekend and a holiday', async () => {
@@ -233,33 +79,6 @@ describe('the ticket workflow', () => {
     expect(firstResponse[1]!.action).toEqual({ channel: 'sms', recipients: ['department_manager'] });
     expect(firstResponse[2]!.action).toEqual({ channel: 'sms', recipients: ['senior_management'] });
     expect(recorded.events.map((e) => e.type)).toEqual(expect.arrayContaining(['opened', 'sla_warning', 'sla_breach', 'sla_escalation']));
-  });
-
-  it('escalates exactly once even when the escalation activity fails and is retried, and after a worker restart', async () => {
-    const monday = await nextLocalDate(1);
-    const openedAtMs = tehran(monday, '09:00');
-    await skipTo(openedAtMs);
-    const { recorded, activities } = fakeActivities({ failEscalationOnce: true });
-    const policy = { ...hoursPolicy(), warningAtPercent: [], escalations: [] };
-
-    // Without a workflow cache every task replays the history so far, and no sticky queue ties
-    // the workflow to the first worker.
-    const handle = await run(activities, async () => {
-      const h = await start({ policy, calendars: [iotexLike([])], priority: 'high', openedAtMs });
-      // The breach falls due at 11:00. The last second and a half pass in real time: the test
-      // server loses its time-skipping lock when an activity fails during env.sleep().
-      await skipTo(tehran(monday, '11:00') - 1_500);
-      await waitFor(() => recorded.escalations.size === 1, 20_000);
-      return h;
-    }, { maxCachedWorkflows: 0 });
-    // A new worker replays the whole history to answer the query: nothing fires again.
-    const replayed = await run(activities, () => handle.query(wf.ticketView), { maxCachedWorkflows: 0 });
-    expect(replayed.breached).toBe(true);
-
-    const breachCalls = recorded.escalationCalls.filter((e) => e.target === 'first_response' && e.kind === 'breach');
-    expect(breachCalls).toHaveLength(2); // the failed attempt and its retry
-    expect(new Set(breachCalls.map((e) => e.dedupeKey)).size).toBe(1);
-    expect([...recorded.escalations.keys()].filter((k) => k.includes('first_response:breach'))).toHaveLength(1);
   });
 
   it('recomputes deadlines from the ticket\'s start when the priority changes, keeping a breach that happened', async () => {
@@ -394,7 +213,7 @@ describe('the ticket workflow', () => {
         await handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: false, body: `note ${i}` }] });
       }
       await handle.executeUpdate(wf.assign, { args: [{ ...agent, assignee: 'sara' }] });
-      const latest = env.client.workflow.getHandle(handle.workflowId);
+      const latest = env().client.workflow.getHandle(handle.workflowId);
       const view = await latest.query(wf.ticketView);
       expect((await latest.describe()).runId).not.toBe(firstRun);
       expect(view).toMatchObject({ status: 'new', assignee: 'sara' });
