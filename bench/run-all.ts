@@ -1,4 +1,10 @@
 /** Every benchmark, one after the other: npm run bench */
 import { runCalendarBench } from './calendar.bench';
+import { runTicketsBench } from './tickets.bench';
 
-runCalendarBench();
+async function main(): Promise<void> {
+  runCalendarBench();
+  await runTicketsBench();
+}
+
+void main();

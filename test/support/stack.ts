@@ -10,6 +10,8 @@ export interface Stack {
   databaseUrl: string;
   temporalAddress: string;
   dataDir: string;
+  /** The process running bin/start.ts (tsx's child), for measuring its memory. */
+  pid: number;
   ports: { api: number; postgres: number; temporal: number; temporalUi: number };
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -50,6 +52,7 @@ export async function startStack(dataDir: string, ports?: Stack['ports'], extraE
     databaseUrl: `postgresql://postgres:pasban-embedded@127.0.0.1:${chosen.postgres}/pasban`,
     temporalAddress: `127.0.0.1:${chosen.temporal}`,
     dataDir,
+    pid: child.pid!,
     ports: chosen,
     output: () => output,
     stop: (signal = 'SIGINT') => stopProcess(child, signal),
