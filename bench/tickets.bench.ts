@@ -81,7 +81,8 @@ function serviceRssMb(rootPid: number): number {
         return false;
       }
     });
-  const service = [rootPid, ...children(rootPid)].find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('bin/start.ts') && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node');
+  // tsx's launcher is itself a node process whose command line names bin/start.ts: prefer its child.
+  const service = [...children(rootPid), rootPid].find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('bin/start.ts') && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node');
   const status = readFileSync(`/proc/${service ?? rootPid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
