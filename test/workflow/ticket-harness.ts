@@ -196,6 +196,7 @@ export function useTicketHarness() {
     expectNear,
     expectRefused,
     waitFor,
+    waitForAsync,
     skipTo,
     iotexLike,
     hoursPolicy,

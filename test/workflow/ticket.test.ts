@@ -6,7 +6,7 @@ import { calendarPresets, ticketPolicyPresets } from '../../sla/presets';
 import * as wf from '../../workflows/ticket';
 import { useTicketHarness } from './ticket-harness';
 
-const { env, HOUR, agent, customer, fakeActivities, tehran, nextLocalDate, expectNear, expectRefused, waitFor, skipTo, iotexLike, hoursPolicy, run, start } = useTicketHarness();
+const { env, HOUR, agent, customer, fakeActivities, tehran, nextLocalDate, expectNear, expectRefused, waitFor, waitForAsync, skipTo, iotexLike, hoursPolicy, run, start } = useTicketHarness();
 
 describe('the ticket workflow', () => {
   it('pauses the resolution clock while waiting on the customer, over a weekend and a holiday', async () => {
@@ -204,19 +204,27 @@ describe('the ticket workflow', () => {
     const monday = await nextLocalDate(1);
     const openedAtMs = tehran(monday, '09:00');
     await skipTo(openedAtMs);
-    const { activities } = fakeActivities();
+    const { recorded, activities } = fakeActivities();
 
     await run(activities, async () => {
       const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'low', openedAtMs, historyLimit: 40 });
-      const firstRun = (await handle.describe()).runId;
-      for (let i = 0; i < 6; i++) {
-        await handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: false, body: `note ${i}` }] });
-      }
       await handle.executeUpdate(wf.assign, { args: [{ ...agent, assignee: 'sara' }] });
+      const firstRun = (await handle.describe()).runId;
+      // Signals grow the history (each records an event); unlike updates, a signal that arrives
+      // while the run is continuing as new is never lost: the server hands it to the next run.
+      for (let i = 0; i < 6; i++) {
+        await handle.signal(wf.configurationChanged, { reason: `correction ${i}` });
+      }
       const latest = env().client.workflow.getHandle(handle.workflowId);
+      await waitForAsync(async () => (await latest.describe()).runId !== firstRun, 20_000);
+      await waitFor(() => recorded.events.length === 8, 20_000);
       const view = await latest.query(wf.ticketView);
-      expect((await latest.describe()).runId).not.toBe(firstRun);
       expect(view).toMatchObject({ status: 'new', assignee: 'sara' });
     });
+    // The event sequence carried over: one timeline, numbered without a gap or a repeat (signal
+    // handlers run concurrently, so the records may arrive out of order).
+    const timeline = [...recorded.events].sort((a, b) => a.sequence - b.sequence);
+    expect(timeline.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(timeline.map((e) => e.type)).toEqual(['opened', 'assigned', ...Array(6).fill('deadlines_recomputed')]);
   });
 });
