@@ -3,6 +3,7 @@ import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { createDeliveryChannels } from './notifications/channels';
 import { createNotificationActivities } from './notifications/outbox';
+import { createChangeRequestActivities } from './change-requests';
 import { createTicketActivities } from './tickets';
 
 export interface ActivityDeps {
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...notifications,
     ...createTicketActivities({ ...deps, notify: notifications.notify }),
+    ...createChangeRequestActivities({ ...deps, notify: notifications.notify }),
   };
 }
 

@@ -1,0 +1,438 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import { checkEligibility } from '../../platform/eligibility';
+import { loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
+import { compileCalendar } from '../../sla/calendar';
+import { changeRequestDeadlines, delayDays, reviewDeadline, type Deadline } from '../../sla/change-request-clock';
+import { formatJalali, toTehranIso } from '../../sla/jalali';
+import type { ChangeRequestPolicy } from '../../sla/policy';
+import * as cr from '../../workflows/change-request';
+import { actingCustomerId, type Principal } from '../auth';
+import type { AppDeps } from '../deps';
+import { ApiError } from '../errors';
+import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
+import { dateColumn, dateOf, isoDate, rials, rialsOut } from '../schemas/common';
+import { refusal, runCommand, startOnce } from '../workflow-commands';
+
+const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
+const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
+/** The product-analysis team and those above it. */
+const VENDOR = ['agent', 'manager', 'admin'] as const;
+/** The customer's own decisions; staff may record one received in writing on the customer's behalf. */
+const CUSTOMER_SIDE = ['customer', 'agent', 'manager', 'admin'] as const;
+
+const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
+const futureInstant = isoInstant.refine((value) => Date.parse(value) > Date.now(), 'must be in the future');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const note = text(2000).optional();
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
+const attachmentLink = z.url({ protocol: /^https?$/, error: 'must be an http(s) link' });
+
+const createBody = z.strictObject({
+  customerId: z.uuid().optional(),
+  productId: z.uuid(),
+  title: text(200),
+  description: text(20_000),
+  desiredDate: isoDate.optional(),
+  attachments: z.array(attachmentLink).max(20, 'at most 20 links').default([]),
+});
+
+const reviewBody = z.discriminatedUnion('decision', [
+  z.strictObject({ decision: z.literal('reject'), reason: text(2000) }),
+  z.strictObject({
+    decision: z.literal('quote'),
+    costRials: rials,
+    effortHours: z.number().min(1 / 60, 'must be at least a minute (1/60 hour)').max(10_000),
+    proposedDeliveryAt: futureInstant,
+    validDays: z.number().int().min(1).max(365).optional().describe("days the quote stays valid; the plan's default when absent"),
+  }),
+]);
+
+const delayBody = z
+  .strictObject({ startsAt: isoInstant, endsAt: isoInstant, note })
+  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { path: ['endsAt'], message: 'must be after startsAt' });
+
+const instant = z.string().nullable();
+
+const deadlineResponse = z.object({
+  name: z.enum(['review', 'quote_expiry', 'delivery', 'acceptance', 'fix']),
+  cycle: z.number().int(),
+  owedBy: z.enum(['vendor', 'customer']),
+  state: z.enum(['running', 'met', 'missed', 'void']),
+  dueAt: z.string(),
+  dueAtJalali: z.string(),
+  completedAt: instant,
+});
+
+const summaryResponse = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  productId: z.uuid(),
+  contractId: z.uuid(),
+  policyKey: z.string(),
+  title: z.string(),
+  desiredDate: z.string().nullable(),
+  status: z.enum(STATUSES),
+  reviewRank: z.number().int().describe('lower ranks are reviewed first (the support contract sets it)'),
+  quote: z
+    .object({
+      costRials: rialsOut,
+      effortMinutes: z.number().int(),
+      expiresAt: z.string(),
+      expiresAtJalali: z.string(),
+      proposedDeliveryAt: instant.describe('given on a single request; null in lists'),
+    })
+    .nullable(),
+  committedDeliveryAt: instant,
+  deliveryDueAt: instant.describe('the committed date pushed back a day for each day of customer delay'),
+  deliveredAt: instant,
+  acceptedAt: instant,
+  acceptedBySilence: z.boolean(),
+  deadlines: z.array(deadlineResponse),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const changeRequestResponse = summaryResponse.extend({
+  description: z.string(),
+  attachments: z.array(z.string()),
+  delays: z.array(z.object({ id: z.uuid(), startsAt: z.string(), endsAt: z.string(), days: z.number().int(), recordedBy: z.string(), note: z.string().nullable() })),
+  invoice: z
+    .object({ id: z.uuid(), quotedRials: rialsOut, includedMinutesUsed: z.number().int(), billedMinutes: z.number().int(), amountRials: rialsOut, createdAt: z.string() })
+    .nullable(),
+  timeline: z.array(z.object({ sequence: z.number().int(), at: z.string(), atJalali: z.string(), actor: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()) })),
+});
+type ChangeRequestResponse = z.infer<typeof changeRequestResponse>;
+
+const withContract = { contract: { include: { policy: { select: { key: true } } } } } as const;
+const withDetail = {
+  ...withContract,
+  events: { orderBy: { sequence: 'asc' } },
+  delays: { orderBy: { startsAt: 'asc' } },
+  invoice: true,
+} as const satisfies Prisma.ChangeRequestInclude;
+type SummaryRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContract }>;
+type DetailRow = Prisma.ChangeRequestGetPayload<{ include: typeof withDetail }>;
+
+const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
+const isoMs = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toTehranIso(ms));
+
+function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = null): z.infer<typeof summaryResponse> {
+  const deadlines = row.deadlines as unknown as Deadline[];
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    productId: row.productId,
+    contractId: row.contractId,
+    policyKey: row.contract.policy.key,
+    title: row.title,
+    desiredDate: row.desiredDate && dateOf(row.desiredDate),
+    status: row.status,
+    reviewRank: row.reviewRank,
+    quote:
+      row.costRials === null || row.effortMinutes === null || row.quoteExpiresAt === null
+        ? null
+        : {
+            costRials: row.costRials.toString(),
+            effortMinutes: row.effortMinutes,
+            expiresAt: toTehranIso(row.quoteExpiresAt.getTime()),
+            expiresAtJalali: formatJalali(row.quoteExpiresAt.getTime()),
+            proposedDeliveryAt: isoMs(proposedDeliveryAtMs),
+          },
+    committedDeliveryAt: iso(row.committedDeliveryAt),
+    deliveryDueAt: isoMs(deadlines.find((d) => d.name === 'delivery')?.dueAtMs),
+    deliveredAt: iso(row.deliveredAt),
+    acceptedAt: iso(row.acceptedAt),
+    acceptedBySilence: row.acceptedBySilence,
+    deadlines: deadlines.map((d) => ({
+      name: d.name,
+      cycle: d.cycle,
+      owedBy: d.owedBy,
+      state: d.state,
+      dueAt: toTehranIso(d.dueAtMs),
+      dueAtJalali: formatJalali(d.dueAtMs),
+      completedAt: isoMs(d.completedAtMs),
+    })),
+    createdAt: toTehranIso(row.createdAt.getTime()),
+    updatedAt: toTehranIso(row.updatedAt.getTime()),
+  };
+}
+
+/**
+ * The request as its workflow last recorded it: the workflow writes the row and the timeline
+ * before each step returns and when each deadline fires, so this is current without asking it.
+ */
+function present(row: DetailRow): ChangeRequestResponse {
+  const quoted = [...row.events].reverse().find((e) => e.type === 'quoted')?.data as { proposedDeliveryAtMs?: number } | undefined;
+  return {
+    ...presentSummary(row, quoted?.proposedDeliveryAtMs ?? null),
+    description: row.description,
+    attachments: row.attachments as unknown as string[],
+    delays: row.delays.map((d) => ({
+      id: d.id,
+      startsAt: toTehranIso(d.startsAt.getTime()),
+      endsAt: toTehranIso(d.endsAt.getTime()),
+      days: delayDays([{ startMs: d.startsAt.getTime(), endMs: d.endsAt.getTime() }]),
+      recordedBy: d.recordedBy,
+      note: d.note,
+    })),
+    invoice: row.invoice && {
+      id: row.invoice.id,
+      quotedRials: row.invoice.quotedRials.toString(),
+      includedMinutesUsed: row.invoice.includedMinutesUsed,
+      billedMinutes: row.invoice.billedMinutes,
+      amountRials: row.invoice.amountRials.toString(),
+      createdAt: toTehranIso(row.invoice.createdAt.getTime()),
+    },
+    timeline: row.events.map((e) => ({
+      sequence: e.sequence,
+      at: toTehranIso(e.at.getTime()),
+      atJalali: formatJalali(e.at.getTime()),
+      actor: e.actor,
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+    })),
+  };
+}
+
+/** A request the principal may see; anyone else's is "not found", so ids cannot be probed. */
+async function getOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<DetailRow> {
+  const row = await deps.db.changeRequest.findUnique({ where: { id }, include: withDetail });
+  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('change request', id);
+  return row;
+}
+
+const reread = async (deps: AppDeps, id: string) => present(await deps.db.changeRequest.findUniqueOrThrow({ where: { id }, include: withDetail }));
+
+const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`;
+
+/** The plan's change-request terms and the calendar its review deadline counts on. */
+async function termsFor(deps: AppDeps, policyKey: string) {
+  const policy = await loadDefinition(deps.db, 'change_request', policyKey);
+  if (!policy) throw new ApiError('not_eligible', `the plan "${policyKey}" has no change-request terms`, { reason: 'unknown_policy' });
+  return { policy, calendars: await loadCalendarSpecs(deps.db, [policy.reviewDeadline.calendar]) };
+}
+
+/** The deadlines a request starts with, computed by the same code the workflow runs. */
+function openingDeadlines(policy: ChangeRequestPolicy, calendars: cr.ChangeRequestWorkflowInput['calendars'], openedAtMs: number): Deadline[] {
+  const compiled = new Map(calendars.map((spec) => [spec.key, compileCalendar(spec)]));
+  const reviewDueAtMs = reviewDeadline(policy, openedAtMs, (key) => compiled.get(key)!);
+  return changeRequestDeadlines(
+    {
+      status: 'in_review', openedAtMs, reviewDueAtMs, reviewedAtMs: null, quote: null, quoteAnsweredAtMs: null, approvedAtMs: null,
+      commitment: null, deliveries: [], fixes: [], delays: [], closedAtMs: null,
+    },
+    openedAtMs,
+  );
+}
+
+/**
+ * A step on one request: visibility check, then the workflow update. A step the workflow
+ * refuses is a 409 naming the current state, also once the workflow has ended.
+ */
+function command<Body>(
+  path: string,
+  summary: string,
+  roles: readonly (typeof EVERYONE)[number][],
+  body: z.ZodType<Body>,
+  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, handle: WorkflowHandle, actor: string) => Promise<cr.ChangeRequestView>,
+) {
+  return defineRoute({
+    method: 'post',
+    path: `/v1/change-requests/:id/${path}`,
+    tag: 'change requests',
+    summary,
+    roles,
+    params: idParams,
+    body,
+    errors: [409],
+    response: changeRequestResponse,
+    handler: async (ctx) => {
+      const row = await getOrThrow(ctx.deps, ctx.params.id, ctx.principal);
+      try {
+        await send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId), actorOf(ctx.principal));
+      } catch (error) {
+        if (error instanceof ApiError && error.extra.reason === 'closed') {
+          const { status } = await ctx.deps.db.changeRequest.findUniqueOrThrow({ where: { id: row.id }, select: { status: true } });
+          throw new ApiError('conflict', `cannot ${path.replace(/-/g, ' ')}: the change request is ${status}`, { reason: 'InvalidChangeRequestCommand' });
+        }
+        throw error;
+      }
+      return reread(ctx.deps, row.id);
+    },
+  });
+}
+
+const listQuery = z.strictObject({
+  queue: z.enum(['review']).optional().describe('review: requests awaiting feasibility review, by contract priority, then age'),
+  status: z.enum(STATUSES).optional(),
+  customerId: z.uuid().optional(),
+  productId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.uuid().optional().describe('the last id of the previous page'),
+});
+
+export const changeRequestRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/change-requests',
+    tag: 'change requests',
+    summary: "Request a custom change (a customer for itself, or staff on a customer's behalf); feasibility review starts at once",
+    roles: ['customer', 'agent', 'manager', 'admin'],
+    body: createBody,
+    status: 201,
+    errors: [409, 422],
+    response: changeRequestResponse,
+    handler: async ({ body, principal, headers, deps }) => {
+      const customerId = actingCustomerId(principal, body.customerId);
+      if (!customerId) {
+        throw new ApiError('validation_failed', 'body.customerId: required when staff make a request', {
+          invalidFields: [{ field: 'body.customerId', reason: 'required when staff make a request' }],
+        });
+      }
+      const key = headers['idempotency-key'];
+      const parsedKey = key === undefined ? undefined : idempotencyKey.safeParse(key);
+      if (parsedKey && !parsedKey.success) throw ApiError.fromZod(parsedKey.error, 'header');
+      const idempotency = parsedKey?.data;
+      const byKey = { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency ?? '' } };
+
+      if (idempotency) {
+        const existing = await deps.db.changeRequest.findUnique({ where: byKey, include: withContract });
+        if (existing) return replay(deps, existing, body, actorOf(principal));
+      }
+      if (!(await deps.db.customer.findUnique({ where: { id: customerId } }))) {
+        throw new ApiError('unprocessable', `customer ${customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
+      }
+      if (!(await deps.db.product.findUnique({ where: { id: body.productId } }))) {
+        throw new ApiError('unprocessable', `product ${body.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
+      }
+      const nowMs = Date.now();
+      const eligibility = await checkEligibility(deps.db, { kind: 'change_request', customerId, productId: body.productId, nowMs });
+      if (!eligibility.ok) throw refusal(eligibility);
+      const { policy, calendars } = await termsFor(deps, eligibility.policyKey);
+
+      const id = randomUUID();
+      const data: Prisma.ChangeRequestUncheckedCreateInput = {
+        id,
+        customerId,
+        productId: body.productId,
+        contractId: eligibility.contract.id,
+        title: body.title,
+        description: body.description,
+        desiredDate: body.desiredDate ? dateColumn(body.desiredDate) : null,
+        attachments: body.attachments,
+        reviewRank: policy.reviewRank,
+        deadlines: openingDeadlines(policy, calendars, nowMs) as unknown as Prisma.InputJsonValue,
+        workflowId: `change-request-${id}`,
+        idempotencyKey: idempotency ?? null,
+        createdAt: new Date(nowMs),
+      };
+      let row: SummaryRow;
+      try {
+        row = await deps.db.changeRequest.create({ data, include: withContract });
+      } catch (error) {
+        // Two concurrent retries with one key: the loser answers with the winner's request.
+        const existing = idempotency && (await deps.db.changeRequest.findUnique({ where: byKey, include: withContract }));
+        if (existing) return replay(deps, existing, body, actorOf(principal));
+        throw error;
+      }
+      await start(deps, row, policy, calendars, actorOf(principal));
+      return reread(deps, row.id);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/change-requests',
+    tag: 'change requests',
+    summary: 'List change requests, newest first (a customer sees only its own); queue=review gives the review queue in review order',
+    roles: EVERYONE,
+    query: listQuery,
+    response: z.object({ items: z.array(summaryResponse), nextCursor: z.uuid().nullable() }),
+    handler: async ({ query, principal, deps }) => {
+      if (query.queue === 'review' && principal.role === 'customer') {
+        throw new ApiError('forbidden', 'the review queue is for the product-analysis team');
+      }
+      const customerId = actingCustomerId(principal, query.customerId);
+      const where: Prisma.ChangeRequestWhereInput = {
+        ...(customerId && { customerId }),
+        ...(query.productId && { productId: query.productId }),
+        ...(query.status && { status: query.status }),
+        ...(query.queue === 'review' && { status: 'in_review' }),
+      };
+      const orderBy: Prisma.ChangeRequestOrderByWithRelationInput[] =
+        query.queue === 'review'
+          ? [{ reviewRank: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }]
+          : [{ createdAt: 'desc' }, { id: 'desc' }];
+      const rows = await deps.db.changeRequest.findMany({
+        where,
+        orderBy,
+        include: withContract,
+        take: query.limit + 1,
+        ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
+      });
+      const page = rows.slice(0, query.limit);
+      return { items: page.map((row) => presentSummary(row)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/change-requests/:id',
+    tag: 'change requests',
+    summary: 'A change request: its state, every deadline it has held and the timeline',
+    roles: EVERYONE,
+    params: idParams,
+    response: changeRequestResponse,
+    handler: async ({ params, principal, deps }) => present(await getOrThrow(deps, params.id, principal)),
+  }),
+  command('review', 'Feasibility review: reject with a reason, or quote the cost, effort, proposed delivery date and validity', VENDOR, reviewBody,
+    ({ body }, h, actor) => runCommand(h, cr.review, body.decision === 'reject'
+      ? { actor, decision: 'reject', reason: body.reason }
+      : {
+          actor,
+          decision: 'quote',
+          costRials: body.costRials.toString(),
+          effortMinutes: Math.round(body.effortHours * 60),
+          proposedDeliveryAtMs: Date.parse(body.proposedDeliveryAt),
+          ...(body.validDays !== undefined && { validDays: body.validDays }),
+        })),
+  command('approve-quote', "Approve the quote (the customer's decision)", CUSTOMER_SIDE, z.strictObject({}),
+    (_ctx, h, actor) => runCommand(h, cr.approveQuote, { actor })),
+  command('decline-quote', "Decline the quote (the customer's decision); the request closes", CUSTOMER_SIDE, z.strictObject({ reason: note }),
+    ({ body }, h, actor) => runCommand(h, cr.declineQuote, { actor, ...(body.reason && { reason: body.reason }) })),
+  command('commit-delivery', 'Commit to a delivery date after the quote was approved', VENDOR, z.strictObject({ deliverBy: futureInstant }),
+    ({ body }, h, actor) => runCommand(h, cr.commitDelivery, { actor, deliverByMs: Date.parse(body.deliverBy) })),
+  command('record-delay', "Record a delay the customer caused; the vendor's open deadline moves back a day for each day of delay", VENDOR, delayBody,
+    ({ body }, h, actor) => runCommand(h, cr.recordDelay, { actor, startMs: Date.parse(body.startsAt), endMs: Date.parse(body.endsAt), ...(body.note && { note: body.note }) })),
+  command('deliver', 'Deliver the change: the acceptance period starts', VENDOR, z.strictObject({ note }),
+    ({ body }, h, actor) => runCommand(h, cr.deliver, { actor, ...(body.note && { note: body.note }) })),
+  command('accept', "Accept the delivered change (the customer's decision): the invoice is made", CUSTOMER_SIDE, z.strictObject({ note }),
+    ({ body }, h, actor) => runCommand(h, cr.accept, { actor, ...(body.note && { note: body.note }) })),
+  command('list-defects', 'List what was not done properly (the customer); the fix period starts', CUSTOMER_SIDE,
+    z.strictObject({ defects: z.array(text(2000)).min(1, 'list at least one defect').max(50) }),
+    ({ body }, h, actor) => runCommand(h, cr.listDefects, { actor, defects: body.defects })),
+  command('redeliver', 'Deliver again after fixing the listed defects: the acceptance period starts again', VENDOR, z.strictObject({ note }),
+    ({ body }, h, actor) => runCommand(h, cr.redeliver, { actor, ...(body.note && { note: body.note }) })),
+  command('cancel', 'Cancel a request that has not been delivered, with the reason', CUSTOMER_SIDE, z.strictObject({ reason: text(2000) }),
+    ({ body }, h, actor) => runCommand(h, cr.cancel, { actor, reason: body.reason })),
+];
+
+async function start(deps: AppDeps, row: SummaryRow, policy: ChangeRequestPolicy, calendars: cr.ChangeRequestWorkflowInput['calendars'], openedBy: string) {
+  const input: cr.ChangeRequestWorkflowInput = { changeRequestId: row.id, policy, calendars, openedAtMs: row.createdAt.getTime(), openedBy };
+  await startOnce(deps.temporal, cr.changeRequestWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+}
+
+/**
+ * A retry with a known Idempotency-Key: the same request, and its workflow started if the first
+ * attempt stored the row but died before starting it. A different request under the same key is
+ * a client error.
+ */
+async function replay(deps: AppDeps, row: SummaryRow, body: z.infer<typeof createBody>, actor: string): Promise<Reply<ChangeRequestResponse>> {
+  if (row.productId !== body.productId || row.title !== body.title) {
+    throw new ApiError('conflict', 'this Idempotency-Key was used for a different change request', { reason: 'idempotency_key_reused' });
+  }
+  const { policy, calendars } = await termsFor(deps, row.contract.policy.key);
+  await start(deps, row, policy, calendars, actor);
+  return new Reply(200, await reread(deps, row.id), { 'Idempotent-Replayed': 'true' });
+}
