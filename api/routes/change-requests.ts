@@ -12,6 +12,7 @@ import * as cr from '../../workflows/change-request';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
+import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoDate, rials, rialsOut } from '../schemas/common';
 import { refusal, runCommand, startOnce } from '../workflow-commands';
@@ -25,9 +26,7 @@ const CUSTOMER_SIDE = ['customer', 'agent', 'manager', 'admin'] as const;
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
 const futureInstant = isoInstant.refine((value) => Date.parse(value) > Date.now(), 'must be in the future');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const note = text(2000).optional();
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
 const attachmentLink = z.url({ protocol: /^https?$/, error: 'must be an http(s) link' });
 
 const createBody = z.strictObject({
@@ -286,16 +285,8 @@ export const changeRequestRoutes = [
     errors: [409, 422],
     response: changeRequestResponse,
     handler: async ({ body, principal, headers, deps }) => {
-      const customerId = actingCustomerId(principal, body.customerId);
-      if (!customerId) {
-        throw new ApiError('validation_failed', 'body.customerId: required when staff make a request', {
-          invalidFields: [{ field: 'body.customerId', reason: 'required when staff make a request' }],
-        });
-      }
-      const key = headers['idempotency-key'];
-      const parsedKey = key === undefined ? undefined : idempotencyKey.safeParse(key);
-      if (parsedKey && !parsedKey.success) throw ApiError.fromZod(parsedKey.error, 'header');
-      const idempotency = parsedKey?.data;
+      const customerId = requestingCustomer(principal, body.customerId, 'make a request');
+      const idempotency = idempotencyKeyOf(headers);
       const byKey = { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency ?? '' } };
 
       if (idempotency) {

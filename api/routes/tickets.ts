@@ -11,6 +11,7 @@ import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
+import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { queryIfRunning, refusal, runCommand, startOnce } from '../workflow-commands';
 
@@ -20,8 +21,6 @@ const STAFF = ['agent', 'manager', 'admin'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
 
 const createTicketBody = z.strictObject({
   customerId: z.uuid().optional(),
@@ -220,16 +219,8 @@ export const ticketRoutes = [
     errors: [409, 422],
     response: ticketResponse,
     handler: async ({ body, principal, headers, deps }) => {
-      const customerId = actingCustomerId(principal, body.customerId);
-      if (!customerId) {
-        throw new ApiError('validation_failed', 'body.customerId: required when staff open a ticket', {
-          invalidFields: [{ field: 'body.customerId', reason: 'required when staff open a ticket' }],
-        });
-      }
-      const key = headers['idempotency-key'];
-      const parsedKey = key === undefined ? undefined : idempotencyKey.safeParse(key);
-      if (parsedKey && !parsedKey.success) throw ApiError.fromZod(parsedKey.error, 'header');
-      const idempotency = parsedKey?.data;
+      const customerId = requestingCustomer(principal, body.customerId, 'open a ticket');
+      const idempotency = idempotencyKeyOf(headers);
 
       if (idempotency) {
         const existing = await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } });
