@@ -4,6 +4,8 @@ import type { Logger } from '../platform/logger';
 import { createDeliveryChannels } from './notifications/channels';
 import { createNotificationActivities } from './notifications/outbox';
 import { createChangeRequestActivities } from './change-requests';
+import { createClaimActivities } from './claims';
+import { createOutageActivities } from './outages';
 import { createTicketActivities } from './tickets';
 
 export interface ActivityDeps {
@@ -23,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
     ...notifications,
     ...createTicketActivities({ ...deps, notify: notifications.notify }),
     ...createChangeRequestActivities({ ...deps, notify: notifications.notify }),
+    ...createClaimActivities({ ...deps, notify: notifications.notify }),
+    ...createOutageActivities({ ...deps, notify: notifications.notify }),
   };
 }
 

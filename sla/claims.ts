@@ -20,3 +20,18 @@ export function claimDecisionDeadline(receivedAtMs: number, policy: ClaimPolicy)
 export function claimReminderAt(receivedAtMs: number, policy: ClaimPolicy): number {
   return claimDecisionDeadline(receivedAtMs, policy) - policy.reminderBeforeMinutes * MS_PER_MINUTE;
 }
+
+export interface ClaimDeadlines {
+  acknowledgeDueAtMs: number;
+  reminderAtMs: number;
+  decisionDueAtMs: number;
+}
+
+/** Every deadline of a claim received at `receivedAtMs`. */
+export function claimDeadlines(receivedAtMs: number, policy: ClaimPolicy, calendars: CalendarLookup): ClaimDeadlines {
+  return {
+    acknowledgeDueAtMs: claimInitialResponseDeadline(receivedAtMs, policy, calendars),
+    reminderAtMs: claimReminderAt(receivedAtMs, policy),
+    decisionDueAtMs: claimDecisionDeadline(receivedAtMs, policy),
+  };
+}

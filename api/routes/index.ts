@@ -1,9 +1,12 @@
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
+import { availabilityRoutes } from './availability';
 import { changeRequestRoutes } from './change-requests';
+import { claimRoutes } from './claims';
 import { configurationRoutes } from './configuration';
 import { notificationRoutes } from './notifications';
+import { outageRoutes } from './outages';
 import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes, ...outageRoutes, ...availabilityRoutes, ...claimRoutes];

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import type { Claim, ClaimOutage, ClaimTicket, CreditNote, Prisma } from '../generated/prisma/client';
+import { loadCalendarSpecs, loadDefinition } from '../platform/sla-config';
+import { OUTAGE_CAUSES } from '../sla/availability';
+import type { ClaimAssessment } from '../sla/claim-assessment';
+import type { ComputedCredit } from '../sla/claim-decision';
+import type { ClaimDeadlines } from '../sla/claims';
+import { formatJalali, toTehranIso } from '../sla/jalali';
+import { EXCLUSIONS } from '../sla/outages';
+import type { ClaimFacts, ClaimKind, ClaimWorkflowInput } from '../workflows/claim';
+import type { Principal } from './auth';
+import type { AppDeps } from './deps';
+import { ApiError } from './errors';
+
+/** What a claim was judged on, kept in the row's `computation` column. */
+export interface ClaimComputation {
+  kind: ClaimKind;
+  policyKey: string;
+  availability: ClaimAssessment | null;
+  tickets: { id: string; subject: string; breachedAtMs: number }[];
+  deadlines: ClaimDeadlines;
+  /** The earliest instant at which the window for one of the cited failures closed. */
+  filingClosesAtMs: number;
+  computed: ComputedCredit;
+}
+
+export const claimInclude = { outages: true, tickets: true, creditNote: true } satisfies Prisma.ClaimInclude;
+export type ClaimRow = Claim & { outages: ClaimOutage[]; tickets: ClaimTicket[]; creditNote: CreditNote | null };
+
+export const CLAIM_KINDS = ['availability', 'support_timing'] as const;
+export const CLAIM_STATUSES = ['received', 'acknowledged', 'approved', 'rejected'] as const;
+export const DUE_STATES = ['pending', 'due_soon', 'overdue', 'decided'] as const;
+export type DueState = (typeof DUE_STATES)[number];
+
+export const computationOf = (row: Claim) => row.computation as unknown as ClaimComputation;
+
+/** Where an undecided claim stands against its decision deadline: the QA queue's buckets. */
+export function dueStateOf(row: Claim, nowMs: number): DueState {
+  if (row.status === 'approved' || row.status === 'rejected') return 'decided';
+  if (nowMs > row.decisionDueAt.getTime()) return 'overdue';
+  return nowMs >= computationOf(row).deadlines.reminderAtMs ? 'due_soon' : 'pending';
+}
+
+const rials = z.string().regex(/^\d+$/).describe('whole rials, as digits');
+const jalali = z.string().describe('e.g. ۱۴۰۵/۰۹/۰۴ ساعت ۱۶:۰۰');
+
+export const claimResponse = z.object({
+  id: z.uuid(),
+  customerId: z.uuid(),
+  productId: z.uuid(),
+  contractId: z.uuid(),
+  policyKey: z.string(),
+  kind: z.enum(CLAIM_KINDS),
+  note: z.string().nullable(),
+  status: z.enum(CLAIM_STATUSES),
+  dueState: z.enum(DUE_STATES),
+  receivedAt: z.string(),
+  receivedAtJalali: jalali,
+  acknowledgedAt: z.string().nullable(),
+  deadlines: z.object({
+    acknowledgeDueAt: z.string().describe('End of the next business day on the vendor\'s office calendar'),
+    acknowledgeDueAtJalali: jalali,
+    reminderAt: z.string(),
+    decisionDueAt: z.string().describe('7 × 24 hours after receipt'),
+    decisionDueAtJalali: jalali,
+    filingWindowClosedAt: z.string().describe('When the window for the earliest cited failure closed'),
+  }),
+  outageIds: z.array(z.uuid()),
+  ticketIds: z.array(z.uuid()),
+  computation: z
+    .object({
+      month: z.string(),
+      periodStart: z.string(),
+      periodEnd: z.string(),
+      periodMinutes: z.number(),
+      downtimeMinutes: z.number(),
+      availabilityPercent: z.number(),
+      creditTable: z.string().nullable(),
+      monthCreditPercent: z.number().nullable().describe('The tier the month\'s claimed downtime reaches'),
+      earlierCreditPercent: z.number().describe('Credit earlier claims of this contract for the month carry'),
+      outages: z.array(
+        z.object({
+          id: z.uuid(),
+          cause: z.enum(OUTAGE_CAUSES),
+          role: z.enum(['cited', 'cited_earlier', 'not_cited']),
+          counted: z.boolean(),
+          exclusion: z.enum(EXCLUSIONS).nullable(),
+          minutesInPeriod: z.number(),
+        }),
+      ),
+    })
+    .nullable()
+    .describe('Availability claims: the month\'s computation'),
+  tickets: z.array(z.object({ id: z.uuid(), subject: z.string(), breachedAt: z.string() })).describe('Support-timing claims: the breached tickets cited'),
+  computedCredit: z.object({
+    percent: z.number().nullable().describe('null when QA sets the credit'),
+    amountRials: rials.nullable(),
+    monthlySubscriptionRials: rials,
+  }),
+  decision: z
+    .object({
+      outcome: z.enum(['approved', 'rejected']),
+      decidedAt: z.string(),
+      decidedAtJalali: jalali,
+      decidedBy: z.string(),
+      late: z.boolean(),
+      creditPercent: z.number().nullable(),
+      creditAmountRials: rials.nullable(),
+      adjusted: z.boolean(),
+      justification: z.string().nullable(),
+      rejectionReason: z.string().nullable(),
+    })
+    .nullable(),
+  creditNote: z.object({ id: z.uuid(), percent: z.number(), amountRials: rials, appliesToMonth: z.string() }).nullable(),
+});
+export type ClaimResponse = z.infer<typeof claimResponse>;
+
+const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
+
+export function presentClaim(row: ClaimRow, nowMs: number): ClaimResponse {
+  const computation = computationOf(row);
+  const { availability, deadlines } = computation;
+  const decided = row.status === 'approved' || row.status === 'rejected';
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    productId: row.productId,
+    contractId: row.contractId,
+    policyKey: computation.policyKey,
+    kind: computation.kind,
+    note: row.note,
+    status: row.status,
+    dueState: dueStateOf(row, nowMs),
+    receivedAt: toTehranIso(row.receivedAt.getTime()),
+    receivedAtJalali: formatJalali(row.receivedAt.getTime()),
+    acknowledgedAt: iso(row.acknowledgedAt),
+    deadlines: {
+      acknowledgeDueAt: toTehranIso(deadlines.acknowledgeDueAtMs),
+      acknowledgeDueAtJalali: formatJalali(deadlines.acknowledgeDueAtMs),
+      reminderAt: toTehranIso(deadlines.reminderAtMs),
+      decisionDueAt: toTehranIso(deadlines.decisionDueAtMs),
+      decisionDueAtJalali: formatJalali(deadlines.decisionDueAtMs),
+      filingWindowClosedAt: toTehranIso(computation.filingClosesAtMs),
+    },
+    outageIds: row.outages.map((o) => o.outageId),
+    ticketIds: row.tickets.map((t) => t.ticketId),
+    computation: availability && {
+      month: availability.month,
+      periodStart: toTehranIso(availability.periodStartMs),
+      periodEnd: toTehranIso(availability.periodEndMs),
+      periodMinutes: availability.periodMinutes,
+      downtimeMinutes: availability.downtimeMinutes,
+      availabilityPercent: availability.availabilityPercent,
+      creditTable: availability.creditTable,
+      monthCreditPercent: availability.monthCreditPercent,
+      earlierCreditPercent: availability.earlierCreditPercent,
+      outages: availability.outages.map(({ id, cause, role, counted, exclusion, minutesInPeriod }) => ({ id, cause, role, counted, exclusion, minutesInPeriod })),
+    },
+    tickets: computation.tickets.map((t) => ({ id: t.id, subject: t.subject, breachedAt: toTehranIso(t.breachedAtMs) })),
+    computedCredit: {
+      percent: computation.computed.percent,
+      amountRials: computation.computed.amountRials === null ? null : String(computation.computed.amountRials),
+      monthlySubscriptionRials: String(computation.computed.monthlyFeeRials),
+    },
+    decision:
+      decided && row.decidedAt
+        ? {
+            outcome: row.status as 'approved' | 'rejected',
+            decidedAt: toTehranIso(row.decidedAt.getTime()),
+            decidedAtJalali: formatJalali(row.decidedAt.getTime()),
+            decidedBy: row.decidedBy ?? 'unknown',
+            late: row.decidedAt.getTime() > row.decisionDueAt.getTime(),
+            creditPercent: row.creditPercent,
+            creditAmountRials: row.creditAmountRials === null ? null : String(row.creditAmountRials),
+            adjusted: row.justification !== null,
+            justification: row.justification,
+            rejectionReason: row.rejectionReason,
+          }
+        : null,
+    creditNote: row.creditNote && {
+      id: row.creditNote.id,
+      percent: row.creditNote.percent,
+      amountRials: String(row.creditNote.amountRials),
+      appliesToMonth: row.creditNote.appliesToMonth,
+    },
+  };
+}
+
+/** A claim the principal may see; another customer's is "not found", so ids cannot be probed. */
+export async function getClaimOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<ClaimRow> {
+  const row = await deps.db.claim.findUnique({ where: { id }, include: claimInclude });
+  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('claim', id);
+  return row;
+}
+
+export function factsOf(computation: ClaimComputation): ClaimFacts {
+  return {
+    kind: computation.kind,
+    month: computation.availability?.month ?? null,
+    downtimeMinutes: computation.availability?.downtimeMinutes ?? null,
+    availabilityPercent: computation.availability?.availabilityPercent ?? null,
+    computed: computation.computed,
+  };
+}
+
+/** The workflow input for a stored claim: its plan's claim policy and calendar as they are now. */
+export async function claimWorkflowInput(deps: AppDeps, row: Claim, receivedBy: string): Promise<ClaimWorkflowInput> {
+  const computation = computationOf(row);
+  const policy = await loadDefinition(deps.db, 'claim', computation.policyKey);
+  if (!policy) throw new ApiError('unprocessable', `the plan "${computation.policyKey}" has no claim policy`, { reason: 'plan_excludes_claims' });
+  return {
+    claimId: row.id,
+    receivedAtMs: row.receivedAt.getTime(),
+    receivedBy,
+    policy,
+    calendars: await loadCalendarSpecs(deps.db, [policy.initialResponse.calendar]),
+    facts: factsOf(computation),
+  };
+}

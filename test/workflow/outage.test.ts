@@ -1,0 +1,118 @@
+// The outage workflow's 2-hour customer-panel notice on Temporal's time-skipping test server,
+// with in-memory activities.
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { OutageActivities } from '../../activities/outages';
+import * as wf from '../../workflows/outage';
+import { HOUR, MINUTE, silentLogger, skipTo } from '../support/tehran-time';
+import { createTimeSkippingEnv } from '../support/time-skipping';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function fakeActivities() {
+  const recorded = { announcements: [] as string[], escalations: [] as { outageId: string; dueAtMs: number }[] };
+  const activities: OutageActivities = {
+    announceMaintenance: async ({ outageId }) => {
+      recorded.announcements.push(outageId);
+      return 3;
+    },
+    escalateOutageNotice: async (request) => {
+      recorded.escalations.push(request);
+      return true;
+    },
+  };
+  return { recorded, activities };
+}
+
+let taskQueue = '';
+const started: WorkflowHandle[] = [];
+beforeEach(() => {
+  taskQueue = `outages-${randomUUID()}`;
+});
+afterEach(async () => {
+  for (const handle of started.splice(0)) {
+    await handle.terminate('test finished').catch(() => undefined);
+  }
+});
+
+async function run<T>(activities: OutageActivities, fn: () => Promise<T>): Promise<T> {
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  return worker.runUntil(fn);
+}
+
+async function start(input: Partial<wf.OutageWorkflowInput> & { startedAtMs: number }): Promise<WorkflowHandle<typeof wf.outageWorkflow>> {
+  const outageId = randomUUID();
+  const handle = await env.client.workflow.start(wf.outageWorkflow, {
+    taskQueue,
+    workflowId: `outage-${outageId}`,
+    args: [{ outageId, noticeWithinMinutes: wf.PANEL_NOTICE_WITHIN_MINUTES, noticePostedAtMs: null, announce: false, ...input }],
+  });
+  started.push(handle);
+  return handle;
+}
+
+describe('the outage notice', () => {
+  it('escalates to the product department when no panel notice is posted within 2 hours', async () => {
+    const startedAtMs = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => {
+      const handle = await start({ startedAtMs });
+      await skipTo(env, startedAtMs + 2 * HOUR - MINUTE);
+      expect(recorded.escalations).toEqual([]);
+      expect((await handle.query(wf.outageView)).noticeDueAtMs).toBe(startedAtMs + 2 * HOUR);
+      return handle.result();
+    });
+
+    expect(recorded.escalations).toEqual([{ outageId: result.outageId, dueAtMs: startedAtMs + 2 * HOUR }]);
+    expect(result).toMatchObject({ escalated: true, noticePostedAtMs: null });
+  });
+
+  it('ends the wait when the notice is posted in time', async () => {
+    const startedAtMs = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => {
+      const handle = await start({ startedAtMs });
+      await skipTo(env, startedAtMs + 90 * MINUTE);
+      await handle.signal(wf.panelNoticePosted, { actor: 'agent:sara', postedAtMs: startedAtMs + 90 * MINUTE });
+      return handle.result();
+    });
+
+    expect(result).toMatchObject({ escalated: false, noticePostedAtMs: startedAtMs + 90 * MINUTE });
+    expect(recorded.escalations).toEqual([]);
+  });
+
+  it('escalates at once for an outage recorded after its notice deadline passed without one', async () => {
+    const now = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => (await start({ startedAtMs: now - 3 * HOUR })).result());
+
+    expect(result.escalated).toBe(true);
+    expect(recorded.escalations).toHaveLength(1);
+  });
+
+  it('announces a maintenance window to the product\'s customers; the announcement is the notice', async () => {
+    const now = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => (await start({ startedAtMs: now + 72 * HOUR, noticePostedAtMs: now, announce: true })).result());
+
+    expect(result).toMatchObject({ announced: true, escalated: false, noticePostedAtMs: now });
+    expect(recorded.announcements).toEqual([result.outageId]);
+    expect(recorded.escalations).toEqual([]);
+  });
+});

@@ -1,0 +1,324 @@
+/**
+ * One compensation claim, from receipt to the QA unit's decision (Avanak's claim process, Pasban
+ * rule 8). The acknowledgement goes out at once with the computed facts; the deadlines are durable
+ * timers: the acknowledgement by the end of the next business day on the vendor's office
+ * calendar, a reminder before the decision is due and an escalation when it is overdue. QA
+ * decides by updates whose validators refuse a decision that breaks the rules, so a refused
+ * decision never touches the claim. The history stays short (a handful of events), so the
+ * workflow never needs to continue as new.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { ClaimActivities } from '../activities/claims';
+import { compileCalendar } from '../sla/calendar';
+import type { CalendarSpec } from '../sla/calendar-spec';
+import { creditNoteMonth } from '../sla/claim-assessment';
+import {
+  rejectionReason,
+  resolveAdjustedApproval,
+  resolveApproval,
+  type AdjustedApprovalRequest,
+  type ApprovalRequest,
+  type ComputedCredit,
+  type Credit,
+  type RejectionRequest,
+  type Resolution,
+} from '../sla/claim-decision';
+import { claimDeadlines, type ClaimDeadlines } from '../sla/claims';
+import type { BreachAction, ClaimPolicy } from '../sla/policy';
+
+export type ClaimStatus = 'received' | 'acknowledged' | 'approved' | 'rejected';
+export type ClaimKind = 'availability' | 'support_timing';
+
+/** What the acknowledgement tells the customer and what QA's decision defaults to. */
+export interface ClaimFacts {
+  kind: ClaimKind;
+  /** The Jalali month judged ("1405-09"), for availability claims. */
+  month: string | null;
+  downtimeMinutes: number | null;
+  availabilityPercent: number | null;
+  computed: ComputedCredit;
+}
+
+export interface ClaimWorkflowInput {
+  claimId: string;
+  receivedAtMs: number;
+  receivedBy: string;
+  policy: ClaimPolicy;
+  /** The calendar the policy's initial response counts on, with holidays filled in. */
+  calendars: CalendarSpec[];
+  facts: ClaimFacts;
+  /** Minutes between attempts while the acknowledgement cannot be recorded (default 15). */
+  acknowledgementRetryMinutes?: number;
+}
+
+export interface ClaimDecision {
+  outcome: 'approved' | 'rejected';
+  by: string;
+  atMs: number;
+  /** Decided after the decision deadline. */
+  late: boolean;
+  creditPercent: number | null;
+  amountRials: number | null;
+  adjusted: boolean;
+  justification: string | null;
+  rejectionReason: string | null;
+  /** The Jalali month the credit note applies to. */
+  creditNoteMonth: string | null;
+}
+
+export type ClaimAlarmKind = 'acknowledgement_overdue' | 'decision_reminder' | 'decision_overdue';
+
+export interface ClaimAlarm {
+  kind: ClaimAlarmKind;
+  atMs: number;
+  /** The deadline the notice reports. */
+  dueAtMs: number;
+  action: BreachAction;
+}
+
+export interface ClaimView {
+  claimId: string;
+  status: ClaimStatus;
+  receivedAtMs: number;
+  deadlines: ClaimDeadlines;
+  acknowledgedAtMs: number | null;
+  decision: ClaimDecision | null;
+  /** Alarms that have fired, by kind. */
+  fired: ClaimAlarmKind[];
+  asOfMs: number;
+}
+
+export interface Actor {
+  actor: string;
+}
+
+export const claimView = defineQuery<ClaimView>('claimView');
+export const approve = defineUpdate<ClaimView, [Actor & ApprovalRequest]>('approve');
+export const approveAdjusted = defineUpdate<ClaimView, [Actor & AdjustedApprovalRequest]>('approveAdjusted');
+export const reject = defineUpdate<ClaimView, [Actor & RejectionRequest]>('reject');
+
+const records = proxyActivities<ClaimActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+// Bounded: the workflow retries the acknowledgement itself and escalates when it stays unrecorded.
+const acknowledgement = proxyActivities<ClaimActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+// Bounded, so a broken channel is not retried into spam; the outbox row keeps what happened.
+const messages = proxyActivities<ClaimActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+const DEFAULT_ACKNOWLEDGEMENT_RETRY_MINUTES = 15;
+
+/** A refused decision: the API answers 409 with this message, which names the claim's state. */
+function refuse(message: string): never {
+  throw ApplicationFailure.create({ type: 'InvalidClaimCommand', message, nonRetryable: true });
+}
+
+/**
+ * The reminder goes to QA where the vendor routes claims to QA, otherwise to the product
+ * department's manager; overdue work goes to the QA lead and the manager.
+ */
+export function claimAlarms(deadlines: ClaimDeadlines, policy: ClaimPolicy): ClaimAlarm[] {
+  const overdue: BreachAction = {
+    channel: 'sms',
+    recipients: policy.routeToQa ? ['qa_lead', 'department_manager'] : ['department_manager', 'senior_management'],
+  };
+  return [
+    { kind: 'acknowledgement_overdue', atMs: deadlines.acknowledgeDueAtMs, dueAtMs: deadlines.acknowledgeDueAtMs, action: overdue },
+    {
+      kind: 'decision_reminder',
+      atMs: deadlines.reminderAtMs,
+      dueAtMs: deadlines.decisionDueAtMs,
+      action: { channel: 'in_app', recipients: [policy.routeToQa ? 'qa' : 'department_manager'] },
+    },
+    { kind: 'decision_overdue', atMs: deadlines.decisionDueAtMs, dueAtMs: deadlines.decisionDueAtMs, action: overdue },
+  ];
+}
+
+export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimView> {
+  const { claimId, facts } = input;
+  const compiled = new Map(input.calendars.map((spec) => [spec.key, compileCalendar(spec)]));
+  const deadlines = claimDeadlines(input.receivedAtMs, input.policy, (key) => {
+    const calendar = compiled.get(key);
+    if (!calendar) throw new Error(`the claim has no calendar "${key}"`);
+    return calendar;
+  });
+  const alarms = claimAlarms(deadlines, input.policy);
+  const retryMs = (input.acknowledgementRetryMinutes ?? DEFAULT_ACKNOWLEDGEMENT_RETRY_MINUTES) * 60_000;
+
+  let status: ClaimStatus = 'received';
+  let acknowledgedAtMs: number | null = null;
+  let acknowledgementSequence: number | null = null;
+  let nextAcknowledgementAtMs = input.receivedAtMs;
+  let decision: ClaimDecision | null = null;
+  const fired: ClaimAlarmKind[] = [];
+  let sequence = 0;
+
+  const view = (): ClaimView => ({
+    claimId,
+    status,
+    receivedAtMs: input.receivedAtMs,
+    deadlines,
+    acknowledgedAtMs,
+    decision,
+    fired: [...fired],
+    asOfMs: Date.now(),
+  });
+
+  /** Records an event on the claim's timeline and brings its row up to date. */
+  async function record(actor: string, type: string, data: Record<string, unknown>): Promise<number> {
+    sequence += 1;
+    const recorded = sequence;
+    await records.recordClaimEvent({ claimId, sequence: recorded, atMs: Date.now(), actor, type, data });
+    await records.syncClaim(view());
+    return recorded;
+  }
+
+  const requirePending = (command: string) => {
+    if (decision) refuse(`cannot ${command}: the claim is already ${decision.outcome}`);
+  };
+  const requireResolved = (resolution: Resolution): Credit => {
+    if (!resolution.ok) refuse(resolution.reason);
+    return resolution.credit;
+  };
+
+  setHandler(claimView, view);
+
+  setHandler(
+    approve,
+    async ({ actor, ...request }) => {
+      const credit = requireResolved(resolveApproval(facts.computed, request));
+      return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null });
+    },
+    {
+      validator: ({ actor: _actor, ...request }) => {
+        requirePending('approve');
+        requireResolved(resolveApproval(facts.computed, request));
+      },
+    },
+  );
+
+  setHandler(
+    approveAdjusted,
+    async ({ actor, ...request }) => {
+      const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
+      return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null });
+    },
+    {
+      validator: ({ actor: _actor, ...request }) => {
+        requirePending('approve');
+        requireResolved(resolveAdjustedApproval(facts.computed, request));
+      },
+    },
+  );
+
+  setHandler(
+    reject,
+    async ({ actor, ...request }) =>
+      decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) }),
+    {
+      validator: ({ actor: _actor, ...request }) => {
+        requirePending('reject');
+        if (rejectionReason(request) === null) refuse('give the reason: one of the published exclusions, or free text');
+      },
+    },
+  );
+
+  async function decide(
+    by: string,
+    outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & { credit: Credit | null },
+  ): Promise<ClaimView> {
+    const atMs = Date.now();
+    const { credit, ...rest } = outcome;
+    decision = {
+      ...rest,
+      by,
+      atMs,
+      late: atMs > deadlines.decisionDueAtMs,
+      creditPercent: credit?.percent ?? null,
+      amountRials: credit?.amountRials ?? null,
+      creditNoteMonth: credit ? creditNoteMonth(atMs) : null,
+    };
+    status = decision.outcome;
+    const decided = decision;
+    const eventSequence = await record(by, decided.outcome, { ...decided });
+    if (credit) {
+      await records.writeCreditNote({ claimId, percent: credit.percent, amountRials: credit.amountRials, appliesToMonth: decided.creditNoteMonth! });
+    }
+    await sendQuietly('decision notice', () => messages.notifyClaimDecision({ claimId, sequence: eventSequence, decision: decided }));
+    return view();
+  }
+
+  /** Sends the acknowledgement and records it; false when that failed and must be tried again. */
+  async function acknowledge(): Promise<boolean> {
+    acknowledgementSequence ??= ++sequence;
+    try {
+      await acknowledgement.acknowledgeClaim({
+        claimId,
+        sequence: acknowledgementSequence,
+        atMs: Date.now(),
+        facts,
+        decisionDueAtMs: deadlines.decisionDueAtMs,
+      });
+    } catch (error) {
+      log.warn('claim acknowledgement not recorded', { claimId, error: String(error) });
+      return false;
+    }
+    acknowledgedAtMs = Date.now();
+    if (status === 'received') status = 'acknowledged';
+    await records.syncClaim(view());
+    return true;
+  }
+
+  async function fire(alarm: ClaimAlarm): Promise<void> {
+    fired.push(alarm.kind);
+    await sendQuietly(alarm.kind, () =>
+      messages.escalateClaim({ claimId, dedupeKey: `claim:${claimId}:${alarm.kind}`, kind: alarm.kind, dueAtMs: alarm.dueAtMs, action: alarm.action }),
+    );
+    await record('system', alarm.kind, { dueAtMs: alarm.dueAtMs, recipients: alarm.action.recipients });
+  }
+
+  async function sendQuietly(what: string, send: () => Promise<unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      // The outbox row records the failure; a message that cannot go out does not stop the claim.
+      log.warn(`claim ${what} not delivered`, { claimId, error: String(error) });
+    }
+  }
+
+  /** Alarms still to fire: the acknowledgement's until it is recorded, the decision's until it is made. */
+  const pendingAlarms = () =>
+    alarms.filter((alarm) => !fired.includes(alarm.kind) && (alarm.kind === 'acknowledgement_overdue' ? acknowledgedAtMs === null : decision === null));
+
+  await record(input.receivedBy, 'received', { ...facts, deadlines });
+
+  while (!decision) {
+    if (acknowledgedAtMs === null && Date.now() >= nextAcknowledgementAtMs && !(await acknowledge())) {
+      nextAcknowledgementAtMs = Date.now() + retryMs;
+    }
+    for (const alarm of pendingAlarms()) {
+      if (alarm.atMs <= Date.now() && !decision) await fire(alarm);
+    }
+    const wakeAt = Math.min(...pendingAlarms().map((a) => a.atMs), acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity);
+    if (decision) break;
+    if (Number.isFinite(wakeAt)) await condition(() => decision !== null, Math.max(1, wakeAt - Date.now()));
+    else await condition(() => decision !== null);
+  }
+  await condition(allHandlersFinished);
+  return view();
+}

@@ -1,0 +1,73 @@
+/**
+ * One outage's duty to inform customers (Avanak: a notice in the customer panel within 2 hours
+ * of an outage). A planned maintenance window announced through Pasban tells the customers of
+ * the product first; its announcement is the notice. Otherwise the workflow waits for the panel
+ * notice and escalates to the product department's manager if none is posted in time. Its job
+ * ends there: a notice posted later is recorded by the API alone.
+ */
+import { condition, defineQuery, defineSignal, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { OutageActivities } from '../activities/outages';
+
+export interface OutageWorkflowInput {
+  outageId: string;
+  startedAtMs: number;
+  noticeWithinMinutes: number;
+  /** Set when the notice was posted (or the window announced) before the workflow started. */
+  noticePostedAtMs: number | null;
+  /** Tell the product's customers about this planned maintenance window first. */
+  announce: boolean;
+}
+
+export interface OutageView {
+  outageId: string;
+  noticeDueAtMs: number;
+  noticePostedAtMs: number | null;
+  announced: boolean;
+  escalated: boolean;
+}
+
+export const PANEL_NOTICE_WITHIN_MINUTES = 120;
+
+export const outageView = defineQuery<OutageView>('outageView');
+/** The customer-panel notice was posted: the wait ends. */
+export const panelNoticePosted = defineSignal<[{ actor: string; postedAtMs: number }]>('panelNoticePosted');
+
+const acts = proxyActivities<OutageActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+export async function outageWorkflow(input: OutageWorkflowInput): Promise<OutageView> {
+  const noticeDueAtMs = input.startedAtMs + input.noticeWithinMinutes * 60_000;
+  let noticePostedAtMs = input.noticePostedAtMs;
+  let announced = false;
+  let escalated = false;
+  const view = (): OutageView => ({ outageId: input.outageId, noticeDueAtMs, noticePostedAtMs, announced, escalated });
+
+  setHandler(outageView, view);
+  setHandler(panelNoticePosted, ({ postedAtMs }) => {
+    noticePostedAtMs ??= postedAtMs;
+  });
+
+  if (input.announce) {
+    announced = await quietly('maintenance announcement', async () => {
+      await acts.announceMaintenance({ outageId: input.outageId });
+      return true;
+    });
+  }
+  if (noticePostedAtMs === null) {
+    const posted = await condition(() => noticePostedAtMs !== null, Math.max(1, noticeDueAtMs - Date.now()));
+    if (!posted) escalated = await quietly('notice escalation', () => acts.escalateOutageNotice({ outageId: input.outageId, dueAtMs: noticeDueAtMs }));
+  }
+  return view();
+
+  /** The outbox rows record what failed; a message that cannot go out does not fail the outage. */
+  async function quietly(what: string, send: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await send();
+    } catch (error) {
+      log.warn(`outage ${what} not delivered`, { outageId: input.outageId, error: String(error) });
+      return false;
+    }
+  }
+}
