@@ -5,6 +5,7 @@ import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { EXCLUSIONS } from '../../sla/outages';
 import * as claim from '../../workflows/claim';
 import { actingCustomerId, type Principal } from '../auth';
+import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { createClaimBody, fileClaim } from '../claim-filing';
 import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
 import { ApiError } from '../errors';
@@ -15,8 +16,6 @@ const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const FILERS = ['customer', 'agent', 'manager', 'admin'] as const;
 const DECIDERS = ['qa', 'manager', 'admin'] as const;
 
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 /** Rials in: whole digits as a string (any size) or a safe JSON integer. */
 const rials = z.union([z.string().regex(/^\d{1,15}$/, 'must be a whole number of rials'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]).transform(Number);
 const percent = z.number().int().min(0).max(100);
@@ -88,16 +87,8 @@ export const claimRoutes = [
     errors: [409, 422],
     response: claimResponse,
     handler: async ({ body, principal, headers, deps }) => {
-      const customerId = actingCustomerId(principal, body.customerId);
-      if (!customerId) {
-        throw new ApiError('validation_failed', 'body.customerId: required when staff file a claim', {
-          invalidFields: [{ field: 'body.customerId', reason: 'required when staff file a claim' }],
-        });
-      }
-      const header = headers['idempotency-key'];
-      const parsedKey = header === undefined ? undefined : idempotencyKey.safeParse(header);
-      if (parsedKey && !parsedKey.success) throw ApiError.fromZod(parsedKey.error, 'header');
-      const { row, replayed } = await fileClaim(deps, principal, customerId, body, parsedKey?.data);
+      const customerId = requestingCustomer(principal, body.customerId, 'file a claim');
+      const { row, replayed } = await fileClaim(deps, principal, customerId, body, idempotencyKeyOf(headers));
       const view = presentClaim(row, Date.now());
       return replayed ? new Reply<ClaimResponse>(200, view, { 'Idempotent-Replayed': 'true' }) : new Reply<ClaimResponse>(201, view);
     },
