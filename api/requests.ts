@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { checkEligibility } from '../platform/eligibility';
+import type { Database } from '../platform/database';
+import type { Eligibility, RequestKind } from '../sla/eligibility';
 import { actingCustomerId, type Principal } from './auth';
 import { ApiError } from './errors';
+import { refusal } from './workflow-commands';
 
 /** Free text of at most `max` characters, trimmed, not empty. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -27,4 +31,24 @@ export function idempotencyKeyOf(headers: Record<string, string | string[] | und
   const parsed = idempotencyKey.safeParse(header);
   if (!parsed.success) throw ApiError.fromZod(parsed.error, 'header');
   return parsed.data;
+}
+
+/**
+ * The contract under which the customer may make this request now: the customer and product
+ * must exist (422 naming the field), and the eligibility decision must allow it (422 with the
+ * reason code).
+ */
+export async function requireEligible(
+  db: Database,
+  request: { kind: RequestKind; customerId: string; productId: string; nowMs: number },
+): Promise<Extract<Eligibility, { ok: true }>> {
+  if (!(await db.customer.findUnique({ where: { id: request.customerId } }))) {
+    throw new ApiError('unprocessable', `customer ${request.customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
+  }
+  if (!(await db.product.findUnique({ where: { id: request.productId } }))) {
+    throw new ApiError('unprocessable', `product ${request.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
+  }
+  const eligibility = await checkEligibility(db, request);
+  if (!eligibility.ok) throw refusal(eligibility);
+  return eligibility;
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import { checkEligibility } from '../../platform/eligibility';
 import { loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { compileCalendar } from '../../sla/calendar';
 import { changeRequestDeadlines, delayDays, reviewDeadline, type Deadline } from '../../sla/change-request-clock';
@@ -12,10 +11,10 @@ import * as cr from '../../workflows/change-request';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
+import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoDate, rials, rialsOut } from '../schemas/common';
-import { refusal, runCommand, startOnce } from '../workflow-commands';
+import { runCommand, startOnce } from '../workflow-commands';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -293,15 +292,8 @@ export const changeRequestRoutes = [
         const existing = await deps.db.changeRequest.findUnique({ where: byKey, include: withContract });
         if (existing) return replay(deps, existing, body, actorOf(principal));
       }
-      if (!(await deps.db.customer.findUnique({ where: { id: customerId } }))) {
-        throw new ApiError('unprocessable', `customer ${customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
-      }
-      if (!(await deps.db.product.findUnique({ where: { id: body.productId } }))) {
-        throw new ApiError('unprocessable', `product ${body.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
-      }
       const nowMs = Date.now();
-      const eligibility = await checkEligibility(deps.db, { kind: 'change_request', customerId, productId: body.productId, nowMs });
-      if (!eligibility.ok) throw refusal(eligibility);
+      const eligibility = await requireEligible(deps.db, { kind: 'change_request', customerId, productId: body.productId, nowMs });
       const { policy, calendars } = await termsFor(deps, eligibility.policyKey);
 
       const id = randomUUID();

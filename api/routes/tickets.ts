@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
-import { checkEligibility } from '../../platform/eligibility';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { PRIORITIES } from '../../sla/policy';
@@ -11,9 +10,9 @@ import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
+import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
-import { queryIfRunning, refusal, runCommand, startOnce } from '../workflow-commands';
+import { queryIfRunning, runCommand, startOnce } from '../workflow-commands';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -226,15 +225,8 @@ export const ticketRoutes = [
         const existing = await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } });
         if (existing) return replay(deps, existing, body, actorOf(principal));
       }
-      if (!(await deps.db.customer.findUnique({ where: { id: customerId } }))) {
-        throw new ApiError('unprocessable', `customer ${customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
-      }
-      if (!(await deps.db.product.findUnique({ where: { id: body.productId } }))) {
-        throw new ApiError('unprocessable', `product ${body.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
-      }
       const nowMs = Date.now();
-      const eligibility = await checkEligibility(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
-      if (!eligibility.ok) throw refusal(eligibility);
+      const eligibility = await requireEligible(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
 
       const id = randomUUID();
       const data: Prisma.TicketUncheckedCreateInput = {
