@@ -61,6 +61,27 @@ function nextDeadline(view: TicketView): Date | null {
 export function createTicketActivities(deps: ActivityDeps & { notify: (request: NotifyRequest) => Promise<unknown> }) {
   const { db, notify } = deps;
 
+  const eventRow = (event: TicketEventRecord) => ({
+    ticketId: event.ticketId, sequence: event.sequence, at: new Date(event.atMs), actor: event.actor, type: event.type, data: asJson(event.data),
+  });
+
+  const ticketUpdate = (view: TicketView) =>
+    db.ticket.update({
+      where: { id: view.ticketId },
+      data: {
+        status: view.status,
+        priority: view.priority,
+        assignee: view.assignee,
+        firstResponseAt: view.firstResponseAtMs === null ? null : new Date(view.firstResponseAtMs),
+        resolvedAt: view.resolvedAtMs === null ? null : new Date(view.resolvedAtMs),
+        closedAt: view.closedAtMs === null ? null : new Date(view.closedAtMs),
+        cancelReason: view.cancelReason,
+        clock: asJson(view),
+        nextDeadlineAt: nextDeadline(view),
+        breached: view.breached,
+      },
+    });
+
   async function ticketContext(ticketId: string) {
     return db.ticket.findUniqueOrThrow({
       where: { id: ticketId },
@@ -69,29 +90,19 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
   }
 
   return {
-    async recordTicketEvent(event: TicketEventRecord): Promise<void> {
-      await db.ticketEvent.createMany({
-        data: [{ ticketId: event.ticketId, sequence: event.sequence, at: new Date(event.atMs), actor: event.actor, type: event.type, data: asJson(event.data) }],
-        skipDuplicates: true,
-      });
+    /** The timeline event and the ticket row as of it, in one transaction (one round trip for the workflow). */
+    async recordTicketChange(change: { event: TicketEventRecord; view: TicketView }): Promise<void> {
+      await db.$transaction([db.ticketEvent.createMany({ data: [eventRow(change.event)], skipDuplicates: true }), ticketUpdate(change.view)]);
     },
 
+    /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */
+    async recordTicketEvent(event: TicketEventRecord): Promise<void> {
+      await db.ticketEvent.createMany({ data: [eventRow(event)], skipDuplicates: true });
+    },
+
+    /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */
     async syncTicket(view: TicketView): Promise<void> {
-      await db.ticket.update({
-        where: { id: view.ticketId },
-        data: {
-          status: view.status,
-          priority: view.priority,
-          assignee: view.assignee,
-          firstResponseAt: view.firstResponseAtMs === null ? null : new Date(view.firstResponseAtMs),
-          resolvedAt: view.resolvedAtMs === null ? null : new Date(view.resolvedAtMs),
-          closedAt: view.closedAtMs === null ? null : new Date(view.closedAtMs),
-          cancelReason: view.cancelReason,
-          clock: asJson(view),
-          nextDeadlineAt: nextDeadline(view),
-          breached: view.breached,
-        },
-      });
+      await ticketUpdate(view);
     },
 
     async recordOutcome(outcome: OutcomeRecord): Promise<void> {

@@ -51,6 +51,10 @@ export function useTicketHarness() {
     };
     let failed = false;
     const activities: TicketActivities = {
+      recordTicketChange: async ({ event, view }) => {
+        recorded.events.push(event);
+        recorded.views.push(view);
+      },
       recordTicketEvent: async (event) => void recorded.events.push(event),
       syncTicket: async (view) => void recorded.views.push(view),
       recordOutcome: async (outcome) => void recorded.outcomes.set(`${outcome.target}#${outcome.cycle}`, outcome),
