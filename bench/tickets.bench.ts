@@ -4,10 +4,14 @@
  *   - intake: tickets opened per second over HTTP with p50/p99 latency, and in the same run the
  *     raw Temporal baseline: the start RPC of an empty workflow, at the same concurrency;
  *   - breach latency: BENCH_TICKETS open tickets whose first-response deadline falls due during
- *     the run; the delay between each deadline and its recorded escalation (p50, p99, max);
+ *     the run; the delay between each deadline and its recorded escalation (p50, p99, max). The
+ *     priorities rotate, and each priority's deadline is BENCH_BAND_MINUTES later than the one
+ *     before, so the deadlines spread over four bands instead of one burst (BENCH_BAND_MINUTES=0
+ *     makes them one burst as fast as intake ran);
  *   - memory: resident memory of the service process with all those ticket workflows open.
  * Run: npx tsx bench/tickets.bench.ts   (BENCH_TICKETS=10000, BENCH_CONCURRENCY=32,
- * BENCH_DEADLINE_MINUTES=10: long enough for intake to finish before the first deadline)
+ * BENCH_DEADLINE_MINUTES=10: long enough for intake to finish before the first deadline,
+ * BENCH_BAND_MINUTES=5; results in bench/results/tickets-<bands|burst>.json)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +29,8 @@ import { describeMachine, percentile, writeResult } from './support';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DEADLINE_MINUTES = Number(process.env.BENCH_DEADLINE_MINUTES ?? 10);
+const BAND_MINUTES = Number(process.env.BENCH_BAND_MINUTES ?? 5);
+const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 const BASELINE_STARTS = Math.min(TICKETS, 2_000);
 const CUSTOMERS = 50;
 
@@ -48,12 +54,15 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
 /** A plan whose first response is due DEADLINE_MINUTES of clock time after opening, breach in-app. */
 async function arrangeCustomers(db: Database): Promise<{ productId: string; customerIds: string[] }> {
   const base = ticketPolicyPresets['owj-agile'];
-  const target = { unit: 'business_minutes' as const, amount: DEADLINE_MINUTES, calendar: 'always-open' };
   const action = { channel: 'in_app' as const, recipients: ['department_manager' as const] };
-  const entry = { firstResponse: target, resolution: { unit: 'none' as const, calendar: 'always-open' }, breachAction: action };
+  const entry = (band: number) => ({
+    firstResponse: { unit: 'business_minutes' as const, amount: DEADLINE_MINUTES + band * BAND_MINUTES, calendar: 'always-open' },
+    resolution: { unit: 'none' as const, calendar: 'always-open' },
+    breachAction: action,
+  });
   const policy: TicketPolicy = {
     ...base, key: 'bench-fast', name: 'Benchmark', warningAtPercent: [], escalations: [],
-    priorities: { critical: entry, high: entry, medium: entry, low: entry },
+    priorities: { critical: entry(0), high: entry(1), medium: entry(2), low: entry(3) },
   };
   const row = await db.policy.create({ data: { key: 'bench-fast', kind: 'ticket', name: 'Benchmark', definition: policy as unknown as Prisma.InputJsonValue } });
   const product = await db.product.findUniqueOrThrow({ where: { key: 'owj' } });
@@ -100,7 +109,7 @@ export async function runTicketsBench(): Promise<void> {
     const intakeStarted = performance.now();
     const intake = await pool(TICKETS, CONCURRENCY, async (i) => {
       const res = await api('POST', '/v1/tickets', {
-        customerId: customerIds[i % CUSTOMERS], productId, priority: 'high', subject: `bench ${i}`, description: 'benchmark ticket',
+        customerId: customerIds[i % CUSTOMERS], productId, priority: PRIORITIES[i % 4], subject: `bench ${i}`, description: 'benchmark ticket',
       });
       if (res.status !== 201) failures++;
     });
@@ -117,8 +126,8 @@ export async function runTicketsBench(): Promise<void> {
     const open = await db.ticket.count({ where: { status: 'new' } });
     const rssOpen = serviceRssMb(stack.pid);
 
-    // Every deadline falls due DEADLINE_MINUTES after its ticket opened; wait for all escalations.
-    const waitUntil = Date.now() + (DEADLINE_MINUTES + 10) * 60_000;
+    // Every deadline falls due DEADLINE_MINUTES (+ its band) after its ticket opened; wait for all escalations.
+    const waitUntil = Date.now() + (DEADLINE_MINUTES + 3 * BAND_MINUTES + 10) * 60_000;
     let recorded = 0;
     while (Date.now() < waitUntil && (recorded = await db.escalation.count({ where: { kind: 'breach' } })) < TICKETS - failures) {
       await new Promise((r) => setTimeout(r, 5_000));
@@ -132,6 +141,7 @@ export async function runTicketsBench(): Promise<void> {
       machine: describeMachine(),
       tickets: TICKETS,
       concurrency: CONCURRENCY,
+      deadlines: { firstAfterMinutes: DEADLINE_MINUTES, bandMinutes: BAND_MINUTES, bands: BAND_MINUTES > 0 ? 4 : 1 },
       intake: {
         failures,
         perSecond: Math.round((TICKETS / intakeSeconds) * 10) / 10,
@@ -154,7 +164,7 @@ export async function runTicketsBench(): Promise<void> {
       },
       memory: { serviceRssMbIdle: rssBefore, serviceRssMbWithOpenTickets: rssOpen, serviceRssMbAfterBreaches: rssAfter },
     };
-    writeResult('tickets', result);
+    writeResult(BAND_MINUTES > 0 ? 'tickets-bands' : 'tickets-burst', result);
   } finally {
     await db.$disconnect();
     await stack.stop();

@@ -22,8 +22,10 @@ export function runUntilSignal(main: (onStop: (stop: Stop) => void) => Promise<u
     }
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // `on`, not `once`: a second signal (a launcher relaying Ctrl-C, an impatient second Ctrl-C)
+  // must not kill the process halfway through stopping its children.
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
   main((stop) => stops.push(stop)).then(
     () => stopAll(0),
     (error: unknown) => {

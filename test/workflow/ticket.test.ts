@@ -207,7 +207,7 @@ describe('the ticket workflow', () => {
     const { recorded, activities } = fakeActivities();
 
     await run(activities, async () => {
-      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'low', openedAtMs, historyLimit: 40 });
+      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'low', openedAtMs, historyLimit: 25 });
       await handle.executeUpdate(wf.assign, { args: [{ ...agent, assignee: 'sara' }] });
       const firstRun = (await handle.describe()).runId;
       // Signals grow the history (each records an event); unlike updates, a signal that arrives
@@ -217,13 +217,14 @@ describe('the ticket workflow', () => {
       }
       const latest = env().client.workflow.getHandle(handle.workflowId);
       await waitForAsync(async () => (await latest.describe()).runId !== firstRun, 20_000);
-      await waitFor(() => recorded.events.length === 8, 20_000);
+      // Local activities run at least once: count distinct sequence numbers, as the database's unique key does.
+      await waitFor(() => new Set(recorded.events.map((e) => e.sequence)).size === 8, 20_000);
       const view = await latest.query(wf.ticketView);
       expect(view).toMatchObject({ status: 'new', assignee: 'sara' });
     });
     // The event sequence carried over: one timeline, numbered without a gap or a repeat (signal
     // handlers run concurrently, so the records may arrive out of order).
-    const timeline = [...recorded.events].sort((a, b) => a.sequence - b.sequence);
+    const timeline = [...new Map(recorded.events.map((e) => [e.sequence, e])).values()].sort((a, b) => a.sequence - b.sequence);
     expect(timeline.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(timeline.map((e) => e.type)).toEqual(['opened', 'assigned', ...Array(6).fill('deadlines_recomputed')]);
   });
