@@ -32,11 +32,6 @@ export async function skipTo(env: TestWorkflowEnvironment, instantMs: number): P
   if (instantMs > now) await env.sleep(instantMs - now);
 }
 
-export function silentLogger() {
-  const noop = () => undefined;
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-}
-
 /** A refused update: the validator's message travels as the failure's cause. */
 export async function expectRefused(update: Promise<unknown>, message: RegExp): Promise<void> {
   const error = await update.then(() => undefined, (e: unknown) => e as Error & { cause?: Error });

@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 let runtimeInstalled = false;
 
@@ -14,4 +14,11 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping(
     path ? { server: { executable: { type: 'existing-path', path } } } : {},
   );
+}
+
+/** The workflows folder bundled once per test file, without the bundler's chatter. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  const noop = () => undefined;
+  const logger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger });
 }

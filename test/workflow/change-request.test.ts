@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ChangeRequestActivities, ChangeRequestEventRecord, InvoiceRequest } from '../../activities/change-requests';
 import type { CustomerDelay } from '../../sla/change-request-clock';
 import { dayOfWeek, formatIsoDate, parseIsoDate } from '../../sla/civil-date';
@@ -13,7 +13,7 @@ import type { ChangeRequestPolicy } from '../../sla/policy';
 import { calendarPresets, changeRequestPolicyPresets } from '../../sla/presets';
 import { wallTimeToEpoch } from '../../sla/time-zone';
 import * as wf from '../../workflows/change-request';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 const TEHRAN = 'Asia/Tehran';
 const MINUTE = 60_000;
@@ -25,17 +25,13 @@ let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() });
+  bundle = await bundleWorkflows();
 }, 120_000);
 
 afterAll(async () => {
   await env?.teardown();
 });
 
-function silentLogger() {
-  const noop = () => undefined;
-  return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-}
 
 /** Included minutes a contract has spent this year, shared by the requests under it. */
 interface Ledger {

@@ -5,21 +5,21 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { AcknowledgementRequest, ClaimActivities, ClaimEscalation, ClaimEventRecord, CreditNoteRequest, DecisionNotice } from '../../activities/claims';
 import { creditNoteMonth } from '../../sla/claim-assessment';
 import type { ClaimPolicy } from '../../sla/policy';
 import { calendarPresets, claimPolicyPresets, withHolidays } from '../../sla/presets';
 import * as wf from '../../workflows/claim';
-import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, silentLogger, skipTo, tehranAt } from '../support/tehran-time';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, skipTo, tehranAt } from '../support/tehran-time';
+import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() });
+  bundle = await bundleWorkflows();
 }, 120_000);
 
 afterAll(async () => {

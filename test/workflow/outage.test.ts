@@ -3,18 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { OutageActivities } from '../../activities/outages';
 import * as wf from '../../workflows/outage';
-import { HOUR, MINUTE, silentLogger, skipTo } from '../support/tehran-time';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { HOUR, MINUTE, skipTo } from '../support/tehran-time';
+import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() });
+  bundle = await bundleWorkflows();
 }, 120_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { EscalationRecord, OutcomeRecord, TicketActivities, TicketEventRecord } from '../../activities/tickets';
 import type { CalendarSpec } from '../../sla/calendar-spec';
 import type { TicketPolicy } from '../../sla/policy';
@@ -11,7 +11,7 @@ import { calendarPresets, ticketPolicyPresets } from '../../sla/presets';
 import { wallTimeToEpoch } from '../../sla/time-zone';
 import { parseIsoDate, formatIsoDate, dayOfWeek } from '../../sla/civil-date';
 import * as wf from '../../workflows/ticket';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 
 export type TicketHarness = ReturnType<typeof useTicketHarness>;
@@ -27,17 +27,13 @@ export function useTicketHarness() {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnv();
-    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentLogger() });
+    bundle = await bundleWorkflows();
   }, 120_000);
 
   afterAll(async () => {
     await env?.teardown();
   });
 
-  function silentLogger() {
-    const noop = () => undefined;
-    return { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
-  }
 
   /** In-memory activities with the real signatures; `failEscalationOnce` makes the first escalate fail. */
   function fakeActivities(options: { failEscalationOnce?: boolean } = {}) {
