@@ -18,11 +18,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { Prisma } from '../generated/prisma/client';
-import { createDatabase, type Database } from '../platform/database';
-import { ticketPolicyPresets } from '../sla/presets';
-import type { TicketPolicy } from '../sla/policy';
+import { createDatabase } from '../platform/database';
 import { apiClient } from '../test/support/http';
+import { arrangeFastPlan, pool, PRIORITIES } from '../test/support/load';
 import { startStack, TEST_ADMIN_KEY } from '../test/support/stack';
 import { describeMachine, percentile, writeResult } from './support';
 
@@ -30,55 +28,8 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DEADLINE_MINUTES = Number(process.env.BENCH_DEADLINE_MINUTES ?? 10);
 const BAND_MINUTES = Number(process.env.BENCH_BAND_MINUTES ?? 5);
-const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 const BASELINE_STARTS = Math.min(TICKETS, 2_000);
 const CUSTOMERS = 50;
-
-/** Runs `task(i)` for i < count with at most `concurrency` in flight; returns each call's latency in ms. */
-async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const started = performance.now();
-        await task(i);
-        latencies.push(performance.now() - started);
-      }
-    }),
-  );
-  return latencies;
-}
-
-/** A plan whose first response is due DEADLINE_MINUTES of clock time after opening, breach in-app. */
-async function arrangeCustomers(db: Database): Promise<{ productId: string; customerIds: string[] }> {
-  const base = ticketPolicyPresets['owj-agile'];
-  const action = { channel: 'in_app' as const, recipients: ['department_manager' as const] };
-  const entry = (band: number) => ({
-    firstResponse: { unit: 'business_minutes' as const, amount: DEADLINE_MINUTES + band * BAND_MINUTES, calendar: 'always-open' },
-    resolution: { unit: 'none' as const, calendar: 'always-open' },
-    breachAction: action,
-  });
-  const policy: TicketPolicy = {
-    ...base, key: 'bench-fast', name: 'Benchmark', warningAtPercent: [], escalations: [],
-    priorities: { critical: entry(0), high: entry(1), medium: entry(2), low: entry(3) },
-  };
-  const row = await db.policy.create({ data: { key: 'bench-fast', kind: 'ticket', name: 'Benchmark', definition: policy as unknown as Prisma.InputJsonValue } });
-  const product = await db.product.findUniqueOrThrow({ where: { key: 'owj' } });
-  const customerIds: string[] = [];
-  for (let i = 0; i < CUSTOMERS; i++) {
-    const customer = await db.customer.create({ data: { name: `Bench ${i}` } });
-    await db.contract.create({
-      data: {
-        customerId: customer.id, productId: product.id, policyId: row.id, plan: 'bench-fast', paid: true,
-        startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 365 * 86_400_000),
-      },
-    });
-    customerIds.push(customer.id);
-  }
-  return { productId: product.id, customerIds };
-}
 
 /** Resident memory of the service process: tsx's node child that runs bin/start.ts, without PostgreSQL and Temporal. */
 function serviceRssMb(rootPid: number): number {
@@ -101,7 +52,7 @@ export async function runTicketsBench(): Promise<void> {
   const stack = await startStack(dataDir, undefined, { LOG_LEVEL: 'error' });
   const db = createDatabase(stack.databaseUrl);
   try {
-    const { productId, customerIds } = await arrangeCustomers(db);
+    const { productId, customerIds } = await arrangeFastPlan(db, { key: 'bench-fast', minutes: DEADLINE_MINUTES, bandMinutes: BAND_MINUTES, customers: CUSTOMERS });
     const api = apiClient(stack.apiUrl, TEST_ADMIN_KEY);
     const rssBefore = serviceRssMb(stack.pid);
 
