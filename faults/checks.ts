@@ -41,6 +41,8 @@ export interface OpenedTicket {
   idempotencyKey: string;
   openedAtMs: number;
   dueAtMs: number;
+  /** How many answers other than acceptance (503s, refused connections) came before it. */
+  retries: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function openTicket(stack: FaultStack, plan: FastPlan, i: number, a
     customerId: plan.customerIds[i % plan.customerIds.length], productId: plan.productId, priority: 'critical',
     subject: `fault ticket ${i}`, description: 'opened by a fault script',
   });
-  for (;;) {
+  for (let retries = 0; ; retries++) {
     if (Date.now() > giveUpAt) throw new Error(`ticket ${i} was never accepted`);
     let response: Response;
     try {
@@ -72,17 +74,30 @@ export async function openTicket(stack: FaultStack, plan: FastPlan, i: number, a
     const json = (await response.json().catch(() => ({}))) as { id?: string; openedAt?: string; clock?: { targets?: { dueAt: string | null }[] } };
     if (response.status === 201 || response.status === 200) {
       const dueAt = json.clock?.targets?.[0]?.dueAt;
-      return { id: json.id!, idempotencyKey, openedAtMs: Date.parse(json.openedAt!), dueAtMs: dueAt ? Date.parse(dueAt) : NaN };
+      return { id: json.id!, idempotencyKey, openedAtMs: Date.parse(json.openedAt!), dueAtMs: dueAt ? Date.parse(dueAt) : NaN, retries };
     }
-    if (response.status !== 503) throw new Error(`ticket ${i}: unexpected ${response.status} ${JSON.stringify(json)}`);
+    // Anything but a 503 is a finding, counted by the caller's checks; the client still retries it.
+    if (response.status < 500) throw new Error(`ticket ${i}: unexpected ${response.status} ${JSON.stringify(json)}`);
     await sleep(Math.min(5, Number(response.headers.get('retry-after') ?? 1)) * 1_000);
   }
 }
 
-export async function openTickets(stack: FaultStack, plan: FastPlan, count: number, concurrency: number, answers: AnswerLog, onAccepted?: (accepted: number) => void): Promise<OpenedTicket[]> {
+/**
+ * Opens `count` tickets, `concurrency` at a time; with `spreadOverMs` the i-th one starts no
+ * earlier than i/count of that window from now, a steady pace instead of a burst.
+ */
+export async function openTickets(
+  stack: FaultStack,
+  plan: FastPlan,
+  count: number,
+  options: { concurrency: number; answers: AnswerLog; spreadOverMs?: number; onAccepted?: (accepted: number) => void },
+): Promise<OpenedTicket[]> {
+  const { answers, onAccepted, spreadOverMs = 0 } = options;
   const opened: OpenedTicket[] = [];
-  const giveUpAt = Date.now() + 30 * 60_000;
-  await pool(count, concurrency, async (i) => {
+  const startedAtMs = Date.now();
+  const giveUpAt = startedAtMs + 30 * 60_000;
+  await pool(count, options.concurrency, async (i) => {
+    await sleep(startedAtMs + (i / count) * spreadOverMs - Date.now());
     opened.push(await openTicket(stack, plan, i, answers, giveUpAt));
     onAccepted?.(opened.length);
   });

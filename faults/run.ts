@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeMachine } from '../bench/support';
 import type { Check } from './checks';
+import { postgresOutage } from './scenarios/postgres-outage';
+import { temporalRestart } from './scenarios/temporal-restart';
 import { workerKill } from './scenarios/worker-kill';
 import { FaultStack } from './stack';
 
@@ -18,6 +20,8 @@ type Scenario = (stack: FaultStack, options: { tickets: number; deadlineMinutes:
 
 const scenarios: Record<string, Scenario> = {
   'worker-kill': workerKill,
+  'temporal-restart': temporalRestart,
+  'postgres-outage': postgresOutage,
 };
 
 async function main(): Promise<void> {

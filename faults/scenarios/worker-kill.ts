@@ -12,7 +12,7 @@ export async function workerKill(stack: FaultStack, options: { tickets: number; 
   const plan = await arrangeFastPlan(stack.db, { key: 'fault-worker-kill', minutes: options.deadlineMinutes, customers: 20, channel: 'sms', recipient: 'customer' });
   const answers = new AnswerLog();
   const intakeStarted = Date.now();
-  const tickets = await openTickets(stack, plan, options.tickets, 16, answers);
+  const tickets = await openTickets(stack, plan, options.tickets, { concurrency: 16, answers });
   const intakeSeconds = (Date.now() - intakeStarted) / 1000;
 
   await stack.worker.stop('SIGKILL');
