@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   to: string;
   subject: string;
   text: string;
+  /** The outbox row this message is, so logs can name it without the recipient or the text. */
+  notificationId?: string;
 }
 
 export interface NotificationChannel {
@@ -114,24 +116,30 @@ export class SmtpMailer implements NotificationChannel {
   }
 }
 
-/** Development SMS: the message goes to the log, nowhere else. */
+/**
+ * Development SMS: nothing is sent. The log names the outbox row, which holds the number and the
+ * text (GET /v1/notifications/outbox); recipients' numbers and message texts never go to the log.
+ */
 export class LogSmsProvider implements NotificationChannel {
   constructor(private readonly logger: Logger) {}
 
   async send(message: OutgoingMessage): Promise<{ providerId?: string }> {
-    this.logger.info({ channel: 'sms', to: message.to, text: message.text }, 'SMS not sent: no SMS_GATEWAY_URL, logged instead');
+    this.logger.info(
+      { channel: 'sms', notificationId: message.notificationId, chars: message.text.length },
+      'SMS not sent: no SMS_GATEWAY_URL; the message stays in the outbox',
+    );
     return {};
   }
 }
 
-/** Development e-mail: the message goes to the log, nowhere else. */
+/** Development e-mail: nothing is sent; like the SMS stand-in, the log names only the outbox row. */
 export class LogMailProvider implements NotificationChannel {
   constructor(private readonly logger: Logger) {}
 
   async send(message: OutgoingMessage): Promise<{ providerId?: string }> {
     this.logger.info(
-      { channel: 'email', to: message.to, subject: message.subject, text: message.text },
-      'e-mail not sent: no SMTP_URL, logged instead',
+      { channel: 'email', notificationId: message.notificationId, chars: message.text.length },
+      'e-mail not sent: no SMTP_URL; the message stays in the outbox',
     );
     return {};
   }
@@ -144,7 +152,7 @@ export function createDeliveryChannels(
 ): DeliveryChannels {
   const missing = [config.SMS_GATEWAY_URL ? null : 'SMS_GATEWAY_URL', config.SMTP_URL ? null : 'SMTP_URL'].filter(Boolean);
   if (missing.length > 0 && config.NODE_ENV === 'production') {
-    logger.warn({ missing }, 'messages on these channels are only logged, not delivered');
+    logger.warn({ missing }, 'messages on these channels are not delivered, only kept in the outbox');
   }
   return {
     sms: config.SMS_GATEWAY_URL

@@ -230,14 +230,13 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       throw ApplicationFailure.create({ type: 'NotificationDeliveryInProgress', message: `notification ${id} is being delivered by another attempt` });
     }
     if (outcome.failure) {
-      const { failure } = outcome;
-      logger.warn({ notificationId: id, channel: outcome.row.channel, err: failure }, 'notification delivery failed');
-      throw ApplicationFailure.create({
-        type: 'NotificationDeliveryFailed',
-        message: failure.message,
-        nonRetryable: failure instanceof DeliveryError && failure.permanent,
-        cause: failure,
-      });
+      const { failure, row } = outcome;
+      // Providers echo the recipient (and sometimes the text) in their errors: the attempt row
+      // keeps the full detail, logs and the workflow's failure get it without personal data.
+      const reason = withoutPersonalData(failure.message, [row.address, row.subject, row.body]);
+      const nonRetryable = failure instanceof DeliveryError && failure.permanent;
+      logger.warn({ notificationId: id, channel: row.channel, nonRetryable, reason }, 'notification delivery failed');
+      throw ApplicationFailure.create({ type: 'NotificationDeliveryFailed', message: reason, nonRetryable });
     }
     return result(outcome.row, plan.notBefore, outcome.duplicate);
   }
@@ -247,7 +246,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     const channel = channels[row.channel === 'sms' ? 'sms' : 'email'];
     let providerId: string | undefined;
     try {
-      ({ providerId } = await channel.send({ to: address, subject: row.subject, text: row.body }));
+      ({ providerId } = await channel.send({ to: address, subject: row.subject, text: row.body, notificationId: row.id }));
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       await tx.notificationAttempt.create({ data: { notificationId: row.id, ok: false, detail: failure.message } });
@@ -286,6 +285,18 @@ function parseRequest(input: NotifyRequest): NotifyRequest {
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   throw ApplicationFailure.create({ type: 'InvalidNotifyRequest', message: `invalid notify request: ${detail}`, nonRetryable: true });
+}
+
+const EMAIL_ADDRESS = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g;
+const PHONE_NUMBER = /\+?\d[\d ()-]{6,}\d/g;
+
+/** A provider's error text without the recipient's address, the message's subject and text, or anything that looks like an address or a number. */
+export function withoutPersonalData(text: string, known: (string | null)[]): string {
+  let scrubbed = text;
+  for (const value of known) {
+    if (value && value.trim().length >= 3) scrubbed = scrubbed.split(value).join('[redacted]');
+  }
+  return scrubbed.replace(EMAIL_ADDRESS, '[email]').replace(PHONE_NUMBER, '[phone]');
 }
 
 function inboxRole(request: NotifyRequest): Role {

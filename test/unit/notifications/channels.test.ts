@@ -48,15 +48,17 @@ describe('createDeliveryChannels', () => {
 });
 
 describe('the log providers', () => {
-  it('write the SMS to the log', async () => {
+  it('log that an SMS was not sent, naming the outbox row but never the number or the text', async () => {
     const { logger, lines } = capturingLogger();
-    await expect(new LogSmsProvider(logger).send({ to: '+989121234567', subject: 'موضوع', text: 'متن پیامک' })).resolves.toEqual({});
-    expect(lines).toEqual([expect.objectContaining({ channel: 'sms', to: '+989121234567', text: 'متن پیامک' })]);
+    await expect(new LogSmsProvider(logger).send({ to: '+989121234567', subject: 'موضوع', text: 'متن پیامک', notificationId: 'n-1' })).resolves.toEqual({});
+    expect(lines).toEqual([expect.objectContaining({ channel: 'sms', notificationId: 'n-1' })]);
+    expect(JSON.stringify(lines)).not.toMatch(/989121234567|متن پیامک/);
   });
 
-  it('write the e-mail to the log', async () => {
+  it('log that an e-mail was not sent, naming the outbox row but never the address, subject or text', async () => {
     const { logger, lines } = capturingLogger();
-    await new LogMailProvider(logger).send({ to: 'a@example.test', subject: 'موضوع', text: 'متن' });
-    expect(lines).toEqual([expect.objectContaining({ channel: 'email', to: 'a@example.test', subject: 'موضوع', text: 'متن' })]);
+    await new LogMailProvider(logger).send({ to: 'a@example.test', subject: 'موضوع', text: 'متن', notificationId: 'n-2' });
+    expect(lines).toEqual([expect.objectContaining({ channel: 'email', notificationId: 'n-2' })]);
+    expect(JSON.stringify(lines)).not.toMatch(/a@example\.test|موضوع|متن/);
   });
 });

@@ -1,0 +1,561 @@
+// Security through HTTP, on the running service and on in-process apps built from the same code
+// with a real database and a real Temporal: every route against every role (derived from the
+// route table), customers never seeing or touching one another's data, API keys stored as hashes
+// and revocable, rate limits per key, body limits, security headers, and logs free of secrets
+// and personal data (including what notification delivery logs).
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { createDeliveryChannels, HttpSmsGateway } from '../../activities/notifications/channels';
+import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
+import { createApp } from '../../api/app';
+import { parseApiKey, roles } from '../../api/auth';
+import { RateLimiter } from '../../api/rate-limit';
+import type { AnyRoute } from '../../api/route';
+import { allRoutes } from '../../api/routes';
+import type { Product } from '../../generated/prisma/client';
+import type { Role } from '../../generated/prisma/enums';
+import { createLogger, type Logger } from '../../platform/logger';
+import { probeTemporal } from '../../platform/temporal';
+import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
+import { apiClient, type HttpResult } from '../support/http';
+
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const label = (route: AnyRoute) => `${route.method.toUpperCase()} ${route.path}`;
+const admits = (route: AnyRoute, role: Role) => route.roles !== 'public' && route.roles.includes(role);
+const customerRoutes = allRoutes.filter((route) => admits(route, 'customer'));
+const paramNames = (path: string) => [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+/** The top-level fields of a route's zod object schema (refinements keep the shape). */
+const fieldsOf = (schema: unknown): string[] => Object.keys((schema as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
+
+/** A client on the running service; no key at all when `key` is undefined (testApi would send the admin's). */
+const stackApi = (key: string | undefined) => apiClient(process.env.PASBAN_TEST_API_URL!, key);
+const admin = stackApi(process.env.PASBAN_TEST_ADMIN_KEY);
+
+function expectProblem(res: HttpResult, status: number, code: string) {
+  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(res.body).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
+  expect(res.body.requestId).toBe(res.headers.get('x-request-id'));
+}
+
+/** A product of its own (Avanak's credit table), so no other test's outages or claims touch it. */
+async function createProduct(): Promise<Product> {
+  const db = testDatabase();
+  const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
+  return db.product.create({
+    data: { key: `security-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Security test', nameFa: 'سرویس آزمایشی امنیت', creditTable: 'avanak' },
+  });
+}
+
+/** A second contract for an existing customer, a year either side of now. */
+async function addContract(customerId: string, productId: string, planKey: string) {
+  const db = testDatabase();
+  const policy = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: planKey } } });
+  const year = 365 * 24 * HOUR;
+  return db.contract.create({
+    data: { customerId, productId, policyId: policy.id, plan: planKey, startsAt: new Date(Date.now() - year), endsAt: new Date(Date.now() + year), paid: true, priceRials: 1_000_000_000n },
+  });
+}
+
+afterAll(closeTestDatabase);
+
+/** Delivery without an SMS gateway or SMTP server: the development stand-ins. */
+const NO_PROVIDERS = { NODE_ENV: 'development', SMS_GATEWAY_URL: undefined, SMS_GATEWAY_TOKEN: undefined, SMTP_URL: undefined, MAIL_FROM: 'Pasban <no-reply@pasban.test>' } as const;
+/** The key with its last character changed: the right prefix, a wrong secret. */
+const tampered = (key: string) => `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+
+// --- Every route × every role ------------------------------------------------------------------
+
+type Caller = Role | 'no key';
+const callers: Caller[] = [...roles, 'no key'];
+const cells = allRoutes.flatMap((route) => callers.map((caller) => ({ route, caller, name: `${label(route)} as ${caller}` })));
+
+describe('the role matrix (every route in the route table × every role and no key)', () => {
+  const keys = new Map<Caller, string | undefined>([['no key', undefined]]);
+  let executed = 0;
+
+  beforeAll(async () => {
+    keys.set('customer', (await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' })).key);
+    for (const role of roles.filter((r) => r !== 'customer')) keys.set(role, await createKey(role));
+  });
+
+  it('has a cell for every route and caller', () => {
+    expect(allRoutes.length).toBeGreaterThan(0);
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.length).toBe(allRoutes.length * (roles.length + 1));
+    expect(new Set(cells.map((c) => c.name)).size).toBe(cells.length);
+  });
+
+  it.each(cells.map((cell) => [cell.name, cell] as const))('%s', async (_name, { route, caller }) => {
+    // Random ids in every path parameter; `{}` for a body. Never a customerId, so a customer's
+    // answer is never the "acting for another customer" refusal.
+    const path = route.path.replace(/:[A-Za-z]+/g, () => randomUUID());
+    const res = await stackApi(keys.get(caller))(route.method.toUpperCase(), path, route.body ? {} : undefined);
+    executed += 1;
+    const allowed = route.roles === 'public' || (caller !== 'no key' && admits(route, caller));
+    if (allowed) {
+      // Anything but a refusal: validation (400), a missing id (404), a state conflict (409)…, never a 5xx either.
+      const outcome = { status: res.status, code: res.body?.code, detail: res.body?.detail };
+      expect({ ...outcome, refusedOrBroken: [401, 403].includes(res.status) || res.status >= 500 }).toEqual({ ...outcome, refusedOrBroken: false });
+    } else if (caller === 'no key') {
+      expectProblem(res, 401, 'unauthenticated');
+    } else {
+      expectProblem(res, 403, 'forbidden');
+      expect(res.body.detail).toContain(`your key has role ${caller}`);
+    }
+  });
+
+  it('ran every cell', () => {
+    expect(executed).toBe(cells.length);
+  });
+});
+
+// --- Customer isolation ------------------------------------------------------------------------
+
+/** The kind of record an `:id` in a path names, by path prefix. */
+const RESOURCES = [
+  [/^\/v1\/tickets\/:id(\/|$)/, 'ticket'],
+  [/^\/v1\/claims\/:id(\/|$)/, 'claim'],
+  [/^\/v1\/change-requests\/:id(\/|$)/, 'changeRequest'],
+  [/^\/v1\/notifications\/:id(\/|$)/, 'notification'],
+  [/^\/v1\/outages\/:id(\/|$)/, 'outage'],
+  [/^\/v1\/customers\/:id(\/|$)/, 'customer'],
+] as const;
+type Resource = (typeof RESOURCES)[number][1];
+const resourceOf = (route: AnyRoute): Resource | undefined => RESOURCES.find(([pattern]) => pattern.test(route.path))?.[1];
+
+/** Customer routes whose `:id` names something every customer of a product may see (the product). */
+const SHARED_ID_ROUTES = new Set(['GET /v1/products/:id/availability']);
+
+/** Valid bodies for the customer's commands, so a refusal can only come from whose record it is. */
+const COMMAND_BODIES: Record<string, unknown> = {
+  'POST /v1/tickets/:id/replies': { body: 'سلام، این تیکت من نیست ولی می‌خواهم پاسخ بدهم.' },
+  'POST /v1/tickets/:id/reopen': { reason: 'هنوز مشکل دارد' },
+  'POST /v1/tickets/:id/cancel': { reason: 'تکراری' },
+  'POST /v1/change-requests/:id/approve-quote': {},
+  'POST /v1/change-requests/:id/decline-quote': { reason: 'گران است' },
+  'POST /v1/change-requests/:id/accept': { note: 'پذیرفته شد' },
+  'POST /v1/change-requests/:id/list-defects': { defects: ['گزارش خالی است'] },
+  'POST /v1/change-requests/:id/cancel': { reason: 'دیگر لازم نیست' },
+};
+
+describe('customer isolation (customer B against customer A)', () => {
+  type Party = Awaited<ReturnType<typeof createCustomerWithContract>>;
+  let a: Party;
+  let b: Party;
+  let asA: ReturnType<typeof stackApi>;
+  let asB: ReturnType<typeof stackApi>;
+  let bKeyId: string;
+  let claimsProduct: Product;
+  let sharedOutage: string;
+  /** One record of A's of each kind, by resource. */
+  const ofA = {} as Record<Resource, string>;
+  let contactOfA: string;
+  const counts = async () => {
+    const db = testDatabase();
+    const where = { customerId: a.customer.id };
+    return {
+      tickets: await db.ticket.count({ where }),
+      claims: await db.claim.count({ where }),
+      changeRequests: await db.changeRequest.count({ where }),
+      emergencyApprovals: await db.emergencyApproval.count({ where }),
+      contacts: await db.contact.count({ where }),
+    };
+  };
+
+  beforeAll(async () => {
+    const agent = stackApi(await createKey('agent'));
+    // Kian's project plan takes change requests; a product of our own on Avanak's plan takes tickets and claims.
+    a = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
+    b = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
+    claimsProduct = await createProduct();
+    await addContract(a.customer.id, claimsProduct.id, 'avanak');
+    await addContract(b.customer.id, claimsProduct.id, 'avanak');
+    asA = stackApi(a.key);
+    asB = stackApi(b.key);
+    bKeyId = (await asB('GET', '/v1/me')).body.keyId;
+    contactOfA = (await testDatabase().contact.findFirstOrThrow({ where: { customerId: a.customer.id } })).id;
+    ofA.customer = a.customer.id;
+
+    const outage = (extra: Record<string, unknown>) =>
+      agent('POST', '/v1/outages', { productId: claimsProduct.id, startedAt: iso(Date.now() - 5 * HOUR), endedAt: iso(Date.now() - 4 * HOUR), description: 'قطعی پنل', ...extra });
+    const shared = await outage({ cause: 'unplanned' });
+    const own = await outage({ cause: 'customer_requested', customerId: a.customer.id });
+    expect([shared.status, own.status]).toEqual([201, 201]);
+    sharedOutage = shared.body.id;
+    ofA.outage = own.body.id;
+
+    const ticket = await asA('POST', '/v1/tickets', { productId: claimsProduct.id, priority: 'high', subject: 'پنل باز نمی‌شود', description: 'از صبح پنل پیامک خطا می‌دهد.', channel: 'portal' });
+    const claim = await asA('POST', '/v1/claims', { productId: claimsProduct.id, outageIds: [sharedOutage] });
+    const request = await asA('POST', '/v1/change-requests', { productId: a.product.id, title: 'گزارش تازه', description: 'گزارش فروش به تفکیک استان' });
+    expect([ticket.status, claim.status, request.status]).toEqual([201, 201, 201]);
+    ofA.ticket = ticket.body.id;
+    ofA.claim = claim.body.id;
+    ofA.changeRequest = request.body.id;
+
+    const silent = createLogger('silent');
+    const notifications = createNotificationActivities({ db: testDatabase(), logger: silent, channels: createDeliveryChannels(NO_PROVIDERS, silent) });
+    const notice = await notifications.notify({
+      dedupeKey: `security:${randomUUID()}`, channel: 'in_app', category: 'informational', audience: 'customer', customerId: a.customer.id,
+      recipient: { kind: 'customer' }, subject: 'پیام محرمانه A', body: 'این پیام فقط برای مشتری A است.', subjectRef: `ticket:${ofA.ticket}`,
+    });
+    expect(notice.status).toBe('sent');
+    ofA.notification = notice.notificationId;
+  });
+
+  it('knows whose record every customer route with an id names (so a new route cannot be forgotten)', () => {
+    const withIds = customerRoutes.filter((route) => paramNames(route.path).length > 0);
+    expect(withIds.length).toBeGreaterThan(0);
+    const unknown = withIds.filter((route) => !resourceOf(route) && !SHARED_ID_ROUTES.has(label(route))).map(label);
+    expect(unknown).toEqual([]);
+    const commands = withIds.filter((route) => route.method !== 'get' && route.body).map(label);
+    expect(commands.filter((name) => !(name in COMMAND_BODIES))).toEqual([]);
+  });
+
+  it("answers 404 for every id of A's on every customer route, exactly as for an id that never existed, and changes nothing", async () => {
+    const before = await counts();
+    const routes = customerRoutes.filter((route) => resourceOf(route));
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    const normalise = (res: HttpResult, id: string) => ({
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: { ...res.body, requestId: '<request id>', detail: String(res.body?.detail).split(id).join('<id>') },
+    });
+    for (const route of routes) {
+      const id = ofA[resourceOf(route)!];
+      const body = route.body ? COMMAND_BODIES[label(route)] : undefined;
+      const intruded = await asB(route.method.toUpperCase(), route.path.replace(':id', id), body);
+      const never = randomUUID();
+      const unknown = await asB(route.method.toUpperCase(), route.path.replace(':id', never), body);
+      expect({ route: label(route), status: intruded.status }).toEqual({ route: label(route), status: 404 });
+      expect(normalise(intruded, id)).toEqual(normalise(unknown, never));
+      // Nothing of A's beyond the id B sent itself.
+      expect(JSON.stringify(intruded.body).split(id).join('<id>')).not.toContain(a.customer.id);
+      if (route.method === 'get') {
+        // The record is there: its owner reads it.
+        expect({ route: label(route), status: (await asA('GET', route.path.replace(':id', id))).status }).toEqual({ route: label(route), status: 200 });
+      }
+    }
+    expect(await counts()).toEqual(before);
+    const db = testDatabase();
+    expect(await db.ticket.findUniqueOrThrow({ where: { id: ofA.ticket } })).toMatchObject({ status: 'new' });
+    const ticketEvents = await db.ticketEvent.findMany({ where: { ticketId: ofA.ticket } });
+    expect(ticketEvents.filter((e) => e.actor.includes(bKeyId))).toEqual([]);
+    expect(await db.changeRequest.findUniqueOrThrow({ where: { id: ofA.changeRequest } })).toMatchObject({ status: 'in_review' });
+    expect(await db.notification.findUniqueOrThrow({ where: { id: ofA.notification } })).toMatchObject({ readAt: null });
+    expect((await db.claim.findUniqueOrThrow({ where: { id: ofA.claim } })).status).toMatch(/^(received|acknowledged)$/);
+  });
+
+  it("refuses with 403 every staff-only route on A's records (customers are refused outright, before any lookup)", async () => {
+    const before = await counts();
+    const staffOnly = allRoutes.filter((route) => resourceOf(route) && route.roles !== 'public' && !admits(route, 'customer'));
+    expect(staffOnly.length).toBeGreaterThan(10);
+    for (const route of staffOnly) {
+      const path = route.path.replace(':id', ofA[resourceOf(route)!]).replace(':contactId', contactOfA);
+      const res = await asB(route.method.toUpperCase(), path, route.body ? {} : undefined);
+      expect({ route: label(route), status: res.status, code: res.body?.code }).toEqual({ route: label(route), status: 403, code: 'forbidden' });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it("never lists A's records to B, on any customer route that reads a collection", async () => {
+    const reads = customerRoutes.filter((route) => route.method === 'get');
+    const collections = reads.filter((route) => paramNames(route.path).length === 0 || SHARED_ID_ROUTES.has(label(route)));
+    expect(collections.map(label)).toEqual(expect.arrayContaining(['GET /v1/tickets', 'GET /v1/claims', 'GET /v1/change-requests', 'GET /v1/notifications', 'GET /v1/outages', 'GET /v1/products/:id/availability']));
+    const secretsOfA = [...Object.values(ofA), a.customer.name, a.customer.id];
+    let seenByA = '';
+    for (const route of collections) {
+      const path = route.path.replace(':id', claimsProduct.id);
+      const [forB, forA] = [await asB('GET', path), await asA('GET', path)];
+      expect({ route: label(route), statuses: [forB.status, forA.status] }).toEqual({ route: label(route), statuses: [200, 200] });
+      const text = JSON.stringify(forB.body);
+      expect({ route: label(route), leaked: secretsOfA.filter((secret) => text.includes(secret)) }).toEqual({ route: label(route), leaked: [] });
+      seenByA += JSON.stringify(forA.body);
+    }
+    // The same routes do show A its own records (and B the outage both share), so the check above can fail.
+    for (const id of [ofA.ticket, ofA.claim, ofA.changeRequest, ofA.notification, ofA.outage]) expect(seenByA).toContain(id);
+    expect(JSON.stringify((await asB('GET', '/v1/outages?limit=200')).body)).toContain(sharedOutage);
+  });
+
+  it("refuses A's customerId passed explicitly in a query or a body, creating nothing", async () => {
+    const BODIES: Record<string, Record<string, unknown>> = {
+      'POST /v1/tickets': { productId: claimsProduct.id, priority: 'low', subject: 'به نام A', description: 'تیکتی به نام مشتری دیگر' },
+      'POST /v1/claims': { productId: claimsProduct.id, outageIds: [sharedOutage] },
+      'POST /v1/change-requests': { productId: a.product.id, title: 'به نام A', description: 'درخواستی به نام مشتری دیگر' },
+    };
+    const byQuery = customerRoutes.filter((route) => fieldsOf(route.query).includes('customerId'));
+    const byBody = customerRoutes.filter((route) => fieldsOf(route.body).includes('customerId'));
+    expect(byQuery.map(label)).toEqual(expect.arrayContaining(['GET /v1/tickets', 'GET /v1/claims', 'GET /v1/change-requests']));
+    expect(byBody.map(label).filter((name) => !(name in BODIES))).toEqual([]);
+    expect(byBody.length).toBeGreaterThanOrEqual(3);
+    const before = await counts();
+    for (const route of byQuery) {
+      const refused = await asB('GET', `${route.path}?customerId=${a.customer.id}`);
+      expect({ route: label(route), status: refused.status, code: refused.body?.code }).toEqual({ route: label(route), status: 403, code: 'forbidden' });
+      // Its own id is fine: the refusal is about whose id it is.
+      const own = await asB('GET', `${route.path}?customerId=${b.customer.id}`);
+      expect({ route: label(route), status: own.status }).toEqual({ route: label(route), status: 200 });
+    }
+    for (const route of byBody) {
+      const refused = await asB('POST', route.path, { ...BODIES[label(route)], customerId: a.customer.id });
+      expect({ route: label(route), status: refused.status, code: refused.body?.code }).toEqual({ route: label(route), status: 403, code: 'forbidden' });
+    }
+    expect(await counts()).toEqual(before);
+  });
+});
+
+// --- API keys ----------------------------------------------------------------------------------
+
+describe('API keys', () => {
+  it('are stored as the SHA-256 of their secret only; the key and the secret are nowhere in the row', async () => {
+    const created = await admin('POST', '/v1/api-keys', { name: 'security: hashed', role: 'qa' });
+    expect(created.status).toBe(201);
+    const key = created.body.key as string;
+    const parsed = parseApiKey(key)!;
+    expect(parsed).toBeDefined();
+    const [row] = await testDatabase().$queryRaw<{ json: string; secret_hash: string; prefix: string }[]>`
+      SELECT row_to_json(k)::text AS json, k.secret_hash, k.prefix FROM api_keys k WHERE k.id = ${created.body.id}::uuid`;
+    expect(row).toBeDefined();
+    expect(row!.secret_hash).toBe(createHash('sha256').update(parsed.secret).digest('hex'));
+    expect(row!.prefix).toBe(parsed.prefix);
+    expect(row!.json).not.toContain(key);
+    expect(row!.json).not.toContain(parsed.secret);
+    expect((await stackApi(key)('GET', '/v1/me')).body).toMatchObject({ role: 'qa', keyId: created.body.id });
+  });
+
+  it('refuses the right prefix with a wrong secret', async () => {
+    const created = await admin('POST', '/v1/api-keys', { name: 'security: wrong secret', role: 'agent' });
+    expect((await stackApi(created.body.key)('GET', '/v1/me')).status).toBe(200);
+    expectProblem(await stackApi(tampered(created.body.key))('GET', '/v1/me'), 401, 'unauthenticated');
+  });
+
+  it('answer 401 on every route once revoked, through either header', async () => {
+    const { customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const created = await admin('POST', '/v1/api-keys', { name: 'security: revoked', role: 'customer', customerId: customer.id });
+    const key = created.body.key as string;
+    const api = stackApi(key);
+    expect((await api('GET', '/v1/tickets')).status).toBe(200);
+    const revoked = await admin('DELETE', `/v1/api-keys/${created.body.id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    expect(revoked.body.key).toBeUndefined();
+    for (const [method, path] of [['GET', '/v1/me'], ['GET', '/v1/tickets'], ['GET', '/v1/notifications']] as const) {
+      const res = await api(method, path);
+      expectProblem(res, 401, 'unauthenticated');
+      expect(res.body.detail).toContain('revoked');
+    }
+    const viaHeader = await stackApi(undefined)('GET', '/v1/me', undefined, { 'x-api-key': key });
+    expectProblem(viaHeader, 401, 'unauthenticated');
+    // Revoking again keeps the first revocation time.
+    expect((await admin('DELETE', `/v1/api-keys/${created.body.id}`)).body.revokedAt).toBe(revoked.body.revokedAt);
+  });
+});
+
+// --- In-process apps: rate limits, body limits, logs ------------------------------------------
+
+describe('an in-process app on the real database and Temporal', () => {
+  let temporal: Client;
+  beforeAll(async () => {
+    temporal = new Client({ connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }) });
+  });
+  afterAll(async () => {
+    await temporal.connection.close();
+  });
+
+  function buildApp(options: { perMinute?: number; bodyLimit?: string; logger?: Logger } = {}): Express {
+    const db = testDatabase();
+    return createApp({
+      config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: options.bodyLimit ?? '100kb' },
+      db,
+      temporal,
+      logger: options.logger ?? createLogger('silent'),
+      rateLimiter: new RateLimiter(options.perMinute ?? 1000),
+      probes: { database: async () => void (await db.$queryRaw`SELECT 1`), temporal: () => probeTemporal(temporal) },
+    });
+  }
+
+  describe('rate limits per API key', () => {
+    it('answer 429 with Retry-After and a problem document once a key has spent its requests, and leave other keys alone', async () => {
+      const app = buildApp({ perMinute: 3 });
+      const [first, second] = [await createKey('agent'), await createKey('agent')];
+      const as = (key: string, path = '/v1/me') => supertest(app).get(path).set('authorization', `Bearer ${key}`);
+      for (let i = 0; i < 3; i += 1) expect((await as(first)).status).toBe(200);
+      const limited = await as(first);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(limited.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.parse(limited.text)).toMatchObject({ status: 429, code: 'rate_limited', requestId: limited.headers['x-request-id'] });
+      // The bucket is the key's, whatever the route.
+      expect((await as(first, '/v1/tickets')).status).toBe(429);
+      // Another key is untouched by the first one's exhaustion.
+      for (let i = 0; i < 3; i += 1) expect((await as(second)).status).toBe(200);
+      expect((await as(second)).status).toBe(429);
+      // A fresh app (fresh limiter) admits the first key again: the 429 came from the limiter, not the key.
+      expect((await supertest(buildApp({ perMinute: 3 })).get('/v1/me').set('authorization', `Bearer ${first}`)).status).toBe(200);
+    });
+  });
+
+  describe('request size limits', () => {
+    it('refuse a body over BODY_LIMIT with a 413 problem document, and admit one under it', async () => {
+      const app = buildApp({ bodyLimit: '2kb' });
+      const key = await createKey('admin');
+      const body = (size: number) => JSON.stringify({ name: 'x'.repeat(size), role: 'agent' });
+      const big = await supertest(app).post('/v1/api-keys').set('authorization', `Bearer ${key}`).set('content-type', 'application/json').send(body(4_000));
+      expect(big.status).toBe(413);
+      expect(big.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.parse(big.text)).toMatchObject({ status: 413, code: 'payload_too_large' });
+      const small = await supertest(app).post('/v1/api-keys').set('authorization', `Bearer ${key}`).set('content-type', 'application/json').send(body(150));
+      expect(small.status).toBe(201);
+    });
+
+    it('refuse a body over the running service\'s 100kb with a 413 problem document', async () => {
+      const res = await admin('POST', '/v1/tickets', { productId: randomUUID(), priority: 'low', subject: 's', description: 'ش'.repeat(60_000) });
+      expectProblem(res, 413, 'payload_too_large');
+    });
+  });
+
+  describe('logs', () => {
+    it('carry no API key, secret, e-mail, phone, name or ticket text, on success or failure, and notification delivery logs only ids', async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      const logger = createLogger('trace', 'pasban', sink);
+      const app = buildApp({ logger });
+      const adminKey = process.env.PASBAN_TEST_ADMIN_KEY!;
+      const tag = randomUUID().slice(0, 8);
+      const email = `secret-${tag}@private.test`;
+      const phone = `0912${String(Date.now()).slice(-7)}`;
+      const name = `مشتری محرمانه ${tag}`;
+      const contactName = `رضا رازدار ${tag}`;
+      const subject = `موضوع محرمانه ${tag}`;
+      const description = `توضیح محرمانه ${tag}: رمز پنل ما را کسی عوض کرده است.`;
+      const send = (method: 'get' | 'post' | 'delete', path: string, key?: string) => {
+        const req = supertest(app)[method](path);
+        return key ? req.set('authorization', `Bearer ${key}`) : req;
+      };
+
+      // Successes: a customer with a contact, its key, its ticket.
+      const customer = await send('post', '/v1/customers', adminKey).send({ name, contacts: [{ name: contactName, email, phone, isPrimary: true }] });
+      expect(customer.status).toBe(201);
+      const customerId = JSON.parse(customer.text).id as string;
+      await addContract(customerId, (await testDatabase().product.findUniqueOrThrow({ where: { key: 'owj' } })).id, 'owj-agile');
+      const keyed = await send('post', '/v1/api-keys', adminKey).send({ name: `key of ${email}`, role: 'customer', customerId });
+      expect(keyed.status).toBe(201);
+      const key = JSON.parse(keyed.text).key as string;
+      const { secret } = parseApiKey(key)!;
+      const owj = await testDatabase().product.findUniqueOrThrow({ where: { key: 'owj' } });
+      const ticket = await send('post', '/v1/tickets', key).send({ productId: owj.id, priority: 'low', subject, description: `${description} ${email} ${phone}` });
+      expect(ticket.status).toBe(201);
+
+      // Failures: a wrong secret (401), a refused role (403), bad input (400), a missing id (404), bad JSON, too big.
+      const statuses = [
+        (await send('get', '/v1/me', tampered(key))).status,
+        (await send('get', '/v1/api-keys', key)).status,
+        (await send('post', '/v1/tickets', key).send({ productId: owj.id, priority: 'urgent', subject, description, email })).status,
+        (await send('get', `/v1/tickets/${randomUUID()}?q=${encodeURIComponent(email)}`, key)).status,
+        (await supertest(app).get('/v1/me').set('x-api-key', tampered(key))).status,
+        (await send('post', '/v1/tickets', key).set('content-type', 'application/json').send(`{"description":"${description}", "phone": "${phone}"`)).status,
+        (await send('post', '/v1/tickets', key).send({ productId: owj.id, priority: 'low', subject, description: description.repeat(2_000) })).status,
+      ];
+      expect(statuses).toEqual([401, 403, 400, 404, 401, 400, 413]);
+
+      // Notification delivery: the log stand-ins (no gateway, no SMTP), then a gateway that refuses and echoes the message.
+      const gateway = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const sent = JSON.parse(Buffer.concat(chunks).toString()) as { to: string; text: string };
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: `invalid recipient ${sent.to} for "${sent.text}" (cc ${email})` }));
+        });
+      });
+      await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+      const notice = (channel: 'sms' | 'email'): NotifyRequest => ({
+        dedupeKey: `security:${randomUUID()}`, channel, category: 'informational', audience: 'customer', customerId,
+        recipient: { kind: 'customer' }, subject, body: description, subjectRef: `ticket:${JSON.parse(ticket.text).id}`,
+      });
+      const ids: string[] = [];
+      try {
+        const loggedOnly = createNotificationActivities({
+          db: testDatabase(),
+          logger,
+          channels: createDeliveryChannels(NO_PROVIDERS, logger),
+        });
+        for (const channel of ['sms', 'email'] as const) {
+          const result = await loggedOnly.notify(notice(channel));
+          expect(result.status).toBe('sent');
+          ids.push(result.notificationId);
+        }
+        const refusing = createNotificationActivities({
+          db: testDatabase(),
+          logger,
+          channels: { ...createDeliveryChannels(NO_PROVIDERS, logger), sms: new HttpSmsGateway({ url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`, token: 'sms-token' }) },
+        });
+        const failure = await refusing.notify(notice('sms')).then(() => undefined, (error: Error) => error);
+        expect(failure?.message).toContain('400');
+        expect(failure?.message).not.toContain(phone);
+        expect(failure?.message).not.toContain(email);
+        // The outbox keeps the full detail for staff.
+        const row = await testDatabase().notification.findFirstOrThrow({ where: { customerId, channel: 'sms', status: 'failed' }, include: { attempts: true } });
+        expect(row.attempts[0]!.detail).toContain(phone);
+        ids.push(row.id);
+      } finally {
+        await new Promise<void>((resolve) => gateway.close(() => resolve()));
+      }
+      logger.flush();
+      const log = lines.join('');
+
+      // What the logs must hold: every request, with its status and key id, and the deliveries by id.
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const requests = entries.filter((e) => e.msg === 'request');
+      expect(requests.map((e) => e.status)).toEqual(expect.arrayContaining([201, 401, 403, 400, 404, 413]));
+      expect(requests.some((e) => e.keyId === JSON.parse(keyed.text).id)).toBe(true);
+      for (const id of ids) expect(log).toContain(id);
+      expect(entries.some((e) => e.msg === 'notification delivery failed')).toBe(true);
+      // What they must never hold.
+      const forbidden = { key, secret, adminKey, adminSecret: parseApiKey(adminKey)!.secret, email, phone, name, contactName, subject, description, smsToken: 'sms-token' };
+      const leaked = Object.entries(forbidden).filter(([, value]) => log.includes(value)).map(([what]) => what);
+      expect(leaked).toEqual([]);
+      expect(log).not.toContain(tag);
+    });
+  });
+});
+
+// --- Security headers --------------------------------------------------------------------------
+
+describe('security headers', () => {
+  it.each([
+    ['an authenticated answer', 'GET', '/v1/me', process.env.PASBAN_TEST_ADMIN_KEY, 200],
+    ['a public probe', 'GET', '/healthz', undefined, 200],
+    ['a 401', 'GET', '/v1/me', undefined, 401],
+    ['a 404', 'GET', '/v1/no-such-route', process.env.PASBAN_TEST_ADMIN_KEY, 404],
+    ['a 400', 'POST', '/v1/api-keys', process.env.PASBAN_TEST_ADMIN_KEY, 400],
+  ] as const)('are set on %s', async (_what, method, path, key, status) => {
+    const res = await stackApi(key)(method, path, method === 'POST' ? {} : undefined);
+    expect(res.status).toBe(status);
+    const h = res.headers;
+    expect(h.get('x-powered-by')).toBeNull();
+    expect(h.get('x-content-type-options')).toBe('nosniff');
+    expect(h.get('content-security-policy')).toContain("default-src 'self'");
+    expect(h.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect(h.get('content-security-policy')).toContain("object-src 'none'");
+    expect(h.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
+    expect(h.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(h.get('referrer-policy')).toBe('no-referrer');
+    expect(h.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(h.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(h.get('x-permitted-cross-domain-policies')).toBe('none');
+    expect(h.get('x-request-id')).toEqual(expect.any(String));
+  });
+});
