@@ -8,13 +8,11 @@
  * as they are reached); "warm" repeats the same starts with the day cache full.
  * Run: npx tsx bench/calendar.bench.ts
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { compileCalendar, type BusinessCalendar } from '../sla/calendar';
 import { iranianOfficialHolidays } from '../sla/holidays';
 import { CALENDAR_PRESET_KEYS, calendarPresets, withHolidays } from '../sla/presets';
 import { deadlineFor, type TargetSpec } from '../sla/targets';
+import { describeMachine, writeResult } from './support';
 
 const STARTS_PER_CASE = 50_000;
 const WARM_SECONDS = 1.5;
@@ -78,7 +76,7 @@ function timeWarm(inputs: Inputs, calendars: (key: string) => BusinessCalendar):
   return { count, seconds };
 }
 
-export function runCalendarBench(): void {
+export function runCalendarBench() {
   const results = CASES.map((benchCase) => {
     const inputs = startsFor(benchCase);
     const calendars = compilePresets();
@@ -99,16 +97,9 @@ export function runCalendarBench(): void {
       `${result.case.padEnd(32)} warm ${result.warmPerSecond.toLocaleString('en-US').padStart(11)}/s   cold ${result.coldPerSecond.toLocaleString('en-US').padStart(11)}/s   ${result.meetsGoal ? 'meets' : 'MISSES'} the ${GOAL_PER_SECOND.toLocaleString('en-US')}/s goal`,
     );
   }
-  const report = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    goalPerSecond: GOAL_PER_SECOND,
-    results,
-  };
-  const folder = join(__dirname, 'results');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'calendar.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const report = { machine: describeMachine(), goalPerSecond: GOAL_PER_SECOND, results };
+  writeResult('calendar', report, { quiet: true });
+  return report;
 }
 
 if (require.main === module) runCalendarBench();

@@ -1,10 +1,20 @@
-/** Every benchmark, one after the other: npm run bench */
+/**
+ * npm run bench: every benchmark, one after the other, then one report (bench/results/report.md
+ * and report.json, and the README's figures). Set BENCH_TICKETS, BENCH_CLAIMS etc. to scale them.
+ */
 import { runCalendarBench } from './calendar.bench';
+import { runClaimsBench } from './claims.bench';
+import { writeReport } from './report';
 import { runTicketsBench } from './tickets.bench';
 
 async function main(): Promise<void> {
   runCalendarBench();
   await runTicketsBench();
+  await runClaimsBench();
+  writeReport();
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -8,6 +8,7 @@ export function describeMachine() {
     node: process.version,
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     cores: os.cpus().length,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
   };
 }
@@ -21,9 +22,9 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Prints the result and keeps it in bench/results/<name>.json. */
-export function writeResult(name: string, result: unknown): void {
+export function writeResult(name: string, result: unknown, options: { quiet?: boolean } = {}): void {
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
-  console.log(`${name}:`, JSON.stringify(result, null, 2));
+  if (!options.quiet) console.log(`${name}:`, JSON.stringify(result, null, 2));
 }

@@ -47,7 +47,7 @@ function serviceRssMb(rootPid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-export async function runTicketsBench(): Promise<void> {
+export async function runTicketsBench() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pasban-bench-'));
   const stack = await startStack(dataDir, undefined, { LOG_LEVEL: 'error' });
   const db = createDatabase(stack.databaseUrl);
@@ -116,6 +116,7 @@ export async function runTicketsBench(): Promise<void> {
       memory: { serviceRssMbIdle: rssBefore, serviceRssMbWithOpenTickets: rssOpen, serviceRssMbAfterBreaches: rssAfter },
     };
     writeResult(BAND_MINUTES > 0 ? 'tickets-bands' : 'tickets-burst', result);
+    return result;
   } finally {
     await db.$disconnect();
     await stack.stop();

@@ -1,0 +1,71 @@
+/**
+ * One report from the latest results in bench/results/: report.json (every figure, with the
+ * machine each ran on) and report.md, whose table is also written into the README between its
+ * bench markers. Run after the benchmarks (npm run bench does), or alone: npx tsx bench/report.ts
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const results = path.join(__dirname, 'results');
+const readme = path.join(__dirname, '..', 'README.md');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function read(name: string): Json | undefined {
+  const file = path.join(results, `${name}.json`);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+const s = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+const ms = (value: number) => `${n(value)} ms`;
+
+export function renderReport(): { json: Json; markdown: string } {
+  const calendar = read('calendar');
+  const tickets = read('tickets-bands');
+  const claims = read('claims');
+  const machine = tickets?.machine ?? claims?.machine ?? calendar?.machine;
+  const rows: string[][] = [];
+  for (const c of calendar?.results ?? []) {
+    rows.push([`Deadline arithmetic: ${c.case}`, `${n(c.warmPerSecond)}/s warm, ${n(c.coldPerSecond)}/s cold (one core; goal ${n(calendar.goalPerSecond)}/s)`]);
+  }
+  if (tickets) {
+    const ratio = tickets.intake.perSecond / tickets.rawTemporalBaseline.perSecond;
+    rows.push(
+      [`Ticket intake over HTTP (${tickets.concurrency} at a time)`, `${tickets.intake.perSecond}/s, p50 ${ms(tickets.intake.p50Ms)}, p99 ${ms(tickets.intake.p99Ms)}, ${tickets.intake.failures} failed`],
+      ['Raw Temporal start, same run and concurrency', `${tickets.rawTemporalBaseline.perSecond}/s, p50 ${ms(tickets.rawTemporalBaseline.p50Ms)}, p99 ${ms(tickets.rawTemporalBaseline.p99Ms)} (intake runs at ${ratio.toFixed(2)} of it)`],
+      [`Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets`, `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`],
+      ['Service memory (worker + API process)', `${n(tickets.memory.serviceRssMbIdle)} MB idle, ${n(tickets.memory.serviceRssMbWithOpenTickets)} MB with ${n(tickets.breach.openTicketsAtDeadlines)} open ticket workflows, ${n(tickets.memory.serviceRssMbAfterBreaches)} MB after their breaches`],
+    );
+  }
+  if (claims) {
+    rows.push(
+      [`Claims filed over HTTP (${claims.concurrency} at a time)`, `${claims.filing.perSecond}/s, p50 ${ms(claims.filing.p50Ms)}, p99 ${ms(claims.filing.p99Ms)}, ${claims.filing.failures} failed`],
+      ['Claim acknowledged after receipt', `p50 ${ms(claims.acknowledgement.p50Ms)}, p99 ${ms(claims.acknowledgement.p99Ms)}, max ${ms(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`],
+      ['QA decisions (approve → credit note)', `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`],
+    );
+  }
+  const machineLine = machine
+    ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}; ${machine.date.slice(0, 10)}`
+    : 'no results yet';
+  const table = ['| Benchmark | Result |', '|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} |`)].join('\n');
+  const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
+  return { json: { machine, calendar, tickets, claims }, markdown };
+}
+
+export function writeReport(): void {
+  const { json, markdown } = renderReport();
+  writeFileSync(path.join(results, 'report.json'), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(path.join(results, 'report.md'), `# Pasban benchmark report\n\n${markdown}`);
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start >= 0 && end > start) {
+    writeFileSync(readme, `${text.slice(0, start + START.length)}\n${markdown}${text.slice(end)}`);
+  }
+  console.log(markdown);
+}
+
+if (require.main === module) writeReport();
