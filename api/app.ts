@@ -81,14 +81,27 @@ function toApiError(error: unknown): ApiError {
     case 'charset.unsupported':
       return new ApiError('unsupported_media_type', 'send UTF-8 JSON');
   }
+  // A path segment that is not valid percent-encoded UTF-8 (e.g. /v1/tickets/%ED%A0%80): the router's decode fails.
+  if (error instanceof URIError) return new ApiError('bad_request', 'the URL is not valid percent-encoded UTF-8');
+  // A row read a moment ago and gone by the write (e.g. two concurrent deletes): Prisma's P2025.
+  if ((error as { code?: unknown })?.code === 'P2025') return new ApiError('not_found', 'the record does not exist (any more)');
   if (isUnavailable(error)) {
     return new ApiError('dependency_unavailable', 'a dependency is unavailable; retry shortly', { retryAfterSeconds: 5 });
   }
   return new ApiError('internal', 'an unexpected error occurred; quote the request id when reporting it');
 }
 
+/**
+ * PostgreSQL's SQLSTATEs for "not now": connection exceptions (class 08), the server shutting
+ * down or starting up (57P01–57P03), too many connections (53300).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08\w{3}|57P0[123]|53300)$/;
+
 /** Database or Temporal unreachable: answer 503 with Retry-After rather than a bare 500. */
 function isUnavailable(error: unknown): boolean {
-  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|P1001|P1017|ServiceError|UNAVAILABLE|Can't reach database/i.test(text);
+  const e = error as { name?: string; message?: string; code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
+  const sqlState = e?.meta?.driverAdapterError?.cause?.originalCode ?? e?.code;
+  if (sqlState && UNAVAILABLE_SQLSTATE.test(sqlState)) return true;
+  const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|P1001|P1017|P2024|ServiceError|UNAVAILABLE|Can't reach database/i.test(text);
 }

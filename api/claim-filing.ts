@@ -22,8 +22,8 @@ import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 import { outagesTouching, recordedOutage } from './outage-rows';
 import { refusal, startOnce } from './workflow-commands';
+import { isoInstant } from './schemas/common';
 
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
 const ids = z.array(z.uuid()).min(1).max(50);
 
 export const createClaimBody = z

@@ -63,10 +63,12 @@ export class ApiError extends Error {
   }
 
   static fromZod(error: ZodError, location: 'body' | 'query' | 'params' | 'header'): ApiError {
-    const invalidFields = error.issues.map((issue) => ({
-      field: [location, ...issue.path.map(String)].join('.'),
-      reason: issue.message,
-    }));
+    // An unknown key is named itself (`body.extra`), not the object that holds it.
+    const invalidFields = error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: [location, ...issue.path.map(String), key].join('.'), reason: 'is not a known field' }))
+        : [{ field: [location, ...issue.path.map(String)].join('.'), reason: issue.message }],
+    );
     const detail = invalidFields.map((f) => `${f.field}: ${f.reason}`).join('; ');
     return new ApiError('validation_failed', detail, { invalidFields });
   }

@@ -50,7 +50,10 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
       ...(route.body || route.query || route.params ? [400] : []),
       ...(route.roles === 'public' ? [] : [401, 403, 429]),
       ...(route.params ? [404] : []),
+      ...(route.body ? [413, 415] : []),
       ...(route.errors ?? []),
+      // Every authenticated route reads the database (the key) and answers 503 with Retry-After while it is down.
+      ...(route.roles === 'public' ? [] : [503]),
     ];
     const responses: Record<string, unknown> = {
       [status]:

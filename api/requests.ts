@@ -3,11 +3,52 @@ import { checkEligibility } from '../platform/eligibility';
 import type { Database } from '../platform/database';
 import type { Eligibility, RequestKind } from '../sla/eligibility';
 import { actingCustomerId, type Principal } from './auth';
-import { ApiError } from './errors';
+import { ApiError, type InvalidField } from './errors';
 import { refusal } from './workflow-commands';
 
-/** Free text of at most `max` characters, trimmed, not empty. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/**
+ * Text PostgreSQL cannot store: NUL (not allowed in `text` or `jsonb`), and a UTF-16 surrogate
+ * without its pair (no UTF-8 encoding; the driver would silently store U+FFFD instead).
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const UNSTORABLE_REASON = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+
+/** Free text of at most `max` characters, trimmed, not empty, storable. */
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(isStorableText, UNSTORABLE_REASON);
+
+/**
+ * Every string (and object key) in a request part that could not be stored, named as the API
+ * names fields (`body.contacts.0.name`). Checked for every route before its own schema, so no
+ * string field can carry NUL into PostgreSQL, whichever zod type it has.
+ */
+export function unstorableTextFields(value: unknown, location: string): InvalidField[] {
+  // Iterative, and paths spelled out only when found: a body may nest thousands of levels deep.
+  type At = { key: string; parent: At | null };
+  const fieldOf = (at: At) => {
+    const keys: string[] = [];
+    for (let node: At | null = at; node; node = node.parent) keys.push(node.key);
+    return keys.reverse().join('.');
+  };
+  const found: InvalidField[] = [];
+  const pending: [unknown, At][] = [[value, { key: location, parent: null }]];
+  while (pending.length > 0) {
+    const [item, at] = pending.pop()!;
+    if (typeof item === 'string') {
+      if (!isStorableText(item)) found.push({ field: fieldOf(at), reason: UNSTORABLE_REASON });
+    } else if (Array.isArray(item)) {
+      item.forEach((element, i) => pending.push([element, { key: String(i), parent: at }]));
+    } else if (item && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) {
+        if (isStorableText(key)) pending.push([element, { key, parent: at }]);
+        else found.push({ field: fieldOf({ key: JSON.stringify(key).slice(1, -1), parent: at }), reason: `the field name ${UNSTORABLE_REASON}` });
+      }
+    }
+  }
+  return found;
+}
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
 

@@ -3,6 +3,7 @@ import { z, type ZodType } from 'zod';
 import type { Role } from '../generated/prisma/enums';
 import { authenticate, authorize, extractApiKey, type Principal } from './auth';
 import { ApiError } from './errors';
+import { unstorableTextFields } from './requests';
 import type { AppDeps } from './deps';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -54,6 +55,10 @@ export type AnyRoute = RouteSpec<any, any, any, any>; // eslint-disable-line @ty
 
 function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, location: 'body' | 'query' | 'params'): T {
   if (!schema) return (location === 'body' ? undefined : {}) as T;
+  const unstorable = unstorableTextFields(value, location);
+  if (unstorable.length > 0) {
+    throw new ApiError('validation_failed', unstorable.map((f) => `${f.field}: ${f.reason}`).join('; '), { invalidFields: unstorable });
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw ApiError.fromZod(parsed.error, location);
   return parsed.data;

@@ -9,12 +9,12 @@ import { actingCustomerId } from '../auth';
 import { ApiError } from '../errors';
 import { outagesTouching, recordedOutage } from '../outage-rows';
 import { defineRoute, keyOrIdParams } from '../route';
+import { isoInstant } from '../schemas/common';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const CREDIT_TABLE_KEYS = ['owj', 'avanak'] as const satisfies readonly CreditTableKey[];
 const MAX_PREVIEW_DAYS = 400;
 
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
 const ms = (iso: string) => Date.parse(iso);
 
 const previewBody = z

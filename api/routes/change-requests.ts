@@ -13,7 +13,7 @@ import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
-import { dateColumn, dateOf, isoDate, rials, rialsOut } from '../schemas/common';
+import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { runCommand, startOnce } from '../workflow-commands';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
@@ -23,7 +23,6 @@ const VENDOR = ['agent', 'manager', 'admin'] as const;
 /** The customer's own decisions; staff may record one received in writing on the customer's behalf. */
 const CUSTOMER_SIDE = ['customer', 'agent', 'manager', 'admin'] as const;
 
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
 const futureInstant = isoInstant.refine((value) => Date.parse(value) > Date.now(), 'must be in the future');
 const note = text(2000).optional();
 const attachmentLink = z.url({ protocol: /^https?$/, error: 'must be an http(s) link' });

@@ -3,11 +3,11 @@ import type { Prisma } from '../../generated/prisma/client';
 import { roles, type Principal } from '../auth';
 import { ApiError } from '../errors';
 import { defineRoute, idParams } from '../route';
+import { timestamp } from '../schemas/common';
 
 const MAX_APPROVAL_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-const timestamp = z.iso.datetime({ offset: true });
 
 const inboxItem = z.object({
   id: z.uuid(),

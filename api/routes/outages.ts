@@ -12,11 +12,11 @@ import { ApiError } from '../errors';
 import { concerning, recordedOutage } from '../outage-rows';
 import { defineRoute, idParams, keyOrIdParams } from '../route';
 import { startOnce } from '../workflow-commands';
+import { isoInstant } from '../schemas/common';
 
 const RECORDERS = ['agent', 'manager', 'admin'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
 const description = z.string().trim().min(1, 'must not be empty').max(2000);
 const ms = (iso: string) => Date.parse(iso);
 

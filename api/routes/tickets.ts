@@ -13,13 +13,12 @@ import { ApiError } from '../errors';
 import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { queryIfRunning, runCommand, startOnce } from '../workflow-commands';
+import { isoInstant } from '../schemas/common';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
 const STAFF = ['agent', 'manager', 'admin'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
-
-const isoInstant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30' });
 
 const createTicketBody = z.strictObject({
   customerId: z.uuid().optional(),

@@ -6,7 +6,20 @@ import { parseIsoDate } from '../../sla/civil-date';
 export const ADMIN: readonly Role[] = ['admin'];
 export const STAFF: readonly Role[] = ['agent', 'qa', 'manager', 'admin'];
 
-export const timestamp = z.iso.datetime({ offset: true });
+/**
+ * The years Pasban reasons about. Beyond them instants are typos or probes (year 99999, 0000),
+ * and PostgreSQL (no year 0), the Jalali calendar and business-time arithmetic would fail on them.
+ */
+export const FIRST_YEAR = 1970;
+export const LAST_YEAR = 2199;
+const IN_RANGE = `must be in the years ${FIRST_YEAR}–${LAST_YEAR}`;
+const inYearRange = (ms: number) => ms >= Date.UTC(FIRST_YEAR, 0, 1) && ms < Date.UTC(LAST_YEAR + 1, 0, 1);
+
+/** An ISO-8601 instant with an offset, in the supported years. */
+export const boundedInstant = (error?: string) => z.iso.datetime({ offset: true, error }).refine((text) => inYearRange(Date.parse(text)), IN_RANGE);
+export const timestamp = boundedInstant();
+/** The same, with the error message that shows an example. */
+export const isoInstant = boundedInstant('must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30');
 export const label = z.string().trim().min(1).max(200);
 
 /** The keys configuration refers to things by: "amoot-office", "owj-agile", "ir-official". */
@@ -16,7 +29,10 @@ export const configKey = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. "amoot-office"');
 
 /** A Gregorian calendar date, as PostgreSQL `date` columns hold them. */
-export const isoDate = z.string().refine((text) => parseIsoDate(text) !== null, 'must be a date in the form YYYY-MM-DD');
+export const isoDate = z
+  .string()
+  .refine((text) => parseIsoDate(text) !== null, 'must be a date in the form YYYY-MM-DD')
+  .refine((text) => parseIsoDate(text) === null || inYearRange(Date.parse(`${text}T00:00:00Z`)), IN_RANGE);
 
 export const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'must be a phone number, e.g. 09121234567');
 export const email = z.email({ error: 'must be an e-mail address' });

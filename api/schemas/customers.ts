@@ -125,13 +125,13 @@ export const ENTITLEMENT_KINDS = [
   HOURLY_PACKAGE_KIND,
 ] as const;
 
+/** A count, minutes or hours: positive, and within the PostgreSQL integer column that holds it. */
+const quantity = z.number().int().positive().max(2_147_483_647);
+
 export const createEntitlementBody = z
   .strictObject({
     kind: z.enum(ENTITLEMENT_KINDS),
-    quantity: z
-      .number()
-      .int()
-      .positive()
+    quantity: quantity
       .optional()
       .describe('A count, minutes for other hour-based kinds, or the hours of an hourly package (required for one)'),
     purchasedAt: timestamp.optional().describe('Hourly packages: when bought (default now)'),
@@ -144,7 +144,7 @@ export const createEntitlementBody = z
 
 export const updateEntitlementBody = z
   .strictObject({
-    quantity: z.number().int().positive().nullable().optional(),
+    quantity: quantity.nullable().optional(),
     purchasedAt: timestamp.nullable().optional(),
     expiresAt: timestamp.nullable().optional(),
   })
