@@ -248,9 +248,13 @@ async function judge(
   };
 }
 
-/** Starts the claim's workflow unless it runs or ran (a retry after a crash between the two). */
-async function started(deps: AppDeps, row: Claim, actor: string): Promise<ClaimRow> {
+/** Starts a stored claim's workflow unless it runs or ran (a retry after a crash between the two, or recovery). */
+export async function startClaimWorkflow(deps: AppDeps, row: Claim, actor: string): Promise<boolean> {
   const input = await claimWorkflowInput(deps, row, actor);
-  await startOnce(deps.temporal, claim.claimWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+  return startOnce(deps.temporal, claim.claimWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+}
+
+async function started(deps: AppDeps, row: Claim, actor: string): Promise<ClaimRow> {
+  await startClaimWorkflow(deps, row, actor);
   return deps.db.claim.findUniqueOrThrow({ where: { id: row.id }, include: claimInclude });
 }

@@ -12,16 +12,19 @@ import { ApiError } from './errors';
 /**
  * Starts a workflow unless one with that id already runs or ran: a retried request (same
  * Idempotency-Key, or a crash between storing the row and starting) never starts it twice.
+ * Answers whether this call started it.
  */
 export async function startOnce<W extends Workflow>(
   client: Client,
   workflow: W,
   options: { workflowId: string; taskQueue: string; args: Parameters<W> },
-): Promise<void> {
+): Promise<boolean> {
   try {
     await client.workflow.start(workflow, options as never);
+    return true;
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return false;
   }
 }
 

@@ -2,15 +2,20 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { RateLimiter } from '../api/rate-limit';
+import { startRecovery } from '../api/recovery';
+import type { AppDeps } from '../api/deps';
 import type { Config } from './config';
 import type { Database } from './database';
 import type { Logger } from './logger';
 import { probeTemporal } from './temporal';
 
-/** Builds the app with its real dependencies and listens; resolves once the port is bound. */
+/**
+ * Builds the app with its real dependencies and listens; resolves once the port is bound. While
+ * it listens, it also starts the workflows of stored requests whose start failed (api/recovery.ts).
+ */
 export async function startApiServer(options: { config: Config; db: Database; temporal: Client; logger: Logger }): Promise<Server> {
   const { config, db, temporal, logger } = options;
-  const app = createApp({
+  const deps: AppDeps = {
     config,
     db,
     temporal,
@@ -22,9 +27,14 @@ export async function startApiServer(options: { config: Config; db: Database; te
       },
       temporal: () => probeTemporal(temporal),
     },
-  });
+  };
+  const app = createApp(deps);
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.PORT, config.HOST, () => resolve(server));
+    const server = app.listen(config.PORT, config.HOST, () => {
+      const recovery = startRecovery(deps);
+      server.once('close', () => recovery.stop());
+      resolve(server);
+    });
     server.once('error', reject);
   });
 }

@@ -400,9 +400,16 @@ export const changeRequestRoutes = [
     ({ body }, h, actor) => runCommand(h, cr.cancel, { actor, reason: body.reason })),
 ];
 
-async function start(deps: AppDeps, row: SummaryRow, policy: ChangeRequestPolicy, calendars: cr.ChangeRequestWorkflowInput['calendars'], openedBy: string) {
+/** Starts a stored request's workflow unless it runs or ran (recovery after a failed start). */
+export async function startChangeRequestWorkflow(deps: AppDeps, id: string, actor: string): Promise<boolean> {
+  const row = await deps.db.changeRequest.findUniqueOrThrow({ where: { id }, include: withContract });
+  const { policy, calendars } = await termsFor(deps, row.contract.policy.key);
+  return start(deps, row, policy, calendars, actor);
+}
+
+async function start(deps: AppDeps, row: SummaryRow, policy: ChangeRequestPolicy, calendars: cr.ChangeRequestWorkflowInput['calendars'], openedBy: string): Promise<boolean> {
   const input: cr.ChangeRequestWorkflowInput = { changeRequestId: row.id, policy, calendars, openedAtMs: row.createdAt.getTime(), openedBy };
-  await startOnce(deps.temporal, cr.changeRequestWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+  return startOnce(deps.temporal, cr.changeRequestWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
 }
 
 /**

@@ -373,6 +373,11 @@ async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTic
   return new Reply(200, present(row, view, live !== undefined), { 'Idempotent-Replayed': 'true' });
 }
 
+/** Starts a stored ticket's workflow unless it runs or ran (recovery after a failed start). */
+export async function startTicketWorkflow(deps: AppDeps, row: Ticket, actor: string): Promise<boolean> {
+  return startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [await workflowInput(deps, row, actor)] });
+}
+
 /** A row whose workflow has not recorded a clock yet (it was just started). */
 function emptyView(row: Ticket): ticket.TicketView {
   return {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { testApi } from '../support/http';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
+import { waitFor } from '../support/wait';
 
 let agent: ReturnType<typeof testApi>;
 let manager: ReturnType<typeof testApi>;
@@ -34,15 +35,6 @@ const quote = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('requesting a change', () => {
   it('answers 201 with the review deadline, and the same request with 200 for a retry with the same Idempotency-Key', async () => {

@@ -10,6 +10,7 @@ import { TEHRAN } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { testApi } from '../support/http';
+import { waitFor } from '../support/wait';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,15 +29,6 @@ function daysAgoAt(daysAgo: number, hhmm: string): number {
   return wallTimeToEpoch(TEHRAN, epochToWallTime(TEHRAN, Date.now()).epochDay - daysAgo, h! * 60 + m!);
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A product of its own under Amoot's product department, so no other test's outages touch it. */
 async function createProduct(creditTable: 'owj' | 'avanak' | null): Promise<Product> {
@@ -403,7 +395,7 @@ describe('compensation claims', () => {
         data: {
           customerId: customer.id, productId: product.id, contractId: contract.id, policyKey: 'avanak', priority: 'high',
           subject: 'پنل باز نمی‌شود', description: '-', channel: 'portal', openedAt: new Date(Date.now() - 2 * DAY),
-          workflowId: `ticket-${randomUUID()}`, breached,
+          workflowId: `ticket-${randomUUID()}`, breached, status: 'closed',
           ...(breached && { outcomes: { create: { target: 'resolution', cycle: 1, dueAt: new Date(Date.now() - DAY), met: false, breachedAt: new Date(Date.now() - DAY), businessMinutesUsed: 600 } } }),
         },
       });

@@ -14,14 +14,13 @@ import { createDeliveryChannels, HttpSmsGateway } from '../../activities/notific
 import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
 import { createApp } from '../../api/app';
 import { parseApiKey, roles } from '../../api/auth';
-import { RateLimiter } from '../../api/rate-limit';
 import type { AnyRoute } from '../../api/route';
 import { allRoutes } from '../../api/routes';
 import type { Product } from '../../generated/prisma/client';
 import type { Role } from '../../generated/prisma/enums';
 import { createLogger, type Logger } from '../../platform/logger';
-import { probeTemporal } from '../../platform/temporal';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
+import { integrationDeps } from '../support/app-deps';
 import { apiClient, type HttpResult } from '../support/http';
 
 const HOUR = 3_600_000;
@@ -369,15 +368,7 @@ describe('an in-process app on the real database and Temporal', () => {
   });
 
   function buildApp(options: { perMinute?: number; bodyLimit?: string; logger?: Logger } = {}): Express {
-    const db = testDatabase();
-    return createApp({
-      config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: options.bodyLimit ?? '100kb' },
-      db,
-      temporal,
-      logger: options.logger ?? createLogger('silent'),
-      rateLimiter: new RateLimiter(options.perMinute ?? 1000),
-      probes: { database: async () => void (await db.$queryRaw`SELECT 1`), temporal: () => probeTemporal(temporal) },
-    });
+    return createApp(integrationDeps(temporal, options));
   }
 
   describe('rate limits per API key', () => {

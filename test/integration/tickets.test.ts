@@ -7,6 +7,7 @@ import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { testApi } from '../support/http';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
+import { waitFor } from '../support/wait';
 
 const admin = testApi();
 let agent: ReturnType<typeof testApi>;
@@ -16,15 +17,6 @@ beforeAll(async () => {
 });
 afterAll(closeTestDatabase);
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const newTicket = (productId: string, extra: Record<string, unknown> = {}) => ({
   productId,

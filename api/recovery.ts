@@ -1,0 +1,66 @@
+/**
+ * Intake stores a row, then starts its workflow. When the start fails (Temporal unreachable, the
+ * process killed between the two) the client hears 503; one that retries with its
+ * Idempotency-Key gets the workflow started, but one that gives up would leave a ticket, claim
+ * or change request that nothing guards. Every API process therefore sweeps once a minute for
+ * rows older than a minute whose workflow has recorded nothing, and starts their workflows.
+ * Starting is idempotent (the workflow id is the row's), so a sweep that meets a running
+ * workflow, a client's retry or another API process's sweep does nothing twice.
+ */
+import type { AppDeps } from './deps';
+import { startClaimWorkflow } from './claim-filing';
+import { startChangeRequestWorkflow } from './routes/change-requests';
+import { startTicketWorkflow } from './routes/tickets';
+
+/** The actor a recovered start records as having opened the request. */
+export const RECOVERY_ACTOR = 'system:recovery';
+
+/** Workflows this sweep started, by kind (not counting ones already running), and starts that failed. */
+export interface RecoveryResult {
+  tickets: number;
+  claims: number;
+  changeRequests: number;
+  failed: number;
+}
+
+/** One sweep: rows in their first state, stored before `nowMs - olderThanMs`, with no event yet, get their workflow started. */
+export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?: number; olderThanMs?: number; limit?: number } = {}): Promise<RecoveryResult> {
+  const cutoff = new Date((options.nowMs ?? Date.now()) - (options.olderThanMs ?? 60_000));
+  const take = options.limit ?? 100;
+  const [tickets, claims, changeRequests] = await Promise.all([
+    deps.db.ticket.findMany({ where: { status: 'new', openedAt: { lt: cutoff }, events: { none: {} } }, take }),
+    deps.db.claim.findMany({ where: { status: 'received', receivedAt: { lt: cutoff }, events: { none: {} } }, take }),
+    deps.db.changeRequest.findMany({ where: { status: 'in_review', createdAt: { lt: cutoff }, events: { none: {} } }, select: { id: true }, take }),
+  ]);
+  const result: RecoveryResult = { tickets: 0, claims: 0, changeRequests: 0, failed: 0 };
+  const attempt = async (kind: 'tickets' | 'claims' | 'changeRequests', id: string, start: () => Promise<boolean>) => {
+    try {
+      if (await start()) result[kind]++;
+    } catch (error) {
+      result.failed++;
+      deps.logger.warn({ kind, id, err: { name: (error as Error).name, message: (error as Error).message } }, 'could not start a stored request\'s workflow; the next sweep tries again');
+    }
+  };
+  for (const row of tickets) await attempt('tickets', row.id, () => startTicketWorkflow(deps, row, RECOVERY_ACTOR));
+  for (const row of claims) await attempt('claims', row.id, () => startClaimWorkflow(deps, row, RECOVERY_ACTOR));
+  for (const row of changeRequests) await attempt('changeRequests', row.id, () => startChangeRequestWorkflow(deps, row.id, RECOVERY_ACTOR));
+  return result;
+}
+
+/** Sweeps every `everyMs` until stopped; a sweep that fails (the database down) is logged and the next one tries again. */
+export function startRecovery(deps: AppDeps, everyMs = 60_000): { stop(): void } {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    recoverUnstartedWorkflows(deps)
+      .then((result) => {
+        const started = result.tickets + result.claims + result.changeRequests;
+        if (started > 0 || result.failed > 0) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'recovery sweep failed; retrying in a minute'))
+      .finally(() => (running = false));
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,94 @@
+// A row stored without its workflow (intake stored it, then Temporal was unreachable or the
+// process died, and the client never retried) is found by the recovery sweep and started once.
+// The rows here are copies of real requests with their workflows never started.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { RECOVERY_ACTOR, recoverUnstartedWorkflows } from '../../api/recovery';
+import type { AppDeps } from '../../api/deps';
+import { integrationDeps } from '../support/app-deps';
+import { closeTestDatabase, createCustomerWithContract, testDatabase } from '../support/fixtures';
+import { testApi } from '../support/http';
+import { waitFor } from '../support/wait';
+
+const HOUR = 3_600_000;
+const TWO_MINUTES_AGO = () => new Date(Date.now() - 2 * 60_000);
+
+/** The row's own fields, without its identity, its workflow, its key and what the database fills in. */
+function copyOf<T extends Record<string, unknown>>(row: T, overrides: Record<string, unknown>): Record<string, unknown> {
+  const skip = new Set(['id', 'workflowId', 'idempotencyKey', 'createdAt', 'updatedAt']);
+  return { ...Object.fromEntries(Object.entries(row).filter(([key, value]) => !skip.has(key) && value !== null)), ...overrides };
+}
+
+
+let temporal: Client;
+let deps: AppDeps;
+beforeAll(async () => {
+  temporal = new Client({ connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }) });
+  deps = integrationDeps(temporal);
+});
+afterAll(async () => {
+  await temporal.connection.close();
+  await closeTestDatabase();
+});
+
+describe('the recovery sweep', () => {
+  it('starts the workflow of a stored ticket, claim and change request that never got one, once, and leaves fresh rows alone', async () => {
+    const db = testDatabase();
+    const staff = testApi();
+
+    // A ticket.
+    const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const opened = await testApi(owj.key)('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
+    expect(opened.status).toBe(201);
+    const ticketId = randomUUID();
+    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: ticketId, workflowId: `ticket-${ticketId}`, openedAt: TWO_MINUTES_AGO() }) as never });
+
+    // A change request.
+    const kian = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
+    const requested = await testApi(kian.key)('POST', '/v1/change-requests', { productId: kian.product.id, title: 'گزارش فروش', description: 'گزارش فروش ماهانه به تفکیک استان', desiredDate: '2027-01-15' });
+    expect(requested.status).toBe(201);
+    const changeRequestId = randomUUID();
+    await db.changeRequest.create({ data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), { id: changeRequestId, workflowId: `change-request-${changeRequestId}`, createdAt: TWO_MINUTES_AGO() }) as never });
+
+    // A claim for an outage of a product of its own.
+    const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
+    const product = await db.product.create({ data: { key: `recovery-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Recovery test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' } });
+    const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const outage = await staff('POST', '/v1/outages', { productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(), cause: 'unplanned', description: 'پنل در دسترس نبود' });
+    expect(outage.status).toBe(201);
+    const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
+    expect(filed.status).toBe(201);
+    const claimId = randomUUID();
+    await db.claim.create({ data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), { id: claimId, workflowId: `claim-${claimId}`, receivedAt: TWO_MINUTES_AGO() }) as never });
+
+    // A fresh copy (stored a moment ago) may still be starting: the sweep leaves it alone.
+    const freshId = randomUUID();
+    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: freshId, workflowId: `ticket-${freshId}`, openedAt: new Date() }) as never });
+
+    const workflowIds = [`ticket-${ticketId}`, `change-request-${changeRequestId}`, `claim-${claimId}`];
+    for (const id of workflowIds) await expect(temporal.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
+
+    // (The running service sweeps too, once a minute: whichever sweep comes first starts them.)
+    const first = await recoverUnstartedWorkflows(deps);
+    expect(first.failed).toBe(0);
+    for (const id of workflowIds) expect((await temporal.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
+    await expect(temporal.workflow.getHandle(`ticket-${freshId}`).describe()).rejects.toThrow(/not found/i);
+
+    // Each workflow records its opening under the recovery actor; a second sweep starts none of them again.
+    const ticketEvents = await waitFor(() => db.ticketEvent.findMany({ where: { ticketId } }), (events) => events.length > 0);
+    expect(ticketEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
+    const changeEvents = await waitFor(() => db.changeRequestEvent.findMany({ where: { changeRequestId } }), (events) => events.length > 0);
+    expect(changeEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
+    const claimEvents = await waitFor(() => db.claimEvent.findMany({ where: { claimId } }), (events) => events.length > 0);
+    expect(claimEvents[0]).toMatchObject({ type: 'received', actor: RECOVERY_ACTOR });
+    const runIds = await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId));
+
+    await recoverUnstartedWorkflows(deps);
+    expect(await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId))).toEqual(runIds);
+
+    // The recovered ticket now answers with its live clock, like any other.
+    const read = await testApi(owj.key)('GET', `/v1/tickets/${ticketId}`);
+    expect(read.status).toBe(200);
+    expect(read.body.clock.live).toBe(true);
+  });
+});
