@@ -90,14 +90,22 @@ export async function openTickets(
   stack: FaultStack,
   plan: FastPlan,
   count: number,
-  options: { concurrency: number; answers: AnswerLog; spreadOverMs?: number; onAccepted?: (accepted: number) => void },
+  options: {
+    concurrency: number;
+    answers: AnswerLog;
+    spreadOverMs?: number;
+    onAccepted?: (accepted: number) => void;
+    /** Awaited before each ticket is sent: lets a script hold intake until its fault has struck. */
+    gate?: () => Promise<unknown>;
+  },
 ): Promise<OpenedTicket[]> {
-  const { answers, onAccepted, spreadOverMs = 0 } = options;
+  const { answers, onAccepted, spreadOverMs = 0, gate } = options;
   const opened: OpenedTicket[] = [];
   const startedAtMs = Date.now();
   const giveUpAt = startedAtMs + 30 * 60_000;
   await pool(count, options.concurrency, async (i) => {
     await sleep(startedAtMs + (i / count) * spreadOverMs - Date.now());
+    await gate?.();
     opened.push(await openTicket(stack, plan, i, answers, giveUpAt));
     onAccepted?.(opened.length);
   });

@@ -13,18 +13,24 @@ export async function temporalRestart(stack: FaultStack, options: { tickets: num
   const plan = await arrangeFastPlan(stack.db, { key: 'fault-temporal', minutes: options.deadlineMinutes, customers: 20, channel: 'sms', recipient: 'customer' });
   const answers = new AnswerLog();
   const intakeStarted = Date.now();
+  // Once half the tickets are in, intake waits until the server is down, then goes on through the outage.
+  let stopped: Promise<number> | undefined;
   let outage: Promise<{ stoppedAtMs: number; startedAtMs: number }> | undefined;
-  const tickets = await openTickets(stack, plan, options.tickets, { concurrency: 16, answers, onAccepted: (accepted) => {
-    if (accepted === Math.floor(options.tickets / 2)) {
+  const tickets = await openTickets(stack, plan, options.tickets, {
+    concurrency: 16,
+    answers,
+    gate: async () => stopped,
+    onAccepted: (accepted) => {
+      if (accepted !== Math.floor(options.tickets / 2)) return;
+      stopped = stack.stopTemporal().then(() => Date.now());
       outage = (async () => {
-        await stack.stopTemporal();
-        const stoppedAtMs = Date.now();
+        const stoppedAtMs = await stopped!;
         await sleep(downSeconds * 1000);
         await stack.startTemporal();
         return { stoppedAtMs, startedAtMs: Date.now() };
       })();
-    }
-  } });
+    },
+  });
   const intakeSeconds = (Date.now() - intakeStarted) / 1000;
   const { stoppedAtMs, startedAtMs } = await outage!;
   const openedBeforeStop = tickets.filter((t) => t.openedAtMs < stoppedAtMs).length;
