@@ -36,14 +36,14 @@ export function renderReport(): { json: Json; markdown: string } {
     rows.push(
       [`Ticket intake over HTTP (${tickets.concurrency} at a time)`, `${tickets.intake.perSecond}/s, p50 ${ms(tickets.intake.p50Ms)}, p99 ${ms(tickets.intake.p99Ms)}, ${tickets.intake.failures} failed`],
       ['Raw Temporal start, same run and concurrency', `${tickets.rawTemporalBaseline.perSecond}/s, p50 ${ms(tickets.rawTemporalBaseline.p50Ms)}, p99 ${ms(tickets.rawTemporalBaseline.p99Ms)} (intake runs at ${ratio.toFixed(2)} of it)`],
-      [`Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets`, `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`],
+      [`Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets, deadlines in ${tickets.deadlines.bands} band(s) ${tickets.deadlines.bandMinutes} min apart`, `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`],
       ['Service memory (worker + API process)', `${n(tickets.memory.serviceRssMbIdle)} MB idle, ${n(tickets.memory.serviceRssMbWithOpenTickets)} MB with ${n(tickets.breach.openTicketsAtDeadlines)} open ticket workflows, ${n(tickets.memory.serviceRssMbAfterBreaches)} MB after their breaches`],
     );
   }
   if (claims) {
     rows.push(
       [`Claims filed over HTTP (${claims.concurrency} at a time)`, `${claims.filing.perSecond}/s, p50 ${ms(claims.filing.p50Ms)}, p99 ${ms(claims.filing.p99Ms)}, ${claims.filing.failures} failed`],
-      ['Claim acknowledged after receipt', `p50 ${ms(claims.acknowledgement.p50Ms)}, p99 ${ms(claims.acknowledgement.p99Ms)}, max ${ms(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`],
+      ['Claim acknowledged after receipt', `p50 ${s(claims.acknowledgement.p50Ms)}, p99 ${s(claims.acknowledgement.p99Ms)}, max ${s(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`],
       ['QA decisions (approve → credit note)', `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`],
     );
   }
