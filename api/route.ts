@@ -66,11 +66,26 @@ function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, locatio
 
 const PUBLIC: Principal = { keyId: 'anonymous', role: 'admin', customerId: null };
 
+/**
+ * A request without a valid key spends from its client address's bucket, so guessing keys (or
+ * hammering with a revoked one) meets 429 like any other client that asks too much.
+ */
+async function authenticateOrCount(deps: AppDeps, req: Request): Promise<Principal> {
+  try {
+    return await authenticate(deps.db, extractApiKey(req.headers));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'unauthenticated') {
+      deps.rateLimiter.take(`address:${req.ip ?? 'unknown'}`, 'client address without a valid API key');
+    }
+    throw error;
+  }
+}
+
 export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void {
   router[route.method](route.path, async (req: Request, res: Response) => {
     let principal = PUBLIC;
     if (route.roles !== 'public') {
-      principal = await authenticate(deps.db, extractApiKey(req.headers));
+      principal = await authenticateOrCount(deps, req);
       res.locals.principal = principal;
       deps.rateLimiter.take(principal.keyId);
       authorize(principal, route.roles);

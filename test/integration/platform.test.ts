@@ -87,7 +87,17 @@ describe('the running service (npm start)', () => {
     it('never returns a stored secret when listing keys', async () => {
       const res = await admin('GET', '/v1/api-keys');
       expect(res.status).toBe(200);
-      expect(JSON.stringify(res.body)).not.toMatch(/secret|pk_[a-z0-9]{8}_/);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      for (const item of res.body.items) {
+        // Other suites share this database and name keys freely, so look at
+        // the fields and the values' shape, not at the names people chose.
+        expect(Object.keys(item).sort()).toEqual(
+          ['createdAt', 'customerId', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role'],
+        );
+        for (const value of Object.values(item)) {
+          expect(String(value)).not.toMatch(/pk_[a-z0-9]{8}_/);
+        }
+      }
     });
   });
 

@@ -393,6 +393,20 @@ describe('an in-process app on the real database and Temporal', () => {
     });
   });
 
+  describe('rate limits without a valid key', () => {
+    it('count failed authentications per client address, so guessing keys meets 429 too', async () => {
+      const app = buildApp({ perMinute: 3 });
+      const guess = () => supertest(app).get('/v1/me').set('authorization', `Bearer pk_guessing_${randomUUID().replace(/-/g, '')}`);
+      for (let i = 0; i < 3; i += 1) expect((await guess()).status).toBe(401);
+      const limited = await guess();
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(JSON.parse(limited.text)).toMatchObject({ status: 429, code: 'rate_limited' });
+      // A valid key has its own bucket: the address's failures do not lock its owner out.
+      expect((await supertest(app).get('/v1/me').set('authorization', `Bearer ${await createKey('agent')}`)).status).toBe(200);
+    });
+  });
+
   describe('request size limits', () => {
     it('refuse a body over BODY_LIMIT with a 413 problem document, and admit one under it', async () => {
       const app = buildApp({ bodyLimit: '2kb' });
