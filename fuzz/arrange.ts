@@ -104,6 +104,7 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     const change = await post('/v1/change-requests', { customerId: customer.id, productId: product.id, title: 'تغییر آزمون', description: 'یک گزارش جدید می‌خواهیم' });
     if (change) ids['change-requests']!.push(change);
   }
+  await untilClocksRecorded(db, ids.tickets!);
   const hour = 3600 * 1000;
   const outage = await post('/v1/outages', {
     productId: product.id,
@@ -120,4 +121,19 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     contracts: [contracts[2]!.id],
   };
   return { keys, ids, disposableIds };
+}
+
+/**
+ * A ticket answers 503 (retry shortly) until its workflow records its first clock; on a loaded
+ * machine that can take seconds, so the world is ready only once every ticket has one.
+ */
+async function untilClocksRecorded(db: Database, ticketIds: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await db.ticket.findMany({ where: { id: { in: ticketIds } }, select: { clock: true } });
+    const waiting = rows.filter((row) => row.clock === null).length;
+    if (waiting === 0) return;
+    if (Date.now() > deadline) throw new Error(`${waiting} fuzz-world tickets still have no clock after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
