@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateApiKey } from '../api/auth';
 import type { Database } from '../platform/database';
+import { waitFor } from '../test/support/wait';
 import type { Role } from './openapi-fuzz';
 
 export interface FuzzWorld {
@@ -104,7 +105,13 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     const change = await post('/v1/change-requests', { customerId: customer.id, productId: product.id, title: 'تغییر آزمون', description: 'یک گزارش جدید می‌خواهیم' });
     if (change) ids['change-requests']!.push(change);
   }
-  await untilClocksRecorded(db, ids.tickets!);
+  // A ticket answers 503 (retry shortly) until its workflow records its first clock, which on a
+  // loaded machine takes seconds: the world is ready once every ticket has one.
+  await waitFor(
+    () => db.ticket.findMany({ where: { id: { in: ids.tickets } }, select: { clock: true } }),
+    (rows) => rows.every((row) => row.clock !== null),
+    60_000,
+  );
   const hour = 3600 * 1000;
   const outage = await post('/v1/outages', {
     productId: product.id,
@@ -121,19 +128,4 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     contracts: [contracts[2]!.id],
   };
   return { keys, ids, disposableIds };
-}
-
-/**
- * A ticket answers 503 (retry shortly) until its workflow records its first clock; on a loaded
- * machine that can take seconds, so the world is ready only once every ticket has one.
- */
-async function untilClocksRecorded(db: Database, ticketIds: string[], timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await db.ticket.findMany({ where: { id: { in: ticketIds } }, select: { clock: true } });
-    const waiting = rows.filter((row) => row.clock === null).length;
-    if (waiting === 0) return;
-    if (Date.now() > deadline) throw new Error(`${waiting} fuzz-world tickets still have no clock after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
