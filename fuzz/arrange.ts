@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateApiKey } from '../api/auth';
 import type { Database } from '../platform/database';
-import { waitFor } from '../test/support/wait';
 import type { Role } from './openapi-fuzz';
 
 export interface FuzzWorld {
@@ -105,13 +104,6 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     const change = await post('/v1/change-requests', { customerId: customer.id, productId: product.id, title: 'تغییر آزمون', description: 'یک گزارش جدید می‌خواهیم' });
     if (change) ids['change-requests']!.push(change);
   }
-  // A ticket answers 503 (retry shortly) until its workflow records its first clock, which on a
-  // loaded machine takes seconds: the world is ready once every ticket has one.
-  await waitFor(
-    () => db.ticket.findMany({ where: { id: { in: ids.tickets } }, select: { clock: true } }),
-    (rows) => rows.every((row) => row.clock !== null),
-    60_000,
-  );
   const hour = 3600 * 1000;
   const outage = await post('/v1/outages', {
     productId: product.id,

@@ -5,6 +5,7 @@ import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { PRIORITIES } from '../../sla/policy';
+import { nextAlarm } from '../../sla/ticket-clock';
 import * as ticket from '../../workflows/ticket';
 import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
 import { actingCustomerId, type Principal } from '../auth';
@@ -64,7 +65,7 @@ const ticketResponse = z.object({
   cancelReason: z.string().nullable(),
   breached: z.boolean(),
   clock: z.object({
-    live: z.boolean().describe('true when read from the running workflow, false when from the database record'),
+    live: z.boolean().describe('true when read from the running workflow; false when from the database record, or, before the workflow has recorded one, computed from the plan as at opening and run forward to asOf'),
     asOf: z.string(),
     cycle: z.number().int(),
     targets: z.array(targetClockResponse),
@@ -124,12 +125,15 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
   return row;
 }
 
-/** The live clock from the workflow while it runs, the recorded one after it ends. */
+/** The live clock from the workflow while it runs, the recorded one after it ends, the computed opening one before it has recorded any. */
 async function read(deps: AppDeps, row: Ticket): Promise<TicketResponse> {
   const live = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketView);
   if (live) return present(row, live, true);
-  if (!row.clock) throw new ApiError('dependency_unavailable', 'the ticket workflow has not recorded its clock yet; retry shortly', { retryAfterSeconds: 2 });
-  return present(row, row.clock as unknown as ticket.TicketView, false);
+  if (row.clock) return present(row, row.clock as unknown as ticket.TicketView, false);
+  // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
+  // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
+  // the opening one, run forward to now.
+  return present(row, openingView(await workflowInput(deps, row, 'system:read'), Date.now()), false);
 }
 
 /** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
@@ -147,20 +151,26 @@ async function workflowInput(deps: AppDeps, row: Ticket, openedBy: string): Prom
   };
 }
 
-/** The clock a ticket starts with, computed by the same code the workflow runs. */
-function openingView(input: ticket.TicketWorkflowInput): ticket.TicketView {
+/**
+ * The clock of a ticket nothing has happened to since it opened, as at `atMs`: computed by the
+ * same code the workflow runs, so it is the clock the workflow records once it runs.
+ */
+function openingView(input: ticket.TicketWorkflowInput, atMs = input.openedAtMs): ticket.TicketView {
   const keeper = new TicketClockKeeper(input.policy, input.calendars, input.openedAtMs);
   const targets = keeper.clocks(
     {
       status: 'new', priority: input.priority, assignee: null, firstResponseAtMs: null, cycleNumber: 1,
       cycle: { startMs: input.openedAtMs, pauses: [] }, resolvedAtMs: null, closedAtMs: null, cancelReason: null, fired: [], sequence: 0,
     },
-    input.openedAtMs,
+    atMs,
   );
+  const alarm = nextAlarm(targets, new Set(), 1);
   return {
     ticketId: input.ticketId, status: 'new', priority: input.priority, assignee: null, cycle: 1, firstResponseAtMs: null,
-    resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: false,
-    targets: targets.map(({ alarms: _alarms, ...rest }) => rest), nextAlarm: null, asOfMs: input.openedAtMs,
+    resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: targets.some((t) => t.breached),
+    targets: targets.map(({ alarms: _alarms, ...rest }) => rest),
+    nextAlarm: alarm && { target: alarm.target, kind: alarm.kind, percent: alarm.percent, atMs: alarm.atMs },
+    asOfMs: atMs,
   };
 }
 

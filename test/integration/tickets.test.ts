@@ -52,6 +52,29 @@ describe('opening a ticket', () => {
     expect(live.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(created.body.clock.targets.map((t: { dueAt: string }) => t.dueAt));
   });
 
+  it('answers a ticket whose workflow has not recorded a clock yet with its opening clock run forward, not an error', async () => {
+    const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const customer = testApi(key);
+    const created = await customer('POST', '/v1/tickets', newTicket(product.id));
+    expect(created.status).toBe(201);
+    // A copy of the stored row whose workflow never started: what a reader sees between intake
+    // and the workflow's first clock, or until the recovery sweep starts a failed start.
+    const db = testDatabase();
+    const { id: _id, workflowId: _workflowId, idempotencyKey: _key, createdAt: _createdAt, updatedAt: _updatedAt, clock: _clock, ...fields } =
+      await db.ticket.findUniqueOrThrow({ where: { id: created.body.id } });
+    const unstartedId = randomUUID();
+    await db.ticket.create({ data: { ...fields, id: unstartedId, workflowId: `ticket-${unstartedId}` } });
+
+    const res = await customer('GET', `/v1/tickets/${unstartedId}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: unstartedId, status: 'new', breached: false, clock: { live: false, cycle: 1 } });
+    expect(res.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [t.target, t.dueAt, t.state])).toEqual(
+      created.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [t.target, t.dueAt, t.state]),
+    );
+    expect(Date.parse(res.body.clock.asOf)).toBeGreaterThanOrEqual(Date.parse(created.body.clock.asOf));
+    expect(res.body.clock.nextAlarm).toMatchObject({ target: 'first_response' });
+  });
+
   it('returns the same ticket for a retry with the same Idempotency-Key and starts nothing twice', async () => {
     const { product, key, customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-committed' });
     const idempotencyKey = `retry-${randomUUID()}`;
