@@ -11,9 +11,9 @@ import type { AppDeps } from './deps';
 import { startClaimWorkflow } from './claim-filing';
 import { startChangeRequestWorkflow } from './routes/change-requests';
 import { startTicketWorkflow } from './routes/tickets';
+import { neverStarted, RECOVERY_ACTOR } from './unstarted';
 
-/** The actor a recovered start records as having opened the request. */
-export const RECOVERY_ACTOR = 'system:recovery';
+export { RECOVERY_ACTOR } from './unstarted';
 
 /** Workflows this sweep started, by kind (not counting ones already running), and starts that failed. */
 export interface RecoveryResult {
@@ -28,9 +28,9 @@ export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?
   const cutoff = new Date((options.nowMs ?? Date.now()) - (options.olderThanMs ?? 60_000));
   const take = options.limit ?? 100;
   const [tickets, claims, changeRequests] = await Promise.all([
-    deps.db.ticket.findMany({ where: { status: 'new', openedAt: { lt: cutoff }, events: { none: {} } }, take }),
-    deps.db.claim.findMany({ where: { status: 'received', receivedAt: { lt: cutoff }, events: { none: {} } }, take }),
-    deps.db.changeRequest.findMany({ where: { status: 'in_review', createdAt: { lt: cutoff }, events: { none: {} } }, select: { id: true }, take }),
+    deps.db.ticket.findMany({ where: neverStarted.tickets(cutoff), take }),
+    deps.db.claim.findMany({ where: neverStarted.claims(cutoff), take }),
+    deps.db.changeRequest.findMany({ where: neverStarted.changeRequests(cutoff), select: { id: true }, take }),
   ]);
   const result: RecoveryResult = { tickets: 0, claims: 0, changeRequests: 0, failed: 0 };
   const attempt = async (kind: 'tickets' | 'claims' | 'changeRequests', id: string, start: () => Promise<boolean>) => {

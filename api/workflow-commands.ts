@@ -50,6 +50,21 @@ export async function runCommand<Ret, Arg>(
   }
 }
 
+/**
+ * Runs a command on a stored row's workflow. When it finds none because the row's start failed
+ * and the recovery sweep has not come by yet, the command is not refused as "ended":
+ * `startIfNeverStarted` starts the workflow, as the sweep would (answering false for a row whose
+ * workflow did run, which stays refused), and the command runs once more.
+ */
+export async function commandStartingIfNeeded<T>(run: () => Promise<T>, startIfNeverStarted: () => Promise<boolean>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.extra.reason === 'closed') || !(await startIfNeverStarted())) throw error;
+    return run();
+  }
+}
+
 function isClosed(error: unknown): boolean {
   return /workflow execution already completed|already completed/i.test((error as Error)?.message ?? '');
 }

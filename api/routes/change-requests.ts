@@ -14,7 +14,8 @@ import { ApiError } from '../errors';
 import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
-import { runCommand, startOnce } from '../workflow-commands';
+import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
+import { commandStartingIfNeeded, runCommand, startOnce } from '../workflow-commands';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -249,7 +250,11 @@ function command<Body>(
     handler: async (ctx) => {
       const row = await getOrThrow(ctx.deps, ctx.params.id, ctx.principal);
       try {
-        await send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId), actorOf(ctx.principal));
+        await commandStartingIfNeeded(() => send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId), actorOf(ctx.principal)), async () => {
+          const unstarted = await ctx.deps.db.changeRequest.findFirst({ where: { id: row.id, ...neverStarted.changeRequests() }, select: { id: true } });
+          if (unstarted) await startChangeRequestWorkflow(ctx.deps, unstarted.id, RECOVERY_ACTOR);
+          return unstarted !== null;
+        });
       } catch (error) {
         if (error instanceof ApiError && error.extra.reason === 'closed') {
           const { status } = await ctx.deps.db.changeRequest.findUniqueOrThrow({ where: { id: row.id }, select: { status: true } });

@@ -6,11 +6,12 @@ import { EXCLUSIONS } from '../../sla/outages';
 import * as claim from '../../workflows/claim';
 import { actingCustomerId, type Principal } from '../auth';
 import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
-import { createClaimBody, fileClaim } from '../claim-filing';
+import { createClaimBody, fileClaim, startClaimWorkflow } from '../claim-filing';
 import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
-import { runCommand } from '../workflow-commands';
+import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
+import { commandStartingIfNeeded, runCommand } from '../workflow-commands';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const FILERS = ['customer', 'agent', 'manager', 'admin'] as const;
@@ -46,7 +47,11 @@ function decision<Body>(
       if (row.status === 'approved' || row.status === 'rejected') {
         throw new ApiError('conflict', `cannot ${verb}: the claim is already ${row.status}`, { reason: 'already_decided' });
       }
-      await send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId));
+      await commandStartingIfNeeded(() => send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId)), async () => {
+        const unstarted = await ctx.deps.db.claim.findFirst({ where: { id: row.id, ...neverStarted.claims() } });
+        if (unstarted) await startClaimWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
+        return unstarted !== null;
+      });
       return presentClaim(await getClaimOrThrow(ctx.deps, row.id, ctx.principal), Date.now());
     },
   });

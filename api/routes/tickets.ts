@@ -13,7 +13,8 @@ import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
-import { queryIfRunning, runCommand, startOnce } from '../workflow-commands';
+import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
+import { commandStartingIfNeeded, queryIfRunning, runCommand, startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
@@ -196,7 +197,11 @@ function command<Body>(
     response: ticketResponse,
     handler: async (ctx) => {
       const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
-      const view = await send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId));
+      const view = await commandStartingIfNeeded(() => send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId)), async () => {
+        const unstarted = await ctx.deps.db.ticket.findFirst({ where: { id: row.id, ...neverStarted.tickets() } });
+        if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
+        return unstarted !== null;
+      });
       return present(row, view, true);
     },
   });

@@ -92,3 +92,61 @@ describe('the recovery sweep', () => {
     expect(read.body.clock.live).toBe(true);
   });
 });
+
+describe('a command on a stored request whose workflow never started', () => {
+  it('starts the workflow, as the sweep would, and runs the command instead of answering that the request has ended', async () => {
+    const db = testDatabase();
+    const staff = testApi();
+
+    // Copies stored a moment ago, so the service's own sweep (rows older than a minute) leaves them to the commands.
+    const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const opened = await testApi(owj.key)('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
+    expect(opened.status).toBe(201);
+    const ticketId = randomUUID();
+    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: ticketId, workflowId: `ticket-${ticketId}`, openedAt: new Date() }) as never });
+
+    const kian = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
+    const requested = await testApi(kian.key)('POST', '/v1/change-requests', { productId: kian.product.id, title: 'گزارش فروش', description: 'گزارش فروش ماهانه به تفکیک استان', desiredDate: '2027-01-15' });
+    expect(requested.status).toBe(201);
+    const changeRequestId = randomUUID();
+    await db.changeRequest.create({ data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), { id: changeRequestId, workflowId: `change-request-${changeRequestId}`, createdAt: new Date() }) as never });
+
+    const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
+    const product = await db.product.create({ data: { key: `recovery-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Recovery test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' } });
+    const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const outage = await staff('POST', '/v1/outages', { productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(), cause: 'unplanned', description: 'پنل در دسترس نبود' });
+    expect(outage.status).toBe(201);
+    const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
+    expect(filed.status).toBe(201);
+    const claimId = randomUUID();
+    await db.claim.create({ data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), { id: claimId, workflowId: `claim-${claimId}`, receivedAt: new Date() }) as never });
+
+    for (const id of [`ticket-${ticketId}`, `change-request-${changeRequestId}`, `claim-${claimId}`]) {
+      await expect(temporal.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
+    }
+
+    const assigned = await staff('POST', `/v1/tickets/${ticketId}/assign`, { assignee: 'کارشناس پشتیبانی' });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({ id: ticketId, assignee: 'کارشناس پشتیبانی', clock: { live: true } });
+    const cancelled = await testApi(kian.key)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دیگر لازم نیست' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: changeRequestId, status: 'cancelled' });
+    const rejected = await staff('POST', `/v1/claims/${claimId}/reject`, { reason: 'قطعی در پنجره نگهداری اعلام‌شده بود' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ id: claimId, status: 'rejected' });
+
+    // Each workflow recorded its opening under the recovery actor, then the command under its caller.
+    const ticketEvents = await db.ticketEvent.findMany({ where: { ticketId }, orderBy: { sequence: 'asc' } });
+    expect(ticketEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
+    expect(ticketEvents.at(-1)!.actor).toMatch(/^admin:/);
+    const changeEvents = await db.changeRequestEvent.findMany({ where: { changeRequestId }, orderBy: { sequence: 'asc' } });
+    expect(changeEvents.map((e) => [e.type, e.actor.startsWith('customer:') ? 'customer' : e.actor])).toEqual([['opened', RECOVERY_ACTOR], ['cancelled', 'customer']]);
+    const claimEvents = await db.claimEvent.findMany({ where: { claimId }, orderBy: { sequence: 'asc' } });
+    expect(claimEvents[0]).toMatchObject({ type: 'received', actor: RECOVERY_ACTOR });
+    expect(claimEvents.some((e) => e.type === 'rejected' && e.actor.startsWith('admin:'))).toBe(true);
+
+    // A request whose workflow did run and has ended stays refused: nothing starts it again.
+    const again = await testApi(kian.key)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دوباره' });
+    expect(again.status).toBe(409);
+  });
+});
