@@ -38,6 +38,19 @@ export function extractApiKey(headers: Record<string, string | string[] | undefi
   return typeof header === 'string' ? header.trim() : undefined;
 }
 
+/** How stale `lastUsedAt` may be: a busy key writes it once a minute, not on every request. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Notes that a key was used, to the minute, so admins can see which keys are idle before revoking
+ * them. The guard in the filter keeps concurrent requests from writing it more than once.
+ */
+async function recordUse(db: Database, id: string, lastUsedAt: Date | null): Promise<void> {
+  const staleBefore = new Date(Date.now() - LAST_USED_RESOLUTION_MS);
+  if (lastUsedAt && lastUsedAt > staleBefore) return;
+  await db.apiKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] }, data: { lastUsedAt: new Date() } });
+}
+
 export async function authenticate(db: Database, key: string | undefined): Promise<Principal> {
   if (!key) throw new ApiError('unauthenticated', 'send an API key as `Authorization: Bearer <key>`');
   const parsed = parseApiKey(key);
@@ -47,6 +60,7 @@ export async function authenticate(db: Database, key: string | undefined): Promi
   const actual = Buffer.from(hashSecret(parsed.secret), 'hex');
   if (!row || !timingSafeEqual(expected, actual)) throw new ApiError('unauthenticated', 'the API key is not valid');
   if (row.revokedAt) throw new ApiError('unauthenticated', 'the API key has been revoked');
+  await recordUse(db, row.id, row.lastUsedAt);
   return { keyId: row.id, role: row.role, customerId: row.customerId };
 }
 

@@ -11,7 +11,7 @@ const apiKeyResponse = z.object({
   customerId: z.uuid().nullable(),
   createdAt: z.iso.datetime({ offset: true }),
   revokedAt: z.iso.datetime({ offset: true }).nullable(),
-  lastUsedAt: z.iso.datetime({ offset: true }).nullable(),
+  lastUsedAt: z.iso.datetime({ offset: true }).nullable().describe('When the key last authenticated a request, to the minute; null if never'),
 });
 
 const createApiKeyBody = z

@@ -68,12 +68,17 @@ describe('the running service (npm start)', () => {
       expect(res).toMatchObject({ status: 200, body: { role: 'admin', customerId: null } });
     });
 
-    it('refuses a role the route does not admit with 403, and a revoked key with 401', async () => {
+    it('notes when a key was last used; refuses a role the route does not admit with 403, and a revoked key with 401', async () => {
       const created = await admin('POST', '/v1/api-keys', { name: 'an agent', role: 'agent' });
       expect(created.status).toBe(201);
       expect(created.body.key).toMatch(/^pk_[a-z0-9]{8}_/);
+      expect(created.body.lastUsedAt).toBeNull();
       const agent = testApi(created.body.key);
+      const before = Date.now();
       expect((await agent('GET', '/v1/me')).body.role).toBe('agent');
+      const listed = (await admin('GET', '/v1/api-keys')).body.items.find((item: { id: string }) => item.id === created.body.id);
+      expect(Date.parse(listed.lastUsedAt)).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(listed.lastUsedAt)).toBeLessThanOrEqual(Date.now());
       const forbidden = await agent('GET', '/v1/api-keys');
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.detail).toContain('admin');
