@@ -38,7 +38,7 @@ export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?
       if (await start()) result[kind]++;
     } catch (error) {
       result.failed++;
-      deps.logger.warn({ kind, id, err: { name: (error as Error).name, message: (error as Error).message } }, 'could not start a stored request\'s workflow; the next sweep tries again');
+      deps.logger.warn({ kind, id, err: error }, 'could not start a stored request\'s workflow; the next sweep tries again');
     }
   };
   for (const row of tickets) await attempt('tickets', row.id, () => startTicketWorkflow(deps, row, RECOVERY_ACTOR));
@@ -58,7 +58,7 @@ export function startRecovery(deps: AppDeps, everyMs = 60_000): { stop(): void }
         const started = result.tickets + result.claims + result.changeRequests;
         if (started > 0 || result.failed > 0) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
       })
-      .catch((error: unknown) => deps.logger.warn({ err: { name: (error as Error).name, message: (error as Error).message } }, 'recovery sweep failed; retrying in a minute'))
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'recovery sweep failed; retrying in a minute'))
       .finally(() => (running = false));
   }, everyMs);
   timer.unref();
