@@ -32,34 +32,19 @@ WORKDIR /app
 
 # ---------------------------------------------------------------------------------------------
 # Dependencies. Only what the install needs is copied, so this layer is rebuilt only when the
-# lockfile or the Prisma schema changes. Our own postinstall (scripts/prisma-generate.mjs) runs
-# `prisma generate` (devDependency `prisma`) into generated/; then the devDependencies are pruned
-# (`npm prune` does not run install scripts again).
-#
-# Why not `npm ci`: package-lock.json is resolved against the registry mirror our machines use,
-# which does not serve other platforms' optional binaries (@swc/core-darwin-arm64, ...), so the
-# lockfile lacks those entries and `npm ci` rejects it ("Missing: ... from lock file"). Instead
-# `npm install --no-save` installs from the lockfile, and the check after it fails the build unless
-# every installed package is exactly the version package-lock.json records: `npm ci`'s guarantee.
+# lockfile or the Prisma schema changes. `npm ci` installs exactly the lockfile's tree (which
+# records every platform's optional binaries) and fails if package.json disagrees with it. Our
+# own postinstall (scripts/prisma-generate.mjs) runs `prisma generate` (devDependency `prisma`)
+# into generated/; then the devDependencies are pruned (`npm prune` does not run install scripts
+# again).
 FROM base AS deps
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts/prisma-generate.mjs ./scripts/prisma-generate.mjs
-RUN cp package-lock.json /tmp/package-lock.json \
- && npm install --no-save \
- && node -e ' \
-      const fs = require("node:fs"); \
-      const locked = JSON.parse(fs.readFileSync("/tmp/package-lock.json", "utf8")).packages; \
-      const installed = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages; \
-      const drift = Object.entries(installed) \
-        .filter(([path, meta]) => path && locked[path]?.version !== meta.version) \
-        .map(([path, meta]) => `${path}@${meta.version} (package-lock.json: ${locked[path]?.version ?? "absent"})`); \
-      if (drift.length) { console.error("installed packages differ from package-lock.json:\n  " + drift.join("\n  ")); process.exit(1); } \
-      console.log(`${Object.keys(installed).filter(Boolean).length} packages installed exactly as locked`);' \
+RUN npm ci \
  && test -f generated/prisma/client.ts \
  && npm prune --omit=dev \
- && npm cache clean --force \
- && rm /tmp/package-lock.json
+ && npm cache clean --force
 
 # ---------------------------------------------------------------------------------------------
 FROM base AS runtime
