@@ -14,6 +14,7 @@ import {
   defineQuery,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -123,6 +124,9 @@ const messages = proxyActivities<ClaimActivities>({
 
 const DEFAULT_ACKNOWLEDGEMENT_RETRY_MINUTES = 15;
 
+/** Patch: a claim records its receipt before it accepts decisions (see claimWorkflow). */
+const RECEIPT_BEFORE_DECISIONS = 'claim-receipt-before-decisions';
+
 /** A refused decision: the API answers 409 with this message, which names the claim's state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidClaimCommand', message, nonRetryable: true });
@@ -179,8 +183,12 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     asOfMs: Date.now(),
   });
 
+  /** The receipt's record, while later records must wait for it (see RECEIPT_BEFORE_DECISIONS). */
+  let receipt: Promise<number> | undefined;
+
   /** Records an event on the claim's timeline and brings its row up to date. */
   async function record(actor: string, type: string, data: Record<string, unknown>): Promise<number> {
+    if (receipt) await receipt;
     sequence += 1;
     const recorded = sequence;
     await records.recordClaimEvent({ claimId, sequence: recorded, atMs: Date.now(), actor, type, data });
@@ -197,6 +205,11 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   };
 
   setHandler(claimView, view);
+
+  // Patch: the receipt is recorded first and every later record waits for it, so a decision that
+  // arrives with the start comes after "received" on the timeline and on the row. Claims started
+  // before it replay the old order.
+  if (patched(RECEIPT_BEFORE_DECISIONS)) receipt = record(input.receivedBy, 'received', { ...facts, deadlines });
 
   setHandler(
     approve,
@@ -305,7 +318,8 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   const pendingAlarms = () =>
     alarms.filter((alarm) => !fired.includes(alarm.kind) && (alarm.kind === 'acknowledgement_overdue' ? acknowledgedAtMs === null : decision === null));
 
-  await record(input.receivedBy, 'received', { ...facts, deadlines });
+  if (receipt) await receipt;
+  else await record(input.receivedBy, 'received', { ...facts, deadlines });
 
   while (!decision) {
     if (acknowledgedAtMs === null && Date.now() >= nextAcknowledgementAtMs && !(await acknowledge())) {

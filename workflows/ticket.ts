@@ -107,6 +107,14 @@ const localActs = proxyLocalActivities<TicketActivities>({ startToCloseTimeout: 
  */
 const RECORD_IN_ONE_ACTIVITY = 'record-ticket-change-in-one-activity';
 
+/**
+ * Patch: the opening is recorded first and every later record waits for it. A command that
+ * arrives with the start (a fast client, or a command that started a never-started workflow)
+ * used to be recorded before "opened", and its row update could race the opening's. Tickets
+ * started before it replay the old order.
+ */
+const OPENING_BEFORE_COMMANDS = 'ticket-opening-before-commands';
+
 const OPEN: readonly TicketStatus[] = ['new', 'in_progress', 'waiting_on_customer'];
 
 /** A refused command: the API answers 409 naming the current state. */
@@ -153,8 +161,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     };
   };
 
+  /** The opening's record, while later records must wait for it (see OPENING_BEFORE_COMMANDS). */
+  let opening: Promise<unknown> | undefined;
+
   /** Records an event on the timeline and the ticket row, and tells the customer if it concerns them. */
   async function record(actor: string, type: string, data: Record<string, unknown>, notifyCustomer = false): Promise<TicketView> {
+    if (opening) await opening;
     state.sequence += 1;
     const sequence = state.sequence;
     const snapshot = view();
@@ -193,6 +205,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const targetNamed = (name: TargetClock['target']) => clocks().find((c) => c.target === name);
 
   setHandler(ticketView, view);
+
+  if (!input.state && patched(OPENING_BEFORE_COMMANDS)) opening = record(input.openedBy, 'opened', { priority: state.priority }, true);
 
   setHandler(
     agentReply,
@@ -371,9 +385,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     await record('system', 'deadlines_recomputed', { reason, deadlines: deadlineChanges(before, clocks()) });
   });
 
-  if (!input.state) {
-    await record(input.openedBy, 'opened', { priority: state.priority }, true);
-  }
+  if (opening) await opening;
+  else if (!input.state) await record(input.openedBy, 'opened', { priority: state.priority }, true);
 
   while (state.status !== 'closed' && state.status !== 'cancelled') {
     if (state.status === 'resolved') {
