@@ -6,6 +6,7 @@ import type { AppDeps } from './deps';
 import { buildOpenApi } from './openapi';
 import { mountRoute, type AnyRoute } from './route';
 import { allRoutes } from './routes';
+import { isTemporalUnreachable } from './workflow-commands';
 import { mountDocs } from './routes/docs';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -102,6 +103,7 @@ function isUnavailable(error: unknown): boolean {
   const e = error as { name?: string; message?: string; code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
   const sqlState = e?.meta?.driverAdapterError?.cause?.originalCode ?? e?.code;
   if (sqlState && UNAVAILABLE_SQLSTATE.test(sqlState)) return true;
+  if (isTemporalUnreachable(error)) return true;
   const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|P1001|P1017|P2024|ServiceError|UNAVAILABLE|Can't reach database/i.test(text);
 }

@@ -2,12 +2,16 @@
 // process died, and the client never retried) is found by the recovery sweep and started once.
 // The rows here are copies of real requests with their workflows never started.
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app';
 import { RECOVERY_ACTOR, recoverUnstartedWorkflows } from '../../api/recovery';
+import { GRPC_MAX_BACKOFF_MS, START_DEADLINE_MS } from '../../api/workflow-commands';
 import type { AppDeps } from '../../api/deps';
 import { integrationDeps } from '../support/app-deps';
 import { closeTestDatabase, createCustomerWithContract, testDatabase } from '../support/fixtures';
-import { testApi } from '../support/http';
+import { apiClient, testApi } from '../support/http';
+import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
 
 const HOUR = 3_600_000;
@@ -148,5 +152,48 @@ describe('a command on a stored request whose workflow never started', () => {
     // A request whose workflow did run and has ended stays refused: nothing starts it again.
     const again = await testApi(kian.key)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دوباره' });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('intake and reads while Temporal is down', () => {
+  it('answers intake 503 with Retry-After within the start deadline, keeps the row, and the retry with the same key starts it; reads answer the recorded clock', async () => {
+    const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const customer = testApi(owj.key);
+    const earlier = await customer('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
+    expect(earlier.status).toBe(201);
+    await waitFor(() => testDatabase().ticket.findUniqueOrThrow({ where: { id: earlier.body.id } }), (row) => row.clock !== null);
+
+    // The same API, its Temporal address pointing at a port nothing listens on.
+    const deadTemporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
+    const server = createApp(integrationDeps(deadTemporal)).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const cut = apiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, owj.key);
+
+      const read = await cut('GET', `/v1/tickets/${earlier.body.id}`);
+      expect(read.status).toBe(200);
+      expect(read.body.clock.live).toBe(false);
+      expect(read.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(earlier.body.clock.targets.map((t: { dueAt: string }) => t.dueAt));
+
+      const idempotencyKey = `down-${randomUUID()}`;
+      const body = { productId: owj.product.id, priority: 'critical', subject: 'سامانه قطع است', description: 'هیچ صفحه‌ای باز نمی‌شود' };
+      const startedAt = Date.now();
+      const refused = await cut('POST', '/v1/tickets', body, { 'idempotency-key': idempotencyKey });
+      const waitedMs = Date.now() - startedAt;
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      // The start deadline (plus at most one retry backoff), not gRPC's own retries (about 35 s), bounds the wait.
+      expect(waitedMs).toBeLessThan(START_DEADLINE_MS + GRPC_MAX_BACKOFF_MS + 1_000);
+      const stored = await testDatabase().ticket.findFirstOrThrow({ where: { customerId: owj.customer.id, idempotencyKey } });
+
+      // The client retries against the service once Temporal is back: same ticket, workflow started.
+      const retried = await customer('POST', '/v1/tickets', body, { 'idempotency-key': idempotencyKey });
+      expect(retried.status).toBe(200);
+      expect(retried.body.id).toBe(stored.id);
+      expect((await temporal.workflow.getHandle(stored.workflowId).describe()).status.name).toBe('RUNNING');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await deadTemporal.connection.close();
+    }
   });
 });
