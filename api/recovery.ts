@@ -1,15 +1,16 @@
 /**
  * Intake stores a row, then starts its workflow. When the start fails (Temporal unreachable, the
  * process killed between the two) the client hears 503; one that retries with its
- * Idempotency-Key gets the workflow started, but one that gives up would leave a ticket, claim
- * or change request that nothing guards. Every API process therefore sweeps once a minute for
- * rows older than a minute whose workflow has recorded nothing, and starts their workflows.
+ * Idempotency-Key gets the workflow started, but one that gives up would leave a ticket, claim,
+ * change request or outage that nothing guards. Every API process therefore sweeps once a minute
+ * for rows older than a minute whose workflow never ran (see ./unstarted), and starts them.
  * Starting is idempotent (the workflow id is the row's), so a sweep that meets a running
  * workflow, a client's retry or another API process's sweep does nothing twice.
  */
 import type { AppDeps } from './deps';
 import { startClaimWorkflow } from './claim-filing';
 import { startChangeRequestWorkflow } from './routes/change-requests';
+import { startOutageWorkflow } from './routes/outages';
 import { startTicketWorkflow } from './routes/tickets';
 import { neverStarted, RECOVERY_ACTOR } from './unstarted';
 
@@ -20,6 +21,8 @@ export interface RecoveryResult {
   tickets: number;
   claims: number;
   changeRequests: number;
+  /** Outages whose notice workflow was started (or found running) by this sweep. */
+  outages: number;
   failed: number;
 }
 
@@ -27,13 +30,14 @@ export interface RecoveryResult {
 export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?: number; olderThanMs?: number; limit?: number } = {}): Promise<RecoveryResult> {
   const cutoff = new Date((options.nowMs ?? Date.now()) - (options.olderThanMs ?? 60_000));
   const take = options.limit ?? 100;
-  const [tickets, claims, changeRequests] = await Promise.all([
+  const [tickets, claims, changeRequests, outages] = await Promise.all([
     deps.db.ticket.findMany({ where: neverStarted.tickets(cutoff), take }),
     deps.db.claim.findMany({ where: neverStarted.claims(cutoff), take }),
     deps.db.changeRequest.findMany({ where: neverStarted.changeRequests(cutoff), select: { id: true }, take }),
+    deps.db.outage.findMany({ where: neverStarted.outages(cutoff), take }),
   ]);
-  const result: RecoveryResult = { tickets: 0, claims: 0, changeRequests: 0, failed: 0 };
-  const attempt = async (kind: 'tickets' | 'claims' | 'changeRequests', id: string, start: () => Promise<boolean>) => {
+  const result: RecoveryResult = { tickets: 0, claims: 0, changeRequests: 0, outages: 0, failed: 0 };
+  const attempt = async (kind: 'tickets' | 'claims' | 'changeRequests' | 'outages', id: string, start: () => Promise<boolean>) => {
     try {
       if (await start()) result[kind]++;
     } catch (error) {
@@ -44,6 +48,13 @@ export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?
   for (const row of tickets) await attempt('tickets', row.id, () => startTicketWorkflow(deps, row, RECOVERY_ACTOR));
   for (const row of claims) await attempt('claims', row.id, () => startClaimWorkflow(deps, row, RECOVERY_ACTOR));
   for (const row of changeRequests) await attempt('changeRequests', row.id, () => startChangeRequestWorkflow(deps, row.id, RECOVERY_ACTOR));
+  // An outage's row notes its start, so one found here counts as started whether or not it was already running.
+  for (const row of outages) {
+    await attempt('outages', row.id, async () => {
+      await startOutageWorkflow(deps, row);
+      return true;
+    });
+  }
   return result;
 }
 
@@ -55,7 +66,7 @@ export function startRecovery(deps: AppDeps, everyMs = 60_000): { stop(): void }
     running = true;
     recoverUnstartedWorkflows(deps)
       .then((result) => {
-        const started = result.tickets + result.claims + result.changeRequests;
+        const started = result.tickets + result.claims + result.changeRequests + result.outages;
         if (started > 0 || result.failed > 0) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'recovery sweep failed; retrying in a minute'))

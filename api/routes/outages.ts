@@ -109,31 +109,36 @@ async function productOrThrow(deps: AppDeps, idOrKey: string) {
 
 /**
  * Stores the outage and starts its notice workflow. Customer-specific outages need no panel
- * notice (the customer concerned knows), so they have no workflow.
+ * notice (the customer concerned knows), so they have no workflow. If the start fails the row
+ * stays without `workflowStartedAt` and the recovery sweep starts it.
  */
 async function recordOutage(
   deps: AppDeps,
-  data: Omit<Prisma.OutageUncheckedCreateInput, 'id' | 'workflowId'>,
+  data: Omit<Prisma.OutageUncheckedCreateInput, 'id' | 'workflowId' | 'announceToCustomers' | 'workflowStartedAt'>,
   announce: boolean,
 ): Promise<Outage> {
   const id = randomUUID();
   const workflowId = CUSTOMER_SPECIFIC_CAUSES.has(data.cause) ? null : `outage-${id}`;
-  const row = await deps.db.outage.create({ data: { ...data, id, workflowId } });
-  if (workflowId) {
-    const noticePostedAt = row.panelNoticePostedAt ?? row.announcedAt;
-    await startOnce(deps.temporal, outage.outageWorkflow, {
-      workflowId,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      args: [{
-        outageId: row.id,
-        startedAtMs: row.startedAt.getTime(),
-        noticeWithinMinutes: outage.PANEL_NOTICE_WITHIN_MINUTES,
-        noticePostedAtMs: noticePostedAt?.getTime() ?? null,
-        announce,
-      }],
-    });
-  }
-  return row;
+  const row = await deps.db.outage.create({ data: { ...data, id, workflowId, announceToCustomers: announce } });
+  return workflowId ? startOutageWorkflow(deps, row) : row;
+}
+
+/** Starts a stored outage's notice workflow unless it runs or ran, and notes that it was started. */
+export async function startOutageWorkflow(deps: AppDeps, row: Outage): Promise<Outage> {
+  if (!row.workflowId) return row;
+  const noticePostedAt = row.panelNoticePostedAt ?? row.announcedAt;
+  await startOnce(deps.temporal, outage.outageWorkflow, {
+    workflowId: row.workflowId,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    args: [{
+      outageId: row.id,
+      startedAtMs: row.startedAt.getTime(),
+      noticeWithinMinutes: outage.PANEL_NOTICE_WITHIN_MINUTES,
+      noticePostedAtMs: noticePostedAt?.getTime() ?? null,
+      announce: row.announceToCustomers,
+    }],
+  });
+  return deps.db.outage.update({ where: { id: row.id }, data: { workflowStartedAt: new Date() } });
 }
 
 const listQuery = z.strictObject({

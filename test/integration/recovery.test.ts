@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { RECOVERY_ACTOR, recoverUnstartedWorkflows } from '../../api/recovery';
 import { GRPC_MAX_BACKOFF_MS, START_DEADLINE_MS } from '../../api/workflow-commands';
+import { outageView } from '../../workflows/outage';
 import type { AppDeps } from '../../api/deps';
 import { integrationDeps } from '../support/app-deps';
 import { closeTestDatabase, createCustomerWithContract, testDatabase } from '../support/fixtures';
@@ -94,6 +95,38 @@ describe('the recovery sweep', () => {
     const read = await testApi(owj.key)('GET', `/v1/tickets/${ticketId}`);
     expect(read.status).toBe(200);
     expect(read.body.clock.live).toBe(true);
+  });
+});
+
+describe('the recovery sweep and outages', () => {
+  it('starts the notice workflow of a stored outage whose start failed, notes it, and leaves started ones alone', async () => {
+    const db = testDatabase();
+    const owj = await db.product.findUniqueOrThrow({ where: { key: 'owj' } });
+    const recorded = await testApi()('POST', '/v1/outages', { productId: owj.id, startedAt: new Date(Date.now() - HOUR).toISOString(), endedAt: null, cause: 'unplanned', description: 'پنل از دسترس خارج شد' });
+    expect(recorded.status).toBe(201);
+    const original = await db.outage.findUniqueOrThrow({ where: { id: recorded.body.id } });
+    // Intake notes the start it made.
+    expect(original.workflowStartedAt).not.toBeNull();
+    expect(original.announceToCustomers).toBe(false);
+
+    // A copy whose start failed two minutes ago.
+    const outageId = randomUUID();
+    await db.outage.create({ data: copyOf(original, { id: outageId, workflowId: `outage-${outageId}`, createdAt: TWO_MINUTES_AGO(), workflowStartedAt: null }) as never });
+    await expect(temporal.workflow.getHandle(`outage-${outageId}`).describe()).rejects.toThrow(/not found/i);
+
+    const first = await recoverUnstartedWorkflows(deps);
+    expect(first.failed).toBe(0);
+    expect(first.outages).toBeGreaterThanOrEqual(1);
+    const handle = temporal.workflow.getHandle(`outage-${outageId}`);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect(await handle.query(outageView)).toMatchObject({ outageId, noticePostedAtMs: null, announced: false });
+    expect((await db.outage.findUniqueOrThrow({ where: { id: outageId } })).workflowStartedAt).not.toBeNull();
+
+    // Noted as started: the next sweep does not touch it.
+    const runId = (await handle.describe()).runId;
+    await recoverUnstartedWorkflows(deps);
+    expect((await handle.describe()).runId).toBe(runId);
+    expect(await db.outage.count({ where: { id: { in: [outageId, original.id] }, workflowStartedAt: null } })).toBe(0);
   });
 });
 
