@@ -66,34 +66,42 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
     });
   }
 
+  /**
+   * Brings the row in line with the workflow's view. Views arrive in order, but a slow
+   * acknowledgement may land after the decision: an undecided view never overwrites a decided row.
+   */
+  async function syncClaim(view: ClaimView): Promise<void> {
+    const decision = view.decision;
+    await db.claim.updateMany({
+      where: { id: view.claimId, ...(decision ? {} : { status: { notIn: [...DECIDED] } }) },
+      data: {
+        status: view.status,
+        ...(view.acknowledgedAtMs !== null && { acknowledgedAt: new Date(view.acknowledgedAtMs) }),
+        ...(decision && {
+          decidedAt: new Date(decision.atMs),
+          decidedBy: decision.by,
+          creditPercent: decision.creditPercent,
+          creditAmountRials: decision.amountRials === null ? null : BigInt(decision.amountRials),
+          justification: decision.justification,
+          rejectionReason: decision.rejectionReason,
+        }),
+      },
+    });
+    // The acknowledgement itself is still worth keeping on a row that was decided first.
+    if (!decision && view.acknowledgedAtMs !== null) {
+      await db.claim.updateMany({ where: { id: view.claimId, acknowledgedAt: null }, data: { acknowledgedAt: new Date(view.acknowledgedAtMs) } });
+    }
+  }
+
   return {
     recordClaimEvent,
 
-    /**
-     * Brings the row in line with the workflow's view. Views arrive in order, but a slow
-     * acknowledgement may land after the decision: an undecided view never overwrites a decided row.
-     */
-    async syncClaim(view: ClaimView): Promise<void> {
-      const decision = view.decision;
-      await db.claim.updateMany({
-        where: { id: view.claimId, ...(decision ? {} : { status: { notIn: [...DECIDED] } }) },
-        data: {
-          status: view.status,
-          ...(view.acknowledgedAtMs !== null && { acknowledgedAt: new Date(view.acknowledgedAtMs) }),
-          ...(decision && {
-            decidedAt: new Date(decision.atMs),
-            decidedBy: decision.by,
-            creditPercent: decision.creditPercent,
-            creditAmountRials: decision.amountRials === null ? null : BigInt(decision.amountRials),
-            justification: decision.justification,
-            rejectionReason: decision.rejectionReason,
-          }),
-        },
-      });
-      // The acknowledgement itself is still worth keeping on a row that was decided first.
-      if (!decision && view.acknowledgedAtMs !== null) {
-        await db.claim.updateMany({ where: { id: view.claimId, acknowledgedAt: null }, data: { acknowledgedAt: new Date(view.acknowledgedAtMs) } });
-      }
+    syncClaim,
+
+    /** The timeline event and the row as of it, as one local activity (no server round trip per record). */
+    async recordClaimChange(change: { event: ClaimEventRecord; view: ClaimView }): Promise<void> {
+      await recordClaimEvent(change.event);
+      await syncClaim(change.view);
     },
 
     /** Tells the customer the claim was received, with the computed facts, and records that it was. */

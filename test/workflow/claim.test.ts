@@ -41,6 +41,10 @@ function fakeActivities(options: { acknowledgementDown?: () => boolean } = {}) {
   const activities: ClaimActivities = {
     recordClaimEvent: async (event) => void recorded.events.push(event),
     syncClaim: async (view) => void recorded.views.push(view),
+    recordClaimChange: async ({ event, view }) => {
+      recorded.events.push(event);
+      recorded.views.push(view);
+    },
     acknowledgeClaim: async (request) => {
       recorded.acknowledgementAttempts += 1;
       if (options.acknowledgementDown?.()) throw ApplicationFailure.create({ message: 'mail server unreachable', nonRetryable: true });
