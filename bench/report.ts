@@ -28,29 +28,31 @@ export function renderReport(): { json: Json; markdown: string } {
   const claims = read('claims');
   const machine = tickets?.machine ?? claims?.machine ?? calendar?.machine;
   const rows: string[][] = [];
+  // Each benchmark's own date: `npm run bench` runs them all at once, a single one may be rerun alone.
+  const day = (result: Json) => (result?.machine?.date ?? '').slice(0, 10);
   for (const c of calendar?.results ?? []) {
-    rows.push([`Deadline arithmetic: ${c.case}`, `${n(c.warmPerSecond)}/s warm, ${n(c.coldPerSecond)}/s cold (one core; goal ${n(calendar.goalPerSecond)}/s)`]);
+    rows.push([`Deadline arithmetic: ${c.case}`, `${n(c.warmPerSecond)}/s warm, ${n(c.coldPerSecond)}/s cold (one core; goal ${n(calendar.goalPerSecond)}/s)`, day(calendar)]);
   }
   if (tickets) {
     const ratio = tickets.intake.perSecond / tickets.rawTemporalBaseline.perSecond;
     rows.push(
-      [`Ticket intake over HTTP (${tickets.concurrency} at a time)`, `${tickets.intake.perSecond}/s, p50 ${ms(tickets.intake.p50Ms)}, p99 ${ms(tickets.intake.p99Ms)}, ${tickets.intake.failures} failed`],
-      ['Raw Temporal start, same run and concurrency', `${tickets.rawTemporalBaseline.perSecond}/s, p50 ${ms(tickets.rawTemporalBaseline.p50Ms)}, p99 ${ms(tickets.rawTemporalBaseline.p99Ms)} (intake runs at ${ratio.toFixed(2)} of it)`],
-      [`Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets, deadlines in ${tickets.deadlines.bands} band(s) ${tickets.deadlines.bandMinutes} min apart`, `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`],
-      ['Service memory (worker + API process)', `${n(tickets.memory.serviceRssMbIdle)} MB idle, ${n(tickets.memory.serviceRssMbWithOpenTickets)} MB with ${n(tickets.breach.openTicketsAtDeadlines)} open ticket workflows, ${n(tickets.memory.serviceRssMbAfterBreaches)} MB after their breaches`],
+      [`Ticket intake over HTTP (${tickets.concurrency} at a time)`, `${tickets.intake.perSecond}/s, p50 ${ms(tickets.intake.p50Ms)}, p99 ${ms(tickets.intake.p99Ms)}, ${tickets.intake.failures} failed`, day(tickets)],
+      ['Raw Temporal start, same run and concurrency', `${tickets.rawTemporalBaseline.perSecond}/s, p50 ${ms(tickets.rawTemporalBaseline.p50Ms)}, p99 ${ms(tickets.rawTemporalBaseline.p99Ms)} (intake runs at ${ratio.toFixed(2)} of it)`, day(tickets)],
+      [`Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets, deadlines in ${tickets.deadlines.bands} band(s) ${tickets.deadlines.bandMinutes} min apart`, `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`, day(tickets)],
+      ['Service memory (worker + API process)', `${n(tickets.memory.serviceRssMbIdle)} MB idle, ${n(tickets.memory.serviceRssMbWithOpenTickets)} MB with ${n(tickets.breach.openTicketsAtDeadlines)} open ticket workflows, ${n(tickets.memory.serviceRssMbAfterBreaches)} MB after their breaches`, day(tickets)],
     );
   }
   if (claims) {
     rows.push(
-      [`Claims filed over HTTP (${claims.concurrency} at a time)`, `${claims.filing.perSecond}/s, p50 ${ms(claims.filing.p50Ms)}, p99 ${ms(claims.filing.p99Ms)}, ${claims.filing.failures} failed`],
-      ['Claim acknowledged after receipt', `p50 ${s(claims.acknowledgement.p50Ms)}, p99 ${s(claims.acknowledgement.p99Ms)}, max ${s(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`],
-      ['QA decisions (approve → credit note)', `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`],
+      [`Claims filed over HTTP (${claims.concurrency} at a time)`, `${claims.filing.perSecond}/s, p50 ${ms(claims.filing.p50Ms)}, p99 ${ms(claims.filing.p99Ms)}, ${claims.filing.failures} failed`, day(claims)],
+      ['Claim acknowledged after receipt', `p50 ${s(claims.acknowledgement.p50Ms)}, p99 ${s(claims.acknowledgement.p99Ms)}, max ${s(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`, day(claims)],
+      ['QA decisions (approve → credit note)', `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`, day(claims)],
     );
   }
   const machineLine = machine
-    ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}; ${machine.date.slice(0, 10)}`
+    ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}`
     : 'no results yet';
-  const table = ['| Benchmark | Result |', '|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} |`)].join('\n');
+  const table = ['| Benchmark | Result | Run on |', '|---|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`)].join('\n');
   const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
   return { json: { machine, calendar, tickets, claims }, markdown };
 }
