@@ -69,9 +69,10 @@ export function requestingCustomer(principal: Principal, bodyCustomerId: string 
 export function idempotencyKeyOf(headers: Record<string, string | string[] | undefined>): string | undefined {
   const header = headers['idempotency-key'];
   if (header === undefined) return undefined;
-  const parsed = idempotencyKey.safeParse(header);
+  // Parsed under its name, so a refusal names `header.idempotency-key`.
+  const parsed = z.object({ 'idempotency-key': idempotencyKey }).safeParse({ 'idempotency-key': header });
   if (!parsed.success) throw ApiError.fromZod(parsed.error, 'header');
-  return parsed.data;
+  return parsed.data['idempotency-key'];
 }
 
 /**

@@ -59,16 +59,31 @@ export async function startOnce<W extends Workflow>(
 }
 
 /**
+ * The workflow a command goes to, and the update id that makes a retried command run once: a
+ * client that sends an Idempotency-Key and retries with it (after a timeout, a dropped
+ * connection, a 503) gets the first outcome back instead of a second reply, assignment or
+ * decision. The id is scoped to the key's owner and the command, so two callers' keys never meet.
+ */
+export interface CommandTarget {
+  handle: WorkflowHandle;
+  updateId?: string;
+}
+
+export function commandTarget(handle: WorkflowHandle, command: string, keyId: string, idempotencyKey: string | undefined): CommandTarget {
+  return idempotencyKey ? { handle, updateId: `${keyId}:${command}:${idempotencyKey}` } : { handle };
+}
+
+/**
  * Runs an update; a refusal by the workflow's validator (an ApplicationFailure) becomes a 409
  * naming why, and a workflow that has ended becomes a 409 too.
  */
 export async function runCommand<Ret, Arg>(
-  handle: WorkflowHandle,
+  target: CommandTarget,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
 ): Promise<Ret> {
   try {
-    return await handle.executeUpdate(update, { args: [arg] });
+    return await target.handle.executeUpdate(update, { args: [arg], ...(target.updateId && { updateId: target.updateId }) });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       throw new ApiError('conflict', error.cause.message, { reason: error.cause.type ?? 'refused' });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
@@ -15,7 +14,7 @@ import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { commandStartingIfNeeded, runCommand, startOnce } from '../workflow-commands';
+import { commandStartingIfNeeded, commandTarget, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -235,7 +234,7 @@ function command<Body>(
   summary: string,
   roles: readonly (typeof EVERYONE)[number][],
   body: z.ZodType<Body>,
-  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, handle: WorkflowHandle, actor: string) => Promise<cr.ChangeRequestView>,
+  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, target: CommandTarget, actor: string) => Promise<cr.ChangeRequestView>,
 ) {
   return defineRoute({
     method: 'post',
@@ -249,8 +248,9 @@ function command<Body>(
     response: changeRequestResponse,
     handler: async (ctx) => {
       const row = await getOrThrow(ctx.deps, ctx.params.id, ctx.principal);
+      const target = commandTarget(ctx.deps.temporal.workflow.getHandle(row.workflowId), path, ctx.principal.keyId, idempotencyKeyOf(ctx.headers));
       try {
-        await commandStartingIfNeeded(() => send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId), actorOf(ctx.principal)), async () => {
+        await commandStartingIfNeeded(() => send(ctx, target, actorOf(ctx.principal)), async () => {
           const unstarted = await ctx.deps.db.changeRequest.findFirst({ where: { id: row.id, ...neverStarted.changeRequests() }, select: { id: true } });
           if (unstarted) await startChangeRequestWorkflow(ctx.deps, unstarted.id, RECOVERY_ACTOR);
           return unstarted !== null;

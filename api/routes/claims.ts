@@ -1,4 +1,3 @@
-import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
@@ -11,7 +10,7 @@ import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThro
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { commandStartingIfNeeded, runCommand } from '../workflow-commands';
+import { commandStartingIfNeeded, commandTarget, runCommand, type CommandTarget } from '../workflow-commands';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const FILERS = ['customer', 'agent', 'manager', 'admin'] as const;
@@ -29,7 +28,7 @@ function decision<Body>(
   verb: 'approve' | 'reject',
   summary: string,
   body: z.ZodType<Body>,
-  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, handle: WorkflowHandle) => Promise<claim.ClaimView>,
+  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, target: CommandTarget) => Promise<claim.ClaimView>,
 ) {
   return defineRoute({
     method: 'post',
@@ -43,11 +42,12 @@ function decision<Body>(
     response: claimResponse,
     handler: async (ctx) => {
       const row = await getClaimOrThrow(ctx.deps, ctx.params.id, ctx.principal);
+      const target = commandTarget(ctx.deps.temporal.workflow.getHandle(row.workflowId), path, ctx.principal.keyId, idempotencyKeyOf(ctx.headers));
       // A decided claim's workflow has ended; answer as its validator would have.
       if (row.status === 'approved' || row.status === 'rejected') {
         throw new ApiError('conflict', `cannot ${verb}: the claim is already ${row.status}`, { reason: 'already_decided' });
       }
-      await commandStartingIfNeeded(() => send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId)), async () => {
+      await commandStartingIfNeeded(() => send(ctx, target), async () => {
         const unstarted = await ctx.deps.db.claim.findFirst({ where: { id: row.id, ...neverStarted.claims() } });
         if (unstarted) await startClaimWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
         return unstarted !== null;

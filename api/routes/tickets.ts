@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
@@ -14,7 +13,7 @@ import { ApiError } from '../errors';
 import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { commandStartingIfNeeded, queryIfRunning, runCommand, startOnce } from '../workflow-commands';
+import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
@@ -183,7 +182,7 @@ function command<Body>(
   summary: string,
   roles: readonly (typeof EVERYONE)[number][],
   body: z.ZodType<Body>,
-  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, handle: WorkflowHandle) => Promise<ticket.TicketView>,
+  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, target: CommandTarget) => Promise<ticket.TicketView>,
 ) {
   return defineRoute({
     method: 'post',
@@ -197,7 +196,8 @@ function command<Body>(
     response: ticketResponse,
     handler: async (ctx) => {
       const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
-      const view = await commandStartingIfNeeded(() => send(ctx, ctx.deps.temporal.workflow.getHandle(row.workflowId)), async () => {
+      const target = commandTarget(ctx.deps.temporal.workflow.getHandle(row.workflowId), path, ctx.principal.keyId, idempotencyKeyOf(ctx.headers));
+      const view = await commandStartingIfNeeded(() => send(ctx, target), async () => {
         const unstarted = await ctx.deps.db.ticket.findFirst({ where: { id: row.id, ...neverStarted.tickets() } });
         if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
         return unstarted !== null;

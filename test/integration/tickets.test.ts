@@ -150,6 +150,26 @@ describe('commands on a ticket', () => {
     expect(outcome).toMatchObject({ met: true, cycle: 1 });
   });
 
+  it('runs a command retried with the same Idempotency-Key once, answering the first outcome again', async () => {
+    const { product, key } = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-gold' });
+    const customer = testApi(key);
+    const { body: created } = await customer('POST', '/v1/tickets', newTicket(product.id, { priority: 'high' }));
+    const reply = { body: 'سلام، در حال بررسی هستیم.' };
+    const idempotencyKey = `reply-${randomUUID()}`;
+    const first = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': idempotencyKey });
+    const retried = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': idempotencyKey });
+    expect([first.status, retried.status]).toEqual([200, 200]);
+    expect(retried.body.firstResponseAt).toBe(first.body.firstResponseAt);
+    // The same reply under another key is a second reply.
+    expect((await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': `reply-${randomUUID()}` })).status).toBe(200);
+    const events = await waitFor(() => customer('GET', `/v1/tickets/${created.id}/events`), (r) => r.body.items.length >= 3);
+    expect(events.body.items.map((e: { type: string }) => e.type).filter((type: string) => type !== 'opened')).toEqual(['agent_replied', 'agent_replied']);
+    // A malformed key is refused naming the header.
+    const bad = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': 'not a key!' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.invalidFields[0].field).toBe('header.idempotency-key');
+  });
+
   it('refuses a command the ticket\'s state does not allow with 409 naming the state', async () => {
     const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const { body: created } = await testApi(key)('POST', '/v1/tickets', newTicket(product.id));
