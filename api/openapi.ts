@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { errorStatus } from './errors';
+import { IDEMPOTENCY_KEY_PATTERN } from './requests';
 import type { AnyRoute } from './route';
 
 const problemSchema = {
@@ -71,7 +72,13 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
       ...(route.roles === 'public'
         ? { security: [] }
         : { description: `Roles: ${route.roles.join(', ')}.`, 'x-roles': route.roles }),
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      parameters: [
+        ...parameters(route.params, 'path'),
+        ...parameters(route.query, 'query'),
+        ...(route.idempotencyKey
+          ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: route.idempotencyKey, schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source } }]
+          : []),
+      ],
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
         : {}),

@@ -50,7 +50,13 @@ export function unstorableTextFields(value: unknown, location: string): InvalidF
   return found;
 }
 
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'must be 1–200 letters, digits or . _ : -');
+/** What an Idempotency-Key may be (also declared in the OpenAPI document). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+/** What the key does on a route that creates a ticket, claim or change request (OpenAPI). */
+export const IDEMPOTENT_CREATION = 'A retry with the same key answers the first request\'s result (200, Idempotent-Replayed: true) and creates nothing twice; the same key with a different body is a 409.';
+/** What the key does on a command to a running workflow (OpenAPI). */
+export const IDEMPOTENT_COMMAND = 'A retry with the same key (per API key and command) runs the command once and answers its first outcome while the workflow runs.';
+const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 1–200 letters, digits or . _ : -');
 
 /**
  * The customer a new ticket, claim or change request is for: a customer key's own account, or

@@ -41,6 +41,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   status?: number;
   /** Other answers this route documents besides the common errors, e.g. 409. */
   errors?: number[];
+  /** What an `Idempotency-Key` header does on this route, for routes that read one. */
+  idempotencyKey?: string;
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<R | Reply<R>>;
 }
 

@@ -10,7 +10,7 @@ import * as cr from '../../workflows/change-request';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
@@ -245,6 +245,7 @@ function command<Body>(
     params: idParams,
     body,
     errors: [409],
+    idempotencyKey: IDEMPOTENT_COMMAND,
     response: changeRequestResponse,
     handler: async (ctx) => {
       const row = await getOrThrow(ctx.deps, ctx.params.id, ctx.principal);
@@ -286,6 +287,7 @@ export const changeRequestRoutes = [
     body: createBody,
     status: 201,
     errors: [409, 422],
+    idempotencyKey: IDEMPOTENT_CREATION,
     response: changeRequestResponse,
     handler: async ({ body, principal, headers, deps }) => {
       const customerId = requestingCustomer(principal, body.customerId, 'make a request');

@@ -4,7 +4,7 @@ import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { EXCLUSIONS } from '../../sla/outages';
 import * as claim from '../../workflows/claim';
 import { actingCustomerId, type Principal } from '../auth';
-import { idempotencyKeyOf, requestingCustomer, text } from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { createClaimBody, fileClaim, startClaimWorkflow } from '../claim-filing';
 import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
 import { ApiError } from '../errors';
@@ -39,6 +39,7 @@ function decision<Body>(
     params: idParams,
     body,
     errors: [409],
+    idempotencyKey: IDEMPOTENT_COMMAND,
     response: claimResponse,
     handler: async (ctx) => {
       const row = await getClaimOrThrow(ctx.deps, ctx.params.id, ctx.principal);
@@ -90,6 +91,7 @@ export const claimRoutes = [
     body: createClaimBody,
     status: 201,
     errors: [409, 422],
+    idempotencyKey: IDEMPOTENT_CREATION,
     response: claimResponse,
     handler: async ({ body, principal, headers, deps }) => {
       const customerId = requestingCustomer(principal, body.customerId, 'file a claim');

@@ -10,7 +10,7 @@ import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
@@ -193,6 +193,7 @@ function command<Body>(
     params: idParams,
     body,
     errors: [409],
+    idempotencyKey: IDEMPOTENT_COMMAND,
     response: ticketResponse,
     handler: async (ctx) => {
       const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
@@ -230,6 +231,7 @@ export const ticketRoutes = [
     body: createTicketBody,
     status: 201,
     errors: [409, 422],
+    idempotencyKey: IDEMPOTENT_CREATION,
     response: ticketResponse,
     handler: async ({ body, principal, headers, deps }) => {
       const customerId = requestingCustomer(principal, body.customerId, 'open a ticket');
