@@ -97,6 +97,11 @@ export function nextAlarm(clocks: readonly TargetClock[], fired: ReadonlySet<str
   return next;
 }
 
+/** An alarm as views show it: when, which target and how far, without what it does. */
+export function shownAlarm(alarm: Alarm | null): Omit<Alarm, 'action'> | null {
+  return alarm && { target: alarm.target, kind: alarm.kind, percent: alarm.percent, atMs: alarm.atMs };
+}
+
 /** Identifies one alarm of one cycle: the same warning or breach never fires twice. */
 export function alarmKey(alarm: Pick<Alarm, 'target' | 'kind' | 'percent'>, cycle: number): string {
   const target = alarm.target === 'first_response' ? 'first_response' : `${alarm.target}#${cycle}`;

@@ -21,7 +21,7 @@ import {
 import type { TicketActivities } from '../activities/tickets';
 import type { CalendarSpec } from '../sla/calendar-spec';
 import type { Priority, TicketPolicy } from '../sla/policy';
-import { alarmKey, nextAlarm, type Alarm, type ResolutionCycle, type TargetClock } from '../sla/ticket-clock';
+import { alarmKey, nextAlarm, shownAlarm, type Alarm, type ResolutionCycle, type TargetClock } from '../sla/ticket-clock';
 import { TicketClockKeeper } from './ticket-clock-keeper';
 
 export type TicketStatus = 'new' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed' | 'cancelled';
@@ -156,7 +156,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       cancelReason: state.cancelReason,
       breached: state.fired.some((key) => key.includes(':breach:')) || current.some((c) => c.breached),
       targets: current.map(({ alarms: _alarms, ...rest }) => rest),
-      nextAlarm: alarm && { target: alarm.target, kind: alarm.kind, percent: alarm.percent, atMs: alarm.atMs },
+      nextAlarm: shownAlarm(alarm),
       asOfMs: Date.now(),
     };
   };

@@ -4,7 +4,7 @@ import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { PRIORITIES } from '../../sla/policy';
-import { nextAlarm } from '../../sla/ticket-clock';
+import { nextAlarm, shownAlarm } from '../../sla/ticket-clock';
 import * as ticket from '../../workflows/ticket';
 import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
 import { actingCustomerId, type Principal } from '../auth';
@@ -164,12 +164,11 @@ function openingView(input: ticket.TicketWorkflowInput, atMs = input.openedAtMs)
     },
     atMs,
   );
-  const alarm = nextAlarm(targets, new Set(), 1);
   return {
     ticketId: input.ticketId, status: 'new', priority: input.priority, assignee: null, cycle: 1, firstResponseAtMs: null,
     resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: targets.some((t) => t.breached),
     targets: targets.map(({ alarms: _alarms, ...rest }) => rest),
-    nextAlarm: alarm && { target: alarm.target, kind: alarm.kind, percent: alarm.percent, atMs: alarm.atMs },
+    nextAlarm: shownAlarm(nextAlarm(targets, new Set(), 1)),
     asOfMs: atMs,
   };
 }
