@@ -108,15 +108,14 @@ export const approve = defineUpdate<ClaimView, [Actor & ApprovalRequest]>('appro
 export const approveAdjusted = defineUpdate<ClaimView, [Actor & AdjustedApprovalRequest]>('approveAdjusted');
 export const reject = defineUpdate<ClaimView, [Actor & RejectionRequest]>('reject');
 
-const records = proxyActivities<ClaimActivities>({
+/** Database writes: short, idempotent, retried until they land. */
+const recordOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-/** Short database writes run as local activities: no round trip through the server per write. */
-const localRecords = proxyLocalActivities<ClaimActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const records = proxyActivities<ClaimActivities>(recordOptions);
+/** The same writes as local activities: no round trip through the server per write. */
+const localRecords = proxyLocalActivities<ClaimActivities>(recordOptions);
 // Bounded: the workflow retries the acknowledgement itself and escalates when it stays unrecorded.
 const acknowledgement = proxyActivities<ClaimActivities>({
   startToCloseTimeout: '1 minute',
