@@ -10,7 +10,7 @@ import { GRPC_MAX_BACKOFF_MS, START_DEADLINE_MS } from '../../api/workflow-comma
 import { outageView } from '../../workflows/outage';
 import type { AppDeps } from '../../api/deps';
 import { integrationDeps } from '../support/app-deps';
-import { closeTestDatabase, createCustomerWithContract, testDatabase } from '../support/fixtures';
+import { closeTestDatabase, copyOf, createCustomerWithContract, testDatabase } from '../support/fixtures';
 import { apiClient, testApi } from '../support/http';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/wait';
@@ -18,12 +18,41 @@ import { waitFor } from '../support/wait';
 const HOUR = 3_600_000;
 const TWO_MINUTES_AGO = () => new Date(Date.now() - 2 * 60_000);
 
-/** The row's own fields, without its identity, its workflow, its key and what the database fills in. */
-function copyOf<T extends Record<string, unknown>>(row: T, overrides: Record<string, unknown>): Record<string, unknown> {
-  const skip = new Set(['id', 'workflowId', 'idempotencyKey', 'createdAt', 'updatedAt']);
-  return { ...Object.fromEntries(Object.entries(row).filter(([key, value]) => !skip.has(key) && value !== null)), ...overrides };
-}
 
+/**
+ * A ticket, a change request and a claim filed through the API, each copied into a new row
+ * stored at `storedAt()` whose workflow never started (the copies' ids, and who may see them).
+ */
+async function storeUnstartedCopies(storedAt: () => Date) {
+  const db = testDatabase();
+
+  // A ticket.
+  const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+  const opened = await testApi(owj.key)('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
+  expect(opened.status).toBe(201);
+  const ticketId = randomUUID();
+  await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: ticketId, workflowId: `ticket-${ticketId}`, openedAt: storedAt() }) as never });
+
+  // A change request.
+  const kian = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
+  const requested = await testApi(kian.key)('POST', '/v1/change-requests', { productId: kian.product.id, title: 'گزارش فروش', description: 'گزارش فروش ماهانه به تفکیک استان', desiredDate: '2027-01-15' });
+  expect(requested.status).toBe(201);
+  const changeRequestId = randomUUID();
+  await db.changeRequest.create({ data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), { id: changeRequestId, workflowId: `change-request-${changeRequestId}`, createdAt: storedAt() }) as never });
+
+  // A claim for an outage of a product of its own.
+  const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
+  const product = await db.product.create({ data: { key: `recovery-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Recovery test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' } });
+  const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+  const outage = await testApi()('POST', '/v1/outages', { productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(), cause: 'unplanned', description: 'پنل در دسترس نبود' });
+  expect(outage.status).toBe(201);
+  const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
+  expect(filed.status).toBe(201);
+  const claimId = randomUUID();
+  await db.claim.create({ data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), { id: claimId, workflowId: `claim-${claimId}`, receivedAt: storedAt() }) as never });
+
+  return { ticketId, changeRequestId, claimId, openedTicketId: opened.body.id as string, ticketOwnerKey: owj.key, changeRequesterKey: kian.key };
+}
 
 let temporal: Client;
 let deps: AppDeps;
@@ -39,36 +68,12 @@ afterAll(async () => {
 describe('the recovery sweep', () => {
   it('starts the workflow of a stored ticket, claim and change request that never got one, once, and leaves fresh rows alone', async () => {
     const db = testDatabase();
-    const staff = testApi();
 
-    // A ticket.
-    const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
-    const opened = await testApi(owj.key)('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
-    expect(opened.status).toBe(201);
-    const ticketId = randomUUID();
-    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: ticketId, workflowId: `ticket-${ticketId}`, openedAt: TWO_MINUTES_AGO() }) as never });
-
-    // A change request.
-    const kian = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
-    const requested = await testApi(kian.key)('POST', '/v1/change-requests', { productId: kian.product.id, title: 'گزارش فروش', description: 'گزارش فروش ماهانه به تفکیک استان', desiredDate: '2027-01-15' });
-    expect(requested.status).toBe(201);
-    const changeRequestId = randomUUID();
-    await db.changeRequest.create({ data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), { id: changeRequestId, workflowId: `change-request-${changeRequestId}`, createdAt: TWO_MINUTES_AGO() }) as never });
-
-    // A claim for an outage of a product of its own.
-    const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
-    const product = await db.product.create({ data: { key: `recovery-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Recovery test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' } });
-    const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
-    const outage = await staff('POST', '/v1/outages', { productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(), cause: 'unplanned', description: 'پنل در دسترس نبود' });
-    expect(outage.status).toBe(201);
-    const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
-    expect(filed.status).toBe(201);
-    const claimId = randomUUID();
-    await db.claim.create({ data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), { id: claimId, workflowId: `claim-${claimId}`, receivedAt: TWO_MINUTES_AGO() }) as never });
+    const { ticketId, changeRequestId, claimId, openedTicketId, ticketOwnerKey } = await storeUnstartedCopies(TWO_MINUTES_AGO);
 
     // A fresh copy (stored a moment ago) may still be starting: the sweep leaves it alone.
     const freshId = randomUUID();
-    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: freshId, workflowId: `ticket-${freshId}`, openedAt: new Date() }) as never });
+    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: openedTicketId } }), { id: freshId, workflowId: `ticket-${freshId}`, openedAt: new Date() }) as never });
 
     const workflowIds = [`ticket-${ticketId}`, `change-request-${changeRequestId}`, `claim-${claimId}`];
     for (const id of workflowIds) await expect(temporal.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
@@ -92,7 +97,7 @@ describe('the recovery sweep', () => {
     expect(await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId))).toEqual(runIds);
 
     // The recovered ticket now answers with its live clock, like any other.
-    const read = await testApi(owj.key)('GET', `/v1/tickets/${ticketId}`);
+    const read = await testApi(ticketOwnerKey)('GET', `/v1/tickets/${ticketId}`);
     expect(read.status).toBe(200);
     expect(read.body.clock.live).toBe(true);
   });
@@ -136,27 +141,7 @@ describe('a command on a stored request whose workflow never started', () => {
     const staff = testApi();
 
     // Copies stored a moment ago, so the service's own sweep (rows older than a minute) leaves them to the commands.
-    const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
-    const opened = await testApi(owj.key)('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
-    expect(opened.status).toBe(201);
-    const ticketId = randomUUID();
-    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: ticketId, workflowId: `ticket-${ticketId}`, openedAt: new Date() }) as never });
-
-    const kian = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
-    const requested = await testApi(kian.key)('POST', '/v1/change-requests', { productId: kian.product.id, title: 'گزارش فروش', description: 'گزارش فروش ماهانه به تفکیک استان', desiredDate: '2027-01-15' });
-    expect(requested.status).toBe(201);
-    const changeRequestId = randomUUID();
-    await db.changeRequest.create({ data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), { id: changeRequestId, workflowId: `change-request-${changeRequestId}`, createdAt: new Date() }) as never });
-
-    const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
-    const product = await db.product.create({ data: { key: `recovery-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Recovery test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' } });
-    const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
-    const outage = await staff('POST', '/v1/outages', { productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(), cause: 'unplanned', description: 'پنل در دسترس نبود' });
-    expect(outage.status).toBe(201);
-    const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
-    expect(filed.status).toBe(201);
-    const claimId = randomUUID();
-    await db.claim.create({ data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), { id: claimId, workflowId: `claim-${claimId}`, receivedAt: new Date() }) as never });
+    const { ticketId, changeRequestId, claimId, changeRequesterKey } = await storeUnstartedCopies(() => new Date());
 
     for (const id of [`ticket-${ticketId}`, `change-request-${changeRequestId}`, `claim-${claimId}`]) {
       await expect(temporal.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
@@ -165,7 +150,7 @@ describe('a command on a stored request whose workflow never started', () => {
     const assigned = await staff('POST', `/v1/tickets/${ticketId}/assign`, { assignee: 'کارشناس پشتیبانی' });
     expect(assigned.status).toBe(200);
     expect(assigned.body).toMatchObject({ id: ticketId, assignee: 'کارشناس پشتیبانی', clock: { live: true } });
-    const cancelled = await testApi(kian.key)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دیگر لازم نیست' });
+    const cancelled = await testApi(changeRequesterKey)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دیگر لازم نیست' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ id: changeRequestId, status: 'cancelled' });
     const rejected = await staff('POST', `/v1/claims/${claimId}/reject`, { reason: 'قطعی در پنجره نگهداری اعلام‌شده بود' });
@@ -183,7 +168,7 @@ describe('a command on a stored request whose workflow never started', () => {
     expect(claimEvents.some((e) => e.type === 'rejected' && e.actor.startsWith('admin:'))).toBe(true);
 
     // A request whose workflow did run and has ended stays refused: nothing starts it again.
-    const again = await testApi(kian.key)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دوباره' });
+    const again = await testApi(changeRequesterKey)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دوباره' });
     expect(again.status).toBe(409);
   });
 });

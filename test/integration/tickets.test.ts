@@ -6,7 +6,7 @@ import { createActivities } from '../../activities';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { testApi } from '../support/http';
-import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
+import { closeTestDatabase, copyOf, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { waitFor } from '../support/wait';
 
 const admin = testApi();
@@ -60,10 +60,10 @@ describe('opening a ticket', () => {
     // A copy of the stored row whose workflow never started: what a reader sees between intake
     // and the workflow's first clock, or until the recovery sweep starts a failed start.
     const db = testDatabase();
-    const { id: _id, workflowId: _workflowId, idempotencyKey: _key, createdAt: _createdAt, updatedAt: _updatedAt, clock: _clock, ...fields } =
-      await db.ticket.findUniqueOrThrow({ where: { id: created.body.id } });
     const unstartedId = randomUUID();
-    await db.ticket.create({ data: { ...fields, id: unstartedId, workflowId: `ticket-${unstartedId}` } });
+    const stored = await db.ticket.findUniqueOrThrow({ where: { id: created.body.id } });
+    await db.ticket.create({ data: copyOf(stored, { id: unstartedId, workflowId: `ticket-${unstartedId}`, clock: undefined }) as never });
+    expect((await db.ticket.findUniqueOrThrow({ where: { id: unstartedId } })).clock).toBeNull();
 
     const res = await customer('GET', `/v1/tickets/${unstartedId}`);
     expect(res.status).toBe(200);

@@ -15,6 +15,15 @@ export async function closeTestDatabase(): Promise<void> {
   shared = undefined;
 }
 
+/**
+ * A stored row's own fields, without its identity, its workflow, its key and what the database
+ * fills in, plus `overrides`: the data for a copy whose workflow never started.
+ */
+export function copyOf<T extends Record<string, unknown>>(row: T, overrides: Record<string, unknown>): Record<string, unknown> {
+  const skip = new Set(['id', 'workflowId', 'idempotencyKey', 'createdAt', 'updatedAt']);
+  return { ...Object.fromEntries(Object.entries(row).filter(([key, value]) => !skip.has(key) && value !== null)), ...overrides };
+}
+
 /** An API key of `role` (bound to `customerId` for customers), created straight in the database. */
 export async function createKey(role: 'customer' | 'agent' | 'qa' | 'manager' | 'admin', customerId?: string): Promise<string> {
   const generated = generateApiKey();
