@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 
 /** Connects the client, retrying while the server starts (up to `timeoutMs`). */
 export async function connectClient(address: string, namespace: string, timeoutMs = 30_000): Promise<Client> {
@@ -13,10 +12,6 @@ export async function connectClient(address: string, namespace: string, timeoutM
       await new Promise((r) => setTimeout(r, 500));
     }
   }
-}
-
-export async function connectWorker(address: string): Promise<NativeConnection> {
-  return NativeConnection.connect({ address });
 }
 
 /** Readiness: the namespace answers a cheap call. */
