@@ -1,0 +1,295 @@
+/**
+ * GET /v1/reports/sla: how each SLA target of the tickets opened in the period fared, from what
+ * the ticket workflows recorded when it happened: the outcome row of every completed target
+ * (met or breached, business minutes used), the breach escalation of a target that was never
+ * completed, and the running targets of the clock each open ticket last recorded. Nothing is
+ * recomputed from the rules. Clock times are instants apart; paused time is the waiting-on-the-
+ * customer spells on the timeline.
+ */
+import { z } from 'zod';
+import { Prisma } from '../../generated/prisma/client';
+import type { Database } from '../../platform/database';
+import { PRIORITIES } from '../../sla/policy';
+import { toTehranIso } from '../../sla/jalali';
+import type { CsvCell } from './csv';
+import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
+
+export const SLA_GROUPINGS = ['priority', 'plan', 'product', 'department', 'customer', 'assignee', 'month'] as const;
+export type SlaGrouping = (typeof SLA_GROUPINGS)[number];
+export const TARGETS = ['first_response', 'resolution', 'review'] as const;
+
+export const slaReportQuery = periodRules(
+  z.strictObject({
+    ...periodFields,
+    groupBy: z.enum(SLA_GROUPINGS).optional().describe('Break the figures down by this; the totals come first either way'),
+    priority: z.enum(PRIORITIES).optional().describe('Only tickets of this priority'),
+    plan: z.string().max(100).optional().describe('Only tickets under this plan (policy key), e.g. owj-agile'),
+  }),
+);
+
+const minutes = z.object({ median: z.number().nullable(), p90: z.number().nullable() });
+const targetFigures = z.object({
+  target: z.enum(TARGETS),
+  met: z.number().int(),
+  breached: z.number().int(),
+  open: z.number().int().describe('Running on an open ticket: neither met nor breached yet'),
+  total: z.number().int().describe('met + breached + open'),
+  compliancePercent: z.number().nullable().describe('met / (met + breached), two decimals; null when nothing was decided'),
+  businessMinutes: minutes.describe('Business minutes used by the completed targets, on the governing calendar'),
+  clockMinutes: minutes.describe('Clock minutes from the start of the target to its completion'),
+});
+const groupFigures = z.object({
+  key: z.string(),
+  label: z.string(),
+  tickets: z.number().int(),
+  resolvedTickets: z.number().int().describe('Resolved at least once'),
+  reopenedTickets: z.number().int(),
+  reopenRatePercent: z.number().nullable().describe('reopened / resolved, two decimals'),
+  pausedMinutes: z.number().describe('Clock minutes spent waiting on the customer (an open wait counts up to asOf)'),
+  targets: z.array(targetFigures),
+});
+
+export const slaReport = z.object({
+  report: z.literal('sla'),
+  asOf: z.string(),
+  filters: z.object({
+    groupBy: z.enum(SLA_GROUPINGS).nullable(),
+    customerId: z.string().nullable(),
+    productId: z.string().nullable(),
+    priority: z.enum(PRIORITIES).nullable(),
+    plan: z.string().nullable(),
+  }),
+  period: periodEcho,
+  total: groupFigures,
+  groups: z.array(groupFigures),
+});
+export type SlaReport = z.infer<typeof slaReport>;
+
+export interface SlaReportInput {
+  period: ReportPeriod;
+  asOfMs: number;
+  groupBy?: SlaGrouping;
+  customerId?: string;
+  productId?: string;
+  priority?: (typeof PRIORITIES)[number];
+  plan?: string;
+}
+
+/** The group's key and label as SQL over tickets t, products p, departments d, customers c. */
+function grouping(input: SlaReportInput): { key: Prisma.Sql; label: Prisma.Sql } {
+  switch (input.groupBy) {
+    case undefined:
+      return { key: Prisma.sql`''`, label: Prisma.sql`''` };
+    case 'priority':
+      return { key: Prisma.sql`t.priority::text`, label: Prisma.sql`t.priority::text` };
+    case 'plan':
+      return { key: Prisma.sql`t.policy_key`, label: Prisma.sql`t.policy_key` };
+    case 'product':
+      return { key: Prisma.sql`p.key`, label: Prisma.sql`p.name_fa` };
+    case 'department':
+      return { key: Prisma.sql`d.id::text`, label: Prisma.sql`d.name` };
+    case 'customer':
+      return { key: Prisma.sql`c.id::text`, label: Prisma.sql`c.name` };
+    case 'assignee':
+      return { key: Prisma.sql`coalesce(t.assignee, '')`, label: Prisma.sql`coalesce(t.assignee, 'بدون مسئول')` };
+    case 'month': {
+      const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
+      const bucket = Prisma.sql`width_bucket(t.opened_at, ${bounds}::timestamptz[])::text`;
+      return { key: bucket, label: bucket };
+    }
+  }
+}
+
+function scopedTickets(input: SlaReportInput): Prisma.Sql {
+  const { key, label } = grouping(input);
+  const filters = [
+    Prisma.sql`t.opened_at >= ${new Date(input.period.startMs)} AND t.opened_at < ${new Date(input.period.endMs)}`,
+    ...(input.customerId ? [Prisma.sql`t.customer_id = ${input.customerId}::uuid`] : []),
+    ...(input.productId ? [Prisma.sql`t.product_id = ${input.productId}::uuid`] : []),
+    ...(input.priority ? [Prisma.sql`t.priority = ${input.priority}::"Priority"`] : []),
+    ...(input.plan ? [Prisma.sql`t.policy_key = ${input.plan}`] : []),
+  ];
+  return Prisma.sql`
+    SELECT t.id, t.opened_at, t.status, t.clock, ${key} AS grp, ${label} AS grp_label
+    FROM tickets t
+    JOIN products p ON p.id = t.product_id
+    JOIN departments d ON d.id = p.department_id
+    JOIN customers c ON c.id = t.customer_id
+    WHERE ${Prisma.join(filters, ' AND ')}`;
+}
+
+const OPEN_STATUSES = Prisma.sql`('new', 'in_progress', 'waiting_on_customer')`;
+/** The resolution cycle a breach escalation belongs to, from its dedupe key (`…:resolution#2:breach:100`). */
+const ESCALATION_CYCLE = Prisma.sql`CASE WHEN e.target = 'first_response' THEN 1 ELSE substring(e.dedupe_key from '#([0-9]+):')::int END`;
+const CLOCK_CYCLE = Prisma.sql`CASE WHEN ct->>'target' = 'first_response' THEN 1 ELSE (s.clock->>'cycle')::int END`;
+
+interface TargetRow {
+  total_row: number;
+  grp: string | null;
+  grp_label: string | null;
+  target: string;
+  met: number;
+  breached: number;
+  open: number;
+  business_median: number | null;
+  business_p90: number | null;
+  clock_median: number | null;
+  clock_p90: number | null;
+}
+
+interface TicketRow {
+  total_row: number;
+  grp: string | null;
+  grp_label: string | null;
+  tickets: number;
+  resolved: number;
+  reopened: number;
+  paused_minutes: number;
+}
+
+function targetRows(db: Database, input: SlaReportInput): Promise<TargetRow[]> {
+  return db.$queryRaw<TargetRow[]>`
+    WITH s AS MATERIALIZED (${scopedTickets(input)}),
+    facts AS (
+      SELECT s.grp, s.grp_label, o.target, CASE WHEN o.met THEN 'met' ELSE 'breached' END AS result,
+             o.business_minutes_used::float8 AS business_minutes,
+             EXTRACT(EPOCH FROM o.completed_at - CASE WHEN o.target = 'first_response' OR o.cycle = 1 THEN s.opened_at ELSE (
+               SELECT max(r.at) FROM ticket_events r
+               WHERE r.ticket_id = s.id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle) END)::float8 / 60 AS clock_minutes
+      FROM s JOIN sla_outcomes o ON o.ticket_id = s.id
+      UNION ALL
+      SELECT s.grp, s.grp_label, e.target, 'breached', NULL, NULL
+      FROM s JOIN escalations e ON e.ticket_id = s.id AND e.kind = 'breach'
+      WHERE NOT EXISTS (SELECT 1 FROM sla_outcomes o WHERE o.ticket_id = s.id AND o.target = e.target AND o.cycle = ${ESCALATION_CYCLE})
+      UNION ALL
+      SELECT s.grp, s.grp_label, ct->>'target', 'open', NULL, NULL
+      FROM s CROSS JOIN LATERAL jsonb_array_elements(s.clock->'targets') ct
+      WHERE s.status::text IN ${OPEN_STATUSES}
+        AND jsonb_typeof(ct->'dueAtMs') = 'number' AND jsonb_typeof(ct->'completedAtMs') IS DISTINCT FROM 'number'
+        AND NOT EXISTS (SELECT 1 FROM sla_outcomes o WHERE o.ticket_id = s.id AND o.target = ct->>'target' AND o.cycle = ${CLOCK_CYCLE})
+        AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = s.id AND e.kind = 'breach' AND e.target = ct->>'target' AND ${ESCALATION_CYCLE} = ${CLOCK_CYCLE})
+    )
+    SELECT GROUPING(grp)::int AS total_row, grp, grp_label, target,
+           count(*) FILTER (WHERE result = 'met')::int AS met,
+           count(*) FILTER (WHERE result = 'breached')::int AS breached,
+           count(*) FILTER (WHERE result = 'open')::int AS open,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY business_minutes) AS business_median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY business_minutes) AS business_p90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY clock_minutes) AS clock_median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY clock_minutes) AS clock_p90
+    FROM facts
+    GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
+}
+
+function ticketRows(db: Database, input: SlaReportInput): Promise<TicketRow[]> {
+  const asOf = new Date(input.asOfMs);
+  return db.$queryRaw<TicketRow[]>`
+    WITH s AS MATERIALIZED (${scopedTickets(input)}),
+    reopened AS (SELECT DISTINCT r.ticket_id FROM ticket_events r JOIN s ON s.id = r.ticket_id WHERE r.type = 'reopened'),
+    pauses AS (
+      SELECT w.ticket_id, sum(EXTRACT(EPOCH FROM least(coalesce((
+               SELECT min(n.at) FROM ticket_events n
+               WHERE n.ticket_id = w.ticket_id AND n.sequence > w.sequence
+                 AND n.type IN ('status_changed', 'customer_replied', 'resolved', 'cancelled')), ${asOf}), ${asOf}) - w.at))::float8 / 60 AS minutes
+      FROM ticket_events w JOIN s ON s.id = w.ticket_id
+      WHERE w.type = 'status_changed' AND w.data->>'to' = 'waiting_on_customer'
+      GROUP BY w.ticket_id
+    )
+    SELECT GROUPING(s.grp)::int AS total_row, s.grp, s.grp_label,
+           count(*)::int AS tickets,
+           count(*) FILTER (WHERE s.status::text IN ('resolved', 'closed') OR r.ticket_id IS NOT NULL)::int AS resolved,
+           count(r.ticket_id)::int AS reopened,
+           coalesce(sum(pa.minutes), 0)::float8 AS paused_minutes
+    FROM s LEFT JOIN reopened r ON r.ticket_id = s.id LEFT JOIN pauses pa ON pa.ticket_id = s.id
+    GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
+}
+
+const round = (value: number | null, places = 1) => (value === null ? null : Math.round(value * 10 ** places) / 10 ** places);
+const percent = (part: number, whole: number) => (whole === 0 ? null : round((100 * part) / whole, 2));
+
+function figures(key: string, label: string, tickets: TicketRow | undefined, targets: TargetRow[]): SlaReport['total'] {
+  const resolved = tickets?.resolved ?? 0;
+  const reopened = tickets?.reopened ?? 0;
+  return {
+    key,
+    label,
+    tickets: tickets?.tickets ?? 0,
+    resolvedTickets: resolved,
+    reopenedTickets: reopened,
+    reopenRatePercent: percent(reopened, resolved),
+    pausedMinutes: round(tickets?.paused_minutes ?? 0)!,
+    targets: TARGETS.flatMap((target) => {
+      const row = targets.find((t) => t.target === target);
+      if (!row) return [];
+      return [{
+        target,
+        met: row.met,
+        breached: row.breached,
+        open: row.open,
+        total: row.met + row.breached + row.open,
+        compliancePercent: percent(row.met, row.met + row.breached),
+        businessMinutes: { median: round(row.business_median), p90: round(row.business_p90) },
+        clockMinutes: { median: round(row.clock_median), p90: round(row.clock_p90) },
+      }];
+    }),
+  };
+}
+
+export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
+  const [targets, tickets] = await Promise.all([targetRows(db, input), ticketRows(db, input)]);
+  const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
+  const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort();
+  const groupTargets = (key: string) => targets.filter((t) => t.total_row === 0 && t.grp === key);
+  return {
+    total: figures('total', 'همه', tickets.find((t) => t.total_row === 1), targets.filter((t) => t.total_row === 1)),
+    groups: input.groupBy === undefined ? [] : keys.map((key) => {
+      const ticketRow = tickets.find((t) => t.total_row === 0 && t.grp === key)!;
+      const shown = input.groupBy === 'month' ? monthLabel(key) : key;
+      const label = input.groupBy === 'month' ? input.period.months[Number(key) - 1]!.jalali : ticketRow.grp_label ?? key;
+      return figures(shown, label, ticketRow, groupTargets(key));
+    }),
+  };
+}
+
+export async function slaReportFor(db: Database, input: SlaReportInput): Promise<SlaReport> {
+  const body = await buildSlaReport(db, input);
+  return {
+    report: 'sla',
+    asOf: toTehranIso(input.asOfMs),
+    filters: {
+      groupBy: input.groupBy ?? null,
+      customerId: input.customerId ?? null,
+      productId: input.productId ?? null,
+      priority: input.priority ?? null,
+      plan: input.plan ?? null,
+    },
+    period: echoPeriod(input.period),
+    ...body,
+  };
+}
+
+const CSV_HEADER = ['group', 'label', 'target', 'met', 'breached', 'open', 'total', 'compliance_percent', 'business_minutes_median', 'business_minutes_p90', 'clock_minutes_median', 'clock_minutes_p90', 'tickets', 'resolved_tickets', 'reopened_tickets', 'reopen_rate_percent', 'paused_minutes'];
+
+/** One line per group and target, the total first; the filters and period above the table. */
+export function slaReportCsv(report: SlaReport): CsvCell[][] {
+  const lines = [report.total, ...report.groups].flatMap((group) =>
+    (group.targets.length > 0 ? group.targets : [null]).map((t) => [
+      group.key, group.label, t?.target ?? null, t?.met ?? 0, t?.breached ?? 0, t?.open ?? 0, t?.total ?? 0, t?.compliancePercent ?? null,
+      t?.businessMinutes.median ?? null, t?.businessMinutes.p90 ?? null, t?.clockMinutes.median ?? null, t?.clockMinutes.p90 ?? null,
+      group.tickets, group.resolvedTickets, group.reopenedTickets, group.reopenRatePercent, group.pausedMinutes,
+    ]),
+  );
+  return [...reportPreamble(report.report, report.asOf, report.period, report.filters), CSV_HEADER, ...lines];
+}
+
+/** The report's name, period and filters as the first lines of its CSV, then a blank line. */
+export function reportPreamble(name: string, asOf: string, period: z.infer<typeof periodEcho>, filters: Record<string, string | null>): CsvCell[][] {
+  return [
+    ['report', name],
+    ['as_of', asOf],
+    ['from', period.from, period.fromJalali, period.fromGregorian],
+    ['to_inclusive', period.toGregorian, period.toJalali],
+    ...Object.entries(filters).map(([name, value]) => [name, value]),
+    [],
+  ];
+}
