@@ -28,7 +28,7 @@ export const periodFields = {
   productId: z.uuid({ error: 'must be a UUID' }).optional().describe('Only this product'),
 };
 
-interface PeriodFields {
+export interface PeriodFields {
   month?: string;
   from?: string;
   to?: string;

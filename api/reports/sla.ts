@@ -11,7 +11,8 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { PRIORITIES } from '../../sla/policy';
 import { toTehranIso } from '../../sla/jalali';
-import type { CsvCell } from './csv';
+import { reportPreamble, type CsvCell } from './csv';
+import { percent, round, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
 
 export const SLA_GROUPINGS = ['priority', 'plan', 'product', 'department', 'customer', 'assignee', 'month'] as const;
@@ -147,8 +148,8 @@ interface TicketRow {
   paused_minutes: number;
 }
 
-function targetRows(db: Database, input: SlaReportInput): Promise<TargetRow[]> {
-  return db.$queryRaw<TargetRow[]>`
+function targetQuery(input: SlaReportInput): Prisma.Sql {
+  return Prisma.sql`
     WITH s AS MATERIALIZED (${scopedTickets(input)}),
     facts AS (
       SELECT s.grp, s.grp_label, o.target, CASE WHEN o.met THEN 'met' ELSE 'breached' END AS result,
@@ -181,9 +182,9 @@ function targetRows(db: Database, input: SlaReportInput): Promise<TargetRow[]> {
     GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
 }
 
-function ticketRows(db: Database, input: SlaReportInput): Promise<TicketRow[]> {
+function ticketQuery(input: SlaReportInput): Prisma.Sql {
   const asOf = new Date(input.asOfMs);
-  return db.$queryRaw<TicketRow[]>`
+  return Prisma.sql`
     WITH s AS MATERIALIZED (${scopedTickets(input)}),
     reopened AS (SELECT DISTINCT r.ticket_id FROM ticket_events r JOIN s ON s.id = r.ticket_id WHERE r.type = 'reopened'),
     pauses AS (
@@ -204,8 +205,9 @@ function ticketRows(db: Database, input: SlaReportInput): Promise<TicketRow[]> {
     GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
 }
 
-const round = (value: number | null, places = 1) => (value === null ? null : Math.round(value * 10 ** places) / 10 ** places);
-const percent = (part: number, whole: number) => (whole === 0 ? null : round((100 * part) / whole, 2));
+/** The report's SQL, for the benchmark's query plans. */
+export const slaReportQueries = (input: SlaReportInput): Prisma.Sql[] => [targetQuery(input), ticketQuery(input)];
+
 
 function figures(key: string, label: string, tickets: TicketRow | undefined, targets: TargetRow[]): SlaReport['total'] {
   const resolved = tickets?.resolved ?? 0;
@@ -228,15 +230,15 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
         open: row.open,
         total: row.met + row.breached + row.open,
         compliancePercent: percent(row.met, row.met + row.breached),
-        businessMinutes: { median: round(row.business_median), p90: round(row.business_p90) },
-        clockMinutes: { median: round(row.clock_median), p90: round(row.clock_p90) },
+        businessMinutes: spread(row.business_median, row.business_p90),
+        clockMinutes: spread(row.clock_median, row.clock_p90),
       }];
     }),
   };
 }
 
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
-  const [targets, tickets] = await Promise.all([targetRows(db, input), ticketRows(db, input)]);
+  const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
   const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort();
   const groupTargets = (key: string) => targets.filter((t) => t.total_row === 0 && t.grp === key);
@@ -280,16 +282,4 @@ export function slaReportCsv(report: SlaReport): CsvCell[][] {
     ]),
   );
   return [...reportPreamble(report.report, report.asOf, report.period, report.filters), CSV_HEADER, ...lines];
-}
-
-/** The report's name, period and filters as the first lines of its CSV, then a blank line. */
-export function reportPreamble(name: string, asOf: string, period: z.infer<typeof periodEcho>, filters: Record<string, string | null>): CsvCell[][] {
-  return [
-    ['report', name],
-    ['as_of', asOf],
-    ['from', period.from, period.fromJalali, period.fromGregorian],
-    ['to_inclusive', period.toGregorian, period.toJalali],
-    ...Object.entries(filters).map(([name, value]) => [name, value]),
-    [],
-  ];
 }
