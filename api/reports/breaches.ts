@@ -46,7 +46,7 @@ const breachRow = z.object({
   dueAt: z.string(),
   firedAt: z.string(),
   completedAt: z.string().nullable().describe('When the target was met after all; null while unanswered'),
-  minutesLate: z.number().nullable().describe('Clock minutes from the deadline to completion'),
+  minutesLate: z.number().nullable().describe("Clock minutes from the target's deadline to its completion"),
   notified: z.array(notified),
 });
 const kindSummary = z.object({
@@ -93,14 +93,15 @@ function scopedEscalations(input: BreachesReportInput): Prisma.Sql {
   ];
   return Prisma.sql`
     SELECT e.id, e.ticket_id, e.dedupe_key, e.target, ${CYCLE} AS cycle, e.kind, e.percent, e.due_at, e.fired_at,
-           t.customer_id, t.product_id, t.priority::text AS priority, o.completed_at
+           t.customer_id, t.product_id, t.priority::text AS priority, o.completed_at, o.due_at AS deadline
     FROM escalations e
     JOIN tickets t ON t.id = e.ticket_id
     LEFT JOIN sla_outcomes o ON o.ticket_id = e.ticket_id AND o.target = e.target AND o.cycle = ${CYCLE}
     WHERE ${Prisma.join(filters, ' AND ')}`;
 }
 
-const LATE = Prisma.sql`EXTRACT(EPOCH FROM s.completed_at - s.due_at)::float8 / 60`;
+/** Late against the target's deadline (a 150% escalation's own instant is later than that). */
+const LATE = Prisma.sql`EXTRACT(EPOCH FROM s.completed_at - s.deadline)::float8 / 60`;
 
 function summaryQuery(input: BreachesReportInput): Prisma.Sql {
   return Prisma.sql`
@@ -150,7 +151,7 @@ export const breachesReportQueries = (input: BreachesReportInput): Prisma.Sql[] 
 interface SummaryRow { total_row: number; kind: string | null; count: number; answered_later: number; late_median: number | null; late_p90: number | null }
 interface PageRow {
   id: string; ticket_id: string; target: string; cycle: number; kind: string; percent: number; due_at: Date; fired_at: Date;
-  customer_id: string; customer_name: string; product_key: string; priority: string; completed_at: Date | null;
+  customer_id: string; customer_name: string; product_key: string; priority: string; completed_at: Date | null; deadline: Date | null;
   notified: { audience: string; role: string | null; channel: string; status: string; statusNote: string | null; sentAt: string | null }[];
 }
 
@@ -194,7 +195,7 @@ export async function breachesReportFor(db: Database, input: BreachesReportInput
       dueAt: toTehranIso(r.due_at.getTime()),
       firedAt: toTehranIso(r.fired_at.getTime()),
       completedAt: r.completed_at ? toTehranIso(r.completed_at.getTime()) : null,
-      minutesLate: r.completed_at ? round((r.completed_at.getTime() - r.due_at.getTime()) / 60_000) : null,
+      minutesLate: r.completed_at && r.deadline ? round((r.completed_at.getTime() - r.deadline.getTime()) / 60_000) : null,
       notified: r.notified.map((n) => ({ ...n, sentAt: n.sentAt ? toTehranIso(Date.parse(n.sentAt)) : null })),
     })),
     nextCursor: page.length > input.limit && last ? Buffer.from(`${last.fired_at.toISOString()}|${last.id}`).toString('base64url') : null,

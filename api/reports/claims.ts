@@ -15,6 +15,7 @@ import { periodAvailability } from '../../sla/outages';
 import type { CreditTableKey } from '../../sla/policy';
 import { recordedOutage } from '../outage-rows';
 import { reportPreamble, type CsvCell } from './csv';
+import { round } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
 
 export const claimsReportQuery = periodRules(z.strictObject(periodFields));
@@ -50,7 +51,7 @@ const availabilityLine = z.object({
   creditTable: z.string().nullable(),
   targetAvailabilityPercent: z.string().nullable(),
   downtimeMinutes: z.number(),
-  availabilityPercent: z.number(),
+  availabilityPercent: z.number().describe('To four decimals'),
   metTarget: z.boolean().nullable().describe('null without a credit table'),
   creditPercent: z.number().nullable(),
 });
@@ -183,7 +184,7 @@ async function availabilityLines(db: Database, input: ClaimsReportInput): Promis
         creditTable: table?.key ?? null,
         targetAvailabilityPercent: table?.targetAvailabilityPercent ?? null,
         downtimeMinutes: availability.downtimeMinutes,
-        availabilityPercent: availability.availabilityPercent,
+        availabilityPercent: round(availability.availabilityPercent, 4)!,
         metTarget: table ? availability.availabilityPercent >= Number(table.targetAvailabilityPercent) : null,
         creditPercent: availability.creditPercent,
       };

@@ -240,7 +240,8 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
   const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
-  const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort();
+  const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);
   const groupTargets = (key: string) => targets.filter((t) => t.total_row === 0 && t.grp === key);
   return {
     total: figures('total', 'همه', tickets.find((t) => t.total_row === 1), targets.filter((t) => t.total_row === 1)),
