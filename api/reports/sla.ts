@@ -12,7 +12,7 @@ import type { Database } from '../../platform/database';
 import { PRIORITIES } from '../../sla/policy';
 import { toTehranIso } from '../../sla/jalali';
 import { reportPreamble, type CsvCell } from './csv';
-import { percent, round, spread } from './figures';
+import { percent, round, sortingInMemory, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
 
 export const SLA_GROUPINGS = ['priority', 'plan', 'product', 'department', 'customer', 'assignee', 'month'] as const;
@@ -111,7 +111,7 @@ function scopedTickets(input: SlaReportInput): Prisma.Sql {
     ...(input.plan ? [Prisma.sql`t.policy_key = ${input.plan}`] : []),
   ];
   return Prisma.sql`
-    SELECT t.id, t.opened_at, t.status, t.clock, ${key} AS grp, ${label} AS grp_label
+    SELECT t.id, t.opened_at, t.status, ${key} AS grp, ${label} AS grp_label
     FROM tickets t
     JOIN products p ON p.id = t.product_id
     JOIN departments d ON d.id = p.department_id
@@ -122,7 +122,7 @@ function scopedTickets(input: SlaReportInput): Prisma.Sql {
 const OPEN_STATUSES = Prisma.sql`('new', 'in_progress', 'waiting_on_customer')`;
 /** The resolution cycle a breach escalation belongs to, from its dedupe key (`…:resolution#2:breach:100`). */
 const ESCALATION_CYCLE = Prisma.sql`CASE WHEN e.target = 'first_response' THEN 1 ELSE substring(e.dedupe_key from '#([0-9]+):')::int END`;
-const CLOCK_CYCLE = Prisma.sql`CASE WHEN ct->>'target' = 'first_response' THEN 1 ELSE (s.clock->>'cycle')::int END`;
+const CLOCK_CYCLE = Prisma.sql`CASE WHEN ct->>'target' = 'first_response' THEN 1 ELSE (ot.clock->>'cycle')::int END`;
 
 interface TargetRow {
   total_row: number;
@@ -150,24 +150,25 @@ interface TicketRow {
 
 function targetQuery(input: SlaReportInput): Prisma.Sql {
   return Prisma.sql`
-    WITH s AS MATERIALIZED (${scopedTickets(input)}),
-    facts AS (
-      SELECT s.grp, s.grp_label, o.target, CASE WHEN o.met THEN 'met' ELSE 'breached' END AS result,
-             o.business_minutes_used::float8 AS business_minutes,
-             EXTRACT(EPOCH FROM o.completed_at - CASE WHEN o.target = 'first_response' OR o.cycle = 1 THEN s.opened_at ELSE (
-               SELECT max(r.at) FROM ticket_events r
-               WHERE r.ticket_id = s.id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle) END)::float8 / 60 AS clock_minutes
+    WITH s AS (${scopedTickets(input)}),
+    done AS MATERIALIZED (
+      SELECT s.grp, s.grp_label, o.ticket_id, o.target, o.cycle, o.met, o.business_minutes_used::float8 AS business_minutes,
+             EXTRACT(EPOCH FROM o.completed_at - coalesce(r.at, s.opened_at))::float8 / 60 AS clock_minutes
       FROM s JOIN sla_outcomes o ON o.ticket_id = s.id
+      LEFT JOIN ticket_events r ON o.cycle > 1 AND o.target <> 'first_response' AND r.ticket_id = o.ticket_id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle
+    ),
+    facts AS (
+      SELECT grp, grp_label, target, CASE WHEN met THEN 'met' ELSE 'breached' END AS result, business_minutes, clock_minutes FROM done
       UNION ALL
       SELECT s.grp, s.grp_label, e.target, 'breached', NULL, NULL
       FROM s JOIN escalations e ON e.ticket_id = s.id AND e.kind = 'breach'
-      WHERE NOT EXISTS (SELECT 1 FROM sla_outcomes o WHERE o.ticket_id = s.id AND o.target = e.target AND o.cycle = ${ESCALATION_CYCLE})
+      WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = s.id AND d.target = e.target AND d.cycle = ${ESCALATION_CYCLE})
       UNION ALL
       SELECT s.grp, s.grp_label, ct->>'target', 'open', NULL, NULL
-      FROM s CROSS JOIN LATERAL jsonb_array_elements(s.clock->'targets') ct
+      FROM s JOIN tickets ot ON ot.id = s.id CROSS JOIN LATERAL jsonb_array_elements(ot.clock->'targets') ct
       WHERE s.status::text IN ${OPEN_STATUSES}
         AND jsonb_typeof(ct->'dueAtMs') = 'number' AND jsonb_typeof(ct->'completedAtMs') IS DISTINCT FROM 'number'
-        AND NOT EXISTS (SELECT 1 FROM sla_outcomes o WHERE o.ticket_id = s.id AND o.target = ct->>'target' AND o.cycle = ${CLOCK_CYCLE})
+        AND NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = s.id AND d.target = ct->>'target' AND d.cycle = ${CLOCK_CYCLE})
         AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = s.id AND e.kind = 'breach' AND e.target = ct->>'target' AND ${ESCALATION_CYCLE} = ${CLOCK_CYCLE})
     )
     SELECT GROUPING(grp)::int AS total_row, grp, grp_label, target,
@@ -185,7 +186,7 @@ function targetQuery(input: SlaReportInput): Prisma.Sql {
 function ticketQuery(input: SlaReportInput): Prisma.Sql {
   const asOf = new Date(input.asOfMs);
   return Prisma.sql`
-    WITH s AS MATERIALIZED (${scopedTickets(input)}),
+    WITH s AS (${scopedTickets(input)}),
     reopened AS (SELECT DISTINCT r.ticket_id FROM ticket_events r JOIN s ON s.id = r.ticket_id WHERE r.type = 'reopened'),
     pauses AS (
       SELECT w.ticket_id, sum(EXTRACT(EPOCH FROM least(coalesce((
@@ -238,7 +239,7 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
 }
 
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
-  const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
+  const [targets, tickets] = await Promise.all([sortingInMemory(db, targetQuery(input)) as Promise<TargetRow[]>, sortingInMemory(db, ticketQuery(input)) as Promise<TicketRow[]>]);
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
   const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);

@@ -4,6 +4,7 @@
  * customer and product of its own, so the rest of the suite's data never enters the figures.
  */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { closeTestDatabase, createKey, testDatabase } from '../support/fixtures';
 import { apiClient, testApi } from '../support/http';
 import { deleteWorld, writeTicket, type WorldContext } from '../support/report-world';
@@ -18,6 +19,8 @@ const t = (local: string) => new Date(`${local}+03:30`);
 let world: WorldContext;
 let customerKey: string;
 let otherCustomerId: string;
+/** The random worlds' tickets are filed under this customer, and removed after each run. */
+let propertyCustomer: string;
 
 afterAll(async () => {
   await deleteWorld(db, world);
@@ -178,6 +181,7 @@ beforeAll(async () => {
   world = arranged;
   customerKey = await createKey('customer', world.customerId);
   otherCustomerId = (await db.customer.create({ data: { name: 'someone else' } })).id;
+  propertyCustomer = otherCustomerId;
   await writeTickets();
   await writeClaims();
   await writeChangeRequests();
@@ -442,5 +446,64 @@ describe('GET /v1/reports/change-requests', () => {
       'total,4,2,1,1,1,2,2,2,1,1,1,1,0,2,3,2,0.67,2,2,4,11000000',
       '',
     ]);
+  });
+});
+
+describe('the SLA report, for random worlds', () => {
+  type Fate = 'met' | 'late' | 'breached_unanswered' | 'running' | 'none';
+  const fate = fc.constantFrom<Fate>('met', 'late', 'breached_unanswered', 'running', 'none');
+  const ticket = fc.record({
+    open: fc.boolean(),
+    priority: fc.constantFrom('critical', 'high', 'medium', 'low' as const),
+    minute: fc.integer({ min: 0, max: 29 * 24 * 60 }),
+    firstResponse: fate,
+    resolution: fate,
+  });
+
+  it('met + breached + open equals the targets recorded, per target and in every breakdown', async () => {
+    const azarStart = t('2026-11-22T00:00:00').getTime();
+    await fc.assert(
+      fc.asyncProperty(fc.array(ticket, { minLength: 1, maxLength: 8 }), async (tickets) => {
+        const expected = { first_response: { met: 0, breached: 0, open: 0 }, resolution: { met: 0, breached: 0, open: 0 } };
+        try {
+          for (const spec of tickets) {
+            const targets = { first_response: spec.firstResponse, resolution: spec.resolution };
+            const outcomes = [];
+            const escalations = [];
+            const running = [];
+            for (const [name, chosen] of Object.entries(targets) as ['first_response' | 'resolution', Fate][]) {
+              const effective = chosen === 'running' && !spec.open ? 'none' : chosen;
+              if (effective === 'met' || effective === 'late') outcomes.push({ target: name, met: effective === 'met', afterMinutes: 30, businessMinutes: 20 });
+              if (effective === 'late' || effective === 'breached_unanswered') escalations.push({ target: name, kind: 'breach' as const, percent: 100, dueAfterMinutes: 20 });
+              if (effective === 'running' || (effective === 'breached_unanswered' && spec.open)) running.push({ target: name, dueAfterMinutes: 600 });
+              if (effective === 'met') expected[name].met += 1;
+              if (effective === 'late' || effective === 'breached_unanswered') expected[name].breached += 1;
+              if (effective === 'running') expected[name].open += 1;
+            }
+            await writeTicket(db, { ...world, customerId: propertyCustomer }, {
+              openedAt: new Date(azarStart + spec.minute * 60_000).toISOString(), priority: spec.priority, status: spec.open ? 'in_progress' : 'closed',
+              outcomes, escalations, running,
+            });
+          }
+          const body = await staffGet(`/v1/reports/sla?month=1405-09&groupBy=priority&customerId=${propertyCustomer}`);
+          const counted = (figures: { targets: { target: string; met: number; breached: number; open: number; total: number }[] }, name: string) => {
+            const row = figures.targets.find((x) => x.target === name);
+            return row ? { met: row.met, breached: row.breached, open: row.open, total: row.total } : { met: 0, breached: 0, open: 0, total: 0 };
+          };
+          for (const name of ['first_response', 'resolution'] as const) {
+            const recorded = expected[name].met + expected[name].breached + expected[name].open;
+            expect(counted(body.total, name)).toEqual({ ...expected[name], total: recorded });
+            const summed = body.groups.map((g: Parameters<typeof counted>[0]) => counted(g, name)).reduce((a: { total: number }, b: { total: number }) => ({ total: a.total + b.total }), { total: 0 });
+            expect(summed.total).toBe(recorded);
+          }
+          expect(body.total.tickets).toBe(tickets.length);
+        } finally {
+          const written = await db.ticket.findMany({ where: { customerId: propertyCustomer }, select: { id: true } });
+          await db.notification.deleteMany({ where: { subjectRef: { in: written.map((w) => `ticket:${w.id}`) } } });
+          await db.ticket.deleteMany({ where: { customerId: propertyCustomer } });
+        }
+      }),
+      { numRuns: 25, seed: 1405 },
+    );
   });
 });
