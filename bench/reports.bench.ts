@@ -97,6 +97,7 @@ export async function runReportsBench() {
     const counts = (await client.query('SELECT (SELECT count(*) FROM sla_outcomes)::int AS outcomes, (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM escalations)::int AS escalations, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM change_requests)::int AS "changeRequests"')).rows[0];
     console.log(`seeded in ${seedSeconds} s:`, counts);
 
+    const loadAverage = os.loadavg().map((l) => Math.round(l * 10) / 10).join(' / ');
     const month = formatJalaliMonth(months[12]!);
     const windows = {
       month: { label: month, period: reportPeriod({ month }) },
@@ -120,7 +121,7 @@ export async function runReportsBench() {
         console.log(report, name, results[report]![name]!.p50Ms, results[report]![name]!.p95Ms);
       }
     }
-    const result = { machine: describeMachine(), outcomes: counts.outcomes, counts, seedSeconds, runs: RUNS, targets: { monthP95Ms: 300, yearP95Ms: 1000 }, reports: results };
+    const result = { machine: describeMachine(), loadAverage, outcomes: counts.outcomes, counts, seedSeconds, runs: RUNS, targets: { monthP95Ms: 300, yearP95Ms: 1000 }, reports: results };
     writeResult('reports', result, { quiet: true });
     writeFileSync(
       path.join(__dirname, 'results', 'reports-plans.txt'),
