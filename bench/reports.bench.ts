@@ -89,7 +89,6 @@ export async function runReportsBench() {
     await migrate(postgres.url, logger);
     await seedPresets(db, logger);
     await client.connect();
-    await client.query("SET work_mem = '64MB'");
     const months = benchMonths();
     const seedStarted = performance.now();
     await client.query(worldSql(months));

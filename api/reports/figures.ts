@@ -1,6 +1,3 @@
-import type { Prisma } from '../../generated/prisma/client';
-import type { Database } from '../../platform/database';
-
 /** Rounding as every report shows figures: minutes to 0.1, percentages to 0.01. */
 export const round = (value: number | null, places = 1): number | null => (value === null ? null : Math.round(value * 10 ** places) / 10 ** places);
 
@@ -10,11 +7,3 @@ export const percent = (part: number, whole: number): number | null => (whole ==
 /** The median and 90th percentile PostgreSQL computed, as shown. */
 export const spread = (median: number | null, p90: number | null) => ({ median: round(median), p90: round(p90) });
 
-/**
- * Runs a report query with room to sort its percentiles in memory: a year of outcomes is a few
- * hundred thousand rows, which the default 4 MB of work_mem would spill to disk.
- */
-export async function sortingInMemory(db: Database, query: Prisma.Sql): Promise<unknown[]> {
-  const [, rows] = await db.$transaction([db.$executeRaw`SET LOCAL work_mem = '64MB'`, db.$queryRaw<unknown[]>(query)]);
-  return rows;
-}

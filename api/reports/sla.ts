@@ -12,7 +12,7 @@ import type { Database } from '../../platform/database';
 import { PRIORITIES } from '../../sla/policy';
 import { toTehranIso } from '../../sla/jalali';
 import { reportPreamble, type CsvCell } from './csv';
-import { percent, round, sortingInMemory, spread } from './figures';
+import { percent, round, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
 
 export const SLA_GROUPINGS = ['priority', 'plan', 'product', 'department', 'customer', 'assignee', 'month'] as const;
@@ -148,28 +148,40 @@ interface TicketRow {
   paused_minutes: number;
 }
 
+/*
+ * The ticket's own rows are reached through its id (index probes per ticket, `OFFSET 0` keeps
+ * PostgreSQL from turning them into hash joins over whole tables): a month is a few thousand
+ * tickets among millions of outcome, escalation and timeline rows.
+ */
 function targetQuery(input: SlaReportInput): Prisma.Sql {
   return Prisma.sql`
-    WITH s AS (${scopedTickets(input)}),
+    WITH s AS MATERIALIZED (${scopedTickets(input)}),
     done AS MATERIALIZED (
-      SELECT s.grp, s.grp_label, o.ticket_id, o.target, o.cycle, o.met, o.business_minutes_used::float8 AS business_minutes,
-             EXTRACT(EPOCH FROM o.completed_at - coalesce(r.at, s.opened_at))::float8 / 60 AS clock_minutes
-      FROM s JOIN sla_outcomes o ON o.ticket_id = s.id
-      LEFT JOIN ticket_events r ON o.cycle > 1 AND o.target <> 'first_response' AND r.ticket_id = o.ticket_id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle
+      SELECT s.grp, s.grp_label, s.id AS ticket_id, o.*
+      FROM s CROSS JOIN LATERAL (
+        SELECT o.target, o.cycle, o.met, o.business_minutes_used::float8 AS business_minutes,
+               EXTRACT(EPOCH FROM o.completed_at - CASE WHEN o.cycle > 1 AND o.target <> 'first_response' THEN (
+                 SELECT r.at FROM ticket_events r WHERE r.ticket_id = s.id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle LIMIT 1
+               ) ELSE s.opened_at END)::float8 / 60 AS clock_minutes
+        FROM sla_outcomes o WHERE o.ticket_id = s.id OFFSET 0) o
+    ),
+    breaches AS MATERIALIZED (
+      SELECT s.grp, s.grp_label, s.id AS ticket_id, e.*
+      FROM s CROSS JOIN LATERAL (SELECT e.target, ${ESCALATION_CYCLE} AS cycle FROM escalations e WHERE e.ticket_id = s.id AND e.kind = 'breach' OFFSET 0) e
     ),
     facts AS (
       SELECT grp, grp_label, target, CASE WHEN met THEN 'met' ELSE 'breached' END AS result, business_minutes, clock_minutes FROM done
       UNION ALL
-      SELECT s.grp, s.grp_label, e.target, 'breached', NULL, NULL
-      FROM s JOIN escalations e ON e.ticket_id = s.id AND e.kind = 'breach'
-      WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = s.id AND d.target = e.target AND d.cycle = ${ESCALATION_CYCLE})
+      SELECT b.grp, b.grp_label, b.target, 'breached', NULL, NULL
+      FROM breaches b
+      WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = b.ticket_id AND d.target = b.target AND d.cycle = b.cycle)
       UNION ALL
       SELECT s.grp, s.grp_label, ct->>'target', 'open', NULL, NULL
       FROM s JOIN tickets ot ON ot.id = s.id CROSS JOIN LATERAL jsonb_array_elements(ot.clock->'targets') ct
       WHERE s.status::text IN ${OPEN_STATUSES}
         AND jsonb_typeof(ct->'dueAtMs') = 'number' AND jsonb_typeof(ct->'completedAtMs') IS DISTINCT FROM 'number'
         AND NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = s.id AND d.target = ct->>'target' AND d.cycle = ${CLOCK_CYCLE})
-        AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.ticket_id = s.id AND e.kind = 'breach' AND e.target = ct->>'target' AND ${ESCALATION_CYCLE} = ${CLOCK_CYCLE})
+        AND NOT EXISTS (SELECT 1 FROM breaches b WHERE b.ticket_id = s.id AND b.target = ct->>'target' AND b.cycle = ${CLOCK_CYCLE})
     )
     SELECT GROUPING(grp)::int AS total_row, grp, grp_label, target,
            count(*) FILTER (WHERE result = 'met')::int AS met,
@@ -183,26 +195,23 @@ function targetQuery(input: SlaReportInput): Prisma.Sql {
     GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
 }
 
+/** Per ticket: reopened or not, and its clock minutes waiting on the customer (an open wait up to asOf). */
 function ticketQuery(input: SlaReportInput): Prisma.Sql {
   const asOf = new Date(input.asOfMs);
   return Prisma.sql`
-    WITH s AS (${scopedTickets(input)}),
-    reopened AS (SELECT DISTINCT r.ticket_id FROM ticket_events r JOIN s ON s.id = r.ticket_id WHERE r.type = 'reopened'),
-    pauses AS (
-      SELECT w.ticket_id, sum(EXTRACT(EPOCH FROM least(coalesce((
-               SELECT min(n.at) FROM ticket_events n
-               WHERE n.ticket_id = w.ticket_id AND n.sequence > w.sequence
-                 AND n.type IN ('status_changed', 'customer_replied', 'resolved', 'cancelled')), ${asOf}), ${asOf}) - w.at))::float8 / 60 AS minutes
-      FROM ticket_events w JOIN s ON s.id = w.ticket_id
-      WHERE w.type = 'status_changed' AND w.data->>'to' = 'waiting_on_customer'
-      GROUP BY w.ticket_id
-    )
+    WITH s AS MATERIALIZED (${scopedTickets(input)})
     SELECT GROUPING(s.grp)::int AS total_row, s.grp, s.grp_label,
            count(*)::int AS tickets,
-           count(*) FILTER (WHERE s.status::text IN ('resolved', 'closed') OR r.ticket_id IS NOT NULL)::int AS resolved,
-           count(r.ticket_id)::int AS reopened,
-           coalesce(sum(pa.minutes), 0)::float8 AS paused_minutes
-    FROM s LEFT JOIN reopened r ON r.ticket_id = s.id LEFT JOIN pauses pa ON pa.ticket_id = s.id
+           count(*) FILTER (WHERE s.status::text IN ('resolved', 'closed') OR x.reopened)::int AS resolved,
+           count(*) FILTER (WHERE x.reopened)::int AS reopened,
+           coalesce(sum(x.paused_minutes), 0)::float8 AS paused_minutes
+    FROM s CROSS JOIN LATERAL (
+      SELECT bool_or(w.type = 'reopened') AS reopened,
+             sum(EXTRACT(EPOCH FROM least(coalesce((
+               SELECT min(n.at) FROM ticket_events n
+               WHERE n.ticket_id = s.id AND n.sequence > w.sequence AND n.type IN ('status_changed', 'customer_replied', 'resolved', 'cancelled')
+             ), ${asOf}), ${asOf}) - w.at)) FILTER (WHERE w.type = 'status_changed' AND w.data->>'to' = 'waiting_on_customer')::float8 / 60 AS paused_minutes
+      FROM ticket_events w WHERE w.ticket_id = s.id) x
     GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
 }
 
@@ -239,7 +248,7 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
 }
 
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
-  const [targets, tickets] = await Promise.all([sortingInMemory(db, targetQuery(input)) as Promise<TargetRow[]>, sortingInMemory(db, ticketQuery(input)) as Promise<TicketRow[]>]);
+  const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
   const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);
