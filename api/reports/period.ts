@@ -21,7 +21,7 @@ export const periodFields = {
     .string()
     .refine((text) => parseJalaliMonth(text) !== null, 'must be a Jalali month such as 1405-09')
     .optional()
-    .describe('A Jalali month (Tehran time); or give from and to'),
+    .describe('A Jalali month (Tehran time), or give from and to; the current month by default'),
   from: isoDate.optional().describe('First day of the period (Tehran time), with to'),
   to: isoDate.optional().describe('Last day of the period, inclusive (Tehran time)'),
   customerId: z.uuid({ error: 'must be a UUID' }).optional().describe('Only this customer (a customer key always reads its own)'),
@@ -36,7 +36,8 @@ export interface PeriodFields {
 
 export function periodRules<T extends z.ZodType<PeriodFields>>(schema: T) {
   return schema
-    .refine((q) => q.month !== undefined || (q.from !== undefined && q.to !== undefined), { message: 'give month, or both from and to', path: ['month'] })
+    .refine((q) => q.from === undefined || q.to !== undefined, { message: 'give to with from', path: ['to'] })
+    .refine((q) => q.to === undefined || q.from !== undefined, { message: 'give from with to', path: ['from'] })
     .refine((q) => q.month === undefined || (q.from === undefined && q.to === undefined), { message: 'give month or from/to, not both', path: ['from'] })
     .refine((q) => q.from === undefined || q.to === undefined || q.to >= q.from, { message: 'must not be before from', path: ['to'] })
     .refine((q) => q.from === undefined || q.to === undefined || daysBetween(q.from, q.to) <= MAX_DAYS, { message: `the period may be at most ${MAX_DAYS} days`, path: ['to'] });
@@ -79,10 +80,11 @@ function gregorianLabel(startMs: number, endMs: number): string {
   return `${left} – ${GREGORIAN_MONTHS[last.month - 1]} ${last.day}, ${last.year}`;
 }
 
-export function reportPeriod(query: PeriodFields): ReportPeriod {
-  const span = query.month
-    ? jalaliMonthSpan(parseJalaliMonth(query.month)!)
-    : { startMs: tehranMidnight(parseIsoDate(query.from!)!), endMs: tehranMidnight(parseIsoDate(query.to!)! + 1) };
+export function reportPeriod(query: PeriodFields, nowMs = Date.now()): ReportPeriod {
+  const span =
+    query.from !== undefined && query.to !== undefined
+      ? { startMs: tehranMidnight(parseIsoDate(query.from)!), endMs: tehranMidnight(parseIsoDate(query.to)! + 1) }
+      : jalaliMonthSpan(query.month ? parseJalaliMonth(query.month)! : jalaliMonthOf(nowMs));
   const months: MonthLabel[] = [];
   const monthBoundsMs: number[] = [];
   for (let month: JalaliMonth = jalaliMonthOf(span.startMs); ; month = nextJalaliMonth(month)) {

@@ -277,10 +277,20 @@ describe('GET /v1/reports/sla', () => {
     expect(other.status).toBe(403);
   });
 
+  it('covers the current Jalali month when no period is given', async () => {
+    const body = await staffGet(`/v1/reports/sla?customerId=${world.customerId}`);
+    const now = Date.now();
+    expect(Date.parse(body.period.from)).toBeLessThanOrEqual(now);
+    expect(Date.parse(body.period.to)).toBeGreaterThan(now);
+    expect(body.period.months).toHaveLength(1);
+    expect(body.period.fromJalali.endsWith('/01')).toBe(true);
+  });
+
   it('refuses a bad period naming the field', async () => {
     const cases: [string, string][] = [
       ['month=1405-13', 'query.month'],
-      ['from=2026-11-01', 'query.month'],
+      ['from=2026-11-01', 'query.to'],
+      ['to=2026-11-01', 'query.from'],
       ['month=1405-09&from=2026-11-01&to=2026-11-02', 'query.from'],
       ['from=2026-11-02&to=2026-11-01', 'query.to'],
       ['from=2024-01-01&to=2026-12-31', 'query.to'],
