@@ -8,7 +8,7 @@ import { civilFromEpochDay, formatIsoDate, parseIsoDate } from '../../sla/civil-
 import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, nextJalaliMonth, parseJalaliMonth, type JalaliMonth } from '../../sla/jalali-month';
 import { formatJalaliLatin, TEHRAN, toTehranIso } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
-import type { Principal } from '../auth';
+import { actingCustomerId, type Principal } from '../auth';
 import { ApiError } from '../errors';
 import { isoDate } from '../schemas/common';
 
@@ -133,10 +133,6 @@ export function echoPeriod(period: ReportPeriod): z.infer<typeof periodEcho> {
 
 /** Which customer a report may cover: a customer key reads only its own account. */
 export function scopedCustomer(principal: Principal, requested: string | undefined): string | undefined {
-  if (principal.role !== 'customer') return requested;
-  if (principal.customerId === null) throw new ApiError('forbidden', 'this customer key names no customer account');
-  if (requested !== undefined && requested !== principal.customerId) {
-    throw new ApiError('forbidden', 'a customer key may read reports of its own customer account only');
-  }
-  return principal.customerId;
+  if (principal.role === 'customer' && principal.customerId === null) throw new ApiError('forbidden', 'this customer key names no customer account');
+  return actingCustomerId(principal, requested);
 }
