@@ -60,7 +60,13 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
       [status]:
         status === '204'
           ? { description: 'No content' }
-          : { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
+          : {
+              description: 'Success',
+              content: {
+                'application/json': { schema: jsonSchema(route.response, 'output') },
+                ...(route.csv ? { 'text/csv': { schema: { type: 'string', description: 'The same figures as CSV (UTF-8 with BOM), with Accept: text/csv' } } } : {}),
+              },
+            },
     };
     for (const code of problems) {
       responses[String(code)] = { $ref: '#/components/responses/Problem' };

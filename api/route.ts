@@ -5,6 +5,7 @@ import { authenticate, authorize, extractApiKey, type Principal } from './auth';
 import { ApiError } from './errors';
 import { unstorableTextFields } from './requests';
 import type { AppDeps } from './deps';
+import { toCsv, type CsvCell } from './reports/csv';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -43,6 +44,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   errors?: number[];
   /** What an `Idempotency-Key` header does on this route, for routes that read one. */
   idempotencyKey?: string;
+  /** The rows of the answer as CSV, for clients that ask for `Accept: text/csv` (reports). */
+  csv?: (body: R) => CsvCell[][];
   handler: (ctx: HandlerContext<P, Q, B>) => Promise<R | Reply<R>>;
 }
 
@@ -115,6 +118,10 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
     const checked = route.response.safeParse(reply.body);
     if (!checked.success) {
       throw new Error(`response of ${route.method.toUpperCase()} ${route.path} broke its schema: ${checked.error.message}`);
+    }
+    if (route.csv && req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+      res.status(reply.status).type('text/csv; charset=utf-8').send(toCsv(route.csv(checked.data)));
+      return;
     }
     res.status(reply.status).json(checked.data);
   });

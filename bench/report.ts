@@ -26,7 +26,8 @@ export function renderReport(): { json: Json; markdown: string } {
   const calendar = read('calendar');
   const tickets = read('tickets-bands');
   const claims = read('claims');
-  const machine = tickets?.machine ?? claims?.machine ?? calendar?.machine;
+  const reports = read('reports');
+  const machine = tickets?.machine ?? claims?.machine ?? calendar?.machine ?? reports?.machine;
   const rows: string[][] = [];
   // Each benchmark's own date: `npm run bench` runs them all at once, a single one may be rerun alone.
   const day = (result: Json) => (result?.machine?.date ?? '').slice(0, 10);
@@ -49,12 +50,24 @@ export function renderReport(): { json: Json; markdown: string } {
       ['QA decisions (approve → credit note)', `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`, day(claims)],
     );
   }
+  for (const [name, r] of Object.entries<Json>(reports?.reports ?? {})) {
+    rows.push([
+      `Report ${name}, ${n(reports.outcomes)} recorded outcomes (${n(reports.counts.tickets)} tickets, 24 months)`,
+      `one month p50 ${ms(r.month.p50Ms)}, p95 ${ms(r.month.p95Ms)}; 12 months p50 ${ms(r.year.p50Ms)}, p95 ${ms(r.year.p95Ms)} (goals 300 ms / 1 s; load average ${reports.loadAverage})`,
+      day(reports),
+    ]);
+  }
   const machineLine = machine
     ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}`
     : 'no results yet';
   const table = ['| Benchmark | Result | Run on |', '|---|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`)].join('\n');
   const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
-  return { json: { machine, calendar, tickets, claims }, markdown };
+  return { json: { machine, calendar, tickets, claims, reports: reports && { ...reports, reports: withoutPlans(reports.reports) } }, markdown };
+}
+
+/** The plans stay in reports.json and reports-plans.txt; the summary keeps the figures. */
+function withoutPlans(reports: Json): Json {
+  return Object.fromEntries(Object.entries<Json>(reports).map(([name, windows]) => [name, Object.fromEntries(Object.entries<Json>(windows).map(([w, r]) => [w, { ...r, plans: undefined }]))]));
 }
 
 export function writeReport(): void {

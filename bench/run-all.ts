@@ -5,12 +5,14 @@
 import { runCalendarBench } from './calendar.bench';
 import { runClaimsBench } from './claims.bench';
 import { writeReport } from './report';
+import { runReportsBench } from './reports.bench';
 import { runTicketsBench } from './tickets.bench';
 
 async function main(): Promise<void> {
   runCalendarBench();
   await runTicketsBench();
   await runClaimsBench();
+  await runReportsBench();
   writeReport();
 }
 

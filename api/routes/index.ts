@@ -6,7 +6,8 @@ import { claimRoutes } from './claims';
 import { configurationRoutes } from './configuration';
 import { notificationRoutes } from './notifications';
 import { outageRoutes } from './outages';
+import { reportRoutes } from './reports';
 import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes, ...outageRoutes, ...availabilityRoutes, ...claimRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes, ...outageRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes];

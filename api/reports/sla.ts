@@ -1,0 +1,296 @@
+/**
+ * GET /v1/reports/sla: how each SLA target of the tickets opened in the period fared, from what
+ * the ticket workflows recorded when it happened: the outcome row of every completed target
+ * (met or breached, business minutes used), the breach escalation of a target that was never
+ * completed, and the running targets of the clock each open ticket last recorded. Nothing is
+ * recomputed from the rules. Clock times are instants apart; paused time is the waiting-on-the-
+ * customer spells on the timeline.
+ */
+import { z } from 'zod';
+import { Prisma } from '../../generated/prisma/client';
+import type { Database } from '../../platform/database';
+import { PRIORITIES } from '../../sla/policy';
+import { toTehranIso } from '../../sla/jalali';
+import { reportPreamble, type CsvCell } from './csv';
+import { percent, round, spread } from './figures';
+import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
+
+export const SLA_GROUPINGS = ['priority', 'plan', 'product', 'department', 'customer', 'assignee', 'month'] as const;
+export type SlaGrouping = (typeof SLA_GROUPINGS)[number];
+export const TARGETS = ['first_response', 'resolution', 'review'] as const;
+
+export const slaReportQuery = periodRules(
+  z.strictObject({
+    ...periodFields,
+    groupBy: z.enum(SLA_GROUPINGS).optional().describe('Break the figures down by this; the totals come first either way'),
+    priority: z.enum(PRIORITIES).optional().describe('Only tickets of this priority'),
+    plan: z.string().max(100).optional().describe('Only tickets under this plan (policy key), e.g. owj-agile'),
+  }),
+);
+
+const minutes = z.object({ median: z.number().nullable(), p90: z.number().nullable() });
+const targetFigures = z.object({
+  target: z.enum(TARGETS),
+  met: z.number().int(),
+  breached: z.number().int(),
+  open: z.number().int().describe('Running on an open ticket: neither met nor breached yet'),
+  total: z.number().int().describe('met + breached + open'),
+  compliancePercent: z.number().nullable().describe('met / (met + breached), two decimals; null when nothing was decided'),
+  businessMinutes: minutes.describe('Business minutes used by the completed targets, on the governing calendar'),
+  clockMinutes: minutes.describe('Clock minutes from the start of the target to its completion'),
+});
+const groupFigures = z.object({
+  key: z.string(),
+  label: z.string(),
+  tickets: z.number().int(),
+  resolvedTickets: z.number().int().describe('Resolved at least once'),
+  reopenedTickets: z.number().int(),
+  reopenRatePercent: z.number().nullable().describe('reopened / resolved, two decimals'),
+  pausedMinutes: z.number().describe('Clock minutes spent waiting on the customer (an open wait counts up to asOf)'),
+  targets: z.array(targetFigures),
+});
+
+export const slaReport = z.object({
+  report: z.literal('sla'),
+  asOf: z.string(),
+  filters: z.object({
+    groupBy: z.enum(SLA_GROUPINGS).nullable(),
+    customerId: z.string().nullable(),
+    productId: z.string().nullable(),
+    priority: z.enum(PRIORITIES).nullable(),
+    plan: z.string().nullable(),
+  }),
+  period: periodEcho,
+  total: groupFigures,
+  groups: z.array(groupFigures),
+});
+export type SlaReport = z.infer<typeof slaReport>;
+
+export interface SlaReportInput {
+  period: ReportPeriod;
+  asOfMs: number;
+  groupBy?: SlaGrouping;
+  customerId?: string;
+  productId?: string;
+  priority?: (typeof PRIORITIES)[number];
+  plan?: string;
+}
+
+/** The group's key and label as SQL over tickets t, products p, departments d, customers c. */
+function grouping(input: SlaReportInput): { key: Prisma.Sql; label: Prisma.Sql } {
+  switch (input.groupBy) {
+    case undefined:
+      return { key: Prisma.sql`''`, label: Prisma.sql`''` };
+    case 'priority':
+      return { key: Prisma.sql`t.priority::text`, label: Prisma.sql`t.priority::text` };
+    case 'plan':
+      return { key: Prisma.sql`t.policy_key`, label: Prisma.sql`t.policy_key` };
+    case 'product':
+      return { key: Prisma.sql`p.key`, label: Prisma.sql`p.name_fa` };
+    case 'department':
+      return { key: Prisma.sql`d.id::text`, label: Prisma.sql`d.name` };
+    case 'customer':
+      return { key: Prisma.sql`c.id::text`, label: Prisma.sql`c.name` };
+    case 'assignee':
+      return { key: Prisma.sql`coalesce(t.assignee, '')`, label: Prisma.sql`coalesce(t.assignee, 'بدون مسئول')` };
+    case 'month': {
+      const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
+      const bucket = Prisma.sql`width_bucket(t.opened_at, ${bounds}::timestamptz[])::text`;
+      return { key: bucket, label: bucket };
+    }
+  }
+}
+
+function scopedTickets(input: SlaReportInput): Prisma.Sql {
+  const { key, label } = grouping(input);
+  const filters = [
+    Prisma.sql`t.opened_at >= ${new Date(input.period.startMs)} AND t.opened_at < ${new Date(input.period.endMs)}`,
+    ...(input.customerId ? [Prisma.sql`t.customer_id = ${input.customerId}::uuid`] : []),
+    ...(input.productId ? [Prisma.sql`t.product_id = ${input.productId}::uuid`] : []),
+    ...(input.priority ? [Prisma.sql`t.priority = ${input.priority}::"Priority"`] : []),
+    ...(input.plan ? [Prisma.sql`t.policy_key = ${input.plan}`] : []),
+  ];
+  return Prisma.sql`
+    SELECT t.id, t.opened_at, t.status, ${key} AS grp, ${label} AS grp_label
+    FROM tickets t
+    JOIN products p ON p.id = t.product_id
+    JOIN departments d ON d.id = p.department_id
+    JOIN customers c ON c.id = t.customer_id
+    WHERE ${Prisma.join(filters, ' AND ')}`;
+}
+
+const OPEN_STATUSES = Prisma.sql`('new', 'in_progress', 'waiting_on_customer')`;
+/** The resolution cycle a breach escalation belongs to, from its dedupe key (`…:resolution#2:breach:100`). */
+const ESCALATION_CYCLE = Prisma.sql`CASE WHEN e.target = 'first_response' THEN 1 ELSE substring(e.dedupe_key from '#([0-9]+):')::int END`;
+const CLOCK_CYCLE = Prisma.sql`CASE WHEN ct->>'target' = 'first_response' THEN 1 ELSE (ot.clock->>'cycle')::int END`;
+
+interface TargetRow {
+  total_row: number;
+  grp: string | null;
+  grp_label: string | null;
+  target: string;
+  met: number;
+  breached: number;
+  open: number;
+  business_median: number | null;
+  business_p90: number | null;
+  clock_median: number | null;
+  clock_p90: number | null;
+}
+
+interface TicketRow {
+  total_row: number;
+  grp: string | null;
+  grp_label: string | null;
+  tickets: number;
+  resolved: number;
+  reopened: number;
+  paused_minutes: number;
+}
+
+/*
+ * The ticket's own rows are reached through its id (index probes per ticket, `OFFSET 0` keeps
+ * PostgreSQL from turning them into hash joins over whole tables): a month is a few thousand
+ * tickets among millions of outcome, escalation and timeline rows.
+ */
+function targetQuery(input: SlaReportInput): Prisma.Sql {
+  return Prisma.sql`
+    WITH s AS MATERIALIZED (${scopedTickets(input)}),
+    done AS MATERIALIZED (
+      SELECT s.grp, s.grp_label, s.id AS ticket_id, o.*
+      FROM s CROSS JOIN LATERAL (
+        SELECT o.target, o.cycle, o.met, o.business_minutes_used::float8 AS business_minutes,
+               EXTRACT(EPOCH FROM o.completed_at - CASE WHEN o.cycle > 1 AND o.target <> 'first_response' THEN (
+                 SELECT r.at FROM ticket_events r WHERE r.ticket_id = s.id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle LIMIT 1
+               ) ELSE s.opened_at END)::float8 / 60 AS clock_minutes
+        FROM sla_outcomes o WHERE o.ticket_id = s.id OFFSET 0) o
+    ),
+    breaches AS MATERIALIZED (
+      SELECT s.grp, s.grp_label, s.id AS ticket_id, e.*
+      FROM s CROSS JOIN LATERAL (SELECT e.target, ${ESCALATION_CYCLE} AS cycle FROM escalations e WHERE e.ticket_id = s.id AND e.kind = 'breach' OFFSET 0) e
+    ),
+    facts AS (
+      SELECT grp, grp_label, target, CASE WHEN met THEN 'met' ELSE 'breached' END AS result, business_minutes, clock_minutes FROM done
+      UNION ALL
+      SELECT b.grp, b.grp_label, b.target, 'breached', NULL, NULL
+      FROM breaches b
+      WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = b.ticket_id AND d.target = b.target AND d.cycle = b.cycle)
+      UNION ALL
+      SELECT s.grp, s.grp_label, ct->>'target', 'open', NULL, NULL
+      FROM s JOIN tickets ot ON ot.id = s.id CROSS JOIN LATERAL jsonb_array_elements(ot.clock->'targets') ct
+      WHERE s.status::text IN ${OPEN_STATUSES}
+        AND jsonb_typeof(ct->'dueAtMs') = 'number' AND jsonb_typeof(ct->'completedAtMs') IS DISTINCT FROM 'number'
+        AND NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = s.id AND d.target = ct->>'target' AND d.cycle = ${CLOCK_CYCLE})
+        AND NOT EXISTS (SELECT 1 FROM breaches b WHERE b.ticket_id = s.id AND b.target = ct->>'target' AND b.cycle = ${CLOCK_CYCLE})
+    )
+    SELECT GROUPING(grp)::int AS total_row, grp, grp_label, target,
+           count(*) FILTER (WHERE result = 'met')::int AS met,
+           count(*) FILTER (WHERE result = 'breached')::int AS breached,
+           count(*) FILTER (WHERE result = 'open')::int AS open,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY business_minutes) AS business_median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY business_minutes) AS business_p90,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY clock_minutes) AS clock_median,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY clock_minutes) AS clock_p90
+    FROM facts
+    GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
+}
+
+/** Per ticket: reopened or not, and its clock minutes waiting on the customer (an open wait up to asOf). */
+function ticketQuery(input: SlaReportInput): Prisma.Sql {
+  const asOf = new Date(input.asOfMs);
+  return Prisma.sql`
+    WITH s AS MATERIALIZED (${scopedTickets(input)})
+    SELECT GROUPING(s.grp)::int AS total_row, s.grp, s.grp_label,
+           count(*)::int AS tickets,
+           count(*) FILTER (WHERE s.status::text IN ('resolved', 'closed') OR x.reopened)::int AS resolved,
+           count(*) FILTER (WHERE x.reopened)::int AS reopened,
+           coalesce(sum(x.paused_minutes), 0)::float8 AS paused_minutes
+    FROM s CROSS JOIN LATERAL (
+      SELECT bool_or(w.type = 'reopened') AS reopened,
+             sum(EXTRACT(EPOCH FROM least(coalesce((
+               SELECT min(n.at) FROM ticket_events n
+               WHERE n.ticket_id = s.id AND n.sequence > w.sequence AND n.type IN ('status_changed', 'customer_replied', 'resolved', 'cancelled')
+             ), ${asOf}), ${asOf}) - w.at)) FILTER (WHERE w.type = 'status_changed' AND w.data->>'to' = 'waiting_on_customer')::float8 / 60 AS paused_minutes
+      FROM ticket_events w WHERE w.ticket_id = s.id) x
+    GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
+}
+
+/** The report's SQL, for the benchmark's query plans. */
+export const slaReportQueries = (input: SlaReportInput): Prisma.Sql[] => [targetQuery(input), ticketQuery(input)];
+
+
+function figures(key: string, label: string, tickets: TicketRow | undefined, targets: TargetRow[]): SlaReport['total'] {
+  const resolved = tickets?.resolved ?? 0;
+  const reopened = tickets?.reopened ?? 0;
+  return {
+    key,
+    label,
+    tickets: tickets?.tickets ?? 0,
+    resolvedTickets: resolved,
+    reopenedTickets: reopened,
+    reopenRatePercent: percent(reopened, resolved),
+    pausedMinutes: round(tickets?.paused_minutes ?? 0)!,
+    targets: TARGETS.flatMap((target) => {
+      const row = targets.find((t) => t.target === target);
+      if (!row) return [];
+      return [{
+        target,
+        met: row.met,
+        breached: row.breached,
+        open: row.open,
+        total: row.met + row.breached + row.open,
+        compliancePercent: percent(row.met, row.met + row.breached),
+        businessMinutes: spread(row.business_median, row.business_p90),
+        clockMinutes: spread(row.clock_median, row.clock_p90),
+      }];
+    }),
+  };
+}
+
+export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
+  const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
+  const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
+  const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);
+  const groupTargets = (key: string) => targets.filter((t) => t.total_row === 0 && t.grp === key);
+  return {
+    total: figures('total', 'همه', tickets.find((t) => t.total_row === 1), targets.filter((t) => t.total_row === 1)),
+    groups: input.groupBy === undefined ? [] : keys.map((key) => {
+      const ticketRow = tickets.find((t) => t.total_row === 0 && t.grp === key)!;
+      const shown = input.groupBy === 'month' ? monthLabel(key) : key;
+      const label = input.groupBy === 'month' ? input.period.months[Number(key) - 1]!.jalali : ticketRow.grp_label ?? key;
+      return figures(shown, label, ticketRow, groupTargets(key));
+    }),
+  };
+}
+
+export async function slaReportFor(db: Database, input: SlaReportInput): Promise<SlaReport> {
+  const body = await buildSlaReport(db, input);
+  return {
+    report: 'sla',
+    asOf: toTehranIso(input.asOfMs),
+    filters: {
+      groupBy: input.groupBy ?? null,
+      customerId: input.customerId ?? null,
+      productId: input.productId ?? null,
+      priority: input.priority ?? null,
+      plan: input.plan ?? null,
+    },
+    period: echoPeriod(input.period),
+    ...body,
+  };
+}
+
+const CSV_HEADER = ['group', 'label', 'target', 'met', 'breached', 'open', 'total', 'compliance_percent', 'business_minutes_median', 'business_minutes_p90', 'clock_minutes_median', 'clock_minutes_p90', 'tickets', 'resolved_tickets', 'reopened_tickets', 'reopen_rate_percent', 'paused_minutes'];
+
+/** One line per group and target, the total first; the filters and period above the table. */
+export function slaReportCsv(report: SlaReport): CsvCell[][] {
+  const lines = [report.total, ...report.groups].flatMap((group) =>
+    (group.targets.length > 0 ? group.targets : [null]).map((t) => [
+      group.key, group.label, t?.target ?? null, t?.met ?? 0, t?.breached ?? 0, t?.open ?? 0, t?.total ?? 0, t?.compliancePercent ?? null,
+      t?.businessMinutes.median ?? null, t?.businessMinutes.p90 ?? null, t?.clockMinutes.median ?? null, t?.clockMinutes.p90 ?? null,
+      group.tickets, group.resolvedTickets, group.reopenedTickets, group.reopenRatePercent, group.pausedMinutes,
+    ]),
+  );
+  return [...reportPreamble(report.report, report.asOf, report.period, report.filters), CSV_HEADER, ...lines];
+}

@@ -1,0 +1,519 @@
+/**
+ * The four reports over a small world written as the workflows record it, in Aban and Azar 1405
+ * (23 Oct – 21 Dec 2026): every figure checked by hand, in JSON and CSV. The world belongs to a
+ * customer and product of its own, so the rest of the suite's data never enters the figures.
+ */
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { closeTestDatabase, createKey, testDatabase } from '../support/fixtures';
+import { apiClient, testApi } from '../support/http';
+import { deleteWorld, writeTicket, type WorldContext } from '../support/report-world';
+
+const admin = testApi();
+const db = testDatabase();
+const PERIOD = 'from=2026-10-23&to=2026-12-21';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const t = (local: string) => new Date(`${local}+03:30`);
+
+let world: WorldContext;
+let customerKey: string;
+let otherCustomerId: string;
+/** The random worlds' tickets are filed under this customer, and removed after each run. */
+let propertyCustomer: string;
+
+afterAll(async () => {
+  await deleteWorld(db, world);
+  await db.customer.delete({ where: { id: otherCustomerId } });
+  await closeTestDatabase();
+});
+
+async function arrangeCustomerAndProduct(): Promise<WorldContext & { productKey: string }> {
+  const owj = await db.product.findUniqueOrThrow({ where: { key: 'owj' } });
+  const policy = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: 'owj-agile' } } });
+  const productKey = `reports-${randomUUID().slice(0, 8)}`;
+  const product = await db.product.create({ data: { key: productKey, vendorId: owj.vendorId, departmentId: owj.departmentId, name: 'Reports', nameFa: 'گزارش', creditTable: 'owj' } });
+  const customer = await db.customer.create({ data: { name: `گزارش ${randomUUID().slice(0, 6)}` } });
+  const contract = await db.contract.create({
+    data: { customerId: customer.id, productId: product.id, policyId: policy.id, plan: 'owj-agile', paid: true, priceRials: 10_000_000n, startsAt: t('2026-01-01T00:00:00'), endsAt: t('2027-12-01T00:00:00') },
+  });
+  // A plan name of its own: no policy correction elsewhere in the suite signals these tickets.
+  return { customerId: customer.id, productId: product.id, contractId: contract.id, policyKey: `reports-${productKey}`, productKey };
+}
+
+async function writeTickets(): Promise<void> {
+  // Aban: T1 met both; T2 answered late, resolved on time, reopened and resolved on time again.
+  await writeTicket(db, world, {
+    openedAt: '2026-11-01T09:00:00+03:30', priority: 'critical', status: 'closed', assignee: 'ali',
+    outcomes: [
+      { target: 'first_response', met: true, afterMinutes: 12, businessMinutes: 10 },
+      { target: 'resolution', met: true, afterMinutes: 200, businessMinutes: 120 },
+    ],
+    escalations: [{ target: 'resolution', kind: 'warning', percent: 75, dueAfterMinutes: 150, messages: [{ recipient: 'assignee', channel: 'in_app', status: 'sent' }] }],
+  });
+  await writeTicket(db, world, {
+    openedAt: '2026-11-10T10:00:00+03:30', priority: 'high', status: 'closed', assignee: 'ali', reopenedAfterMinutes: [1000],
+    outcomes: [
+      { target: 'first_response', met: false, afterMinutes: 90, dueAfterMinutes: 60, businessMinutes: 70 },
+      { target: 'resolution', met: true, afterMinutes: 600, businessMinutes: 300 },
+      { target: 'resolution', cycle: 2, met: true, afterMinutes: 100, businessMinutes: 60 },
+    ],
+    escalations: [{
+      target: 'first_response', kind: 'breach', percent: 100, dueAfterMinutes: 60,
+      messages: [{ recipient: 'department_manager', channel: 'sms', status: 'sent' }, { recipient: 'customer', channel: 'email', status: 'failed', note: 'mailbox unavailable' }],
+    }],
+  });
+  // Azar: T3 paused an hour, resolved late (breach, then the 150% escalation).
+  await writeTicket(db, world, {
+    openedAt: '2026-11-25T09:00:00+03:30', priority: 'medium', status: 'closed', pauses: [[40, 100]],
+    outcomes: [
+      { target: 'first_response', met: true, afterMinutes: 30, businessMinutes: 20 },
+      { target: 'resolution', met: false, afterMinutes: 1500, dueAfterMinutes: 1000, businessMinutes: 500 },
+    ],
+    escalations: [
+      { target: 'resolution', kind: 'breach', percent: 100, dueAfterMinutes: 1000, messages: [{ recipient: 'department_manager', channel: 'sms', status: 'sent' }] },
+      { target: 'resolution', kind: 'escalation', percent: 150, dueAfterMinutes: 1200, messages: [{ recipient: 'senior_management', channel: 'sms', status: 'pending' }] },
+    ],
+  });
+  // T4 is open: its first response breached and is still unanswered; its resolution runs.
+  await writeTicket(db, world, {
+    openedAt: '2026-11-29T09:00:00+03:30', priority: 'critical', status: 'in_progress',
+    running: [{ target: 'first_response', dueAfterMinutes: 15 }, { target: 'resolution', dueAfterMinutes: 180 }],
+    escalations: [{ target: 'first_response', kind: 'breach', percent: 100, dueAfterMinutes: 15, messages: [{ recipient: 'department_manager', channel: 'sms', status: 'sent' }] }],
+  });
+  // T5 is new, both targets running; T6 was answered in time, then cancelled (its resolution never counts).
+  await writeTicket(db, world, {
+    openedAt: '2026-11-30T10:00:00+03:30', priority: 'low', status: 'new', assignee: 'sara',
+    running: [{ target: 'first_response', dueAfterMinutes: 240 }, { target: 'resolution', dueAfterMinutes: 4000 }],
+  });
+  await writeTicket(db, world, {
+    openedAt: '2026-12-01T11:00:00+03:30', priority: 'high', status: 'cancelled',
+    outcomes: [{ target: 'first_response', met: true, afterMinutes: 8, businessMinutes: 5 }],
+    running: [{ target: 'resolution', dueAfterMinutes: 600 }],
+  });
+}
+
+async function writeClaim(spec: {
+  receivedAt: string; acknowledgeDueAt: Date; acknowledgedAt?: Date; decisionDueAt: Date; decidedAt?: Date;
+  status: 'received' | 'acknowledged' | 'approved' | 'rejected'; justification?: string; credit?: { rials: bigint; month: string };
+}): Promise<void> {
+  const id = randomUUID();
+  await db.claim.create({
+    data: {
+      id, customerId: world.customerId, productId: world.productId, contractId: world.contractId, kind: 'availability', status: spec.status,
+      receivedAt: t(spec.receivedAt), acknowledgeDueAt: spec.acknowledgeDueAt, acknowledgedAt: spec.acknowledgedAt ?? null,
+      decisionDueAt: spec.decisionDueAt, decidedAt: spec.decidedAt ?? null, justification: spec.justification ?? null,
+      creditPercent: spec.credit ? 10 : null, creditAmountRials: spec.credit?.rials ?? null, computation: {}, workflowId: `claim-${id}`,
+      events: { create: { sequence: 1, at: t(spec.receivedAt), actor: 'world', type: 'received', data: {} } },
+    },
+  });
+  if (spec.credit) {
+    await db.creditNote.create({ data: { claimId: id, customerId: world.customerId, contractId: world.contractId, percent: 10, amountRials: spec.credit.rials, appliesToMonth: spec.credit.month } });
+  }
+}
+
+async function writeClaims(): Promise<void> {
+  const received = (local: string) => t(local).getTime();
+  const far = t('2030-01-01T00:00:00');
+  await writeClaim({
+    receivedAt: '2026-11-05T10:00:00', status: 'approved', acknowledgeDueAt: new Date(received('2026-11-05T10:00:00') + DAY), acknowledgedAt: new Date(received('2026-11-05T10:00:00') + HOUR),
+    decisionDueAt: new Date(received('2026-11-05T10:00:00') + 7 * DAY), decidedAt: new Date(received('2026-11-05T10:00:00') + 2 * DAY), credit: { rials: 1_000_000n, month: '1405-09' },
+  });
+  await writeClaim({
+    receivedAt: '2026-11-24T10:00:00', status: 'approved', justification: 'half the outage was announced', acknowledgeDueAt: new Date(received('2026-11-24T10:00:00') + DAY),
+    acknowledgedAt: new Date(received('2026-11-24T10:00:00') + 2 * DAY), decisionDueAt: new Date(received('2026-11-24T10:00:00') + 7 * DAY),
+    decidedAt: new Date(received('2026-11-24T10:00:00') + 8 * DAY), credit: { rials: 500_000n, month: '1405-10' },
+  });
+  await writeClaim({
+    receivedAt: '2026-11-26T10:00:00', status: 'rejected', acknowledgeDueAt: new Date(received('2026-11-26T10:00:00') + DAY), acknowledgedAt: new Date(received('2026-11-26T10:00:00') + HOUR),
+    decisionDueAt: new Date(received('2026-11-26T10:00:00') + 7 * DAY), decidedAt: new Date(received('2026-11-26T10:00:00') + DAY),
+  });
+  await writeClaim({ receivedAt: '2026-12-01T10:00:00', status: 'received', acknowledgeDueAt: far, decisionDueAt: far });
+  await writeClaim({ receivedAt: '2026-11-27T10:00:00', status: 'received', acknowledgeDueAt: t('2026-11-28T10:00:00'), decisionDueAt: far });
+  // Two hours down in Azar; the month has 43,200 minutes.
+  await db.outage.create({ data: { productId: world.productId, startedAt: t('2026-12-01T10:00:00'), endedAt: t('2026-12-01T12:00:00'), cause: 'unplanned', description: 'report world' } });
+}
+
+async function writeChangeRequest(createdAt: string, spec: {
+  status: 'in_review' | 'rejected' | 'accepted'; events: [string, number, Record<string, unknown>][];
+  acceptedBySilence?: boolean; delayHours?: number; invoice?: { includedMinutes: number; billedMinutes: number; rials: bigint };
+}): Promise<void> {
+  const id = randomUUID();
+  const created = t(createdAt).getTime();
+  const events: [string, number, Record<string, unknown>][] = [['opened', 0, { reviewDueAtMs: created + DAY }], ...spec.events];
+  const acceptance = events.find(([type]) => type === 'accepted');
+  await db.changeRequest.create({
+    data: {
+      id, customerId: world.customerId, productId: world.productId, contractId: world.contractId, title: 'report world', description: 'report world',
+      attachments: [], status: spec.status, reviewRank: 1, deadlines: [], workflowId: `change-request-${id}`, createdAt: new Date(created),
+      acceptedAt: acceptance ? new Date(created + acceptance[1]) : null, acceptedBySilence: spec.acceptedBySilence ?? false,
+      events: { create: events.map(([type, afterMs, data], i) => ({ sequence: i + 1, at: new Date(created + afterMs), actor: 'world', type, data: data as object })) },
+      ...(spec.delayHours ? { delays: { create: { startsAt: new Date(created + DAY), endsAt: new Date(created + DAY + spec.delayHours * HOUR), recordedBy: 'world' } } } : {}),
+    },
+  });
+  if (spec.invoice) {
+    await db.invoice.create({
+      data: { changeRequestId: id, customerId: world.customerId, quotedRials: spec.invoice.rials, includedMinutesUsed: spec.invoice.includedMinutes, billedMinutes: spec.invoice.billedMinutes, amountRials: spec.invoice.rials },
+    });
+  }
+}
+
+async function writeChangeRequests(): Promise<void> {
+  await writeChangeRequest('2026-11-03T09:00:00', {
+    status: 'accepted', delayHours: 48,
+    events: [
+      ['quoted', 12 * HOUR, {}], ['quote_approved', 13 * HOUR, {}], ['delivered', 10 * DAY, { dueAtMs: t('2026-11-03T09:00:00').getTime() + 11 * DAY }],
+      ['defects_listed', 11 * DAY, { defects: ['a', 'b'] }], ['redelivered', 12 * DAY, {}], ['accepted', 13 * DAY, { bySilence: false }],
+    ],
+    invoice: { includedMinutes: 120, billedMinutes: 180, rials: 9_000_000n },
+  });
+  await writeChangeRequest('2026-11-26T09:00:00', { status: 'rejected', events: [['rejected', 2 * DAY, { reason: 'not feasible' }]] });
+  await writeChangeRequest('2026-11-27T09:00:00', {
+    status: 'accepted', acceptedBySilence: true,
+    events: [['quoted', 3 * HOUR, {}], ['quote_approved', 4 * HOUR, {}], ['delivered', 6 * DAY, { dueAtMs: t('2026-11-27T09:00:00').getTime() + 5 * DAY }], ['accepted', 12 * DAY, { bySilence: true }]],
+    invoice: { includedMinutes: 0, billedMinutes: 60, rials: 2_000_000n },
+  });
+  await writeChangeRequest('2026-12-01T09:00:00', { status: 'in_review', events: [] });
+}
+
+beforeAll(async () => {
+  const arranged = await arrangeCustomerAndProduct();
+  world = arranged;
+  customerKey = await createKey('customer', world.customerId);
+  otherCustomerId = (await db.customer.create({ data: { name: 'someone else' } })).id;
+  propertyCustomer = otherCustomerId;
+  await writeTickets();
+  await writeClaims();
+  await writeChangeRequests();
+});
+
+const staffGet = async (path: string) => {
+  const res = await admin('GET', path);
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+};
+const csvOf = async (path: string) => {
+  const response = await fetch(process.env.PASBAN_TEST_API_URL + path, { headers: { authorization: `Bearer ${process.env.PASBAN_TEST_ADMIN_KEY}`, accept: 'text/csv' } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1).split('\r\n');
+};
+/** The CSV from its table header on (the preamble above it carries asOf, which moves). */
+const tableFrom = (lines: string[], header: string) => lines.slice(lines.indexOf(header));
+
+const spread = (median: number | null, p90: number | null) => ({ median, p90 });
+const target = (name: string, met: number, breached: number, open: number, compliance: number | null, business: [number | null, number | null], clock: [number | null, number | null]) => ({
+  target: name, met, breached, open, total: met + breached + open, compliancePercent: compliance, businessMinutes: spread(...business), clockMinutes: spread(...clock),
+});
+
+describe('GET /v1/reports/sla', () => {
+  const ABAN = {
+    key: '1405-08', label: 'آبان ۱۴۰۵', tickets: 2, resolvedTickets: 2, reopenedTickets: 1, reopenRatePercent: 50, pausedMinutes: 0,
+    targets: [target('first_response', 1, 1, 0, 50, [40, 64], [51, 82.2]), target('resolution', 3, 0, 0, 100, [120, 264], [200, 520])],
+  };
+  const AZAR = {
+    key: '1405-09', label: 'آذر ۱۴۰۵', tickets: 4, resolvedTickets: 1, reopenedTickets: 0, reopenRatePercent: 0, pausedMinutes: 60,
+    targets: [target('first_response', 2, 1, 1, 66.67, [12.5, 18.5], [19, 27.8]), target('resolution', 0, 1, 2, 0, [500, 500], [1500, 1500])],
+  };
+  const TOTAL = {
+    key: 'total', label: 'همه', tickets: 6, resolvedTickets: 3, reopenedTickets: 1, reopenRatePercent: 33.33, pausedMinutes: 60,
+    targets: [target('first_response', 3, 2, 1, 60, [15, 55], [21, 72]), target('resolution', 3, 1, 2, 75, [210, 440], [400, 1230])],
+  };
+
+  it('counts every target met, breached (completed late, or breached and never completed) and open, month by month, with totals that add up', async () => {
+    const body = await staffGet(`/v1/reports/sla?${PERIOD}&groupBy=month&customerId=${world.customerId}`);
+    expect(body.filters).toEqual({ groupBy: 'month', customerId: world.customerId, productId: null, priority: null, plan: null });
+    expect(body.period).toEqual({
+      from: '2026-10-23T00:00:00.000+03:30', to: '2026-12-22T00:00:00.000+03:30', fromJalali: '1405/08/01', toJalali: '1405/09/30',
+      fromGregorian: '2026-10-23', toGregorian: '2026-12-21',
+      months: [
+        { month: '1405-08', jalali: 'آبان ۱۴۰۵', gregorian: 'Oct 23 – Nov 21, 2026', from: '2026-10-23T00:00:00.000+03:30', to: '2026-11-22T00:00:00.000+03:30' },
+        { month: '1405-09', jalali: 'آذر ۱۴۰۵', gregorian: 'Nov 22 – Dec 21, 2026', from: '2026-11-22T00:00:00.000+03:30', to: '2026-12-22T00:00:00.000+03:30' },
+      ],
+    });
+    expect(body.total).toEqual(TOTAL);
+    expect(body.groups).toEqual([ABAN, AZAR]);
+  });
+
+  it('answers the same figures as CSV, UTF-8 with a byte-order mark', async () => {
+    const lines = await csvOf(`/v1/reports/sla?${PERIOD}&groupBy=month&customerId=${world.customerId}`);
+    expect(lines.slice(0, 4)).toEqual(['report,sla', expect.stringMatching(/^as_of,2026-|^as_of,20\d\d-/), 'from,2026-10-23T00:00:00.000+03:30,1405/08/01,2026-10-23', 'to_inclusive,2026-12-21,1405/09/30']);
+    expect(lines).toContain(`customerId,${world.customerId}`);
+    expect(tableFrom(lines, 'group,label,target,met,breached,open,total,compliance_percent,business_minutes_median,business_minutes_p90,clock_minutes_median,clock_minutes_p90,tickets,resolved_tickets,reopened_tickets,reopen_rate_percent,paused_minutes')).toEqual([
+      'group,label,target,met,breached,open,total,compliance_percent,business_minutes_median,business_minutes_p90,clock_minutes_median,clock_minutes_p90,tickets,resolved_tickets,reopened_tickets,reopen_rate_percent,paused_minutes',
+      'total,همه,first_response,3,2,1,6,60,15,55,21,72,6,3,1,33.33,60',
+      'total,همه,resolution,3,1,2,6,75,210,440,400,1230,6,3,1,33.33,60',
+      '1405-08,آبان ۱۴۰۵,first_response,1,1,0,2,50,40,64,51,82.2,2,2,1,50,0',
+      '1405-08,آبان ۱۴۰۵,resolution,3,0,0,3,100,120,264,200,520,2,2,1,50,0',
+      '1405-09,آذر ۱۴۰۵,first_response,2,1,1,4,66.67,12.5,18.5,19,27.8,4,1,0,0,60',
+      '1405-09,آذر ۱۴۰۵,resolution,0,1,2,3,0,500,500,1500,1500,4,1,0,0,60',
+      '',
+    ]);
+  });
+
+  it('breaks the figures down by priority and by assignee', async () => {
+    const byPriority = await staffGet(`/v1/reports/sla?${PERIOD}&groupBy=priority&customerId=${world.customerId}`);
+    expect(byPriority.groups.map((g: { key: string; tickets: number; targets: { target: string; met: number; breached: number; open: number }[] }) =>
+      [g.key, g.tickets, g.targets.map((x) => `${x.target}:${x.met}/${x.breached}/${x.open}`)])).toEqual([
+      ['critical', 2, ['first_response:1/1/0', 'resolution:1/0/1']],
+      ['high', 2, ['first_response:1/1/0', 'resolution:2/0/0']],
+      ['low', 1, ['first_response:0/0/1', 'resolution:0/0/1']],
+      ['medium', 1, ['first_response:1/0/0', 'resolution:0/1/0']],
+    ]);
+    const byAssignee = await staffGet(`/v1/reports/sla?${PERIOD}&groupBy=assignee&customerId=${world.customerId}`);
+    expect(byAssignee.groups.map((g: { key: string; label: string; tickets: number }) => [g.key, g.label, g.tickets])).toEqual([['', 'بدون مسئول', 3], ['ali', 'ali', 2], ['sara', 'sara', 1]]);
+    expect(byAssignee.total).toEqual(TOTAL);
+  });
+
+  it('a customer key reads its own compliance only, and is refused another customer’s', async () => {
+    const asCustomer = apiClient(process.env.PASBAN_TEST_API_URL!, customerKey);
+    const own = await asCustomer('GET', `/v1/reports/sla?${PERIOD}`);
+    expect(own.status).toBe(200);
+    expect(own.body.filters.customerId).toBe(world.customerId);
+    expect(own.body.total).toEqual(TOTAL);
+    const other = await asCustomer('GET', `/v1/reports/sla?${PERIOD}&customerId=${otherCustomerId}`);
+    expect(other.status).toBe(403);
+  });
+
+  it('covers the current Jalali month when no period is given', async () => {
+    const body = await staffGet(`/v1/reports/sla?customerId=${world.customerId}`);
+    const now = Date.now();
+    expect(Date.parse(body.period.from)).toBeLessThanOrEqual(now);
+    expect(Date.parse(body.period.to)).toBeGreaterThan(now);
+    expect(body.period.months).toHaveLength(1);
+    expect(body.period.fromJalali.endsWith('/01')).toBe(true);
+  });
+
+  it('refuses a bad period naming the field', async () => {
+    const cases: [string, string][] = [
+      ['month=1405-13', 'query.month'],
+      ['from=2026-11-01', 'query.to'],
+      ['to=2026-11-01', 'query.from'],
+      ['month=1405-09&from=2026-11-01&to=2026-11-02', 'query.from'],
+      ['from=2026-11-02&to=2026-11-01', 'query.to'],
+      ['from=2024-01-01&to=2026-12-31', 'query.to'],
+      ['month=1405-09&groupBy=colour', 'query.groupBy'],
+    ];
+    for (const [query, field] of cases) {
+      const res = await admin('GET', `/v1/reports/sla?${query}`);
+      expect([query, res.status]).toEqual([query, 400]);
+      expect(res.body.invalidFields.map((f: { field: string }) => f.field)).toContain(field);
+    }
+  });
+});
+
+describe('GET /v1/reports/breaches', () => {
+  it('lists every breach and escalation with who was told, by which channel, whether it was delivered, and how late the answer came', async () => {
+    const body = await staffGet(`/v1/reports/breaches?${PERIOD}&customerId=${world.customerId}`);
+    expect(body.summary).toEqual({
+      total: { kind: 'total', count: 4, answeredLater: 3, unanswered: 1, minutesLate: { median: 500, p90: 500 } },
+      byKind: [
+        { kind: 'breach', count: 3, answeredLater: 2, unanswered: 1, minutesLate: { median: 265, p90: 453 } },
+        { kind: 'escalation', count: 1, answeredLater: 1, unanswered: 0, minutesLate: { median: 500, p90: 500 } },
+      ],
+      deliveries: [{ channel: 'email', status: 'failed', count: 1 }, { channel: 'sms', status: 'pending', count: 1 }, { channel: 'sms', status: 'sent', count: 3 }],
+    });
+    const shown = body.breaches.map((b: Record<string, unknown> & { notified: { role: string | null; audience: string; channel: string; status: string; statusNote: string | null; sentAt: string | null }[] }) => ({
+      target: b.target, cycle: b.cycle, kind: b.kind, percent: b.percent, dueAt: b.dueAt, firedAt: b.firedAt, completedAt: b.completedAt, minutesLate: b.minutesLate, priority: b.priority,
+      notified: b.notified.map((n) => `${n.role ?? n.audience}/${n.channel}/${n.status}/${n.statusNote ?? ''}/${n.sentAt ?? ''}`),
+    }));
+    expect(shown).toEqual([
+      { target: 'first_response', cycle: 1, kind: 'breach', percent: 100, dueAt: '2026-11-10T11:00:00.000+03:30', firedAt: '2026-11-10T11:00:00.000+03:30', completedAt: '2026-11-10T11:30:00.000+03:30', minutesLate: 30, priority: 'high',
+        notified: ['customer/email/failed/mailbox unavailable/', 'manager/sms/sent//2026-11-10T11:01:00.000+03:30'] },
+      { target: 'resolution', cycle: 1, kind: 'breach', percent: 100, dueAt: '2026-11-26T01:40:00.000+03:30', firedAt: '2026-11-26T01:40:00.000+03:30', completedAt: '2026-11-26T10:00:00.000+03:30', minutesLate: 500, priority: 'medium',
+        notified: ['manager/sms/sent//2026-11-26T01:41:00.000+03:30'] },
+      { target: 'resolution', cycle: 1, kind: 'escalation', percent: 150, dueAt: '2026-11-26T05:00:00.000+03:30', firedAt: '2026-11-26T05:00:00.000+03:30', completedAt: '2026-11-26T10:00:00.000+03:30', minutesLate: 500, priority: 'medium',
+        notified: ['manager/sms/pending//'] },
+      { target: 'first_response', cycle: 1, kind: 'breach', percent: 100, dueAt: '2026-11-29T09:15:00.000+03:30', firedAt: '2026-11-29T09:15:00.000+03:30', completedAt: null, minutesLate: null, priority: 'critical',
+        notified: ['manager/sms/sent//2026-11-29T09:16:00.000+03:30'] },
+    ]);
+    expect(body.nextCursor).toBeNull();
+  });
+
+  it('pages oldest first, and lists warnings when asked for them', async () => {
+    const first = await staffGet(`/v1/reports/breaches?${PERIOD}&customerId=${world.customerId}&limit=3`);
+    expect(first.breaches.map((b: { dueAt: string }) => b.dueAt)).toEqual(['2026-11-10T11:00:00.000+03:30', '2026-11-26T01:40:00.000+03:30', '2026-11-26T05:00:00.000+03:30']);
+    const second = await staffGet(`/v1/reports/breaches?${PERIOD}&customerId=${world.customerId}&limit=3&cursor=${first.nextCursor}`);
+    expect(second.breaches.map((b: { dueAt: string }) => b.dueAt)).toEqual(['2026-11-29T09:15:00.000+03:30']);
+    expect(second.summary).toEqual(first.summary);
+    const warnings = await staffGet(`/v1/reports/breaches?${PERIOD}&customerId=${world.customerId}&kind=warning`);
+    expect(warnings.breaches.map((b: { kind: string; target: string; percent: number }) => [b.kind, b.target, b.percent])).toEqual([['warning', 'resolution', 75]]);
+  });
+
+  it('answers CSV with one line per message sent', async () => {
+    const lines = await csvOf(`/v1/reports/breaches?${PERIOD}&customerId=${world.customerId}`);
+    expect(tableFrom(lines, 'summary,kind,count,answered_later,unanswered,minutes_late_median,minutes_late_p90').slice(0, 4)).toEqual([
+      'summary,kind,count,answered_later,unanswered,minutes_late_median,minutes_late_p90',
+      'summary,total,4,3,1,500,500',
+      'summary,breach,3,2,1,265,453',
+      'summary,escalation,1,1,0,500,500',
+    ]);
+    const table = tableFrom(lines, 'fired_at,kind,percent,target,cycle,ticket_id,customer,product,priority,due_at,completed_at,minutes_late,recipient,channel,delivery_status,sent_at');
+    const customer = (await db.customer.findUniqueOrThrow({ where: { id: world.customerId } })).name;
+    const product = (await db.product.findUniqueOrThrow({ where: { id: world.productId } })).key;
+    const ticketOf = (at: string) => lines.find((l) => l.startsWith(at))!.split(',')[5];
+    expect(table.slice(1)).toEqual([
+      `2026-11-10T11:00:00.000+03:30,breach,100,first_response,1,${ticketOf('2026-11-10T11:00')},${customer},${product},high,2026-11-10T11:00:00.000+03:30,2026-11-10T11:30:00.000+03:30,30,customer,email,failed,`,
+      `2026-11-10T11:00:00.000+03:30,breach,100,first_response,1,${ticketOf('2026-11-10T11:00')},${customer},${product},high,2026-11-10T11:00:00.000+03:30,2026-11-10T11:30:00.000+03:30,30,manager,sms,sent,2026-11-10T11:01:00.000+03:30`,
+      `2026-11-26T01:40:00.000+03:30,breach,100,resolution,1,${ticketOf('2026-11-26T01:40')},${customer},${product},medium,2026-11-26T01:40:00.000+03:30,2026-11-26T10:00:00.000+03:30,500,manager,sms,sent,2026-11-26T01:41:00.000+03:30`,
+      `2026-11-26T05:00:00.000+03:30,escalation,150,resolution,1,${ticketOf('2026-11-26T05:00')},${customer},${product},medium,2026-11-26T05:00:00.000+03:30,2026-11-26T10:00:00.000+03:30,500,manager,sms,pending,`,
+      `2026-11-29T09:15:00.000+03:30,breach,100,first_response,1,${ticketOf('2026-11-29T09:15')},${customer},${product},critical,2026-11-29T09:15:00.000+03:30,,,manager,sms,sent,2026-11-29T09:16:00.000+03:30`,
+      '',
+    ]);
+  });
+
+  it('is for staff: a customer key is refused', async () => {
+    const res = await apiClient(process.env.PASBAN_TEST_API_URL!, customerKey)('GET', `/v1/reports/breaches?${PERIOD}`);
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('GET /v1/reports/claims', () => {
+  const zero = { acknowledgedOnTime: 0, acknowledgedLate: 0, acknowledgementPending: 0, acknowledgementOverdue: 0, decidedOnTime: 0, decidedLate: 0, decisionPending: 0, decisionOverdue: 0, approved: 0, adjusted: 0, rejected: 0 };
+  const ABAN = { ...zero, month: '1405-08', filed: 1, acknowledgedOnTime: 1, decidedOnTime: 1, approved: 1, creditedRials: '1000000' };
+  const AZAR = {
+    ...zero, month: '1405-09', filed: 4, acknowledgedOnTime: 1, acknowledgedLate: 1, acknowledgementPending: 2, acknowledgementOverdue: 1,
+    decidedOnTime: 1, decidedLate: 1, decisionPending: 2, adjusted: 1, rejected: 1, creditedRials: '500000',
+  };
+  const TOTAL = {
+    ...zero, month: 'total', filed: 5, acknowledgedOnTime: 2, acknowledgedLate: 1, acknowledgementPending: 2, acknowledgementOverdue: 1,
+    decidedOnTime: 2, decidedLate: 1, decisionPending: 2, approved: 1, adjusted: 1, rejected: 1, creditedRials: '1500000',
+  };
+
+  it('counts claims on time, decisions and credits per month, credit notes per month and customer, and availability against the target', async () => {
+    const body = await staffGet(`/v1/reports/claims?${PERIOD}&customerId=${world.customerId}`);
+    expect(body.total).toEqual(TOTAL);
+    expect(body.byMonth).toEqual([ABAN, AZAR]);
+    const customer = (await db.customer.findUniqueOrThrow({ where: { id: world.customerId } })).name;
+    // The Azar claim's credit applies in Dey, outside the period.
+    expect(body.credits).toEqual({
+      total: { creditNotes: 1, amountRials: '1000000' },
+      lines: [{ appliesToMonth: '1405-09', appliesToMonthJalali: 'آذر ۱۴۰۵', customerId: world.customerId, customerName: customer, creditNotes: 1, amountRials: '1000000' }],
+    });
+    const product = await db.product.findUniqueOrThrow({ where: { id: world.productId } });
+    expect(body.availability).toEqual([
+      { productId: product.id, productKey: product.key, month: '1405-08', creditTable: 'owj', targetAvailabilityPercent: '99.91', downtimeMinutes: 0, availabilityPercent: 100, metTarget: true, creditPercent: 0 },
+      // 120 of 43,200 minutes down: 99.7222%, under 99.91%, a 10% credit (0.1–0.5% down).
+      { productId: product.id, productKey: product.key, month: '1405-09', creditTable: 'owj', targetAvailabilityPercent: '99.91', downtimeMinutes: 120, availabilityPercent: 99.7222, metTarget: false, creditPercent: 10 },
+    ]);
+  });
+
+  it('answers CSV, and a customer key reads its own credits', async () => {
+    const lines = await csvOf(`/v1/reports/claims?${PERIOD}&customerId=${world.customerId}`);
+    const customer = (await db.customer.findUniqueOrThrow({ where: { id: world.customerId } })).name;
+    const product = (await db.product.findUniqueOrThrow({ where: { id: world.productId } })).key;
+    const header = 'month,filed,acknowledgedOnTime,acknowledgedLate,acknowledgementPending,acknowledgementOverdue,decidedOnTime,decidedLate,decisionPending,decisionOverdue,approved,adjusted,rejected,creditedRials';
+    expect(tableFrom(lines, header)).toEqual([
+      header,
+      '1405-08,1,1,0,0,0,1,0,0,0,1,0,0,1000000',
+      '1405-09,4,1,1,2,1,1,1,2,0,0,1,1,500000',
+      'total,5,2,1,2,1,2,1,2,0,1,1,1,1500000',
+      '',
+      'applies_to_month,applies_to_month_jalali,customer_id,customer,credit_notes,amount_rials',
+      `1405-09,آذر ۱۴۰۵,${world.customerId},${customer},1,1000000`,
+      'total,,,,1,1000000',
+      '',
+      'product,month,credit_table,target_percent,downtime_minutes,availability_percent,met_target,credit_percent',
+      `${product},1405-08,owj,99.91,0,100,true,0`,
+      `${product},1405-09,owj,99.91,120,99.7222,false,10`,
+      '',
+    ]);
+    const own = await apiClient(process.env.PASBAN_TEST_API_URL!, customerKey)('GET', `/v1/reports/claims?${PERIOD}`);
+    expect(own.status).toBe(200);
+    expect(own.body.total).toEqual(TOTAL);
+  });
+});
+
+describe('GET /v1/reports/change-requests', () => {
+  const ABAN = {
+    month: '1405-08', requests: 1, reviewedOnTime: 1, reviewedLate: 0, reviewPending: 0, rejected: 0, quoted: 1, quotesApproved: 1, delivered: 1, deliveredOnTime: 1, deliveredLate: 0,
+    acceptedByCustomer: 1, acceptedBySilence: 0, cancelled: 0, customerDelayDays: 2, deliveries: 2, defects: 2, defectsPerDelivery: 1, invoices: 1, includedHoursUsed: 2, invoicedHours: 3, invoicedRials: '9000000',
+  };
+  const AZAR = {
+    month: '1405-09', requests: 3, reviewedOnTime: 1, reviewedLate: 1, reviewPending: 1, rejected: 1, quoted: 1, quotesApproved: 1, delivered: 1, deliveredOnTime: 0, deliveredLate: 1,
+    acceptedByCustomer: 0, acceptedBySilence: 1, cancelled: 0, customerDelayDays: 0, deliveries: 1, defects: 0, defectsPerDelivery: 0, invoices: 1, includedHoursUsed: 0, invoicedHours: 1, invoicedRials: '2000000',
+  };
+  const TOTAL = {
+    month: 'total', requests: 4, reviewedOnTime: 2, reviewedLate: 1, reviewPending: 1, rejected: 1, quoted: 2, quotesApproved: 2, delivered: 2, deliveredOnTime: 1, deliveredLate: 1,
+    acceptedByCustomer: 1, acceptedBySilence: 1, cancelled: 0, customerDelayDays: 2, deliveries: 3, defects: 2, defectsPerDelivery: 0.67, invoices: 2, includedHoursUsed: 2, invoicedHours: 4, invoicedRials: '11000000',
+  };
+
+  it('counts reviews and deliveries on time, delays, silence, defects and invoiced hours per month', async () => {
+    const body = await staffGet(`/v1/reports/change-requests?${PERIOD}&customerId=${world.customerId}`);
+    expect(body.total).toEqual(TOTAL);
+    expect(body.byMonth).toEqual([ABAN, AZAR]);
+  });
+
+  it('answers CSV', async () => {
+    const lines = await csvOf(`/v1/reports/change-requests?${PERIOD}&customerId=${world.customerId}`);
+    const header = Object.keys(TOTAL).join(',');
+    expect(tableFrom(lines, header)).toEqual([
+      header,
+      '1405-08,1,1,0,0,0,1,1,1,1,0,1,0,0,2,2,2,1,1,2,3,9000000',
+      '1405-09,3,1,1,1,1,1,1,1,0,1,0,1,0,0,1,0,0,1,0,1,2000000',
+      'total,4,2,1,1,1,2,2,2,1,1,1,1,0,2,3,2,0.67,2,2,4,11000000',
+      '',
+    ]);
+  });
+});
+
+describe('the SLA report, for random worlds', () => {
+  type Fate = 'met' | 'late' | 'breached_unanswered' | 'running' | 'none';
+  const fate = fc.constantFrom<Fate>('met', 'late', 'breached_unanswered', 'running', 'none');
+  const ticket = fc.record({
+    open: fc.boolean(),
+    priority: fc.constantFrom('critical', 'high', 'medium', 'low' as const),
+    minute: fc.integer({ min: 0, max: 29 * 24 * 60 }),
+    firstResponse: fate,
+    resolution: fate,
+  });
+
+  it('met + breached + open equals the targets recorded, per target and in every breakdown', async () => {
+    const azarStart = t('2026-11-22T00:00:00').getTime();
+    await fc.assert(
+      fc.asyncProperty(fc.array(ticket, { minLength: 1, maxLength: 8 }), async (tickets) => {
+        const expected = { first_response: { met: 0, breached: 0, open: 0 }, resolution: { met: 0, breached: 0, open: 0 } };
+        try {
+          for (const spec of tickets) {
+            const targets = { first_response: spec.firstResponse, resolution: spec.resolution };
+            const outcomes = [];
+            const escalations = [];
+            const running = [];
+            for (const [name, chosen] of Object.entries(targets) as ['first_response' | 'resolution', Fate][]) {
+              const effective = chosen === 'running' && !spec.open ? 'none' : chosen;
+              if (effective === 'met' || effective === 'late') outcomes.push({ target: name, met: effective === 'met', afterMinutes: 30, businessMinutes: 20 });
+              if (effective === 'late' || effective === 'breached_unanswered') escalations.push({ target: name, kind: 'breach' as const, percent: 100, dueAfterMinutes: 20 });
+              if (effective === 'running' || (effective === 'breached_unanswered' && spec.open)) running.push({ target: name, dueAfterMinutes: 600 });
+              if (effective === 'met') expected[name].met += 1;
+              if (effective === 'late' || effective === 'breached_unanswered') expected[name].breached += 1;
+              if (effective === 'running') expected[name].open += 1;
+            }
+            await writeTicket(db, { ...world, customerId: propertyCustomer }, {
+              openedAt: new Date(azarStart + spec.minute * 60_000).toISOString(), priority: spec.priority, status: spec.open ? 'in_progress' : 'closed',
+              outcomes, escalations, running,
+            });
+          }
+          const body = await staffGet(`/v1/reports/sla?month=1405-09&groupBy=priority&customerId=${propertyCustomer}`);
+          const counted = (figures: { targets: { target: string; met: number; breached: number; open: number; total: number }[] }, name: string) => {
+            const row = figures.targets.find((x) => x.target === name);
+            return row ? { met: row.met, breached: row.breached, open: row.open, total: row.total } : { met: 0, breached: 0, open: 0, total: 0 };
+          };
+          for (const name of ['first_response', 'resolution'] as const) {
+            const recorded = expected[name].met + expected[name].breached + expected[name].open;
+            expect(counted(body.total, name)).toEqual({ ...expected[name], total: recorded });
+            const summed = body.groups.map((g: Parameters<typeof counted>[0]) => counted(g, name)).reduce((a: { total: number }, b: { total: number }) => ({ total: a.total + b.total }), { total: 0 });
+            expect(summed.total).toBe(recorded);
+          }
+          expect(body.total.tickets).toBe(tickets.length);
+        } finally {
+          const written = await db.ticket.findMany({ where: { customerId: propertyCustomer }, select: { id: true } });
+          await db.notification.deleteMany({ where: { subjectRef: { in: written.map((w) => `ticket:${w.id}`) } } });
+          await db.ticket.deleteMany({ where: { customerId: propertyCustomer } });
+        }
+      }),
+      { numRuns: 25, seed: 1405 },
+    );
+  });
+});
