@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { BusinessTimeLimitError } from '../sla/limits';
 import { ApiError, toProblem } from './errors';
 import type { AppDeps } from './deps';
 import { buildOpenApi } from './openapi';
@@ -83,6 +84,12 @@ function toApiError(error: unknown): ApiError {
       return new ApiError('unsupported_media_type', 'send UTF-8 JSON');
   }
   // A path segment that is not valid percent-encoded UTF-8 (e.g. /v1/tickets/%ED%A0%80): the router's decode fails.
+  // Terms stored before the bounds (sla/limits.ts), or a calendar that almost never opens.
+  if (error instanceof BusinessTimeLimitError) {
+    return new ApiError('unprocessable', `${error.message}: the plan's terms or its calendar are beyond what Pasban computes`, {
+      reason: 'business_time_limit',
+    });
+  }
   if (error instanceof URIError) return new ApiError('bad_request', 'the URL is not valid percent-encoded UTF-8');
   // A row read a moment ago and gone by the write (e.g. two concurrent deletes): Prisma's P2025.
   if ((error as { code?: unknown })?.code === 'P2025') return new ApiError('not_found', 'the record does not exist (any more)');

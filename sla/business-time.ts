@@ -6,7 +6,9 @@
  * minute.
  */
 import type { BusinessCalendar, BusinessDay } from './calendar';
+import { MS_PER_DAY } from './civil-date';
 import { clipSpans, mergeSpans, type Span } from './intervals';
+import { BusinessTimeLimitError, MAX_WALK_DAYS } from './limits';
 
 export const MS_PER_MINUTE = 60_000;
 
@@ -62,7 +64,9 @@ export function addBusinessMs(
   const holes = pauses.length === 0 ? [] : mergeSpans(pauses.map(toOpenEndedSpan));
   let remaining = amountMs;
   let h = 0;
+  const firstDay = cal.dayAt(startMs).epochDay;
   for (let day = cal.dayAt(startMs); ; day = cal.nextBusinessDay(day)) {
+    if (day.epochDay - firstDay > MAX_WALK_DAYS) throw new BusinessTimeLimitError('adding business time');
     const open = day.open;
     for (let i = 0; i < open.length; i += 2) {
       const end = open[i + 1]!;
@@ -115,11 +119,16 @@ export function addBusinessDays(cal: BusinessCalendar, startMs: number, days: nu
   if (!Number.isInteger(days) || days < 0) {
     throw new RangeError(`business days to add must be a whole, non-negative number, got ${days}`);
   }
+  if (days > MAX_WALK_DAYS) throw new BusinessTimeLimitError(`adding ${days} business days`);
   const start = nextOpening(cal, startMs);
   if (days === 0) return start;
   let day = cal.dayAt(start);
+  const firstDay = day.epochDay;
   const clock = cal.wallMinutes(day, start);
-  for (let n = 0; n < days; n++) day = cal.nextBusinessDay(day);
+  for (let n = 0; n < days; n++) {
+    day = cal.nextBusinessDay(day);
+    if (day.epochDay - firstDay > MAX_WALK_DAYS) throw new BusinessTimeLimitError(`adding ${days} business days`);
+  }
   return clampToOpenHours(day, cal.atWallMinutes(day, clock));
 }
 
@@ -147,6 +156,7 @@ function clampToOpenHours(day: BusinessDay, instant: number): number {
 }
 
 function openMsWithin(cal: BusinessCalendar, fromMs: number, toMs: number): number {
+  if (toMs - fromMs > (MAX_WALK_DAYS + 1) * MS_PER_DAY) throw new BusinessTimeLimitError('measuring business time');
   let total = 0;
   for (let day = cal.dayAt(fromMs); day.startMs < toMs; day = cal.day(day.epochDay + 1)) {
     const open = day.open;

@@ -3,6 +3,7 @@
  * priority, who hears about a breach, claims and change requests. Pure types
  * and checks; storage lives elsewhere.
  */
+import { atMost, MAX_ESCALATION_PERCENT, MAX_TARGET_BUSINESS_DAYS, MAX_TARGET_BUSINESS_MINUTES } from './limits';
 import type { Problem } from './problem';
 import { hasDeadline, UNITS_WITH_AMOUNT, type TargetSpec } from './targets';
 
@@ -103,6 +104,7 @@ export function validateTicketPolicy(policy: TicketPolicy, knownCalendarKeys: Re
     ),
   );
   policy.escalations.forEach((level, index) => {
+    problems.push(...atMost(level.atPercent, MAX_ESCALATION_PERCENT, `escalations[${index}].atPercent`));
     problems.push(...actionProblems(level.action, `escalations[${index}].action`));
   });
   problems.push(...targetProblems(policy.reviewDeadline, 'reviewDeadline', knownCalendarKeys));
@@ -126,6 +128,9 @@ export function targetProblems(target: TargetSpec, path: string, knownCalendarKe
       problems.push({ path: `${path}.amount`, message: 'must be greater than 0' });
     } else if (target.unit === 'business_days' && !Number.isInteger(target.amount)) {
       problems.push({ path: `${path}.amount`, message: 'business days must be a whole number' });
+    } else {
+      const max = target.unit === 'business_days' ? MAX_TARGET_BUSINESS_DAYS : MAX_TARGET_BUSINESS_MINUTES;
+      problems.push(...atMost(target.amount, max, `${path}.amount`, target.unit === 'business_days' ? ' business days' : ' business minutes'));
     }
   } else if (target.amount !== undefined) {
     problems.push({ path: `${path}.amount`, message: `has no meaning for ${target.unit}` });

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import type { Policy, Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { targetProblems, validateTicketPolicy, type TicketPolicy } from '../../sla/policy';
+import {
+  atMost,
+  MAX_ALLOWANCE,
+  MAX_INCLUDED_HOURS,
+  MAX_POLICY_DAYS,
+  MAX_POLICY_MINUTES,
+  MAX_REVIEW_RANK,
+} from '../../sla/limits';
 import type { Problem } from '../../sla/problem';
 import { hasDeadline } from '../../sla/targets';
 import { refuseIfInUse, refuseProblems, unknownReference, writeOrConflict } from '../configuration-errors';
@@ -71,6 +79,9 @@ async function checkedDefinition(db: Database, document: PolicyDocument, key: st
       if (!hasDeadline(definition.initialResponse)) {
         problems.push({ path: 'initialResponse.unit', message: 'the initial response must set a deadline' });
       }
+      for (const field of ['filingWindowMinutes', 'decisionMinutes', 'reminderBeforeMinutes'] as const) {
+        problems.push(...atMost(definition[field], MAX_POLICY_MINUTES, field, ' minutes'));
+      }
       if (definition.reminderBeforeMinutes >= definition.decisionMinutes) {
         problems.push({ path: 'reminderBeforeMinutes', message: 'must be shorter than decisionMinutes' });
       }
@@ -84,14 +95,27 @@ async function checkedDefinition(db: Database, document: PolicyDocument, key: st
       if (!hasDeadline(definition.reviewDeadline)) {
         problems.push({ path: 'reviewDeadline.unit', message: 'a review deadline must set a deadline' });
       }
+      for (const field of ['quoteValidityDays', 'quoteReminderBeforeDays', 'acceptancePeriodDays', 'defectFixDays'] as const) {
+        problems.push(...atMost(definition[field], MAX_POLICY_DAYS, field, ' days'));
+      }
+      problems.push(...atMost(definition.includedCustomisationHours, MAX_INCLUDED_HOURS, 'includedCustomisationHours', ' hours'));
+      problems.push(...atMost(definition.reviewRank, MAX_REVIEW_RANK, 'reviewRank'));
       if (definition.quoteReminderBeforeDays >= definition.quoteValidityDays) {
         problems.push({ path: 'quoteReminderBeforeDays', message: 'must be shorter than quoteValidityDays' });
       }
       refuseProblems(problems, atDefinition);
       return definition;
     }
-    case 'entitlements':
+    case 'entitlements': {
+      const { allowances } = document.definition;
+      refuseProblems(
+        Object.entries(allowances).flatMap(([kind, allowance]) =>
+          allowance.amount === 'unlimited' ? [] : atMost(allowance.amount, MAX_ALLOWANCE, `allowances.${kind}.amount`),
+        ),
+        atDefinition,
+      );
       return document.definition;
+    }
   }
 }
 

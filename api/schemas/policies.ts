@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AllowanceKind } from '../../sla/entitlements';
+import { MAX_TARGET_BUSINESS_DAYS, MAX_TARGET_BUSINESS_MINUTES } from '../../sla/limits';
 import { CHANNELS, PRIORITIES, RECIPIENTS, type CreditTableKey } from '../../sla/policy';
 import type { TargetUnit } from '../../sla/targets';
 import { configKey, correctionCounts, label, timestamp } from './common';
@@ -38,7 +39,12 @@ const CREDIT_TABLES = ['owj', 'avanak'] as const satisfies readonly CreditTableK
 
 export const targetSpec = z.strictObject({
   unit: z.enum(TARGET_UNITS),
-  amount: z.number().optional().describe('Minutes for business_minutes, days for business_days; nothing for the other units'),
+  amount: z
+    .number()
+    .optional()
+    .describe(
+      `Minutes for business_minutes (at most ${MAX_TARGET_BUSINESS_MINUTES.toLocaleString('en-US')}), whole days for business_days (at most ${MAX_TARGET_BUSINESS_DAYS.toLocaleString('en-US')}); nothing for the other units`,
+    ),
   calendar: z.string().max(100).describe('Key of the calendar the target counts on'),
 });
 

@@ -9,6 +9,7 @@ import { calendarsOf, loadCalendarSpecs } from '../../platform/sla-config';
 import { compileCalendar } from '../../sla/calendar';
 import { toTehranIso } from '../../sla/jalali';
 import { PRIORITIES, type Priority, type TicketPolicy } from '../../sla/policy';
+import { ticketPolicyPresets } from '../../sla/presets';
 import { ticketClock } from '../../sla/ticket-clock';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { testApi } from '../support/http';
@@ -254,5 +255,34 @@ describe('the preview refuses', () => {
     for (const key of [customer.key, await createKey('agent'), await createKey('qa'), await createKey('manager')]) {
       expect((await testApi(key)('POST', '/v1/sla/preview', body)).status).toBe(200);
     }
+  });
+});
+
+describe('terms too large to compute (issue 12, item 8)', () => {
+  const agileWith = (amount: number): TicketPolicy => {
+    const base = structuredClone(ticketPolicyPresets['owj-agile']);
+    base.priorities.critical.firstResponse = { unit: 'business_minutes', amount, calendar: 'owj-agile' };
+    return base;
+  };
+
+  it('refuses a policy whose first response is 1e15 business minutes, with 400 naming the field', async () => {
+    const key = `huge-${randomUUID().slice(0, 8)}`;
+    const { key: _key, ...definition } = agileWith(1e15);
+    const res = await admin('POST', '/v1/policies', { kind: 'ticket', key, name: 'Huge', definition });
+    expect(res.status).toBe(400);
+    expect(res.body.invalidFields).toEqual([
+      { field: 'body.definition.priorities.critical.firstResponse.amount', reason: 'must be at most 200,000 business minutes' },
+    ]);
+  });
+
+  it('answers a preview on terms stored before the bounds with 422, quickly, and the service lives on', async () => {
+    const key = `stored-huge-${randomUUID().slice(0, 8)}`;
+    const row = await db.policy.create({ data: { kind: 'ticket', key, name: 'Stored huge', definition: { ...agileWith(1e15), key } as object } });
+    const began = Date.now();
+    const res = await admin('POST', '/v1/sla/preview', { policyId: row.id, priority: 'critical', openedAt: WEDNESDAY_1600 });
+    expect(res).toMatchObject({ status: 422, body: { code: 'unprocessable', reason: 'business_time_limit' } });
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect((await admin('GET', `/v1/policies/${row.id}`)).status).toBe(200);
+    expect((await admin('POST', '/v1/sla/preview', { preset: 'owj-agile', priority: 'critical', openedAt: WEDNESDAY_1600 })).status).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import {
   sameBusinessDayEnd,
 } from '../../../sla/business-time';
 import { compileCalendar } from '../../../sla/calendar';
+import { BusinessTimeLimitError } from '../../../sla/limits';
 import { inTehran, specOf, tehran, utc } from './support';
 
 const TEHRAN = 'Asia/Tehran';
@@ -212,5 +213,30 @@ describe('a calendar in Europe/Berlin across daylight-saving changes', () => {
 
   it("ends the same business day at the next midnight's wall time", () => {
     expect(sameBusinessDayEnd(always, utc('2026-03-29T12:00Z'))).toBe(utc('2026-03-29T22:00Z'));
+  });
+});
+
+describe('the hard cap on a walk (sla/limits.ts)', () => {
+  const office = compileCalendar(specOf(TEHRAN, { sat: NINE_TO_FIVE, sun: NINE_TO_FIVE }));
+  const start = tehran('2026-11-21T10:00');
+
+  it('refuses 1e15 business minutes within a second, instead of walking until the heap runs out', () => {
+    const began = Date.now();
+    expect(() => addBusinessMinutes(office, start, 1e15)).toThrow(BusinessTimeLimitError);
+    expect(Date.now() - began).toBeLessThan(2_000);
+  });
+
+  it('refuses a million business days before walking any', () => {
+    expect(() => addBusinessDays(office, start, 1_000_000)).toThrow(BusinessTimeLimitError);
+  });
+
+  it('refuses to measure business time across more than a century', () => {
+    expect(() => businessMinutesBetween(office, start, start + 101 * 365.25 * 86_400_000)).toThrow(BusinessTimeLimitError);
+  });
+
+  it('still adds the largest bounded targets: 1,000 business days and 200,000 business minutes', () => {
+    // Two business days a week: the 1,000th is the Saturday 500 weeks on.
+    expect(inTehran(addBusinessDays(office, start, 1_000))).toBe('2036-06-21T10:00');
+    expect(addBusinessMinutes(office, start, 200_000)).toBeGreaterThan(start);
   });
 });

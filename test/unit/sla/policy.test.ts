@@ -79,3 +79,29 @@ describe('validating a ticket policy', () => {
     expect(problemsOf({ ...base, key: '', vendor: ' ' }).map((problem) => problem.path)).toEqual(['key', 'vendor']);
   });
 });
+
+describe('the bounds on a ticket policy (sla/limits.ts)', () => {
+  it('refuses a first-response amount of 1e15 business minutes, naming the field', () => {
+    const priorities = {
+      ...base.priorities,
+      critical: { ...base.priorities.critical, firstResponse: { unit: 'business_minutes' as const, amount: 1e15, calendar: 'owj-agile' } },
+    };
+    expect(problemsOf({ ...base, priorities })).toEqual([
+      { path: 'priorities.critical.firstResponse.amount', message: 'must be at most 200,000 business minutes' },
+    ]);
+  });
+
+  it('refuses more than 1,000 business days and accepts exactly 1,000', () => {
+    expect(problemsOf(withHigh({ unit: 'business_days', amount: 1_000_000, calendar: 'owj-agile' }))).toEqual([
+      { path: 'priorities.high.resolution.amount', message: 'must be at most 1,000 business days' },
+    ]);
+    expect(problemsOf(withHigh({ unit: 'business_days', amount: 1_000, calendar: 'owj-agile' }))).toEqual([]);
+  });
+
+  it('refuses an escalation beyond 1,000% of the target', () => {
+    const action = base.escalations[0]!.action;
+    expect(problemsOf({ ...base, escalations: [{ atPercent: 150, action }, { atPercent: 1e9, action }] })).toEqual([
+      { path: 'escalations[1].atPercent', message: 'must be at most 1,000' },
+    ]);
+  });
+});
