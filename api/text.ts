@@ -45,7 +45,7 @@ export const text = (max: number) =>
     .trim()
     .min(1, EMPTY_REASON)
     .max(max, `must be at most ${max} characters`)
-    .refine(visible, EMPTY_REASON)
+    .refine((value) => value.length === 0 || visible(value), EMPTY_REASON)
     .refine((value) => refusedText(value) === null, CONTROL_REASON);
 
 /** A subject, title or name: free text on one line. */
