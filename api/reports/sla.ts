@@ -219,7 +219,13 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
 }
 
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
-  const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
+  // A year's medians sort a few hundred thousand values per target; with the default 4 MB of
+  // work_mem those sorts spill to disk. SET LOCAL lasts for this transaction only.
+  const [, targets] = await db.$transaction([
+    db.$executeRaw`SET LOCAL work_mem = '64MB'`,
+    db.$queryRaw<TargetRow[]>(targetQuery(input)),
+  ]);
+  const tickets = await db.$queryRaw<TicketRow[]>(ticketQuery(input));
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
   const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);
