@@ -13,6 +13,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { createDeliveryChannels, HttpSmsGateway } from '../../activities/notifications/channels';
 import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
+import { createOutboxRelay } from '../../activities/notifications/relay';
 import { createApp } from '../../api/app';
 import { parseApiKey, roles } from '../../api/auth';
 import type { AnyRoute } from '../../api/route';
@@ -856,7 +857,7 @@ describe('an in-process app on the real database and Temporal', () => {
       ];
       expect(statuses).toEqual([401, 403, 400, 404, 401, 400, 413]);
 
-      // Notification delivery: the log stand-ins (no gateway, no SMTP), then a gateway that refuses and echoes the message.
+      // Notification delivery: held without a gateway or SMTP, then a gateway that refuses and echoes the message.
       const gateway = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
@@ -880,20 +881,22 @@ describe('an in-process app on the real database and Temporal', () => {
         });
         for (const channel of ['sms', 'email'] as const) {
           const result = await loggedOnly.notify(notice(channel));
-          expect(result.status).toBe('sent');
+          expect(result.status).toBe('held');
           ids.push(result.notificationId);
         }
-        const refusing = createNotificationActivities({
-          db: testDatabase(),
-          logger,
-          channels: { ...createDeliveryChannels(NO_PROVIDERS, logger), sms: new HttpSmsGateway({ url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`, token: 'sms-token' }) },
-        });
-        const failure = await refusing.notify(notice('sms')).then(() => undefined, (error: Error) => error);
-        expect(failure?.message).toContain('400');
-        expect(failure?.message).not.toContain(phone);
-        expect(failure?.message).not.toContain(email);
+        const refusingChannels = {
+          sms: new HttpSmsGateway({ url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`, token: 'sms-token' }),
+          email: null,
+        };
+        const refusing = createNotificationActivities({ db: testDatabase(), logger, channels: refusingChannels });
+        const queued = await refusing.notify(notice('sms'));
+        // The relay takes the oldest due row first: make this one the oldest, and take one row only.
+        await testDatabase().notification.update({ where: { id: queued.notificationId }, data: { createdAt: new Date(0) } });
+        await createOutboxRelay({ db: testDatabase(), logger, channels: refusingChannels, batchSize: 1 }).deliverDue();
         // The outbox keeps the full detail for staff.
-        const row = await testDatabase().notification.findFirstOrThrow({ where: { customerId, channel: 'sms', status: 'failed' }, include: { attempts: true } });
+        const row = await testDatabase().notification.findUniqueOrThrow({ where: { id: queued.notificationId }, include: { attempts: true } });
+        expect(row.status).toBe('failed');
+        expect(row.statusNote).toContain('400');
         expect(row.attempts[0]!.detail).toContain(phone);
         ids.push(row.id);
       } finally {
