@@ -5,8 +5,11 @@
 //   the automatic close;
 // - before the ticket-serialized-commands patch: a burst of concurrent commands whose handlers
 //   interleaved (replies, resolve, a reopening customer reply, cancels), recorded by
-//   test/support/record-ticket-history.ts on main at 421da07;
-// - with the ticket-serialized-commands patch: the same burst, run one command at a time.
+//   test/support/record-history.ts ticket on main at 421da07;
+// - with the ticket-serialized-commands patch: the same burst, run one command at a time;
+// - claims and change requests before and with their patches (claim-one-decision,
+//   change-request-serialized): five concurrent decisions; concurrent reviews, an approval, a
+//   decline and cancels (test/support/record-history.ts claim|change-request).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -19,18 +22,26 @@ const markers = (history: temporal.api.history.v1.IHistory) =>
     return details ? [JSON.parse(Buffer.from(details).toString()).id as string] : [];
   });
 
-describe('ticket workflow versioning', () => {
+describe('workflow versioning', () => {
   it.each([
     ['ticket-before-record-patch.binpb', []],
     ['ticket-burst-before-serialized-patch.binpb', ['ticket-serialized-commands']],
     ['ticket-burst-serialized.binpb', []],
+    ['claim-burst-before-serialized-patch.binpb', ['claim-one-decision']],
+    ['claim-burst-serialized.binpb', []],
+    ['change-request-burst-before-serialized-patch.binpb', ['change-request-serialized']],
+    ['change-request-burst-serialized.binpb', []],
   ])('replays %s', async (name, absentMarkers) => {
     const history = load(name);
     for (const marker of absentMarkers) expect(markers(history)).not.toContain(marker);
     await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, name)).resolves.toBeUndefined();
   }, 120_000);
 
-  it('records the ticket-serialized-commands patch in new tickets', () => {
-    expect(markers(load('ticket-burst-serialized.binpb'))).toContain('ticket-serialized-commands');
+  it.each([
+    ['ticket-burst-serialized.binpb', 'ticket-serialized-commands'],
+    ['claim-burst-serialized.binpb', 'claim-one-decision'],
+    ['change-request-burst-serialized.binpb', 'change-request-serialized'],
+  ])('%s carries the %s patch', (name, marker) => {
+    expect(markers(load(name))).toContain(marker);
   });
 });
