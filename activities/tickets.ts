@@ -30,7 +30,10 @@ export interface EscalationRecord {
   target: string;
   kind: 'warning' | 'breach' | 'escalation';
   percent: number;
+  /** When the alarm fell due (a warning's 75% point, an escalation's 150%). */
   dueAtMs: number;
+  /** The target's own deadline, which the notice names; absent in escalations scheduled before it was added. */
+  targetDueAtMs?: number;
   firedAtMs: number;
   action: BreachAction;
   priority: Priority;
@@ -140,7 +143,7 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
         kind: escalation.kind,
         target: escalation.target,
         percent: escalation.percent,
-        dueAtMs: escalation.dueAtMs,
+        dueAtMs: escalation.targetDueAtMs ?? escalation.dueAtMs,
         priority: escalation.priority,
         ticketId: ticket.id,
         subject: ticket.subject,

@@ -1,4 +1,5 @@
 import { ConfigError } from '../platform/config';
+import { AlreadyRunningError } from '../platform/supervision';
 
 type Stop = () => Promise<unknown> | unknown;
 
@@ -29,7 +30,7 @@ export function runUntilSignal(main: (onStop: (stop: Stop) => void) => Promise<u
   main((stop) => stops.push(stop)).then(
     () => stopAll(0),
     (error: unknown) => {
-      console.error(error instanceof ConfigError ? error.message : error);
+      console.error(error instanceof ConfigError || error instanceof AlreadyRunningError ? error.message : error);
       return stopAll(1);
     },
   );

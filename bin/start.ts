@@ -10,33 +10,66 @@ import { seedPresets } from '../platform/seed';
 import { startApiServer } from '../platform/api-server';
 import { connectClient } from '../platform/temporal';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
+import {
+  launchers,
+  removePidFile,
+  requireFreePort,
+  startWatchdog,
+  takeOverLeftovers,
+  watchLaunchers,
+  writePidFile,
+  type GuardedChild,
+} from '../platform/supervision';
 import { createWorker } from '../platform/worker';
 import { runUntilSignal } from './lifecycle';
 
 runUntilSignal(async (onStop) => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  const { dataDir } = config;
+
+  // A process manager that SIGKILLs `npm start` kills npm, not this process: stop as on SIGTERM.
+  watchLaunchers(launchers(), (pid) => {
+    logger.warn({ launcher: pid }, 'the process that launched Pasban is gone; stopping');
+    process.kill(process.pid, 'SIGTERM');
+  });
+  const children: GuardedChild[] = [];
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    await takeOverLeftovers(dataDir, logger);
+    onStop(() => removePidFile(dataDir, 'pasban', process.pid));
+  }
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_POSTGRES_PORT, logger });
+    await requireFreePort(config.EMBEDDED_POSTGRES_PORT, 'EMBEDDED_POSTGRES_PORT');
+    const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_POSTGRES_PORT, logger });
     onStop(() => pg.stop());
     databaseUrl = pg.url;
+    if (pg.pid !== null) children.push({ name: 'postgres', pid: pg.pid, signal: 'SIGINT', marker: 'postgres' });
   }
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi = '(your Temporal cluster\'s UI)';
   if (!temporalAddress) {
+    await requireFreePort(config.EMBEDDED_TEMPORAL_PORT, 'EMBEDDED_TEMPORAL_PORT');
+    await requireFreePort(config.EMBEDDED_TEMPORAL_UI_PORT, 'EMBEDDED_TEMPORAL_UI_PORT');
     const dev = await startTemporalDevServer({
-      dataDir: config.dataDir,
+      dataDir,
       port: config.EMBEDDED_TEMPORAL_PORT,
       uiPort: config.EMBEDDED_TEMPORAL_UI_PORT,
       namespace: config.TEMPORAL_NAMESPACE,
       logger,
     });
-    onStop(() => dev.stop());
+    const temporalChild: GuardedChild = { name: 'temporal', pid: dev.pid, signal: 'SIGTERM', marker: 'start-dev' };
+    writePidFile(dataDir, temporalChild);
+    onStop(async () => {
+      await dev.stop();
+      removePidFile(dataDir, 'temporal', dev.pid);
+    });
     temporalAddress = dev.address;
     temporalUi = dev.uiUrl;
+    children.push(temporalChild);
   }
+  if (children.length > 0) startWatchdog(dataDir, children);
 
   await migrate(databaseUrl, logger);
   const db = createDatabase(databaseUrl);
@@ -46,11 +79,11 @@ runUntilSignal(async (onStop) => {
 
   const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   onStop(() => temporal.connection.close());
-  const { worker, connection } = await createWorker({ config, temporalAddress, db, logger });
+  const { worker, connection, relay } = await createWorker({ config, temporalAddress, db, logger });
   const running = worker.run();
   onStop(async () => {
     worker.shutdown();
-    await running;
+    await Promise.all([running, relay.stop()]);
     await connection.close();
   });
 
@@ -65,7 +98,7 @@ runUntilSignal(async (onStop) => {
     `  Temporal Web UI:  ${temporalUi}`,
     `  Temporal:         ${temporalAddress} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`,
     `  Database:         ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}`,
-    `  Data directory:   ${config.dataDir}`,
+    `  Data directory:   ${dataDir}`,
   ];
   if (newAdminKey) lines.push('', `  Admin API key (shown once, store it now): ${newAdminKey}`);
   lines.push('', 'Press Ctrl-C to stop.');

@@ -6,8 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import type { FastPlan } from '../test/support/load';
 import { pool } from '../test/support/load';
-import type { FaultStack } from './stack';
+import type { Database } from '../platform/database';
+import type { SmsDelivery } from './stack';
 import { sleep } from './stack';
+
+/** Where tickets are opened: any running Pasban API. */
+export interface ApiTarget {
+  apiUrl: string;
+  adminKey: string;
+}
+
+/** What the exactly-once checks read: the database and the SMS gateway's record. */
+export interface Observed {
+  db: Database;
+  smsDeliveries: readonly SmsDelivery[];
+}
 
 export interface Check {
   name: string;
@@ -49,7 +62,7 @@ export interface OpenedTicket {
  * Opens one ticket and keeps trying through 503s (waiting Retry-After seconds, at most 5) and
  * refused connections, with one Idempotency-Key, until it is accepted (201, or 200 for a replay).
  */
-export async function openTicket(stack: FaultStack, plan: FastPlan, i: number, answers: AnswerLog, giveUpAt: number): Promise<OpenedTicket> {
+export async function openTicket(stack: ApiTarget, plan: FastPlan, i: number, answers: AnswerLog, giveUpAt: number): Promise<OpenedTicket> {
   const idempotencyKey = `fault-${randomUUID()}`;
   const body = JSON.stringify({
     customerId: plan.customerIds[i % plan.customerIds.length], productId: plan.productId, priority: 'critical',
@@ -87,7 +100,7 @@ export async function openTicket(stack: FaultStack, plan: FastPlan, i: number, a
  * earlier than i/count of that window from now, a steady pace instead of a burst.
  */
 export async function openTickets(
-  stack: FaultStack,
+  stack: ApiTarget,
   plan: FastPlan,
   count: number,
   options: {
@@ -126,7 +139,7 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
   }
 }
 
-export async function breachesOf(stack: FaultStack, ticketIds: string[]) {
+export async function breachesOf(stack: Observed, ticketIds: string[]) {
   return stack.db.escalation.findMany({
     where: { kind: 'breach', ticketId: { in: ticketIds } },
     select: { ticketId: true, dedupeKey: true, dueAt: true, firedAt: true },
@@ -137,7 +150,7 @@ export async function breachesOf(stack: FaultStack, ticketIds: string[]) {
  * The exactly-once checks for a run's breaches: one recorded per ticket (by dedupe key), one
  * notification row each, sent with one successful attempt, and one SMS each at the gateway.
  */
-export async function exactlyOnceChecks(stack: FaultStack, plan: FastPlan, tickets: OpenedTicket[]): Promise<{ checks: Check[]; breaches: Awaited<ReturnType<typeof breachesOf>> }> {
+export async function exactlyOnceChecks(stack: Observed, plan: FastPlan, tickets: OpenedTicket[]): Promise<{ checks: Check[]; breaches: Awaited<ReturnType<typeof breachesOf>> }> {
   const ids = tickets.map((t) => t.id);
   const breaches = await breachesOf(stack, ids);
   const perTicket = new Map<string, number>();

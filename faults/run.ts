@@ -12,17 +12,24 @@ import path from 'node:path';
 import { describeMachine } from '../bench/support';
 import type { Check } from './checks';
 import { postgresOutage } from './scenarios/postgres-outage';
+import { serviceKill } from './scenarios/service-kill';
 import { temporalRestart } from './scenarios/temporal-restart';
 import { workerKill } from './scenarios/worker-kill';
 import { FaultStack } from './stack';
 
-type Scenario = (stack: FaultStack, options: { tickets: number; deadlineMinutes: number }) => Promise<{ scenario: string; checks: Check[] }>;
+type Options = { tickets: number; deadlineMinutes: number };
+type Result = { scenario: string; checks: Check[] };
 
-const scenarios: Record<string, Scenario> = {
+/** Scripts on the separate-process stack, and scripts that run `npm start` themselves. */
+const onFaultStack: Record<string, (stack: FaultStack, options: Options) => Promise<Result>> = {
   'worker-kill': workerKill,
   'temporal-restart': temporalRestart,
   'postgres-outage': postgresOutage,
 };
+const onOwnStack: Record<string, (dataDir: string, options: Options) => Promise<Result>> = {
+  'service-kill': serviceKill,
+};
+const scenarios = { ...onFaultStack, ...onOwnStack };
 
 async function main(): Promise<void> {
   const tickets = Number(process.env.FAULT_TICKETS ?? 1000);
@@ -38,12 +45,17 @@ async function main(): Promise<void> {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `pasban-fault-${name}-`));
     console.log(`\n== ${name}: ${tickets} tickets, deadlines ${deadlineMinutes} min after opening (data in ${dataDir})`);
     const started = Date.now();
-    const stack = await FaultStack.start(dataDir);
-    let result: { scenario: string; checks: Check[] };
-    try {
-      result = await scenarios[name]!(stack, { tickets, deadlineMinutes });
-    } finally {
-      await stack.close();
+    let result: Result;
+    const own = onOwnStack[name];
+    if (own) {
+      result = await own(dataDir, { tickets, deadlineMinutes });
+    } else {
+      const stack = await FaultStack.start(dataDir);
+      try {
+        result = await onFaultStack[name]!(stack, { tickets, deadlineMinutes });
+      } finally {
+        await stack.close();
+      }
     }
     const record = { ...result, machine: describeMachine(), durationS: Math.round((Date.now() - started) / 1000) };
     writeFileSync(path.join(resultsDir, `${name}.json`), JSON.stringify(record, null, 2) + '\n');

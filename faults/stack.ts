@@ -29,7 +29,7 @@ export interface SmsDelivery {
 }
 
 /** An SMS provider on loopback that accepts every message and keeps it, to count what was sent. */
-async function startSmsGateway(): Promise<{ url: string; deliveries: SmsDelivery[]; close(): Promise<void> }> {
+export async function startSmsGateway(): Promise<{ url: string; deliveries: SmsDelivery[]; close(): Promise<void> }> {
   const deliveries: SmsDelivery[] = [];
   const server = http.createServer((req, res) => {
     let body = '';

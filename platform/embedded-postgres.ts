@@ -1,9 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger';
+import { postmasterOf } from './supervision';
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  /** The postmaster's pid, from its own postmaster.pid. */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export async function startEmbeddedPostgres(options: {
   }
   return {
     url: `postgresql://postgres:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    pid: postmasterOf(databaseDir)?.pid ?? null,
     stop: () => pg.stop(),
   };
 }

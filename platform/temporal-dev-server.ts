@@ -8,6 +8,7 @@ import { locateTemporalBinary } from './temporal-binaries';
 export interface DevServerHandle {
   address: string;
   uiUrl: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -81,6 +82,7 @@ export async function startTemporalDevServer(options: {
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
+    pid: child.pid!,
     stop: () => stopChild(child),
   };
 }

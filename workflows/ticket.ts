@@ -14,6 +14,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -85,6 +86,14 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 const acts = proxyActivities<TicketActivities>({ startToCloseTimeout: '30 seconds', retry });
 /** Short database writes run as local activities: no round trip through the server per write. */
 const localActs = proxyLocalActivities<TicketActivities>({ startToCloseTimeout: '30 seconds', retry });
+/**
+ * Notices and escalations only write outbox rows (a relay delivers them), and their retries are
+ * bounded: a message that cannot be queued is logged and the ticket keeps its timers.
+ */
+const messages = proxyActivities<TicketActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retry, maximumAttempts: 5 },
+});
 
 /**
  * Patch: the timeline event and the ticket row are recorded by one local activity instead of two
@@ -146,7 +155,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       await acts.recordTicketEvent(event);
       await acts.syncTicket(snapshot);
     }
-    if (notifyCustomer) await acts.notifyCustomer({ ticketId, event: type, sequence, view: snapshot, data });
+    if (notifyCustomer) await quietly(`customer notice ${type}`, () => messages.notifyCustomer({ ticketId, event: type, sequence, view: snapshot, data }));
     changed = true;
     return view();
   }
@@ -292,18 +301,37 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   async function fire(alarm: Alarm): Promise<void> {
     const key = alarmKey(alarm, state.cycleNumber);
     state.fired.push(key);
-    await acts.escalate({
-      ticketId,
-      dedupeKey: `ticket:${ticketId}:${key}`,
-      target: alarm.target,
-      kind: alarm.kind,
-      percent: alarm.percent,
-      dueAtMs: alarm.atMs,
-      firedAtMs: Date.now(),
-      action: alarm.action,
-      priority: state.priority,
-      assignee: state.assignee,
-    });
-    await record('system', `sla_${alarm.kind}`, { target: alarm.target, percent: alarm.percent, dueAtMs: alarm.atMs });
+    const escalated = await quietly(`${alarm.kind} ${key}`, () =>
+      messages.escalate({
+        ticketId,
+        dedupeKey: `ticket:${ticketId}:${key}`,
+        target: alarm.target,
+        kind: alarm.kind,
+        percent: alarm.percent,
+        dueAtMs: alarm.atMs,
+        targetDueAtMs: clocks().find((c) => c.target === alarm.target)?.dueAtMs ?? alarm.atMs,
+        firedAtMs: Date.now(),
+        action: alarm.action,
+        priority: state.priority,
+        assignee: state.assignee,
+      }),
+    );
+    const failure = escalated === true ? {} : { escalationFailed: escalated };
+    await record('system', `sla_${alarm.kind}`, { target: alarm.target, percent: alarm.percent, dueAtMs: alarm.atMs, ...failure });
+  }
+
+  /**
+   * Runs a notice or escalation; a failure (bounded retries exhausted, a permanent refusal) is
+   * logged and answered as its reason, never thrown: a message must not end the ticket's timers.
+   */
+  async function quietly(what: string, send: () => Promise<void>): Promise<true | string> {
+    try {
+      await send();
+      return true;
+    } catch (error) {
+      const reason = (error as { cause?: Error }).cause?.message ?? String(error);
+      log.warn(`ticket ${what} not queued`, { ticketId, reason });
+      return reason;
+    }
   }
 }

@@ -2,12 +2,23 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { roles, type Principal } from '../auth';
 import { ApiError } from '../errors';
+import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { timestamp } from '../schemas/common';
 
 const MAX_APPROVAL_DAYS = 7;
 const DAY_MS = 86_400_000;
 
+/** What an outbox row's status says (README, "Notifications: what the outbox says"). */
+const outboxStatus = z
+  .enum(['pending', 'held', 'sent', 'failed', 'suppressed'])
+  .describe(
+    'pending: waiting for the relay (or for its next try after a transient failure, at notBefore); ' +
+      'held: waiting for quiet hours to end (notBefore) or for its channel to be configured (SMS_GATEWAY_URL, SMTP_URL); ' +
+      'sent: the provider accepted it (in-app: it is in the inbox); ' +
+      'failed: refused for good, tries exhausted or no address (statusNote says which); ' +
+      "suppressed: not sent because of the customer's opt-out",
+  );
 
 const inboxItem = z.object({
   id: z.uuid(),
@@ -31,8 +42,9 @@ const outboxItem = z.object({
   subject: z.string(),
   body: z.string(),
   subjectRef: z.string().nullable(),
-  status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
+  status: outboxStatus,
   statusNote: z.string().nullable(),
+  notBefore: timestamp.nullable().describe('A held or retried message is not tried before this instant'),
   createdAt: timestamp,
   sentAt: timestamp.nullable(),
   readAt: timestamp.nullable(),
@@ -59,7 +71,7 @@ const inboxQuery = z.strictObject({
 });
 
 const outboxQuery = z.strictObject({
-  status: z.enum(['pending', 'sent', 'failed', 'suppressed']).optional(),
+  status: outboxStatus.optional(),
   subjectRef: z.string().min(1).max(300).optional(),
   ...page,
 });
@@ -86,29 +98,7 @@ function inboxOf(principal: Principal): Prisma.NotificationWhereInput {
   return { ...delivered, audience: 'staff', role: principal.role };
 }
 
-/** Newest first; the cursor is the last row's (createdAt, id), so a page never repeats or skips a row. */
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function afterCursor(cursor: string | undefined): Prisma.NotificationWhereInput {
-  if (!cursor) return {};
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) {
-    throw new ApiError('validation_failed', 'query.cursor: not a cursor this API gave out', {
-      invalidFields: [{ field: 'query.cursor', reason: 'not a cursor this API gave out' }],
-    });
-  }
-  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
-}
-
 const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.NotificationOrderByWithRelationInput[];
-
-function paged<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
-  const pageRows = rows.slice(0, limit);
-  return { rows: pageRows, nextCursor: rows.length > limit ? encodeCursor(pageRows[pageRows.length - 1]!) : null };
-}
 
 type InboxRow = { id: string; category: string; subject: string; body: string; subjectRef: string | null; createdAt: Date; readAt: Date | null };
 
@@ -134,7 +124,7 @@ export const notificationRoutes = [
     handler: async ({ query, principal, deps }) => {
       const rows = await deps.db.notification.findMany({
         where: {
-          AND: [inboxOf(principal), afterCursor(query.cursor), query.unread === undefined ? {} : { readAt: query.unread ? null : { not: null } }],
+          AND: [inboxOf(principal), beforeCursor(query.cursor), query.unread === undefined ? {} : { readAt: query.unread ? null : { not: null } }],
         },
         orderBy: newestFirst,
         take: query.limit + 1,
@@ -174,7 +164,7 @@ export const notificationRoutes = [
           AND: [
             query.status ? { status: query.status } : {},
             query.subjectRef ? { subjectRef: query.subjectRef } : {},
-            afterCursor(query.cursor),
+            beforeCursor(query.cursor),
           ],
         },
         include: { attempts: { orderBy: { at: 'asc' } } },
@@ -197,6 +187,7 @@ export const notificationRoutes = [
           subjectRef: row.subjectRef,
           status: row.status,
           statusNote: row.statusNote,
+          notBefore: row.notBefore?.toISOString() ?? null,
           createdAt: row.createdAt.toISOString(),
           sentAt: row.sentAt?.toISOString() ?? null,
           readAt: row.readAt?.toISOString() ?? null,

@@ -9,8 +9,9 @@ import * as outage from '../../workflows/outage';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { concerning, recordedOutage } from '../outage-rows';
+import { recordedOutage } from '../outage-rows';
 import { defineRoute, idParams, keyOrIdParams } from '../route';
+import { outagesVisibleTo } from '../visibility';
 import { startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 
@@ -87,16 +88,8 @@ function present(row: Outage): OutageResponse {
   };
 }
 
-/** Customers see the outages of products they hold a contract on, except other customers' own. */
-function visibleTo(principal: Principal): Prisma.OutageWhereInput {
-  if (principal.role !== 'customer') return {};
-  const customerId = principal.customerId;
-  if (!customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
-  return { product: { contracts: { some: { customerId } } }, AND: [concerning(customerId)] };
-}
-
 async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
-  const row = await deps.db.outage.findFirst({ where: { id, ...visibleTo(principal) } });
+  const row = await deps.db.outage.findFirst({ where: { id, ...outagesVisibleTo(principal) } });
   if (!row) throw ApiError.notFound('outage', id);
   return row;
 }
@@ -220,7 +213,7 @@ export const outageRoutes = [
       const rows = await deps.db.outage.findMany({
         where: {
           AND: [
-            visibleTo(principal),
+            outagesVisibleTo(principal),
             query.productId ? { productId: query.productId } : {},
             query.cause ? { cause: query.cause } : {},
             query.to ? { startedAt: { lt: new Date(query.to) } } : {},

@@ -1,7 +1,8 @@
 /**
  * The fault scripts (faults/), at a size that fits CI: the worker killed while deadlines fall
- * due, Temporal's dev server restarted mid-intake, PostgreSQL down for 30 s under load. Each runs
- * the service as separate processes of its own; `npm run faults` runs them with 1,000 tickets.
+ * due, Temporal's dev server restarted mid-intake, PostgreSQL down for 30 s under load, and
+ * `npm start` itself SIGKILLed and started again. Each runs the service as processes of its own;
+ * `npm run faults` runs them with 1,000 tickets.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
-const SCRIPTS = ['worker-kill', 'temporal-restart', 'postgres-outage'] as const;
+const SCRIPTS = ['worker-kill', 'temporal-restart', 'postgres-outage', 'service-kill'] as const;
 
 interface FaultResult {
   scenario: string;
