@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { CROSS_FIELD_RULES } from './cross-field-rules';
 import { errorStatus } from './errors';
 import { IDEMPOTENCY_KEY_PATTERN } from './requests';
 import type { AnyRoute } from './route';
@@ -30,15 +31,62 @@ function jsonSchema(schema: ZodType, io: 'input' | 'output'): Record<string, unk
   return rest;
 }
 
+/**
+ * What api/text.ts and the bounds refuse, said in JSON Schema so generated clients and fuzzers
+ * meet no surprise: every free string excludes control characters and bidi overrides (and, when
+ * it may not be empty, must hold something visible); instants and dates carry the 1970–2199 years
+ * as a pattern. Strings with their own pattern, enum or format keep theirs.
+ */
+const CONTROLS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069';
+const INVISIBLE = '\\s\\u200b-\\u200f\\u2060-\\u2064\\ufeff\\u00ad\\u180e';
+const FREE_TEXT = `^[^${CONTROLS}]*$`;
+const VISIBLE_TEXT = `^[^${CONTROLS}]*[^${CONTROLS}${INVISIBLE}][^${CONTROLS}]*$`;
+const YEAR = '(19[7-9][0-9]|20[0-9][0-9]|21[0-9][0-9])';
+const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
+/** The text rules' patterns, which say what a string may not hold rather than what it is. */
+export const TEXT_PATTERNS: ReadonlySet<string> = new Set([FREE_TEXT, VISIBLE_TEXT]);
+const INSTANT = `^${YEAR}-${MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])$`;
+
+type Node = Record<string, unknown>;
+
+function exactInput(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(exactInput);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Node;
+  if (schema.type === 'string' && schema.enum === undefined && schema.const === undefined) {
+    if (schema.format === 'date-time') {
+      // Instants are refused outside 1970–2199; the pattern says so (Feb 29 is left out of it).
+      delete schema.format;
+      schema.pattern = INSTANT;
+      schema.description = [schema.description, 'An ISO-8601 instant with an offset, in the years 1970–2199.'].filter(Boolean).join(' ');
+    } else if (schema.pattern === undefined && schema.format === undefined) {
+      schema.pattern = typeof schema.minLength === 'number' && schema.minLength > 0 ? VISIBLE_TEXT : FREE_TEXT;
+    }
+  }
+  for (const value of Object.values(schema)) exactInput(value);
+}
+
+/** PATCH bodies change something: at least one field. */
+function atLeastOneField(schema: Node): Node {
+  return schema.type === 'object' ? { ...schema, minProperties: 1 } : schema;
+}
+
 function parameters(schema: ZodType | undefined, location: 'path' | 'query'): unknown[] {
   if (!schema) return [];
   const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  exactInput(json.properties);
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
     in: location,
     required: location === 'path' || (json.required ?? []).includes(name),
     schema: property,
   }));
+}
+
+function inputBody(route: AnyRoute): Node {
+  const schema = jsonSchema(route.body!, 'input');
+  exactInput(schema);
+  return route.method === 'patch' ? atLeastOneField(schema) : schema;
 }
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
@@ -72,13 +120,16 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
     for (const code of problems) {
       responses[String(code)] = { $ref: '#/components/responses/Problem' };
     }
+    const rules = CROSS_FIELD_RULES[`${route.method.toUpperCase()} ${path}`];
+    const roles = route.roles === 'public' ? '' : `Roles: ${route.roles.join(', ')}.`;
+    const description = [roles, rules ? `Rules the schema cannot state (400 naming the field): ${rules.join('; ')}.` : ''].filter(Boolean).join(' ');
     (paths[path] ??= {})[route.method] = {
       summary: route.summary,
+      ...(description ? { description } : {}),
+      ...(rules ? { 'x-rules': rules } : {}),
       tags: [route.tag],
       operationId: `${route.method}${route.path.replace(/[/:{}-]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
-      ...(route.roles === 'public'
-        ? { security: [] }
-        : { description: `Roles: ${route.roles.join(', ')}.`, 'x-roles': route.roles }),
+      ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
       parameters: [
         ...parameters(route.params, 'path'),
         ...parameters(route.query, 'query'),
@@ -86,9 +137,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
           ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: route.idempotencyKey, schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source } }]
           : []),
       ],
-      ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
-        : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputBody(route) } } } } : {}),
       responses,
     };
   }

@@ -63,6 +63,7 @@ export const apiKeyRoutes = [
     roles: ['admin'],
     body: createApiKeyBody,
     status: 201,
+    errors: [422],
     response: apiKeyResponse.extend({ key: z.string() }),
     handler: async ({ body, deps }) => {
       if (body.customerId && !(await deps.db.customer.findUnique({ where: { id: body.customerId } }))) {
