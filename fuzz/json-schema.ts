@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { TEXT_PATTERNS } from '../api/openapi';
 
 /**
  * The subset of JSON Schema (2020-12, as zod's `toJSONSchema` writes it into our OpenAPI 3.1
@@ -139,10 +140,16 @@ function stringArb(schema: JsonSchema, name: string | undefined, ctx: Generation
       .filter((s) => !schema.pattern || regexOf(schema.pattern).test(s));
   }
   if (schema.format === 'uri') return fc.webUrl();
-  if (schema.pattern) {
+  if (schema.pattern && !TEXT_PATTERNS.has(schema.pattern)) {
     const regex = regexOf(schema.pattern);
     return fc.stringMatching(regex).filter((s) => s.length <= (schema.maxLength ?? Infinity) && s.length >= (schema.minLength ?? 0));
   }
+  // The text rules' patterns only exclude characters: draw text as below, within them.
+  const within = schema.pattern ? regexOf(schema.pattern) : undefined;
+  return plainStringArb(schema, name).filter((s) => !within || within.test(s));
+}
+
+function plainStringArb(schema: JsonSchema, name: string | undefined): fc.Arbitrary<string> {
   // Names and descriptions tell what a plain string holds where the schema cannot (zod refinements).
   if (name && /^(date|\w+Date)$/.test(name)) return clampLength(fc.oneof({ weight: 4, arbitrary: isoDateArb }, { weight: 1, arbitrary: asciiText }), schema);
   if (name === 'month') return clampLength(jalaliMonthArb, schema);

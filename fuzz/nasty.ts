@@ -1,3 +1,5 @@
+import zlib from 'node:zlib';
+
 /**
  * Hostile input the fuzzer mixes into requests: Persian-text edge cases, absurd dates and
  * durations, wrong types, and transport-level abuse.
@@ -114,6 +116,33 @@ export const BAD_QUERY_VALUES: { value: string | string[]; raw?: boolean }[] = [
   { value: 'x'.repeat(5000) },
   { value: '2026-13-45' },
   { value: '99999-01' },
+];
+
+/** Cursors the API never gave out: out-of-range years (once a PostgreSQL 500), impossible days, not base64url. */
+const cursorOf = (text: string) => Buffer.from(text).toString('base64url');
+export const BAD_CURSORS: string[] = [
+  cursorOf('-000001-01-01T00:00:00.000Z|2f1c8a4e-8d1b-4c55-9a51-0e8f3c5d7b21'),
+  cursorOf('+275760-09-13T00:00:00.000Z|2f1c8a4e-8d1b-4c55-9a51-0e8f3c5d7b21'),
+  cursorOf('0000-01-01T00:00:00.000Z|2f1c8a4e-8d1b-4c55-9a51-0e8f3c5d7b21'),
+  cursorOf('2026-02-31T00:00:00.000Z|2f1c8a4e-8d1b-4c55-9a51-0e8f3c5d7b21'),
+  cursorOf('2026-11-22T10:30:00.000Z|not-a-uuid'),
+  cursorOf("2026-11-22T10:30:00.000Z|' OR 1=1 --"),
+  'not a cursor',
+  '%%%',
+  'x'.repeat(199),
+];
+
+/** Compressed bodies, whole and broken: the API takes identity only (415 for the rest). */
+export const CONTENT_ENCODINGS: { name: string; encoding: string; encode: (json: string) => Uint8Array | string }[] = [
+  { name: 'gzip', encoding: 'gzip', encode: (json) => zlib.gzipSync(json) },
+  { name: 'gzip-truncated', encoding: 'gzip', encode: (json) => zlib.gzipSync(json).subarray(0, 10) },
+  { name: 'gzip-garbage', encoding: 'gzip', encode: () => Buffer.from('not gzip at all') },
+  { name: 'deflate-garbage', encoding: 'deflate', encode: () => Buffer.from([0x78, 0x9c, 0xff, 0xff]) },
+  { name: 'br-garbage', encoding: 'br', encode: () => Buffer.from([0xff, 0xff, 0xff]) },
+  { name: 'br', encoding: 'br', encode: (json) => zlib.brotliCompressSync(json) },
+  { name: 'x-gzip', encoding: 'x-gzip', encode: (json) => zlib.gzipSync(json) },
+  { name: 'zstd', encoding: 'zstd', encode: (json) => json },
+  { name: 'chain', encoding: 'gzip, identity', encode: (json) => zlib.gzipSync(json) },
 ];
 
 export const BAD_IDEMPOTENCY_KEYS = ['', ' ', 'a'.repeat(300), 'has space', 'semi;colon', 'é', '\t'];

@@ -8,7 +8,9 @@ import {
   BAD_IDEMPOTENCY_KEYS,
   BAD_PATH_VALUES,
   BAD_QUERY_VALUES,
+  BAD_CURSORS,
   BAD_REQUEST_IDS,
+  CONTENT_ENCODINGS,
   encodeLoose,
   EXTRA_FIELDS,
   FOREIGN_DIGIT_NUMBERS,
@@ -63,6 +65,7 @@ export interface OperationSummary {
 
 export type FindingKind =
   | 'server_error'
+  | 'idempotency_replay'
   | 'timeout'
   | 'network_error'
   | 'not_problem_json'
@@ -114,12 +117,16 @@ interface Operation {
   successStatus: number;
   successSchema?: JsonSchema;
   documented: Set<number>;
+  /** The operation reads an Idempotency-Key header. */
+  idempotent: boolean;
 }
 
 interface Transport {
   contentType: string | null;
   /** The body to send, made from the valid body's JSON once its ids are resolved. */
   raw: (json: string) => string | Uint8Array;
+  /** A Content-Encoding header to send with the body. */
+  encoding?: string;
 }
 
 interface Case {
@@ -138,6 +145,8 @@ interface Case {
   /** The mutation added an unknown field: the refusal must name exactly `target`. */
   exactTarget?: boolean;
   expectStatus?: number[];
+  /** Idempotency replays: this body goes first under the case's Idempotency-Key, then the case's own body. */
+  replayFirst?: unknown;
 }
 
 type Json = unknown;
@@ -175,6 +184,7 @@ function operationsOf(document: Record<string, unknown>): Operation[] {
         successStatus,
         successSchema: responses[String(successStatus)]?.content?.['application/json']?.schema,
         documented: new Set(codes),
+        idempotent: parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key'),
       });
     }
   }
@@ -366,6 +376,24 @@ function mutationArbs(op: Operation, valid: Case, resolve: (ref: string) => Json
   if (op.method === 'POST') {
     arbs.push(fc.constantFrom(...BAD_IDEMPOTENCY_KEYS).map((key) => base('header.idempotency-key', { headers: { ...valid.headers, 'idempotency-key': key } })));
   }
+  if (op.query.some((param) => param.name === 'cursor')) {
+    // Anything but a cursor the API gave out: 400 naming query.cursor (or a refusal of the caller first).
+    arbs.push(fc.constantFrom(...BAD_CURSORS).map((cursor) => base('query.bad-cursor', {
+      query: { ...valid.query, cursor },
+      target: 'query.cursor',
+      expectStatus: [400, 401, 403],
+    })));
+  }
+  if (op.body && op.idempotent) {
+    // The same Idempotency-Key with a changed body: the second answer is a 409 whenever the first was carried out.
+    const nodes = nodesOf(op.body, valid.body, resolve).filter((n) => isStringNode(n) && !n.schema.enum && n.schema.const === undefined && !n.schema.format && !n.schema.pattern?.startsWith('^('));
+    pick(nodes, (n) => fc.uuid({ version: 4 }).map((key) => base('idempotency.changed-body', {
+      kind: 'valid',
+      headers: { ...valid.headers, 'idempotency-key': `fuzz-${key}` },
+      replayFirst: valid.body,
+      body: setAt(valid.body, n.path, `${String(n.value).slice(0, Math.max(1, (n.schema.maxLength ?? 100) - 8))} دیگر`),
+    })));
+  }
 
   if (op.body) {
     type Raw = string | Uint8Array | ((json: string) => string | Uint8Array);
@@ -392,6 +420,10 @@ function mutationArbs(op: Operation, valid: Case, resolve: (ref: string) => Json
         () => transport('transport.oversized', 'application/json', JSON.stringify({ padding: 'x'.repeat(FETCH_BODY_LIMIT_PROBE) }), [413]),
         () => transport('transport.duplicate-keys', 'application/json', (json) => `{"a":1,"a":2,${json.slice(1)}`),
         () => transport('transport.empty-body', 'application/json', ''),
+        ...CONTENT_ENCODINGS.map(({ name, encoding, encode }) => () => {
+          const sent = transport(`transport.content-encoding.${name}`, 'application/json', (json: string) => encode(json), [415]);
+          return { ...sent, transport: { ...sent.transport!, encoding } };
+        }),
       ).map((make) => make()),
     );
   }
@@ -482,6 +514,7 @@ function prepare(op: Operation, c: Case, apiUrl: string, keys: FuzzOptions['keys
   const resolvedBody = resolveRefs(c.body, pools);
   if (c.transport) {
     if (c.transport.contentType) headers['content-type'] = c.transport.contentType;
+    if (c.transport.encoding) headers['content-encoding'] = c.transport.encoding;
     const raw = c.transport.raw(JSON.stringify(resolvedBody ?? {}));
     return { url, headers, body: raw, bodyText: typeof raw === 'string' ? raw : Buffer.from(raw).toString('latin1'), resolvedBody };
   }
@@ -557,6 +590,16 @@ function check(op: Operation, c: Case, sent: Sent, status: number, headers: Head
     problems.push({ kind: 'unexpected_status', message: `expected ${c.expectStatus.join(' or ')}, got ${status}` });
   }
   return problems;
+}
+
+/** A changed body under an Idempotency-Key that was carried out must be refused with 409. */
+function replayProblems(firstStatus: number | null, status: number): Check[] {
+  if (firstStatus === null) return [];
+  if (firstStatus >= 500) return [{ kind: 'server_error', message: `the first request of an idempotency replay answered ${firstStatus}` }];
+  if (firstStatus >= 200 && firstStatus < 300 && status !== 409) {
+    return [{ kind: 'idempotency_replay', message: `the same Idempotency-Key with a changed body answered ${status} after the first answered ${firstStatus} (expected 409)` }];
+  }
+  return [];
 }
 
 /** The document's rules the mutation broke (empty when the mutated request still conforms). */
@@ -645,6 +688,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const findings = new Map<string, Finding>();
   const bump = (record: Record<string, number>, key: string) => (record[key] = (record[key] ?? 0) + 1);
 
+  /** Sends an idempotency replay's first request (counted like any other); its status, or null when it got no answer. */
+  const sendFirst = async (op: Operation, c: Case): Promise<number | null> => {
+    const first = prepare(op, { ...c, body: c.replayFirst, replayFirst: undefined }, apiUrl, keys, pools);
+    try {
+      const response = await fetch(first.url, { method: op.method, headers: first.headers, body: first.body, signal: AbortSignal.timeout(timeoutMs) });
+      await response.text();
+      summary.requests++;
+      summary.operations[op.key]!.requests++;
+      bump(summary.byStatus, String(response.status));
+      return response.status;
+    } catch {
+      return null;
+    }
+  };
+
   for (const op of operations) {
     const opSummary: OperationSummary = { requests: 0, byStatus: {}, valid: 0, invalid: 0, unsendable: 0 };
     summary.operations[op.key] = opSummary;
@@ -653,6 +711,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     const worker = async () => {
       while (next < cases.length) {
         const c = cases[next++]!;
+        const replayed = c.replayFirst === undefined ? null : await sendFirst(op, c);
         const sent = prepare(op, c, apiUrl, keys, pools);
         let status: number | null = null;
         let text = '';
@@ -680,7 +739,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
         bump(summary.byStatus, statusKey);
         bump(opSummary.byStatus, statusKey);
         if (status !== null && !op.documented.has(status) && status !== 401 && status !== 403) bump(summary.undocumented, `${op.key} ${status}`);
-        const problems = failure ? [failure] : check(op, c, sent, status!, headers, text, resolve);
+        const problems = failure ? [failure] : [...check(op, c, sent, status!, headers, text, resolve), ...replayProblems(replayed, status!)];
         for (const problem of problems) {
           const key = `${problem.kind}|${op.key}|${status}|${c.mutation}`;
           const existing = findings.get(key);

@@ -5,6 +5,9 @@
  *
  *   FUZZ_RUNS  requests per operation (default 60)   FUZZ_SEED  the seed (default 20261122)
  *   FUZZ_ONLY  a regular expression over "METHOD /path" to fuzz only some operations
+ *
+ * Then Schemathesis (fuzz/schemathesis.ts) checks the same stack against the document:
+ *   SCHEMATHESIS_EXAMPLES  generated cases per operation (default 25; 0 skips it)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +16,7 @@ import { createDatabase } from '../platform/database';
 import { startStack, TEST_ADMIN_KEY } from '../test/support/stack';
 import { arrangeFuzzWorld } from './arrange';
 import { runFuzz } from './openapi-fuzz';
+import { runSchemathesis } from './schemathesis';
 
 async function main(): Promise<number> {
   const runsPerOperation = Number(process.env.FUZZ_RUNS ?? 60);
@@ -44,7 +48,17 @@ async function main(): Promise<number> {
     mkdirSync(results, { recursive: true });
     writeFileSync(path.join(results, 'latest.json'), `${JSON.stringify({ when: new Date().toISOString(), ...summary }, null, 2)}\n`);
     console.log(`\nwrote ${path.relative(process.cwd(), path.join(results, 'latest.json'))}`);
-    return summary.findings.length > 0 ? 1 : 0;
+
+    const examples = Number(process.env.SCHEMATHESIS_EXAMPLES ?? 25);
+    let schemathesis = 0;
+    if (examples > 0) {
+      console.log(`\nSchemathesis ${examples} examples per operation …`);
+      const reportDir = path.join(results, 'schemathesis');
+      mkdirSync(reportDir, { recursive: true });
+      schemathesis = await runSchemathesis({ apiUrl: stack.apiUrl, key: TEST_ADMIN_KEY, examples, seed, resultsDir: reportDir });
+      console.log(`Schemathesis: ${schemathesis === 0 ? 'passed' : `failed (exit ${schemathesis})`}`);
+    }
+    return summary.findings.length > 0 || schemathesis !== 0 ? 1 : 0;
   } finally {
     await db.$disconnect();
     await stack.stop();
