@@ -24,6 +24,7 @@ import { ApiError } from './errors';
 import { outagesTouching, recordedOutage } from './outage-rows';
 import { refusal, startOnce } from './workflow-commands';
 import { isoInstant } from './schemas/common';
+import { text } from './text';
 
 const ids = z.array(z.uuid()).min(1).max(50);
 
@@ -39,7 +40,7 @@ export const createClaimBody = z
       .optional()
       .describe('Claim every ended outage concerning you in this period that your contract has not claimed yet'),
     ticketIds: ids.optional().describe('Support-timing claims: the breached tickets claimed'),
-    note: z.string().trim().min(1).max(2000).optional(),
+    note: text(2000).optional(),
   })
   .refine((b) => [b.outageIds, b.period, b.ticketIds].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of outageIds, period and ticketIds',

@@ -5,6 +5,7 @@ import { ApiError } from '../errors';
 import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { timestamp } from '../schemas/common';
+import { line, text } from '../text';
 
 const MAX_APPROVAL_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -77,8 +78,8 @@ const outboxQuery = z.strictObject({
 });
 
 const createEmergencyApprovalBody = z.strictObject({
-  approvedBy: z.string().trim().min(1).max(200),
-  reason: z.string().trim().min(1).max(2000),
+  approvedBy: line(200),
+  reason: text(2000),
   expiresAt: timestamp.refine((value) => {
     const ms = Date.parse(value);
     return ms > Date.now() && ms <= Date.now() + MAX_APPROVAL_DAYS * DAY_MS;

@@ -14,11 +14,12 @@ import { defineRoute, idParams, keyOrIdParams } from '../route';
 import { outagesVisibleTo } from '../visibility';
 import { startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
+import { text } from '../text';
 
 const RECORDERS = ['agent', 'manager', 'admin'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 
-const description = z.string().trim().min(1, 'must not be empty').max(2000);
+const description = text(2000);
 const ms = (iso: string) => Date.parse(iso);
 
 const createOutageBody = z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../generated/prisma/enums';
 import { parseIsoDate } from '../../sla/civil-date';
+import { line } from '../text';
 
 /** Configuration is written by administrators and read by the staff who work with it. */
 export const ADMIN: readonly Role[] = ['admin'];
@@ -20,7 +21,7 @@ export const boundedInstant = (error?: string) => z.iso.datetime({ offset: true,
 export const timestamp = boundedInstant();
 /** The same, with the error message that shows an example. */
 export const isoInstant = boundedInstant('must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30');
-export const label = z.string().trim().min(1).max(200);
+export const label = line(200);
 
 /** The keys configuration refers to things by: "amoot-office", "owj-agile", "ir-official". */
 export const configKey = z

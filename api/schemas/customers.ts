@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { email, label, phone, rials, rialsOut, timestamp } from './common';
+import { line } from '../text';
 
 /** Customers with their contacts and messaging preference, their contracts, and what the contracts include. */
 
@@ -41,7 +42,7 @@ export const updateCustomerBody = z
   .strictObject({ name: label.optional(), messagingPreference: z.enum(MESSAGING_PREFERENCES).optional() })
   .refine(nonEmpty, NOTHING_TO_CHANGE);
 
-export const customerListQuery = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), ...pageQuery });
+export const customerListQuery = z.strictObject({ name: line(200).optional(), ...pageQuery });
 
 export const contactResponse = z.object({
   id: z.uuid(),
@@ -60,7 +61,7 @@ export const customerResponse = z.object({
 });
 
 const contractTerms = {
-  plan: z.string().trim().min(1).max(100).optional().describe("Defaults to the policy's key"),
+  plan: line(100).optional().describe("Defaults to the policy's key"),
   startsAt: timestamp,
   endsAt: timestamp.describe('Exclusive'),
   paid: z.boolean().default(false),

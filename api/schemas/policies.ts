@@ -4,6 +4,7 @@ import { MAX_TARGET_BUSINESS_DAYS, MAX_TARGET_BUSINESS_MINUTES } from '../../sla
 import { CHANNELS, PRIORITIES, RECIPIENTS, type CreditTableKey } from '../../sla/policy';
 import type { TargetUnit } from '../../sla/targets';
 import { configKey, correctionCounts, label, timestamp } from './common';
+import { line } from '../text';
 
 /**
  * Plan terms at the edge: one document per (kind, key), in the shapes of sla/policy.ts and
@@ -123,7 +124,7 @@ const policyFields = {
   key: configKey.describe('The plan key, e.g. owj-agile; one document of each kind per key'),
   name: label,
   vendorId: z.uuid().nullable().optional(),
-  plan: z.string().trim().min(1).max(100).nullable().optional(),
+  plan: line(100).nullable().optional(),
 };
 
 export const createPolicyBody = z.discriminatedUnion('kind', [
@@ -137,7 +138,7 @@ export const updatePolicyBody = z
   .strictObject({
     name: label.optional(),
     vendorId: z.uuid().nullable().optional(),
-    plan: z.string().trim().min(1).max(100).nullable().optional(),
+    plan: line(100).nullable().optional(),
     definition: z
       .unknown()
       .optional()
