@@ -9,7 +9,7 @@ import * as ticket from '../../workflows/ticket';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
@@ -25,7 +25,7 @@ const createTicketBody = z.strictObject({
   customerId: z.uuid().optional(),
   productId: z.uuid(),
   priority: z.enum(PRIORITIES),
-  subject: text(200),
+  subject: line(200),
   description: text(10_000),
   channel: z.enum(['portal', 'email', 'phone', 'api']).default('api'),
 });
@@ -341,7 +341,7 @@ export const ticketRoutes = [
     z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) }),
     ({ body, principal }, h) => runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason })),
   command('assign', 'Assign the ticket to an agent', STAFF,
-    z.strictObject({ assignee: text(200) }),
+    z.strictObject({ assignee: line(200) }),
     ({ body, principal }, h) => runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee })),
   command('review', 'Review a review-type target: announce a committed resolution date, or reject the request', STAFF,
     z.discriminatedUnion('decision', [
