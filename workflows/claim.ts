@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  currentUpdateInfo,
   defineQuery,
   defineUpdate,
   log,
@@ -248,12 +249,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approve,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null });
-      }),
+        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -264,12 +267,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approveAdjusted,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null });
-      }),
+        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -280,11 +285,13 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     reject,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('reject');
-        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) });
-      }),
+        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('reject');
@@ -296,6 +303,8 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   async function decide(
     by: string,
     outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & { credit: Credit | null },
+    /** The update that decided: the API answers a retry of it (same Idempotency-Key) with this decision. */
+    updateId: string | undefined,
   ): Promise<ClaimView> {
     const atMs = Date.now();
     const { credit, ...rest } = outcome;
@@ -310,7 +319,7 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     };
     status = decision.outcome;
     const decided = decision;
-    const eventSequence = await record(by, decided.outcome, { ...decided });
+    const eventSequence = await record(by, decided.outcome, { ...decided, ...(updateId && { updateId }) });
     if (credit) {
       await records.writeCreditNote({ claimId, percent: credit.percent, amountRials: credit.amountRials, appliesToMonth: decided.creditNoteMonth! });
     }
