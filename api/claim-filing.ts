@@ -12,7 +12,7 @@ import { compileCalendar } from '../sla/calendar';
 import { assessAvailabilityClaim, monthlySubscriptionRials } from '../sla/claim-assessment';
 import { claimDeadlines, claimFilingDeadline } from '../sla/claims';
 import { creditTables } from '../sla/credit-tables';
-import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan } from '../sla/jalali-month';
+import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, parseJalaliMonth, type JalaliMonth } from '../sla/jalali-month';
 import { concernsCustomer } from '../sla/outages';
 import type { ClaimPolicy } from '../sla/policy';
 import * as claim from '../workflows/claim';
@@ -58,7 +58,7 @@ async function citedOutages(deps: AppDeps, customerId: string, body: CreateClaim
   let rows: Outage[];
   if (body.outageIds) {
     const wanted = [...new Set(body.outageIds)];
-    rows = await deps.db.outage.findMany({ where: { id: { in: wanted }, productId: body.productId }, orderBy: { startedAt: 'asc' } });
+    rows = await deps.db.outage.findMany({ where: { id: { in: wanted }, productId: body.productId, voidedAt: null }, orderBy: { startedAt: 'asc' } });
     const unknown = wanted.filter((id) => !rows.some((row) => row.id === id && concernsCustomer(recordedOutage(row), customerId)));
     if (unknown.length > 0) throw unprocessable('unknown_outage', `no outage ${unknown.join(', ')} of this product concerns you`, 'body.outageIds');
     const ongoing = rows.filter((row) => row.endedAt === null);
@@ -121,24 +121,85 @@ async function assess(deps: AppDeps, input: {
   field: string;
 }) {
   const month = jalaliMonthOf(Math.min(...input.outages.map((o) => o.startedAt.getTime())));
-  const { startMs, endMs } = jalaliMonthSpan(month);
-  const outside = input.outages.filter((o) => o.startedAt.getTime() >= endMs);
+  const outside = input.outages.filter((o) => o.startedAt.getTime() >= jalaliMonthSpan(month).endMs);
   if (outside.length > 0) {
     throw unprocessable('claim_spans_months', `the outages began in more than one Jalali month: claim each month's outages separately (${formatJalaliMonth(month)} and later)`, input.field);
   }
+  return assessMonth(deps, { ...input, month, citedIds: input.outages.map((o) => o.id), claimId: null, receivedBeforeMs: null });
+}
+
+/**
+ * What the claim is worth in `month`: the month's outages as recorded now (voided ones left out),
+ * with the credit that the contract's other claims for the month carry, those received before
+ * this one, subtracted.
+ */
+async function assessMonth(deps: AppDeps, input: {
+  customerId: string;
+  productId: string;
+  contractId: string;
+  month: JalaliMonth;
+  citedIds: string[];
+  policy: ClaimPolicy;
+  monthlyFeeRials: number;
+  nowMs: number;
+  claimId: string | null;
+  /** Only claims received before this instant count as earlier; null: every claim there is. */
+  receivedBeforeMs: number | null;
+}) {
+  const { startMs, endMs } = jalaliMonthSpan(input.month);
   const earlier = (
-    await deps.db.claim.findMany({ where: { contractId: input.contractId, kind: 'availability', status: { not: 'rejected' } }, include: { outages: true } })
-  ).filter((row) => computationOf(row).availability?.month === formatJalaliMonth(month));
+    await deps.db.claim.findMany({
+      where: {
+        contractId: input.contractId,
+        kind: 'availability',
+        status: { not: 'rejected' },
+        ...(input.receivedBeforeMs !== null && { receivedAt: { lt: new Date(input.receivedBeforeMs) } }),
+      },
+      include: { outages: true },
+    })
+  ).filter((row) => row.id !== input.claimId && computationOf(row).availability?.month === formatJalaliMonth(input.month));
   return assessAvailabilityClaim({
-    month,
+    month: input.month,
     outages: (await outagesTouching(deps.db, input.productId, startMs, endMs, input.customerId)).map(recordedOutage),
-    citedIds: input.outages.map((o) => o.id),
+    citedIds: input.citedIds,
     earlierCitedIds: earlier.flatMap((row) => row.outages.map((o) => o.outageId)),
     earlierCreditPercent: earlier.reduce((sum, row) => sum + ((row.status === 'approved' ? row.creditPercent : computationOf(row).computed.percent) ?? 0), 0),
     creditTable: input.policy.creditTable ? creditTables[input.policy.creditTable] : null,
     monthlyFeeRials: input.monthlyFeeRials,
     asOfMs: input.nowMs,
   });
+}
+
+/**
+ * An open availability claim judged again on its outages as corrected (POST
+ * /v1/outages/:id/corrections). Its month follows its earliest cited outage that still stands,
+ * so a correction that moves that outage across a Jalali month boundary moves the claim with it;
+ * when every cited outage was voided the claim keeps its month and is worth nothing.
+ */
+export async function reassessedComputation(deps: AppDeps, row: Claim, nowMs: number): Promise<ClaimComputation> {
+  const computation = computationOf(row);
+  if (computation.kind !== 'availability' || !computation.availability) return computation;
+  const policy = await loadDefinition(deps.db, 'claim', computation.policyKey);
+  if (!policy) return computation;
+  const cited = await deps.db.outage.findMany({ where: { claims: { some: { claimId: row.id } }, voidedAt: null }, orderBy: { startedAt: 'asc' } });
+  const month = cited.length > 0 ? jalaliMonthOf(cited[0]!.startedAt.getTime()) : parseJalaliMonth(computation.availability.month)!;
+  const availability = await assessMonth(deps, {
+    customerId: row.customerId,
+    productId: row.productId,
+    contractId: row.contractId,
+    month,
+    citedIds: cited.map((o) => o.id),
+    policy,
+    monthlyFeeRials: computation.computed.monthlyFeeRials,
+    nowMs,
+    claimId: row.id,
+    receivedBeforeMs: row.receivedAt.getTime(),
+  });
+  return {
+    ...computation,
+    availability,
+    computed: { percent: availability.creditPercent, amountRials: availability.creditAmountRials, monthlyFeeRials: computation.computed.monthlyFeeRials },
+  };
 }
 
 export type Filed = { row: ClaimRow; replayed: boolean };

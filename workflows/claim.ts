@@ -12,6 +12,7 @@ import {
   ApplicationFailure,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   log,
   patched,
@@ -108,6 +109,16 @@ export const approve = defineUpdate<ClaimView, [Actor & ApprovalRequest]>('appro
 export const approveAdjusted = defineUpdate<ClaimView, [Actor & AdjustedApprovalRequest]>('approveAdjusted');
 export const reject = defineUpdate<ClaimView, [Actor & RejectionRequest]>('reject');
 
+/** A cited outage was corrected (POST /v1/outages/:id/corrections), with the claim judged again on it. */
+export interface OutageCorrected extends Actor {
+  outageId: string;
+  correctionId: string;
+  reason: string;
+  facts: ClaimFacts;
+}
+/** An open claim takes the corrected facts (QA decides on them); a decided claim keeps its decision. */
+export const outageCorrected = defineSignal<[OutageCorrected]>('outageCorrected');
+
 /** Database writes: short, idempotent, retried until they land. */
 const recordOptions = {
   startToCloseTimeout: '30 seconds',
@@ -166,7 +177,8 @@ export function claimAlarms(deadlines: ClaimDeadlines, policy: ClaimPolicy): Cla
 }
 
 export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimView> {
-  const { claimId, facts } = input;
+  const { claimId } = input;
+  let facts = input.facts;
   const compiled = new Map(input.calendars.map((spec) => [spec.key, compileCalendar(spec)]));
   const deadlines = claimDeadlines(input.receivedAtMs, input.policy, (key) => {
     const calendar = compiled.get(key);
@@ -267,6 +279,13 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
       },
     },
   );
+
+  setHandler(outageCorrected, async ({ actor, facts: next, ...correction }) => {
+    if (decision) return;
+    const before = facts;
+    facts = next;
+    await record(actor, 'reassessed', { ...correction, before, after: next });
+  });
 
   async function decide(
     by: string,

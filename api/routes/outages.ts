@@ -13,9 +13,11 @@ import { concerning, recordedOutage } from '../outage-rows';
 import { defineRoute, idParams, keyOrIdParams } from '../route';
 import { startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
+import { refuseProblems } from '../configuration-errors';
+import { outageProblems } from '../../sla/outage-corrections';
 
-const RECORDERS = ['agent', 'manager', 'admin'] as const;
-const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
+export const RECORDERS = ['agent', 'manager', 'admin'] as const;
+export const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 
 const description = z.string().trim().min(1, 'must not be empty').max(2000);
 const ms = (iso: string) => Date.parse(iso);
@@ -45,7 +47,7 @@ const maintenanceWindowBody = z
 
 const instant = z.string().nullable();
 
-const outageResponse = z.object({
+export const outageResponse = z.object({
   id: z.uuid(),
   productId: z.uuid(),
   cause: z.enum(OUTAGE_CAUSES),
@@ -61,12 +63,17 @@ const outageResponse = z.object({
   panelNoticePostedAt: instant,
   panelNoticeDueAt: z.string(),
   workflowId: z.string().nullable(),
+  voidedAt: instant.describe('Set when staff voided the outage: it counts nowhere'),
+  corrections: z.number().int().describe('How many times staff corrected it (GET /v1/outages/:id/corrections)'),
 });
 type OutageResponse = z.infer<typeof outageResponse>;
 
+/** Reads an outage with how many corrections it has had. */
+export const withCorrections = { _count: { select: { corrections: true } } } satisfies Prisma.OutageInclude;
+
 const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
 
-function present(row: Outage): OutageResponse {
+export function presentOutage(row: Outage & { _count?: { corrections: number } }): OutageResponse {
   const recorded = recordedOutage(row);
   return {
     id: row.id,
@@ -84,6 +91,8 @@ function present(row: Outage): OutageResponse {
     panelNoticePostedAt: iso(row.panelNoticePostedAt),
     panelNoticeDueAt: toTehranIso(recorded.startMs + outage.PANEL_NOTICE_WITHIN_MINUTES * 60_000),
     workflowId: row.workflowId,
+    voidedAt: iso(row.voidedAt),
+    corrections: row._count?.corrections ?? 0,
   };
 }
 
@@ -95,8 +104,8 @@ function visibleTo(principal: Principal): Prisma.OutageWhereInput {
   return { product: { contracts: { some: { customerId } } }, AND: [concerning(customerId)] };
 }
 
-async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
-  const row = await deps.db.outage.findFirst({ where: { id, ...visibleTo(principal) } });
+export async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
+  const row = await deps.db.outage.findFirst({ where: { id, ...visibleTo(principal) }, include: withCorrections });
   if (!row) throw ApiError.notFound('outage', id);
   return row;
 }
@@ -168,6 +177,19 @@ export const outageRoutes = [
       if (body.customerId && !(await deps.db.customer.findUnique({ where: { id: body.customerId } }))) {
         throw new ApiError('unprocessable', `customer ${body.customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
       }
+      refuseProblems(
+        outageProblems(
+          {
+            startMs: ms(body.startedAt),
+            endMs: body.endedAt === null ? null : ms(body.endedAt),
+            cause: body.cause,
+            customerId: body.customerId ?? null,
+            announcedAtMs: body.announcedAt ? ms(body.announcedAt) : null,
+          },
+          Date.now(),
+          deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000,
+        ),
+      );
       const row = await recordOutage(deps, {
         productId: body.productId,
         startedAt: new Date(body.startedAt),
@@ -178,7 +200,7 @@ export const outageRoutes = [
         announcedAt: body.announcedAt ? new Date(body.announcedAt) : null,
         panelNoticePostedAt: body.panelNoticePostedAt ? new Date(body.panelNoticePostedAt) : null,
       }, false);
-      return present(row);
+      return presentOutage(row);
     },
   }),
   defineRoute({
@@ -205,7 +227,7 @@ export const outageRoutes = [
         announcedAt: now,
         panelNoticePostedAt: now,
       }, true);
-      return present(row);
+      return presentOutage(row);
     },
   }),
   defineRoute({
@@ -218,6 +240,7 @@ export const outageRoutes = [
     response: z.object({ items: z.array(outageResponse) }),
     handler: async ({ query, principal, deps }) => {
       const rows = await deps.db.outage.findMany({
+        include: withCorrections,
         where: {
           AND: [
             visibleTo(principal),
@@ -231,7 +254,7 @@ export const outageRoutes = [
         orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
         take: query.limit,
       });
-      return { items: rows.map(present) };
+      return { items: rows.map(presentOutage) };
     },
   }),
   defineRoute({
@@ -242,7 +265,7 @@ export const outageRoutes = [
     roles: EVERYONE,
     params: idParams,
     response: outageResponse,
-    handler: async ({ params, principal, deps }) => present(await getOutageOrThrow(deps, params.id, principal)),
+    handler: async ({ params, principal, deps }) => presentOutage(await getOutageOrThrow(deps, params.id, principal)),
   }),
   defineRoute({
     method: 'post',
@@ -257,6 +280,12 @@ export const outageRoutes = [
     handler: async ({ params, body, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
       const endedAt = body.endedAt ? new Date(body.endedAt) : new Date();
+      if (row.voidedAt) throw new ApiError('conflict', 'the outage was voided', { reason: 'voided' });
+      if (endedAt.getTime() > Date.now() + deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000) {
+        throw new ApiError('validation_failed', `body.endedAt: must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes`, {
+          invalidFields: [{ field: 'body.endedAt', reason: `must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes` }],
+        });
+      }
       if (endedAt.getTime() <= row.startedAt.getTime()) {
         throw new ApiError('unprocessable', `the end must be after the start (${toTehranIso(row.startedAt.getTime())})`, {
           invalidFields: [{ field: 'body.endedAt', reason: 'must be after the outage started' }],
@@ -264,7 +293,7 @@ export const outageRoutes = [
       }
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, endedAt: null }, data: { endedAt } });
       if (count === 0) throw new ApiError('conflict', `the outage already ended at ${iso(row.endedAt)}`, { reason: 'already_closed' });
-      return present(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id } }));
+      return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),
   defineRoute({
@@ -283,7 +312,7 @@ export const outageRoutes = [
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, panelNoticePostedAt: null }, data: { panelNoticePostedAt: postedAt } });
       if (count === 0) throw new ApiError('conflict', `the panel notice was already posted at ${iso(row.panelNoticePostedAt)}`, { reason: 'already_posted' });
       if (row.workflowId) await signalNotice(deps, row.workflowId, `${principal.role}:${principal.keyId}`, postedAt.getTime());
-      return present(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id } }));
+      return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),
 ];
