@@ -11,6 +11,7 @@ import type { ClaimFacts, ClaimKind, ClaimWorkflowInput } from '../workflows/cla
 import type { Principal } from './auth';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
+import { actorResponse, type Actor } from './visibility';
 
 /** What a claim was judged on, kept in the row's `computation` column. */
 export interface ClaimComputation {
@@ -104,7 +105,7 @@ export const claimResponse = z.object({
       outcome: z.enum(['approved', 'rejected']),
       decidedAt: z.string(),
       decidedAtJalali: jalali,
-      decidedBy: z.string(),
+      decidedBy: actorResponse,
       late: z.boolean(),
       creditPercent: z.number().nullable(),
       creditAmountRials: rials.nullable(),
@@ -131,7 +132,7 @@ export type ClaimResponse = z.infer<typeof claimResponse>;
 
 const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
 
-export function presentClaim(row: ClaimRow, nowMs: number): ClaimResponse {
+export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: string | null) => Actor): ClaimResponse {
   const computation = computationOf(row);
   const { availability, deadlines } = computation;
   const decided = row.status === 'approved' || row.status === 'rejected';
@@ -182,7 +183,7 @@ export function presentClaim(row: ClaimRow, nowMs: number): ClaimResponse {
             outcome: row.status as 'approved' | 'rejected',
             decidedAt: toTehranIso(row.decidedAt.getTime()),
             decidedAtJalali: formatJalali(row.decidedAt.getTime()),
-            decidedBy: row.decidedBy ?? 'unknown',
+            decidedBy: nameOf(row.decidedBy),
             late: row.decidedAt.getTime() > row.decisionDueAt.getTime(),
             creditPercent: row.creditPercent,
             creditAmountRials: row.creditAmountRials === null ? null : String(row.creditAmountRials),

@@ -1,6 +1,9 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { PolicyKind } from '../generated/prisma/enums';
+import { formatIsoDate } from '../sla/civil-date';
 import { iranianOfficialHolidays } from '../sla/holidays';
+import { epochDayFromJalali } from '../sla/jalali';
+import { PUBLISHED_YEARS } from '../sla/official-holidays';
 import {
   calendarPresets,
   changeRequestPolicyPresets,
@@ -57,11 +60,7 @@ export async function seedPresets(db: Database, logger: Logger): Promise<void> {
       create: { key: spec.key, name: spec.name, timeZone: spec.timeZone, week: json(spec.week), holidayHours: json(spec.holidayHours), holidaySet },
     });
   }
-  const holidays = iranianOfficialHolidays(...HOLIDAY_YEARS);
-  await db.holiday.createMany({
-    data: holidays.map((h) => ({ set: OFFICIAL_HOLIDAY_SET, date: new Date(`${h.date}T00:00:00Z`), name: h.name, nameEn: h.nameEn })),
-    skipDuplicates: true,
-  });
+  const holidays = await seedOfficialHolidays(db, logger);
 
   for (const vendor of VENDORS) {
     const row = await db.vendor.upsert({
@@ -82,6 +81,44 @@ export async function seedPresets(db: Database, logger: Logger): Promise<void> {
     }
   }
   logger.info({ calendars: Object.keys(calendarPresets).length, holidays: holidays.length, plans: POLICY_PRESET_KEYS.length }, 'presets seeded');
+}
+
+/**
+ * The official holiday set: published years get the published dates, replacing estimates that an
+ * administrator never touched (an earlier seed computed them); unpublished years get the estimate.
+ * Admin rows are never changed.
+ */
+async function seedOfficialHolidays(db: Database, logger: Logger) {
+  const holidays = iranianOfficialHolidays(...HOLIDAY_YEARS);
+  const dateOf = (iso: string) => new Date(`${iso}T00:00:00Z`);
+  const published = holidays.filter((h) => h.status === 'published');
+  const publishedDates = published.map((h) => dateOf(h.date));
+  for (const year of PUBLISHED_YEARS.filter((y) => y >= HOLIDAY_YEARS[0] && y <= HOLIDAY_YEARS[1])) {
+    const removed = await db.holiday.deleteMany({
+      where: {
+        set: OFFICIAL_HOLIDAY_SET,
+        source: 'computed',
+        date: { gte: dateOf(formatIsoDate(epochDayFromJalali(year, 1, 1))), lt: dateOf(formatIsoDate(epochDayFromJalali(year + 1, 1, 1))), notIn: publishedDates },
+      },
+    });
+    if (removed.count > 0) logger.warn({ year, removed: removed.count }, 'estimated holidays replaced by the published calendar; open work sees them after its next correction');
+  }
+  for (const h of published) {
+    const data = { name: h.name, nameEn: h.nameEn, source: 'published' as const, reference: h.source };
+    await db.holiday.upsert({
+      where: { set_date: { set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date) } },
+      create: { set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), ...data },
+      update: {},
+    });
+    await db.holiday.updateMany({ where: { set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), source: 'computed' }, data });
+  }
+  await db.holiday.createMany({
+    data: holidays
+      .filter((h) => h.status === 'estimated')
+      .map((h) => ({ set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), name: h.name, nameEn: h.nameEn, source: 'computed' as const, reference: h.source })),
+    skipDuplicates: true,
+  });
+  return holidays;
 }
 
 async function seedPlan(db: Database, key: PolicyPresetKey, vendorId: string): Promise<void> {

@@ -1,14 +1,16 @@
 /**
- * Iran's official holidays as computed defaults (Pasban rule 3). The solar ones
- * are fixed Jalali dates. The lunar ones follow moon sighting in Iran, which no
- * formula knows in advance; they are placed by Intl's `islamic-civil`
- * calendar, the arithmetic (tabular) Hijri calendar, because it gives the same
- * dates on every ICU version (Temporal replays must agree) and it matched more
- * of Iran's published 1404 dates than `islamic-umalqura`. Administrators
- * correct individual dates in the database.
+ * Iran's official holidays (Pasban rule 3). For every year whose official calendar is published
+ * the dates are the published ones (official-holidays.ts, each with its source). For a year not
+ * yet published they are an estimate: the solar ones are fixed Jalali dates; the lunar ones follow
+ * moon sighting in Iran, which no formula knows in advance, so they are placed by Intl's
+ * `islamic-civil` calendar, the arithmetic (tabular) Hijri calendar, which gives the same dates
+ * on every ICU version, and marked `estimated` until an administrator confirms or corrects them.
  */
 import { formatIsoDate, MS_PER_DAY } from './civil-date';
 import { epochDayFromJalali } from './jalali';
+import { isPublishedYear, PUBLISHED_HOLIDAYS } from './official-holidays';
+
+export type HolidayStatus = 'published' | 'estimated';
 
 export interface OfficialHoliday {
   /** Gregorian date, YYYY-MM-DD. */
@@ -17,7 +19,13 @@ export interface OfficialHoliday {
   name: string;
   nameEn: string;
   kind: 'solar' | 'lunar';
+  /** `published`: the government's calendar; `estimated`: computed, to be confirmed by an administrator. */
+  status: HolidayStatus;
+  /** The page a published date was read from, or how an estimate was computed. */
+  source: string;
 }
+
+export const ESTIMATE_SOURCE = `estimated: fixed Jalali dates and the arithmetic Hijri calendar (islamic-civil); confirm against the official calendar when it is published`;
 
 export const HIJRI_CALENDAR = 'islamic-civil';
 
@@ -58,15 +66,28 @@ const LUNAR: readonly (Named & { month: number; day: number | typeof LAST_DAY })
   { month: 12, day: 18, name: 'عید سعید غدیر خم', nameEn: 'Eid al-Ghadir' },
 ];
 
-/** Every official holiday whose date falls in the Jalali years given, both included, in date order. */
+/**
+ * Every official holiday of the Jalali years given, both included, in date order: the published
+ * dates where the year's calendar is published, the estimate otherwise.
+ */
 export function iranianOfficialHolidays(fromJalaliYear: number, toJalaliYear: number): OfficialHoliday[] {
+  const holidays: OfficialHoliday[] = [];
+  for (let year = fromJalaliYear; year <= toJalaliYear; year++) {
+    if (isPublishedYear(year)) holidays.push(...PUBLISHED_HOLIDAYS[year]!.map((h) => ({ ...h, status: 'published' as const })));
+    else holidays.push(...estimatedHolidays(year, year));
+  }
+  return holidays.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** The computed estimate of the Jalali years given, published or not (one entry per occasion). */
+export function estimatedHolidays(fromJalaliYear: number, toJalaliYear: number): OfficialHoliday[] {
   const firstDay = epochDayFromJalali(fromJalaliYear, 1, 1);
   const endDay = epochDayFromJalali(toJalaliYear + 1, 1, 1);
   const holidays: (OfficialHoliday & { epochDay: number })[] = [];
   for (let year = fromJalaliYear; year <= toJalaliYear; year++) {
     for (const { month, day, name, nameEn } of SOLAR) {
       const epochDay = epochDayFromJalali(year, month, day);
-      holidays.push({ epochDay, date: formatIsoDate(epochDay), name, nameEn, kind: 'solar' });
+      holidays.push({ epochDay, date: formatIsoDate(epochDay), name, nameEn, kind: 'solar', status: 'estimated', source: ESTIMATE_SOURCE });
     }
   }
   let hijri = hijriDateOf(firstDay);
@@ -75,14 +96,12 @@ export function iranianOfficialHolidays(fromJalaliYear: number, toJalaliYear: nu
     const isLastDayOfMonth = tomorrow.month !== hijri.month;
     for (const { month, day, name, nameEn } of LUNAR) {
       if (month === hijri.month && (day === hijri.day || (day === LAST_DAY && isLastDayOfMonth))) {
-        holidays.push({ epochDay, date: formatIsoDate(epochDay), name, nameEn, kind: 'lunar' });
+        holidays.push({ epochDay, date: formatIsoDate(epochDay), name, nameEn, kind: 'lunar', status: 'estimated', source: ESTIMATE_SOURCE });
       }
     }
     hijri = tomorrow;
   }
-  return holidays
-    .sort((a, b) => a.epochDay - b.epochDay)
-    .map(({ date, name, nameEn, kind }) => ({ date, name, nameEn, kind }));
+  return holidays.sort((a, b) => a.epochDay - b.epochDay).map(({ epochDay: _epochDay, ...holiday }) => holiday);
 }
 
 const hijriFormatter = new Intl.DateTimeFormat(`en-u-ca-${HIJRI_CALENDAR}`, {
@@ -99,4 +118,19 @@ function hijriDateOf(epochDay: number): { month: number; day: number } {
     if (part.type === 'day') day = Number(part.value);
   }
   return { month, day };
+}
+
+/** Administrators are warned about an estimated holiday this many days ahead (Pasban rule 3). */
+export const ESTIMATE_WARNING_DAYS = 60;
+
+/**
+ * Days from one date to another (YYYY-MM-DD each); negative when the holiday is past.
+ * An estimated holiday 0–60 days ahead is a warning: its date may still move by moon sighting.
+ */
+export function daysUntil(fromIsoDate: string, toIsoDate: string): number {
+  return Math.round((Date.parse(`${toIsoDate}T00:00:00Z`) - Date.parse(`${fromIsoDate}T00:00:00Z`)) / MS_PER_DAY);
+}
+
+export function needsEstimateWarning(days: number): boolean {
+  return days >= 0 && days <= ESTIMATE_WARNING_DAYS;
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { toTehranIso } from '../../sla/jalali';
-import { ApiError } from '../errors';
+import { decodeCursor, encodeCursor } from '../paging';
 import { reportPreamble, type CsvCell } from './csv';
 import { round, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
@@ -137,12 +137,8 @@ function pageQuery(input: BreachesReportInput): Prisma.Sql {
 
 function afterCursor(cursor: string | undefined): { firedAt: Date; id: string } | null {
   if (cursor === undefined) return null;
-  const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const firedAt = new Date(at);
-  if (Number.isNaN(firedAt.getTime()) || !z.uuid().safeParse(id).success) {
-    throw new ApiError('validation_failed', 'query.cursor: not a cursor this API gave out', { invalidFields: [{ field: 'query.cursor', reason: 'not a cursor this API gave out' }] });
-  }
-  return { firedAt, id };
+  const { at, id } = decodeCursor(cursor);
+  return { firedAt: at, id };
 }
 
 /** The report's SQL, for the benchmark's query plans. */
@@ -198,7 +194,7 @@ export async function breachesReportFor(db: Database, input: BreachesReportInput
       minutesLate: r.completed_at && r.deadline ? round((r.completed_at.getTime() - r.deadline.getTime()) / 60_000) : null,
       notified: r.notified.map((n) => ({ ...n, sentAt: n.sentAt ? toTehranIso(Date.parse(n.sentAt)) : null })),
     })),
-    nextCursor: page.length > input.limit && last ? Buffer.from(`${last.fired_at.toISOString()}|${last.id}`).toString('base64url') : null,
+    nextCursor: page.length > input.limit && last ? encodeCursor({ createdAt: last.fired_at, id: last.id }) : null,
   };
 }
 

@@ -6,7 +6,19 @@ import { correctTicketsOnCalendars } from '../corrections';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams } from '../route';
-import { correctedHolidayResponse, createHolidayBody, holidayListQuery, holidayResponse, updateHolidayBody } from '../schemas/calendars';
+import { daysUntil, ESTIMATE_WARNING_DAYS, needsEstimateWarning } from '../../sla/holidays';
+import { toTehranIso } from '../../sla/jalali';
+import {
+  confirmHolidayBody,
+  correctedHolidayResponse,
+  correctHolidayBody,
+  createHolidayBody,
+  estimatedHolidaysQuery,
+  estimatedHolidaysResponse,
+  holidayListQuery,
+  holidayResponse,
+  updateHolidayBody,
+} from '../schemas/calendars';
 import { ADMIN, dateColumn, dateOf, STAFF } from '../schemas/common';
 
 /**
@@ -22,8 +34,20 @@ const present = (row: Holiday): z.infer<typeof holidayResponse> => ({
   name: row.name,
   nameEn: row.nameEn,
   source: row.source,
+  estimated: row.source === 'computed',
+  reference: row.reference,
+  confirmedAt: row.confirmedAt?.toISOString() ?? null,
+  confirmedBy: row.confirmedBy,
   updatedAt: row.updatedAt.toISOString(),
 });
+
+const todayInTehran = () => toTehranIso(Date.now()).slice(0, 10);
+
+function notAnEstimate(row: Holiday): ApiError {
+  return new ApiError('conflict', `holiday ${row.id} on ${dateOf(row.date)} is ${row.source}, not an estimate; PATCH it to change it`, {
+    reason: 'holiday_not_estimated',
+  });
+}
 
 async function holidayOr404(db: Database, id: string): Promise<Holiday> {
   const row = await db.holiday.findUnique({ where: { id } });
@@ -58,6 +82,85 @@ export const holidayRoutes = [
       };
       const rows = await deps.db.holiday.findMany({ where, orderBy: [{ set: 'asc' }, { date: 'asc' }] });
       return { items: rows.map(present) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/holidays/estimated',
+    tag: 'holidays',
+    summary: `Estimated holidays still to confirm (years whose official calendar is not entered), with a warning for each one within ${ESTIMATE_WARNING_DAYS} days`,
+    roles: STAFF,
+    query: estimatedHolidaysQuery,
+    response: estimatedHolidaysResponse,
+    handler: async ({ query, deps }) => {
+      const asOf = query.asOf ?? todayInTehran();
+      const rows = await deps.db.holiday.findMany({
+        where: { source: 'computed', date: { gte: dateColumn(asOf) }, ...(query.set && { set: query.set }) },
+        orderBy: [{ date: 'asc' }, { set: 'asc' }],
+      });
+      const items = rows.map((row) => ({ holiday: present(row), daysUntil: daysUntil(asOf, dateOf(row.date)) }));
+      const warnings = items
+        .filter((item) => needsEstimateWarning(item.daysUntil))
+        .map(({ holiday, daysUntil: days }) => ({
+          holidayId: holiday.id,
+          date: holiday.date,
+          daysUntil: days,
+          message: `${holiday.nameEn ?? holiday.name} on ${holiday.date} (${holiday.set}) is an estimate ${days} days ahead: confirm it or correct it to the official date`,
+        }));
+      return { asOf, warningDays: ESTIMATE_WARNING_DAYS, items, warnings };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/holidays/:id/confirm',
+    tag: 'holidays',
+    summary: 'Confirm an estimated holiday as the official date; it stops being an estimate',
+    roles: ADMIN,
+    params: idParams,
+    body: confirmHolidayBody,
+    errors: [409],
+    response: holidayResponse,
+    handler: async ({ params, body, deps, principal }) => {
+      const current = await holidayOr404(deps.db, params.id);
+      if (current.source !== 'computed') throw notAnEstimate(current);
+      const row = await deps.db.holiday.update({
+        where: { id: params.id },
+        data: { source: 'admin', confirmedAt: new Date(), confirmedBy: principal.keyId, ...(body.reference && { reference: body.reference }) },
+      });
+      return present(row);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/holidays/:id/correction',
+    tag: 'holidays',
+    summary: 'Correct an estimated holiday to its official date; open tickets, claims and change requests on calendars observing the set recompute',
+    roles: ADMIN,
+    params: idParams,
+    body: correctHolidayBody,
+    errors: [409],
+    response: correctedHolidayResponse,
+    handler: async ({ params, body, deps, principal }) => {
+      const current = await holidayOr404(deps.db, params.id);
+      if (current.source !== 'computed') throw notAnEstimate(current);
+      const from = dateOf(current.date);
+      const row = await writeOrConflict(
+        deps.db.holiday.update({
+          where: { id: params.id },
+          data: {
+            date: dateColumn(body.date),
+            ...(body.name && { name: body.name }),
+            ...(body.nameEn && { nameEn: body.nameEn }),
+            source: 'admin',
+            confirmedAt: new Date(),
+            confirmedBy: principal.keyId,
+            ...(body.reference && { reference: body.reference }),
+          },
+        }),
+        taken(current.set, body.date),
+      );
+      if (body.date === from) return { ...present(row), calendarsAffected: [], ticketsSignalled: 0, ticketsFailed: 0 };
+      return { ...present(row), ...(await holidaySetChanged(deps, row.set, `estimated holiday in ${row.set} corrected from ${from} to ${body.date}`)) };
     },
   }),
   defineRoute({

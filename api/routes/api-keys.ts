@@ -6,6 +6,7 @@ import { defineRoute, idParams } from '../route';
 const apiKeyResponse = z.object({
   id: z.uuid(),
   name: z.string(),
+  displayName: z.string().nullable().describe('How people see the holder in timelines and decisions; the role\'s label when null'),
   prefix: z.string(),
   role: z.enum(roles),
   customerId: z.uuid().nullable(),
@@ -17,6 +18,7 @@ const apiKeyResponse = z.object({
 const createApiKeyBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
+    displayName: z.string().trim().min(1).max(100).optional().describe('How people see the holder in timelines and decisions (e.g. "Sara, support"); never the key'),
     role: z.enum(roles),
     customerId: z.uuid().optional(),
   })
@@ -26,13 +28,14 @@ const createApiKeyBody = z
   });
 
 type ApiKeyRow = {
-  id: string; name: string; prefix: string; role: z.infer<typeof apiKeyResponse>['role'];
+  id: string; name: string; displayName: string | null; prefix: string; role: z.infer<typeof apiKeyResponse>['role'];
   customerId: string | null; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null;
 };
 
 const present = (row: ApiKeyRow): z.infer<typeof apiKeyResponse> => ({
   id: row.id,
   name: row.name,
+  displayName: row.displayName,
   prefix: row.prefix,
   role: row.role,
   customerId: row.customerId,
@@ -68,7 +71,7 @@ export const apiKeyRoutes = [
       }
       const generated = generateApiKey();
       const row = await deps.db.apiKey.create({
-        data: { name: body.name, role: body.role, customerId: body.customerId ?? null, prefix: generated.prefix, secretHash: generated.secretHash },
+        data: { name: body.name, displayName: body.displayName ?? null, role: body.role, customerId: body.customerId ?? null, prefix: generated.prefix, secretHash: generated.secretHash },
       });
       return { ...present(row), key: generated.key };
     },

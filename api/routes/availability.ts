@@ -5,11 +5,11 @@ import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, parseJalaliMonth } f
 import { toTehranIso } from '../../sla/jalali';
 import { EXCLUSIONS, periodAvailability } from '../../sla/outages';
 import type { CreditTableKey } from '../../sla/policy';
-import { actingCustomerId } from '../auth';
 import { ApiError } from '../errors';
 import { outagesTouching, recordedOutage } from '../outage-rows';
 import { defineRoute, keyOrIdParams } from '../route';
 import { isoInstant } from '../schemas/common';
+import { outageViewerOf } from '../visibility';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const CREDIT_TABLE_KEYS = ['owj', 'avanak'] as const satisfies readonly CreditTableKey[];
@@ -94,9 +94,8 @@ export const availabilityRoutes = [
       const month = query.month ? parseJalaliMonth(query.month)! : jalaliMonthOf(Date.now());
       const { startMs, endMs } = jalaliMonthSpan(month);
       const asOfMs = Math.min(Date.now(), endMs);
-      // A customer does not see the outages that concern other customers alone.
-      const viewer = principal.role === 'customer' ? actingCustomerId(principal) ?? null : null;
-      if (principal.role === 'customer' && viewer === null) throw new ApiError('forbidden', 'this customer key names no customer account');
+      // The rule of GET /v1/outages/:id: a customer sees the outages of products it holds a contract on, without other customers' own.
+      const viewer = await outageViewerOf(deps.db, principal, product, params.id);
       const rows = await outagesTouching(deps.db, product.id, startMs, endMs, viewer);
       const table = tableOf(product.creditTable);
       const report = periodAvailability({ periodStartMs: startMs, periodEndMs: endMs, outages: rows.map(recordedOutage), creditTable: table, asOfMs });

@@ -14,6 +14,7 @@ import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCu
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
+import { actorNames, actorResponse, presentTimeline, timelineEvent } from '../visibility';
 import { commandStartingIfNeeded, commandTarget, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
@@ -95,11 +96,11 @@ const summaryResponse = z.object({
 const changeRequestResponse = summaryResponse.extend({
   description: z.string(),
   attachments: z.array(z.string()),
-  delays: z.array(z.object({ id: z.uuid(), startsAt: z.string(), endsAt: z.string(), days: z.number().int(), recordedBy: z.string(), note: z.string().nullable() })),
+  delays: z.array(z.object({ id: z.uuid(), startsAt: z.string(), endsAt: z.string(), days: z.number().int(), recordedBy: actorResponse, note: z.string().nullable() })),
   invoice: z
     .object({ id: z.uuid(), quotedRials: rialsOut, includedMinutesUsed: z.number().int(), billedMinutes: z.number().int(), amountRials: rialsOut, createdAt: z.string() })
     .nullable(),
-  timeline: z.array(z.object({ sequence: z.number().int(), at: z.string(), atJalali: z.string(), actor: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()) })),
+  timeline: z.array(timelineEvent).describe('a customer sees what is addressed to it: no internal escalations'),
 });
 type ChangeRequestResponse = z.infer<typeof changeRequestResponse>;
 
@@ -161,7 +162,8 @@ function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = n
  * The request as its workflow last recorded it: the workflow writes the row and the timeline
  * before each step returns and when each deadline fires, so this is current without asking it.
  */
-function present(row: DetailRow): ChangeRequestResponse {
+async function present(db: AppDeps['db'], principal: Principal, row: DetailRow): Promise<ChangeRequestResponse> {
+  const nameOf = await actorNames(db, row.delays.map((d) => d.recordedBy));
   const quoted = [...row.events].reverse().find((e) => e.type === 'quoted')?.data as { proposedDeliveryAtMs?: number } | undefined;
   return {
     ...presentSummary(row, quoted?.proposedDeliveryAtMs ?? null),
@@ -172,7 +174,7 @@ function present(row: DetailRow): ChangeRequestResponse {
       startsAt: toTehranIso(d.startsAt.getTime()),
       endsAt: toTehranIso(d.endsAt.getTime()),
       days: delayDays([{ startMs: d.startsAt.getTime(), endMs: d.endsAt.getTime() }]),
-      recordedBy: d.recordedBy,
+      recordedBy: nameOf(d.recordedBy),
       note: d.note,
     })),
     invoice: row.invoice && {
@@ -183,14 +185,7 @@ function present(row: DetailRow): ChangeRequestResponse {
       amountRials: row.invoice.amountRials.toString(),
       createdAt: toTehranIso(row.invoice.createdAt.getTime()),
     },
-    timeline: row.events.map((e) => ({
-      sequence: e.sequence,
-      at: toTehranIso(e.at.getTime()),
-      atJalali: formatJalali(e.at.getTime()),
-      actor: e.actor,
-      type: e.type,
-      data: e.data as Record<string, unknown>,
-    })),
+    timeline: await presentTimeline(db, principal, 'changeRequest', row.events),
   };
 }
 
@@ -201,7 +196,8 @@ async function getOrThrow(deps: AppDeps, id: string, principal: Principal): Prom
   return row;
 }
 
-const reread = async (deps: AppDeps, id: string) => present(await deps.db.changeRequest.findUniqueOrThrow({ where: { id }, include: withDetail }));
+const reread = async (deps: AppDeps, principal: Principal, id: string) =>
+  present(deps.db, principal, await deps.db.changeRequest.findUniqueOrThrow({ where: { id }, include: withDetail }));
 
 const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`;
 
@@ -263,7 +259,7 @@ function command<Body>(
         }
         throw error;
       }
-      return reread(ctx.deps, row.id);
+      return reread(ctx.deps, ctx.principal, row.id);
     },
   });
 }
@@ -296,7 +292,7 @@ export const changeRequestRoutes = [
 
       if (idempotency) {
         const existing = await deps.db.changeRequest.findUnique({ where: byKey, include: withContract });
-        if (existing) return replay(deps, existing, body, actorOf(principal));
+        if (existing) return replay(deps, principal, existing, body);
       }
       const nowMs = Date.now();
       const eligibility = await requireEligible(deps.db, { kind: 'change_request', customerId, productId: body.productId, nowMs });
@@ -324,11 +320,11 @@ export const changeRequestRoutes = [
       } catch (error) {
         // Two concurrent retries with one key: the loser answers with the winner's request.
         const existing = idempotency && (await deps.db.changeRequest.findUnique({ where: byKey, include: withContract }));
-        if (existing) return replay(deps, existing, body, actorOf(principal));
+        if (existing) return replay(deps, principal, existing, body);
         throw error;
       }
       await start(deps, row, policy, calendars, actorOf(principal));
-      return reread(deps, row.id);
+      return reread(deps, principal, row.id);
     },
   }),
   defineRoute({
@@ -373,7 +369,7 @@ export const changeRequestRoutes = [
     roles: EVERYONE,
     params: idParams,
     response: changeRequestResponse,
-    handler: async ({ params, principal, deps }) => present(await getOrThrow(deps, params.id, principal)),
+    handler: async ({ params, principal, deps }) => present(deps.db, principal, await getOrThrow(deps, params.id, principal)),
   }),
   command('review', 'Feasibility review: reject with a reason, or quote the cost, effort, proposed delivery date and validity', VENDOR, reviewBody,
     ({ body }, h, actor) => runCommand(h, cr.review, body.decision === 'reject'
@@ -424,11 +420,11 @@ async function start(deps: AppDeps, row: SummaryRow, policy: ChangeRequestPolicy
  * attempt stored the row but died before starting it. A different request under the same key is
  * a client error.
  */
-async function replay(deps: AppDeps, row: SummaryRow, body: z.infer<typeof createBody>, actor: string): Promise<Reply<ChangeRequestResponse>> {
+async function replay(deps: AppDeps, principal: Principal, row: SummaryRow, body: z.infer<typeof createBody>): Promise<Reply<ChangeRequestResponse>> {
   if (row.productId !== body.productId || row.title !== body.title) {
     throw new ApiError('conflict', 'this Idempotency-Key was used for a different change request', { reason: 'idempotency_key_reused' });
   }
   const { policy, calendars } = await termsFor(deps, row.contract.policy.key);
-  await start(deps, row, policy, calendars, actor);
-  return new Reply(200, await reread(deps, row.id), { 'Idempotent-Replayed': 'true' });
+  await start(deps, row, policy, calendars, actorOf(principal));
+  return new Reply(200, await reread(deps, principal, row.id), { 'Idempotent-Replayed': 'true' });
 }

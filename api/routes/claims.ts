@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { EXCLUSIONS } from '../../sla/outages';
 import * as claim from '../../workflows/claim';
 import { actingCustomerId, type Principal } from '../auth';
@@ -10,6 +9,7 @@ import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThro
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
+import { actorNames, presentTimeline, timelineEvent } from '../visibility';
 import { commandStartingIfNeeded, commandTarget, runCommand, type CommandTarget } from '../workflow-commands';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -53,7 +53,8 @@ function decision<Body>(
         if (unstarted) await startClaimWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
         return unstarted !== null;
       });
-      return presentClaim(await getClaimOrThrow(ctx.deps, row.id, ctx.principal), Date.now());
+      const decided = await getClaimOrThrow(ctx.deps, row.id, ctx.principal);
+      return presentClaim(decided, Date.now(), await actorNames(ctx.deps.db, [decided.decidedBy]));
     },
   });
 }
@@ -72,15 +73,6 @@ const queueQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
-const eventResponse = z.object({
-  sequence: z.number().int(),
-  at: z.string(),
-  atJalali: z.string(),
-  actor: z.string(),
-  type: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-
 export const claimRoutes = [
   defineRoute({
     method: 'post',
@@ -96,7 +88,7 @@ export const claimRoutes = [
     handler: async ({ body, principal, headers, deps }) => {
       const customerId = requestingCustomer(principal, body.customerId, 'file a claim');
       const { row, replayed } = await fileClaim(deps, principal, customerId, body, idempotencyKeyOf(headers));
-      const view = presentClaim(row, Date.now());
+      const view = presentClaim(row, Date.now(), await actorNames(deps.db, [row.decidedBy]));
       return replayed ? new Reply<ClaimResponse>(200, view, { 'Idempotent-Replayed': 'true' }) : new Reply<ClaimResponse>(201, view);
     },
   }),
@@ -124,7 +116,8 @@ export const claimRoutes = [
       });
       const page = rows.slice(0, query.limit);
       const nowMs = Date.now();
-      return { items: page.map((row) => presentClaim(row, nowMs)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+      const names = await actorNames(deps.db, page.map((row) => row.decidedBy));
+      return { items: page.map((row) => presentClaim(row, nowMs, names)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
     },
   }),
   defineRoute({
@@ -145,13 +138,14 @@ export const claimRoutes = [
         orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
       });
       const nowMs = Date.now();
+      const names = await actorNames(deps.db, rows.map((row) => row.decidedBy));
       const counts = { pending: 0, due_soon: 0, overdue: 0 };
       const items: ClaimResponse[] = [];
       for (const row of rows) {
         const state = dueStateOf(row, nowMs);
         if (state === 'decided') continue;
         counts[state] += 1;
-        if ((!query.dueState || query.dueState === state) && items.length < query.limit) items.push(presentClaim(row, nowMs));
+        if ((!query.dueState || query.dueState === state) && items.length < query.limit) items.push(presentClaim(row, nowMs, names));
       }
       return { counts, items };
     },
@@ -163,20 +157,13 @@ export const claimRoutes = [
     summary: 'A claim with its whole computation: outages counted and excluded, minutes, tier, deadlines, decision and credit note',
     roles: EVERYONE,
     params: idParams,
-    response: claimResponse.extend({ events: z.array(eventResponse) }),
+    response: claimResponse.extend({ events: z.array(timelineEvent) }),
     handler: async ({ params, principal, deps }) => {
       const row = await getClaimOrThrow(deps, params.id, principal);
       const events = await deps.db.claimEvent.findMany({ where: { claimId: row.id }, orderBy: { sequence: 'asc' } });
       return {
-        ...presentClaim(row, Date.now()),
-        events: events.map((e) => ({
-          sequence: e.sequence,
-          at: toTehranIso(e.at.getTime()),
-          atJalali: formatJalali(e.at.getTime()),
-          actor: e.actor,
-          type: e.type,
-          data: e.data as Record<string, unknown>,
-        })),
+        ...presentClaim(row, Date.now(), await actorNames(deps.db, [row.decidedBy])),
+        events: await presentTimeline(deps.db, principal, 'claim', events),
       };
     },
   }),

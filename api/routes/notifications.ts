@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { roles, type Principal } from '../auth';
 import { ApiError } from '../errors';
+import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { timestamp } from '../schemas/common';
 
@@ -86,29 +87,7 @@ function inboxOf(principal: Principal): Prisma.NotificationWhereInput {
   return { ...delivered, audience: 'staff', role: principal.role };
 }
 
-/** Newest first; the cursor is the last row's (createdAt, id), so a page never repeats or skips a row. */
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function afterCursor(cursor: string | undefined): Prisma.NotificationWhereInput {
-  if (!cursor) return {};
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) {
-    throw new ApiError('validation_failed', 'query.cursor: not a cursor this API gave out', {
-      invalidFields: [{ field: 'query.cursor', reason: 'not a cursor this API gave out' }],
-    });
-  }
-  return { OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }] };
-}
-
 const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.NotificationOrderByWithRelationInput[];
-
-function paged<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
-  const pageRows = rows.slice(0, limit);
-  return { rows: pageRows, nextCursor: rows.length > limit ? encodeCursor(pageRows[pageRows.length - 1]!) : null };
-}
 
 type InboxRow = { id: string; category: string; subject: string; body: string; subjectRef: string | null; createdAt: Date; readAt: Date | null };
 
@@ -134,7 +113,7 @@ export const notificationRoutes = [
     handler: async ({ query, principal, deps }) => {
       const rows = await deps.db.notification.findMany({
         where: {
-          AND: [inboxOf(principal), afterCursor(query.cursor), query.unread === undefined ? {} : { readAt: query.unread ? null : { not: null } }],
+          AND: [inboxOf(principal), beforeCursor(query.cursor), query.unread === undefined ? {} : { readAt: query.unread ? null : { not: null } }],
         },
         orderBy: newestFirst,
         take: query.limit + 1,
@@ -174,7 +153,7 @@ export const notificationRoutes = [
           AND: [
             query.status ? { status: query.status } : {},
             query.subjectRef ? { subjectRef: query.subjectRef } : {},
-            afterCursor(query.cursor),
+            beforeCursor(query.cursor),
           ],
         },
         include: { attempts: { orderBy: { at: 'asc' } } },

@@ -9,8 +9,9 @@ import * as outage from '../../workflows/outage';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { concerning, recordedOutage } from '../outage-rows';
+import { recordedOutage } from '../outage-rows';
 import { defineRoute, idParams, keyOrIdParams } from '../route';
+import { outagesVisibleTo } from '../visibility';
 import { startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 import { refuseProblems } from '../configuration-errors';
@@ -96,16 +97,8 @@ export function presentOutage(row: Outage & { _count?: { corrections: number } }
   };
 }
 
-/** Customers see the outages of products they hold a contract on, except other customers' own. */
-function visibleTo(principal: Principal): Prisma.OutageWhereInput {
-  if (principal.role !== 'customer') return {};
-  const customerId = principal.customerId;
-  if (!customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
-  return { product: { contracts: { some: { customerId } } }, AND: [concerning(customerId)] };
-}
-
 export async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
-  const row = await deps.db.outage.findFirst({ where: { id, ...visibleTo(principal) }, include: withCorrections });
+  const row = await deps.db.outage.findFirst({ where: { id, ...outagesVisibleTo(principal) }, include: withCorrections });
   if (!row) throw ApiError.notFound('outage', id);
   return row;
 }
@@ -243,7 +236,7 @@ export const outageRoutes = [
         include: withCorrections,
         where: {
           AND: [
-            visibleTo(principal),
+            outagesVisibleTo(principal),
             query.productId ? { productId: query.productId } : {},
             query.cause ? { cause: query.cause } : {},
             query.to ? { startedAt: { lt: new Date(query.to) } } : {},

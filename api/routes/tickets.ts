@@ -15,6 +15,7 @@ import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
+import { presentTimeline, timelineEvent } from '../visibility';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -321,20 +322,14 @@ export const ticketRoutes = [
     method: 'get',
     path: '/v1/tickets/:id/events',
     tag: 'tickets',
-    summary: 'The ticket\'s timeline: who did what, when',
+    summary: 'The ticket\'s timeline: who did what, when (a customer sees what is addressed to it: no internal notes or escalations)',
     roles: EVERYONE,
     params: idParams,
-    response: z.object({
-      items: z.array(z.object({ sequence: z.number().int(), at: z.string(), atJalali: z.string(), actor: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()) })),
-    }),
+    response: z.object({ items: z.array(timelineEvent) }),
     handler: async ({ params, principal, deps }) => {
       const row = await getTicketOrThrow(deps, params.id, principal);
       const events = await deps.db.ticketEvent.findMany({ where: { ticketId: row.id }, orderBy: { sequence: 'asc' } });
-      return {
-        items: events.map((e) => ({
-          sequence: e.sequence, at: toTehranIso(e.at.getTime()), atJalali: formatJalali(e.at.getTime()), actor: e.actor, type: e.type, data: e.data as Record<string, unknown>,
-        })),
-      };
+      return { items: await presentTimeline(deps.db, principal, 'ticket', events) };
     },
   }),
   command('replies', 'Reply: a customer\'s reply, or an agent\'s (public by default; the first public one is the first response)', EVERYONE,

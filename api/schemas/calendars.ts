@@ -112,8 +112,35 @@ export const holidayResponse = z.object({
   date: z.string(),
   name: z.string(),
   nameEn: z.string().nullable(),
-  source: z.enum(['computed', 'admin']),
+  source: z.enum(['computed', 'admin', 'published']).describe('published: the official calendar; computed: an estimate; admin: set, confirmed or corrected by an administrator'),
+  estimated: z.boolean().describe('A computed date for a year whose official calendar is not published (or not yet entered): to be confirmed or corrected'),
+  reference: z.string().nullable().describe('Where a published date was read, or how an estimate was computed'),
+  confirmedAt: timestamp.nullable(),
+  confirmedBy: z.string().nullable().describe('API key id of the administrator who confirmed or corrected it'),
   updatedAt: timestamp,
+});
+
+export const estimatedHolidaysQuery = z.strictObject({
+  set: configKey.optional(),
+  asOf: isoDate.optional().describe('The day to count from (default: today in Tehran)'),
+});
+
+export const estimatedHolidaysResponse = z.object({
+  asOf: z.string(),
+  warningDays: z.number().int().describe('An estimated holiday this many days ahead or nearer is a warning'),
+  items: z.array(z.object({ holiday: holidayResponse, daysUntil: z.number().int() })),
+  warnings: z.array(z.object({ holidayId: z.uuid(), date: z.string(), daysUntil: z.number().int(), message: z.string() })),
+});
+
+export const confirmHolidayBody = z.strictObject({
+  reference: label.optional().describe('Where the administrator checked the date, e.g. the official calendar'),
+});
+
+export const correctHolidayBody = z.strictObject({
+  date: isoDate.describe('The official date of this holiday'),
+  name: label.optional(),
+  nameEn: label.optional(),
+  reference: label.optional().describe('Where the official date was read'),
 });
 
 export const correctedHolidayResponse = holidayResponse.extend({

@@ -235,9 +235,47 @@ describe('holidays', () => {
     expect(fieldsOf(bad)[0]!.field).toBe('body.date');
   });
 
-  it("lists the computed official holidays of the year, e.g. 1405's birth of Imam Ali on 23 December 2026", async () => {
-    const res = await admin('GET', '/v1/holidays?set=ir-official&from=2026-12-01&to=2026-12-31');
-    expect(res.body.items).toEqual([expect.objectContaining({ date: '2026-12-23', nameEn: 'Birth of Imam Ali', source: 'computed' })]);
+  it("lists the published official holidays of the year with their source, e.g. 1405's Tasua and Ashura on 3 and 4 Tir", async () => {
+    const res = await admin('GET', '/v1/holidays?set=ir-official&from=2026-06-20&to=2026-06-30');
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ date: '2026-06-24', nameEn: 'Tasua', source: 'published', estimated: false, reference: expect.stringContaining('ilna.ir') }),
+      expect.objectContaining({ date: '2026-06-25', nameEn: 'Ashura', source: 'published', estimated: false }),
+    ]);
+  });
+
+  it('lists estimated holidays for administrators, warns about those within 60 days, and confirms or corrects them', async () => {
+    const listed = await admin('GET', '/v1/holidays/estimated?set=ir-official&asOf=2027-03-01');
+    expect(listed.status).toBe(200);
+    expect(listed.body.warningDays).toBe(60);
+    // 1406 is not published: its Nowruz (2027-03-21) is 20 days ahead, an estimate and a warning.
+    expect(listed.body.items[0]).toMatchObject({ daysUntil: 20, holiday: { date: '2027-03-21', estimated: true, source: 'computed' } });
+    expect(listed.body.warnings.map((w: { date: string }) => w.date)).toContain('2027-03-21');
+    expect(listed.body.warnings.every((w: { daysUntil: number }) => w.daysUntil <= 60)).toBe(true);
+    expect(listed.body.items.some((i: { holiday: { date: string } }) => i.holiday.date < '2027-03-21')).toBe(false);
+
+    // Confirming and correcting, on a set of this test's own (the seeded set stays as seeded).
+    const set = unique('test-estimates');
+    const calendar = await created(admin('POST', '/v1/calendars', calendarBody(unique('test-estimate-observer'), { holidaySet: set })));
+    const tasua = await db.holiday.create({ data: { set, date: new Date('2030-06-03T00:00:00Z'), name: 'تاسوعا', nameEn: 'Tasua', source: 'computed', reference: 'estimated' } });
+    const ashura = await db.holiday.create({ data: { set, date: new Date('2030-06-04T00:00:00Z'), name: 'عاشورا', nameEn: 'Ashura', source: 'computed' } });
+    const mine = await admin('GET', `/v1/holidays/estimated?set=${set}&asOf=2030-05-01`);
+    expect(mine.body.items.map((i: { daysUntil: number }) => i.daysUntil)).toEqual([33, 34]);
+    expect(mine.body.warnings).toHaveLength(2);
+
+    const confirmed = await admin('POST', `/v1/holidays/${tasua.id}/confirm`, { reference: 'official calendar 1409' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ source: 'admin', estimated: false, reference: 'official calendar 1409', confirmedBy: expect.any(String) });
+    expect((await admin('POST', `/v1/holidays/${tasua.id}/confirm`, {})).body).toMatchObject({ status: 409, reason: 'holiday_not_estimated' });
+
+    const corrected = await admin('POST', `/v1/holidays/${ashura.id}/correction`, { date: '2030-06-05', reference: 'moon sighting' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ date: '2030-06-05', source: 'admin', estimated: false, calendarsAffected: [calendar.key] });
+    expect((await admin('GET', `/v1/holidays/estimated?set=${set}&asOf=2030-05-01`)).body.items).toEqual([]);
+
+    const bad = await admin('POST', `/v1/holidays/${ashura.id}/correction`, { date: '2030-02-30' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.invalidFields[0].field).toBe('body.date');
+    expect((await testApi(await createKey('agent'))('POST', `/v1/holidays/${ashura.id}/confirm`, {})).status).toBe(403);
   });
 });
 

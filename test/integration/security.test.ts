@@ -309,6 +309,168 @@ describe('customer isolation (customer B against customer A)', () => {
   });
 });
 
+// --- What a customer sees of its own records -----------------------------------------------------
+
+describe('what a customer sees of its own records (api/visibility.ts)', () => {
+  type Party = Awaited<ReturnType<typeof createCustomerWithContract>>;
+  let owner: Party;
+  let asOwner: ReturnType<typeof stackApi>;
+  let agent: ReturnType<typeof stackApi>;
+  let agentKeyId: string;
+  let qa: ReturnType<typeof stackApi>;
+  let qaKeyId: string;
+  let product: Product;
+  let outageId: string;
+  const keyIds = () => [agentKeyId, qaKeyId];
+
+  beforeAll(async () => {
+    product = await createProduct();
+    owner = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
+    await addContract(owner.customer.id, product.id, 'avanak');
+    asOwner = stackApi(owner.key);
+    const agentKey = await admin('POST', '/v1/api-keys', { name: 'visibility agent', displayName: 'سارا، پشتیبانی', role: 'agent' });
+    const qaKey = await admin('POST', '/v1/api-keys', { name: 'visibility qa', role: 'qa' });
+    expect([agentKey.status, qaKey.status]).toEqual([201, 201]);
+    expect(agentKey.body.displayName).toBe('سارا، پشتیبانی');
+    [agent, agentKeyId, qa, qaKeyId] = [stackApi(agentKey.body.key), agentKey.body.id, stackApi(qaKey.body.key), qaKey.body.id];
+    const outage = await agent('POST', '/v1/outages', {
+      productId: product.id, cause: 'unplanned', startedAt: iso(Date.now() - 3 * HOUR), endedAt: iso(Date.now() - 2 * HOUR), description: 'قطعی سرویس',
+    });
+    expect(outage.status).toBe(201);
+    outageId = outage.body.id;
+  });
+
+  it('shows the customer no internal note and no internal event on a ticket, while staff see them all', async () => {
+    const opened = await asOwner('POST', '/v1/tickets', { productId: product.id, priority: 'high', subject: 'خطای ورود', description: 'ورود ممکن نیست' });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    expect((await agent('POST', `/v1/tickets/${id}/replies`, { body: 'یادداشت داخلی: مشتری بدهکار است', public: false })).status).toBe(200);
+    expect((await agent('POST', `/v1/tickets/${id}/replies`, { body: 'در حال بررسی هستیم' })).status).toBe(200);
+    // An escalation as the workflow records it (its timer is days away): internal, with its recipients.
+    const db = testDatabase();
+    const last = await db.ticketEvent.findFirstOrThrow({ where: { ticketId: id }, orderBy: { sequence: 'desc' } });
+    await db.ticketEvent.create({
+      data: { ticketId: id, sequence: last.sequence + 1, at: new Date(), actor: 'system', type: 'sla_escalation', data: { target: 'resolution', percent: 150, recipients: ['senior_management'] } },
+    });
+
+    const forCustomer = await asOwner('GET', `/v1/tickets/${id}/events`);
+    const forStaff = await agent('GET', `/v1/tickets/${id}/events`);
+    expect([forCustomer.status, forStaff.status]).toEqual([200, 200]);
+    const types = (res: HttpResult) => res.body.items.map((e: { type: string }) => e.type);
+    expect(types(forStaff)).toEqual(expect.arrayContaining(['opened', 'internal_note', 'agent_replied', 'sla_escalation']));
+    expect(types(forCustomer)).toEqual(['opened', 'agent_replied']);
+    expect(JSON.stringify(forCustomer.body)).not.toContain('یادداشت داخلی');
+    expect(JSON.stringify(forCustomer.body)).not.toContain('senior_management');
+    // People are a role and a display name, for everyone: never a key id.
+    const reply = forCustomer.body.items.find((e: { type: string }) => e.type === 'agent_replied');
+    expect(reply.actor).toEqual({ role: 'agent', name: 'سارا، پشتیبانی' });
+    expect(forCustomer.body.items[0].actor).toEqual({ role: 'customer', name: 'Customer' });
+    for (const res of [forCustomer, forStaff]) for (const keyId of keyIds()) expect(JSON.stringify(res.body)).not.toContain(keyId);
+  });
+
+  it("shows a claim's decision by role and name and hides its internal alarms from the customer", async () => {
+    const filed = await asOwner('POST', '/v1/claims', { productId: product.id, outageIds: [outageId] });
+    expect(filed.status).toBe(201);
+    const id = filed.body.id as string;
+    const db = testDatabase();
+    const received = await waitForEvent(() => db.claimEvent.findMany({ where: { claimId: id } }));
+    await db.claimEvent.create({
+      data: { claimId: id, sequence: Math.max(...received.map((e) => e.sequence)) + 100, at: new Date(), actor: 'system', type: 'decision_overdue', data: { dueAtMs: Date.now(), recipients: ['qa_lead', 'department_manager'] } },
+    });
+    const decided = await qa('POST', `/v1/claims/${id}/reject`, { reason: 'خارج از پوشش' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.decision.decidedBy).toEqual({ role: 'qa', name: 'Quality assurance' });
+
+    const forCustomer = await asOwner('GET', `/v1/claims/${id}`);
+    const forStaff = await qa('GET', `/v1/claims/${id}`);
+    expect(forStaff.body.events.map((e: { type: string }) => e.type)).toContain('decision_overdue');
+    expect(forCustomer.body.events.map((e: { type: string }) => e.type)).not.toContain('decision_overdue');
+    expect(forCustomer.body.events.map((e: { type: string }) => e.type)).toContain('rejected');
+    expect(JSON.stringify(forCustomer.body)).not.toContain('qa_lead');
+    expect(forCustomer.body.decision.decidedBy).toEqual({ role: 'qa', name: 'Quality assurance' });
+    for (const res of [decided, forCustomer, forStaff]) for (const keyId of keyIds()) expect(JSON.stringify(res.body)).not.toContain(keyId);
+  });
+
+  it("hides a change request's internal overdue alarms from the customer", async () => {
+    const opened = await asOwner('POST', '/v1/change-requests', { productId: owner.product.id, title: 'گزارش ماهانه', description: 'گزارش ماهانه فروش' });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    const db = testDatabase();
+    const events = await waitForEvent(() => db.changeRequestEvent.findMany({ where: { changeRequestId: id } }));
+    await db.changeRequestEvent.create({
+      data: { changeRequestId: id, sequence: Math.max(...events.map((e) => e.sequence)) + 100, at: new Date(), actor: 'system', type: 'review_overdue', data: { dueAtMs: Date.now() } },
+    });
+    const forCustomer = await asOwner('GET', `/v1/change-requests/${id}`);
+    const forStaff = await agent('GET', `/v1/change-requests/${id}`);
+    expect(forStaff.body.timeline.map((e: { type: string }) => e.type)).toContain('review_overdue');
+    expect(forCustomer.body.timeline.map((e: { type: string }) => e.type)).toEqual(['opened']);
+    expect(forCustomer.body.timeline[0].actor).toEqual({ role: 'customer', name: 'Customer' });
+  });
+
+  it("shows a product's availability month and its outages only to customers with a contract on it, as GET /v1/outages/:id does", async () => {
+    const stranger = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const asStranger = stackApi(stranger.key);
+    const month = `/v1/products/${product.id}/availability`;
+    const never = randomUUID();
+    const [strangerMonth, unknownMonth, strangerOutage] = [await asStranger('GET', month), await asStranger('GET', `/v1/products/${never}/availability`), await asStranger('GET', `/v1/outages/${outageId}`)];
+    expectProblem(strangerMonth, 404, 'not_found');
+    expectProblem(strangerOutage, 404, 'not_found');
+    expect(strangerMonth.body.detail.split(product.id).join('<id>')).toBe(unknownMonth.body.detail.split(never).join('<id>'));
+    expect(JSON.stringify(strangerMonth.body)).not.toContain(outageId);
+    expect(JSON.stringify((await asStranger('GET', `/v1/outages?productId=${product.id}`)).body)).not.toContain(outageId);
+    // The month by Jalali name too, and the contract holder sees the outage in it.
+    const holder = await asOwner('GET', month);
+    expect(holder.status).toBe(200);
+    expect(holder.body.outages.map((o: { id: string }) => o.id)).toContain(outageId);
+    const byName = await asOwner('GET', `${month}?month=${holder.body.month}`);
+    expect(byName.body.outages.map((o: { id: string }) => o.id)).toContain(outageId);
+    expectProblem(await asStranger('GET', `${month}?month=${holder.body.month}`), 404, 'not_found');
+    expect((await asOwner('GET', `/v1/outages/${outageId}`)).status).toBe(200);
+  });
+});
+
+/** Waits until a workflow has recorded its first timeline event. */
+async function waitForEvent<T>(read: () => Promise<T[]>): Promise<T[]> {
+  for (let i = 0; i < 100; i += 1) {
+    const rows = await read();
+    if (rows.length > 0) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no timeline event was recorded within 10 s');
+}
+
+// --- Cursors ------------------------------------------------------------------------------------
+
+describe('cursors', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64url');
+  const BAD_CURSORS = [
+    b64(`-000001-01-01T00:00:00.000Z|${randomUUID()}`), // a year PostgreSQL cannot store (was a 500: P2039/22007)
+    b64(`+275760-09-13T00:00:00.000Z|${randomUUID()}`),
+    b64(`2026-02-31T00:00:00.000Z|${randomUUID()}`),
+    b64('2026-11-22T10:30:00.000Z|not-a-uuid'),
+    'not a cursor',
+  ];
+  const PAGED = ['/v1/notifications', '/v1/customers', '/v1/contracts', '/v1/notifications/outbox', '/v1/reports/breaches', '/v1/tickets', '/v1/claims', '/v1/change-requests'];
+
+  it.each(PAGED)('on %s: anything but a cursor the API gave out is a 400 naming query.cursor', async (path) => {
+    for (const cursor of BAD_CURSORS) {
+      const res = await admin('GET', `${path}?cursor=${encodeURIComponent(cursor)}`);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['query.cursor']);
+    }
+  });
+
+  it('pages through a list with the cursors it gives out', async () => {
+    for (let i = 0; i < 2; i += 1) await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const first = await admin('GET', '/v1/customers?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await admin('GET', `/v1/customers?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.status).toBe(200);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+  });
+});
+
 // --- API keys ----------------------------------------------------------------------------------
 
 describe('API keys', () => {

@@ -1,0 +1,128 @@
+/**
+ * What each caller may see, in one place. Staff see everything; a customer sees only what is
+ * addressed to it:
+ * - timelines (ticket events, claim and change-request timelines) without internal notes and
+ *   internal events (SLA warnings, breaches and escalations, overdue alarms with their recipients);
+ * - people as a role and a display name, never an API key's id (for everyone);
+ * - outages only of products it holds a contract on, and of those not other customers' own.
+ */
+import { z } from 'zod';
+import type { Prisma } from '../generated/prisma/client';
+import type { Database } from '../platform/database';
+import { formatJalali, toTehranIso } from '../sla/jalali';
+import { roles, type Principal } from './auth';
+import { ApiError } from './errors';
+import { concerning } from './outage-rows';
+
+export const actorRoles = [...roles, 'system'] as const;
+export type ActorRole = (typeof actorRoles)[number];
+
+export const actorResponse = z
+  .object({ role: z.enum(actorRoles), name: z.string() })
+  .describe('Who did it: the role and the display name of the API key that acted (the system for timers and recovery)');
+export type Actor = z.infer<typeof actorResponse>;
+
+export const ROLE_LABELS: Record<ActorRole, string> = {
+  customer: 'Customer',
+  agent: 'Support agent',
+  qa: 'Quality assurance',
+  manager: 'Manager',
+  admin: 'Administrator',
+  system: 'Pasban',
+};
+
+/** `agent:<key id>`, `system`, `system:recovery`: how workflows record who acted. */
+function parseActor(actor: string): { role: ActorRole; keyId: string | null } {
+  const [role = '', rest = ''] = actor.split(':', 2);
+  if (!(actorRoles as readonly string[]).includes(role)) return { role: 'system', keyId: null };
+  return { role: role as ActorRole, keyId: role === 'system' ? null : rest || null };
+}
+
+const KEY_ID = z.uuid();
+
+/** Presents recorded actors as `{ role, name }`: one query for all the keys they name. */
+export async function actorNames(db: Database, actors: (string | null | undefined)[]): Promise<(actor: string | null) => Actor> {
+  const keyIds = [...new Set(actors.flatMap((a) => (a ? [parseActor(a).keyId] : [])).filter((id): id is string => id !== null && KEY_ID.safeParse(id).success))];
+  const keys = keyIds.length === 0 ? [] : await db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, displayName: true } });
+  const names = new Map(keys.map((k) => [k.id, k.displayName]));
+  return (actor) => {
+    if (!actor) return { role: 'system', name: ROLE_LABELS.system };
+    const { role, keyId } = parseActor(actor);
+    return { role, name: (keyId && names.get(keyId)) || ROLE_LABELS[role] };
+  };
+}
+
+/** The event types of each timeline a customer sees; anything else (and anything new) is internal. */
+const CUSTOMER_EVENTS = {
+  ticket: new Set([
+    'opened', 'agent_replied', 'customer_replied', 'status_changed', 'priority_changed', 'assigned', 'resolution_date_announced',
+    'request_rejected', 'resolved', 'reopened', 'closed', 'cancelled', 'deadlines_recomputed',
+  ]),
+  claim: new Set(['received', 'acknowledged', 'approved', 'rejected']),
+  changeRequest: new Set([
+    'opened', 'rejected', 'quoted', 'quote_approved', 'quote_declined', 'delivery_committed', 'customer_delay_recorded', 'delivered',
+    'defects_listed', 'redelivered', 'cancelled', 'accepted', 'invoiced', 'quote_reminder', 'quote_expired', 'acceptance_period_lapsed',
+  ]),
+} as const;
+export type Timeline = keyof typeof CUSTOMER_EVENTS;
+
+/** Fields of recorded event data that name who acted by key id; the event's actor says it already. */
+const ACTOR_FIELDS = new Set(['by', 'recordedBy']);
+
+export const timelineEvent = z.object({
+  sequence: z.number().int(),
+  at: z.string(),
+  atJalali: z.string(),
+  actor: actorResponse,
+  type: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type TimelineEvent = z.infer<typeof timelineEvent>;
+
+interface RecordedEvent {
+  sequence: number;
+  at: Date;
+  actor: string;
+  type: string;
+  data: unknown;
+}
+
+export function mayCustomerSee(timeline: Timeline, type: string): boolean {
+  return CUSTOMER_EVENTS[timeline].has(type);
+}
+
+/** A timeline as this caller may read it, oldest first. */
+export async function presentTimeline(db: Database, principal: Principal, timeline: Timeline, events: RecordedEvent[]): Promise<TimelineEvent[]> {
+  const shown = principal.role === 'customer' ? events.filter((e) => mayCustomerSee(timeline, e.type)) : events;
+  const nameOf = await actorNames(db, shown.map((e) => e.actor));
+  return shown.map((e) => ({
+    sequence: e.sequence,
+    at: toTehranIso(e.at.getTime()),
+    atJalali: formatJalali(e.at.getTime()),
+    actor: nameOf(e.actor),
+    type: e.type,
+    data: Object.fromEntries(Object.entries((e.data ?? {}) as Record<string, unknown>).filter(([key]) => !ACTOR_FIELDS.has(key))),
+  }));
+}
+
+/** Outages a customer may see: of products it holds a contract on, without other customers' own. */
+export function outagesVisibleTo(principal: Principal): Prisma.OutageWhereInput {
+  if (principal.role !== 'customer') return {};
+  const customerId = principal.customerId;
+  if (!customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
+  return { product: { contracts: { some: { customerId } } }, AND: [concerning(customerId)] };
+}
+
+/**
+ * The customer whose view of a product's outages is asked for (null for staff, who see all).
+ * A customer without a contract on the product sees none of its outages: the product is
+ * "not found" for it, as `GET /v1/outages/:id` is for each of them.
+ */
+export async function outageViewerOf(db: Database, principal: Principal, product: { id: string }, asked: string): Promise<string | null> {
+  if (principal.role !== 'customer') return null;
+  const customerId = principal.customerId;
+  if (!customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
+  const contract = await db.contract.findFirst({ where: { customerId, productId: product.id }, select: { id: true } });
+  if (!contract) throw ApiError.notFound('product', asked);
+  return customerId;
+}
