@@ -14,6 +14,7 @@ import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams } from '../route';
 import { isoInstant } from '../schemas/common';
+import { actorNames, actorResponse } from '../visibility';
 import { EVERYONE, getOutageOrThrow, outageResponse, presentOutage, RECORDERS, withCorrections } from './outages';
 
 /**
@@ -56,7 +57,7 @@ const recorded = z.object({
 const correctionResponse = z.object({
   id: z.uuid(),
   outageId: z.uuid(),
-  correctedBy: z.string(),
+  correctedBy: actorResponse,
   reason: z.string(),
   voided: z.boolean(),
   before: recorded,
@@ -88,8 +89,16 @@ const factsOfRow = (row: Outage): OutageFacts => ({
   announcedAtMs: row.announcedAt?.getTime() ?? null,
 });
 
-const presentCorrection = (row: OutageCorrection) =>
-  ({ ...row, before: row.before as Recorded, after: row.after as Recorded, createdAt: toTehranIso(row.createdAt.getTime()) });
+async function presentCorrections(deps: AppDeps, rows: OutageCorrection[]) {
+  const names = await actorNames(deps.db, rows.map((row) => row.correctedBy));
+  return rows.map((row) => ({
+    ...row,
+    correctedBy: names(row.correctedBy),
+    before: row.before as Recorded,
+    after: row.after as Recorded,
+    createdAt: toTehranIso(row.createdAt.getTime()),
+  }));
+}
 
 /** The outage as corrected, checked whole: 400 naming each field at fault. */
 async function correctedData(deps: AppDeps, row: Outage, body: z.infer<typeof correctionBody>): Promise<Prisma.OutageUpdateInput> {
@@ -186,7 +195,7 @@ export const outageCorrectionRoutes = [
         await signal(deps, updated.workflowId, outage.outageCorrected, { startedAtMs: updated.startedAt.getTime(), voided: updated.voidedAt !== null });
       }
       const shown = await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections });
-      return { outage: presentOutage(shown), correction: presentCorrection(counted) };
+      return { outage: presentOutage(shown), correction: (await presentCorrections(deps, [counted]))[0]! };
     },
   }),
   defineRoute({
@@ -200,7 +209,7 @@ export const outageCorrectionRoutes = [
     handler: async ({ params, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
       const items = await deps.db.outageCorrection.findMany({ where: { outageId: row.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-      return { items: items.map(presentCorrection) };
+      return { items: await presentCorrections(deps, items) };
     },
   }),
 ];

@@ -110,7 +110,7 @@ describe('correcting an outage that claims cite', () => {
     expect(Date.parse(res.body.outage.endedAt)).toBe(start + 100 * MINUTE);
     expect(res.body.correction).toMatchObject({
       outageId,
-      correctedBy: expect.stringMatching(/^agent:/),
+      correctedBy: { role: 'agent', name: expect.any(String) },
       reason: 'the end was typed as 2062',
       voided: false,
       before: { endedAt: '2062-01-01T03:30:00.000+03:30', voided: false },
