@@ -36,7 +36,9 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
     next();
   });
   app.use(helmet());
-  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+  app.use(refuseContentEncodings);
+  // inflate: false as well, so no compressed stream ever reaches zlib (a broken one was a 500).
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true, inflate: false }));
 
   const openApi = buildOpenApi(routes, '0.1.0');
   const router = express.Router();
@@ -49,6 +51,20 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
   });
   app.use(errorHandler(deps));
   return app;
+}
+
+/**
+ * Bodies are accepted uncompressed only (`Content-Encoding` absent or `identity`): request bodies
+ * are small, and decompressing them would let a few bytes expand past the body limit's intent or
+ * a broken stream reach zlib. Anything else is a 415 naming the header, before the body is read.
+ */
+function refuseContentEncodings(req: Request, _res: Response, next: NextFunction): void {
+  const encoding = req.header('content-encoding');
+  if (encoding === undefined || /^[ \t]*identity[ \t]*$/i.test(encoding)) return next();
+  const reason = 'only identity is accepted: send the body uncompressed';
+  throw new ApiError('unsupported_media_type', `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}: ${reason}`, {
+    invalidFields: [{ field: 'header.content-encoding', reason }],
+  });
 }
 
 interface BodyParserError extends Error {

@@ -30,10 +30,14 @@ export function parseApiKey(key: string): { prefix: string; secret: string } | u
   return match ? { prefix: match[1]!, secret: match[2]! } : undefined;
 }
 
-/** Reads the key from `Authorization: Bearer …` or `X-API-Key`. */
+/** `Bearer` in any case (RFC 9110: auth schemes are case-insensitive), then the key. */
+const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** Reads the key from `Authorization: Bearer …` or `X-API-Key` (both declared in the OpenAPI document). */
 export function extractApiKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const authorization = headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) return authorization.slice(7).trim();
+  const bearer = typeof authorization === 'string' ? BEARER.exec(authorization) : null;
+  if (bearer) return bearer[1];
   const header = headers['x-api-key'];
   return typeof header === 'string' ? header.trim() : undefined;
 }

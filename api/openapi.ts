@@ -97,13 +97,18 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
       title: 'Pasban API',
       version,
       description:
-        'Pasban guards service-level agreements. Authenticate with `Authorization: Bearer <API key>`. ' +
+        'Pasban guards service-level agreements. Authenticate with `Authorization: Bearer <API key>` ' +
+        '(the scheme in any case) or, equally, `X-API-Key: <API key>`. Request bodies are JSON, uncompressed ' +
+        '(`Content-Encoding` absent or `identity`; anything else is a 415). ' +
         'Every error is an RFC 9457 problem document (`application/problem+json`).',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ bearer: [] }, { apiKeyHeader: [] }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Pasban API key: pk_<prefix>_<secret>' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A Pasban API key: pk_<prefix>_<secret>, as `Authorization: Bearer <key>`' },
+        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in the `X-API-Key` header instead' },
+      },
       schemas: { Problem: problemSchema },
       responses: {
         Problem: {

@@ -3,7 +3,8 @@ import { z, type ZodType } from 'zod';
 import type { Role } from '../generated/prisma/enums';
 import { authenticate, authorize, extractApiKey, type Principal } from './auth';
 import { ApiError } from './errors';
-import { unstorableTextFields } from './requests';
+import { holdIdempotencyKey, idempotencyScope, releaseIdempotencyKey, requestDigest } from './idempotency';
+import { idempotencyKeyOf, unstorableTextFields } from './requests';
 import type { AppDeps } from './deps';
 import { toCsv, type CsvCell } from './reports/csv';
 
@@ -107,7 +108,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
       requestId: res.locals.requestId as string,
       deps,
     };
-    const result = await route.handler(ctx);
+    const result = await handleOnce(route, ctx, req);
     const reply = result instanceof Reply ? result : new Reply(route.status ?? 200, result);
     for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
     if (reply.status === 204) {
@@ -125,6 +126,21 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
     }
     res.status(reply.status).json(checked.data);
   });
+}
+
+/** Runs the handler, holding the request's Idempotency-Key (api/idempotency.ts) on routes that read one. */
+async function handleOnce(route: AnyRoute, ctx: HandlerContext<unknown, unknown, unknown>, req: Request): Promise<unknown> {
+  const key = route.idempotencyKey ? idempotencyKeyOf(req.headers) : undefined;
+  if (!key) return route.handler(ctx);
+  const scope = idempotencyScope(ctx.principal, route.method.toUpperCase(), route.path, req.path, ctx.body);
+  const digest = requestDigest({ params: ctx.params, query: ctx.query, body: ctx.body ?? null });
+  const held = await holdIdempotencyKey(ctx.deps.db, scope, key, digest);
+  try {
+    return await route.handler(ctx);
+  } catch (error) {
+    if (held && error instanceof ApiError && error.status < 500) await releaseIdempotencyKey(ctx.deps.db, scope, key, digest);
+    throw error;
+  }
 }
 
 export const idParams = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });

@@ -79,11 +79,11 @@ runUntilSignal(async (onStop) => {
 
   const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   onStop(() => temporal.connection.close());
-  const { worker, connection } = await createWorker({ config, temporalAddress, db, logger });
+  const { worker, connection, relay } = await createWorker({ config, temporalAddress, db, logger });
   const running = worker.run();
   onStop(async () => {
     worker.shutdown();
-    await running;
+    await Promise.all([running, relay.stop()]);
     await connection.close();
   });
 

@@ -7,11 +7,11 @@ runUntilSignal(async (onStop) => {
   const { config, logger, db, temporal, temporalAddress } = await requireServices();
   onStop(() => db.$disconnect());
   onStop(() => temporal.connection.close());
-  const { worker, connection } = await createWorker({ config, temporalAddress, db, logger });
+  const { worker, connection, relay } = await createWorker({ config, temporalAddress, db, logger });
   const running = worker.run();
   onStop(async () => {
     worker.shutdown();
-    await running;
+    await Promise.all([running, relay.stop()]);
     await connection.close();
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');

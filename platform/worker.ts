@@ -1,5 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createDeliveryChannels } from '../activities/notifications/channels';
+import { createOutboxRelay, type OutboxRelay } from '../activities/notifications/relay';
 import type { Config } from './config';
 import type { Database } from './database';
 import type { Logger } from './logger';
@@ -16,21 +18,28 @@ function installRuntime(level: string): void {
   runtimeInstalled = true;
 }
 
-/** A worker for Pasban's task queue; workflows are bundled from `workflows/`. */
+/**
+ * A worker for Pasban's task queue (workflows are bundled from `workflows/`) and the outbox relay
+ * that delivers what its activities queue, already running: the caller stops it with the worker.
+ */
 export async function createWorker(options: {
   config: Config;
   temporalAddress: string;
   db: Database;
   logger: Logger;
-}): Promise<{ worker: Worker; connection: NativeConnection }> {
+}): Promise<{ worker: Worker; connection: NativeConnection; relay: OutboxRelay }> {
   installRuntime(options.config.LOG_LEVEL);
+  const { config, db, logger } = options;
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const channels = createDeliveryChannels(config, logger);
+  const relay = createOutboxRelay({ db, logger, channels });
   const worker = await Worker.create({
     connection,
-    namespace: options.config.TEMPORAL_NAMESPACE,
-    taskQueue: options.config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db: options.db, logger: options.logger, config: options.config }),
+    activities: createActivities({ db, logger, config, channels, queued: relay.wake }),
   });
-  return { worker, connection };
+  relay.start();
+  return { worker, connection, relay };
 }

@@ -1,7 +1,7 @@
 /**
- * The ways a message leaves Pasban: an SMS gateway over HTTP and e-mail over SMTP, each with a
- * development stand-in that writes the message to the log instead. In-app messages need no
- * channel: the outbox row is the message.
+ * The ways a message leaves Pasban: an SMS gateway over HTTP and e-mail over SMTP. A channel whose
+ * URL is unset is absent (null): its messages are held in the outbox until a worker that has it
+ * starts. In-app messages need no channel: the outbox row is the message.
  */
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Config } from '../../platform/config';
@@ -20,11 +20,14 @@ export interface NotificationChannel {
   send(message: OutgoingMessage): Promise<{ providerId?: string }>;
 }
 
-/** The channels that deliver outside Pasban, by the outbox's channel name. */
+/** The channels that deliver outside Pasban, by the outbox's channel name; null where none is configured. */
 export interface DeliveryChannels {
-  sms: NotificationChannel;
-  email: NotificationChannel;
+  sms: NotificationChannel | null;
+  email: NotificationChannel | null;
 }
+
+/** The variable that configures each channel, for the notes of held messages. */
+export const CHANNEL_SETTING = { sms: 'SMS_GATEWAY_URL', email: 'SMTP_URL' } as const;
 
 /**
  * A delivery that did not happen. `permanent` means trying again cannot help (the provider
@@ -116,48 +119,17 @@ export class SmtpMailer implements NotificationChannel {
   }
 }
 
-/**
- * Development SMS: nothing is sent. The log names the outbox row, which holds the number and the
- * text (GET /v1/notifications/outbox); recipients' numbers and message texts never go to the log.
- */
-export class LogSmsProvider implements NotificationChannel {
-  constructor(private readonly logger: Logger) {}
-
-  async send(message: OutgoingMessage): Promise<{ providerId?: string }> {
-    this.logger.info(
-      { channel: 'sms', notificationId: message.notificationId, chars: message.text.length },
-      'SMS not sent: no SMS_GATEWAY_URL; the message stays in the outbox',
-    );
-    return {};
-  }
-}
-
-/** Development e-mail: nothing is sent; like the SMS stand-in, the log names only the outbox row. */
-export class LogMailProvider implements NotificationChannel {
-  constructor(private readonly logger: Logger) {}
-
-  async send(message: OutgoingMessage): Promise<{ providerId?: string }> {
-    this.logger.info(
-      { channel: 'email', notificationId: message.notificationId, chars: message.text.length },
-      'e-mail not sent: no SMTP_URL; the message stays in the outbox',
-    );
-    return {};
-  }
-}
-
-/** The configured providers, falling back to the log stand-ins where a URL is unset. */
+/** The configured providers; a channel whose URL is unset is null (its messages are held). */
 export function createDeliveryChannels(
   config: Pick<Config, 'NODE_ENV' | 'SMS_GATEWAY_URL' | 'SMS_GATEWAY_TOKEN' | 'SMTP_URL' | 'MAIL_FROM'>,
   logger: Logger,
 ): DeliveryChannels {
   const missing = [config.SMS_GATEWAY_URL ? null : 'SMS_GATEWAY_URL', config.SMTP_URL ? null : 'SMTP_URL'].filter(Boolean);
   if (missing.length > 0 && config.NODE_ENV === 'production') {
-    logger.warn({ missing }, 'messages on these channels are not delivered, only kept in the outbox');
+    logger.warn({ missing }, 'messages on these channels are held in the outbox until the channel is configured');
   }
   return {
-    sms: config.SMS_GATEWAY_URL
-      ? new HttpSmsGateway({ url: config.SMS_GATEWAY_URL, token: config.SMS_GATEWAY_TOKEN })
-      : new LogSmsProvider(logger),
-    email: config.SMTP_URL ? new SmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : new LogMailProvider(logger),
+    sms: config.SMS_GATEWAY_URL ? new HttpSmsGateway({ url: config.SMS_GATEWAY_URL, token: config.SMS_GATEWAY_TOKEN }) : null,
+    email: config.SMTP_URL ? new SmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : null,
   };
 }

@@ -1,16 +1,16 @@
 /**
- * The notification outbox: every message is a row keyed by its dedupe key before anything is
- * sent, so a retried activity or a replayed workflow finds the row and never sends twice.
- * Delivery outcomes are recorded as attempts; a failed delivery is recorded first and then
- * thrown, so the workflow's (bounded) retry policy decides whether to try again.
+ * The notification outbox: `notify` only writes a row, keyed by its dedupe key, so a retried
+ * activity or a replayed workflow finds the row and never queues twice, and nothing a mail server
+ * or SMS gateway does can fail or slow the workflow that asked. The relay (relay.ts) delivers
+ * the rows and records each attempt.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { Notification, Prisma } from '../../generated/prisma/client';
+import type { Notification } from '../../generated/prisma/client';
 import { Role, type MessagingPreference, type NotificationStatus } from '../../generated/prisma/enums';
 import type { Database } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
-import { DeliveryError, type DeliveryChannels } from './channels';
+import { CHANNEL_SETTING, type DeliveryChannels } from './channels';
 import { CATEGORIES, CHANNELS, decideDelivery, type Audience, type Category, type ChannelName } from './policy';
 
 export type RecipientKind = 'customer' | 'department_manager' | 'senior_management' | 'role';
@@ -38,9 +38,9 @@ export interface NotifyResult {
   status: NotificationStatus;
   /** Why the message went the way it did: a replaced channel, a suppression, a failure. */
   note: string | null;
-  /** Set while an advertising message is held for quiet hours: call notify again, same request, at this instant. */
+  /** Set while the message is held for quiet hours: the relay sends it from this instant. */
   notBefore: string | null;
-  /** True when an earlier call had already sent or suppressed this dedupe key, so nothing happened now. */
+  /** True when an earlier call had already queued this dedupe key, so nothing happened now. */
   duplicate: boolean;
 }
 
@@ -77,12 +77,15 @@ const notifyRequestSchema = z
 export interface NotificationActivityDeps {
   db: Database;
   logger: Logger;
+  /** Which channels this worker's relay can deliver on; a message for a missing one is held. */
   channels: DeliveryChannels;
   /** The current instant; tests pin it to check quiet hours. */
   now?: () => Date;
+  /** Called after a row the relay should deliver is written (the worker wakes its relay). */
+  queued?: () => void;
 }
 
-/** Where the message goes now and what its row should say: the policy's answer plus the address. */
+/** What the row says when it is written: the policy's answer plus the address. */
 interface DeliveryPlan {
   channel: ChannelName;
   address: string | null;
@@ -100,35 +103,37 @@ interface RecipientFacts {
   label: string;
 }
 
-const SETTLED: readonly NotificationStatus[] = ['sent', 'suppressed'];
+/** A recipient that does not exist: the row records it as failed instead of failing the workflow. */
+class UnknownRecipient extends Error {}
 
-/** Long enough for the slowest channel's own timeouts (SMTP: connect, greeting, socket). */
-const DELIVERY_TRANSACTION_MS = 60_000;
+/** A customer's opt-out flag and the expiry of their latest emergency approval, as the policy needs them. */
+export async function customerPreference(db: Database, customerId: string, category: Category) {
+  const customer = await db.customer.findUnique({
+    where: { id: customerId },
+    include: { contacts: { orderBy: [{ isPrimary: 'desc' }, { name: 'asc' }] } },
+  });
+  if (!customer) return null;
+  const approval =
+    category === 'emergency' && customer.messagingPreference === 'no_messages'
+      ? await db.emergencyApproval.findFirst({ where: { customerId }, orderBy: { expiresAt: 'desc' } })
+      : null;
+  return { customer, preference: customer.messagingPreference, emergencyApprovalExpiresAt: approval?.expiresAt ?? null };
+}
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
-  const { db, logger, channels } = deps;
+  const { db, channels } = deps;
   const clock = deps.now ?? (() => new Date());
 
   async function recipientFacts(request: NotifyRequest): Promise<RecipientFacts> {
     const { recipient } = request;
     if (recipient.kind === 'customer') {
-      const customerId = request.customerId!;
-      const customer = await db.customer.findUnique({
-        where: { id: customerId },
-        include: { contacts: { orderBy: [{ isPrimary: 'desc' }, { name: 'asc' }] } },
-      });
-      if (!customer) throw unknownRecipient(`customer ${customerId} does not exist`);
-      const approval =
-        request.category === 'emergency' && customer.messagingPreference === 'no_messages'
-          ? await db.emergencyApproval.findFirst({ where: { customerId }, orderBy: { expiresAt: 'desc' } })
-          : null;
+      const found = await customerPreference(db, request.customerId!, request.category);
+      if (!found) throw new UnknownRecipient(`customer ${request.customerId} does not exist`);
+      const { contacts } = found.customer;
       return {
-        preference: customer.messagingPreference,
-        emergencyApprovalExpiresAt: approval?.expiresAt ?? null,
-        addresses: {
-          sms: customer.contacts.find((c) => c.phone)?.phone ?? null,
-          email: customer.contacts.find((c) => c.email)?.email ?? null,
-        },
+        preference: found.preference,
+        emergencyApprovalExpiresAt: found.emergencyApprovalExpiresAt,
+        addresses: { sms: contacts.find((c) => c.phone)?.phone ?? null, email: contacts.find((c) => c.email)?.email ?? null },
         label: 'the customer',
       };
     }
@@ -136,7 +141,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       return { preference: null, emergencyApprovalExpiresAt: null, addresses: { sms: null, email: null }, label: `the ${recipient.role} role` };
     }
     const department = await db.department.findUnique({ where: { id: recipient.departmentId! } });
-    if (!department) throw unknownRecipient(`department ${recipient.departmentId} does not exist`);
+    if (!department) throw new UnknownRecipient(`department ${recipient.departmentId} does not exist`);
     const manager = recipient.kind === 'department_manager';
     return {
       preference: null,
@@ -150,7 +155,14 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   }
 
   async function planDelivery(request: NotifyRequest, now: Date): Promise<DeliveryPlan> {
-    const facts = await recipientFacts(request);
+    const unsent = (status: NotificationStatus, note: string): DeliveryPlan => ({ channel: request.channel, address: null, status, note, notBefore: null });
+    let facts: RecipientFacts;
+    try {
+      facts = await recipientFacts(request);
+    } catch (error) {
+      if (error instanceof UnknownRecipient) return unsent('failed', error.message);
+      throw error;
+    }
     const decision = decideDelivery({
       channel: request.channel,
       category: request.category,
@@ -159,9 +171,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       emergencyApprovalExpiresAt: facts.emergencyApprovalExpiresAt,
       now,
     });
-    if (decision.kind === 'suppress') {
-      return { channel: request.channel, address: null, status: 'suppressed', note: decision.reason, notBefore: null };
-    }
+    if (decision.kind === 'suppress') return unsent('suppressed', decision.reason);
     if (decision.channel === 'in_app') {
       return { channel: 'in_app', address: null, status: 'sent', note: decision.note, notBefore: null };
     }
@@ -173,14 +183,17 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     const address = facts.addresses[decision.channel];
     if (!address) {
       const missing = decision.channel === 'sms' ? 'phone number' : 'e-mail address';
-      return { channel: decision.channel, address: null, status: 'failed', note: `no ${missing} on file for ${facts.label}`, notBefore: null };
+      return unsent('failed', `no ${missing} on file for ${facts.label}`);
     }
-    const notBefore = decision.kind === 'hold' ? decision.until : null;
-    return { channel: decision.channel, address, status: 'pending', note: decision.note, notBefore };
+    if (decision.kind === 'hold') return { channel: decision.channel, address, status: 'held', note: decision.note, notBefore: decision.until };
+    if (!channels[decision.channel]) {
+      return { channel: decision.channel, address, status: 'held', note: heldForChannelNote(decision.channel), notBefore: null };
+    }
+    return { channel: decision.channel, address, status: 'pending', note: decision.note, notBefore: null };
   }
 
   /** Inserts the row unless the key exists (ON CONFLICT DO NOTHING); answers the row and whether it is new. */
-  async function claim(request: NotifyRequest, plan: DeliveryPlan, now: Date): Promise<{ row: Notification; created: boolean }> {
+  async function insert(request: NotifyRequest, plan: DeliveryPlan, now: Date): Promise<{ row: Notification; created: boolean }> {
     const [created] = await db.notification.createManyAndReturn({
       data: [{
         dedupeKey: request.dedupeKey,
@@ -195,6 +208,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         subjectRef: request.subjectRef ?? null,
         status: plan.status,
         statusNote: plan.note,
+        notBefore: plan.notBefore,
         sentAt: plan.status === 'sent' ? now : null,
       }],
       skipDuplicates: true,
@@ -203,79 +217,33 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     return { row: await db.notification.findUniqueOrThrow({ where: { dedupeKey: request.dedupeKey } }), created: false };
   }
 
-  /**
-   * Brings an unsettled row in line with the plan and delivers it, holding the row's lock for
-   * the whole delivery: a second attempt running at the same time (a retry after a timeout)
-   * finds the row locked and backs off, and one that comes later finds it sent.
-   */
-  async function settle(id: string, plan: DeliveryPlan, now: Date): Promise<NotifyResult> {
-    const outcome = await db.$transaction(
-      async (tx) => {
-        const locked = await tx.$queryRaw<{ status: NotificationStatus }[]>`
-          SELECT status FROM notifications WHERE id = ${id}::uuid FOR UPDATE SKIP LOCKED`;
-        if (locked.length === 0) return { busy: true } as const;
-        if (SETTLED.includes(locked[0]!.status)) {
-          return { row: await tx.notification.findUniqueOrThrow({ where: { id } }), duplicate: true, failure: null };
-        }
-        const row = await tx.notification.update({
-          where: { id },
-          data: { channel: plan.channel, address: plan.address, status: plan.status, statusNote: plan.note, sentAt: plan.status === 'sent' ? now : null },
-        });
-        if (plan.status !== 'pending' || plan.notBefore || !plan.address) return { row, duplicate: false, failure: null };
-        return deliver(tx, row, plan.address, plan.note);
-      },
-      { maxWait: 10_000, timeout: DELIVERY_TRANSACTION_MS },
-    );
-    if ('busy' in outcome) {
-      throw ApplicationFailure.create({ type: 'NotificationDeliveryInProgress', message: `notification ${id} is being delivered by another attempt` });
-    }
-    if (outcome.failure) {
-      const { failure, row } = outcome;
-      // Providers echo the recipient (and sometimes the text) in their errors: the attempt row
-      // keeps the full detail, logs and the workflow's failure get it without personal data.
-      const reason = withoutPersonalData(failure.message, [row.address, row.subject, row.body]);
-      const nonRetryable = failure instanceof DeliveryError && failure.permanent;
-      logger.warn({ notificationId: id, channel: row.channel, nonRetryable, reason }, 'notification delivery failed');
-      throw ApplicationFailure.create({ type: 'NotificationDeliveryFailed', message: reason, nonRetryable });
-    }
-    return result(outcome.row, plan.notBefore, outcome.duplicate);
-  }
-
-  /** Sends on the row's channel and records the attempt, whichever way it went. */
-  async function deliver(tx: Prisma.TransactionClient, row: Notification, address: string, note: string | null) {
-    const channel = channels[row.channel === 'sms' ? 'sms' : 'email'];
-    let providerId: string | undefined;
-    try {
-      ({ providerId } = await channel.send({ to: address, subject: row.subject, text: row.body, notificationId: row.id }));
-    } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      await tx.notificationAttempt.create({ data: { notificationId: row.id, ok: false, detail: failure.message } });
-      const failed = await tx.notification.update({ where: { id: row.id }, data: { status: 'failed', statusNote: failure.message } });
-      return { row: failed, duplicate: false, failure };
-    }
-    await tx.notificationAttempt.create({ data: { notificationId: row.id, ok: true, detail: providerId ? `provider id ${providerId}` : null } });
-    const sent = await tx.notification.update({ where: { id: row.id }, data: { status: 'sent', statusNote: note, sentAt: clock() } });
-    return { row: sent, duplicate: false, failure: null };
-  }
-
   return {
     /**
-     * Sends one message once. Looks up the recipient, applies the communications policy, stores
-     * the outbox row under its dedupe key and delivers it; a key already sent or suppressed is
-     * answered from its row without sending again. A row that is still pending or failed is
-     * planned afresh (quiet hours may have ended, the customer may have opted out since).
+     * Queues one message once: looks up the recipient, applies the communications policy and
+     * writes the outbox row under its dedupe key (a key already written is answered from its row).
+     * Never waits for a provider: the relay delivers pending and held rows. Fails only for a
+     * malformed request or when the database cannot be written.
      */
     async notify(input: NotifyRequest): Promise<NotifyResult> {
       const request = parseRequest(input);
       const now = clock();
+      const existing = await db.notification.findUnique({ where: { dedupeKey: request.dedupeKey } });
+      if (existing) return result(existing, true);
       const plan = await planDelivery(request, now);
-      const { row, created } = await claim(request, plan, now);
-      if (!created && SETTLED.includes(row.status)) return result(row, null, true);
-      const deliverable = plan.status === 'pending' && !plan.notBefore;
-      if (created && !deliverable) return result(row, plan.notBefore, false);
-      return settle(row.id, plan, now);
+      const { row, created } = await insert(request, plan, now);
+      if (created && row.status === 'held') {
+        // The log names the row, never the recipient or the text (those stay in the outbox).
+        deps.logger.info({ notificationId: row.id, channel: row.channel, notBefore: row.notBefore }, `notification held: ${row.statusNote}`);
+      }
+      if (created && (row.status === 'pending' || row.status === 'held')) deps.queued?.();
+      return result(row, !created);
     },
   };
+}
+
+/** Why a message waits for its channel: none is configured where it was queued. */
+export function heldForChannelNote(channel: 'sms' | 'email'): string {
+  return `held: no ${CHANNEL_SETTING[channel]} configured; sent once a worker with it runs`;
 }
 
 export type NotificationActivities = ReturnType<typeof createNotificationActivities>;
@@ -303,17 +271,13 @@ function inboxRole(request: NotifyRequest): Role {
   return request.role ?? request.recipient.role ?? 'manager';
 }
 
-function unknownRecipient(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'UnknownRecipient', message, nonRetryable: true });
-}
-
-function result(row: Notification, notBefore: Date | null, duplicate: boolean): NotifyResult {
+function result(row: Notification, duplicate: boolean): NotifyResult {
   return {
     notificationId: row.id,
     channel: row.channel,
     status: row.status,
     note: row.statusNote,
-    notBefore: notBefore?.toISOString() ?? null,
+    notBefore: row.notBefore?.toISOString() ?? null,
     duplicate,
   };
 }

@@ -4,7 +4,8 @@
  * (met or breached, business minutes used), the breach escalation of a target that was never
  * completed, and the running targets of the clock each open ticket last recorded. Nothing is
  * recomputed from the rules. Clock times are instants apart; paused time is the waiting-on-the-
- * customer spells on the timeline.
+ * customer spells on the timeline. The database keeps these facts per ticket as the rows are
+ * written (report_ticket_targets, report_tickets), so a year is one index range scan.
  */
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
@@ -101,7 +102,13 @@ function grouping(input: SlaReportInput): { key: Prisma.Sql; label: Prisma.Sql }
   }
 }
 
-function scopedTickets(input: SlaReportInput): Prisma.Sql {
+/**
+ * The report reads the maintained aggregate (migration 20261204600000_report_facts): per ticket
+ * and per target, exactly the facts it counts, kept current by triggers on the outcome,
+ * escalation, timeline and ticket rows. `table` is report_ticket_targets or report_tickets,
+ * aliased t; both carry the ticket's opening instant and grouping columns.
+ */
+function scoped(table: Prisma.Sql, columns: Prisma.Sql, input: SlaReportInput): Prisma.Sql {
   const { key, label } = grouping(input);
   const filters = [
     Prisma.sql`t.opened_at >= ${new Date(input.period.startMs)} AND t.opened_at < ${new Date(input.period.endMs)}`,
@@ -111,18 +118,13 @@ function scopedTickets(input: SlaReportInput): Prisma.Sql {
     ...(input.plan ? [Prisma.sql`t.policy_key = ${input.plan}`] : []),
   ];
   return Prisma.sql`
-    SELECT t.id, t.opened_at, t.status, ${key} AS grp, ${label} AS grp_label
-    FROM tickets t
+    SELECT ${columns}, ${key} AS grp, ${label} AS grp_label
+    FROM ${table} t
     JOIN products p ON p.id = t.product_id
     JOIN departments d ON d.id = p.department_id
     JOIN customers c ON c.id = t.customer_id
     WHERE ${Prisma.join(filters, ' AND ')}`;
 }
-
-const OPEN_STATUSES = Prisma.sql`('new', 'in_progress', 'waiting_on_customer')`;
-/** The resolution cycle a breach escalation belongs to, from its dedupe key (`…:resolution#2:breach:100`). */
-const ESCALATION_CYCLE = Prisma.sql`CASE WHEN e.target = 'first_response' THEN 1 ELSE substring(e.dedupe_key from '#([0-9]+):')::int END`;
-const CLOCK_CYCLE = Prisma.sql`CASE WHEN ct->>'target' = 'first_response' THEN 1 ELSE (ot.clock->>'cycle')::int END`;
 
 interface TargetRow {
   total_row: number;
@@ -148,41 +150,11 @@ interface TicketRow {
   paused_minutes: number;
 }
 
-/*
- * The ticket's own rows are reached through its id (index probes per ticket, `OFFSET 0` keeps
- * PostgreSQL from turning them into hash joins over whole tables): a month is a few thousand
- * tickets among millions of outcome, escalation and timeline rows.
- */
+/** Per target: met, breached (by its outcome, or by a breach escalation without one) and open. */
 function targetQuery(input: SlaReportInput): Prisma.Sql {
+  const facts = scoped(Prisma.sql`report_ticket_targets`, Prisma.sql`t.target, t.result, t.business_minutes, t.clock_minutes`, input);
   return Prisma.sql`
-    WITH s AS MATERIALIZED (${scopedTickets(input)}),
-    done AS MATERIALIZED (
-      SELECT s.grp, s.grp_label, s.id AS ticket_id, o.*
-      FROM s CROSS JOIN LATERAL (
-        SELECT o.target, o.cycle, o.met, o.business_minutes_used::float8 AS business_minutes,
-               EXTRACT(EPOCH FROM o.completed_at - CASE WHEN o.cycle > 1 AND o.target <> 'first_response' THEN (
-                 SELECT r.at FROM ticket_events r WHERE r.ticket_id = s.id AND r.type = 'reopened' AND (r.data->>'cycle')::int = o.cycle LIMIT 1
-               ) ELSE s.opened_at END)::float8 / 60 AS clock_minutes
-        FROM sla_outcomes o WHERE o.ticket_id = s.id OFFSET 0) o
-    ),
-    breaches AS MATERIALIZED (
-      SELECT s.grp, s.grp_label, s.id AS ticket_id, e.*
-      FROM s CROSS JOIN LATERAL (SELECT e.target, ${ESCALATION_CYCLE} AS cycle FROM escalations e WHERE e.ticket_id = s.id AND e.kind = 'breach' OFFSET 0) e
-    ),
-    facts AS (
-      SELECT grp, grp_label, target, CASE WHEN met THEN 'met' ELSE 'breached' END AS result, business_minutes, clock_minutes FROM done
-      UNION ALL
-      SELECT b.grp, b.grp_label, b.target, 'breached', NULL, NULL
-      FROM breaches b
-      WHERE NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = b.ticket_id AND d.target = b.target AND d.cycle = b.cycle)
-      UNION ALL
-      SELECT s.grp, s.grp_label, ct->>'target', 'open', NULL, NULL
-      FROM s JOIN tickets ot ON ot.id = s.id CROSS JOIN LATERAL jsonb_array_elements(ot.clock->'targets') ct
-      WHERE s.status::text IN ${OPEN_STATUSES}
-        AND jsonb_typeof(ct->'dueAtMs') = 'number' AND jsonb_typeof(ct->'completedAtMs') IS DISTINCT FROM 'number'
-        AND NOT EXISTS (SELECT 1 FROM done d WHERE d.ticket_id = s.id AND d.target = ct->>'target' AND d.cycle = ${CLOCK_CYCLE})
-        AND NOT EXISTS (SELECT 1 FROM breaches b WHERE b.ticket_id = s.id AND b.target = ct->>'target' AND b.cycle = ${CLOCK_CYCLE})
-    )
+    WITH f AS (${facts})
     SELECT GROUPING(grp)::int AS total_row, grp, grp_label, target,
            count(*) FILTER (WHERE result = 'met')::int AS met,
            count(*) FILTER (WHERE result = 'breached')::int AS breached,
@@ -191,27 +163,26 @@ function targetQuery(input: SlaReportInput): Prisma.Sql {
            percentile_cont(0.9) WITHIN GROUP (ORDER BY business_minutes) AS business_p90,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY clock_minutes) AS clock_median,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY clock_minutes) AS clock_p90
-    FROM facts
+    FROM f
     GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
 }
 
-/** Per ticket: reopened or not, and its clock minutes waiting on the customer (an open wait up to asOf). */
+/** Per ticket: resolved, reopened, and its clock minutes waiting on the customer (an open wait up to asOf). */
 function ticketQuery(input: SlaReportInput): Prisma.Sql {
   const asOf = new Date(input.asOfMs);
+  const rows = scoped(
+    Prisma.sql`report_tickets`,
+    Prisma.sql`t.resolved, t.reopened, t.paused_minutes + coalesce(EXTRACT(EPOCH FROM ${asOf}::timestamptz - t.open_wait_since)::float8 / 60, 0) AS paused_minutes`,
+    input,
+  );
   return Prisma.sql`
-    WITH s AS MATERIALIZED (${scopedTickets(input)})
+    WITH s AS (${rows})
     SELECT GROUPING(s.grp)::int AS total_row, s.grp, s.grp_label,
            count(*)::int AS tickets,
-           count(*) FILTER (WHERE s.status::text IN ('resolved', 'closed') OR x.reopened)::int AS resolved,
-           count(*) FILTER (WHERE x.reopened)::int AS reopened,
-           coalesce(sum(x.paused_minutes), 0)::float8 AS paused_minutes
-    FROM s CROSS JOIN LATERAL (
-      SELECT bool_or(w.type = 'reopened') AS reopened,
-             sum(EXTRACT(EPOCH FROM least(coalesce((
-               SELECT min(n.at) FROM ticket_events n
-               WHERE n.ticket_id = s.id AND n.sequence > w.sequence AND n.type IN ('status_changed', 'customer_replied', 'resolved', 'cancelled')
-             ), ${asOf}), ${asOf}) - w.at)) FILTER (WHERE w.type = 'status_changed' AND w.data->>'to' = 'waiting_on_customer')::float8 / 60 AS paused_minutes
-      FROM ticket_events w WHERE w.ticket_id = s.id) x
+           count(*) FILTER (WHERE s.resolved)::int AS resolved,
+           count(*) FILTER (WHERE s.reopened)::int AS reopened,
+           coalesce(sum(s.paused_minutes), 0)::float8 AS paused_minutes
+    FROM s
     GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
 }
 
@@ -248,7 +219,13 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
 }
 
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
-  const [targets, tickets] = await Promise.all([db.$queryRaw<TargetRow[]>(targetQuery(input)), db.$queryRaw<TicketRow[]>(ticketQuery(input))]);
+  // A year's medians sort a few hundred thousand values per target; with the default 4 MB of
+  // work_mem those sorts spill to disk. SET LOCAL lasts for this transaction only.
+  const [, targets] = await db.$transaction([
+    db.$executeRaw`SET LOCAL work_mem = '64MB'`,
+    db.$queryRaw<TargetRow[]>(targetQuery(input)),
+  ]);
+  const tickets = await db.$queryRaw<TicketRow[]>(ticketQuery(input));
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
   const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);

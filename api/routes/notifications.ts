@@ -9,6 +9,16 @@ import { timestamp } from '../schemas/common';
 const MAX_APPROVAL_DAYS = 7;
 const DAY_MS = 86_400_000;
 
+/** What an outbox row's status says (README, "Notifications: what the outbox says"). */
+const outboxStatus = z
+  .enum(['pending', 'held', 'sent', 'failed', 'suppressed'])
+  .describe(
+    'pending: waiting for the relay (or for its next try after a transient failure, at notBefore); ' +
+      'held: waiting for quiet hours to end (notBefore) or for its channel to be configured (SMS_GATEWAY_URL, SMTP_URL); ' +
+      'sent: the provider accepted it (in-app: it is in the inbox); ' +
+      'failed: refused for good, tries exhausted or no address (statusNote says which); ' +
+      "suppressed: not sent because of the customer's opt-out",
+  );
 
 const inboxItem = z.object({
   id: z.uuid(),
@@ -32,8 +42,9 @@ const outboxItem = z.object({
   subject: z.string(),
   body: z.string(),
   subjectRef: z.string().nullable(),
-  status: z.enum(['pending', 'sent', 'failed', 'suppressed']),
+  status: outboxStatus,
   statusNote: z.string().nullable(),
+  notBefore: timestamp.nullable().describe('A held or retried message is not tried before this instant'),
   createdAt: timestamp,
   sentAt: timestamp.nullable(),
   readAt: timestamp.nullable(),
@@ -60,7 +71,7 @@ const inboxQuery = z.strictObject({
 });
 
 const outboxQuery = z.strictObject({
-  status: z.enum(['pending', 'sent', 'failed', 'suppressed']).optional(),
+  status: outboxStatus.optional(),
   subjectRef: z.string().min(1).max(300).optional(),
   ...page,
 });
@@ -176,6 +187,7 @@ export const notificationRoutes = [
           subjectRef: row.subjectRef,
           status: row.status,
           statusNote: row.statusNote,
+          notBefore: row.notBefore?.toISOString() ?? null,
           createdAt: row.createdAt.toISOString(),
           sentAt: row.sentAt?.toISOString() ?? null,
           readAt: row.readAt?.toISOString() ?? null,

@@ -8,9 +8,11 @@ import { randomInt, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { Notification } from '../../generated/prisma/client';
 import type { MessagingPreference } from '../../generated/prisma/enums';
-import { HttpSmsGateway, SmtpMailer } from '../../activities/notifications/channels';
+import { HttpSmsGateway, SmtpMailer, type DeliveryChannels } from '../../activities/notifications/channels';
 import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
+import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from '../../activities/notifications/relay';
 import { createDatabase, type Database } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { testApi } from '../support/http';
@@ -111,7 +113,9 @@ let db: Database;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let gateway: Awaited<ReturnType<typeof startSmsGateway>>;
 let mailer: SmtpMailer;
+let channels: DeliveryChannels;
 let activities: ReturnType<typeof createNotificationActivities>;
+let relay: OutboxRelay;
 const logger = createLogger('silent');
 const SMS_TOKEN = 'gateway-token-for-tests';
 
@@ -119,7 +123,9 @@ beforeAll(async () => {
   db = createDatabase(process.env.PASBAN_TEST_DATABASE_URL!);
   [smtp, gateway] = await Promise.all([startSmtpServer(), startSmsGateway()]);
   mailer = new SmtpMailer({ url: smtp.url, from: 'Pasban <no-reply@pasban.test>' });
+  channels = { sms: new HttpSmsGateway({ url: gateway.url, token: SMS_TOKEN, timeoutMs: 5_000 }), email: mailer };
   activities = activitiesAt();
+  relay = relayAt();
 });
 
 afterAll(async () => {
@@ -129,13 +135,30 @@ afterAll(async () => {
 });
 
 /** The activities as the worker builds them, optionally with the clock pinned. */
-function activitiesAt(now?: Date) {
-  return createNotificationActivities({
-    db,
-    logger,
-    channels: { sms: new HttpSmsGateway({ url: gateway.url, token: SMS_TOKEN, timeoutMs: 5_000 }), email: mailer },
-    now: now && (() => now),
-  });
+function activitiesAt(now?: Date, with_: DeliveryChannels = channels) {
+  return createNotificationActivities({ db, logger, channels: with_, now: now && (() => now) });
+}
+
+/** A relay as the worker runs it, optionally with the clock pinned; retries come a millisecond apart. */
+function relayAt(now?: Date, options: Partial<OutboxRelayOptions> = {}) {
+  return createOutboxRelay({ db, logger, channels, now: now && (() => now), retryDelayMs: () => 1, ...options });
+}
+
+/**
+ * Runs relay turns until one of them has dealt with the row (or `until` holds), or a turn finds
+ * nothing to do. The shared test database may hold other tests' rows, which the same turns
+ * deliver first (oldest first).
+ */
+async function relayed(notificationId: string, by: OutboxRelay = relay, until?: (row: Notification) => boolean) {
+  const find = () => db.notification.findUniqueOrThrow({ where: { id: notificationId } });
+  const state = (row: Notification) => JSON.stringify([row.status, row.channel, row.attemptCount, row.notBefore, row.statusNote]);
+  for (let turn = 0; turn < 100; turn += 1) {
+    const before = await find();
+    const outcomes = await by.deliverDue();
+    const after = await find();
+    if (until ? until(after) : state(after) !== state(before) || outcomes.length === 0) return after;
+  }
+  throw new Error(`notification ${notificationId} still waiting after 100 relay turns`);
 }
 
 const phone = () => `+98912${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
@@ -200,26 +223,18 @@ const attemptsOf = (notificationId: string) => db.notificationAttempt.findMany({
 
 // --- The outbox ------------------------------------------------------------------------------
 
-describe('notify: delivery through the outbox', () => {
-  it("e-mails the customer's primary contact in Persian and records the attempt", async () => {
+describe('notify: queueing in the outbox', () => {
+  it('only writes the row: nothing is sent until the relay takes it, and notify answers at once', async () => {
     const customer = await createCustomer('all');
     const request = toCustomer(customer.id);
     const result = await activities.notify(request);
 
-    expect(result).toMatchObject({ channel: 'email', status: 'sent', duplicate: false, notBefore: null });
-    const [mail] = mailTo(customer.email!);
-    expect(mailTo(customer.email!)).toHaveLength(1);
-    expect(mail!.subject).toBe(request.subject);
-    expect(mail!.text).toBe(request.body);
-
-    const row = await db.notification.findUniqueOrThrow({ where: { id: result.notificationId } });
-    expect(row).toMatchObject({ status: 'sent', address: customer.email, audience: 'customer', customerId: customer.id });
-    expect(row.sentAt).toBeInstanceOf(Date);
-    const attempts = await attemptsOf(row.id);
-    expect(attempts).toMatchObject([{ ok: true, detail: expect.stringMatching(/^provider id </) }]);
+    expect(result).toMatchObject({ channel: 'email', status: 'pending', duplicate: false, notBefore: null });
+    expect(mailTo(customer.email!)).toHaveLength(0);
+    expect(await attemptsOf(result.notificationId)).toHaveLength(0);
   });
 
-  it('sends once for a dedupe key however often it is called (a retried activity or a replayed workflow)', async () => {
+  it('queues once for a dedupe key however often it is called (a retried activity or a replayed workflow)', async () => {
     const customer = await createCustomer('all');
     const department = await createDepartment();
     const email = toCustomer(customer.id);
@@ -232,84 +247,38 @@ describe('notify: delivery through the outbox', () => {
       recipient: { kind: 'department_manager', departmentId: department.id },
     };
 
-    const first = await Promise.all([activities.notify(email), activities.notify(sms)]);
+    const first = await Promise.all([activities.notify(email), activities.notify(sms), activities.notify(email)]);
+    await relayed(first[0]!.notificationId);
+    await relayed(first[1]!.notificationId);
     const again = await Promise.all([activities.notify(email), activities.notify(sms), activities.notify(email)]);
+    await relay.deliverDue();
 
     expect(mailTo(customer.email!)).toHaveLength(1);
     expect(smsTo(department.managerPhone!)).toHaveLength(1);
-    expect(again.map((r) => r.duplicate)).toEqual([true, true, true]);
+    expect(again.map((r) => [r.duplicate, r.status])).toEqual([[true, 'sent'], [true, 'sent'], [true, 'sent']]);
     expect(again[0]!.notificationId).toBe(first[0]!.notificationId);
     expect(await db.notification.count({ where: { dedupeKey: { in: [email.dedupeKey, sms.dedupeKey] } } })).toBe(2);
     expect(await attemptsOf(first[1]!.notificationId)).toHaveLength(1);
   });
 
-  it('sends once when attempts with the same key overlap (a retry after a timed-out attempt)', async () => {
+  it('holds SMS and e-mail when the worker has no gateway or SMTP server, saying which setting is missing, and never says sent', async () => {
     const customer = await createCustomer('all');
-    const request = toCustomer(customer.id, { channel: 'sms' });
-    gateway.slow.add(customer.phone!);
+    const unconfigured = activitiesAt(undefined, { sms: null, email: null });
+    const sms = await unconfigured.notify(toCustomer(customer.id, { channel: 'sms' }));
+    const email = await unconfigured.notify(toCustomer(customer.id, { channel: 'email' }));
+    expect(sms).toMatchObject({ status: 'held', note: 'held: no SMS_GATEWAY_URL configured; sent once a worker with it runs', notBefore: null });
+    expect(email).toMatchObject({ status: 'held', note: 'held: no SMTP_URL configured; sent once a worker with it runs' });
 
-    const outcomes = await Promise.allSettled([activities.notify(request), activities.notify(request), activities.notify(request)]);
+    // A relay without channels touches nothing.
+    const idle = createOutboxRelay({ db, logger, channels: { sms: null, email: null } });
+    expect(await idle.deliverDue()).toEqual([]);
+    expect((await db.notification.findUniqueOrThrow({ where: { id: sms.notificationId } })).status).toBe('held');
+
+    // Once a worker with the channels runs, the held messages go out without anyone sending them again.
+    expect(await relayed(sms.notificationId)).toMatchObject({ status: 'sent', statusNote: null, attemptCount: 1 });
+    expect(await relayed(email.notificationId)).toMatchObject({ status: 'sent', statusNote: null });
     expect(smsTo(customer.phone!)).toHaveLength(1);
-    const sent = outcomes.filter((o) => o.status === 'fulfilled' && o.value.status === 'sent' && !o.value.duplicate);
-    expect(sent).toHaveLength(1);
-    for (const outcome of outcomes) {
-      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ type: 'NotificationDeliveryInProgress', nonRetryable: false });
-    }
-    expect(await activities.notify(request)).toMatchObject({ status: 'sent', duplicate: true });
-    expect(smsTo(customer.phone!)).toHaveLength(1);
-  });
-
-  it('posts SMS to the gateway as JSON with the bearer token', async () => {
-    const department = await createDepartment();
-    await activities.notify({
-      dedupeKey: `test:${randomUUID()}`,
-      channel: 'sms',
-      category: 'informational',
-      audience: 'staff',
-      recipient: { kind: 'senior_management', departmentId: department.id },
-      subject: 'ارجاع',
-      body: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.',
-    });
-    expect(smsTo(department.seniorManagerPhone!)).toEqual([
-      { authorization: `Bearer ${SMS_TOKEN}`, body: { to: department.seniorManagerPhone, text: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.' } },
-    ]);
-    expect(smsTo(department.managerPhone!)).toHaveLength(0);
-  });
-
-  it('records a failed attempt and throws a retryable failure when the gateway answers 500; the retry then sends', async () => {
-    const customer = await createCustomer('all');
-    const request = toCustomer(customer.id, { channel: 'sms' });
-    gateway.answers.set(customer.phone!, 500);
-
-    const failure = await activities.notify(request).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ type: 'NotificationDeliveryFailed', nonRetryable: false, message: expect.stringContaining('500') });
-    const row = await db.notification.findUniqueOrThrow({ where: { dedupeKey: request.dedupeKey } });
-    expect(row).toMatchObject({ status: 'failed', statusNote: expect.stringContaining('SMS gateway answered 500'), sentAt: null });
-    expect(await attemptsOf(row.id)).toMatchObject([{ ok: false, detail: expect.stringContaining('500') }]);
-
-    gateway.answers.delete(customer.phone!);
-    const retried = await activities.notify(request);
-    expect(retried).toMatchObject({ notificationId: row.id, status: 'sent', duplicate: false });
-    expect((await attemptsOf(row.id)).map((a) => a.ok)).toEqual([false, true]);
-    expect(smsTo(customer.phone!)).toHaveLength(2);
-  });
-
-  it('gives up on a gateway that does not answer in time, as a retryable failure', async () => {
-    const number = phone();
-    gateway.slow.add(number);
-    const impatient = new HttpSmsGateway({ url: gateway.url, token: SMS_TOKEN, timeoutMs: 100 });
-    await expect(impatient.send({ to: number, subject: '', text: 'x' })).rejects.toMatchObject({
-      name: 'DeliveryError',
-      permanent: false,
-      message: 'SMS gateway unreachable: no answer within 100 ms',
-    });
-  });
-
-  it('does not retry a message the gateway refuses outright (400)', async () => {
-    const customer = await createCustomer('all');
-    gateway.answers.set(customer.phone!, 400);
-    const failure = await activities.notify(toCustomer(customer.id, { channel: 'sms' })).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ type: 'NotificationDeliveryFailed', nonRetryable: true });
+    expect(mailTo(customer.email!)).toHaveLength(1);
   });
 
   it('records an in-app message as sent at once, with no delivery attempt', async () => {
@@ -332,26 +301,134 @@ describe('notify: delivery through the outbox', () => {
     expect(await db.notification.findUniqueOrThrow({ where: { id: result.notificationId } })).toMatchObject({ role: 'qa', audience: 'staff' });
   });
 
-  it('fails without retrying when the recipient has no address for the channel, saying which', async () => {
+  it('records the message as failed when the recipient has no address for the channel, or does not exist, saying which', async () => {
     const customer = await createCustomer('all', { email: null });
     await db.contact.updateMany({ where: { customerId: customer.id }, data: { email: null } });
-    const result = await activities.notify(toCustomer(customer.id));
-    expect(result).toMatchObject({ status: 'failed', note: 'no e-mail address on file for the customer' });
+    expect(await activities.notify(toCustomer(customer.id))).toMatchObject({ status: 'failed', note: 'no e-mail address on file for the customer' });
+    const ghost = randomUUID();
+    expect(await activities.notify(toCustomer(ghost))).toMatchObject({ status: 'failed', note: `customer ${ghost} does not exist` });
   });
 
-  it('refuses a malformed request and an unknown customer as non-retryable', async () => {
+  it('refuses a malformed request as non-retryable', async () => {
     const staffToCustomer = await activities.notify({ ...toCustomer(randomUUID()), audience: 'staff' }).catch((error: unknown) => error);
     expect(staffToCustomer).toMatchObject({ type: 'InvalidNotifyRequest', nonRetryable: true, message: expect.stringContaining('audience') });
     const noDepartment = await activities
       .notify({ ...toCustomer(randomUUID()), audience: 'staff', recipient: { kind: 'department_manager' } })
       .catch((error: unknown) => error);
     expect(noDepartment).toMatchObject({ type: 'InvalidNotifyRequest', message: expect.stringContaining('recipient.departmentId') });
-    const unknown = await activities.notify(toCustomer(randomUUID())).catch((error: unknown) => error);
-    expect(unknown).toMatchObject({ type: 'UnknownRecipient', nonRetryable: true });
   });
 });
 
-describe('notify: the communications procedure (SLA-RULES 004)', () => {
+describe('the relay: delivery', () => {
+  it("e-mails the customer's primary contact in Persian and records the attempt", async () => {
+    const customer = await createCustomer('all');
+    const request = toCustomer(customer.id);
+    const { notificationId } = await activities.notify(request);
+    const row = await relayed(notificationId);
+
+    const [mail] = mailTo(customer.email!);
+    expect(mailTo(customer.email!)).toHaveLength(1);
+    expect(mail!.subject).toBe(request.subject);
+    expect(mail!.text).toBe(request.body);
+    expect(row).toMatchObject({ status: 'sent', address: customer.email, audience: 'customer', customerId: customer.id, leaseToken: null });
+    expect(row.sentAt).toBeInstanceOf(Date);
+    expect(await attemptsOf(row.id)).toMatchObject([{ ok: true, detail: expect.stringMatching(/^provider id </) }]);
+  });
+
+  it('posts SMS to the gateway as JSON with the bearer token', async () => {
+    const department = await createDepartment();
+    const { notificationId } = await activities.notify({
+      dedupeKey: `test:${randomUUID()}`,
+      channel: 'sms',
+      category: 'informational',
+      audience: 'staff',
+      recipient: { kind: 'senior_management', departmentId: department.id },
+      subject: 'ارجاع',
+      body: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.',
+    });
+    await relayed(notificationId);
+    expect(smsTo(department.seniorManagerPhone!)).toEqual([
+      { authorization: `Bearer ${SMS_TOKEN}`, body: { to: department.seniorManagerPhone, text: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.' } },
+    ]);
+    expect(smsTo(department.managerPhone!)).toHaveLength(0);
+  });
+
+  it('tries again after a transient failure (500) and records both attempts', async () => {
+    const customer = await createCustomer('all');
+    const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
+    gateway.answers.set(customer.phone!, 500);
+    const patient = relayAt(undefined, { retryDelayMs: () => 60_000 });
+    const waiting = await relayed(notificationId, patient);
+    expect(waiting).toMatchObject({ status: 'pending', attemptCount: 1, statusNote: expect.stringMatching(/^try 1 of 6 failed: SMS gateway answered 500.*; next try at /) });
+    expect(waiting.notBefore!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(waiting.sentAt).toBeNull();
+
+    gateway.answers.delete(customer.phone!);
+    await db.notification.update({ where: { id: notificationId }, data: { notBefore: new Date() } });
+    expect(await relayed(notificationId)).toMatchObject({ status: 'sent', attemptCount: 2 });
+    expect((await attemptsOf(notificationId)).map((a) => a.ok)).toEqual([false, true]);
+    expect(smsTo(customer.phone!)).toHaveLength(2);
+  });
+
+  it('gives up as failed after a bounded number of tries, with the reason', async () => {
+    const customer = await createCustomer('all');
+    const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
+    gateway.answers.set(customer.phone!, 503);
+    const row = await relayed(notificationId, relayAt(undefined, { maxAttempts: 3 }), (r) => r.status === 'failed');
+    expect(row).toMatchObject({ status: 'failed', attemptCount: 3, statusNote: expect.stringMatching(/^gave up after 3 tries: SMS gateway answered 503/), sentAt: null });
+    expect(await attemptsOf(notificationId)).toHaveLength(3);
+    expect(smsTo(customer.phone!)).toHaveLength(3);
+  });
+
+  it('does not retry a message the gateway refuses outright (400): failed at once, with the refusal', async () => {
+    const customer = await createCustomer('all');
+    gateway.answers.set(customer.phone!, 400);
+    const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
+    const row = await relayed(notificationId);
+    expect(row).toMatchObject({ status: 'failed', attemptCount: 1, statusNote: expect.stringMatching(/^refused: SMS gateway answered 400/) });
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+  });
+
+  it('gives up on a gateway that does not answer in time, as a retryable failure', async () => {
+    const number = phone();
+    gateway.slow.add(number);
+    const impatient = new HttpSmsGateway({ url: gateway.url, token: SMS_TOKEN, timeoutMs: 100 });
+    await expect(impatient.send({ to: number, subject: '', text: 'x' })).rejects.toMatchObject({
+      name: 'DeliveryError',
+      permanent: false,
+      message: 'SMS gateway unreachable: no answer within 100 ms',
+    });
+  });
+
+  it('never sends a row twice when several relays run at once', async () => {
+    const customers = await Promise.all(Array.from({ length: 12 }, () => createCustomer('all')));
+    for (const c of customers) gateway.slow.add(c.phone!);
+    const ids = [];
+    for (const c of customers) ids.push((await activities.notify(toCustomer(c.id, { channel: 'sms' }))).notificationId);
+    const relays = [relayAt(), relayAt(), relayAt(), relayAt()];
+    // Four relays, three turns each, all at once: every turn leases what is due and not leased.
+    await Promise.all(relays.flatMap((r) => [r.deliverDue(), r.deliverDue(), r.deliverDue()]));
+    for (const id of ids) await relayed(id, relay, (r) => r.status === 'sent');
+
+    for (const c of customers) expect(smsTo(c.phone!)).toHaveLength(1);
+    const rows = await db.notification.findMany({ where: { id: { in: ids } }, include: { attempts: true } });
+    expect(rows.map((r) => [r.status, r.attempts.length])).toEqual(ids.map(() => ['sent', 1]));
+  });
+
+  it('leaves a row another relay holds alone until its lease runs out', async () => {
+    const customer = await createCustomer('all');
+    const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
+    await db.notification.update({ where: { id: notificationId }, data: { leaseUntil: new Date(Date.now() + 60_000), leaseToken: randomUUID() } });
+    await relay.deliverDue();
+    expect(smsTo(customer.phone!)).toHaveLength(0);
+    // The relay that held it died: once the lease has run out, another one delivers.
+    await db.notification.update({ where: { id: notificationId }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    expect(await relayed(notificationId)).toMatchObject({ status: 'sent' });
+    expect(smsTo(customer.phone!)).toHaveLength(1);
+  });
+});
+
+describe('the relay: the communications procedure (SLA-RULES 004), checked again at delivery', () => {
   it('gives a "no messages" customer an in-app notice instead of SMS or e-mail, and records why', async () => {
     const customer = await createCustomer('no_messages');
     const sms = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
@@ -364,6 +441,15 @@ describe('notify: the communications procedure (SLA-RULES 004)', () => {
     expect(mailTo(customer.email!)).toHaveLength(0);
     const rows = await db.notification.findMany({ where: { customerId: customer.id } });
     expect(rows.map((r) => [r.channel, r.address])).toEqual([['in_app', null], ['in_app', null]]);
+  });
+
+  it('does not e-mail a customer who opted out after the message was queued: the inbox gets it instead', async () => {
+    const customer = await createCustomer('all');
+    const queued = await activities.notify(toCustomer(customer.id, { channel: 'email' }));
+    expect(queued.status).toBe('pending');
+    await db.customer.update({ where: { id: customer.id }, data: { messagingPreference: 'no_messages' } });
+    expect(await relayed(queued.notificationId)).toMatchObject({ channel: 'in_app', status: 'sent', statusNote: expect.stringContaining('no messages at all') });
+    expect(mailTo(customer.email!)).toHaveLength(0);
   });
 
   it('suppresses an emergency to a "no messages" customer until senior management approves it', async () => {
@@ -379,6 +465,7 @@ describe('notify: the communications procedure (SLA-RULES 004)', () => {
     });
     const expired = await activities.notify(emergency());
     expect(expired).toMatchObject({ status: 'suppressed', note: expect.stringContaining('approval expired') });
+    await relay.deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(0);
 
     const approval = await testApi()('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
@@ -388,11 +475,13 @@ describe('notify: the communications procedure (SLA-RULES 004)', () => {
     });
     expect(approval.status).toBe(201);
     const approved = await activities.notify(emergency());
-    expect(approved).toMatchObject({ channel: 'sms', status: 'sent', note: expect.stringContaining("senior management's approval") });
+    expect(approved).toMatchObject({ channel: 'sms', status: 'pending' });
+    expect(await relayed(approved.notificationId)).toMatchObject({ status: 'sent', statusNote: expect.stringContaining("senior management's approval") });
     expect(smsTo(customer.phone!)).toHaveLength(1);
 
     // The suppressed key stays suppressed: a retry of the refused call never sends late.
     expect(await activities.notify(first)).toMatchObject({ notificationId: refused.notificationId, status: 'suppressed', duplicate: true });
+    await relay.deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(1);
   });
 
@@ -403,17 +492,27 @@ describe('notify: the communications procedure (SLA-RULES 004)', () => {
     expect(mailTo(customer.email!)).toHaveLength(0);
   });
 
-  it('holds an advertising SMS at 23:00 Tehran time and sends it when called again at 08:00', async () => {
+  it('holds an advertising SMS queued at 23:00 Tehran time until 08:00, when the relay sends it', async () => {
     const customer = await createCustomer('all');
     const request = toCustomer(customer.id, { channel: 'sms', category: 'advertising' });
 
     const night = await activitiesAt(new Date('2026-11-22T23:00:00+03:30')).notify(request);
-    expect(night).toMatchObject({ status: 'pending', notBefore: '2026-11-23T04:30:00.000Z', note: expect.stringContaining('08:00–22:00') });
+    expect(night).toMatchObject({ status: 'held', notBefore: '2026-11-23T04:30:00.000Z', note: expect.stringContaining('08:00–22:00') });
+    await relayAt(new Date('2026-11-23T07:59:00+03:30')).deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(0);
 
-    const morning = await activitiesAt(new Date('2026-11-23T08:00:00+03:30')).notify(request);
-    expect(morning).toMatchObject({ notificationId: night.notificationId, status: 'sent', duplicate: false });
+    const morning = await relayed(night.notificationId, relayAt(new Date('2026-11-23T08:00:00+03:30')));
+    expect(morning).toMatchObject({ status: 'sent', notBefore: null });
     expect(smsTo(customer.phone!)).toHaveLength(1);
+  });
+
+  it('holds an advertising SMS again when quiet hours began while it waited', async () => {
+    const customer = await createCustomer('all');
+    const queued = await activitiesAt(new Date('2026-11-23T21:59:00+03:30')).notify(toCustomer(customer.id, { channel: 'sms', category: 'advertising' }));
+    expect(queued.status).toBe('pending');
+    const late = await relayed(queued.notificationId, relayAt(new Date('2026-11-23T22:01:00+03:30')));
+    expect(late).toMatchObject({ status: 'held', notBefore: new Date('2026-11-24T08:00:00+03:30') });
+    expect(smsTo(customer.phone!)).toHaveLength(0);
   });
 });
 
@@ -538,25 +637,33 @@ describe('GET /v1/notifications/outbox', () => {
   it('shows managers the rows of one subject with their attempts and status', async () => {
     const customer = await createCustomer('all');
     const subjectRef = `ticket:${randomUUID()}`;
-    gateway.answers.set(customer.phone!, 503);
-    await activities.notify(toCustomer(customer.id, { channel: 'sms', subjectRef })).catch(() => undefined);
-    await activities.notify(toCustomer(customer.id, { channel: 'email', subjectRef }));
+    gateway.answers.set(customer.phone!, 403);
+    const sms = await activities.notify(toCustomer(customer.id, { channel: 'sms', subjectRef }));
+    const email = await activities.notify(toCustomer(customer.id, { channel: 'email', subjectRef }));
+    await relayed(sms.notificationId);
+    await relayed(email.notificationId);
     gateway.answers.delete(customer.phone!);
+    // Queued by a worker without SMTP, after the relay's turns: it waits for one that has it.
+    const held = await activitiesAt(undefined, { sms: null, email: null }).notify(toCustomer(customer.id, { channel: 'email', subjectRef }));
 
     const asManager = await apiKeyFor('manager');
     const res = await asManager('GET', `/v1/notifications/outbox?subjectRef=${encodeURIComponent(subjectRef)}`);
     expect(res.status).toBe(200);
-    const byChannel = Object.fromEntries((res.body.items as { channel: string }[]).map((item) => [item.channel, item]));
-    expect(byChannel.sms).toMatchObject({
+    const byId = Object.fromEntries((res.body.items as { id: string }[]).map((item) => [item.id, item]));
+    expect(byId[sms.notificationId]).toMatchObject({
       status: 'failed',
       address: customer.phone,
-      statusNote: expect.stringContaining('503'),
-      attempts: [{ ok: false, at: expect.any(String), detail: expect.stringContaining('503') }],
+      statusNote: expect.stringContaining('403'),
+      notBefore: null,
+      attempts: [{ ok: false, at: expect.any(String), detail: expect.stringContaining('403') }],
     });
-    expect(byChannel.email).toMatchObject({ status: 'sent', attempts: [{ ok: true }] });
+    expect(byId[email.notificationId]).toMatchObject({ status: 'sent', attempts: [{ ok: true }] });
+    expect(byId[held.notificationId]).toMatchObject({ status: 'held', statusNote: expect.stringContaining('SMTP_URL'), sentAt: null, attempts: [] });
 
     const failedOnly = await asManager('GET', `/v1/notifications/outbox?status=failed&subjectRef=${encodeURIComponent(subjectRef)}`);
-    expect(failedOnly.body.items.map((i: { channel: string }) => i.channel)).toEqual(['sms']);
+    expect(failedOnly.body.items.map((i: { id: string }) => i.id)).toEqual([sms.notificationId]);
+    const heldOnly = await asManager('GET', `/v1/notifications/outbox?status=held&subjectRef=${encodeURIComponent(subjectRef)}`);
+    expect(heldOnly.body.items.map((i: { id: string }) => i.id)).toEqual([held.notificationId]);
   });
 
   it('is closed to agents and customers', async () => {

@@ -459,6 +459,52 @@ describe('GET /v1/reports/change-requests', () => {
   });
 });
 
+describe('the SLA report\'s maintained aggregate', () => {
+  /** The report's facts for one ticket, as the triggers keep them. */
+  const factsOf = (ticketId: string) =>
+    db.$queryRaw<{ target: string; cycle: number; result: string }[]>`SELECT target, cycle, result FROM report_ticket_targets WHERE ticket_id = ${ticketId}::uuid ORDER BY target, cycle`;
+
+  it('follows a ticket as the workflow records it: running, met, breached, waiting, resolved, and equals a recomputation from scratch', async () => {
+    const customerId = propertyCustomer;
+    const id = await writeTicket(db, { ...world, customerId }, {
+      openedAt: '2026-11-25T09:00:00+03:30', priority: 'high', status: 'in_progress',
+      running: [{ target: 'first_response', dueAfterMinutes: 60 }, { target: 'resolution', dueAfterMinutes: 600 }],
+    });
+    try {
+      expect(await factsOf(id)).toEqual([{ target: 'first_response', cycle: 1, result: 'open' }, { target: 'resolution', cycle: 1, result: 'open' }]);
+
+      // The first response is met: an outcome row, and the clock no longer runs that target.
+      await db.slaOutcome.create({ data: { ticketId: id, target: 'first_response', cycle: 1, met: true, completedAt: t('2026-11-25T09:20:00'), businessMinutesUsed: 20 } });
+      expect(await factsOf(id)).toEqual([{ target: 'first_response', cycle: 1, result: 'met' }, { target: 'resolution', cycle: 1, result: 'open' }]);
+
+      // The resolution is breached before anyone answers.
+      await db.escalation.create({
+        data: { ticketId: id, dedupeKey: `ticket:${id}:resolution#1:breach:100`, target: 'resolution', kind: 'breach', percent: 100, dueAt: t('2026-11-25T19:00:00'), firedAt: t('2026-11-25T19:00:00'), action: {} },
+      });
+      expect((await factsOf(id)).map((f) => f.result)).toEqual(['met', 'breached']);
+
+      // The agent asks the customer and waits; then the ticket is resolved, which stops the clock.
+      await db.ticketEvent.create({ data: { ticketId: id, sequence: 2, at: t('2026-11-25T20:00:00'), actor: 'agent', type: 'status_changed', data: { from: 'in_progress', to: 'waiting_on_customer' } } });
+      const [waiting] = await db.$queryRaw<{ open_wait_since: Date | null; paused_minutes: number }[]>`SELECT open_wait_since, paused_minutes FROM report_tickets WHERE ticket_id = ${id}::uuid`;
+      expect(waiting).toEqual({ open_wait_since: t('2026-11-25T20:00:00'), paused_minutes: 0 });
+      await db.ticketEvent.create({ data: { ticketId: id, sequence: 3, at: t('2026-11-25T20:45:00'), actor: 'customer', type: 'customer_replied', data: {} } });
+      await db.ticket.update({ where: { id }, data: { status: 'resolved', clock: { ticketId: id, cycle: 1, targets: [] } } });
+      const [resolved] = await db.$queryRaw<{ open_wait_since: Date | null; paused_minutes: number; resolved: boolean }[]>`SELECT open_wait_since, paused_minutes, resolved FROM report_tickets WHERE ticket_id = ${id}::uuid`;
+      expect(resolved).toEqual({ open_wait_since: null, paused_minutes: 45, resolved: true });
+
+      // Whatever sequence of writes got it here, the aggregate is what a recomputation gives.
+      const snapshot = () => db.$queryRaw<unknown[]>`SELECT to_jsonb(f) - 'ticket_id' AS row FROM report_ticket_targets f WHERE ticket_id = ${id}::uuid UNION ALL SELECT to_jsonb(r) FROM report_tickets r WHERE ticket_id = ${id}::uuid ORDER BY 1`;
+      const maintained = await snapshot();
+      await db.$executeRaw`SELECT report_refresh_tickets(ARRAY[${id}::uuid])`;
+      expect(await snapshot()).toEqual(maintained);
+    } finally {
+      await db.ticket.delete({ where: { id } });
+    }
+    // Deleting the ticket takes its facts with it.
+    expect(await factsOf(id)).toEqual([]);
+  });
+});
+
 describe('the SLA report, for random worlds', () => {
   type Fate = 'met' | 'late' | 'breached_unanswered' | 'running' | 'none';
   const fate = fc.constantFrom<Fate>('met', 'late', 'breached_unanswered', 'running', 'none');

@@ -111,8 +111,9 @@ describe('the migrated database', () => {
       JOIN pg_class t ON t.oid = ix.indrelid
       JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
       CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
+      -- key columns only: an index's INCLUDE columns are not part of what schema.prisma describes
       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-      WHERE t.relname <> '_prisma_migrations'
+      WHERE t.relname <> '_prisma_migrations' AND k.ord <= ix.indnkeyatts
       GROUP BY t.relname, ix.indexrelid, ix.indisunique, ix.indisprimary`);
     const actual = rows
       .map((r) => `${r.table_name} ${r.is_primary ? 'id' : r.is_unique ? 'unique' : 'normal'} (${r.columns.join(', ')})`)

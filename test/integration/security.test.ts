@@ -7,11 +7,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import zlib from 'node:zlib';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { createDeliveryChannels, HttpSmsGateway } from '../../activities/notifications/channels';
 import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
+import { createOutboxRelay } from '../../activities/notifications/relay';
 import { createApp } from '../../api/app';
 import { parseApiKey, roles } from '../../api/auth';
 import type { AnyRoute } from '../../api/route';
@@ -471,6 +473,160 @@ describe('cursors', () => {
   });
 });
 
+// --- Compressed bodies and the authentication scheme ---------------------------------------------
+
+describe('content encodings', () => {
+  const body = JSON.stringify({ name: 'فشرده', role: 'agent' });
+  const post = (encoding: string, payload: Buffer | string, key = process.env.PASBAN_TEST_ADMIN_KEY) =>
+    fetch(`${process.env.PASBAN_TEST_API_URL}/v1/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': encoding, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: payload,
+    }).then(async (res): Promise<HttpResult> => ({ status: res.status, headers: res.headers, body: await res.json() }));
+
+  it.each([
+    ['gzip, a broken stream', 'gzip', Buffer.from('not gzip at all')],
+    ['gzip, truncated', 'gzip', zlib.gzipSync(body).subarray(0, 12)],
+    ['gzip, a valid stream', 'gzip', zlib.gzipSync(body)],
+    ['deflate, a broken stream', 'deflate', Buffer.from([0x78, 0x9c, 0xff, 0xff])],
+    ['br, a broken stream', 'br', Buffer.from([0xff, 0xff, 0xff])],
+    ['x-gzip', 'x-gzip', zlib.gzipSync(body)],
+    ['an unknown coding', 'zstd', Buffer.from(body)],
+    ['a list of codings', 'identity, gzip', zlib.gzipSync(body)],
+  ])('%s is a 415 problem naming the header, with or without a key, never a 500', async (_name, encoding, payload) => {
+    for (const key of [process.env.PASBAN_TEST_ADMIN_KEY, undefined]) {
+      const res = await post(encoding, payload, key);
+      expectProblem(res, 415, 'unsupported_media_type');
+      expect(res.body.invalidFields).toEqual([{ field: 'header.content-encoding', reason: expect.stringContaining('identity') }]);
+    }
+  });
+
+  it('accepts an uncompressed body declared as identity', async () => {
+    const res = await post('Identity', body);
+    expect(res.status).toBe(201);
+  });
+});
+
+describe('the authentication scheme', () => {
+  it.each(['Bearer', 'bearer', 'BEARER', 'bEaReR'])('accepts the key after %s (RFC 9110: schemes are case-insensitive)', async (scheme) => {
+    const res = await fetch(`${process.env.PASBAN_TEST_API_URL}/v1/me`, { headers: { authorization: `${scheme} ${process.env.PASBAN_TEST_ADMIN_KEY}` } });
+    expect(res.status).toBe(200);
+  });
+
+  it('accepts the X-API-Key header, which the OpenAPI document declares as a security scheme', async () => {
+    const res = await fetch(`${process.env.PASBAN_TEST_API_URL}/v1/me`, { headers: { 'x-api-key': process.env.PASBAN_TEST_ADMIN_KEY! } });
+    expect(res.status).toBe(200);
+    const doc = (await (await fetch(`${process.env.PASBAN_TEST_API_URL}/openapi.json`)).json()) as { components: { securitySchemes: Record<string, unknown> } };
+    expect(doc.components.securitySchemes).toMatchObject({ apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' }, bearer: { type: 'http', scheme: 'bearer' } });
+  });
+
+  it('refuses other schemes', async () => {
+    const res = await fetch(`${process.env.PASBAN_TEST_API_URL}/v1/me`, { headers: { authorization: `Basic ${process.env.PASBAN_TEST_ADMIN_KEY}` } });
+    expect(res.status).toBe(401);
+  });
+});
+
+// --- Idempotency-Key compares the whole request ---------------------------------------------------
+
+describe('Idempotency-Key', () => {
+  let party: Awaited<ReturnType<typeof createCustomerWithContract>>;
+  let product: Product;
+  let customer: ReturnType<typeof stackApi>;
+  let qa: ReturnType<typeof stackApi>;
+  let outageId: string;
+  const withKey = (key: string) => ({ 'idempotency-key': key });
+
+  beforeAll(async () => {
+    product = await createProduct();
+    party = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
+    await addContract(party.customer.id, product.id, 'avanak');
+    customer = stackApi(party.key);
+    qa = stackApi(await createKey('qa'));
+    const agent = stackApi(await createKey('agent'));
+    const outages = [];
+    for (const hoursAgo of [8, 6, 20]) {
+      outages.push(await agent('POST', '/v1/outages', {
+        productId: product.id, cause: 'unplanned', startedAt: iso(Date.now() - hoursAgo * HOUR), endedAt: iso(Date.now() - (hoursAgo - 1) * HOUR), description: 'قطعی',
+      }));
+    }
+    expect(outages.map((o) => o.status)).toEqual([201, 201, 201]);
+    // Outside the period the claim test files, for the decision test.
+    outageId = outages[2]!.body.id;
+  });
+
+  /** The first request answers 201, its exact retry 200 with the same record, and every variation 409 creating nothing. */
+  async function expectWholeRequestCompared(path: string, first: Record<string, unknown>, variations: Record<string, unknown>[], count: () => Promise<number>) {
+    const key = `whole-${randomUUID()}`;
+    const created = await customer('POST', path, first, withKey(key));
+    expect(created.status).toBe(201);
+    // The same request with its fields in another order is the same request.
+    const reordered = Object.fromEntries(Object.entries(first).reverse());
+    const retried = await customer('POST', path, reordered, withKey(key));
+    expect({ status: retried.status, id: retried.body.id, replayed: retried.headers.get('idempotent-replayed') }).toEqual({ status: 200, id: created.body.id, replayed: 'true' });
+    const before = await count();
+    for (const variation of variations) {
+      const res = await customer('POST', path, { ...first, ...variation }, withKey(key));
+      expect({ variation, status: res.status, reason: res.body?.reason }).toEqual({ variation, status: 409, reason: 'idempotency_key_reused' });
+    }
+    expect(await count()).toBe(before);
+  }
+
+  it('on tickets: a different description or channel under the same key is a 409 (was: the first ticket again, 200)', async () => {
+    await expectWholeRequestCompared(
+      '/v1/tickets',
+      { productId: product.id, priority: 'high', subject: 'خطای ورود', description: 'ورود ممکن نیست', channel: 'portal' },
+      [{ description: 'متن دیگری' }, { channel: 'email' }, { priority: 'low' }],
+      () => testDatabase().ticket.count({ where: { customerId: party.customer.id } }),
+    );
+  });
+
+  it('on change requests: a different description or attachments under the same key is a 409', async () => {
+    await expectWholeRequestCompared(
+      '/v1/change-requests',
+      { productId: party.product.id, title: 'گزارش استانی', description: 'گزارش فروش به تفکیک استان', attachments: ['https://example.test/a.pdf'] },
+      [{ description: 'گزارش دیگر' }, { attachments: ['https://example.test/b.pdf'] }, { attachments: [] }],
+      () => testDatabase().changeRequest.count({ where: { customerId: party.customer.id } }),
+    );
+  });
+
+  it('on claims: a different period or note under the same key is a 409', async () => {
+    const period = { start: iso(Date.now() - 9 * HOUR), end: iso(Date.now() - 5 * HOUR) };
+    await expectWholeRequestCompared(
+      '/v1/claims',
+      { productId: product.id, period, note: 'دو قطعی در یک روز' },
+      [{ note: 'یادداشت دیگر' }, { period: { ...period, start: iso(Date.now() - 10 * HOUR) } }, { note: undefined }],
+      () => testDatabase().claim.count({ where: { customerId: party.customer.id } }),
+    );
+  });
+
+  it('on commands: a claim decision or a ticket reply with another body under the same key is a 409; the same body replays', async () => {
+    const filed = await customer('POST', '/v1/claims', { productId: product.id, outageIds: [outageId] });
+    expect(filed.status).toBe(201);
+    const key = `decide-${randomUUID()}`;
+    const approved = await qa('POST', `/v1/claims/${filed.body.id}/approve-adjusted`, { amountRials: 1000, justification: 'جبران توافقی' }, withKey(key));
+    expect(approved.status).toBe(200);
+    const other = await qa('POST', `/v1/claims/${filed.body.id}/approve-adjusted`, { amountRials: 2000, justification: 'جبران توافقی' }, withKey(key));
+    expect({ status: other.status, reason: other.body.reason }).toEqual({ status: 409, reason: 'idempotency_key_reused' });
+
+    const ticket = await customer('POST', '/v1/tickets', { productId: product.id, priority: 'low', subject: 'سؤال', description: 'یک سؤال' });
+    const replyKey = `reply-${randomUUID()}`;
+    const first = await customer('POST', `/v1/tickets/${ticket.body.id}/replies`, { body: 'پاسخ اول' }, withKey(replyKey));
+    const same = await customer('POST', `/v1/tickets/${ticket.body.id}/replies`, { body: 'پاسخ اول' }, withKey(replyKey));
+    const changed = await customer('POST', `/v1/tickets/${ticket.body.id}/replies`, { body: 'پاسخ دیگر' }, withKey(replyKey));
+    expect([first.status, same.status, changed.status]).toEqual([200, 200, 409]);
+    const replies = await testDatabase().ticketEvent.count({ where: { ticketId: ticket.body.id, type: 'customer_replied' } });
+    expect(replies).toBe(1);
+  });
+
+  it('lets a key refused for what its request said (4xx) carry the corrected request', async () => {
+    const key = `corrected-${randomUUID()}`;
+    const refused = await customer('POST', '/v1/tickets', { productId: randomUUID(), priority: 'high', subject: 'x', description: 'y' }, withKey(key));
+    expect(refused.status).toBe(422);
+    const corrected = await customer('POST', '/v1/tickets', { productId: product.id, priority: 'high', subject: 'x', description: 'y' }, withKey(key));
+    expect(corrected.status).toBe(201);
+  });
+});
+
 // --- API keys ----------------------------------------------------------------------------------
 
 describe('API keys', () => {
@@ -637,7 +793,7 @@ describe('an in-process app on the real database and Temporal', () => {
       ];
       expect(statuses).toEqual([401, 403, 400, 404, 401, 400, 413]);
 
-      // Notification delivery: the log stand-ins (no gateway, no SMTP), then a gateway that refuses and echoes the message.
+      // Notification delivery: held without a gateway or SMTP, then a gateway that refuses and echoes the message.
       const gateway = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
@@ -661,20 +817,22 @@ describe('an in-process app on the real database and Temporal', () => {
         });
         for (const channel of ['sms', 'email'] as const) {
           const result = await loggedOnly.notify(notice(channel));
-          expect(result.status).toBe('sent');
+          expect(result.status).toBe('held');
           ids.push(result.notificationId);
         }
-        const refusing = createNotificationActivities({
-          db: testDatabase(),
-          logger,
-          channels: { ...createDeliveryChannels(NO_PROVIDERS, logger), sms: new HttpSmsGateway({ url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`, token: 'sms-token' }) },
-        });
-        const failure = await refusing.notify(notice('sms')).then(() => undefined, (error: Error) => error);
-        expect(failure?.message).toContain('400');
-        expect(failure?.message).not.toContain(phone);
-        expect(failure?.message).not.toContain(email);
+        const refusingChannels = {
+          sms: new HttpSmsGateway({ url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`, token: 'sms-token' }),
+          email: null,
+        };
+        const refusing = createNotificationActivities({ db: testDatabase(), logger, channels: refusingChannels });
+        const queued = await refusing.notify(notice('sms'));
+        // The relay takes the oldest due row first: make this one the oldest, and take one row only.
+        await testDatabase().notification.update({ where: { id: queued.notificationId }, data: { createdAt: new Date(0) } });
+        await createOutboxRelay({ db: testDatabase(), logger, channels: refusingChannels, batchSize: 1 }).deliverDue();
         // The outbox keeps the full detail for staff.
-        const row = await testDatabase().notification.findFirstOrThrow({ where: { customerId, channel: 'sms', status: 'failed' }, include: { attempts: true } });
+        const row = await testDatabase().notification.findUniqueOrThrow({ where: { id: queued.notificationId }, include: { attempts: true } });
+        expect(row.status).toBe('failed');
+        expect(row.statusNote).toContain('400');
         expect(row.attempts[0]!.detail).toContain(phone);
         ids.push(row.id);
       } finally {
