@@ -5,6 +5,8 @@ import type { ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimView } from '../wo
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
 import { claimAcknowledged, claimAlarm, claimApproved, claimRejected } from './notifications/claim-messages';
+import type { ClaimAssessment } from '../sla/claim-assessment';
+import { creditLines } from '../sla/claim-months';
 
 export interface ClaimEventRecord {
   claimId: string;
@@ -194,6 +196,13 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
     /** The approved credit, once: the credit note's claim id is unique. */
     async writeCreditNote(request: CreditNoteRequest): Promise<void> {
       const claim = await db.claim.findUniqueOrThrow({ where: { id: request.claimId } });
+      // Rule 8: one line per Jalali month the credit was earned in (support-timing claims have none).
+      const computation = claim.computation as unknown as { months?: ClaimAssessment[]; availability: ClaimAssessment | null };
+      const months = computation.months ?? (computation.availability ? [computation.availability] : []);
+      await db.creditLine.createMany({
+        data: creditLines(months, request, request.appliesToMonth).map((line) => ({ claimId: claim.id, ...line, amountRials: BigInt(line.amountRials) })),
+        skipDuplicates: true,
+      });
       await db.creditNote.createMany({
         data: [{
           claimId: claim.id,

@@ -9,15 +9,16 @@ import type { Claim, Outage } from '../generated/prisma/client';
 import { checkEligibility } from '../platform/eligibility';
 import { loadCalendarSpecs, loadDefinition } from '../platform/sla-config';
 import { compileCalendar } from '../sla/calendar';
-import { assessAvailabilityClaim, monthlySubscriptionRials } from '../sla/claim-assessment';
+import { assessAvailabilityClaim, monthlySubscriptionRials, type ClaimAssessment } from '../sla/claim-assessment';
+import { claimMonths, computedCreditOverMonths } from '../sla/claim-months';
 import { claimDeadlines, claimFilingDeadline } from '../sla/claims';
 import { creditTables } from '../sla/credit-tables';
-import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, parseJalaliMonth, type JalaliMonth } from '../sla/jalali-month';
+import { formatJalaliMonth, jalaliMonthSpan, parseJalaliMonth, type JalaliMonth } from '../sla/jalali-month';
 import { concernsCustomer } from '../sla/outages';
 import type { ClaimPolicy } from '../sla/policy';
 import * as claim from '../workflows/claim';
 import type { Principal } from './auth';
-import { claimInclude, claimWorkflowInput, computationOf, type ClaimComputation, type ClaimRow } from './claim-records';
+import { claimInclude, claimWorkflowInput, computationOf, monthsOf, type ClaimComputation, type ClaimRow } from './claim-records';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 import { outagesTouching, recordedOutage } from './outage-rows';
@@ -108,7 +109,11 @@ async function withoutEarlierClaims(deps: AppDeps, contractId: string, cited: Ci
   return cited;
 }
 
-/** The month the cited outages began in, and what the claim is worth in it. */
+/**
+ * What the claim is worth in each Jalali month its outages touch (rule 8): each month is assessed
+ * on its own, counting the outages this contract cited in earlier claims for that month and
+ * subtracting the credit those claims carry for it.
+ */
 async function assess(deps: AppDeps, input: {
   customerId: string;
   productId: string;
@@ -117,89 +122,80 @@ async function assess(deps: AppDeps, input: {
   policy: ClaimPolicy;
   monthlyFeeRials: number;
   nowMs: number;
-  /** The request field that named the outages, for the refusal. */
-  field: string;
-}) {
-  const month = jalaliMonthOf(Math.min(...input.outages.map((o) => o.startedAt.getTime())));
-  const outside = input.outages.filter((o) => o.startedAt.getTime() >= jalaliMonthSpan(month).endMs);
-  if (outside.length > 0) {
-    throw unprocessable('claim_spans_months', `the outages began in more than one Jalali month: claim each month's outages separately (${formatJalaliMonth(month)} and later)`, input.field);
-  }
-  return assessMonth(deps, { ...input, month, citedIds: input.outages.map((o) => o.id), claimId: null, receivedBeforeMs: null });
-}
-
-/**
- * What the claim is worth in `month`: the month's outages as recorded now (voided ones left out),
- * with the credit that the contract's other claims for the month carry, those received before
- * this one, subtracted.
- */
-async function assessMonth(deps: AppDeps, input: {
-  customerId: string;
-  productId: string;
-  contractId: string;
-  month: JalaliMonth;
-  citedIds: string[];
-  policy: ClaimPolicy;
-  monthlyFeeRials: number;
-  nowMs: number;
-  claimId: string | null;
-  /** Only claims received before this instant count as earlier; null: every claim there is. */
-  receivedBeforeMs: number | null;
-}) {
-  const { startMs, endMs } = jalaliMonthSpan(input.month);
-  const earlier = (
-    await deps.db.claim.findMany({
-      where: {
-        contractId: input.contractId,
-        kind: 'availability',
-        status: { not: 'rejected' },
-        ...(input.receivedBeforeMs !== null && { receivedAt: { lt: new Date(input.receivedBeforeMs) } }),
-      },
-      include: { outages: true },
-    })
-  ).filter((row) => row.id !== input.claimId && computationOf(row).availability?.month === formatJalaliMonth(input.month));
-  return assessAvailabilityClaim({
-    month: input.month,
-    outages: (await outagesTouching(deps.db, input.productId, startMs, endMs, input.customerId)).map(recordedOutage),
-    citedIds: input.citedIds,
-    earlierCitedIds: earlier.flatMap((row) => row.outages.map((o) => o.outageId)),
-    earlierCreditPercent: earlier.reduce((sum, row) => sum + ((row.status === 'approved' ? row.creditPercent : computationOf(row).computed.percent) ?? 0), 0),
-    creditTable: input.policy.creditTable ? creditTables[input.policy.creditTable] : null,
-    monthlyFeeRials: input.monthlyFeeRials,
-    asOfMs: input.nowMs,
+  /** Judging a filed claim again: it is not its own earlier claim, nor are claims received after it. */
+  reassessing?: { claimId: string; receivedAtMs: number };
+  /** The months to assess; by default those the outages touch. */
+  months?: JalaliMonth[];
+}): Promise<ClaimAssessment[]> {
+  const months = input.months ?? claimMonths(input.outages.map((o) => ({ startMs: o.startedAt.getTime(), endMs: (o.endedAt ?? new Date(input.nowMs)).getTime() })));
+  const { reassessing } = input;
+  const earlierClaims = await deps.db.claim.findMany({
+    where: {
+      contractId: input.contractId,
+      kind: 'availability',
+      status: { not: 'rejected' },
+      ...(reassessing && { id: { not: reassessing.claimId }, receivedAt: { lt: new Date(reassessing.receivedAtMs) } }),
+    },
+    include: { outages: true },
   });
+  const assessments: ClaimAssessment[] = [];
+  for (const month of months) {
+    const label = formatJalaliMonth(month);
+    const { startMs, endMs } = jalaliMonthSpan(month);
+    const earlier = earlierClaims.flatMap((row) => {
+      const months = monthsOf(computationOf(row));
+      const line = months.find((m) => m.month === label);
+      if (!line) return [];
+      // A single-month claim keeps QA's decided credit; a month of a longer claim, its own tier.
+      const percent = months.length === 1 && row.status === 'approved' ? row.creditPercent : line.creditPercent;
+      return [{ outageIds: row.outages.map((o) => o.outageId), percent: percent ?? 0 }];
+    });
+    assessments.push(
+      assessAvailabilityClaim({
+        month,
+        outages: (await outagesTouching(deps.db, input.productId, startMs, endMs, input.customerId)).map(recordedOutage),
+        citedIds: input.outages.map((o) => o.id),
+        earlierCitedIds: earlier.flatMap((e) => e.outageIds),
+        earlierCreditPercent: earlier.reduce((sum, e) => sum + e.percent, 0),
+        creditTable: input.policy.creditTable ? creditTables[input.policy.creditTable] : null,
+        monthlyFeeRials: input.monthlyFeeRials,
+        asOfMs: input.nowMs,
+      }),
+    );
+  }
+  return assessments;
 }
 
 /**
  * An open availability claim judged again on its outages as corrected (POST
- * /v1/outages/:id/corrections). Its month follows its earliest cited outage that still stands,
- * so a correction that moves that outage across a Jalali month boundary moves the claim with it;
- * when every cited outage was voided the claim keeps its month and is worth nothing.
+ * /v1/outages/:id/corrections): the months its cited outages touch now, so a correction that
+ * moves an outage across a Jalali month boundary moves the claim's months with it. When every
+ * cited outage was voided, the claim keeps its months and is worth nothing.
  */
 export async function reassessedComputation(deps: AppDeps, row: Claim, nowMs: number): Promise<ClaimComputation> {
   const computation = computationOf(row);
-  if (computation.kind !== 'availability' || !computation.availability) return computation;
-  const policy = await loadDefinition(deps.db, 'claim', computation.policyKey);
+  const policy = computation.kind === 'availability' ? await loadDefinition(deps.db, 'claim', computation.policyKey) : null;
   if (!policy) return computation;
   const cited = await deps.db.outage.findMany({ where: { claims: { some: { claimId: row.id } }, voidedAt: null }, orderBy: { startedAt: 'asc' } });
-  const month = cited.length > 0 ? jalaliMonthOf(cited[0]!.startedAt.getTime()) : parseJalaliMonth(computation.availability.month)!;
-  const availability = await assessMonth(deps, {
+  const { monthlyFeeRials } = computation.computed;
+  const months = await assess(deps, {
     customerId: row.customerId,
     productId: row.productId,
     contractId: row.contractId,
-    month,
-    citedIds: cited.map((o) => o.id),
+    outages: cited,
     policy,
-    monthlyFeeRials: computation.computed.monthlyFeeRials,
+    monthlyFeeRials,
     nowMs,
-    claimId: row.id,
-    receivedBeforeMs: row.receivedAt.getTime(),
+    reassessing: { claimId: row.id, receivedAtMs: row.receivedAt.getTime() },
+    ...(cited.length === 0 && { months: monthsOf(computation).map((m) => parseJalaliMonth(m.month)!) }),
   });
-  return {
-    ...computation,
-    availability,
-    computed: { percent: availability.creditPercent, amountRials: availability.creditAmountRials, monthlyFeeRials: computation.computed.monthlyFeeRials },
-  };
+  return { ...computation, availability: months[0] ?? null, months, computed: creditOver(months, monthlyFeeRials) };
+}
+
+function creditOver(months: ClaimAssessment[], monthlyFeeRials: number): ClaimComputation['computed'] {
+  return months.length > 1
+    ? computedCreditOverMonths(months, monthlyFeeRials)
+    : { percent: months[0]?.creditPercent ?? null, amountRials: months[0]?.creditAmountRials ?? null, monthlyFeeRials };
 }
 
 export type Filed = { row: ClaimRow; replayed: boolean };
@@ -285,27 +281,19 @@ async function judge(
   const calendars = new Map((await loadCalendarSpecs(deps.db, [policy.initialResponse.calendar])).map((spec) => [spec.key, compileCalendar(spec)]));
   const contract = await deps.db.contract.findUniqueOrThrow({ where: { id: input.contractId } });
   const monthlyFeeRials = monthlySubscriptionRials(contract.priceRials);
-  const availability =
+  const months =
     cited.kind === 'availability'
-      ? await assess(deps, {
-          customerId: input.customerId,
-          productId: input.body.productId,
-          contractId: contract.id,
-          outages: cited.outages,
-          policy,
-          monthlyFeeRials,
-          nowMs,
-          field: input.body.period ? 'body.period' : 'body.outageIds',
-        })
-      : null;
+      ? await assess(deps, { customerId: input.customerId, productId: input.body.productId, contractId: contract.id, outages: cited.outages, policy, monthlyFeeRials, nowMs })
+      : [];
   return {
     kind: cited.kind,
     policyKey: input.policyKey,
-    availability,
+    availability: months[0] ?? null,
+    months,
     tickets: cited.kind === 'support_timing' ? cited.tickets : [],
     deadlines: claimDeadlines(nowMs, policy, (key) => calendars.get(key)!),
     filingClosesAtMs: claimFilingDeadline(cited.endedAtMs, policy),
-    computed: { percent: availability?.creditPercent ?? null, amountRials: availability?.creditAmountRials ?? null, monthlyFeeRials },
+    computed: creditOver(months, monthlyFeeRials),
   };
 }
 

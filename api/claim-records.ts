@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Claim, ClaimOutage, ClaimTicket, CreditNote, Prisma } from '../generated/prisma/client';
+import type { Claim, ClaimOutage, ClaimTicket, CreditLine, CreditNote, Prisma } from '../generated/prisma/client';
 import { loadCalendarSpecs, loadDefinition } from '../platform/sla-config';
 import { OUTAGE_CAUSES } from '../sla/availability';
 import type { ClaimAssessment } from '../sla/claim-assessment';
@@ -17,7 +17,10 @@ import { actorResponse, type Actor } from './visibility';
 export interface ClaimComputation {
   kind: ClaimKind;
   policyKey: string;
+  /** The first month's computation (the only one for a claim within one month). */
   availability: ClaimAssessment | null;
+  /** Every Jalali month the cited outages touch, each assessed on its own (rule 8); absent on claims filed before. */
+  months?: ClaimAssessment[];
   tickets: { id: string; subject: string; breachedAtMs: number }[];
   deadlines: ClaimDeadlines;
   /** The earliest instant at which the window for one of the cited failures closed. */
@@ -27,8 +30,8 @@ export interface ClaimComputation {
   corrections?: { correctionId: string; outageId: string; atMs: number; reason: string; voided: boolean; reassessed: boolean }[];
 }
 
-export const claimInclude = { outages: true, tickets: true, creditNote: true } satisfies Prisma.ClaimInclude;
-export type ClaimRow = Claim & { outages: ClaimOutage[]; tickets: ClaimTicket[]; creditNote: CreditNote | null };
+export const claimInclude = { outages: true, tickets: true, creditNote: true, creditLines: { orderBy: { earnedMonth: 'asc' } } } satisfies Prisma.ClaimInclude;
+export type ClaimRow = Claim & { outages: ClaimOutage[]; tickets: ClaimTicket[]; creditNote: CreditNote | null; creditLines: CreditLine[] };
 
 export const CLAIM_KINDS = ['availability', 'support_timing'] as const;
 export const CLAIM_STATUSES = ['received', 'acknowledged', 'approved', 'rejected'] as const;
@@ -36,6 +39,11 @@ export const DUE_STATES = ['pending', 'due_soon', 'overdue', 'decided'] as const
 export type DueState = (typeof DUE_STATES)[number];
 
 export const computationOf = (row: Claim) => row.computation as unknown as ClaimComputation;
+
+/** The months a computation assessed: all of them, or the one month of a claim filed before rule 8's months. */
+export function monthsOf(computation: ClaimComputation): ClaimAssessment[] {
+  return computation.months ?? (computation.availability ? [computation.availability] : []);
+}
 
 /** Where an undecided claim stands against its decision deadline: the QA queue's buckets. */
 export function dueStateOf(row: Claim, nowMs: number): DueState {
@@ -93,7 +101,21 @@ export const claimResponse = z.object({
       ),
     })
     .nullable()
-    .describe('Availability claims: the month\'s computation'),
+    .describe('Availability claims: the (first) month\'s computation'),
+  months: z
+    .array(
+      z.object({
+        month: z.string(),
+        periodMinutes: z.number(),
+        downtimeMinutes: z.number(),
+        availabilityPercent: z.number(),
+        monthCreditPercent: z.number().nullable(),
+        earlierCreditPercent: z.number(),
+        creditPercent: z.number().nullable().describe('What this claim earns in the month'),
+        creditAmountRials: rials.nullable(),
+      }),
+    )
+    .describe('Availability claims: every Jalali month the cited outages touch, each assessed on its own (an outage across a month boundary counts in both)'),
   tickets: z.array(z.object({ id: z.uuid(), subject: z.string(), breachedAt: z.string() })).describe('Support-timing claims: the breached tickets cited'),
   computedCredit: z.object({
     percent: z.number().nullable().describe('null when QA sets the credit'),
@@ -115,6 +137,18 @@ export const claimResponse = z.object({
     })
     .nullable(),
   creditNote: z.object({ id: z.uuid(), percent: z.number(), amountRials: rials, appliesToMonth: z.string() }).nullable(),
+  creditLines: z
+    .array(
+      z.object({
+        earnedMonth: z.string(),
+        downtimeMinutes: z.number(),
+        availabilityPercent: z.number(),
+        percent: z.number(),
+        amountRials: rials,
+        appliesToMonth: z.string().describe('The Jalali month whose invoice takes the line'),
+      }),
+    )
+    .describe('An approved credit, one line per month it was earned in'),
   outageCorrections: z
     .array(
       z.object({
@@ -171,6 +205,16 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
       earlierCreditPercent: availability.earlierCreditPercent,
       outages: availability.outages.map(({ id, cause, role, counted, exclusion, minutesInPeriod }) => ({ id, cause, role, counted, exclusion, minutesInPeriod })),
     },
+    months: monthsOf(computation).map((m) => ({
+      month: m.month,
+      periodMinutes: m.periodMinutes,
+      downtimeMinutes: m.downtimeMinutes,
+      availabilityPercent: m.availabilityPercent,
+      monthCreditPercent: m.monthCreditPercent,
+      earlierCreditPercent: m.earlierCreditPercent,
+      creditPercent: m.creditPercent,
+      creditAmountRials: m.creditAmountRials === null ? null : String(m.creditAmountRials),
+    })),
     tickets: computation.tickets.map((t) => ({ id: t.id, subject: t.subject, breachedAt: toTehranIso(t.breachedAtMs) })),
     computedCredit: {
       percent: computation.computed.percent,
@@ -199,6 +243,14 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
       amountRials: String(row.creditNote.amountRials),
       appliesToMonth: row.creditNote.appliesToMonth,
     },
+    creditLines: row.creditLines.map((line) => ({
+      earnedMonth: line.earnedMonth,
+      downtimeMinutes: line.downtimeMinutes,
+      availabilityPercent: line.availabilityPercent,
+      percent: line.percent,
+      amountRials: String(line.amountRials),
+      appliesToMonth: line.appliesToMonth,
+    })),
   };
 }
 

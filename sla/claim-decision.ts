@@ -12,6 +12,8 @@ export interface ComputedCredit {
   percent: number | null;
   amountRials: number | null;
   monthlyFeeRials: number;
+  /** The Jalali months the claim covers (rule 8); each may earn up to its month's subscription. Default 1. */
+  months?: number;
 }
 
 export interface Credit {
@@ -60,14 +62,17 @@ export function resolveAdjustedApproval(computed: ComputedCredit, request: Adjus
 }
 
 function checked(computed: ComputedCredit, credit: Credit): Resolution {
+  const months = computed.months ?? 1;
   if (!Number.isSafeInteger(credit.amountRials) || credit.amountRials <= 0) {
     return refuse('the credit amount must be a positive whole number of rials');
   }
-  if (computed.monthlyFeeRials > 0 && credit.amountRials > computed.monthlyFeeRials) {
-    return refuse(`the credit cannot exceed one month's subscription (${computed.monthlyFeeRials} rials)`);
+  if (computed.monthlyFeeRials > 0 && credit.amountRials > computed.monthlyFeeRials * months) {
+    return months === 1
+      ? refuse(`the credit cannot exceed one month's subscription (${computed.monthlyFeeRials} rials)`)
+      : refuse(`the credit cannot exceed the subscription of the ${months} months claimed (${computed.monthlyFeeRials * months} rials)`);
   }
-  if (!Number.isInteger(credit.percent) || credit.percent < 0 || credit.percent > 100) {
-    return refuse('the credit percentage must be a whole number from 0 to 100');
+  if (!Number.isInteger(credit.percent) || credit.percent < 0 || credit.percent > 100 * months) {
+    return refuse(`the credit percentage must be a whole number from 0 to ${100 * months}`);
   }
   return { ok: true, credit };
 }

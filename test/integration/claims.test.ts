@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Product } from '../../generated/prisma/client';
 import { creditNoteMonth } from '../../sla/claim-assessment';
 import { dayOfWeek } from '../../sla/civil-date';
+import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan } from '../../sla/jalali-month';
 import { TEHRAN } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
@@ -306,6 +307,39 @@ describe('compensation claims', () => {
     const again = await qa('POST', `/v1/claims/${filed.body.id}/reject`, { reason: 'changed my mind' });
     expect(again.body).toMatchObject({ status: 409, reason: 'already_decided', detail: 'cannot reject: the claim is already approved' });
     expect(await testDatabase().creditNote.count({ where: { claimId: filed.body.id } })).toBe(1);
+  });
+
+  it('takes an outage across a Jalali month boundary as one claim, assessed per month, one credit line per month (rule 8)', async () => {
+    // Like the issue's case (30 Aban 23:00 to 5 Azar 1405): an hour before this month began, until an hour ago.
+    const monthStart = jalaliMonthSpan(jalaliMonthOf(Date.now())).startMs;
+    const owj = await createProduct('owj');
+    const spanning = await recordOutage(owj.id, monthStart - HOUR, Date.now() - HOUR);
+    const { key } = await createCustomerWithContract({ productKey: owj.key, planKey: 'owj-committed' });
+    const api = testApi(key);
+    const filed = await api('POST', '/v1/claims', { productId: owj.id, outageIds: [spanning] });
+    expect(filed.status).toBe(201);
+    const previous = formatJalaliMonth(jalaliMonthOf(monthStart - HOUR));
+    const current = formatJalaliMonth(jalaliMonthOf(Date.now()));
+    const currentMinutes = Math.round((Date.now() - HOUR - monthStart) / MINUTE);
+    expect(filed.body.months).toEqual([
+      expect.objectContaining({ month: previous, downtimeMinutes: 60, monthCreditPercent: 10, creditPercent: 10 }),
+      expect.objectContaining({ month: current }),
+    ]);
+    const [first, second] = filed.body.months as { downtimeMinutes: number; creditPercent: number; creditAmountRials: string }[];
+    expect(Math.abs(second!.downtimeMinutes - currentMinutes)).toBeLessThanOrEqual(1);
+    expect(filed.body.computedCredit.amountRials).toBe(String(Number(first!.creditAmountRials) + Number(second!.creditAmountRials)));
+    expect(filed.body.computedCredit.percent).toBe(first!.creditPercent + second!.creditPercent);
+    // The whole outage is claimed: a second claim for it is refused, and nothing is left to claim.
+    expect((await api('POST', '/v1/claims', { productId: owj.id, outageIds: [spanning] })).body.reason).toBe('already_claimed');
+
+    const approved = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {});
+    expect(approved.status).toBe(200);
+    const invoice = creditNoteMonth(Date.now());
+    expect(approved.body.creditLines).toEqual([
+      { earnedMonth: previous, downtimeMinutes: 60, availabilityPercent: expect.any(Number), percent: 10, amountRials: first!.creditAmountRials, appliesToMonth: invoice },
+      { earnedMonth: current, downtimeMinutes: second!.downtimeMinutes, availabilityPercent: expect.any(Number), percent: second!.creditPercent, amountRials: second!.creditAmountRials, appliesToMonth: invoice },
+    ]);
+    expect(await testDatabase().creditLine.count({ where: { claimId: filed.body.id } })).toBe(2);
   });
 
   it('returns the first claim for a retry with the same Idempotency-Key, and refuses the same outage twice (409)', async () => {
