@@ -8,7 +8,8 @@ import { buildOpenApi } from './openapi';
 import { mountRoute, type AnyRoute } from './route';
 import { allRoutes } from './routes';
 import { isTemporalUnreachable } from './workflow-commands';
-import { mountDocs } from './routes/docs';
+import { DOC_PATHS, mountDocs } from './routes/docs';
+import { meterAddress } from './rate-limit';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -44,9 +45,20 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
   const router = express.Router();
   for (const route of routes) mountRoute(router, route, deps);
   app.use(router);
-  mountDocs(app, openApi);
+  mountDocs(app, openApi, (req, res, next) => {
+    meterAddress(deps.rateLimiter, req, res);
+    next();
+  });
 
-  app.use((req: Request) => {
+  // Unknown routes are metered per client address too; a known path with another method is a 405 naming the allowed ones.
+  const allowedMethods = methodsByPath(routes);
+  app.use((req: Request, res: Response) => {
+    meterAddress(deps.rateLimiter, req, res);
+    const allowed = allowedMethods(req.path);
+    if (allowed.length > 0) {
+      res.setHeader('Allow', allowed.join(', '));
+      throw new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(', ')}`);
+    }
     throw new ApiError('not_found', `no route ${req.method} ${req.path}`);
   });
   app.use(errorHandler(deps));
@@ -65,6 +77,20 @@ function refuseContentEncodings(req: Request, _res: Response, next: NextFunction
   throw new ApiError('unsupported_media_type', `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}: ${reason}`, {
     invalidFields: [{ field: 'header.content-encoding', reason }],
   });
+}
+
+/** The methods each path of the route table (and the documents) answers, for 405's Allow. */
+function methodsByPath(routes: AnyRoute[]): (path: string) => string[] {
+  const patterns = [...routes.map((r) => ({ method: r.method.toUpperCase(), path: r.path })), ...DOC_PATHS.map((path) => ({ method: 'GET', path }))].map((r) => ({
+    method: r.method,
+    // Express matches case-insensitively and with or without a trailing slash.
+    regex: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`, 'i'),
+  }));
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
 }
 
 interface BodyParserError extends Error {

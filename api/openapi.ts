@@ -49,7 +49,8 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
     const status = String(route.status ?? 200);
     const problems = [
       ...(route.body || route.query || route.params ? [400] : []),
-      ...(route.roles === 'public' ? [] : [401, 403, 429]),
+      // Public routes are metered per client address, the others per key.
+      ...(route.roles === 'public' ? [429] : [401, 403, 429]),
       ...(route.params ? [404] : []),
       ...(route.body ? [413, 415] : []),
       ...(route.errors ?? []),

@@ -4,20 +4,10 @@ import type { Database } from '../platform/database';
 import type { Eligibility, RequestKind } from '../sla/eligibility';
 import { actingCustomerId, type Principal } from './auth';
 import { ApiError, type InvalidField } from './errors';
+import { refusedText } from './text';
 import { refusal } from './workflow-commands';
 
-/**
- * Text PostgreSQL cannot store: NUL (not allowed in `text` or `jsonb`), and a UTF-16 surrogate
- * without its pair (no UTF-8 encoding; the driver would silently store U+FFFD instead).
- */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export const UNSTORABLE_REASON = 'must not contain NUL characters or unpaired UTF-16 surrogates';
-export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
-
-/** Free text of at most `max` characters, trimmed, not empty, storable. */
-export const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(isStorableText, UNSTORABLE_REASON);
+export { line, text } from './text';
 
 /**
  * Every string (and object key) in a request part that could not be stored, named as the API
@@ -37,13 +27,15 @@ export function unstorableTextFields(value: unknown, location: string): InvalidF
   while (pending.length > 0) {
     const [item, at] = pending.pop()!;
     if (typeof item === 'string') {
-      if (!isStorableText(item)) found.push({ field: fieldOf(at), reason: UNSTORABLE_REASON });
+      const reason = refusedText(item);
+      if (reason) found.push({ field: fieldOf(at), reason });
     } else if (Array.isArray(item)) {
       item.forEach((element, i) => pending.push([element, { key: String(i), parent: at }]));
     } else if (item && typeof item === 'object') {
       for (const [key, element] of Object.entries(item)) {
-        if (isStorableText(key)) pending.push([element, { key, parent: at }]);
-        else found.push({ field: fieldOf({ key: JSON.stringify(key).slice(1, -1), parent: at }), reason: `the field name ${UNSTORABLE_REASON}` });
+        const reason = refusedText(key);
+        if (!reason) pending.push([element, { key, parent: at }]);
+        else found.push({ field: fieldOf({ key: JSON.stringify(key).slice(1, -1), parent: at }), reason: `the field name ${reason}` });
       }
     }
   }

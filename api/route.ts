@@ -6,6 +6,7 @@ import { ApiError } from './errors';
 import { holdIdempotencyKey, idempotencyScope, releaseIdempotencyKey, requestDigest } from './idempotency';
 import { idempotencyKeyOf, unstorableTextFields } from './requests';
 import type { AppDeps } from './deps';
+import { meterAddress, rateLimitHeaders } from './rate-limit';
 import { toCsv, type CsvCell } from './reports/csv';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -76,12 +77,12 @@ const PUBLIC: Principal = { keyId: 'anonymous', role: 'admin', customerId: null 
  * A request without a valid key spends from its client address's bucket, so guessing keys (or
  * hammering with a revoked one) meets 429 like any other client that asks too much.
  */
-async function authenticateOrCount(deps: AppDeps, req: Request): Promise<Principal> {
+async function authenticateOrCount(deps: AppDeps, req: Request, res: Response): Promise<Principal> {
   try {
     return await authenticate(deps.db, extractApiKey(req.headers));
   } catch (error) {
     if (error instanceof ApiError && error.code === 'unauthenticated') {
-      deps.rateLimiter.take(`address:${req.ip ?? 'unknown'}`, 'client address without a valid API key');
+      meterAddress(deps.rateLimiter, req, res, 'client address without a valid API key');
     }
     throw error;
   }
@@ -90,10 +91,12 @@ async function authenticateOrCount(deps: AppDeps, req: Request): Promise<Princip
 export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void {
   router[route.method](route.path, async (req: Request, res: Response) => {
     let principal = PUBLIC;
-    if (route.roles !== 'public') {
-      principal = await authenticateOrCount(deps, req);
+    if (route.roles === 'public') {
+      meterAddress(deps.rateLimiter, req, res);
+    } else {
+      principal = await authenticateOrCount(deps, req, res);
       res.locals.principal = principal;
-      deps.rateLimiter.take(principal.keyId);
+      deps.rateLimiter.take(principal.keyId, 'API key', rateLimitHeaders(res));
       authorize(principal, route.roles);
     }
     if (route.body && !req.is('application/json')) {

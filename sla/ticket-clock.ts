@@ -13,7 +13,8 @@ import { deadlineFor, type CalendarLookup, type TargetSpec } from './targets';
 export type TargetName = 'first_response' | 'resolution' | 'review';
 export type AlarmKind = 'warning' | 'breach' | 'escalation';
 
-export type TargetState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'rejected';
+/** `stopped`: the ticket was cancelled or closed before the target was met; its time no longer counts. */
+export type TargetState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'rejected' | 'stopped';
 
 export interface Alarm {
   target: TargetName;
@@ -55,6 +56,8 @@ export interface TicketClockInput {
   firstResponseAtMs?: number;
   cycle: ResolutionCycle;
   nowMs: number;
+  /** When the ticket was cancelled or closed: targets not completed by then stop counting there. */
+  stoppedAtMs?: number;
 }
 
 /** Warnings go to the assignee's inbox; the breach and each further level follow the policy. */
@@ -141,12 +144,13 @@ function measureAgainst(
   // after hours is due at the same business-clock time, not at the end of an earlier interval.
   const pausedMs = allowedMs - businessMsBetween(cal, startMs, unpausedDueMs, pauses);
   const dueAtMs = pausedMs === 0 ? unpausedDueMs : addBusinessMs(cal, unpausedDueMs, pausedMs, pauses);
-  const untilMs = completedAtMs ?? input.nowMs;
+  const stopped = completedAtMs === undefined && input.stoppedAtMs !== undefined;
+  const untilMs = completedAtMs ?? (stopped ? Math.min(input.stoppedAtMs!, input.nowMs) : input.nowMs);
   const usedMs = businessMsBetween(cal, startMs, untilMs, pauses);
-  const paused = completedAtMs === undefined && pauses.some((p) => p.end === null);
-  const breached = (completedAtMs ?? input.nowMs) > dueAtMs;
+  const paused = completedAtMs === undefined && !stopped && pauses.some((p) => p.end === null);
+  const breached = untilMs > dueAtMs;
   const state: TargetState =
-    completedAtMs !== undefined ? (breached ? 'breached' : 'met') : breached ? 'breached' : paused ? 'paused' : 'running';
+    completedAtMs !== undefined ? (breached ? 'breached' : 'met') : stopped ? 'stopped' : breached ? 'breached' : paused ? 'paused' : 'running';
   return {
     target,
     calendar: cal.key,
@@ -159,7 +163,7 @@ function measureAgainst(
     paused,
     breached,
     completedAtMs: completedAtMs ?? null,
-    alarms: completedAtMs === undefined ? alarmsFor(input, target, cal, startMs, allowedMs, dueAtMs, pauses) : [],
+    alarms: completedAtMs === undefined && !stopped ? alarmsFor(input, target, cal, startMs, allowedMs, dueAtMs, pauses) : [],
   };
 }
 

@@ -12,6 +12,7 @@ import {
   defineQuery,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -42,6 +43,8 @@ import {
   type Quote,
 } from '../sla/change-request-clock';
 import type { ChangeRequestPolicy } from '../sla/policy';
+import { OneAtATime } from './one-at-a-time';
+import { WakeUps } from './wake-ups';
 
 export interface ChangeRequestState extends ChangeRequestRecord {
   rejectionReason: string | null;
@@ -130,6 +133,14 @@ const messages = proxyActivities<ChangeRequestActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
+/**
+ * Patch: steps and timers run one at a time, each step checked again inside the lock against the
+ * state it changes (two steps validated together used to both run: a delivery after a
+ * cancellation, two reviews), and deadlines wait on timers that are never cancelled. Requests
+ * started before it replay the old form.
+ */
+const SERIALIZED_STEPS = 'change-request-serialized';
+
 /** A refused command: the API answers 409 with this message, which names the current state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidChangeRequestCommand', message, nonRetryable: true });
@@ -140,7 +151,11 @@ const MAX_QUOTE_VALIDITY_DAYS = 365;
 
 export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): Promise<ChangeRequestView> {
   const { changeRequestId, policy } = input;
+  // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
+  const serialized = patched(SERIALIZED_STEPS);
   const state: ChangeRequestState = input.state ?? opened(input);
+  const lock = new OneAtATime();
+  const wakeUps = new WakeUps();
   let changed = false;
 
   const view = (): ChangeRequestView => {
@@ -211,11 +226,29 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
 
   // Updates that arrived before the first workflow task run as soon as their handler is set:
   // the opening is queued first so the timeline starts with it.
-  const opening = input.state ? Promise.resolve() : record(input.openedBy, 'opened', { reviewDueAtMs: state.reviewDueAtMs });
+  const openingRecord = () => record(input.openedBy, 'opened', { reviewDueAtMs: state.reviewDueAtMs });
+  const opening = input.state ? Promise.resolve() : serialized ? lock.run(openingRecord) : openingRecord();
+
+  /**
+   * Wires one step: its validator refuses it on arrival and, once the patch applies, again
+   * inside the lock, against the state the step will change.
+   */
+  function step<Arg>(
+    update: ReturnType<typeof defineUpdate<ChangeRequestView, [Arg]>>,
+    handler: (arg: Arg) => Promise<ChangeRequestView>,
+    validator: (arg: Arg) => void,
+  ): void {
+    const alone = (arg: Arg) =>
+      lock.run(async () => {
+        validator(arg);
+        return handler(arg);
+      });
+    setHandler(update, serialized ? alone : handler, { validator });
+  }
 
   setHandler(changeRequestView, view);
 
-  setHandler(
+  step(
     review,
     async (command) => {
       const now = enter(command.decision === 'reject' ? 'rejected' : 'quoted');
@@ -234,25 +267,23 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       };
       return record(command.actor, 'quoted', { ...state.quote, validDays });
     },
-    {
-      validator: (command) => {
-        requireStatus('review', 'in_review');
-        if (command.decision === 'reject') {
-          if (command.reason.trim() === '') refuse('a rejection needs a reason');
-          return;
-        }
-        if (!COSTS.test(command.costRials)) refuse('the cost must be a whole number of rials');
-        if (!(Number.isInteger(command.effortMinutes) && command.effortMinutes > 0)) refuse('the effort must be a positive whole number of minutes');
-        if (!(command.proposedDeliveryAtMs > Date.now())) refuse('the proposed delivery date must be in the future');
-        const days = command.validDays;
-        if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= MAX_QUOTE_VALIDITY_DAYS)) {
-          refuse(`a quote stays valid for 1 to ${MAX_QUOTE_VALIDITY_DAYS} whole days`);
-        }
-      },
+    (command) => {
+      requireStatus('review', 'in_review');
+      if (command.decision === 'reject') {
+        if (command.reason.trim() === '') refuse('a rejection needs a reason');
+        return;
+      }
+      if (!COSTS.test(command.costRials)) refuse('the cost must be a whole number of rials');
+      if (!(Number.isInteger(command.effortMinutes) && command.effortMinutes > 0)) refuse('the effort must be a positive whole number of minutes');
+      if (!(command.proposedDeliveryAtMs > Date.now())) refuse('the proposed delivery date must be in the future');
+      const days = command.validDays;
+      if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= MAX_QUOTE_VALIDITY_DAYS)) {
+        refuse(`a quote stays valid for 1 to ${MAX_QUOTE_VALIDITY_DAYS} whole days`);
+      }
     },
   );
 
-  setHandler(
+  step(
     approveQuote,
     async ({ actor }) => {
       const now = enter('approved');
@@ -260,41 +291,37 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       state.approvedAtMs = now;
       return record(actor, 'quote_approved', { costRials: state.quote!.costRials });
     },
-    {
-      validator: (_command) => {
-        requireStatus('approve the quote', 'quoted');
-        if (Date.now() >= state.quote!.expiresAtMs) refuse('cannot approve the quote: it has expired');
-      },
+    (_command) => {
+      requireStatus('approve the quote', 'quoted');
+      if (Date.now() >= state.quote!.expiresAtMs) refuse('cannot approve the quote: it has expired');
     },
   );
 
-  setHandler(
+  step(
     declineQuote,
     async ({ actor, reason }) => {
       state.quoteAnsweredAtMs = enter('declined');
       state.closedReason = reason ?? null;
       return record(actor, 'quote_declined', { reason: reason ?? null });
     },
-    { validator: (_command) => requireStatus('decline the quote', 'quoted') },
+    (_command) => requireStatus('decline the quote', 'quoted'),
   );
 
-  setHandler(
+  step(
     commitDelivery,
     async ({ actor, deliverByMs }) => {
       changed = true;
       state.commitment = { committedAtMs: Date.now(), deliverByMs };
       return record(actor, 'delivery_committed', { deliverByMs });
     },
-    {
-      validator: ({ deliverByMs }) => {
-        requireStatus('commit a delivery date', 'approved');
-        if (state.commitment) refuse(`cannot commit a delivery date: the change request is approved and already committed for ${isoOf(state.commitment.deliverByMs)}`);
-        if (!(deliverByMs > Date.now())) refuse('the committed delivery date must be in the future');
-      },
+    ({ deliverByMs }) => {
+      requireStatus('commit a delivery date', 'approved');
+      if (state.commitment) refuse(`cannot commit a delivery date: the change request is approved and already committed for ${isoOf(state.commitment.deliverByMs)}`);
+      if (!(deliverByMs > Date.now())) refuse('the committed delivery date must be in the future');
     },
   );
 
-  setHandler(
+  step(
     recordDelay,
     async ({ actor, startMs, endMs, note }) => {
       changed = true;
@@ -324,21 +351,19 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
         toMs: dueAfter,
       });
     },
-    {
-      validator: ({ startMs, endMs }) => {
-        requireStatus('record a customer delay', 'approved', 'fixing');
-        if (state.status === 'approved' && !state.commitment) {
-          refuse('cannot record a customer delay: the change request is approved but has no committed delivery date yet');
-        }
-        if (!(endMs > startMs)) refuse('a delay must end after it starts');
-        if (startMs > Date.now()) refuse('a delay can be recorded once it has started');
-        const phaseStart = state.status === 'fixing' ? currentFix(state)!.defectsListedAtMs : state.approvedAtMs!;
-        if (startMs < phaseStart) refuse(`a delay cannot start before ${isoOf(phaseStart)}, when the vendor's current deadline began`);
-      },
+    ({ startMs, endMs }) => {
+      requireStatus('record a customer delay', 'approved', 'fixing');
+      if (state.status === 'approved' && !state.commitment) {
+        refuse('cannot record a customer delay: the change request is approved but has no committed delivery date yet');
+      }
+      if (!(endMs > startMs)) refuse('a delay must end after it starts');
+      if (startMs > Date.now()) refuse('a delay can be recorded once it has started');
+      const phaseStart = state.status === 'fixing' ? currentFix(state)!.defectsListedAtMs : state.approvedAtMs!;
+      if (startMs < phaseStart) refuse(`a delay cannot start before ${isoOf(phaseStart)}, when the vendor's current deadline began`);
     },
   );
 
-  setHandler(
+  step(
     deliver,
     async ({ actor, note }) => {
       const now = enter('delivered');
@@ -346,19 +371,15 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       state.deliveries.push(delivery);
       return record(actor, 'delivered', { note: note ?? null, dueAtMs: deliveryDueAt(state), acceptanceDueAtMs: delivery.acceptanceDueAtMs, acceptBySilence: policy.acceptBySilence });
     },
-    {
-      validator: (_command) => {
-        requireStatus('deliver', 'approved');
-        if (!state.commitment) refuse('cannot deliver: the change request is approved but has no committed delivery date yet');
-      },
+    (_command) => {
+      requireStatus('deliver', 'approved');
+      if (!state.commitment) refuse('cannot deliver: the change request is approved but has no committed delivery date yet');
     },
   );
 
-  setHandler(accept, async ({ actor, note }) => acceptWork(actor, false, note ?? null), {
-    validator: (_command) => requireAnswerable('accept the delivery'),
-  });
+  step(accept, async ({ actor, note }) => acceptWork(actor, false, note ?? null), (_command) => requireAnswerable('accept the delivery'));
 
-  setHandler(
+  step(
     listDefects,
     async ({ actor, defects }) => {
       const now = enter('fixing');
@@ -368,15 +389,13 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       state.fixes.push(fix);
       return record(actor, 'defects_listed', { defects, cycle: fix.cycle, fixDueAtMs: fix.baseDueAtMs });
     },
-    {
-      validator: ({ defects }) => {
-        requireAnswerable('list defects');
-        if (defects.length === 0 || defects.some((d: string) => d.trim() === '')) refuse('list at least one defect, none of them empty');
-      },
+    ({ defects }) => {
+      requireAnswerable('list defects');
+      if (defects.length === 0 || defects.some((d: string) => d.trim() === '')) refuse('list at least one defect, none of them empty');
     },
   );
 
-  setHandler(
+  step(
     redeliver,
     async ({ actor, note }) => {
       const now = enter('delivered');
@@ -386,21 +405,19 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       state.deliveries.push(delivery);
       return record(actor, 'redelivered', { note: note ?? null, cycle: delivery.cycle, fixDueAtMs: fixDueAt(state, fix), acceptanceDueAtMs: delivery.acceptanceDueAtMs, acceptBySilence: policy.acceptBySilence });
     },
-    { validator: (_command) => requireStatus('redeliver', 'fixing') },
+    (_command) => requireStatus('redeliver', 'fixing'),
   );
 
-  setHandler(
+  step(
     cancel,
     async ({ actor, reason }) => {
       enter('cancelled');
       state.closedReason = reason;
       return record(actor, 'cancelled', { reason });
     },
-    {
-      validator: ({ reason }) => {
-        requireStatus('cancel', 'in_review', 'quoted', 'approved');
-        if (reason.trim() === '') refuse('a cancellation needs a reason');
-      },
+    ({ reason }) => {
+      requireStatus('cancel', 'in_review', 'quoted', 'approved');
+      if (reason.trim() === '') refuse('a cancellation needs a reason');
     },
   );
 
@@ -460,12 +477,8 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
   await opening;
 
   while (!FINAL_STATUSES.includes(state.status)) {
-    const alarm = nextAlarm(state, new Set(state.fired));
-    const woke = alarm
-      ? await condition(() => changed, Math.max(1, alarm.atMs - Date.now()))
-      : await condition(() => changed).then(() => true);
-    if (!woke) await fire(alarm!);
-    changed = false;
+    if (serialized) await nextDeadline();
+    else await nextDeadlineBeforeThePatch();
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? 2_000)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof changeRequestWorkflow>({ ...input, state });
@@ -473,6 +486,34 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
   }
   await condition(allHandlersFinished);
   return view();
+
+  /**
+   * Waits for the next alarm or a change, then, alone, fires what has fallen due by then: the
+   * wait is computed anew after every change, and its timer is never cancelled (see WakeUps).
+   */
+  async function nextDeadline(): Promise<void> {
+    changed = false;
+    const alarm = nextAlarm(state, new Set(state.fired));
+    if (alarm) {
+      wakeUps.at(alarm.atMs);
+      await condition(() => changed || wakeUps.due(alarm.atMs));
+    } else {
+      await condition(() => changed);
+    }
+    await lock.run(async () => {
+      const due = FINAL_STATUSES.includes(state.status) ? null : nextAlarm(state, new Set(state.fired));
+      if (due && wakeUps.due(due.atMs)) await fire(due);
+    });
+  }
+
+  async function nextDeadlineBeforeThePatch(): Promise<void> {
+    const alarm = nextAlarm(state, new Set(state.fired));
+    const woke = alarm
+      ? await condition(() => changed, Math.max(1, alarm.atMs - Date.now()))
+      : await condition(() => changed).then(() => true);
+    if (!woke) await fire(alarm!);
+    changed = false;
+  }
 }
 
 function opened(input: ChangeRequestWorkflowInput): ChangeRequestState {

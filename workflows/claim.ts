@@ -37,6 +37,8 @@ import {
 } from '../sla/claim-decision';
 import { claimDeadlines, type ClaimDeadlines } from '../sla/claims';
 import type { BreachAction, ClaimPolicy } from '../sla/policy';
+import { OneAtATime } from './one-at-a-time';
+import { WakeUps } from './wake-ups';
 
 export type ClaimStatus = 'received' | 'acknowledged' | 'approved' | 'rejected';
 export type ClaimKind = 'availability' | 'support_timing';
@@ -150,6 +152,14 @@ const RECORD_IN_ONE_LOCAL_ACTIVITY = 'claim-record-in-one-local-activity';
 /** Patch: a claim records its receipt before it accepts decisions (see claimWorkflow). */
 const RECEIPT_BEFORE_DECISIONS = 'claim-receipt-before-decisions';
 
+/**
+ * Patch: decisions, alarms and the acknowledgement run one at a time, a decision checked again
+ * inside the lock (two decisions validated together used to both run: two "approved"/"rejected"
+ * events, the last one winning the row), and deadlines wait on timers that are never cancelled.
+ * Claims started before it replay the old form.
+ */
+const ONE_DECISION = 'claim-one-decision';
+
 /** A refused decision: the API answers 409 with this message, which names the claim's state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidClaimCommand', message, nonRetryable: true });
@@ -187,6 +197,12 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   });
   const alarms = claimAlarms(deadlines, input.policy);
   const retryMs = (input.acknowledgementRetryMinutes ?? DEFAULT_ACKNOWLEDGEMENT_RETRY_MINUTES) * 60_000;
+  // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
+  const serialized = patched(ONE_DECISION);
+  const lock = new OneAtATime();
+  const wakeUps = new WakeUps();
+  /** Runs a piece of work alone once the patch applies; before it, as it comes. */
+  const alone = <T>(work: () => Promise<T>): Promise<T> => (serialized ? lock.run(work) : work());
 
   let status: ClaimStatus = 'received';
   let acknowledgedAtMs: number | null = null;
@@ -238,14 +254,18 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   // Patch: the receipt is recorded first and every later record waits for it, so a decision that
   // arrives with the start comes after "received" on the timeline and on the row. Claims started
   // before it replay the old order.
-  if (patched(RECEIPT_BEFORE_DECISIONS)) receipt = record(input.receivedBy, 'received', { ...facts, deadlines });
+  let received: Promise<unknown> | undefined;
+  if (serialized) received = lock.run(() => record(input.receivedBy, 'received', { ...facts, deadlines }));
+  else if (patched(RECEIPT_BEFORE_DECISIONS)) received = receipt = record(input.receivedBy, 'received', { ...facts, deadlines });
 
   setHandler(
     approve,
-    async ({ actor, ...request }) => {
-      const credit = requireResolved(resolveApproval(facts.computed, request));
-      return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null });
-    },
+    ({ actor, ...request }) =>
+      alone(async () => {
+        if (serialized) requirePending('approve');
+        const credit = requireResolved(resolveApproval(facts.computed, request));
+        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null });
+      }),
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -256,10 +276,12 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approveAdjusted,
-    async ({ actor, ...request }) => {
-      const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
-      return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null });
-    },
+    ({ actor, ...request }) =>
+      alone(async () => {
+        if (serialized) requirePending('approve');
+        const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
+        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null });
+      }),
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -270,8 +292,11 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     reject,
-    async ({ actor, ...request }) =>
-      decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) }),
+    ({ actor, ...request }) =>
+      alone(async () => {
+        if (serialized) requirePending('reject');
+        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) });
+      }),
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('reject');
@@ -354,10 +379,40 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   const pendingAlarms = () =>
     alarms.filter((alarm) => !fired.includes(alarm.kind) && (alarm.kind === 'acknowledgement_overdue' ? acknowledgedAtMs === null : decision === null));
 
-  if (receipt) await receipt;
+  if (received) await received;
   else await record(input.receivedBy, 'received', { ...facts, deadlines });
 
   while (!decision) {
+    if (serialized) await nextDeadline();
+    else await nextDeadlineBeforeThePatch();
+  }
+  await condition(allHandlersFinished);
+  return view();
+
+  /** The acknowledgement (or its next attempt) and the alarms that are due, alone; a decision ends them. */
+  async function dueWork(): Promise<void> {
+    if (acknowledgedAtMs === null && Date.now() >= nextAcknowledgementAtMs && !(await acknowledge())) {
+      nextAcknowledgementAtMs = Date.now() + retryMs;
+    }
+    for (const alarm of pendingAlarms()) {
+      if (wakeUps.due(alarm.atMs) && !decision) await fire(alarm);
+    }
+  }
+
+  /** Waits for the next deadline or the decision on a timer that is never cancelled (see WakeUps). */
+  async function nextDeadline(): Promise<void> {
+    await lock.run(dueWork);
+    if (decision) return;
+    const wakeAt = Math.min(...pendingAlarms().map((a) => a.atMs), acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity);
+    if (Number.isFinite(wakeAt)) {
+      wakeUps.at(wakeAt);
+      await condition(() => decision !== null || wakeUps.due(wakeAt));
+    } else {
+      await condition(() => decision !== null);
+    }
+  }
+
+  async function nextDeadlineBeforeThePatch(): Promise<void> {
     if (acknowledgedAtMs === null && Date.now() >= nextAcknowledgementAtMs && !(await acknowledge())) {
       nextAcknowledgementAtMs = Date.now() + retryMs;
     }
@@ -365,10 +420,8 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
       if (alarm.atMs <= Date.now() && !decision) await fire(alarm);
     }
     const wakeAt = Math.min(...pendingAlarms().map((a) => a.atMs), acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity);
-    if (decision) break;
+    if (decision) return;
     if (Number.isFinite(wakeAt)) await condition(() => decision !== null, Math.max(1, wakeAt - Date.now()));
     else await condition(() => decision !== null);
   }
-  await condition(allHandlersFinished);
-  return view();
 }

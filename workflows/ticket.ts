@@ -2,7 +2,9 @@
  * One support ticket, for its whole life. Its SLA deadlines are durable timers: the workflow
  * sleeps until the next warning, breach or escalation falls due (or a command changes the
  * clock) and then acts. Commands are updates with validators, so a refused command never
- * touches the ticket.
+ * touches the ticket; they run one at a time, each checked again against the state it changes
+ * (sla/ticket-machine.ts holds the state machine; this file wires it to handlers, timers and
+ * activities).
  */
 import {
   allHandlersFinished,
@@ -22,26 +24,24 @@ import {
 import type { TicketActivities } from '../activities/tickets';
 import type { CalendarSpec } from '../sla/calendar-spec';
 import type { Priority, TicketPolicy } from '../sla/policy';
-import { alarmKey, nextAlarm, shownAlarm, type Alarm, type ResolutionCycle, type TargetClock } from '../sla/ticket-clock';
-import { TicketClockKeeper } from './ticket-clock-keeper';
+import { alarmKey, nextAlarm, type Alarm, type TargetClock } from '../sla/ticket-clock';
+import {
+  deadlineChanges,
+  initialTicketState,
+  OPEN_STATUSES,
+  refusalOf,
+  TicketRules,
+  transition,
+  ticketView as viewOf,
+  type TicketCommand,
+  type TicketSnapshot,
+  type TicketState,
+  type TicketView,
+} from '../sla/ticket-machine';
+import { OneAtATime } from './one-at-a-time';
+import { WakeUps } from './wake-ups';
 
-export type TicketStatus = 'new' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed' | 'cancelled';
-
-export interface TicketState {
-  status: TicketStatus;
-  priority: Priority;
-  assignee: string | null;
-  firstResponseAtMs: number | null;
-  cycleNumber: number;
-  cycle: ResolutionCycle;
-  resolvedAtMs: number | null;
-  closedAtMs: number | null;
-  cancelReason: string | null;
-  /** Alarm keys (see alarmKey) that have fired: a warning or breach is never sent twice. */
-  fired: string[];
-  /** Sequence number of the last timeline event this workflow recorded. */
-  sequence: number;
-}
+export type { TicketSnapshot, TicketState, TicketStatus, TicketView } from '../sla/ticket-machine';
 
 export interface TicketWorkflowInput {
   ticketId: string;
@@ -59,27 +59,13 @@ export interface TicketWorkflowInput {
   historyLimit?: number;
 }
 
-export interface TicketView {
-  ticketId: string;
-  status: TicketStatus;
-  priority: Priority;
-  assignee: string | null;
-  cycle: number;
-  firstResponseAtMs: number | null;
-  resolvedAtMs: number | null;
-  closedAtMs: number | null;
-  cancelReason: string | null;
-  breached: boolean;
-  targets: Omit<TargetClock, 'alarms'>[];
-  nextAlarm: Omit<Alarm, 'action'> | null;
-  asOfMs: number;
-}
-
 export interface Actor {
   actor: string;
 }
 
 export const ticketView = defineQuery<TicketView>('ticketView');
+/** The recorded state, policy and calendars: the API projects them to the time of its request. */
+export const ticketSnapshot = defineQuery<TicketSnapshot>('ticketSnapshot');
 export const agentReply = defineUpdate<TicketView, [Actor & { public: boolean; body: string }]>('agentReply');
 export const customerReply = defineUpdate<TicketView, [Actor & { body: string }]>('customerReply');
 export const setStatus = defineUpdate<TicketView, [Actor & { status: 'in_progress' | 'waiting_on_customer' }]>('setStatus');
@@ -124,7 +110,14 @@ const RECORD_IN_ONE_ACTIVITY = 'record-ticket-change-in-one-activity';
  */
 const OPENING_BEFORE_COMMANDS = 'ticket-opening-before-commands';
 
-const OPEN: readonly TicketStatus[] = ['new', 'in_progress', 'waiting_on_customer'];
+/**
+ * Patch: commands, timers and corrections run one at a time (OneAtATime), each command checked
+ * again inside the lock against the state it changes, and deadlines wait on timers that are
+ * never cancelled (WakeUps). Before it, handlers interleaved at their awaits: a reply answered
+ * 200 could be lost, a refused one recorded, a cancel undone. Tickets started before it replay
+ * the interleaving form (its branches below are marked "before the patch").
+ */
+const SERIALIZED_COMMANDS = 'ticket-serialized-commands';
 
 /** A refused command: the API answers 409 naming the current state. */
 function refuse(message: string): never {
@@ -133,44 +126,20 @@ function refuse(message: string): never {
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketView> {
   const { ticketId } = input;
-  const state: TicketState = input.state ?? {
-    status: 'new',
-    priority: input.priority,
-    assignee: null,
-    firstResponseAtMs: null,
-    cycleNumber: 1,
-    cycle: { startMs: input.openedAtMs, pauses: [] },
-    resolvedAtMs: null,
-    closedAtMs: null,
-    cancelReason: null,
-    fired: [],
-    sequence: 0,
-  };
-  const keeper = new TicketClockKeeper(input.policy, input.calendars, input.openedAtMs);
+  // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
+  const serialized = patched(SERIALIZED_COMMANDS);
+  let state: TicketState = input.state ?? initialTicketState(input.priority, input.openedAtMs);
+  const rules = new TicketRules(input.policy, input.calendars, input.openedAtMs);
+  const lock = new OneAtATime();
+  const wakeUps = new WakeUps();
   let changed = false;
 
-  const clocks = (): TargetClock[] => keeper.clocks(state, Date.now());
-  const view = (): TicketView => {
-    const current = clocks();
-    const alarm = OPEN.includes(state.status) ? nextAlarm(current, new Set(state.fired), state.cycleNumber) : null;
-    return {
-      ticketId,
-      status: state.status,
-      priority: state.priority,
-      assignee: state.assignee,
-      cycle: state.cycleNumber,
-      firstResponseAtMs: state.firstResponseAtMs,
-      resolvedAtMs: state.resolvedAtMs,
-      closedAtMs: state.closedAtMs,
-      cancelReason: state.cancelReason,
-      breached: state.fired.some((key) => key.includes(':breach:')) || current.some((c) => c.breached),
-      targets: current.map(({ alarms: _alarms, ...rest }) => rest),
-      nextAlarm: shownAlarm(alarm),
-      asOfMs: Date.now(),
-    };
-  };
+  const clocks = () => rules.clocks(state, Date.now());
+  const view = (): TicketView => viewOf(rules, ticketId, state, Date.now());
+  /** Runs a piece of work alone once the patch applies; before it, as it comes. */
+  const alone = <T>(work: () => Promise<T>): Promise<T> => (serialized ? lock.run(work) : work());
 
-  /** The opening's record, while later records must wait for it (see OPENING_BEFORE_COMMANDS). */
+  /** Before the patch: the opening's record, while later records must wait for it (see OPENING_BEFORE_COMMANDS). */
   let opening: Promise<unknown> | undefined;
 
   /** Records an event on the timeline and the ticket row, and tells the customer if it concerns them. */
@@ -180,7 +149,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const sequence = state.sequence;
     const snapshot = view();
     const event = { ticketId, sequence, atMs: Date.now(), actor, type, data };
-    if (patched(RECORD_IN_ONE_ACTIVITY)) {
+    if (serialized || patched(RECORD_IN_ONE_ACTIVITY)) {
       await localActs.recordTicketChange({ event, view: snapshot });
     } else {
       await acts.recordTicketEvent(event);
@@ -204,223 +173,130 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     });
   }
 
-  const requireOpen = (command: string) => {
-    if (!OPEN.includes(state.status)) refuse(`cannot ${command}: the ticket is ${state.status}`);
-  };
-  const closePause = () => {
-    const open = state.cycle.pauses.find((p) => p.end === null);
-    if (open) open.end = Date.now();
-  };
-  const targetNamed = (name: TargetClock['target']) => clocks().find((c) => c.target === name);
+  /**
+   * Wires one command: its validator refuses it on arrival; its handler, alone, refuses it again
+   * if the commands before it changed the ticket so that it no longer applies, and otherwise
+   * makes the transition, records the outcomes it completed and then its one timeline event.
+   */
+  function command<Arg extends Actor>(update: ReturnType<typeof defineUpdate<TicketView, [Arg]>>, commandOf: (arg: Arg) => TicketCommand): void {
+    const check = (arg: Arg) => {
+      const refusal = refusalOf(rules, state, commandOf(arg), Date.now());
+      if (refusal) refuse(refusal);
+    };
+    setHandler(
+      update,
+      (arg) =>
+        alone(async () => {
+          if (serialized) check(arg);
+          const made = transition(rules, state, commandOf(arg), Date.now());
+          state = made.state;
+          for (const outcome of made.outcomes) await recordOutcome(outcome);
+          return record(made.event.actor, made.event.type, made.event.data, made.event.notifyCustomer);
+        }),
+      { validator: check },
+    );
+  }
 
   setHandler(ticketView, view);
+  setHandler(ticketSnapshot, () => ({
+    ticketId,
+    openedAtMs: input.openedAtMs,
+    policy: rules.policy,
+    calendars: rules.calendarSpecs,
+    state,
+    recordedAtMs: Date.now(),
+  }));
 
-  if (!input.state && patched(OPENING_BEFORE_COMMANDS)) opening = record(input.openedBy, 'opened', { priority: state.priority }, true);
+  let opened: Promise<unknown> | undefined;
+  if (!input.state) {
+    if (serialized) opened = lock.run(() => record(input.openedBy, 'opened', { priority: state.priority }, true));
+    else if (patched(OPENING_BEFORE_COMMANDS)) opened = opening = record(input.openedBy, 'opened', { priority: state.priority }, true);
+  }
 
-  setHandler(
-    agentReply,
-    async ({ actor, public: isPublic, body }) => {
-      const first = isPublic && state.firstResponseAtMs === null;
-      if (first) state.firstResponseAtMs = Date.now();
-      if (isPublic && state.status === 'new') state.status = 'in_progress';
-      if (first) await recordOutcome(targetNamed('first_response')!);
-      return record(actor, isPublic ? 'agent_replied' : 'internal_note', { body, firstResponse: first }, isPublic);
-    },
-    { validator: (_command) => requireOpen('reply') },
-  );
+  command(agentReply, (c) => ({ type: 'agentReply', ...c }));
+  command(customerReply, (c) => ({ type: 'customerReply', ...c }));
+  command(setStatus, (c) => ({ type: 'setStatus', ...c }));
+  command(changePriority, (c) => ({ type: 'changePriority', ...c }));
+  command(assign, (c) => ({ type: 'assign', ...c }));
+  command(announceResolutionDate, (c) => ({ type: 'announceResolutionDate', ...c }));
+  command(rejectRequest, (c) => ({ type: 'rejectRequest', ...c }));
+  command(resolve, (c) => ({ type: 'resolve', ...c }));
+  command(reopen, (c) => ({ type: 'reopen', ...c }));
+  command(close, (c) => ({ type: 'close', ...c }));
+  command(cancel, (c) => ({ type: 'cancel', ...c }));
 
-  setHandler(
-    customerReply,
-    async ({ actor, body }) => {
-      if (state.status === 'resolved') return reopenCycle(actor, 'customer replied after resolution', { body });
-      if (state.status === 'waiting_on_customer') {
-        closePause();
-        state.status = 'in_progress';
-      }
-      return record(actor, 'customer_replied', { body });
-    },
-    {
-      validator: (_command) => {
-        if (state.status === 'closed' || state.status === 'cancelled') refuse(`cannot reply: the ticket is ${state.status}`);
-      },
-    },
-  );
-
-  setHandler(
-    setStatus,
-    async ({ actor, status }) => {
-      const from = state.status;
-      if (status === 'waiting_on_customer') state.cycle.pauses.push({ start: Date.now(), end: null });
-      else closePause();
-      state.status = status;
-      return record(actor, 'status_changed', { from, to: status }, true);
-    },
-    {
-      validator: ({ status }) => {
-        requireOpen('change the status');
-        if (status === state.status) refuse(`the ticket is already ${status}`);
-        if (status === 'waiting_on_customer' && state.status === 'new') refuse('reply to the customer before waiting on them');
-      },
-    },
-  );
-
-  setHandler(
-    changePriority,
-    async ({ actor, priority, reason }) => {
+  setHandler(configurationChanged, ({ policy, calendars, reason }) =>
+    alone(async () => {
       const before = clocks();
-      const from = state.priority;
-      state.priority = priority;
-      return record(actor, 'priority_changed', { from, to: priority, reason, deadlines: deadlineChanges(before, clocks()) });
-    },
-    {
-      validator: ({ priority }) => {
-        requireOpen('change the priority');
-        if (priority === state.priority) refuse(`the priority is already ${priority}`);
-      },
-    },
+      rules.reconfigure(policy, calendars);
+      await record('system', 'deadlines_recomputed', { reason, deadlines: deadlineChanges(before, clocks()) });
+    }),
   );
 
-  setHandler(
-    assign,
-    async ({ actor, assignee }) => {
-      const from = state.assignee;
-      state.assignee = assignee;
-      return record(actor, 'assigned', { from, to: assignee });
-    },
-    { validator: (_command) => requireOpen('assign') },
-  );
-
-  setHandler(
-    announceResolutionDate,
-    async ({ actor, dueAtMs }) => {
-      await recordOutcome({ ...targetNamed('review')!, completedAtMs: Date.now() });
-      state.cycle.review = { decision: 'announced', dueAtMs };
-      return record(actor, 'resolution_date_announced', { dueAtMs }, true);
-    },
-    {
-      validator: ({ dueAtMs }) => {
-        requireOpen('announce a resolution date');
-        requireReviewPending();
-        if (!(dueAtMs > Date.now())) refuse('the committed resolution date must be in the future');
-      },
-    },
-  );
-
-  setHandler(
-    rejectRequest,
-    async ({ actor, reason }) => {
-      await recordOutcome({ ...targetNamed('review')!, completedAtMs: Date.now() });
-      state.cycle.review = { decision: 'rejected' };
-      return record(actor, 'request_rejected', { reason }, true);
-    },
-    {
-      validator: (_command) => {
-        requireOpen('reject the request');
-        requireReviewPending();
-      },
-    },
-  );
-
-  function requireReviewPending(): void {
-    if (keeper.policy.priorities[state.priority].resolution.unit !== 'review') {
-      refuse(`the ${state.priority} resolution target of this plan is not a review`);
-    }
-    if (state.cycle.review) refuse(`the review was already made (${state.cycle.review.decision})`);
-  }
-
-  setHandler(
-    resolve,
-    async ({ actor, note }) => {
-      const now = Date.now();
-      closePause();
-      if (state.firstResponseAtMs === null) {
-        // The resolution is the first public answer the customer gets.
-        state.firstResponseAtMs = now;
-        await recordOutcome(targetNamed('first_response')!);
-      }
-      state.cycle.completedAtMs = now;
-      state.status = 'resolved';
-      state.resolvedAtMs = now;
-      const resolution = targetNamed('resolution');
-      if (resolution) await recordOutcome(resolution);
-      return record(actor, 'resolved', { note }, true);
-    },
-    { validator: (_command) => requireOpen('resolve') },
-  );
-
-  async function reopenCycle(actor: string, reason: string, data: Record<string, unknown>): Promise<TicketView> {
-    state.cycleNumber += 1;
-    state.cycle = { startMs: Date.now(), pauses: [] };
-    state.status = 'in_progress';
-    state.resolvedAtMs = null;
-    return record(actor, 'reopened', { reason, cycle: state.cycleNumber, ...data }, true);
-  }
-
-  setHandler(reopen, async ({ actor, reason }) => reopenCycle(actor, reason, {}), {
-    validator: (_command) => {
-      if (state.status !== 'resolved') refuse(`only a resolved ticket can be reopened; it is ${state.status}`);
-    },
-  });
-
-  setHandler(
-    close,
-    async ({ actor, reason }) => {
-      state.status = 'closed';
-      state.closedAtMs = Date.now();
-      return record(actor, 'closed', { reason }, true);
-    },
-    {
-      validator: (_command) => {
-        if (state.status !== 'resolved') refuse(`only a resolved ticket can be closed; it is ${state.status}`);
-      },
-    },
-  );
-
-  setHandler(
-    cancel,
-    async ({ actor, reason }) => {
-      closePause();
-      state.status = 'cancelled';
-      state.cancelReason = reason;
-      state.closedAtMs = Date.now();
-      return record(actor, 'cancelled', { reason }, true);
-    },
-    { validator: (_command) => requireOpen('cancel') },
-  );
-
-  setHandler(configurationChanged, async ({ policy, calendars, reason }) => {
-    const before = clocks();
-    keeper.reconfigure(policy, calendars);
-    await record('system', 'deadlines_recomputed', { reason, deadlines: deadlineChanges(before, clocks()) });
-  });
-
-  if (opening) await opening;
+  if (opened) await opened;
   else if (!input.state) await record(input.openedBy, 'opened', { priority: state.priority }, true);
 
-  while (state.status !== 'closed' && state.status !== 'cancelled') {
+  const ended = () => state.status === 'closed' || state.status === 'cancelled';
+  while (!ended()) {
+    if (serialized) await nextDeadline();
+    else await nextDeadlineBeforeThePatch();
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? 2_000)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof ticketWorkflow>({ ...input, policy: rules.policy, calendars: rules.calendarSpecs, state });
+    }
+  }
+  await condition(allHandlersFinished);
+  return view();
+
+  /** Resolved: close after the quiet period; open: the earliest alarm not yet fired. */
+  function dueWork(): { atMs: number; run: () => Promise<void> } | null {
+    if (state.status === 'resolved') {
+      return { atMs: state.resolvedAtMs! + input.closeAfterQuietMinutes * 60_000, run: closeQuietTicket };
+    }
+    if (!OPEN_STATUSES.includes(state.status)) return null;
+    const alarm = nextAlarm(clocks(), new Set(state.fired), state.cycleNumber);
+    return alarm && { atMs: alarm.atMs, run: () => fire(alarm) };
+  }
+
+  /**
+   * Waits for the next deadline or a change, then, alone, does what has fallen due by then:
+   * the wait is computed anew after every change, and its timer is never cancelled.
+   */
+  async function nextDeadline(): Promise<void> {
+    changed = false;
+    const next = dueWork();
+    if (next) {
+      wakeUps.at(next.atMs);
+      await condition(() => changed || wakeUps.due(next.atMs));
+    } else {
+      await condition(() => changed);
+    }
+    await lock.run(async () => {
+      const due = dueWork();
+      if (due && wakeUps.due(due.atMs)) await due.run();
+    });
+  }
+
+  async function nextDeadlineBeforeThePatch(): Promise<void> {
     if (state.status === 'resolved') {
       const closeAtMs = state.resolvedAtMs! + input.closeAfterQuietMinutes * 60_000;
       const woke = await condition(() => changed, Math.max(1, closeAtMs - Date.now()));
-      if (!woke && state.status === 'resolved') {
-        state.status = 'closed';
-        state.closedAtMs = Date.now();
-        await record('system', 'closed', { reason: `no reply for ${input.closeAfterQuietMinutes} minutes after resolution` }, true);
-      }
+      if (!woke && state.status === 'resolved') await closeQuietTicket();
     } else {
       const alarm = nextAlarm(clocks(), new Set(state.fired), state.cycleNumber);
       const woke = alarm
         ? await condition(() => changed, Math.max(1, alarm.atMs - Date.now()))
         : await condition(() => changed).then(() => true);
-      if (!woke && OPEN.includes(state.status)) await fire(alarm!);
+      if (!woke && OPEN_STATUSES.includes(state.status)) await fire(alarm!);
     }
     changed = false;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? 2_000)) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketWorkflow>({ ...input, policy: keeper.policy, calendars: keeper.calendarSpecs, state });
-    }
   }
-  await condition(allHandlersFinished);
-  return view();
+
+  async function closeQuietTicket(): Promise<void> {
+    state.status = 'closed';
+    state.closedAtMs = Date.now();
+    await record('system', 'closed', { reason: `no reply for ${input.closeAfterQuietMinutes} minutes after resolution` }, true);
+  }
 
   async function fire(alarm: Alarm): Promise<void> {
     const key = alarmKey(alarm, state.cycleNumber);
@@ -458,11 +334,4 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       return reason;
     }
   }
-}
-
-/** The old and new deadline of every target whose deadline moved. */
-function deadlineChanges(before: TargetClock[], after: TargetClock[]): { target: string; fromMs: number | null; toMs: number | null }[] {
-  return after
-    .map((clock) => ({ target: clock.target, fromMs: before.find((b) => b.target === clock.target)?.dueAtMs ?? null, toMs: clock.dueAtMs }))
-    .filter((change) => change.fromMs !== change.toMs);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { generateApiKey, roles } from '../auth';
 import { ApiError } from '../errors';
+import { line } from '../text';
 import { defineRoute, idParams } from '../route';
 
 const apiKeyResponse = z.object({
@@ -17,8 +18,8 @@ const apiKeyResponse = z.object({
 
 const createApiKeyBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
-    displayName: z.string().trim().min(1).max(100).optional().describe('How people see the holder in timelines and decisions (e.g. "Sara, support"); never the key'),
+    name: line(200),
+    displayName: line(100).optional().describe('How people see the holder in timelines and decisions (e.g. "Sara, support"); never the key'),
     role: z.enum(roles),
     customerId: z.uuid().optional(),
   })

@@ -10,7 +10,7 @@ import * as cr from '../../workflows/change-request';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
@@ -31,7 +31,7 @@ const attachmentLink = z.url({ protocol: /^https?$/, error: 'must be an http(s) 
 const createBody = z.strictObject({
   customerId: z.uuid().optional(),
   productId: z.uuid(),
-  title: text(200),
+  title: line(200),
   description: text(20_000),
   desiredDate: isoDate.optional(),
   attachments: z.array(attachmentLink).max(20, 'at most 20 links').default([]),

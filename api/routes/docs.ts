@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 
 const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
@@ -17,16 +18,30 @@ const page = `<!doctype html>
 </body>
 </html>`;
 
-/** `/openapi.json` and a Swagger UI page at `/docs`, served from the npm package (no CDN). */
-export function mountDocs(app: Express, openApi: Record<string, unknown>): void {
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApi);
+export const DOC_PATHS = ['/openapi.json', '/docs', '/docs/init.js'];
+
+/**
+ * `/openapi.json` and a Swagger UI page at `/docs`, served from the npm package (no CDN), each
+ * request metered per client address. The document is serialised once, with an ETag, so a
+ * client that has it gets a 304 instead of the whole document again.
+ */
+export function mountDocs(app: Express, openApi: Record<string, unknown>, meter: RequestHandler): void {
+  const document = JSON.stringify(openApi);
+  const etag = `"${createHash('sha256').update(document).digest('base64url').slice(0, 27)}"`;
+  app.get('/openapi.json', meter, (req, res) => {
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(document);
   });
-  app.get('/docs', (_req, res) => {
+  app.get('/docs', meter, (_req, res) => {
     res.type('html').send(page);
   });
-  app.get('/docs/init.js', (_req, res) => {
+  app.get('/docs/init.js', meter, (_req, res) => {
     res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });");
   });
-  app.use('/docs/assets', express.static(swaggerDir, { index: false }));
+  app.use('/docs/assets', meter, express.static(swaggerDir, { index: false }));
 }

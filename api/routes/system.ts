@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppDeps } from '../deps';
 import { defineRoute, Reply } from '../route';
 
 const readiness = z.object({
@@ -21,6 +22,30 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
   }
 }
 
+/** How long a readiness answer is reused: probes every second cost the database and Temporal one check each 2 s. */
+const READINESS_REUSE_MS = 2000;
+type Readiness = z.infer<typeof readiness>;
+const lastReadiness = new WeakMap<object, { atMs: number; answer: Promise<Readiness> }>();
+
+async function checkReadiness(deps: AppDeps): Promise<Readiness> {
+  const [database, temporal] = await Promise.all([check(deps.probes.database), check(deps.probes.temporal)]);
+  const ready = database.ok && temporal.ok;
+  if (!ready) {
+    const failing = [database.ok ? null : 'database', temporal.ok ? null : 'temporal'].filter(Boolean).join(' and ');
+    deps.logger.warn({ database, temporal }, `not ready: ${failing} unavailable`);
+  }
+  return { status: ready ? 'ready' : 'unavailable', checks: { database, temporal } };
+}
+
+/** The readiness of at most READINESS_REUSE_MS ago (concurrent probes share one check). */
+function readinessOf(deps: AppDeps): Promise<Readiness> {
+  const cached = lastReadiness.get(deps.probes);
+  if (cached && Date.now() - cached.atMs < READINESS_REUSE_MS) return cached.answer;
+  const answer = checkReadiness(deps);
+  lastReadiness.set(deps.probes, { atMs: Date.now(), answer });
+  return answer;
+}
+
 export const systemRoutes = [
   defineRoute({
     method: 'get',
@@ -35,18 +60,14 @@ export const systemRoutes = [
     method: 'get',
     path: '/readyz',
     tag: 'system',
-    summary: 'The database and Temporal are reachable (503 names the one that is not)',
+    summary: 'The database and Temporal are reachable (503 names the one that is not); the answer is reused for 2 s',
     roles: 'public',
     response: readiness,
     errors: [503],
     handler: async ({ deps }) => {
-      const [database, temporal] = await Promise.all([check(deps.probes.database), check(deps.probes.temporal)]);
-      const ready = database.ok && temporal.ok;
-      if (!ready) {
-        const failing = [database.ok ? null : 'database', temporal.ok ? null : 'temporal'].filter(Boolean).join(' and ');
-        deps.logger.warn({ database, temporal }, `not ready: ${failing} unavailable`);
-      }
-      return new Reply(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks: { database, temporal } }, ready ? {} : { 'Retry-After': '5' });
+      const answer = await readinessOf(deps);
+      const ready = answer.status === 'ready';
+      return new Reply(ready ? 200 : 503, answer, { 'Cache-Control': 'max-age=2', ...(ready ? {} : { 'Retry-After': '5' }) });
     },
   }),
 ];

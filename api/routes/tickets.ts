@@ -4,13 +4,12 @@ import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { PRIORITIES } from '../../sla/policy';
-import { nextAlarm, shownAlarm } from '../../sla/ticket-clock';
+import { initialTicketState, projectSnapshot, TicketRules, ticketView } from '../../sla/ticket-machine';
 import * as ticket from '../../workflows/ticket';
-import { TicketClockKeeper } from '../../workflows/ticket-clock-keeper';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, requireEligible, text } from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, requestingCustomer, requireEligible, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
@@ -26,7 +25,7 @@ const createTicketBody = z.strictObject({
   customerId: z.uuid().optional(),
   productId: z.uuid(),
   priority: z.enum(PRIORITIES),
-  subject: text(200),
+  subject: line(200),
   description: text(10_000),
   channel: z.enum(['portal', 'email', 'phone', 'api']).default('api'),
 });
@@ -34,7 +33,8 @@ const createTicketBody = z.strictObject({
 const instant = z.string().nullable();
 const targetClockResponse = z.object({
   target: z.enum(['first_response', 'resolution', 'review']),
-  state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'rejected']),
+  state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'rejected', 'stopped'])
+    .describe('stopped: the ticket was cancelled or closed before this target was met; its time no longer counts'),
   calendar: z.string(),
   startedAt: z.string(),
   dueAt: instant,
@@ -126,15 +126,25 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
   return row;
 }
 
-/** The live clock from the workflow while it runs, the recorded one after it ends, the computed opening one before it has recorded any. */
+/**
+ * The live clock while the workflow runs (its recorded state, projected to the time of this
+ * answer with the code the workflow runs), the recorded one after it ends, the computed opening
+ * one before it has recorded any.
+ */
 async function read(deps: AppDeps, row: Ticket): Promise<TicketResponse> {
-  const live = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketView);
+  const live = await liveView(deps, row);
   if (live) return present(row, live, true);
   if (row.clock) return present(row, row.clock as unknown as ticket.TicketView, false);
   // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
   // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
   // the opening one, run forward to now.
   return present(row, openingView(await workflowInput(deps, row, 'system:read'), Date.now()), false);
+}
+
+/** A running workflow's ticket as at now, or undefined (ended, or Temporal cannot answer in time). */
+async function liveView(deps: AppDeps, row: Ticket): Promise<ticket.TicketView | undefined> {
+  const snapshot = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketSnapshot);
+  return snapshot && projectSnapshot(snapshot, Date.now());
 }
 
 /** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
@@ -157,21 +167,8 @@ async function workflowInput(deps: AppDeps, row: Ticket, openedBy: string): Prom
  * same code the workflow runs, so it is the clock the workflow records once it runs.
  */
 function openingView(input: ticket.TicketWorkflowInput, atMs = input.openedAtMs): ticket.TicketView {
-  const keeper = new TicketClockKeeper(input.policy, input.calendars, input.openedAtMs);
-  const targets = keeper.clocks(
-    {
-      status: 'new', priority: input.priority, assignee: null, firstResponseAtMs: null, cycleNumber: 1,
-      cycle: { startMs: input.openedAtMs, pauses: [] }, resolvedAtMs: null, closedAtMs: null, cancelReason: null, fired: [], sequence: 0,
-    },
-    atMs,
-  );
-  return {
-    ticketId: input.ticketId, status: 'new', priority: input.priority, assignee: null, cycle: 1, firstResponseAtMs: null,
-    resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: targets.some((t) => t.breached),
-    targets: targets.map(({ alarms: _alarms, ...rest }) => rest),
-    nextAlarm: shownAlarm(nextAlarm(targets, new Set(), 1)),
-    asOfMs: atMs,
-  };
+  const rules = new TicketRules(input.policy, input.calendars, input.openedAtMs);
+  return ticketView(rules, input.ticketId, initialTicketState(input.priority, input.openedAtMs), atMs);
 }
 
 const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`;
@@ -344,7 +341,7 @@ export const ticketRoutes = [
     z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) }),
     ({ body, principal }, h) => runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason })),
   command('assign', 'Assign the ticket to an agent', STAFF,
-    z.strictObject({ assignee: text(200) }),
+    z.strictObject({ assignee: line(200) }),
     ({ body, principal }, h) => runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee })),
   command('review', 'Review a review-type target: announce a committed resolution date, or reject the request', STAFF,
     z.discriminatedUnion('decision', [
@@ -379,7 +376,7 @@ async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTic
   }
   const input = await workflowInput(deps, row, actor);
   await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
-  const live = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketView);
+  const live = await liveView(deps, row);
   const view = live ?? (row.clock as unknown as ticket.TicketView | null) ?? openingView(input);
   return new Reply(200, present(row, view, live !== undefined), { 'Idempotent-Replayed': 'true' });
 }

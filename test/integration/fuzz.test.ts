@@ -200,6 +200,37 @@ describe('Persian text', () => {
     expectInvalidField(await admin('POST', '/v1/customers', { name: 'مشتری', contacts: [{ name: bad }] }), 'body.contacts.0.name');
   });
 
+  it.each([
+    ['a control character', 'سلام\u0001دنیا'],
+    ['an ESC sequence', '\u001b[31mفوری\u001b[0m'],
+    ['DEL', 'الف\u007fب'],
+    ['a C1 control', 'الف\u0085ب'],
+    ['a right-to-left override', 'invoice\u202Efdp.exe'],
+    ['a bidi isolate', '\u2066متن\u2069'],
+  ])('refuses text holding %s with 400 naming the field (api/text.ts)', async (_name, bad) => {
+    const body = { productId: world.ids.products![0], priority: 'low', subject: 'موضوع', description: 'شرح' };
+    expectInvalidField(await customerApi()('POST', '/v1/tickets', { ...body, subject: bad }), 'body.subject');
+    expectInvalidField(await customerApi()('POST', '/v1/tickets', { ...body, description: bad }), 'body.description');
+    expectInvalidField(await admin('POST', '/v1/customers', { name: bad }), 'body.name');
+  });
+
+  it('refuses line breaks in one-line fields and keeps them in free text', async () => {
+    const body = { productId: world.ids.products![0], priority: 'low', subject: 'موضوع', description: 'خط اول\r\nخط دوم\nخط سوم' };
+    for (const subject of ['خط اول\nخط دوم', 'خط اول\rخط دوم', 'الف\u2028ب']) {
+      expectInvalidField(await customerApi()('POST', '/v1/tickets', { ...body, subject }), 'body.subject');
+    }
+    const created = await customerApi()('POST', '/v1/tickets', body);
+    expect(created.status).toBe(201);
+    expect(created.body.description).toBe(body.description);
+  });
+
+  it('refuses a subject of only zero-width characters as empty', async () => {
+    const body = { productId: world.ids.products![0], priority: 'low', subject: 'موضوع', description: 'شرح' };
+    for (const subject of ['\u200c', '\u200b\u200c\u200d', ' \ufeff \u200c ', '\u200f\u200e']) {
+      expectInvalidField(await customerApi()('POST', '/v1/tickets', { ...body, subject }), 'body.subject');
+    }
+  });
+
   it('refuses NUL in a path key with 400 naming params.id', async () => {
     expectInvalidField(await admin('GET', '/v1/products/%00/availability'), 'params.id');
   });

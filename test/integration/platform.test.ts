@@ -111,7 +111,7 @@ describe('the running service (npm start)', () => {
         // Other suites share this database and name keys freely, so look at
         // the fields and the values' shape, not at the names people chose.
         expect(Object.keys(item).sort()).toEqual(
-          ['createdAt', 'customerId', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role'],
+          ['createdAt', 'customerId', 'displayName', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role'],
         );
         for (const value of Object.values(item)) {
           expect(String(value)).not.toMatch(/pk_[a-z0-9]{8}_/);

@@ -725,6 +725,70 @@ describe('an in-process app on the real database and Temporal', () => {
     });
   });
 
+  describe('public and unknown routes', () => {
+    it('are metered per client address: unknown paths, probes and documents meet 429 too', async () => {
+      const app = buildApp({ perMinute: 4 });
+      const statuses = [];
+      for (const path of ['/nowhere', '/v1/nothing-here', '/healthz', '/openapi.json', '/docs', '/healthz']) statuses.push((await supertest(app).get(path)).status);
+      expect(statuses).toEqual([404, 404, 200, 200, 429, 429]);
+      const limited = await supertest(app).get('/nowhere');
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+      expect(JSON.parse(limited.text)).toMatchObject({ status: 429, code: 'rate_limited' });
+    });
+
+    it('send RateLimit-Policy and RateLimit (IETF draft) with every metered answer', async () => {
+      const app = buildApp({ perMinute: 50 });
+      const keyed = await supertest(app).get('/v1/me').set('authorization', `Bearer ${await createKey('agent')}`);
+      expect(keyed.headers['ratelimit-policy']).toBe('"per-key";q=50;w=60');
+      expect(keyed.headers.ratelimit).toMatch(/^"per-key";r=49;t=\d+$/);
+      for (const path of ['/healthz', '/nowhere', '/openapi.json']) {
+        const res = await supertest(app).get(path);
+        expect({ path, policy: res.headers['ratelimit-policy'] }).toEqual({ path, policy: '"per-address";q=50;w=60' });
+        expect(res.headers.ratelimit).toMatch(/^"per-address";r=\d+;t=\d+$/);
+      }
+    });
+
+    it('answer a known path with another method 405 naming the allowed ones in Allow', async () => {
+      const app = buildApp();
+      const key = await createKey('admin');
+      const cases: [string, string, string][] = [
+        ['delete', '/v1/tickets', 'GET, HEAD, POST'],
+        ['put', `/v1/tickets/${randomUUID()}`, 'GET, HEAD'],
+        ['get', `/v1/tickets/${randomUUID()}/replies`, 'POST'],
+        ['post', '/openapi.json', 'GET, HEAD'],
+        ['patch', '/healthz', 'GET, HEAD'],
+      ];
+      for (const [method, path, allow] of cases) {
+        const res = await supertest(app)[method as 'get'](path).set('authorization', `Bearer ${key}`);
+        expect({ path, method, status: res.status, allow: res.headers.allow, code: JSON.parse(res.text).code }).toEqual({ path, method, status: 405, allow, code: 'method_not_allowed' });
+      }
+      expect((await supertest(app).get('/v1/no-such-thing').set('authorization', `Bearer ${key}`)).status).toBe(404);
+    });
+
+    it('serve /openapi.json with an ETag (304 when unchanged) and reuse /readyz for 2 s', async () => {
+      const app = buildApp();
+      const first = await supertest(app).get('/openapi.json');
+      expect(first.status).toBe(200);
+      expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(first.headers['cache-control']).toContain('max-age');
+      const again = await supertest(app).get('/openapi.json').set('if-none-match', first.headers.etag!);
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+
+      let probes = 0;
+      const deps = integrationDeps(temporal);
+      const counted = createApp({ ...deps, probes: { database: async () => void (probes += 1), temporal: deps.probes.temporal } });
+      const answers = await Promise.all(Array.from({ length: 10 }, () => supertest(counted).get('/readyz')));
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+      expect((await supertest(counted).get('/readyz')).status).toBe(200);
+      expect(probes).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await supertest(counted).get('/readyz');
+      expect(probes).toBe(2);
+    });
+  });
+
   describe('request size limits', () => {
     it('refuse a body over BODY_LIMIT with a 413 problem document, and admit one under it', async () => {
       const app = buildApp({ bodyLimit: '2kb' });

@@ -1,20 +1,47 @@
-// Running tickets must survive new workflow code. This history (binary protobuf) was recorded by
-// the ticket workflow before the record-in-one-activity patch — assign, the 75% warning, the
-// first reply, resolve, the automatic close — and today's code must replay it without a
-// determinism error.
+// Running tickets must survive new workflow code. Each history here (binary protobuf) was
+// recorded by an earlier form of the ticket workflow, and today's code must replay it without a
+// determinism error:
+// - before the record-in-one-activity patch: assign, the 75% warning, the first reply, resolve,
+//   the automatic close;
+// - before the ticket-serialized-commands patch: a burst of concurrent commands whose handlers
+//   interleaved (replies, resolve, a reopening customer reply, cancels), recorded by
+//   test/support/record-history.ts ticket on main at 421da07;
+// - with the ticket-serialized-commands patch: the same burst, run one command at a time;
+// - claims and change requests before and with their patches (claim-one-decision,
+//   change-request-serialized): five concurrent decisions; concurrent reviews, an approval, a
+//   decline and cancels (test/support/record-history.ts claim|change-request).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
-const history = temporal.api.history.v1.History.decode(
-  readFileSync(path.join(__dirname, 'histories', 'ticket-before-record-patch.binpb')),
-);
+const load = (name: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(__dirname, 'histories', name)));
+const markers = (history: temporal.api.history.v1.IHistory) =>
+  (history.events ?? []).flatMap((e) => {
+    const details = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return details ? [JSON.parse(Buffer.from(details).toString()).id as string] : [];
+  });
 
-describe('ticket workflow versioning', () => {
-  it('replays a ticket recorded before the record-in-one-activity patch', async () => {
-    await expect(
-      Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, 'ticket-history-before-patch'),
-    ).resolves.toBeUndefined();
+describe('workflow versioning', () => {
+  it.each([
+    ['ticket-before-record-patch.binpb', []],
+    ['ticket-burst-before-serialized-patch.binpb', ['ticket-serialized-commands']],
+    ['ticket-burst-serialized.binpb', []],
+    ['claim-burst-before-serialized-patch.binpb', ['claim-one-decision']],
+    ['claim-burst-serialized.binpb', []],
+    ['change-request-burst-before-serialized-patch.binpb', ['change-request-serialized']],
+    ['change-request-burst-serialized.binpb', []],
+  ])('replays %s', async (name, absentMarkers) => {
+    const history = load(name);
+    for (const marker of absentMarkers) expect(markers(history)).not.toContain(marker);
+    await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, name)).resolves.toBeUndefined();
   }, 120_000);
+
+  it.each([
+    ['ticket-burst-serialized.binpb', 'ticket-serialized-commands'],
+    ['claim-burst-serialized.binpb', 'claim-one-decision'],
+    ['change-request-burst-serialized.binpb', 'change-request-serialized'],
+  ])('%s carries the %s patch', (name, marker) => {
+    expect(markers(load(name))).toContain(marker);
+  });
 });
