@@ -305,12 +305,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     },
   );
 
-  setHandler(outageCorrected, async ({ actor, facts: next, ...correction }) => {
-    if (decision) return;
-    const before = facts;
-    facts = next;
-    await record(actor, 'reassessed', { ...correction, before, after: next });
-  });
+  setHandler(outageCorrected, ({ actor, facts: next, ...correction }) =>
+    alone(async () => {
+      if (decision) return;
+      const before = facts;
+      facts = next;
+      await record(actor, 'reassessed', { ...correction, before, after: next });
+    }),
+  );
 
   async function decide(
     by: string,
