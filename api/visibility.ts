@@ -66,8 +66,11 @@ const CUSTOMER_EVENTS = {
 } as const;
 export type Timeline = keyof typeof CUSTOMER_EVENTS;
 
-/** Fields of recorded event data that name who acted by key id; the event's actor says it already. */
-const ACTOR_FIELDS = new Set(['by', 'recordedBy']);
+/**
+ * Fields of recorded event data that name who acted by key id; the event's actor says it already.
+ * `updateId` (a claim decision's `<key id>:<command>:<Idempotency-Key>`) is kept for retries only.
+ */
+const ACTOR_FIELDS = new Set(['by', 'recordedBy', 'updateId']);
 
 export const timelineEvent = z.object({
   sequence: z.number().int(),

@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  currentUpdateInfo,
   defineQuery,
   defineSignal,
   defineUpdate,
@@ -260,12 +261,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approve,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null });
-      }),
+        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -276,12 +279,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approveAdjusted,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null });
-      }),
+        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -292,11 +297,13 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     reject,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('reject');
-        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) });
-      }),
+        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('reject');
@@ -317,6 +324,8 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   async function decide(
     by: string,
     outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & { credit: Credit | null },
+    /** The update that decided: the API answers a retry of it (same Idempotency-Key) with this decision. */
+    updateId: string | undefined,
   ): Promise<ClaimView> {
     const atMs = Date.now();
     const { credit, ...rest } = outcome;
@@ -331,7 +340,7 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     };
     status = decision.outcome;
     const decided = decision;
-    const eventSequence = await record(by, decided.outcome, { ...decided });
+    const eventSequence = await record(by, decided.outcome, { ...decided, ...(updateId && { updateId }) });
     if (credit) {
       await records.writeCreditNote({ claimId, percent: credit.percent, amountRials: credit.amountRials, appliesToMonth: decided.creditNoteMonth! });
     }

@@ -272,4 +272,20 @@ describe('ticket activities against the real database', () => {
     expect(await db.escalation.count({ where: { dedupeKey: escalation.dedupeKey } })).toBe(1);
     expect(await db.notification.count({ where: { dedupeKey: { startsWith: escalation.dedupeKey } } })).toBe(1);
   });
+
+  it("names the target's deadline in a warning, not the instant the warning fires (issue 12, item 6)", async () => {
+    const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const { body: created } = await testApi(key)('POST', '/v1/tickets', newTicket(product.id));
+    const warnAtMs = Date.parse('2026-12-02T18:49:04+03:30');
+    const dueAtMs = Date.parse('2026-12-02T18:50:04+03:30');
+    const dedupeKey = `ticket:${created.id}:first_response:warning:75:test`;
+    await activities().escalate({
+      ticketId: created.id, dedupeKey, target: 'first_response', kind: 'warning', percent: 75, dueAtMs: warnAtMs, targetDueAtMs: dueAtMs,
+      firedAtMs: warnAtMs, action: { channel: 'email', recipients: ['department_manager'] }, priority: 'critical', assignee: null,
+    });
+    const notice = await testDatabase().notification.findFirstOrThrow({ where: { dedupeKey: { startsWith: dedupeKey } } });
+    expect(notice.body).toContain('due 2026-12-02 18:50 Tehran');
+    expect(notice.body).toContain('موعد: ۱۴۰۵/۰۹/۱۱ ساعت ۱۸:۵۰');
+    expect(notice.body).not.toContain('18:49');
+  });
 });
