@@ -5,9 +5,10 @@ import { changeRequestRoutes } from './change-requests';
 import { claimRoutes } from './claims';
 import { configurationRoutes } from './configuration';
 import { notificationRoutes } from './notifications';
+import { outageCorrectionRoutes } from './outage-corrections';
 import { outageRoutes } from './outages';
 import { reportRoutes } from './reports';
 import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes, ...outageRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes];
