@@ -58,7 +58,7 @@ const CUSTOMER_EVENTS = {
     'opened', 'agent_replied', 'customer_replied', 'status_changed', 'priority_changed', 'assigned', 'resolution_date_announced',
     'request_rejected', 'resolved', 'reopened', 'closed', 'cancelled', 'deadlines_recomputed',
   ]),
-  claim: new Set(['received', 'acknowledged', 'approved', 'rejected']),
+  claim: new Set(['received', 'acknowledged', 'reassessed', 'approved', 'rejected']),
   changeRequest: new Set([
     'opened', 'rejected', 'quoted', 'quote_approved', 'quote_declined', 'delivery_committed', 'customer_delay_recorded', 'delivered',
     'defects_listed', 'redelivered', 'cancelled', 'accepted', 'invoiced', 'quote_reminder', 'quote_expired', 'acceptance_period_lapsed',
@@ -66,8 +66,11 @@ const CUSTOMER_EVENTS = {
 } as const;
 export type Timeline = keyof typeof CUSTOMER_EVENTS;
 
-/** Fields of recorded event data that name who acted by key id; the event's actor says it already. */
-const ACTOR_FIELDS = new Set(['by', 'recordedBy']);
+/**
+ * Fields of recorded event data that name who acted by key id; the event's actor says it already.
+ * `updateId` (a claim decision's `<key id>:<command>:<Idempotency-Key>`) is kept for retries only.
+ */
+const ACTOR_FIELDS = new Set(['by', 'recordedBy', 'updateId']);
 
 export const timelineEvent = z.object({
   sequence: z.number().int(),

@@ -11,7 +11,9 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  currentUpdateInfo,
   defineQuery,
+  defineSignal,
   defineUpdate,
   log,
   patched,
@@ -110,6 +112,16 @@ export const approve = defineUpdate<ClaimView, [Actor & ApprovalRequest]>('appro
 export const approveAdjusted = defineUpdate<ClaimView, [Actor & AdjustedApprovalRequest]>('approveAdjusted');
 export const reject = defineUpdate<ClaimView, [Actor & RejectionRequest]>('reject');
 
+/** A cited outage was corrected (POST /v1/outages/:id/corrections), with the claim judged again on it. */
+export interface OutageCorrected extends Actor {
+  outageId: string;
+  correctionId: string;
+  reason: string;
+  facts: ClaimFacts;
+}
+/** An open claim takes the corrected facts (QA decides on them); a decided claim keeps its decision. */
+export const outageCorrected = defineSignal<[OutageCorrected]>('outageCorrected');
+
 /** Database writes: short, idempotent, retried until they land. */
 const recordOptions = {
   startToCloseTimeout: '30 seconds',
@@ -176,7 +188,8 @@ export function claimAlarms(deadlines: ClaimDeadlines, policy: ClaimPolicy): Cla
 }
 
 export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimView> {
-  const { claimId, facts } = input;
+  const { claimId } = input;
+  let facts = input.facts;
   const compiled = new Map(input.calendars.map((spec) => [spec.key, compileCalendar(spec)]));
   const deadlines = claimDeadlines(input.receivedAtMs, input.policy, (key) => {
     const calendar = compiled.get(key);
@@ -248,12 +261,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approve,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null });
-      }),
+        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -264,12 +279,14 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     approveAdjusted,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null });
-      }),
+        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('approve');
@@ -280,11 +297,13 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   setHandler(
     reject,
-    ({ actor, ...request }) =>
-      alone(async () => {
+    ({ actor, ...request }) => {
+      const updateId = currentUpdateInfo()?.id;
+      return alone(async () => {
         if (serialized) requirePending('reject');
-        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) });
-      }),
+        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) }, updateId);
+      });
+    },
     {
       validator: ({ actor: _actor, ...request }) => {
         requirePending('reject');
@@ -293,9 +312,20 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     },
   );
 
+  setHandler(outageCorrected, ({ actor, facts: next, ...correction }) =>
+    alone(async () => {
+      if (decision) return;
+      const before = facts;
+      facts = next;
+      await record(actor, 'reassessed', { ...correction, before, after: next });
+    }),
+  );
+
   async function decide(
     by: string,
     outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & { credit: Credit | null },
+    /** The update that decided: the API answers a retry of it (same Idempotency-Key) with this decision. */
+    updateId: string | undefined,
   ): Promise<ClaimView> {
     const atMs = Date.now();
     const { credit, ...rest } = outcome;
@@ -310,7 +340,7 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     };
     status = decision.outcome;
     const decided = decision;
-    const eventSequence = await record(by, decided.outcome, { ...decided });
+    const eventSequence = await record(by, decided.outcome, { ...decided, ...(updateId && { updateId }) });
     if (credit) {
       await records.writeCreditNote({ claimId, percent: credit.percent, amountRials: credit.amountRials, appliesToMonth: decided.creditNoteMonth! });
     }

@@ -233,7 +233,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const { row, created } = await insert(request, plan, now);
       if (created && row.status === 'held') {
         // The log names the row, never the recipient or the text (those stay in the outbox).
-        deps.logger.info({ notificationId: row.id, channel: row.channel, notBefore: row.notBefore }, `notification held: ${row.statusNote}`);
+        deps.logger.info({ notificationId: row.id, channel: row.channel, notBefore: row.notBefore, note: row.statusNote }, 'notification held');
       }
       if (created && (row.status === 'pending' || row.status === 'held')) deps.queued?.();
       return result(row, !created);

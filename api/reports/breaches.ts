@@ -28,7 +28,7 @@ const notified = z.object({
   audience: z.string(),
   role: z.string().nullable(),
   channel: z.string(),
-  status: z.string().describe('The outbox status: pending, sent, failed, …'),
+  status: z.string().describe('The outbox status: pending, held, sent, failed or suppressed (README, Notifications)'),
   statusNote: z.string().nullable(),
   sentAt: z.string().nullable(),
 });

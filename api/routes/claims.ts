@@ -6,6 +6,7 @@ import { actingCustomerId, type Principal } from '../auth';
 import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { createClaimBody, fileClaim, startClaimWorkflow } from '../claim-filing';
 import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
+import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
@@ -44,8 +45,14 @@ function decision<Body>(
     handler: async (ctx) => {
       const row = await getClaimOrThrow(ctx.deps, ctx.params.id, ctx.principal);
       const target = commandTarget(ctx.deps.temporal.workflow.getHandle(row.workflowId), path, ctx.principal.keyId, idempotencyKeyOf(ctx.headers));
-      // A decided claim's workflow has ended; answer as its validator would have.
+      // A decided claim's workflow has ended. A retry of the very decision that decided it (same
+      // key, same command: the update id the workflow recorded on the decision event) answers that
+      // outcome again, as tickets' and change requests' retries do; anything else is refused as
+      // its validator would have.
       if (row.status === 'approved' || row.status === 'rejected') {
+        if (target.updateId && (await decidedBy(ctx.deps, row.id, target.updateId))) {
+          return new Reply(200, presentClaim(row, Date.now(), await actorNames(ctx.deps.db, [row.decidedBy])), { 'Idempotent-Replayed': 'true' });
+        }
         throw new ApiError('conflict', `cannot ${verb}: the claim is already ${row.status}`, { reason: 'already_decided' });
       }
       await commandStartingIfNeeded(() => send(ctx, target), async () => {
@@ -57,6 +64,12 @@ function decision<Body>(
       return presentClaim(decided, Date.now(), await actorNames(ctx.deps.db, [decided.decidedBy]));
     },
   });
+}
+
+/** Whether the claim's decision was made by this workflow update (see the claim workflow's decide). */
+async function decidedBy(deps: AppDeps, claimId: string, updateId: string): Promise<boolean> {
+  const decision = await deps.db.claimEvent.findFirst({ where: { claimId, type: { in: ['approved', 'rejected'] } }, orderBy: { sequence: 'asc' } });
+  return (decision?.data as { updateId?: unknown } | undefined)?.updateId === updateId;
 }
 
 const listQuery = z.strictObject({

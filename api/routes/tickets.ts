@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
+import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';
 import { initialTicketState, projectSnapshot, TicketRules, ticketView } from '../../sla/ticket-machine';
 import * as ticket from '../../workflows/ticket';
@@ -119,6 +120,15 @@ function present(row: Ticket, view: ticket.TicketView, live: boolean): TicketRes
   };
 }
 
+/** Rule 12: a ticket through a channel the plan does not offer is refused with that reason. */
+async function requireChannelOffered(deps: AppDeps, policyKey: string, channel: TicketChannel): Promise<void> {
+  const entitlements = await loadDefinition(deps.db, 'entitlements', policyKey);
+  if (!entitlements || channelOffered(entitlements, channel)) return;
+  const offered = entitlements.channels.length > 0 ? entitlements.channels.join(' and ') : 'no channel';
+  const message = `the plan ${policyKey} does not offer the ${channel} channel (it offers ${offered})`;
+  throw new ApiError('unprocessable', message, { reason: 'channel_not_offered', invalidFields: [{ field: 'body.channel', reason: message }] });
+}
+
 /** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
 async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
   const row = await deps.db.ticket.findUnique({ where: { id } });
@@ -148,7 +158,7 @@ async function liveView(deps: AppDeps, row: Ticket): Promise<ticket.TicketView |
 }
 
 /** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
-async function workflowInput(deps: AppDeps, row: Ticket, openedBy: string): Promise<ticket.TicketWorkflowInput> {
+async function workflowInput(deps: AppDeps, row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>, openedBy: string): Promise<ticket.TicketWorkflowInput> {
   const policy = await loadDefinition(deps.db, 'ticket', row.policyKey);
   if (!policy) throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, { reason: 'unknown_policy' });
   return {
@@ -240,8 +250,12 @@ export const ticketRoutes = [
       }
       const nowMs = Date.now();
       const eligibility = await requireEligible(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
+      await requireChannelOffered(deps, eligibility.policyKey, body.channel);
 
       const id = randomUUID();
+      const input = await workflowInput(deps, { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) }, actorOf(principal));
+      // Terms beyond what Pasban computes (stored before sla/limits.ts) are refused with 422 before anything is stored.
+      const opening = openingView(input);
       const data: Prisma.TicketUncheckedCreateInput = {
         id,
         customerId,
@@ -266,9 +280,8 @@ export const ticketRoutes = [
         if (existing) return replay(deps, existing, body, actorOf(principal));
         throw error;
       }
-      const input = await workflowInput(deps, row, actorOf(principal));
       await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
-      return present(row, openingView(input), false);
+      return present(row, opening, false);
     },
   }),
   defineRoute({

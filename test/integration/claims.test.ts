@@ -309,6 +309,30 @@ describe('compensation claims', () => {
     expect(await testDatabase().creditNote.count({ where: { claimId: filed.body.id } })).toBe(1);
   });
 
+  it('answers a decision retried with the same Idempotency-Key with its first outcome (200), another key or verb with 409', async () => {
+    const { key } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const own = await recordOutage(product.id, daysAgoAt(3, '01:00'), daysAgoAt(3, '01:00') + 200 * MINUTE);
+    const filed = await testApi(key)('POST', '/v1/claims', { productId: product.id, outageIds: [own], note: 'retry test' });
+    expect(filed.status).toBe(201);
+    const idempotent = { 'idempotency-key': `decide-${randomUUID()}` };
+    const first = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {}, idempotent);
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('approved');
+    // The client lost the answer and retries with the same key: the first outcome again, nothing decided twice.
+    const retried = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {}, idempotent);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body.decision).toEqual(first.body.decision);
+    expect(retried.body.status).toBe('approved');
+    const otherKey = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {}, { 'idempotency-key': `decide-${randomUUID()}` });
+    expect(otherKey.body).toMatchObject({ status: 409, reason: 'already_decided' });
+    const otherVerb = await qa('POST', `/v1/claims/${filed.body.id}/reject`, { reason: 'changed my mind' }, idempotent);
+    expect(otherVerb.body).toMatchObject({ status: 409, reason: 'already_decided', detail: 'cannot reject: the claim is already approved' });
+    const events = await testDatabase().claimEvent.findMany({ where: { claimId: filed.body.id, type: { in: ['approved', 'rejected'] } } });
+    expect(events).toHaveLength(1);
+    expect(await testDatabase().creditNote.count({ where: { claimId: filed.body.id } })).toBe(1);
+  });
+
   it('takes an outage across a Jalali month boundary as one claim, assessed per month, one credit line per month (rule 8)', async () => {
     // Like the issue's case (30 Aban 23:00 to 5 Azar 1405): an hour before this month began, until an hour ago.
     const monthStart = jalaliMonthSpan(jalaliMonthOf(Date.now())).startMs;

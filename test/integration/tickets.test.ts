@@ -113,6 +113,18 @@ describe('opening a ticket', () => {
     expect(res.body).toMatchObject({ code: 'not_eligible', reason });
   });
 
+  it('refuses a Kian Bronze ticket taken by phone with channel_not_offered (rule 12), and takes it through the portal', async () => {
+    const { product, key, customer } = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-bronze' });
+    const agent = testApi(await createKey('agent'));
+    const phoned = await agent('POST', '/v1/tickets', { ...newTicket(product.id), customerId: customer.id, channel: 'phone' });
+    expect(phoned.status).toBe(422);
+    expect(phoned.body).toMatchObject({ reason: 'channel_not_offered', invalidFields: [{ field: 'body.channel' }] });
+    expect(phoned.body.detail).toContain('kian-product-bronze does not offer the phone channel (it offers ticket)');
+    expect((await testApi(key)('POST', '/v1/tickets', { ...newTicket(product.id), channel: 'portal' })).status).toBe(201);
+    const gold = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-gold' });
+    expect((await agent('POST', '/v1/tickets', { ...newTicket(gold.product.id), customerId: gold.customer.id, channel: 'phone' })).status).toBe(201);
+  });
+
   it('refuses a product the customer has no contract for with no_contract', async () => {
     const { key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const iotex = await testDatabase().product.findUniqueOrThrow({ where: { key: 'iotex-suite' } });
@@ -271,5 +283,21 @@ describe('ticket activities against the real database', () => {
     const db = testDatabase();
     expect(await db.escalation.count({ where: { dedupeKey: escalation.dedupeKey } })).toBe(1);
     expect(await db.notification.count({ where: { dedupeKey: { startsWith: escalation.dedupeKey } } })).toBe(1);
+  });
+
+  it("names the target's deadline in a warning, not the instant the warning fires (issue 12, item 6)", async () => {
+    const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const { body: created } = await testApi(key)('POST', '/v1/tickets', newTicket(product.id));
+    const warnAtMs = Date.parse('2026-12-02T18:49:04+03:30');
+    const dueAtMs = Date.parse('2026-12-02T18:50:04+03:30');
+    const dedupeKey = `ticket:${created.id}:first_response:warning:75:test`;
+    await activities().escalate({
+      ticketId: created.id, dedupeKey, target: 'first_response', kind: 'warning', percent: 75, dueAtMs: warnAtMs, targetDueAtMs: dueAtMs,
+      firedAtMs: warnAtMs, action: { channel: 'email', recipients: ['department_manager'] }, priority: 'critical', assignee: null,
+    });
+    const notice = await testDatabase().notification.findFirstOrThrow({ where: { dedupeKey: { startsWith: dedupeKey } } });
+    expect(notice.body).toContain('due 2026-12-02 18:50 Tehran');
+    expect(notice.body).toContain('موعد: ۱۴۰۵/۰۹/۱۱ ساعت ۱۸:۵۰');
+    expect(notice.body).not.toContain('18:49');
   });
 });
