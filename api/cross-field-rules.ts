@@ -21,6 +21,7 @@ export const CROSS_FIELD_RULES: Record<string, string[]> = {
   'POST /v1/holidays': ['date is a real calendar date (YYYY-MM-DD) in 1970–2199'],
   'PATCH /v1/holidays/{id}': ['date is a real calendar date (YYYY-MM-DD) in 1970–2199'],
   'POST /v1/outages': ['customerId is given for customer-specific causes and only for them', 'endedAt is not before startedAt'],
+  'POST /v1/outages/{id}/corrections': ['void comes with reason alone', 'something besides reason is corrected'],
   'POST /v1/policies': ['every calendar a target names exists', 'the terms are within sla/limits.ts'],
   'PATCH /v1/policies/{id}': ['every calendar a target names exists', 'the terms are within sla/limits.ts'],
   'POST /v1/products/{id}/maintenance-windows': ['endsAt is after startsAt', 'the window is announced before it starts'],

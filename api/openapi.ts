@@ -45,7 +45,7 @@ const YEAR = '(19[7-9][0-9]|20[0-9][0-9]|21[0-9][0-9])';
 const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
 /** The text rules' patterns, which say what a string may not hold rather than what it is. */
 export const TEXT_PATTERNS: ReadonlySet<string> = new Set([FREE_TEXT, VISIBLE_TEXT]);
-const INSTANT = `^${YEAR}-${MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,3})?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])$`;
+const INSTANT = `^${YEAR}-${MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`;
 
 type Node = Record<string, unknown>;
 

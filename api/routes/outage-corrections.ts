@@ -16,6 +16,7 @@ import { defineRoute, idParams } from '../route';
 import { isoInstant } from '../schemas/common';
 import { actorNames, actorResponse } from '../visibility';
 import { EVERYONE, getOutageOrThrow, outageResponse, presentOutage, RECORDERS, withCorrections } from './outages';
+import { text } from '../text';
 
 /**
  * Corrections of a recorded outage (issue 12, item 11): new times, cause or customer, or voiding
@@ -28,12 +29,12 @@ import { EVERYONE, getOutageOrThrow, outageResponse, presentOutage, RECORDERS, w
 
 const correctionBody = z
   .strictObject({
-    reason: z.string().trim().min(1, 'must not be empty').max(2000).describe('Why the record was wrong; kept in the audit trail'),
+    reason: text(2000).describe('Why the record was wrong; kept in the audit trail'),
     startedAt: isoInstant.optional(),
     endedAt: isoInstant.nullable().optional().describe('null makes the outage ongoing again'),
     cause: z.enum(OUTAGE_CAUSES).optional(),
     customerId: z.uuid().nullable().optional().describe('The customer concerned, for customer-specific causes'),
-    description: z.string().trim().min(1, 'must not be empty').max(2000).optional(),
+    description: text(2000).optional(),
     void: z.literal(true).optional().describe('The outage never happened as recorded: it counts nowhere from now on'),
   })
   .refine((b) => b.void === undefined || Object.keys(b).every((key) => key === 'void' || key === 'reason'), {
