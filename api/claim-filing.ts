@@ -13,7 +13,7 @@ import { assessAvailabilityClaim, monthlySubscriptionRials, type ClaimAssessment
 import { claimMonths, computedCreditOverMonths } from '../sla/claim-months';
 import { claimDeadlines, claimFilingDeadline } from '../sla/claims';
 import { creditTables } from '../sla/credit-tables';
-import { formatJalaliMonth, jalaliMonthSpan } from '../sla/jalali-month';
+import { formatJalaliMonth, jalaliMonthSpan, parseJalaliMonth, type JalaliMonth } from '../sla/jalali-month';
 import { concernsCustomer } from '../sla/outages';
 import type { ClaimPolicy } from '../sla/policy';
 import * as claim from '../workflows/claim';
@@ -59,7 +59,7 @@ async function citedOutages(deps: AppDeps, customerId: string, body: CreateClaim
   let rows: Outage[];
   if (body.outageIds) {
     const wanted = [...new Set(body.outageIds)];
-    rows = await deps.db.outage.findMany({ where: { id: { in: wanted }, productId: body.productId }, orderBy: { startedAt: 'asc' } });
+    rows = await deps.db.outage.findMany({ where: { id: { in: wanted }, productId: body.productId, voidedAt: null }, orderBy: { startedAt: 'asc' } });
     const unknown = wanted.filter((id) => !rows.some((row) => row.id === id && concernsCustomer(recordedOutage(row), customerId)));
     if (unknown.length > 0) throw unprocessable('unknown_outage', `no outage ${unknown.join(', ')} of this product concerns you`, 'body.outageIds');
     const ongoing = rows.filter((row) => row.endedAt === null);
@@ -122,10 +122,20 @@ async function assess(deps: AppDeps, input: {
   policy: ClaimPolicy;
   monthlyFeeRials: number;
   nowMs: number;
+  /** Judging a filed claim again: it is not its own earlier claim, nor are claims received after it. */
+  reassessing?: { claimId: string; receivedAtMs: number };
+  /** The months to assess; by default those the outages touch. */
+  months?: JalaliMonth[];
 }): Promise<ClaimAssessment[]> {
-  const months = claimMonths(input.outages.map((o) => ({ startMs: o.startedAt.getTime(), endMs: o.endedAt!.getTime() })));
+  const months = input.months ?? claimMonths(input.outages.map((o) => ({ startMs: o.startedAt.getTime(), endMs: (o.endedAt ?? new Date(input.nowMs)).getTime() })));
+  const { reassessing } = input;
   const earlierClaims = await deps.db.claim.findMany({
-    where: { contractId: input.contractId, kind: 'availability', status: { not: 'rejected' } },
+    where: {
+      contractId: input.contractId,
+      kind: 'availability',
+      status: { not: 'rejected' },
+      ...(reassessing && { id: { not: reassessing.claimId }, receivedAt: { lt: new Date(reassessing.receivedAtMs) } }),
+    },
     include: { outages: true },
   });
   const assessments: ClaimAssessment[] = [];
@@ -154,6 +164,38 @@ async function assess(deps: AppDeps, input: {
     );
   }
   return assessments;
+}
+
+/**
+ * An open availability claim judged again on its outages as corrected (POST
+ * /v1/outages/:id/corrections): the months its cited outages touch now, so a correction that
+ * moves an outage across a Jalali month boundary moves the claim's months with it. When every
+ * cited outage was voided, the claim keeps its months and is worth nothing.
+ */
+export async function reassessedComputation(deps: AppDeps, row: Claim, nowMs: number): Promise<ClaimComputation> {
+  const computation = computationOf(row);
+  const policy = computation.kind === 'availability' ? await loadDefinition(deps.db, 'claim', computation.policyKey) : null;
+  if (!policy) return computation;
+  const cited = await deps.db.outage.findMany({ where: { claims: { some: { claimId: row.id } }, voidedAt: null }, orderBy: { startedAt: 'asc' } });
+  const { monthlyFeeRials } = computation.computed;
+  const months = await assess(deps, {
+    customerId: row.customerId,
+    productId: row.productId,
+    contractId: row.contractId,
+    outages: cited,
+    policy,
+    monthlyFeeRials,
+    nowMs,
+    reassessing: { claimId: row.id, receivedAtMs: row.receivedAt.getTime() },
+    ...(cited.length === 0 && { months: monthsOf(computation).map((m) => parseJalaliMonth(m.month)!) }),
+  });
+  return { ...computation, availability: months[0] ?? null, months, computed: creditOver(months, monthlyFeeRials) };
+}
+
+function creditOver(months: ClaimAssessment[], monthlyFeeRials: number): ClaimComputation['computed'] {
+  return months.length > 1
+    ? computedCreditOverMonths(months, monthlyFeeRials)
+    : { percent: months[0]?.creditPercent ?? null, amountRials: months[0]?.creditAmountRials ?? null, monthlyFeeRials };
 }
 
 export type Filed = { row: ClaimRow; replayed: boolean };
@@ -251,10 +293,7 @@ async function judge(
     tickets: cited.kind === 'support_timing' ? cited.tickets : [],
     deadlines: claimDeadlines(nowMs, policy, (key) => calendars.get(key)!),
     filingClosesAtMs: claimFilingDeadline(cited.endedAtMs, policy),
-    computed:
-      months.length > 1
-        ? computedCreditOverMonths(months, monthlyFeeRials)
-        : { percent: months[0]?.creditPercent ?? null, amountRials: months[0]?.creditAmountRials ?? null, monthlyFeeRials },
+    computed: creditOver(months, monthlyFeeRials),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ClaimComputation {
   /** The earliest instant at which the window for one of the cited failures closed. */
   filingClosesAtMs: number;
   computed: ComputedCredit;
+  /** Corrections of cited outages since filing (POST /v1/outages/:id/corrections). */
+  corrections?: { correctionId: string; outageId: string; atMs: number; reason: string; voided: boolean; reassessed: boolean }[];
 }
 
 export const claimInclude = { outages: true, tickets: true, creditNote: true, creditLines: { orderBy: { earnedMonth: 'asc' } } } satisfies Prisma.ClaimInclude;
@@ -147,6 +149,18 @@ export const claimResponse = z.object({
       }),
     )
     .describe('An approved credit, one line per month it was earned in'),
+  outageCorrections: z
+    .array(
+      z.object({
+        correctionId: z.uuid(),
+        outageId: z.uuid(),
+        at: z.string(),
+        reason: z.string(),
+        voided: z.boolean(),
+        reassessed: z.boolean().describe('false when the claim was decided before the correction: its decision stands'),
+      }),
+    )
+    .describe('Corrections of the cited outages since the claim was filed'),
 });
 export type ClaimResponse = z.infer<typeof claimResponse>;
 
@@ -222,6 +236,7 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
             rejectionReason: row.rejectionReason,
           }
         : null,
+    outageCorrections: (computation.corrections ?? []).map(({ atMs, ...note }) => ({ ...note, at: toTehranIso(atMs) })),
     creditNote: row.creditNote && {
       id: row.creditNote.id,
       percent: row.creditNote.percent,

@@ -19,11 +19,12 @@ export function concerning(customerId: string | null): Prisma.OutageWhereInput {
   return customerId === null ? {} : { OR: [{ customerId: null }, { customerId }] };
 }
 
-/** The product's outages that overlap [startMs, endMs), ongoing ones included, oldest first. */
+/** The product's outages that overlap [startMs, endMs), ongoing ones included, oldest first; voided ones never count. */
 export function outagesTouching(db: Database, productId: string, startMs: number, endMs: number, customerId: string | null): Promise<Outage[]> {
   return db.outage.findMany({
     where: {
       productId,
+      voidedAt: null,
       startedAt: { lt: new Date(endMs) },
       OR: [{ endedAt: null }, { endedAt: { gt: new Date(startMs) } }],
       AND: [concerning(customerId)],

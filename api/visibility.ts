@@ -58,7 +58,7 @@ const CUSTOMER_EVENTS = {
     'opened', 'agent_replied', 'customer_replied', 'status_changed', 'priority_changed', 'assigned', 'resolution_date_announced',
     'request_rejected', 'resolved', 'reopened', 'closed', 'cancelled', 'deadlines_recomputed',
   ]),
-  claim: new Set(['received', 'acknowledged', 'approved', 'rejected']),
+  claim: new Set(['received', 'acknowledged', 'reassessed', 'approved', 'rejected']),
   changeRequest: new Set([
     'opened', 'rejected', 'quoted', 'quote_approved', 'quote_declined', 'delivery_committed', 'customer_delay_recorded', 'delivered',
     'defects_listed', 'redelivered', 'cancelled', 'accepted', 'invoiced', 'quote_reminder', 'quote_expired', 'acceptance_period_lapsed',

@@ -1,5 +1,5 @@
 import { decideEligibility, type Contract, type ContractUsage, type Eligibility, type RequestKind } from '../sla/eligibility';
-import { billableMinutesForTicket, hourlyBalance, quotaMonthOf } from '../sla/entitlements';
+import { billedTicketsOf, hourlyBalance, quotaMonthOf } from '../sla/entitlements';
 import type { Database } from './database';
 import { loadPolicyLookup } from './sla-config';
 
@@ -41,7 +41,7 @@ export async function checkEligibility(
       ...(hourly && {
         hourly: hourlyBalance({
           packages: row.entitlements.map((e) => ({ id: e.id, purchasedAtMs: (e.purchasedAt ?? row.startsAt).getTime(), hours: e.quantity ?? 0 })),
-          billedTickets: row.entitlements.flatMap((e) => e.uses.map((u) => ({ atMs: u.usedAt.getTime(), minutes: billableMinutesForTicket(u.amount) }))),
+          billedTickets: billedTicketsOf(row.entitlements.flatMap((e) => e.uses.map((u) => ({ atMs: u.usedAt.getTime(), minutes: u.amount, reference: u.reference })))),
           asOfMs: request.nowMs,
         }),
       }),

@@ -3,6 +3,7 @@
  * count per Jalali month in Tehran), and the arithmetic of Kian's hourly
  * packages.
  */
+import { contractYearAt } from './customisation-hours';
 import { jalaliDateAt, jalaliMonthRange, jalaliYearRange } from './jalali';
 import type { Priority } from './policy';
 
@@ -98,12 +99,47 @@ export function monthlyRequestCapMinutes(purchasedHours: number, terms: HourlyPa
 }
 
 /**
- * Hours expire at the end of the Jalali year of purchase (Pasban rule 10);
- * those bought in the year's last three months at the end of the next year.
+ * Hours expire at the end of the Jalali year of purchase, never more than one year after purchase
+ * (Pasban rule 10). Those bought in the year's last three months (Dey, Bahman, Esfand) move into
+ * the new year, re-priced at its rate, and expire one year after purchase (the Jalali anniversary,
+ * same Tehran clock time).
  */
 export function hourlyPackageExpiry(purchasedAtMs: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): number {
   const { year, month } = jalaliDateAt(purchasedAtMs);
-  return jalaliYearRange(month >= terms.carryOverFromMonth ? year + 1 : year).endMs;
+  if (month >= terms.carryOverFromMonth) return contractYearAt(purchasedAtMs, purchasedAtMs).endMs;
+  return Math.min(jalaliYearRange(year).endMs, contractYearAt(purchasedAtMs, purchasedAtMs).endMs);
+}
+
+/** Whether a package's remaining hours move into the next Jalali year, re-priced at that year's rate, and from when. */
+export function hourlyPackageCarryOver(purchasedAtMs: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): { carriesOver: boolean; repricedFromMs: number | null } {
+  const { year, month } = jalaliDateAt(purchasedAtMs);
+  return month >= terms.carryOverFromMonth ? { carriesOver: true, repricedFromMs: jalaliYearRange(year).endMs } : { carriesOver: false, repricedFromMs: null };
+}
+
+export interface RecordedWork {
+  atMs: number;
+  minutes: number;
+  /** `ticket:<id>` for hours worked on a ticket; other uses are billed one by one. */
+  reference: string | null;
+}
+
+/**
+ * The tickets billed against a package (rule 11): a ticket's recorded minutes add up and the
+ * ticket is billed at least the per-ticket minimum once, in the month its first record falls in.
+ */
+export function billedTicketsOf(records: readonly RecordedWork[], terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): BilledTicket[] {
+  const byTicket = new Map<string, { atMs: number; minutes: number }>();
+  const billed: BilledTicket[] = [];
+  for (const record of records) {
+    if (!record.reference?.startsWith('ticket:')) {
+      billed.push({ atMs: record.atMs, minutes: billableMinutesForTicket(record.minutes, terms) });
+      continue;
+    }
+    const current = byTicket.get(record.reference);
+    byTicket.set(record.reference, current ? { atMs: Math.min(current.atMs, record.atMs), minutes: current.minutes + record.minutes } : { atMs: record.atMs, minutes: record.minutes });
+  }
+  for (const ticket of byTicket.values()) billed.push({ atMs: ticket.atMs, minutes: billableMinutesForTicket(ticket.minutes, terms) });
+  return billed.sort((a, b) => a.atMs - b.atMs);
 }
 
 export interface HourlyBalance {

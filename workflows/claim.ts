@@ -13,6 +13,7 @@ import {
   condition,
   currentUpdateInfo,
   defineQuery,
+  defineSignal,
   defineUpdate,
   log,
   patched,
@@ -111,6 +112,16 @@ export const approve = defineUpdate<ClaimView, [Actor & ApprovalRequest]>('appro
 export const approveAdjusted = defineUpdate<ClaimView, [Actor & AdjustedApprovalRequest]>('approveAdjusted');
 export const reject = defineUpdate<ClaimView, [Actor & RejectionRequest]>('reject');
 
+/** A cited outage was corrected (POST /v1/outages/:id/corrections), with the claim judged again on it. */
+export interface OutageCorrected extends Actor {
+  outageId: string;
+  correctionId: string;
+  reason: string;
+  facts: ClaimFacts;
+}
+/** An open claim takes the corrected facts (QA decides on them); a decided claim keeps its decision. */
+export const outageCorrected = defineSignal<[OutageCorrected]>('outageCorrected');
+
 /** Database writes: short, idempotent, retried until they land. */
 const recordOptions = {
   startToCloseTimeout: '30 seconds',
@@ -177,7 +188,8 @@ export function claimAlarms(deadlines: ClaimDeadlines, policy: ClaimPolicy): Cla
 }
 
 export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimView> {
-  const { claimId, facts } = input;
+  const { claimId } = input;
+  let facts = input.facts;
   const compiled = new Map(input.calendars.map((spec) => [spec.key, compileCalendar(spec)]));
   const deadlines = claimDeadlines(input.receivedAtMs, input.policy, (key) => {
     const calendar = compiled.get(key);
@@ -298,6 +310,15 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
         if (rejectionReason(request) === null) refuse('give the reason: one of the published exclusions, or free text');
       },
     },
+  );
+
+  setHandler(outageCorrected, ({ actor, facts: next, ...correction }) =>
+    alone(async () => {
+      if (decision) return;
+      const before = facts;
+      facts = next;
+      await record(actor, 'reassessed', { ...correction, before, after: next });
+    }),
   );
 
   async function decide(

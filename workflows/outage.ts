@@ -31,6 +31,8 @@ export const PANEL_NOTICE_WITHIN_MINUTES = 120;
 export const outageView = defineQuery<OutageView>('outageView');
 /** The customer-panel notice was posted: the wait ends. */
 export const panelNoticePosted = defineSignal<[{ actor: string; postedAtMs: number }]>('panelNoticePosted');
+/** Staff corrected the outage: a moved start moves the notice deadline; a voided outage needs no notice. */
+export const outageCorrected = defineSignal<[{ startedAtMs: number; voided: boolean }]>('outageCorrected');
 
 const acts = proxyActivities<OutageActivities>({
   startToCloseTimeout: '5 minutes',
@@ -38,8 +40,9 @@ const acts = proxyActivities<OutageActivities>({
 });
 
 export async function outageWorkflow(input: OutageWorkflowInput): Promise<OutageView> {
-  const noticeDueAtMs = input.startedAtMs + input.noticeWithinMinutes * 60_000;
+  let noticeDueAtMs = input.startedAtMs + input.noticeWithinMinutes * 60_000;
   let noticePostedAtMs = input.noticePostedAtMs;
+  let voided = false;
   let announced = false;
   let escalated = false;
   const view = (): OutageView => ({ outageId: input.outageId, noticeDueAtMs, noticePostedAtMs, announced, escalated });
@@ -47,6 +50,10 @@ export async function outageWorkflow(input: OutageWorkflowInput): Promise<Outage
   setHandler(outageView, view);
   setHandler(panelNoticePosted, ({ postedAtMs }) => {
     noticePostedAtMs ??= postedAtMs;
+  });
+  setHandler(outageCorrected, (correction) => {
+    noticeDueAtMs = correction.startedAtMs + input.noticeWithinMinutes * 60_000;
+    voided ||= correction.voided;
   });
 
   if (input.announce) {
@@ -56,8 +63,15 @@ export async function outageWorkflow(input: OutageWorkflowInput): Promise<Outage
     });
   }
   if (noticePostedAtMs === null) {
-    const posted = await condition(() => noticePostedAtMs !== null, Math.max(1, noticeDueAtMs - Date.now()));
-    if (!posted) escalated = await quietly('notice escalation', () => acts.escalateOutageNotice({ outageId: input.outageId, dueAtMs: noticeDueAtMs }));
+    const settled = () => noticePostedAtMs !== null || voided;
+    let dueAtMs = noticeDueAtMs;
+    await condition(() => settled() || noticeDueAtMs !== dueAtMs, Math.max(1, dueAtMs - Date.now()));
+    // A correction moved the deadline: wait for the new one (histories from before corrections never enter).
+    while (!settled() && Date.now() < noticeDueAtMs) {
+      dueAtMs = noticeDueAtMs;
+      await condition(() => settled() || noticeDueAtMs !== dueAtMs, Math.max(1, dueAtMs - Date.now()));
+    }
+    if (!settled()) escalated = await quietly('notice escalation', () => acts.escalateOutageNotice({ outageId: input.outageId, dueAtMs: noticeDueAtMs }));
   }
   return view();
 

@@ -43,7 +43,7 @@ export type RelayOutcome = 'sent' | 'retry' | 'failed' | 'held' | 'suppressed' |
 const DEFAULTS = {
   batchSize: 10,
   pollMs: 2_000,
-  leaseMs: 5 * 60_000,
+  leaseMs: 2 * 60_000,
   maxAttempts: 6,
   /** 30 s, 2 min, 8 min, 32 min, then hourly: about 1 h 45 min from the first try to the sixth. */
   retryDelayMs: (attempt: number) => Math.min(30_000 * 4 ** (attempt - 1), 3_600_000),

@@ -161,6 +161,7 @@ async function availabilityLines(db: Database, input: ClaimsReportInput): Promis
   const outages: Outage[] = await db.outage.findMany({
     where: {
       productId: { in: products.map((p) => p.id) },
+      voidedAt: null,
       startedAt: { lt: new Date(input.period.endMs) },
       OR: [{ endedAt: null }, { endedAt: { gt: new Date(input.period.startMs) } }],
       ...(input.customerId ? { AND: [{ OR: [{ customerId: null }, { customerId: input.customerId }] }] } : {}),

@@ -4,10 +4,12 @@ import { availabilityRoutes } from './availability';
 import { changeRequestRoutes } from './change-requests';
 import { claimRoutes } from './claims';
 import { configurationRoutes } from './configuration';
+import { hoursRoutes } from './hours';
 import { notificationRoutes } from './notifications';
+import { outageCorrectionRoutes } from './outage-corrections';
 import { outageRoutes } from './outages';
 import { reportRoutes } from './reports';
 import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...changeRequestRoutes, ...outageRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...hoursRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes];

@@ -14,9 +14,11 @@ import { defineRoute, idParams, keyOrIdParams } from '../route';
 import { outagesVisibleTo } from '../visibility';
 import { startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
+import { refuseProblems } from '../configuration-errors';
+import { outageProblems } from '../../sla/outage-corrections';
 
-const RECORDERS = ['agent', 'manager', 'admin'] as const;
-const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
+export const RECORDERS = ['agent', 'manager', 'admin'] as const;
+export const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 
 const description = z.string().trim().min(1, 'must not be empty').max(2000);
 const ms = (iso: string) => Date.parse(iso);
@@ -46,7 +48,7 @@ const maintenanceWindowBody = z
 
 const instant = z.string().nullable();
 
-const outageResponse = z.object({
+export const outageResponse = z.object({
   id: z.uuid(),
   productId: z.uuid(),
   cause: z.enum(OUTAGE_CAUSES),
@@ -62,12 +64,17 @@ const outageResponse = z.object({
   panelNoticePostedAt: instant,
   panelNoticeDueAt: z.string(),
   workflowId: z.string().nullable(),
+  voidedAt: instant.describe('Set when staff voided the outage: it counts nowhere'),
+  corrections: z.number().int().describe('How many times staff corrected it (GET /v1/outages/:id/corrections)'),
 });
 type OutageResponse = z.infer<typeof outageResponse>;
 
+/** Reads an outage with how many corrections it has had. */
+export const withCorrections = { _count: { select: { corrections: true } } } satisfies Prisma.OutageInclude;
+
 const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
 
-function present(row: Outage): OutageResponse {
+export function presentOutage(row: Outage & { _count?: { corrections: number } }): OutageResponse {
   const recorded = recordedOutage(row);
   return {
     id: row.id,
@@ -85,11 +92,13 @@ function present(row: Outage): OutageResponse {
     panelNoticePostedAt: iso(row.panelNoticePostedAt),
     panelNoticeDueAt: toTehranIso(recorded.startMs + outage.PANEL_NOTICE_WITHIN_MINUTES * 60_000),
     workflowId: row.workflowId,
+    voidedAt: iso(row.voidedAt),
+    corrections: row._count?.corrections ?? 0,
   };
 }
 
-async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
-  const row = await deps.db.outage.findFirst({ where: { id, ...outagesVisibleTo(principal) } });
+export async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
+  const row = await deps.db.outage.findFirst({ where: { id, ...outagesVisibleTo(principal) }, include: withCorrections });
   if (!row) throw ApiError.notFound('outage', id);
   return row;
 }
@@ -161,6 +170,19 @@ export const outageRoutes = [
       if (body.customerId && !(await deps.db.customer.findUnique({ where: { id: body.customerId } }))) {
         throw new ApiError('unprocessable', `customer ${body.customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
       }
+      refuseProblems(
+        outageProblems(
+          {
+            startMs: ms(body.startedAt),
+            endMs: body.endedAt === null ? null : ms(body.endedAt),
+            cause: body.cause,
+            customerId: body.customerId ?? null,
+            announcedAtMs: body.announcedAt ? ms(body.announcedAt) : null,
+          },
+          Date.now(),
+          deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000,
+        ),
+      );
       const row = await recordOutage(deps, {
         productId: body.productId,
         startedAt: new Date(body.startedAt),
@@ -171,7 +193,7 @@ export const outageRoutes = [
         announcedAt: body.announcedAt ? new Date(body.announcedAt) : null,
         panelNoticePostedAt: body.panelNoticePostedAt ? new Date(body.panelNoticePostedAt) : null,
       }, false);
-      return present(row);
+      return presentOutage(row);
     },
   }),
   defineRoute({
@@ -198,7 +220,7 @@ export const outageRoutes = [
         announcedAt: now,
         panelNoticePostedAt: now,
       }, true);
-      return present(row);
+      return presentOutage(row);
     },
   }),
   defineRoute({
@@ -211,6 +233,7 @@ export const outageRoutes = [
     response: z.object({ items: z.array(outageResponse) }),
     handler: async ({ query, principal, deps }) => {
       const rows = await deps.db.outage.findMany({
+        include: withCorrections,
         where: {
           AND: [
             outagesVisibleTo(principal),
@@ -224,7 +247,7 @@ export const outageRoutes = [
         orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
         take: query.limit,
       });
-      return { items: rows.map(present) };
+      return { items: rows.map(presentOutage) };
     },
   }),
   defineRoute({
@@ -235,7 +258,7 @@ export const outageRoutes = [
     roles: EVERYONE,
     params: idParams,
     response: outageResponse,
-    handler: async ({ params, principal, deps }) => present(await getOutageOrThrow(deps, params.id, principal)),
+    handler: async ({ params, principal, deps }) => presentOutage(await getOutageOrThrow(deps, params.id, principal)),
   }),
   defineRoute({
     method: 'post',
@@ -250,6 +273,12 @@ export const outageRoutes = [
     handler: async ({ params, body, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
       const endedAt = body.endedAt ? new Date(body.endedAt) : new Date();
+      if (row.voidedAt) throw new ApiError('conflict', 'the outage was voided', { reason: 'voided' });
+      if (endedAt.getTime() > Date.now() + deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000) {
+        throw new ApiError('validation_failed', `body.endedAt: must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes`, {
+          invalidFields: [{ field: 'body.endedAt', reason: `must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes` }],
+        });
+      }
       if (endedAt.getTime() <= row.startedAt.getTime()) {
         throw new ApiError('unprocessable', `the end must be after the start (${toTehranIso(row.startedAt.getTime())})`, {
           invalidFields: [{ field: 'body.endedAt', reason: 'must be after the outage started' }],
@@ -257,7 +286,7 @@ export const outageRoutes = [
       }
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, endedAt: null }, data: { endedAt } });
       if (count === 0) throw new ApiError('conflict', `the outage already ended at ${iso(row.endedAt)}`, { reason: 'already_closed' });
-      return present(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id } }));
+      return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),
   defineRoute({
@@ -276,7 +305,7 @@ export const outageRoutes = [
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, panelNoticePostedAt: null }, data: { panelNoticePostedAt: postedAt } });
       if (count === 0) throw new ApiError('conflict', `the panel notice was already posted at ${iso(row.panelNoticePostedAt)}`, { reason: 'already_posted' });
       if (row.workflowId) await signalNotice(deps, row.workflowId, `${principal.role}:${principal.keyId}`, postedAt.getTime());
-      return present(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id } }));
+      return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),
 ];

@@ -148,7 +148,7 @@ async function liveView(deps: AppDeps, row: Ticket): Promise<ticket.TicketView |
 }
 
 /** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
-export async function ticketWorkflowInput(deps: AppDeps, row: Ticket, openedBy: string): Promise<ticket.TicketWorkflowInput> {
+export async function ticketWorkflowInput(deps: AppDeps, row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>, openedBy: string): Promise<ticket.TicketWorkflowInput> {
   const policy = await loadDefinition(deps.db, 'ticket', row.policyKey);
   if (!policy) throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, { reason: 'unknown_policy' });
   return {
@@ -242,6 +242,9 @@ export const ticketRoutes = [
       const eligibility = await requireEligible(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
 
       const id = randomUUID();
+      const input = await ticketWorkflowInput(deps, { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) }, actorOf(principal));
+      // Terms beyond what Pasban computes (stored before sla/limits.ts) are refused with 422 before anything is stored.
+      const opening = openingView(input);
       const data: Prisma.TicketUncheckedCreateInput = {
         id,
         customerId,
@@ -266,9 +269,8 @@ export const ticketRoutes = [
         if (existing) return replay(deps, existing, body, actorOf(principal));
         throw error;
       }
-      const input = await ticketWorkflowInput(deps, row, actorOf(principal));
       await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
-      return present(row, openingView(input), false);
+      return present(row, opening, false);
     },
   }),
   defineRoute({

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { arrangeFuzzWorld, type FuzzWorld } from '../../fuzz/arrange';
 import { runFuzz } from '../../fuzz/openapi-fuzz';
+import { claimPolicyPresets, ticketPolicyPresets } from '../../sla/presets';
 import { closeTestDatabase, testDatabase } from '../support/fixtures';
 import { apiClient, testApi, type HttpResult } from '../support/http';
 
@@ -147,6 +148,27 @@ describe('bad fields are refused with 400 naming the field', () => {
     const contract = world.ids.contracts![0]!;
     expectInvalidField(await admin('POST', `/v1/contracts/${contract}/entitlements`, { kind: 'training_sessions', quantity: 1_549_777_953_279_360 }), 'body.quantity');
     expectInvalidField(await admin('POST', `/v1/contracts/${contract}/entitlements`, { kind: 'training_sessions', quantity: -3 }), 'body.quantity');
+  });
+
+  it('refuses extreme plan terms and outage instants (sla/limits.ts), and the service lives on', async () => {
+    const { key: _key, ...agile } = ticketPolicyPresets['owj-agile'];
+    const ticketTerms = (firstResponse: object, extra: object = {}) => ({
+      kind: 'ticket', key: `extreme-${randomUUID().slice(0, 8)}`, name: 'Extreme',
+      definition: { ...agile, ...extra, priorities: { ...agile.priorities, critical: { ...agile.priorities.critical, firstResponse } } },
+    });
+    const amount = 'body.definition.priorities.critical.firstResponse.amount';
+    for (const extreme of [1e15, 1e308, Number.MAX_SAFE_INTEGER, 200_001]) {
+      expectInvalidField(await admin('POST', '/v1/policies', ticketTerms({ unit: 'business_minutes', amount: extreme, calendar: 'owj-agile' })), amount);
+    }
+    expectInvalidField(await admin('POST', '/v1/policies', ticketTerms({ unit: 'business_days', amount: 1_000_000, calendar: 'owj-agile' })), amount);
+    const escalation = { atPercent: 1e9, action: { channel: 'sms', recipients: ['senior_management'] } };
+    expectInvalidField(await admin('POST', '/v1/policies', ticketTerms(agile.priorities.critical.firstResponse, { escalations: [escalation] })), 'body.definition.escalations[0].atPercent');
+    const { avanak } = claimPolicyPresets;
+    const claimTerms = { kind: 'claim', key: `extreme-${randomUUID().slice(0, 8)}`, name: 'Extreme', definition: { ...avanak, decisionMinutes: 1e12 } };
+    expectInvalidField(await admin('POST', '/v1/policies', claimTerms), 'body.definition.decisionMinutes');
+    const outage = { productId: world.ids.products![0], startedAt: '2026-11-25T16:00:00+03:30', endedAt: '2062-01-01T00:00:00Z', cause: 'unplanned', description: 'typo' };
+    expectInvalidField(await admin('POST', '/v1/outages', outage), 'body.endedAt');
+    expect((await admin('GET', '/healthz')).status).toBe(200);
   });
 });
 

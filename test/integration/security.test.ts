@@ -127,6 +127,7 @@ const RESOURCES = [
   [/^\/v1\/notifications\/:id(\/|$)/, 'notification'],
   [/^\/v1\/outages\/:id(\/|$)/, 'outage'],
   [/^\/v1\/customers\/:id(\/|$)/, 'customer'],
+  [/^\/v1\/contracts\/:id(\/|$)/, 'contract'],
 ] as const;
 type Resource = (typeof RESOURCES)[number][1];
 const resourceOf = (route: AnyRoute): Resource | undefined => RESOURCES.find(([pattern]) => pattern.test(route.path))?.[1];
@@ -183,6 +184,7 @@ describe('customer isolation (customer B against customer A)', () => {
     bKeyId = (await asB('GET', '/v1/me')).body.keyId;
     contactOfA = (await testDatabase().contact.findFirstOrThrow({ where: { customerId: a.customer.id } })).id;
     ofA.customer = a.customer.id;
+    ofA.contract = a.contract.id;
 
     const outage = (extra: Record<string, unknown>) =>
       agent('POST', '/v1/outages', { productId: claimsProduct.id, startedAt: iso(Date.now() - 5 * HOUR), endedAt: iso(Date.now() - 4 * HOUR), description: 'قطعی پنل', ...extra });

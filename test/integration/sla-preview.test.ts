@@ -285,4 +285,14 @@ describe('terms too large to compute (issue 12, item 8)', () => {
     expect((await admin('GET', `/v1/policies/${row.id}`)).status).toBe(200);
     expect((await admin('POST', '/v1/sla/preview', { preset: 'owj-agile', priority: 'critical', openedAt: WEDNESDAY_1600 })).status).toBe(200);
   });
+
+  it('refuses a ticket on such terms with 422 before storing it or starting a workflow', async () => {
+    const key = `stored-huge-${randomUUID().slice(0, 8)}`;
+    await db.policy.create({ data: { kind: 'ticket', key, name: 'Stored huge', definition: { ...agileWith(1e15), key } as object } });
+    const customer = await createCustomerWithContract({ productKey: 'owj', planKey: key });
+    const before = await db.ticket.count({ where: { customerId: customer.customer.id } });
+    const res = await testApi(customer.key)('POST', '/v1/tickets', { productId: customer.contract.productId, priority: 'critical', subject: 'huge', description: 'terms too large' });
+    expect(res).toMatchObject({ status: 422, body: { reason: 'business_time_limit' } });
+    expect(await db.ticket.count({ where: { customerId: customer.customer.id } })).toBe(before);
+  });
 });

@@ -116,3 +116,52 @@ describe('the outage notice', () => {
     expect(recorded.escalations).toEqual([]);
   });
 });
+
+describe('a correction of the outage (POST /v1/outages/:id/corrections)', () => {
+  it('moves the notice deadline with a corrected start', async () => {
+    const startedAtMs = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => {
+      const handle = await start({ startedAtMs });
+      await skipTo(env, startedAtMs + 90 * MINUTE);
+      // The outage really began an hour later than recorded: the notice is due an hour later.
+      await handle.signal(wf.outageCorrected, { startedAtMs: startedAtMs + HOUR, voided: false });
+      await skipTo(env, startedAtMs + 3 * HOUR - MINUTE);
+      expect(recorded.escalations).toEqual([]);
+      expect((await handle.query(wf.outageView)).noticeDueAtMs).toBe(startedAtMs + 3 * HOUR);
+      return handle.result();
+    });
+
+    expect(recorded.escalations).toEqual([{ outageId: result.outageId, dueAtMs: startedAtMs + 3 * HOUR }]);
+  });
+
+  it('escalates at once when a corrected start puts the deadline in the past', async () => {
+    const startedAtMs = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    await run(activities, async () => {
+      const handle = await start({ startedAtMs });
+      await skipTo(env, startedAtMs + 30 * MINUTE);
+      await handle.signal(wf.outageCorrected, { startedAtMs: startedAtMs - 2 * HOUR, voided: false });
+      return handle.result();
+    });
+
+    expect(recorded.escalations).toEqual([expect.objectContaining({ dueAtMs: startedAtMs })]);
+  });
+
+  it('needs no notice for a voided outage', async () => {
+    const startedAtMs = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => {
+      const handle = await start({ startedAtMs });
+      await skipTo(env, startedAtMs + 30 * MINUTE);
+      await handle.signal(wf.outageCorrected, { startedAtMs, voided: true });
+      return handle.result();
+    });
+
+    expect(result).toMatchObject({ escalated: false, noticePostedAtMs: null });
+    expect(recorded.escalations).toEqual([]);
+  });
+});

@@ -1,6 +1,8 @@
 import {
   billableMinutesForTicket,
   hourlyBalance,
+  billedTicketsOf,
+  hourlyPackageCarryOver,
   hourlyPackageExpiry,
   monthlyHourCharge,
   monthlyRequestCapMinutes,
@@ -56,10 +58,27 @@ describe('hourly packages', () => {
     expect(monthlyRequestCapMinutes(200)).toBe(2400);
   });
 
-  it('expire at the end of the Jalali year, or of the next when bought in its last three months', () => {
+  it('expire at the end of the Jalali year; bought in its last three months, they carry over and expire a year after purchase (rule 10)', () => {
     expect(hourlyPackageExpiry(tehran('2026-05-01T10:00'))).toBe(tehran('2027-03-21T00:00'));
     expect(hourlyPackageExpiry(tehran('2026-12-20T10:00'))).toBe(tehran('2027-03-21T00:00'));
-    expect(hourlyPackageExpiry(tehran('2026-12-22T10:00'))).toBe(tehran('2028-03-20T00:00'));
+    // Bought on 1 Dey 1405: carried into 1406, expiring one year after purchase (1 Dey 1406), not at the end of 1406.
+    expect(hourlyPackageExpiry(tehran('2026-12-22T10:00'))).toBe(tehran('2027-12-22T10:00'));
+    expect(hourlyPackageCarryOver(tehran('2026-12-22T10:00'))).toEqual({ carriesOver: true, repricedFromMs: tehran('2027-03-21T00:00') });
+    expect(hourlyPackageCarryOver(tehran('2026-05-01T10:00'))).toEqual({ carriesOver: false, repricedFromMs: null });
+  });
+
+  it("bill a ticket's recorded hours together, at least 30 minutes once per ticket (rule 11)", () => {
+    const billed = billedTicketsOf([
+      { atMs: tehran('2026-05-01T10:00'), minutes: 10, reference: 'ticket:a' },
+      { atMs: tehran('2026-05-01T12:00'), minutes: 15, reference: 'ticket:a' },
+      { atMs: tehran('2026-05-02T10:00'), minutes: 50, reference: 'ticket:b' },
+      { atMs: tehran('2026-05-03T10:00'), minutes: 5, reference: null },
+    ]);
+    expect(billed).toEqual([
+      { atMs: tehran('2026-05-01T10:00'), minutes: 30 },
+      { atMs: tehran('2026-05-02T10:00'), minutes: 50 },
+      { atMs: tehran('2026-05-03T10:00'), minutes: 30 },
+    ]);
   });
 
   it('draw five hours for a quiet month and what was billed for a busy one', () => {
