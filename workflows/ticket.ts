@@ -87,12 +87,13 @@ const acts = proxyActivities<TicketActivities>({ startToCloseTimeout: '30 second
 /** Short database writes run as local activities: no round trip through the server per write. */
 const localActs = proxyLocalActivities<TicketActivities>({ startToCloseTimeout: '30 seconds', retry });
 /**
- * Notices and escalations only write outbox rows (a relay delivers them), and their retries are
- * bounded: a message that cannot be queued is logged and the ticket keeps its timers.
+ * Notices and escalations only write rows (the escalation and its outbox messages; a relay
+ * delivers them), and their retries are bounded: 12 tries over about 6 minutes outlast a database
+ * restart, and a message that still cannot be queued is logged and the ticket keeps its timers.
  */
 const messages = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { ...retry, maximumAttempts: 5 },
+  retry: { ...retry, maximumAttempts: 12 },
 });
 
 /**
