@@ -38,6 +38,17 @@ export interface PlanEntitlements {
   hourlyPackages: boolean;
 }
 
+/** How a ticket arrives; the portal, e-mail and the API are all the plan's "ticket" channel. */
+export type TicketChannel = 'portal' | 'email' | 'phone' | 'api';
+
+/**
+ * Whether the plan offers the channel a ticket arrived through (Pasban rule 12): Kian Bronze
+ * takes tickets only, so a ticket taken by phone is refused; phone is Silver's and Gold's.
+ */
+export function channelOffered(entitlements: PlanEntitlements, channel: TicketChannel): boolean {
+  return entitlements.channels.includes(channel === 'phone' ? 'phone' : 'ticket');
+}
+
 export function remainingAllowance(entitlements: PlanEntitlements, kind: AllowanceKind, used: number): number | 'unlimited' {
   const allowance = entitlements.allowances[kind];
   if (!allowance) return 0;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
+import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';
 import { initialTicketState, projectSnapshot, TicketRules, ticketView } from '../../sla/ticket-machine';
 import * as ticket from '../../workflows/ticket';
@@ -117,6 +118,15 @@ function present(row: Ticket, view: ticket.TicketView, live: boolean): TicketRes
       nextAlarm: view.nextAlarm && { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: toTehranIso(view.nextAlarm.atMs) },
     },
   };
+}
+
+/** Rule 12: a ticket through a channel the plan does not offer is refused with that reason. */
+async function requireChannelOffered(deps: AppDeps, policyKey: string, channel: TicketChannel): Promise<void> {
+  const entitlements = await loadDefinition(deps.db, 'entitlements', policyKey);
+  if (!entitlements || channelOffered(entitlements, channel)) return;
+  const offered = entitlements.channels.length > 0 ? entitlements.channels.join(' and ') : 'no channel';
+  const message = `the plan ${policyKey} does not offer the ${channel} channel (it offers ${offered})`;
+  throw new ApiError('unprocessable', message, { reason: 'channel_not_offered', invalidFields: [{ field: 'body.channel', reason: message }] });
 }
 
 /** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
@@ -240,6 +250,7 @@ export const ticketRoutes = [
       }
       const nowMs = Date.now();
       const eligibility = await requireEligible(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
+      await requireChannelOffered(deps, eligibility.policyKey, body.channel);
 
       const id = randomUUID();
       const input = await workflowInput(deps, { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) }, actorOf(principal));

@@ -113,6 +113,18 @@ describe('opening a ticket', () => {
     expect(res.body).toMatchObject({ code: 'not_eligible', reason });
   });
 
+  it('refuses a Kian Bronze ticket taken by phone with channel_not_offered (rule 12), and takes it through the portal', async () => {
+    const { product, key, customer } = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-bronze' });
+    const agent = testApi(await createKey('agent'));
+    const phoned = await agent('POST', '/v1/tickets', { ...newTicket(product.id), customerId: customer.id, channel: 'phone' });
+    expect(phoned.status).toBe(422);
+    expect(phoned.body).toMatchObject({ reason: 'channel_not_offered', invalidFields: [{ field: 'body.channel' }] });
+    expect(phoned.body.detail).toContain('kian-product-bronze does not offer the phone channel (it offers ticket)');
+    expect((await testApi(key)('POST', '/v1/tickets', { ...newTicket(product.id), channel: 'portal' })).status).toBe(201);
+    const gold = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-gold' });
+    expect((await agent('POST', '/v1/tickets', { ...newTicket(gold.product.id), customerId: gold.customer.id, channel: 'phone' })).status).toBe(201);
+  });
+
   it('refuses a product the customer has no contract for with no_contract', async () => {
     const { key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const iotex = await testDatabase().product.findUniqueOrThrow({ where: { key: 'iotex-suite' } });

@@ -2,6 +2,7 @@ import {
   billableMinutesForTicket,
   hourlyBalance,
   billedTicketsOf,
+  channelOffered,
   hourlyPackageCarryOver,
   hourlyPackageExpiry,
   monthlyHourCharge,
@@ -130,5 +131,14 @@ describe('hourly packages', () => {
 
   it('is empty without packages', () => {
     expect(hourlyBalance({ packages: [], billedTickets: [], asOfMs: 0 }).availableMinutes).toBe(0);
+  });
+});
+
+describe('plan channels (rule 12)', () => {
+  it('take tickets by phone only where the plan offers phone: Kian Bronze and Silver no, Gold yes', () => {
+    expect(channelOffered(entitlementPresets['kian-product-bronze'], 'phone')).toBe(false);
+    expect(channelOffered(entitlementPresets['kian-product-silver'], 'phone')).toBe(false);
+    expect(channelOffered(entitlementPresets['kian-product-gold'], 'phone')).toBe(true);
+    for (const channel of ['portal', 'email', 'api'] as const) expect(channelOffered(entitlementPresets['kian-product-bronze'], channel)).toBe(true);
   });
 });
