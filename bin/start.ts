@@ -22,6 +22,7 @@ import {
 } from '../platform/supervision';
 import { createWorker } from '../platform/worker';
 import { runUntilSignal } from './lifecycle';
+import { warnAboutUnreachableRecipients } from '../platform/readiness';
 
 runUntilSignal(async (onStop) => {
   const config = loadConfig();
@@ -75,6 +76,7 @@ runUntilSignal(async (onStop) => {
   const db = createDatabase(databaseUrl);
   onStop(() => db.$disconnect());
   await seedPresets(db, logger);
+  await warnAboutUnreachableRecipients(db, logger);
   const newAdminKey = await ensureAdminKey(db, config.PASBAN_ADMIN_API_KEY);
 
   const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);

@@ -8,7 +8,7 @@
 import { compileCalendar, type BusinessCalendar } from './calendar';
 import type { CalendarSpec } from './calendar-spec';
 import type { Priority, TicketPolicy } from './policy';
-import { nextAlarm, shownAlarm, ticketClock, type Alarm, type ResolutionCycle, type TargetClock } from './ticket-clock';
+import { alarmKey, nextAlarm, shownAlarm, ticketClock, type Alarm, type AlarmKind, type ResolutionCycle, type TargetClock } from './ticket-clock';
 
 export type TicketStatus = 'new' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed' | 'cancelled';
 
@@ -341,4 +341,66 @@ export function deadlineChanges(before: TargetClock[], after: TargetClock[]): { 
   return after
     .map((clock) => ({ target: clock.target, fromMs: before.find((b) => b.target === clock.target)?.dueAtMs ?? null, toMs: clock.dueAtMs }))
     .filter((change) => change.fromMs !== change.toMs);
+}
+
+/** One recorded timeline event, as the database keeps it. */
+export interface RecordedTicketEvent {
+  sequence: number;
+  atMs: number;
+  actor: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The ticket's state rebuilt from its recorded timeline, by running each event's command
+ * through the same transitions the workflow made: what a fresh run of a workflow whose history
+ * can no longer be replayed starts from (see api/stuck-workflows.ts). Alarms recorded as fired
+ * stay fired, so nothing is sent twice.
+ */
+export function stateFromTimeline(rules: TicketRules, openedAtMs: number, fallbackPriority: Priority, events: readonly RecordedTicketEvent[]): TicketState {
+  const ordered = [...events].sort((a, b) => a.sequence - b.sequence);
+  const opened = ordered.find((e) => e.type === 'opened');
+  let state = initialTicketState((opened?.data.priority as Priority | undefined) ?? fallbackPriority, openedAtMs);
+  for (const event of ordered) {
+    const { actor, data } = event;
+    const text = (key: string) => String(data[key] ?? '');
+    const command: TicketCommand | null = ((): TicketCommand | null => {
+      switch (event.type) {
+        case 'agent_replied':
+        case 'internal_note':
+          return { type: 'agentReply', actor, public: event.type === 'agent_replied', body: text('body') };
+        case 'customer_replied':
+          return { type: 'customerReply', actor, body: text('body') };
+        case 'reopened':
+          return data.body !== undefined ? { type: 'customerReply', actor, body: text('body') } : { type: 'reopen', actor, reason: text('reason') };
+        case 'status_changed':
+          return { type: 'setStatus', actor, status: data.to as 'in_progress' | 'waiting_on_customer' };
+        case 'priority_changed':
+          return { type: 'changePriority', actor, priority: data.to as Priority, reason: text('reason') };
+        case 'assigned':
+          return { type: 'assign', actor, assignee: text('to') };
+        case 'resolution_date_announced':
+          return { type: 'announceResolutionDate', actor, dueAtMs: Number(data.dueAtMs) };
+        case 'request_rejected':
+          return { type: 'rejectRequest', actor, reason: text('reason') };
+        case 'resolved':
+          return { type: 'resolve', actor, note: text('note') };
+        case 'closed':
+          return { type: 'close', actor, reason: text('reason') };
+        case 'cancelled':
+          return { type: 'cancel', actor, reason: text('reason') };
+        default:
+          return null;
+      }
+    })();
+    if (command) state = transition(rules, state, command, event.atMs).state;
+    const alarm = /^sla_(warning|breach|escalation)$/.exec(event.type);
+    if (alarm) {
+      const key = alarmKey({ target: data.target as TargetClock['target'], kind: alarm[1] as AlarmKind, percent: Number(data.percent) }, state.cycleNumber);
+      if (!state.fired.includes(key)) state.fired.push(key);
+    }
+    state.sequence = Math.max(state.sequence, event.sequence);
+  }
+  return state;
 }

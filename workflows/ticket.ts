@@ -120,6 +120,16 @@ const OPENING_BEFORE_COMMANDS = 'ticket-opening-before-commands';
  */
 const SERIALIZED_COMMANDS = 'ticket-serialized-commands';
 
+/**
+ * Patch: with commands serialized, the record is an ordinary activity again. A local activity
+ * runs inside the workflow task; when that task's completion was lost ("Workflow task not found
+ * when completing", under bursts of updates) the task ran again with the updates in another
+ * order, and the first attempt's rows stayed: an event twice, another never (its sequence number
+ * taken). An ordinary activity runs only once its task is committed. Tickets started with the
+ * serialization but before this keep the local activity.
+ */
+const RECORDS_AFTER_COMMIT = 'ticket-records-after-commit';
+
 /** A refused command: the API answers 409 naming the current state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidTicketCommand', message, nonRetryable: true });
@@ -129,6 +139,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const { ticketId } = input;
   // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
   const serialized = patched(SERIALIZED_COMMANDS);
+  const recordsAfterCommit = serialized && patched(RECORDS_AFTER_COMMIT);
   let state: TicketState = input.state ?? initialTicketState(input.priority, input.openedAtMs);
   const rules = new TicketRules(input.policy, input.calendars, input.openedAtMs);
   const lock = new OneAtATime();
@@ -150,7 +161,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     const sequence = state.sequence;
     const snapshot = view();
     const event = { ticketId, sequence, atMs: Date.now(), actor, type, data };
-    if (serialized || patched(RECORD_IN_ONE_ACTIVITY)) {
+    if (recordsAfterCommit) {
+      await acts.recordTicketChange({ event, view: snapshot });
+    } else if (serialized || patched(RECORD_IN_ONE_ACTIVITY)) {
       await localActs.recordTicketChange({ event, view: snapshot });
     } else {
       await acts.recordTicketEvent(event);

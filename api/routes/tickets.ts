@@ -148,7 +148,7 @@ async function read(deps: AppDeps, row: Ticket): Promise<TicketResponse> {
   // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
   // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
   // the opening one, run forward to now.
-  return present(row, openingView(await workflowInput(deps, row, 'system:read'), Date.now()), false);
+  return present(row, openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()), false);
 }
 
 /** A running workflow's ticket as at now, or undefined (ended, or Temporal cannot answer in time). */
@@ -158,7 +158,7 @@ async function liveView(deps: AppDeps, row: Ticket): Promise<ticket.TicketView |
 }
 
 /** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
-async function workflowInput(deps: AppDeps, row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>, openedBy: string): Promise<ticket.TicketWorkflowInput> {
+export async function ticketWorkflowInput(deps: AppDeps, row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>, openedBy: string): Promise<ticket.TicketWorkflowInput> {
   const policy = await loadDefinition(deps.db, 'ticket', row.policyKey);
   if (!policy) throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, { reason: 'unknown_policy' });
   return {
@@ -253,7 +253,7 @@ export const ticketRoutes = [
       await requireChannelOffered(deps, eligibility.policyKey, body.channel);
 
       const id = randomUUID();
-      const input = await workflowInput(deps, { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) }, actorOf(principal));
+      const input = await ticketWorkflowInput(deps, { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) }, actorOf(principal));
       // Terms beyond what Pasban computes (stored before sla/limits.ts) are refused with 422 before anything is stored.
       const opening = openingView(input);
       const data: Prisma.TicketUncheckedCreateInput = {
@@ -387,7 +387,7 @@ async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTic
   if (row.productId !== body.productId || row.subject !== body.subject || row.priority !== body.priority) {
     throw new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', { reason: 'idempotency_key_reused' });
   }
-  const input = await workflowInput(deps, row, actor);
+  const input = await ticketWorkflowInput(deps, row, actor);
   await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
   const live = await liveView(deps, row);
   const view = live ?? (row.clock as unknown as ticket.TicketView | null) ?? openingView(input);
@@ -396,7 +396,7 @@ async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTic
 
 /** Starts a stored ticket's workflow unless it runs or ran (recovery after a failed start). */
 export async function startTicketWorkflow(deps: AppDeps, row: Ticket, actor: string): Promise<boolean> {
-  return startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [await workflowInput(deps, row, actor)] });
+  return startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [await ticketWorkflowInput(deps, row, actor)] });
 }
 
 /** A row whose workflow has not recorded a clock yet (it was just started). */

@@ -20,7 +20,9 @@ describe('the running service (npm start)', () => {
     it('answers /readyz 200 when the database and Temporal both answer', async () => {
       const res = await anonymous('GET', '/readyz');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
+      expect(res.body).toMatchObject({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
+      // Stuck workflows (tasks failing on every attempt) are reported, and do not make the service unready.
+      expect(res.body.stuckWorkflows).toEqual({ count: expect.any(Number), ids: expect.any(Array) });
     });
   });
 

@@ -3,6 +3,7 @@ import {
   initialTicketState,
   projectSnapshot,
   refusalOf,
+  stateFromTimeline,
   TicketRules,
   ticketView,
   transition,
@@ -117,5 +118,34 @@ describe('the ticket state machine', () => {
       ['resolution', 'running', 2],
     ]);
     expect(view.targets[0]!.leftMinutes).toBe(view.targets[0]!.allowedMinutes! - 2);
+  });
+
+  it('rebuilds the state from the recorded timeline, alarms fired included (for a workflow restarted from the database)', () => {
+    const r = rules();
+    const commands: TicketCommand[] = [
+      { type: 'assign', actor: agent, assignee: 'sara' },
+      { type: 'agentReply', actor: agent, public: true, body: 'a' },
+      { type: 'setStatus', actor: agent, status: 'waiting_on_customer' },
+      { type: 'customerReply', actor: 'customer:acme', body: 'b' },
+      { type: 'changePriority', actor: agent, priority: 'critical', reason: 'worse' },
+      { type: 'resolve', actor: agent, note: 'done' },
+      { type: 'customerReply', actor: 'customer:acme', body: 'again' },
+      { type: 'agentReply', actor: agent, public: false, body: 'note' },
+    ];
+    let state = initialTicketState('high', openedAtMs);
+    const events = [{ sequence: 1, atMs: openedAtMs, actor: 'customer:acme', type: 'opened', data: { priority: 'high' } as Record<string, unknown> }];
+    commands.forEach((command, i) => {
+      const atMs = openedAtMs + (i + 1) * 7 * MINUTE;
+      const made = transition(r, state, command, atMs);
+      state = { ...made.state, sequence: events.length + 1 };
+      events.push({ sequence: events.length + 1, atMs, actor: command.actor, type: made.event.type, data: made.event.data });
+      if (i === 1) {
+        events.push({ sequence: events.length + 1, atMs, actor: 'system', type: 'sla_warning', data: { target: 'resolution', percent: 75, dueAtMs: atMs } });
+        state = { ...state, fired: [...state.fired, 'resolution#1:warning:75'], sequence: events.length };
+      }
+    });
+    const rebuilt = stateFromTimeline(r, openedAtMs, 'low', events);
+    expect(rebuilt).toEqual(state);
+    expect(rebuilt).toMatchObject({ status: 'in_progress', cycleNumber: 2, priority: 'critical', assignee: 'sara', fired: ['resolution#1:warning:75'] });
   });
 });

@@ -1,0 +1,41 @@
+import { unreachableBreachRecipients, type UnreachableRecipient } from '../sla/breach-readiness';
+import type { TicketPolicy } from '../sla/policy';
+import type { Database } from './database';
+import type { Logger } from './logger';
+
+export interface PlanReadiness extends UnreachableRecipient {
+  planKey: string;
+  productKey: string;
+  departmentId: string;
+  departmentName: string;
+}
+
+/** Every plan in use (a contract running now) whose breach notices have no reachable recipient. */
+export async function breachRecipientProblems(db: Database, nowMs: number): Promise<PlanReadiness[]> {
+  const contracts = await db.contract.findMany({
+    where: { endsAt: { gt: new Date(nowMs) }, startsAt: { lte: new Date(nowMs) } },
+    select: { policy: { select: { key: true } }, product: { select: { key: true, department: true } } },
+    distinct: ['policyId', 'productId'],
+  });
+  const problems: PlanReadiness[] = [];
+  for (const contract of contracts) {
+    const row = await db.policy.findUnique({ where: { kind_key: { kind: 'ticket', key: contract.policy.key } } });
+    if (!row) continue;
+    const department = contract.product.department;
+    for (const problem of unreachableBreachRecipients(row.definition as unknown as TicketPolicy, department)) {
+      problems.push({ planKey: row.key, productKey: contract.product.key, departmentId: department.id, departmentName: department.name, ...problem });
+    }
+  }
+  return problems;
+}
+
+/** The start-up warning: one log line per plan and product whose breach notices would fail. */
+export async function warnAboutUnreachableRecipients(db: Database, logger: Logger): Promise<void> {
+  const problems = await breachRecipientProblems(db, Date.now());
+  const byPlan = new Map<string, PlanReadiness[]>();
+  for (const p of problems) byPlan.set(`${p.productKey} ${p.planKey}`, [...(byPlan.get(`${p.productKey} ${p.planKey}`) ?? []), p]);
+  for (const [key, list] of byPlan) {
+    const missing = [...new Set(list.map((p) => `${p.missing} of department ${p.departmentName}`))];
+    logger.warn({ plan: key, priorities: [...new Set(list.map((p) => p.priority))], missing }, 'breach notices of a plan in use have no reachable recipient (GET /v1/readiness/breach-recipients)');
+  }
+}
