@@ -6,9 +6,9 @@ import { createOutboxRelay, type OutboxRelay } from '../activities/notifications
 import { destinationPolicy } from '../activities/webhooks/destination';
 import { createWebhookRelay } from '../activities/webhooks/relay';
 import { createWebhookSender } from '../activities/webhooks/sender';
-import type { Config } from './config';
-import type { Database } from './database';
-import type { Logger } from './logger';
+import type { Config } from '../platform/config';
+import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
 
 const sdkLogLevels: Record<string, LogLevel> = {
   trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR',
