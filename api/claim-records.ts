@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Claim, ClaimOutage, ClaimTicket, CreditLine, CreditNote, Prisma } from '../generated/prisma/client';
-import { loadCalendarSpecs, loadDefinition } from '../platform/sla-config';
+import { loadCalendarSpecs, loadDefinition } from '../store/sla-config';
 import { OUTAGE_CAUSES } from '../sla/availability';
 import type { ClaimAssessment } from '../sla/claim-assessment';
 import type { ComputedCredit } from '../sla/claim-decision';

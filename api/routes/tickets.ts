@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
-import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
+import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';

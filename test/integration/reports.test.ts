@@ -505,6 +505,26 @@ describe('the SLA report\'s maintained aggregate', () => {
     }
   });
 
+  it('a message the outbox delivers later changes the breaches report\'s deliveries: its status change queues the ticket', async () => {
+    const id = await writeTicket(db, { ...world, customerId: propertyCustomer }, {
+      openedAt: '2026-11-26T09:00:00+03:30', priority: 'critical', status: 'in_progress',
+      escalations: [{ target: 'first_response', kind: 'breach', percent: 100, dueAfterMinutes: 60, messages: [{ recipient: 'department_manager', channel: 'sms', status: 'pending' }] }],
+    });
+    const deliveries = async () => (await staffGet(`/v1/reports/breaches?from=2026-11-26&to=2026-11-26&customerId=${propertyCustomer}`)).summary.deliveries;
+    try {
+      expect(await deliveries()).toEqual([{ channel: 'sms', status: 'pending', count: 1 }]);
+      await db.notification.updateMany({ where: { subjectRef: `ticket:${id}` }, data: { status: 'sent', sentAt: new Date() } });
+      expect(await queued(id)).toBe(true);
+      expect(await deliveries()).toEqual([{ channel: 'sms', status: 'sent', count: 1 }]);
+      // A relay's lease on a message is not something the report reads: nothing is queued.
+      await db.notification.updateMany({ where: { subjectRef: `ticket:${id}` }, data: { leaseUntil: new Date() } });
+      expect(await queued(id)).toBe(false);
+    } finally {
+      await db.notification.deleteMany({ where: { subjectRef: `ticket:${id}` } });
+      await db.ticket.delete({ where: { id } });
+    }
+  });
+
   it('follows a ticket as the workflow records it: running, met, breached, waiting, resolved, and equals a recomputation from scratch', async () => {
     const customerId = propertyCustomer;
     const id = await writeTicket(db, { ...world, customerId }, {
