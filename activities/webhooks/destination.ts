@@ -1,6 +1,6 @@
 /**
  * Where a webhook may be sent. Only `https` in production (plain `http` elsewhere, for local
- * receivers), never to credentials in the URL, and never to a private, loopback, link-local,
+ * receivers, and to hosts an administrator allowed), never to credentials in the URL, and never to a private, loopback, link-local,
  * shared, multicast or reserved address unless an administrator allowed the host
  * (`WEBHOOK_ALLOWED_HOSTS`). The URL is checked when a subscription is made and the addresses
  * again at connect time: `guardedLookup` resolves the name and refuses a blocked address, so a
@@ -56,12 +56,13 @@ export function refuseUrl(raw: string, policy: DestinationPolicy): string | null
   } catch {
     return 'must be an absolute URL';
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp)) {
+  const host = normalHost(url.hostname);
+  // Plain http outside production, or in production to a host an administrator allowed (an internal receiver).
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (policy.allowHttp || policy.allowedHosts.has(host)))) {
     return policy.allowHttp ? 'must start with https:// or http://' : 'must start with https:// (only https in production)';
   }
   if (url.username || url.password) return 'must not carry a user name or password';
   if (url.hash) return 'must not have a fragment';
-  const host = normalHost(url.hostname);
   if (policy.allowedHosts.has(host)) return null;
   if (host === 'localhost' || host.endsWith('.localhost')) return 'must not be a loopback host unless an administrator allows it (WEBHOOK_ALLOWED_HOSTS)';
   if (isIP(host) && isBlockedAddress(host)) {

@@ -24,6 +24,7 @@ describe('subscription URLs', () => {
     expect(refuseUrl('http://hooks.example.com/x', production)).toMatch(/only https in production/);
     expect(refuseUrl('http://hooks.example.com/x', development)).toBeNull();
     expect(refuseUrl('ftp://hooks.example.com/x', development)).toMatch(/https/);
+    expect(refuseUrl('http://127.0.0.1:9000/x', destinationPolicy({ NODE_ENV: 'production', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' }))).toBeNull();
   });
 
   it('refuses credentials, fragments, loopback names and private literals unless the host is allowed', () => {
