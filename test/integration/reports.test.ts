@@ -494,6 +494,9 @@ describe('the SLA report\'s maintained aggregate', () => {
       // Nor does one that writes a reported column with the value it had.
       await db.ticket.update({ where: { id }, data: { status: 'in_progress' } });
       expect(await queued(id)).toBe(false);
+      // One that changes a reported column queues it.
+      await db.ticket.update({ where: { id }, data: { assignee: 'reza' } });
+      expect(await queued(id)).toBe(true);
 
       // The SLA report refreshes the queue before it reads: the met target is counted.
       const report = await staffGet(`/v1/reports/sla?from=2026-11-25&to=2026-11-25&customerId=${propertyCustomer}&priority=low`);
