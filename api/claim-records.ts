@@ -11,7 +11,7 @@ import type { ClaimFacts, ClaimKind, ClaimWorkflowInput } from '../workflows/cla
 import type { Principal } from './auth';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
-import { actorResponse, seesInternals, type Actor } from './visibility';
+import { actorResponse, assertInWorkScope, seesInternals, type Actor } from './visibility';
 
 /** What a claim was judged on, kept in the row's `computation` column. */
 export interface ClaimComputation {
@@ -264,6 +264,7 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
 export async function getClaimOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<ClaimRow> {
   const row = await deps.db.claim.findUnique({ where: { id }, include: claimInclude });
   if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('claim', id);
+  await assertInWorkScope(deps.db, principal, row.productId, 'claim', id);
   return row;
 }
 

@@ -112,7 +112,7 @@ export async function presentTimeline(db: Database, principal: Principal, timeli
 
 /** Outages a customer may see: of products it holds a contract on, without other customers' own. */
 export function outagesVisibleTo(principal: Principal): Prisma.OutageWhereInput {
-  if (principal.role !== 'customer') return {};
+  if (principal.role !== 'customer') return inWorkScope(principal);
   const customerId = principal.customerId;
   if (!customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
   return { product: { contracts: { some: { customerId } } }, AND: [concerning(customerId)] };
@@ -130,4 +130,31 @@ export async function outageViewerOf(db: Database, principal: Principal, product
   const contract = await db.contract.findFirst({ where: { customerId, productId: product.id }, select: { id: true } });
   if (!contract) throw ApiError.notFound('product', asked);
   return customerId;
+}
+
+/**
+ * The products whose work a staff member sees and acts on: their own vendor's, and a manager's
+ * of their own departments when they have any. Admins, customers (scoped by account instead) and
+ * staff of no vendor (keys made before users had vendors) are not narrowed: undefined.
+ */
+export function workProducts(principal: Principal): Prisma.ProductWhereInput | undefined {
+  if (principal.role === 'admin' || principal.role === 'customer' || principal.via === 'public') return undefined;
+  const where: Prisma.ProductWhereInput = {};
+  if (principal.vendorId) where.vendorId = principal.vendorId;
+  if (principal.role === 'manager' && principal.departmentIds.length > 0) where.departmentId = { in: principal.departmentIds };
+  return Object.keys(where).length > 0 ? where : undefined;
+}
+
+/** A where clause on records with a product (tickets, claims, change requests, outages): the caller's work only. */
+export function inWorkScope(principal: Principal): { product?: Prisma.ProductWhereInput } {
+  const products = workProducts(principal);
+  return products ? { product: products } : {};
+}
+
+/** Another vendor's (or department's) record is "not found" for staff, exactly like one that never existed. */
+export async function assertInWorkScope(db: Database, principal: Principal, productId: string, what: string, id: string): Promise<void> {
+  const products = workProducts(principal);
+  if (!products) return;
+  const found = await db.product.findFirst({ where: { AND: [{ id: productId }, products] }, select: { id: true } });
+  if (!found) throw ApiError.notFound(what, id);
 }

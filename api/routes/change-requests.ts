@@ -14,7 +14,7 @@ import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, reques
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { actorNames, actorResponse, presentTimeline, timelineEvent } from '../visibility';
+import { actorNames, actorResponse, assertInWorkScope, inWorkScope, presentTimeline, timelineEvent } from '../visibility';
 import { commandStartingIfNeeded, commandTarget, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
@@ -193,6 +193,7 @@ async function present(db: AppDeps['db'], principal: Principal, row: DetailRow):
 async function getOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<DetailRow> {
   const row = await deps.db.changeRequest.findUnique({ where: { id }, include: withDetail });
   if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('change request', id);
+  await assertInWorkScope(deps.db, principal, row.productId, 'change request', id);
   return row;
 }
 
@@ -341,6 +342,7 @@ export const changeRequestRoutes = [
       }
       const customerId = actingCustomerId(principal, query.customerId);
       const where: Prisma.ChangeRequestWhereInput = {
+        ...inWorkScope(principal),
         ...(customerId && { customerId }),
         ...(query.productId && { productId: query.productId }),
         ...(query.status && { status: query.status }),

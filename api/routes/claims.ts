@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { actorNames, presentTimeline, timelineEvent } from '../visibility';
+import { actorNames, inWorkScope, presentTimeline, timelineEvent } from '../visibility';
 import { commandStartingIfNeeded, commandTarget, runCommand, type CommandTarget } from '../workflow-commands';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -83,6 +83,7 @@ const listQuery = z.strictObject({
 const queueQuery = z.strictObject({
   dueState: z.enum(['pending', 'due_soon', 'overdue']).optional(),
   productId: z.uuid().optional(),
+  sort: z.enum(['due', 'age']).default('due').describe('due: the decision due soonest first (default); age: the oldest claim first'),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
@@ -116,6 +117,7 @@ export const claimRoutes = [
     handler: async ({ query, principal, deps }) => {
       const customerId = actingCustomerId(principal, query.customerId);
       const where: Prisma.ClaimWhereInput = {
+        ...inWorkScope(principal),
         ...(customerId && { customerId }),
         ...(query.productId && { productId: query.productId }),
         ...(query.status && { status: query.status }),
@@ -137,18 +139,18 @@ export const claimRoutes = [
     method: 'get',
     path: '/v1/qa/claims',
     tag: 'claims',
-    summary: 'The QA queue: undecided claims, oldest first, each pending, due soon (past its reminder) or overdue',
+    summary: 'The QA queue: undecided claims of your vendor, the decision due soonest first (or oldest first with sort=age), each pending, due soon (past its reminder) or overdue',
     roles: DECIDERS,
     query: queueQuery,
     response: z.object({
       counts: z.object({ pending: z.number().int(), due_soon: z.number().int(), overdue: z.number().int() }),
       items: z.array(claimResponse),
     }),
-    handler: async ({ query, deps }) => {
+    handler: async ({ query, principal, deps }) => {
       const rows = await deps.db.claim.findMany({
-        where: { status: { in: ['received', 'acknowledged'] }, ...(query.productId && { productId: query.productId }) },
+        where: { status: { in: ['received', 'acknowledged'] }, ...inWorkScope(principal), ...(query.productId && { productId: query.productId }) },
         include: claimInclude,
-        orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+        orderBy: query.sort === 'due' ? [{ decisionDueAt: 'asc' }, { receivedAt: 'asc' }, { id: 'asc' }] : [{ receivedAt: 'asc' }, { id: 'asc' }],
       });
       const nowMs = Date.now();
       const names = await actorNames(deps.db, rows.map((row) => row.decidedBy));

@@ -11,7 +11,7 @@ import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { recordedOutage } from '../outage-rows';
 import { defineRoute, idParams, keyOrIdParams } from '../route';
-import { outagesVisibleTo } from '../visibility';
+import { outagesVisibleTo, workProducts } from '../visibility';
 import { startOnce } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 import { text } from '../text';
@@ -164,8 +164,9 @@ export const outageRoutes = [
     status: 201,
     errors: [422],
     response: outageResponse,
-    handler: async ({ body, deps }) => {
-      if (!(await deps.db.product.findUnique({ where: { id: body.productId } }))) {
+    handler: async ({ body, principal, deps }) => {
+      // Staff record outages of their own vendor's (a manager's: their departments') products only.
+      if (!(await deps.db.product.findFirst({ where: { AND: [{ id: body.productId }, workProducts(principal) ?? {}] } }))) {
         throw new ApiError('unprocessable', `product ${body.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
       }
       if (body.customerId && !(await deps.db.customer.findUnique({ where: { id: body.customerId } }))) {

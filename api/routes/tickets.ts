@@ -15,7 +15,7 @@ import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
-import { presentTimeline, seesInternals, timelineEvent } from '../visibility';
+import { assertInWorkScope, inWorkScope, presentTimeline, seesInternals, timelineEvent } from '../visibility';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -137,6 +137,7 @@ async function requireChannelOffered(deps: AppDeps, policyKey: string, channel: 
 async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
   const row = await deps.db.ticket.findUnique({ where: { id } });
   if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('ticket', id);
+  await assertInWorkScope(deps.db, principal, row.productId, 'ticket', id);
   return row;
 }
 
@@ -226,6 +227,14 @@ const listQuery = z.strictObject({
   productId: z.uuid().optional(),
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
+  assignee: z.string().trim().min(1).max(200).optional().describe('exactly this assignee'),
+  departmentId: z.uuid().optional().describe('tickets of this department\'s products'),
+  q: z.string().trim().min(1).max(200).optional().describe('text in the subject, the description or the customer\'s name (any case)'),
+  openedFrom: isoInstant.optional().describe('opened at or after this instant'),
+  openedTo: isoInstant.optional().describe('opened before this instant'),
+  updatedFrom: isoInstant.optional().describe('last changed at or after this instant'),
+  updatedTo: isoInstant.optional().describe('last changed before this instant'),
+  sort: z.enum(['opened', 'deadline', 'age']).default('opened').describe('opened: newest first (default); deadline: the next deadline soonest first, tickets without one last; age: oldest first'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
@@ -292,13 +301,26 @@ export const ticketRoutes = [
     method: 'get',
     path: '/v1/tickets',
     tag: 'tickets',
-    summary: 'List tickets, newest first (a customer sees only its own)',
+    summary: 'List tickets, newest first, by next deadline or oldest first (a customer sees only its own; staff their vendor\'s, managers their departments\')',
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(ticketResponse.omit({ clock: true, description: true }).extend({ nextDeadlineAt: instant })), nextCursor: z.uuid().nullable() }),
     handler: async ({ query, principal, deps }) => {
       const customerId = actingCustomerId(principal, query.customerId);
+      const range = (from?: string, to?: string) => (from || to ? { ...(from && { gte: new Date(from) }), ...(to && { lt: new Date(to) }) } : undefined);
+      const opened = range(query.openedFrom, query.openedTo);
+      const updated = range(query.updatedFrom, query.updatedTo);
       const where: Prisma.TicketWhereInput = {
+        AND: [
+          inWorkScope(principal),
+          query.departmentId ? { product: { departmentId: query.departmentId } } : {},
+          query.q
+            ? { OR: [{ subject: { contains: query.q, mode: 'insensitive' } }, { description: { contains: query.q, mode: 'insensitive' } }, { customer: { name: { contains: query.q, mode: 'insensitive' } } }] }
+            : {},
+        ],
+        ...(query.assignee && { assignee: query.assignee }),
+        ...(opened && { openedAt: opened }),
+        ...(updated && { updatedAt: updated }),
         ...(customerId && { customerId }),
         ...(query.status && { status: query.status }),
         ...(query.priority && { priority: query.priority }),
@@ -306,9 +328,15 @@ export const ticketRoutes = [
         ...(query.breached !== undefined && { breached: query.breached }),
         ...(query.atRisk && { breached: false, status: { in: [...OPEN_STATUSES] }, nextDeadlineAt: { lte: new Date(Date.now() + 3600_000) } }),
       };
+      const orderBy: Prisma.TicketOrderByWithRelationInput[] =
+        query.sort === 'deadline'
+          ? [{ nextDeadlineAt: { sort: 'asc', nulls: 'last' } }, { openedAt: 'asc' }, { id: 'asc' }]
+          : query.sort === 'age'
+            ? [{ openedAt: 'asc' }, { id: 'asc' }]
+            : [{ openedAt: 'desc' }, { id: 'desc' }];
       const rows = await deps.db.ticket.findMany({
         where,
-        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+        orderBy,
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
       });

@@ -519,3 +519,104 @@ describe('personal inboxes', () => {
     expect({ status: sms.status, note: sms.note }).toEqual({ status: 'failed', note: 'no phone number on file for کارشناس با شماره' });
   });
 });
+
+describe('work scoped to a vendor and department (the isolation suite\'s vendor dimension)', () => {
+  const HOUR = 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  let world: Awaited<ReturnType<typeof arrangeVendors>>;
+  const as: Record<string, ReturnType<typeof testApi>> = {};
+  let customerKey: ReturnType<typeof testApi>;
+  let productA: string;
+  let ticketA: string;
+  let outageA: string;
+  let claimA: string;
+  let requestKian: string;
+
+  async function product(vendorId: string, departmentId: string) {
+    return db.product.create({ data: { key: unique('scope'), vendorId, departmentId, name: 'Scope test', nameFa: 'آزمایش دامنه', creditTable: 'avanak' } });
+  }
+  async function contract(customerId: string, productId: string, planKey: string) {
+    const policy = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: planKey } } });
+    const year = 365 * 24 * HOUR;
+    await db.contract.create({ data: { customerId, productId, policyId: policy.id, plan: planKey, startsAt: new Date(Date.now() - year), endsAt: new Date(Date.now() + year), paid: true, priceRials: 1_000_000_000n } });
+  }
+  async function staff(name: string, role: string, vendorId: string, departmentIds: string[]) {
+    const user = await createUser({ name, role, vendorId, departmentIds });
+    expect(user.status).toBe(201);
+    as[name] = testApi((await admin('POST', '/v1/api-keys', { name, userId: user.body.id })).body.key);
+  }
+
+  beforeAll(async () => {
+    world = await arrangeVendors();
+    productA = (await product(world.a.vendor.id, world.a.one.id)).id;
+    const customer = await db.customer.create({ data: { name: unique('مشتری دامنه'), contacts: { create: { name: 'Primary', email: `${unique('c')}@people.test`, phone: '09120000000', isPrimary: true } } } });
+    await contract(customer.id, productA, 'avanak');
+    const kian = await db.product.findUniqueOrThrow({ where: { key: 'kian-crm-project' } });
+    await contract(customer.id, kian.id, 'kian-project-gold');
+    customerKey = testApi(await createKey('customer', customer.id));
+    await staff('agentA', 'agent', world.a.vendor.id, [world.a.one.id]);
+    await staff('agentB', 'agent', world.b.vendor.id, [world.b.one.id]);
+    await staff('qaA', 'qa', world.a.vendor.id, []);
+    await staff('qaB', 'qa', world.b.vendor.id, []);
+    await staff('managerA1', 'manager', world.a.vendor.id, [world.a.one.id]);
+    await staff('managerA2', 'manager', world.a.vendor.id, [world.a.two.id]);
+
+    const ticket = await customerKey('POST', '/v1/tickets', { productId: productA, priority: 'high', subject: 'پنل دامنه باز نمی‌شود', description: 'شرح مشکل دامنه', channel: 'portal' });
+    expect(ticket.status).toBe(201);
+    ticketA = ticket.body.id;
+    const outage = await as.agentA!('POST', '/v1/outages', { productId: productA, startedAt: iso(Date.now() - 5 * HOUR), endedAt: iso(Date.now() - 4 * HOUR), cause: 'unplanned', description: 'قطعی دامنه' });
+    expect(outage.status).toBe(201);
+    outageA = outage.body.id;
+    const claim = await customerKey('POST', '/v1/claims', { productId: productA, outageIds: [outageA] });
+    expect(claim.status).toBe(201);
+    claimA = claim.body.id;
+    const request = await customerKey('POST', '/v1/change-requests', { productId: kian.id, title: 'گزارش دامنه', description: 'گزارش فروش' });
+    expect(request.status).toBe(201);
+    requestKian = request.body.id;
+  });
+
+  it('staff of another vendor (and a manager of another department) find nothing: 404 by id, absent from lists, commands refused as not found', async () => {
+    const seen = async (api: ReturnType<typeof testApi>) => ({
+      ticket: (await api('GET', `/v1/tickets/${ticketA}`)).status,
+      listed: (await api('GET', '/v1/tickets?limit=100')).body.items.some((t: { id: string }) => t.id === ticketA),
+      outage: (await api('GET', `/v1/outages/${outageA}`)).status,
+      claim: (await api('GET', `/v1/claims/${claimA}`)).status,
+      claimListed: (await api('GET', '/v1/claims?limit=100')).body.items.some((c: { id: string }) => c.id === claimA),
+      request: (await api('GET', `/v1/change-requests/${requestKian}`)).status,
+    });
+    expect(await seen(as.agentA!)).toEqual({ ticket: 200, listed: true, outage: 200, claim: 200, claimListed: true, request: 404 });
+    expect(await seen(as.managerA1!)).toEqual({ ticket: 200, listed: true, outage: 200, claim: 200, claimListed: true, request: 404 });
+    expect(await seen(as.agentB!)).toEqual({ ticket: 404, listed: false, outage: 404, claim: 404, claimListed: false, request: 404 });
+    expect(await seen(as.managerA2!)).toEqual({ ticket: 404, listed: false, outage: 404, claim: 404, claimListed: false, request: 404 });
+    expect(await seen(admin)).toEqual({ ticket: 200, listed: true, outage: 200, claim: 200, claimListed: true, request: 200 });
+
+    const reply = await as.agentB!('POST', `/v1/tickets/${ticketA}/replies`, { body: 'پاسخ از فروشنده دیگر' });
+    expect(reply.status).toBe(404);
+    const events = await admin('GET', `/v1/tickets/${ticketA}/events`);
+    expect(JSON.stringify(events.body)).not.toContain('پاسخ از فروشنده دیگر');
+    const foreignOutage = await as.agentB!('POST', '/v1/outages', { productId: productA, startedAt: iso(Date.now() - 3 * HOUR), endedAt: iso(Date.now() - 2 * HOUR), cause: 'unplanned', description: 'x' });
+    expect({ status: foreignOutage.status, field: foreignOutage.body.invalidFields?.[0]?.field }).toEqual({ status: 422, field: 'body.productId' });
+
+    const queue = async (api: ReturnType<typeof testApi>) => (await api('GET', '/v1/qa/claims?limit=200')).body.items.map((c: { id: string }) => c.id);
+    expect(await queue(as.qaA!)).toContain(claimA);
+    expect(await queue(as.qaB!)).not.toContain(claimA);
+    expect((await as.qaB!('POST', `/v1/claims/${claimA}/reject`, { reason: 'نه' })).status).toBe(404);
+  });
+
+  it('ticket lists filter by department, text, assignee and dates, and sort by the next deadline', async () => {
+    const ids = async (query: string) => (await admin('GET', `/v1/tickets?limit=100&${query}`)).body.items.map((t: { id: string }) => t.id);
+    expect(await ids(`departmentId=${world.a.one.id}`)).toEqual([ticketA]);
+    expect(await ids(`departmentId=${world.a.two.id}`)).toEqual([]);
+    expect(await ids(`productId=${productA}&q=${encodeURIComponent('دامنه باز')}`)).toEqual([ticketA]);
+    expect(await ids(`productId=${productA}&q=${encodeURIComponent('مشتری دامنه')}`)).toEqual([ticketA]);
+    expect(await ids(`productId=${productA}&q=nothing-like-this`)).toEqual([]);
+    expect(await ids(`productId=${productA}&openedFrom=${encodeURIComponent(iso(Date.now() + HOUR))}`)).toEqual([]);
+    expect(await ids(`productId=${productA}&openedTo=${encodeURIComponent(iso(Date.now() + HOUR))}&updatedFrom=${encodeURIComponent(iso(Date.now() - HOUR))}`)).toEqual([ticketA]);
+    expect(await ids(`productId=${productA}&assignee=nobody`)).toEqual([]);
+    const byDeadline = (await admin('GET', '/v1/tickets?limit=100&sort=deadline&status=new')).body.items as { nextDeadlineAt: string | null }[];
+    const deadlines = byDeadline.map((t) => t.nextDeadlineAt).filter((d): d is string => d !== null).map((d) => Date.parse(d));
+    expect(deadlines).toEqual([...deadlines].sort((x, y) => x - y));
+    const bad = await admin('GET', '/v1/tickets?sort=random');
+    expect({ status: bad.status, field: bad.body.invalidFields?.[0]?.field }).toEqual({ status: 400, field: 'query.sort' });
+  });
+});
