@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configKey, correctionCounts, isoDate, label, timestamp } from './common';
+import { calendarCorrectionCounts, configKey, isoDate, label, timestamp } from './common';
 
 /**
  * Business calendars and official holidays at the edge. The shapes only: what the times and
@@ -7,8 +7,9 @@ import { configKey, correctionCounts, isoDate, label, timestamp } from './common
  * validateCalendarSpec, which names each problem by its path.
  */
 export const openInterval = z.strictObject({
-  start: z.string().max(5).describe('"HH:MM", local wall-clock time'),
-  end: z.string().max(5).describe('"HH:MM"; "24:00" is the midnight that ends the day'),
+  // The patterns are for the OpenAPI document (what validateCalendarSpec accepts); the check itself names the problem.
+  start: z.string().max(5).describe('"HH:MM", local wall-clock time').meta({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  end: z.string().max(5).describe('"HH:MM"; "24:00" is the midnight that ends the day').meta({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' }),
 });
 
 const dayHours = z.array(openInterval).max(48).default([]);
@@ -83,7 +84,7 @@ export const calendarResponse = z.object({
 });
 
 /** A change that may move deadlines answers how many tickets in flight were told. */
-export const correctedCalendarResponse = calendarResponse.extend(correctionCounts);
+export const correctedCalendarResponse = calendarResponse.extend(calendarCorrectionCounts);
 
 export const holidayListQuery = z.strictObject({
   set: configKey.optional(),
@@ -144,6 +145,6 @@ export const correctHolidayBody = z.strictObject({
 });
 
 export const correctedHolidayResponse = holidayResponse.extend({
-  ...correctionCounts,
+  ...calendarCorrectionCounts,
   calendarsAffected: z.array(z.string()).describe('Keys of the calendars that observe the holiday set'),
 });
