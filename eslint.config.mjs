@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // Type-only imports are erased before bundling, so workflows may name activity types.
 const forbiddenInWorkflows = [
   { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers', 'dns', 'zlib'], message: 'Workflows must be deterministic: no Node built-ins.', allowTypeImports: true },
-  { group: ['@prisma/*', '*generated/prisma*', 'pg', 'express', 'nodemailer', 'pino', '@temporalio/client', '@temporalio/worker', '*/activities/*', '../activities', '*/platform/*', '*/api/*'], message: 'Workflows must be deterministic: no I/O libraries; call an activity instead.', allowTypeImports: true },
+  { group: ['@prisma/*', '*generated/prisma*', 'pg', 'express', 'nodemailer', 'pino', '@temporalio/client', '@temporalio/worker', '*/activities/*', '../activities', '*/platform/*', '*/store/*', '*/api/*'], message: 'Workflows must be deterministic: no I/O libraries; call an activity instead.', allowTypeImports: true },
 ];
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client';
-import type { CustomerDelay } from '../sla/change-request-clock';
+import type { ChangeRequestView, CustomerDelay, InvoiceSummary } from '../sla/change-request-clock';
 import { contractYearAt, splitInvoice } from '../sla/customisation-hours';
-import type { ChangeRequestView } from '../workflows/change-request';
+export type { InvoiceSummary } from '../sla/change-request-clock';
 import type { ActivityDeps } from './index';
 import { changeRequestMessage, type ChangeRequestAudience, type ChangeRequestSubject } from './notifications/change-request-messages';
 import type { NotifyRequest } from './notifications/outbox';
@@ -33,14 +33,6 @@ export interface InvoiceRequest {
 }
 
 /** An invoice as workflows carry it: rials as decimal digits. */
-export interface InvoiceSummary {
-  invoiceId: string;
-  quotedRials: string;
-  includedMinutesUsed: number;
-  billedMinutes: number;
-  amountRials: string;
-}
-
 const asJson = (value: unknown) => value as Prisma.InputJsonValue;
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Prisma } from '../generated/prisma/client';
 import type { BreachAction, Recipient } from '../sla/policy';
-import type { ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimView } from '../workflows/claim';
+import type { ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimView } from '../sla/claim-state';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
 import { claimAcknowledged, claimAlarm, claimApproved, claimRejected } from './notifications/claim-messages';

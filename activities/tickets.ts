@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { BreachAction, Priority, Recipient } from '../sla/policy';
-import type { TicketView } from '../workflows/ticket';
+import type { TicketView } from '../sla/ticket-machine';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
 import { ticketMessage, escalationMessage } from './notifications/messages';

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Claim, Outage } from '../generated/prisma/client';
-import { checkEligibility } from '../platform/eligibility';
-import { loadCalendarSpecs, loadDefinition } from '../platform/sla-config';
+import { checkEligibility } from '../store/eligibility';
+import { loadCalendarSpecs, loadDefinition } from '../store/sla-config';
 import { compileCalendar } from '../sla/calendar';
 import { assessAvailabilityClaim, monthlySubscriptionRials, type ClaimAssessment } from '../sla/claim-assessment';
 import { claimMonths, computedCreditOverMonths } from '../sla/claim-months';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Claim, ClaimOutage, ClaimTicket, CreditLine, CreditNote, Prisma } from '../generated/prisma/client';
-import { loadCalendarSpecs, loadDefinition } from '../platform/sla-config';
+import { loadCalendarSpecs, loadDefinition } from '../store/sla-config';
 import { OUTAGE_CAUSES } from '../sla/availability';
 import type { ClaimAssessment } from '../sla/claim-assessment';
 import type { ComputedCredit } from '../sla/claim-decision';
@@ -11,7 +11,7 @@ import type { ClaimFacts, ClaimKind, ClaimWorkflowInput } from '../workflows/cla
 import type { Principal } from './auth';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
-import { actorResponse, type Actor } from './visibility';
+import { actorResponse, seesInternals, type Actor } from './visibility';
 
 /** What a claim was judged on, kept in the row's `computation` column. */
 export interface ClaimComputation {
@@ -52,6 +52,12 @@ export function dueStateOf(row: Claim, nowMs: number): DueState {
   return nowMs >= computationOf(row).deadlines.reminderAtMs ? 'due_soon' : 'pending';
 }
 
+/** A claim as the caller may see it: a customer sees no QA reminder, in the field or in the due state. */
+export function claimForCaller<T extends ClaimResponse>(principal: Principal, claim: T): T {
+  if (seesInternals(principal)) return claim;
+  return { ...claim, dueState: claim.dueState === 'due_soon' ? 'pending' : claim.dueState, deadlines: { ...claim.deadlines, reminderAt: null } };
+}
+
 const rials = z.string().regex(/^\d+$/).describe('whole rials, as digits');
 const jalali = z.string().describe('e.g. ۱۴۰۵/۰۹/۰۴ ساعت ۱۶:۰۰');
 
@@ -64,14 +70,14 @@ export const claimResponse = z.object({
   kind: z.enum(CLAIM_KINDS),
   note: z.string().nullable(),
   status: z.enum(CLAIM_STATUSES),
-  dueState: z.enum(DUE_STATES),
+  dueState: z.enum(DUE_STATES).describe('Against the decision deadline; a customer sees pending until it is overdue (due_soon is the QA reminder)'),
   receivedAt: z.string(),
   receivedAtJalali: jalali,
   acknowledgedAt: z.string().nullable(),
   deadlines: z.object({
     acknowledgeDueAt: z.string().describe('End of the next business day on the vendor\'s office calendar'),
     acknowledgeDueAtJalali: jalali,
-    reminderAt: z.string(),
+    reminderAt: z.string().nullable().describe("When QA is reminded of the decision; null for customers (the staff's own timer)"),
     decisionDueAt: z.string().describe('7 × 24 hours after receipt'),
     decisionDueAtJalali: jalali,
     filingWindowClosedAt: z.string().describe('When the window for the earliest cited failure closed'),

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { calendarsOf, loadCalendarSpecs } from '../platform/sla-config';
+import { calendarsOf, loadCalendarSpecs } from '../store/sla-config';
 import type { CalendarSpec } from '../sla/calendar-spec';
 import type { TicketPolicy } from '../sla/policy';
 import { configurationChanged } from '../workflows/ticket';

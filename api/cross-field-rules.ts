@@ -9,6 +9,7 @@ export const CROSS_FIELD_RULES: Record<string, string[]> = {
   'POST /v1/availability/preview': ['periodEnd is after periodStart, at most 400 days later', "each outage's end is not before its start"],
   'POST /v1/calendars': ['timeZone is an IANA time zone', "each day's intervals are ordered and do not overlap"],
   'PATCH /v1/calendars/{id}': ['timeZone is an IANA time zone', "each day's intervals are ordered and do not overlap"],
+  'PUT /v1/calendars/{id}/exceptions/{date}': ["each interval ends after it starts, and the intervals are ordered and do not overlap"],
   'POST /v1/change-requests/{id}/record-delay': ['endsAt is after startsAt'],
   'POST /v1/change-requests/{id}/commit-delivery': ['deliverBy is in the future'],
   'POST /v1/change-requests/{id}/review': ['a quote\'s proposedDeliveryAt is in the future'],

@@ -6,6 +6,12 @@
  *
  * Keys are scoped as their effect is: a creation per customer (as the stored row's key is), a
  * command per API key and path (as the workflow update's id is).
+ *
+ * Retention: a key's request is remembered for IDEMPOTENCY_KEY_RETENTION_HOURS (24 by default,
+ * as payment APIs do), then purged (purgeIdempotencyKeys, once a minute by every API process).
+ * After that a retry with the same key is judged by the record it names alone: a creation whose
+ * row still holds the key is answered with that row (the row's own fields compared); a command
+ * is a new command.
  */
 import { createHash } from 'node:crypto';
 import type { Database } from '../platform/database';
@@ -52,4 +58,22 @@ export async function holdIdempotencyKey(db: Database, scope: string, key: strin
 /** A request refused for what it said (4xx) leaves nothing done: its key may carry a corrected request. */
 export async function releaseIdempotencyKey(db: Database, scope: string, key: string, digest: string): Promise<void> {
   await db.idempotencyKey.deleteMany({ where: { scope, key, requestDigest: digest } });
+}
+
+/**
+ * Forgets the requests of keys recorded before `nowMs - retentionMs`, oldest first, in batches;
+ * the number forgotten. Several API processes may run it at once: each batch locks its rows with
+ * SKIP LOCKED, so two purges delete disjoint rows and neither waits for the other.
+ */
+export async function purgeIdempotencyKeys(db: Database, retentionMs: number, options: { nowMs?: number; batch?: number } = {}): Promise<number> {
+  const cutoff = new Date((options.nowMs ?? Date.now()) - retentionMs);
+  const batch = options.batch ?? 5_000;
+  let purged = 0;
+  for (;;) {
+    const deleted = await db.$executeRaw`
+      DELETE FROM idempotency_keys WHERE (scope, key) IN (
+        SELECT scope, key FROM idempotency_keys WHERE created_at < ${cutoff} ORDER BY created_at LIMIT ${batch} FOR UPDATE SKIP LOCKED)`;
+    purged += deleted;
+    if (deleted < batch) return purged;
+  }
 }

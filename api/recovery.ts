@@ -8,6 +8,7 @@
  * workflow, a client's retry or another API process's sweep does nothing twice.
  */
 import type { AppDeps } from './deps';
+import { purgeIdempotencyKeys } from './idempotency';
 import { startClaimWorkflow } from './claim-filing';
 import { startChangeRequestWorkflow } from './routes/change-requests';
 import { startOutageWorkflow } from './routes/outages';
@@ -58,16 +59,18 @@ export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?
   return result;
 }
 
-/** Sweeps every `everyMs` until stopped; a sweep that fails (the database down) is logged and the next one tries again. */
+/** Sweeps every `everyMs` until stopped (and purges idempotency keys past their retention); a sweep that fails (the database down) is logged and the next one tries again. */
 export function startRecovery(deps: AppDeps, everyMs = 60_000): { stop(): void } {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     recoverUnstartedWorkflows(deps)
-      .then((result) => {
+      .then(async (result) => {
         const started = result.tickets + result.claims + result.changeRequests + result.outages;
         if (started > 0 || result.failed > 0) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
+        const purged = await purgeIdempotencyKeys(deps.db, deps.config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000);
+        if (purged > 0) deps.logger.info({ purged }, 'idempotency keys past their retention forgotten');
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'recovery sweep failed; retrying in a minute'))
       .finally(() => (running = false));

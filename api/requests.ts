@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkEligibility } from '../platform/eligibility';
+import { checkEligibility } from '../store/eligibility';
 import type { Database } from '../platform/database';
 import type { Eligibility, RequestKind } from '../sla/eligibility';
 import { actingCustomerId, type Principal } from './auth';

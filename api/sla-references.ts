@@ -1,6 +1,6 @@
 import type { PolicyKind } from '../generated/prisma/enums';
 import type { Database } from '../platform/database';
-import { calendarsOf } from '../platform/sla-config';
+import { calendarsOf } from '../store/sla-config';
 import type { ChangeRequestPolicy, ClaimPolicy, TicketPolicy } from '../sla/policy';
 
 /** Every calendar a stored plan-terms document counts on. */

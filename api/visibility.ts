@@ -4,7 +4,9 @@
  * - timelines (ticket events, claim and change-request timelines) without internal notes and
  *   internal events (SLA warnings, breaches and escalations, overdue alarms with their recipients);
  * - people as a role and a display name, never an API key's id (for everyone);
- * - outages only of products it holds a contract on, and of those not other customers' own.
+ * - outages only of products it holds a contract on, and of those not other customers' own;
+ * - deadlines, not the staff's own timers: a ticket's next alarm (warnings and escalations to
+ *   staff) and a claim's reminder to QA are null for it.
  */
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
@@ -89,6 +91,9 @@ interface RecordedEvent {
   type: string;
   data: unknown;
 }
+
+/** Staff see the internal timers (a ticket's next alarm, a claim's QA reminder); a customer does not. */
+export const seesInternals = (principal: Principal): boolean => principal.role !== 'customer';
 
 export function mayCustomerSee(timeline: Timeline, type: string): boolean {
   return CUSTOMER_EVENTS[timeline].has(type);

@@ -32,7 +32,7 @@ const RUNS = Number(process.env.BENCH_REPORT_RUNS ?? 20);
 const MONTHS = 24;
 
 /** 24 Jalali months ending where the current month starts; the month timed is the 13th, the year the last 12. */
-function benchMonths(): JalaliMonth[] {
+export function benchMonths(): JalaliMonth[] {
   let month = jalaliMonthOf(Date.now());
   month = { year: month.year - 2, month: month.month };
   const months: JalaliMonth[] = [];
@@ -40,7 +40,7 @@ function benchMonths(): JalaliMonth[] {
   return months;
 }
 
-function worldSql(months: JalaliMonth[]): string {
+export function worldSql(months: JalaliMonth[]): string {
   const start = new Date(jalaliMonthSpan(months[0]!).startMs).toISOString();
   const end = new Date(jalaliMonthSpan(months[MONTHS - 1]!).endMs).toISOString();
   const values: Record<string, string> = {

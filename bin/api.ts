@@ -1,5 +1,5 @@
 // `npm run api`: only the HTTP API, against the configured DATABASE_URL and TEMPORAL_ADDRESS.
-import { startApiServer } from '../platform/api-server';
+import { startApiServer } from './assemble-api';
 import { requireServices } from './require-services';
 import { runUntilSignal } from './lifecycle';
 

@@ -4,27 +4,30 @@ import { AlreadyRunningError } from '../platform/supervision';
 type Stop = () => Promise<unknown> | unknown;
 
 /**
- * Runs `main`, which registers stop steps as it starts things. SIGINT/SIGTERM (or a failure)
- * runs them in reverse order, so every child process is stopped cleanly.
+ * Runs `main`, which registers stop steps as it starts things. SIGINT/SIGTERM (or a failure, or
+ * `main` returning) runs them once, in reverse order, so every child process is stopped cleanly.
+ *
+ * Whatever asks to stop while the steps run (a second Ctrl-C, a launcher relaying the signal,
+ * `main` returning because stopping the worker ended its run) waits for the same steps to
+ * finish: the process exits only after the last one, never halfway through (that left
+ * Temporal's dev server running as an orphan).
  */
 export function runUntilSignal(main: (onStop: (stop: Stop) => void) => Promise<unknown>): void {
   const stops: Stop[] = [];
-  let stopping = false;
+  let stopping: Promise<number> | null = null;
   const stopAll = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
-      for (const stop of stops.reverse()) {
+    stopping ??= (async () => {
+      for (const stop of [...stops].reverse()) {
         try {
           await stop();
         } catch (error) {
           console.error('while stopping:', (error as Error).message);
         }
       }
-    }
-    process.exit(code);
+      return code;
+    })();
+    process.exit(await stopping);
   };
-  // `on`, not `once`: a second signal (a launcher relaying Ctrl-C, an impatient second Ctrl-C)
-  // must not kill the process halfway through stopping its children.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   main((stop) => stops.push(stop)).then(

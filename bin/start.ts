@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger } from '../platform/logger';
 import { migrate } from '../platform/migrations';
 import { seedPresets } from '../platform/seed';
-import { startApiServer } from '../platform/api-server';
+import { startApiServer } from './assemble-api';
 import { connectClient } from '../platform/temporal';
 import { startTemporalDevServer } from '../platform/temporal-dev-server';
 import {
@@ -20,7 +20,7 @@ import {
   writePidFile,
   type GuardedChild,
 } from '../platform/supervision';
-import { createWorker } from '../platform/worker';
+import { createWorker } from './assemble-worker';
 import { ensureConsoleBuilt } from './build-console';
 import { runUntilSignal } from './lifecycle';
 import { warnAboutUnreachableRecipients } from '../platform/readiness';

@@ -1,5 +1,5 @@
 // `npm run worker`: only a Temporal worker; run as many as the load needs.
-import { createWorker } from '../platform/worker';
+import { createWorker } from './assemble-worker';
 import { requireServices } from './require-services';
 import { runUntilSignal } from './lifecycle';
 

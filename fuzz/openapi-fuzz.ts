@@ -528,7 +528,12 @@ function prepare(op: Operation, c: Case, apiUrl: string, keys: FuzzOptions['keys
 
 const truncate = (text: string | undefined, max = 1500) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
 
-const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+/** Array items named either way: `body.week.fri[2].end` (the calendar checks) is `body.week.fri.2.end`. */
+const dotted = (field: string) => field.replace(/\[(\d+)\]/g, '.$1');
+const related = (x: string, y: string) => {
+  const [a, b] = [dotted(x), dotted(y)];
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+};
 
 interface Check {
   kind: FindingKind;
@@ -568,7 +573,7 @@ function check(op: Operation, c: Case, sent: Sent, status: number, headers: Head
           const named = fields!.map((f) => f.field as string);
           const location = c.target.split('.')[0];
           // Parts are checked in order (params, query, body): a refusal of an earlier part is no evidence.
-          const ok = !named.some((f) => f.split('.')[0] === location) || (c.exactTarget ? named.includes(c.target) : named.some((f) => related(f, c.target!)));
+          const ok = !named.some((f) => f.split('.')[0] === location) || (c.exactTarget ? named.map(dotted).includes(dotted(c.target)) : named.some((f) => related(f, c.target!)));
           if (!ok) problems.push({ kind: 'field_not_named', message: `broke ${c.target} but the refusal names ${named.join(', ')}` });
         }
       }

@@ -46,6 +46,8 @@ export const configSchema = z.object({
     .regex(/^pk_[a-z0-9]{8}_[A-Za-z0-9_-]{24,}$/, 'must look like pk_<8 lowercase letters/digits>_<24+ characters>')
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** How long an Idempotency-Key's request is remembered (api/idempotency.ts); then it is purged. */
+  IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   /** How far past now a recorded outage may end (clocks differ a little); further is refused. */
   OUTAGE_END_MARGIN_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb').default('100kb'),

@@ -19,7 +19,7 @@ import type { Logger } from './logger';
 export const OFFICIAL_HOLIDAY_SET = 'ir-official';
 const HOLIDAY_YEARS = [1404, 1407] as const;
 
-/** The vendors of SLA-RULES.md, each with a product department and its products. */
+/** The four vendors of the README's "SLA rules and presets", each with a product department and its products. */
 const VENDORS = [
   {
     key: 'amoot', name: 'Amoot', nameFa: 'آموت',

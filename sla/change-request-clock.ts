@@ -220,3 +220,37 @@ export function quoteTimes(
   const reminderAtMs = expiresAtMs - policy.quoteReminderBeforeDays * MS_PER_DAY;
   return { expiresAtMs, reminderAtMs: policy.quoteReminderBeforeDays > 0 && reminderAtMs > quotedAtMs ? reminderAtMs : null };
 }
+
+/** The invoice of a delivered change request, as the workflow keeps it. */
+export interface InvoiceSummary {
+  invoiceId: string;
+  quotedRials: string;
+  includedMinutesUsed: number;
+  billedMinutes: number;
+  amountRials: string;
+}
+
+/** What the change-request workflow shows: shared by the workflow, its activities and the API. */
+export interface ChangeRequestView {
+  changeRequestId: string;
+  status: ChangeRequestStatus;
+  quote: Quote | null;
+  rejectionReason: string | null;
+  closedReason: string | null;
+  /** The date the vendor committed to, and the same pushed back by the customer's delays. */
+  committedDeliveryAtMs: number | null;
+  deliveryDueAtMs: number | null;
+  /** The latest delivery and its number (1 = first delivery, 2 = first redelivery, …). */
+  deliveredAtMs: number | null;
+  deliveryCycle: number;
+  /** Defects listed against the latest delivery that was not accepted. */
+  defects: string[];
+  acceptedAtMs: number | null;
+  acceptedBySilence: boolean;
+  acceptanceNote: string | null;
+  delays: CustomerDelay[];
+  deadlines: Deadline[];
+  nextAlarm: Alarm | null;
+  invoice: InvoiceSummary | null;
+  asOfMs: number;
+}

@@ -31,8 +31,19 @@ const FROM_SAFAR_1447 =
   'derived: counted from the published 30 Safar 1447 (2 Shahrivar 1404, ' + S1404 + ') with the official month lengths (Rabi I 30, Rabi II 29, Jumada I 30)';
 const FROM_RAJAB_1447 = 'derived: counted from the published 13 Rajab 1447 (' + DEY_1404 + ') with Rajab 1447 of 30 days';
 
-/** 1405: 25 holiday dates (ilna, 2025-10-30, from the calendar of the Council for Public Culture). */
+/**
+ * 1405: 26 holiday dates. ilna (2025-10-30) prints the Council for Public Culture's calendar month by
+ * month but counts 25: its Farvardin stops at the 13th and leaves out 25 Shawwal 1447, the
+ * martyrdom of Imam Jafar al-Sadiq, an official holiday by law every year (the same page anchors
+ * 30 Ramadan 1447 on 29 Esfand 1404, so 1 Shawwal is 1 Farvardin and 25 Shawwal is Tue 25 Farvardin,
+ * 2026-04-14). Checked date by date against the law's list of 27 yearly holidays: the other 25
+ * agree with the page.
+ */
 const S1405 = 'https://www.ilna.ir/بخش-سایر-رسانه-ها-10/1707051-سال-چند-روز-تعطیل-رسمی-دارد';
+const SADIQ_1447 =
+  'derived: 25 Shawwal is in the official calendar every year (1403: https://calendar.nagsh.ir/تعطیلات-رسمی-سال-1403, ' +
+  '1404: ' + S1404 + '), counted from 1 Shawwal 1447 = 1 Farvardin 1405 (' + S1405 + ', whose Farvardin list omits it)';
+
 const FROM_MUHARRAM_1448 =
   'derived: counted from the published 9 Muharram 1448 (3 Tir 1405, ' + S1405 + ') with the official month lengths ' +
   '(1448: Muharram 30, Safar 29, Rabi I 30, Rabi II 29, Jumada I 30, Jumada II 30, Rajab 29, Sha\'ban 30, Ramadan 30); ' +
@@ -67,9 +78,6 @@ export const PUBLISHED_HOLIDAYS: Readonly<Record<number, readonly PublishedHolid
     { date: '2026-03-11', name: 'شهادت حضرت علی', nameEn: 'Martyrdom of Imam Ali', kind: 'lunar', source: RAMADAN_1447 },
     { date: '2026-03-20', name: 'ملی شدن صنعت نفت', nameEn: 'Nationalisation of the oil industry', kind: 'solar', source: S1404 },
   ],
-  // 25 Shawwal 1447 (martyrdom of Imam Jafar al-Sadiq) would be Tue 25 Farvardin 1405 (2026-04-14),
-  // but the published list has no holiday in Farvardin after the 13th and counts 25 days in all, so
-  // it is not shipped. Flagged: check it against the printed calendar.
   1405: [
     { date: '2026-03-21', name: 'عید نوروز، عید سعید فطر', nameEn: 'Nowruz; Eid al-Fitr', kind: 'lunar', source: S1405 },
     { date: '2026-03-22', name: 'عید نوروز، تعطیل به مناسبت عید سعید فطر', nameEn: 'Nowruz; Day after Eid al-Fitr', kind: 'lunar', source: S1405 },
@@ -77,6 +85,7 @@ export const PUBLISHED_HOLIDAYS: Readonly<Record<number, readonly PublishedHolid
     { date: '2026-03-24', name: 'عید نوروز', nameEn: 'Nowruz', kind: 'solar', source: S1405 },
     { date: '2026-04-01', name: 'روز جمهوری اسلامی', nameEn: 'Islamic Republic Day', kind: 'solar', source: S1405 },
     { date: '2026-04-02', name: 'روز طبیعت', nameEn: 'Nature Day (Sizdah Bedar)', kind: 'solar', source: S1405 },
+    { date: '2026-04-14', name: 'شهادت امام جعفر صادق', nameEn: 'Martyrdom of Imam Jafar al-Sadiq', kind: 'lunar', source: SADIQ_1447 },
     { date: '2026-05-27', name: 'عید سعید قربان', nameEn: 'Eid al-Adha', kind: 'lunar', source: S1405 },
     { date: '2026-06-04', name: 'رحلت امام خمینی، عید سعید غدیر خم', nameEn: 'Death of Imam Khomeini; Eid al-Ghadir', kind: 'lunar', source: S1405 },
     { date: '2026-06-05', name: 'قیام ۱۵ خرداد', nameEn: '15 Khordad uprising', kind: 'solar', source: S1405 },

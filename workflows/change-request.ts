@@ -18,7 +18,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ChangeRequestActivities, InvoiceSummary } from '../activities/change-requests';
+import type { ChangeRequestActivities } from '../activities/change-requests';
 import { compileCalendar } from '../sla/calendar';
 import type { CalendarSpec } from '../sla/calendar-spec';
 import {
@@ -38,13 +38,15 @@ import {
   type Alarm,
   type ChangeRequestRecord,
   type ChangeRequestStatus,
+  type ChangeRequestView,
   type CustomerDelay,
-  type Deadline,
-  type Quote,
+  type InvoiceSummary,
 } from '../sla/change-request-clock';
 import type { ChangeRequestPolicy } from '../sla/policy';
 import { OneAtATime } from './one-at-a-time';
 import { WakeUps } from './wake-ups';
+
+export type { ChangeRequestView, InvoiceSummary } from '../sla/change-request-clock';
 
 export interface ChangeRequestState extends ChangeRequestRecord {
   rejectionReason: string | null;
@@ -69,30 +71,6 @@ export interface ChangeRequestWorkflowInput {
   state?: ChangeRequestState;
   /** History length at which the workflow continues as new (default 2,000 events). */
   historyLimit?: number;
-}
-
-export interface ChangeRequestView {
-  changeRequestId: string;
-  status: ChangeRequestStatus;
-  quote: Quote | null;
-  rejectionReason: string | null;
-  closedReason: string | null;
-  /** The date the vendor committed to, and the same pushed back by the customer's delays. */
-  committedDeliveryAtMs: number | null;
-  deliveryDueAtMs: number | null;
-  /** The latest delivery and its number (1 = first delivery, 2 = first redelivery, …). */
-  deliveredAtMs: number | null;
-  deliveryCycle: number;
-  /** Defects listed against the latest delivery that was not accepted. */
-  defects: string[];
-  acceptedAtMs: number | null;
-  acceptedBySilence: boolean;
-  acceptanceNote: string | null;
-  delays: CustomerDelay[];
-  deadlines: Deadline[];
-  nextAlarm: Alarm | null;
-  invoice: InvoiceSummary | null;
-  asOfMs: number;
 }
 
 export interface Actor {

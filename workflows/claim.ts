@@ -31,28 +31,17 @@ import {
   resolveApproval,
   type AdjustedApprovalRequest,
   type ApprovalRequest,
-  type ComputedCredit,
   type Credit,
   type RejectionRequest,
   type Resolution,
 } from '../sla/claim-decision';
 import { claimDeadlines, type ClaimDeadlines } from '../sla/claims';
 import type { BreachAction, ClaimPolicy } from '../sla/policy';
+import type { ClaimAlarm, ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimStatus, ClaimView } from '../sla/claim-state';
 import { OneAtATime } from './one-at-a-time';
 import { WakeUps } from './wake-ups';
 
-export type ClaimStatus = 'received' | 'acknowledged' | 'approved' | 'rejected';
-export type ClaimKind = 'availability' | 'support_timing';
-
-/** What the acknowledgement tells the customer and what QA's decision defaults to. */
-export interface ClaimFacts {
-  kind: ClaimKind;
-  /** The Jalali month judged ("1405-09"), for availability claims. */
-  month: string | null;
-  downtimeMinutes: number | null;
-  availabilityPercent: number | null;
-  computed: ComputedCredit;
-}
+export type { ClaimAlarm, ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimKind, ClaimStatus, ClaimView } from '../sla/claim-state';
 
 export interface ClaimWorkflowInput {
   claimId: string;
@@ -64,43 +53,6 @@ export interface ClaimWorkflowInput {
   facts: ClaimFacts;
   /** Minutes between attempts while the acknowledgement cannot be recorded (default 15). */
   acknowledgementRetryMinutes?: number;
-}
-
-export interface ClaimDecision {
-  outcome: 'approved' | 'rejected';
-  by: string;
-  atMs: number;
-  /** Decided after the decision deadline. */
-  late: boolean;
-  creditPercent: number | null;
-  amountRials: number | null;
-  adjusted: boolean;
-  justification: string | null;
-  rejectionReason: string | null;
-  /** The Jalali month the credit note applies to. */
-  creditNoteMonth: string | null;
-}
-
-export type ClaimAlarmKind = 'acknowledgement_overdue' | 'decision_reminder' | 'decision_overdue';
-
-export interface ClaimAlarm {
-  kind: ClaimAlarmKind;
-  atMs: number;
-  /** The deadline the notice reports. */
-  dueAtMs: number;
-  action: BreachAction;
-}
-
-export interface ClaimView {
-  claimId: string;
-  status: ClaimStatus;
-  receivedAtMs: number;
-  deadlines: ClaimDeadlines;
-  acknowledgedAtMs: number | null;
-  decision: ClaimDecision | null;
-  /** Alarms that have fired, by kind. */
-  fired: ClaimAlarmKind[];
-  asOfMs: number;
 }
 
 export interface Actor {

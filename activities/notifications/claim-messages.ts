@@ -5,7 +5,7 @@
  */
 import { parseJalaliMonth } from '../../sla/jalali-month';
 import { formatJalali, toPersianDigits, toTehranIso } from '../../sla/jalali';
-import type { ClaimAlarmKind, ClaimKind } from '../../workflows/claim';
+import type { ClaimAlarmKind, ClaimKind } from '../../sla/claim-state';
 import type { RenderedMessage } from './messages';
 
 const JALALI_MONTHS_FA = ['فروردین', 'اردیبهشت', 'خرداد', 'تیر', 'مرداد', 'شهریور', 'مهر', 'آبان', 'آذر', 'دی', 'بهمن', 'اسفند'];

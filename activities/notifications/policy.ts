@@ -1,6 +1,6 @@
 /**
  * Whether a message may go out now, and on which channel: the external-communications
- * procedure (SLA-RULES 004, PR_MA_04). Pure — the caller looks up the customer's opt-out flag
+ * procedure (seed 004, PR_MA_04; README "SLA rules and presets"). Pure — the caller looks up the customer's opt-out flag
  * and any emergency approval and passes them in with the current instant.
  *
  * - SLA notices are informational: no time limit.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Contract, Entitlement } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
-import { loadDefinition } from '../../platform/sla-config';
+import { loadDefinition } from '../../store/sla-config';
 import { hourlyPackageExpiry } from '../../sla/entitlements';
 import { refuseIfInUse, unknownReference, writeOrConflict } from '../configuration-errors';
 import { ApiError } from '../errors';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import { loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
+import { loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
 import { compileCalendar } from '../../sla/calendar';
 import { changeRequestDeadlines, delayDays, reviewDeadline, type Deadline } from '../../sla/change-request-clock';
 import { formatJalali, toTehranIso } from '../../sla/jalali';

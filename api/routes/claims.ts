@@ -5,7 +5,7 @@ import * as claim from '../../workflows/claim';
 import { actingCustomerId, type Principal } from '../auth';
 import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { createClaimBody, fileClaim, startClaimWorkflow } from '../claim-filing';
-import { CLAIM_STATUSES, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
+import { CLAIM_STATUSES, claimForCaller, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
@@ -101,7 +101,7 @@ export const claimRoutes = [
     handler: async ({ body, principal, headers, deps }) => {
       const customerId = requestingCustomer(principal, body.customerId, 'file a claim');
       const { row, replayed } = await fileClaim(deps, principal, customerId, body, idempotencyKeyOf(headers));
-      const view = presentClaim(row, Date.now(), await actorNames(deps.db, [row.decidedBy]));
+      const view = claimForCaller(principal, presentClaim(row, Date.now(), await actorNames(deps.db, [row.decidedBy])));
       return replayed ? new Reply<ClaimResponse>(200, view, { 'Idempotent-Replayed': 'true' }) : new Reply<ClaimResponse>(201, view);
     },
   }),
@@ -130,7 +130,7 @@ export const claimRoutes = [
       const page = rows.slice(0, query.limit);
       const nowMs = Date.now();
       const names = await actorNames(deps.db, page.map((row) => row.decidedBy));
-      return { items: page.map((row) => presentClaim(row, nowMs, names)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+      return { items: page.map((row) => claimForCaller(principal, presentClaim(row, nowMs, names))), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
     },
   }),
   defineRoute({
@@ -175,7 +175,7 @@ export const claimRoutes = [
       const row = await getClaimOrThrow(deps, params.id, principal);
       const events = await deps.db.claimEvent.findMany({ where: { claimId: row.id }, orderBy: { sequence: 'asc' } });
       return {
-        ...presentClaim(row, Date.now(), await actorNames(deps.db, [row.decidedBy])),
+        ...claimForCaller(principal, presentClaim(row, Date.now(), await actorNames(deps.db, [row.decidedBy]))),
         events: await presentTimeline(deps.db, principal, 'claim', events),
       };
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Entitlement, EntitlementUse } from '../../generated/prisma/client';
-import { HOURLY_PACKAGE } from '../../platform/eligibility';
+import { HOURLY_PACKAGE } from '../../store/eligibility';
 import {
   billableMinutesForTicket,
   billedTicketsOf,

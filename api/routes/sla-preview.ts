@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Policy } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
-import { calendarsOf, loadCalendarSpecs } from '../../platform/sla-config';
+import { calendarsOf, loadCalendarSpecs } from '../../store/sla-config';
 import { compileCalendar, type BusinessCalendar } from '../../sla/calendar';
 import { formatJalali, formatJalaliLatin, toTehranIso } from '../../sla/jalali';
 import type { Priority, TicketPolicy } from '../../sla/policy';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
-import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../platform/sla-config';
+import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
 import { formatJalali, toTehranIso } from '../../sla/jalali';
 import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';
@@ -15,7 +15,7 @@ import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
-import { presentTimeline, timelineEvent } from '../visibility';
+import { presentTimeline, seesInternals, timelineEvent } from '../visibility';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -71,14 +71,17 @@ const ticketResponse = z.object({
     asOf: z.string(),
     cycle: z.number().int(),
     targets: z.array(targetClockResponse),
-    nextAlarm: z.object({ target: z.string(), kind: z.string(), percent: z.number(), at: z.string() }).nullable(),
+    nextAlarm: z
+      .object({ target: z.string(), kind: z.string(), percent: z.number(), at: z.string() })
+      .nullable()
+      .describe("The workflow's next timer (a warning, the breach or an escalation to staff); null when none is left, and always null for customers"),
   }),
 });
 type TicketResponse = z.infer<typeof ticketResponse>;
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toTehranIso(ms));
 
-function present(row: Ticket, view: ticket.TicketView, live: boolean): TicketResponse {
+function present(row: Ticket, view: ticket.TicketView, live: boolean, principal: Principal): TicketResponse {
   return {
     id: row.id,
     customerId: row.customerId,
@@ -115,7 +118,8 @@ function present(row: Ticket, view: ticket.TicketView, live: boolean): TicketRes
         breached: t.breached,
         completedAt: iso(t.completedAtMs),
       })),
-      nextAlarm: view.nextAlarm && { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: toTehranIso(view.nextAlarm.atMs) },
+      // The next alarm is the staff's (warnings, escalations to managers): a customer sees the deadlines only.
+      nextAlarm: seesInternals(principal) && view.nextAlarm ? { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: toTehranIso(view.nextAlarm.atMs) } : null,
     },
   };
 }
@@ -141,14 +145,14 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
  * answer with the code the workflow runs), the recorded one after it ends, the computed opening
  * one before it has recorded any.
  */
-async function read(deps: AppDeps, row: Ticket): Promise<TicketResponse> {
+async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<TicketResponse> {
   const live = await liveView(deps, row);
-  if (live) return present(row, live, true);
-  if (row.clock) return present(row, row.clock as unknown as ticket.TicketView, false);
+  if (live) return present(row, live, true, principal);
+  if (row.clock) return present(row, row.clock as unknown as ticket.TicketView, false, principal);
   // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
   // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
   // the opening one, run forward to now.
-  return present(row, openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()), false);
+  return present(row, openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()), false, principal);
 }
 
 /** A running workflow's ticket as at now, or undefined (ended, or Temporal cannot answer in time). */
@@ -210,7 +214,7 @@ function command<Body>(
         if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
         return unstarted !== null;
       });
-      return present(row, view, true);
+      return present(row, view, true, ctx.principal);
     },
   });
 }
@@ -246,7 +250,7 @@ export const ticketRoutes = [
 
       if (idempotency) {
         const existing = await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } });
-        if (existing) return replay(deps, existing, body, actorOf(principal));
+        if (existing) return replay(deps, existing, body, principal);
       }
       const nowMs = Date.now();
       const eligibility = await requireEligible(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
@@ -277,11 +281,11 @@ export const ticketRoutes = [
       } catch (error) {
         // Two concurrent retries with one key: the loser answers with the winner's ticket.
         const existing = idempotency && (await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } }));
-        if (existing) return replay(deps, existing, body, actorOf(principal));
+        if (existing) return replay(deps, existing, body, principal);
         throw error;
       }
       await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
-      return present(row, opening, false);
+      return present(row, opening, false, principal);
     },
   }),
   defineRoute({
@@ -311,7 +315,7 @@ export const ticketRoutes = [
       const page = rows.slice(0, query.limit);
       return {
         items: page.map((row) => {
-          const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false);
+          const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false, principal);
           return { ...summary, nextDeadlineAt: iso(row.nextDeadlineAt?.getTime()) };
         }),
         nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
@@ -326,7 +330,7 @@ export const ticketRoutes = [
     roles: EVERYONE,
     params: idParams,
     response: ticketResponse,
-    handler: async ({ params, principal, deps }) => read(deps, await getTicketOrThrow(deps, params.id, principal)),
+    handler: async ({ params, principal, deps }) => read(deps, await getTicketOrThrow(deps, params.id, principal), principal),
   }),
   defineRoute({
     method: 'get',
@@ -383,15 +387,15 @@ export const ticketRoutes = [
  * attempt stored the row but died before starting it. A different body under the same key is
  * a client error.
  */
-async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTicketBody>, actor: string): Promise<Reply<TicketResponse>> {
+async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTicketBody>, principal: Principal): Promise<Reply<TicketResponse>> {
   if (row.productId !== body.productId || row.subject !== body.subject || row.priority !== body.priority) {
     throw new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', { reason: 'idempotency_key_reused' });
   }
-  const input = await ticketWorkflowInput(deps, row, actor);
+  const input = await ticketWorkflowInput(deps, row, actorOf(principal));
   await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
   const live = await liveView(deps, row);
   const view = live ?? (row.clock as unknown as ticket.TicketView | null) ?? openingView(input);
-  return new Reply(200, present(row, view, live !== undefined), { 'Idempotent-Replayed': 'true' });
+  return new Reply(200, present(row, view, live !== undefined, principal), { 'Idempotent-Replayed': 'true' });
 }
 
 /** Starts a stored ticket's workflow unless it runs or ran (recovery after a failed start). */

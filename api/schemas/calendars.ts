@@ -7,8 +7,9 @@ import { configKey, correctionCounts, isoDate, label, timestamp } from './common
  * validateCalendarSpec, which names each problem by its path.
  */
 export const openInterval = z.strictObject({
-  start: z.string().max(5).describe('"HH:MM", local wall-clock time'),
-  end: z.string().max(5).describe('"HH:MM"; "24:00" is the midnight that ends the day'),
+  // The patterns are for the OpenAPI document (what validateCalendarSpec accepts); the check itself names the problem.
+  start: z.string().max(5).describe('"HH:MM", local wall-clock time').meta({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  end: z.string().max(5).describe('"HH:MM"; "24:00" is the midnight that ends the day').meta({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' }),
 });
 
 const dayHours = z.array(openInterval).max(48).default([]);

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { calendarsOf, loadCalendarSpecs } from '../../platform/sla-config';
+import { calendarsOf, loadCalendarSpecs } from '../../store/sla-config';
 import { formatIsoDate, MS_PER_DAY } from '../../sla/civil-date';
 import type { TicketPolicy } from '../../sla/policy';
 import { epochToWallTime } from '../../sla/time-zone';

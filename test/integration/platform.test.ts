@@ -165,7 +165,7 @@ describe('readiness when a dependency is down', () => {
 
   async function readyz(db: Database, temporal: Client) {
     const app = createApp({
-      config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: '100kb', OUTAGE_END_MARGIN_MINUTES: 15 },
+      config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: '100kb', OUTAGE_END_MARGIN_MINUTES: 15, IDEMPOTENCY_KEY_RETENTION_HOURS: 24 },
       db,
       temporal,
       logger: createLogger('silent'),

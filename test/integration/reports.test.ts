@@ -460,9 +460,70 @@ describe('GET /v1/reports/change-requests', () => {
 });
 
 describe('the SLA report\'s maintained aggregate', () => {
-  /** The report's facts for one ticket, as the triggers keep them. */
-  const factsOf = (ticketId: string) =>
+  /** The report's facts for one ticket as stored, without refreshing the queue. */
+  const storedFactsOf = (ticketId: string) =>
     db.$queryRaw<{ target: string; cycle: number; result: string }[]>`SELECT target, cycle, result FROM report_ticket_targets WHERE ticket_id = ${ticketId}::uuid ORDER BY target, cycle`;
+  const queued = async (ticketId: string) =>
+    (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM report_dirty_tickets WHERE ticket_id = ${ticketId}::uuid`)[0]!.n === 1;
+  /** Refreshes the queued tickets, as a report does before it reads. */
+  const refresh = () => db.$queryRaw`SELECT report_refresh_dirty()`;
+  /** The report's facts for one ticket, as a report reads them. */
+  const factsOf = async (ticketId: string) => {
+    await refresh();
+    return storedFactsOf(ticketId);
+  };
+
+  it('a write only queues its ticket; the facts change when a report refreshes the queue', async () => {
+    const id = await writeTicket(db, { ...world, customerId: propertyCustomer }, {
+      openedAt: '2026-11-25T09:00:00+03:30', priority: 'low', status: 'in_progress',
+      running: [{ target: 'first_response', dueAfterMinutes: 60 }],
+    });
+    try {
+      expect(await factsOf(id)).toEqual([{ target: 'first_response', cycle: 1, result: 'open' }]);
+      expect(await queued(id)).toBe(false);
+
+      await db.slaOutcome.create({ data: { ticketId: id, target: 'first_response', cycle: 1, met: true, completedAt: t('2026-11-25T09:20:00'), businessMinutesUsed: 20 } });
+      // The outcome's insert did not recompute anything: the ticket waits in the queue.
+      expect(await queued(id)).toBe(true);
+      expect(await storedFactsOf(id)).toEqual([{ target: 'first_response', cycle: 1, result: 'open' }]);
+
+      // A ticket update the report does not read (its updated_at) queues nothing.
+      await refresh();
+      await db.ticket.update({ where: { id }, data: { updatedAt: new Date() } });
+      expect(await queued(id)).toBe(false);
+      // Nor does one that writes a reported column with the value it had.
+      await db.ticket.update({ where: { id }, data: { status: 'in_progress' } });
+      expect(await queued(id)).toBe(false);
+
+      // The SLA report refreshes the queue before it reads: the met target is counted.
+      const report = await staffGet(`/v1/reports/sla?from=2026-11-25&to=2026-11-25&customerId=${propertyCustomer}&priority=low`);
+      expect(await queued(id)).toBe(false);
+      expect(await storedFactsOf(id)).toEqual([{ target: 'first_response', cycle: 1, result: 'met' }]);
+      expect(report.total.targets).toEqual([expect.objectContaining({ target: 'first_response', met: 1, breached: 0, open: 0 })]);
+    } finally {
+      await db.ticket.delete({ where: { id } });
+    }
+  });
+
+  it('a message the outbox delivers later changes the breaches report\'s deliveries: its status change queues the ticket', async () => {
+    const id = await writeTicket(db, { ...world, customerId: propertyCustomer }, {
+      openedAt: '2026-11-26T09:00:00+03:30', priority: 'critical', status: 'in_progress',
+      escalations: [{ target: 'first_response', kind: 'breach', percent: 100, dueAfterMinutes: 60, messages: [{ recipient: 'department_manager', channel: 'sms', status: 'pending' }] }],
+    });
+    const deliveries = async () => (await staffGet(`/v1/reports/breaches?from=2026-11-26&to=2026-11-26&customerId=${propertyCustomer}`)).summary.deliveries;
+    try {
+      expect(await deliveries()).toEqual([{ channel: 'sms', status: 'pending', count: 1 }]);
+      await db.notification.updateMany({ where: { subjectRef: `ticket:${id}` }, data: { status: 'sent', sentAt: new Date() } });
+      expect(await queued(id)).toBe(true);
+      expect(await deliveries()).toEqual([{ channel: 'sms', status: 'sent', count: 1 }]);
+      // A relay's lease on a message is not something the report reads: nothing is queued.
+      await db.notification.updateMany({ where: { subjectRef: `ticket:${id}` }, data: { leaseUntil: new Date() } });
+      expect(await queued(id)).toBe(false);
+    } finally {
+      await db.notification.deleteMany({ where: { subjectRef: `ticket:${id}` } });
+      await db.ticket.delete({ where: { id } });
+    }
+  });
 
   it('follows a ticket as the workflow records it: running, met, breached, waiting, resolved, and equals a recomputation from scratch', async () => {
     const customerId = propertyCustomer;
@@ -485,15 +546,18 @@ describe('the SLA report\'s maintained aggregate', () => {
 
       // The agent asks the customer and waits; then the ticket is resolved, which stops the clock.
       await db.ticketEvent.create({ data: { ticketId: id, sequence: 2, at: t('2026-11-25T20:00:00'), actor: 'agent', type: 'status_changed', data: { from: 'in_progress', to: 'waiting_on_customer' } } });
+      await refresh();
       const [waiting] = await db.$queryRaw<{ open_wait_since: Date | null; paused_minutes: number }[]>`SELECT open_wait_since, paused_minutes FROM report_tickets WHERE ticket_id = ${id}::uuid`;
       expect(waiting).toEqual({ open_wait_since: t('2026-11-25T20:00:00'), paused_minutes: 0 });
       await db.ticketEvent.create({ data: { ticketId: id, sequence: 3, at: t('2026-11-25T20:45:00'), actor: 'customer', type: 'customer_replied', data: {} } });
       await db.ticket.update({ where: { id }, data: { status: 'resolved', clock: { ticketId: id, cycle: 1, targets: [] } } });
+      await refresh();
       const [resolved] = await db.$queryRaw<{ open_wait_since: Date | null; paused_minutes: number; resolved: boolean }[]>`SELECT open_wait_since, paused_minutes, resolved FROM report_tickets WHERE ticket_id = ${id}::uuid`;
       expect(resolved).toEqual({ open_wait_since: null, paused_minutes: 45, resolved: true });
 
       // Whatever sequence of writes got it here, the aggregate is what a recomputation gives.
       const snapshot = () => db.$queryRaw<unknown[]>`SELECT to_jsonb(f) - 'ticket_id' AS row FROM report_ticket_targets f WHERE ticket_id = ${id}::uuid UNION ALL SELECT to_jsonb(r) FROM report_tickets r WHERE ticket_id = ${id}::uuid ORDER BY 1`;
+      await refresh();
       const maintained = await snapshot();
       await db.$executeRaw`SELECT report_refresh_tickets(ARRAY[${id}::uuid])`;
       expect(await snapshot()).toEqual(maintained);

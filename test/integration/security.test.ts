@@ -15,11 +15,14 @@ import { createDeliveryChannels, HttpSmsGateway } from '../../activities/notific
 import { createNotificationActivities, type NotifyRequest } from '../../activities/notifications/outbox';
 import { createOutboxRelay } from '../../activities/notifications/relay';
 import { createApp } from '../../api/app';
+import { holdIdempotencyKey, purgeIdempotencyKeys } from '../../api/idempotency';
 import { parseApiKey, roles } from '../../api/auth';
 import type { AnyRoute } from '../../api/route';
 import { allRoutes } from '../../api/routes';
 import type { Product } from '../../generated/prisma/client';
 import type { Role } from '../../generated/prisma/enums';
+import { loadConfig } from '../../platform/config';
+import { createDatabase } from '../../platform/database';
 import { createLogger, type Logger } from '../../platform/logger';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { integrationDeps } from '../support/app-deps';
@@ -372,6 +375,45 @@ describe('what a customer sees of its own records (api/visibility.ts)', () => {
     for (const res of [forCustomer, forStaff]) for (const keyId of keyIds()) expect(JSON.stringify(res.body)).not.toContain(keyId);
   });
 
+  it("shows the customer a ticket's deadlines but not the staff's next alarm, in every answer that carries the ticket", async () => {
+    const opened = await asOwner('POST', '/v1/tickets', { productId: product.id, priority: 'high', subject: 'کندی سامانه', description: 'صفحه‌ها دیر باز می‌شوند' });
+    expect(opened.status).toBe(201);
+    const id = opened.body.id as string;
+    const replied = await asOwner('POST', `/v1/tickets/${id}/replies`, { body: 'هنوز کند است' });
+    const [forCustomer, forStaff] = [await asOwner('GET', `/v1/tickets/${id}`), await agent('GET', `/v1/tickets/${id}`)];
+    expect([replied.status, forCustomer.status, forStaff.status]).toEqual([200, 200, 200]);
+    // Staff see the workflow's next timer (a warning or escalation to them); the customer sees the deadlines only.
+    expect(forStaff.body.clock.nextAlarm).toMatchObject({ target: 'first_response', kind: expect.any(String) });
+    for (const res of [opened, replied, forCustomer]) {
+      expect(res.body.clock.nextAlarm).toBeNull();
+      expect(res.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(forStaff.body.clock.targets.map((t: { dueAt: string }) => t.dueAt));
+    }
+  });
+
+  it("hides a claim's QA reminder from the customer (field and due state), in the claim, the list and the filing answer", async () => {
+    const outage = await agent('POST', '/v1/outages', {
+      productId: product.id, cause: 'unplanned', startedAt: iso(Date.now() - 6 * HOUR), endedAt: iso(Date.now() - 5 * HOUR), description: 'قطعی دوم',
+    });
+    expect(outage.status).toBe(201);
+    const filed = await asOwner('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
+    expect(filed.status).toBe(201);
+    const id = filed.body.id as string;
+    // Past its reminder: the QA queue's due_soon.
+    const db = testDatabase();
+    const row = await db.claim.findUniqueOrThrow({ where: { id } });
+    const computation = row.computation as { deadlines: { reminderAtMs: number } };
+    await db.claim.update({ where: { id }, data: { computation: { ...computation, deadlines: { ...computation.deadlines, reminderAtMs: Date.now() - HOUR } } } });
+    const forStaff = await qa('GET', `/v1/claims/${id}`);
+    expect(forStaff.body.deadlines.reminderAt).toEqual(expect.any(String));
+    expect(forStaff.body.dueState).toBe('due_soon');
+    const mine = (await asOwner('GET', '/v1/claims?limit=100')).body.items.find((c: { id: string }) => c.id === id);
+    for (const claim of [filed.body, (await asOwner('GET', `/v1/claims/${id}`)).body, mine]) {
+      expect(claim.deadlines.reminderAt).toBeNull();
+      expect(claim.deadlines.decisionDueAt).toBe(forStaff.body.deadlines.decisionDueAt);
+    }
+    expect((await asOwner('GET', `/v1/claims/${id}`)).body.dueState).toBe('pending');
+  });
+
   it("shows a claim's decision by role and name and hides its internal alarms from the customer", async () => {
     const filed = await asOwner('POST', '/v1/claims', { productId: product.id, outageIds: [outageId] });
     expect(filed.status).toBe(201);
@@ -618,6 +660,32 @@ describe('Idempotency-Key', () => {
     expect([first.status, same.status, changed.status]).toEqual([200, 200, 409]);
     const replies = await testDatabase().ticketEvent.count({ where: { ticketId: ticket.body.id, type: 'customer_replied' } });
     expect(replies).toBe(1);
+  });
+
+  it('forgets a request after IDEMPOTENCY_KEY_RETENTION_HOURS (24 by default), with several API processes purging at once', async () => {
+    expect(loadConfig({}).IDEMPOTENCY_KEY_RETENTION_HOURS).toBe(24);
+    const db = testDatabase();
+    const scope = `POST /v1/purge-test key:${randomUUID()}`;
+    const nowMs = Date.now();
+    await db.idempotencyKey.createMany({
+      data: [
+        ...Array.from({ length: 30 }, (_, i) => ({ scope, key: `old-${i}`, requestDigest: 'a', createdAt: new Date(nowMs - 25 * HOUR - i * 1_000) })),
+        ...Array.from({ length: 3 }, (_, i) => ({ scope, key: `recent-${i}`, requestDigest: 'a', createdAt: new Date(nowMs - 23 * HOUR) })),
+      ],
+    });
+    // Three API processes (three connections) purge at once, in batches smaller than the backlog.
+    const processes = [db, createDatabase(process.env.PASBAN_TEST_DATABASE_URL!), createDatabase(process.env.PASBAN_TEST_DATABASE_URL!)];
+    try {
+      const purged = await Promise.all(processes.map((p) => purgeIdempotencyKeys(p, 24 * HOUR, { nowMs, batch: 4 })));
+      // Each row is deleted once; the stack's own once-a-minute purge may take some of them too.
+      expect(purged.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30);
+    } finally {
+      await Promise.all(processes.slice(1).map((p) => p.$disconnect()));
+    }
+    const left = await db.idempotencyKey.findMany({ where: { scope }, orderBy: { key: 'asc' } });
+    expect(left.map((row) => row.key)).toEqual(['recent-0', 'recent-1', 'recent-2']);
+    // A forgotten key is free again: its next request is a first use.
+    expect(await holdIdempotencyKey(db, scope, 'old-0', 'b')).toBe(true);
   });
 
   it('lets a key refused for what its request said (4xx) carry the corrected request', async () => {

@@ -5,7 +5,7 @@
  * Imam Ali) is one.
  */
 import { randomUUID } from 'node:crypto';
-import { calendarsOf, loadCalendarSpecs } from '../../platform/sla-config';
+import { calendarsOf, loadCalendarSpecs } from '../../store/sla-config';
 import { compileCalendar } from '../../sla/calendar';
 import { toTehranIso } from '../../sla/jalali';
 import { PRIORITIES, type Priority, type TicketPolicy } from '../../sla/policy';

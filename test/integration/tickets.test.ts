@@ -72,7 +72,9 @@ describe('opening a ticket', () => {
       created.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [t.target, t.dueAt, t.state]),
     );
     expect(Date.parse(res.body.clock.asOf)).toBeGreaterThanOrEqual(Date.parse(created.body.clock.asOf));
-    expect(res.body.clock.nextAlarm).toMatchObject({ target: 'first_response' });
+    // The next alarm is the staff's: null for the customer, the first response's for an agent.
+    expect(res.body.clock.nextAlarm).toBeNull();
+    expect((await agent('GET', `/v1/tickets/${unstartedId}`)).body.clock.nextAlarm).toMatchObject({ target: 'first_response' });
   });
 
   it('returns the same ticket for a retry with the same Idempotency-Key and starts nothing twice', async () => {

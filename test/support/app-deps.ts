@@ -9,7 +9,7 @@ import { testDatabase } from './fixtures';
 export function integrationDeps(temporal: Client, options: { perMinute?: number; bodyLimit?: string; logger?: Logger } = {}): AppDeps {
   const db = testDatabase();
   return {
-    config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: options.bodyLimit ?? '100kb', OUTAGE_END_MARGIN_MINUTES: 15 },
+    config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: options.bodyLimit ?? '100kb', OUTAGE_END_MARGIN_MINUTES: 15, IDEMPOTENCY_KEY_RETENTION_HOURS: 24 },
     db,
     temporal,
     logger: options.logger ?? createLogger('silent'),

@@ -220,10 +220,10 @@ describe('the hard cap on a walk (sla/limits.ts)', () => {
   const office = compileCalendar(specOf(TEHRAN, { sat: NINE_TO_FIVE, sun: NINE_TO_FIVE }));
   const start = tehran('2026-11-21T10:00');
 
-  it('refuses 1e15 business minutes within a second, instead of walking until the heap runs out', () => {
-    const began = Date.now();
-    expect(() => addBusinessMinutes(office, start, 1e15)).toThrow(BusinessTimeLimitError);
-    expect(Date.now() - began).toBeLessThan(2_000);
+  it('refuses 1e15 business minutes at the cap, instead of walking until the heap runs out', () => {
+    // No timing here (timed unit tests flake on a loaded machine): without the cap this call
+    // never returns, so the test's own timeout is the bound; the message names the cap.
+    expect(() => addBusinessMinutes(office, start, 1e15)).toThrow(/more than 36,?600 calendar days/);
   });
 
   it('refuses a million business days before walking any', () => {

@@ -16,8 +16,9 @@ function tabularHijriToIso(year: number, month: number, day: number): string {
 const datesOfYear = (from: string, to: string) => holidays.filter((h) => h.date >= from && h.date < to).map((h) => h.date);
 
 describe("Iran's official holidays", () => {
-  it('are, for 1405, the 25 dates of the official calendar, date by date', () => {
+  it('are, for 1405, the 26 dates of the official calendar, date by date', () => {
     // The government's 1405 calendar (Council for Public Culture), Jalali date → Gregorian, written out by hand.
+    // ilna's list prints 25: it leaves out 25 Farvardin (25 Shawwal 1447), a holiday by law every year.
     expect(datesOfYear('2026-03-21', '2027-03-21')).toEqual([
       '2026-03-21', // 1 Farvardin: Nowruz, Eid al-Fitr
       '2026-03-22', // 2 Farvardin: Nowruz, day after Eid al-Fitr
@@ -25,6 +26,7 @@ describe("Iran's official holidays", () => {
       '2026-03-24', // 4 Farvardin
       '2026-04-01', // 12 Farvardin: Islamic Republic Day
       '2026-04-02', // 13 Farvardin: Nature Day
+      '2026-04-14', // Tue 25 Farvardin: martyrdom of Imam Jafar al-Sadiq (25 Shawwal; 1 Shawwal was 1 Farvardin)
       '2026-05-27', // 6 Khordad: Eid al-Adha
       '2026-06-04', // 14 Khordad: Khomeini, Eid al-Ghadir
       '2026-06-05', // 15 Khordad
@@ -61,6 +63,36 @@ describe("Iran's official holidays", () => {
       '2026-02-04', '2026-02-11', // 15 and 22 Bahman
       '2026-03-11', '2026-03-20', // 20 and 29 Esfand
     ]);
+  });
+
+  it('hold, in each published year, every holiday the law names (10 solar, 17 lunar), none missing', () => {
+    const law = [
+      'Nowruz', 'Islamic Republic Day', 'Nature Day', 'Death of Imam Khomeini', '15 Khordad', 'Victory of the Islamic Revolution',
+      'Nationalisation of the oil industry', 'Tasua', 'Ashura', 'Arbaeen', 'Death of the Prophet', 'Imam Reza', 'Hasan al-Askari',
+      'Birth of the Prophet', 'Fatimah', 'Birth of Imam Ali', 'Mabath', 'Birth of Imam Mahdi', 'Martyrdom of Imam Ali', 'Eid al-Fitr',
+      'Day after Eid al-Fitr', 'Martyrdom of Imam Jafar al-Sadiq', 'Eid al-Adha', 'Eid al-Ghadir',
+    ];
+    for (const year of [1404, 1405]) {
+      const names = PUBLISHED_HOLIDAYS[year]!.map((h) => h.nameEn).join(' | ');
+      expect(law.filter((name) => !names.includes(name))).toEqual([]);
+    }
+    // 1405 holds two Eids al-Fitr (1447 and 1448) and one 21 Ramadan (1448); Nowruz's four days are four dates.
+    const nowruz = PUBLISHED_HOLIDAYS[1405]!.filter((h) => h.nameEn.startsWith('Nowruz'));
+    expect(nowruz).toHaveLength(4);
+    expect(PUBLISHED_HOLIDAYS[1405]!.filter((h) => h.nameEn.includes('Eid al-Fitr') && !h.nameEn.includes('after'))).toHaveLength(2);
+  });
+
+  it('put 25 Farvardin 1405 on a Tuesday, the 25th day after 1 Shawwal = 1 Farvardin', () => {
+    const sadiq = PUBLISHED_HOLIDAYS[1405]!.find((h) => h.nameEn === 'Martyrdom of Imam Jafar al-Sadiq')!;
+    expect(sadiq.date).toBe('2026-04-14');
+    expect(new Date(`${sadiq.date}T12:00:00Z`).getUTCDay()).toBe(2);
+    expect(sadiq.source).toMatch(/^derived:/);
+  });
+
+  it('make a Kian Gold ticket opened Mon 24 Farvardin 1405 10:00 due Wed 26 Farvardin 10:00 (25 Farvardin is a holiday)', () => {
+    const calendars = presetCalendars(holidays);
+    const { firstResponse } = ticketPolicyPresets['kian-product-gold'].priorities.high;
+    expect(inTehran(deadlineFor(firstResponse, tehran('2026-04-13T10:00'), calendars))).toBe('2026-04-15T10:00');
   });
 
   it('mark published dates as published, each with its source', () => {

@@ -1,6 +1,6 @@
 import { decideEligibility, type Contract, type ContractUsage, type Eligibility, type RequestKind } from '../sla/eligibility';
 import { billedTicketsOf, hourlyBalance, quotaMonthOf } from '../sla/entitlements';
-import type { Database } from './database';
+import type { Database } from '../platform/database';
 import { loadPolicyLookup } from './sla-config';
 
 /** Entitlement kind of a purchased hourly package (quantity = hours). */

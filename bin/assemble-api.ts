@@ -4,10 +4,10 @@ import { createApp } from '../api/app';
 import { RateLimiter } from '../api/rate-limit';
 import { startRecovery } from '../api/recovery';
 import type { AppDeps } from '../api/deps';
-import type { Config } from './config';
-import type { Database } from './database';
-import type { Logger } from './logger';
-import { probeTemporal } from './temporal';
+import type { Config } from '../platform/config';
+import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { probeTemporal } from '../platform/temporal';
 
 /**
  * Builds the app with its real dependencies and listens; resolves once the port is bound. While

@@ -2,9 +2,9 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from 
 import { createActivities } from '../activities';
 import { createDeliveryChannels } from '../activities/notifications/channels';
 import { createOutboxRelay, type OutboxRelay } from '../activities/notifications/relay';
-import type { Config } from './config';
-import type { Database } from './database';
-import type { Logger } from './logger';
+import type { Config } from '../platform/config';
+import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
 
 const sdkLogLevels: Record<string, LogLevel> = {
   trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR',

@@ -3,7 +3,7 @@ import type { PlanEntitlements } from '../sla/entitlements';
 import type { PolicyLookup } from '../sla/eligibility';
 import type { ChangeRequestPolicy, ClaimPolicy, TicketPolicy } from '../sla/policy';
 import type { PolicyKind } from '../generated/prisma/enums';
-import type { Database } from './database';
+import type { Database } from '../platform/database';
 
 /**
  * Reads SLA configuration (calendars with their holidays, plan terms) from the database into the
