@@ -174,6 +174,61 @@ describe('the acknowledgement', () => {
   });
 });
 
+describe('a calendar correction (an official holiday confirmed to another date)', () => {
+  it('moves an open claim\'s acknowledgement deadline, records old and new, and escalates at the new deadline only', async () => {
+    // Received Monday 10:00: due at Tuesday's closing, 17:00. Tuesday turns out to be an official
+    // holiday (an estimate corrected onto it): the deadline moves to Wednesday 17:00.
+    const monday = await nextLocalDate(env, 1);
+    const receivedAtMs = tehranAt(monday, '10:00');
+    await skipTo(env, receivedAtMs);
+    const { recorded, activities } = fakeActivities({ acknowledgementDown: () => true });
+
+    await run(activities, async () => {
+      const handle = await start({ receivedAtMs, acknowledgementRetryMinutes: 3 * DAY / MINUTE });
+      expect((await handle.query(wf.claimView)).deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 1));
+
+      await handle.signal(wf.calendarsChanged, { calendars: [amootOffice([plusDays(monday, 1)])], reason: 'estimated holiday corrected' });
+      await skipTo(env, tehranAt(monday, '17:30', 1));
+      let view = await handle.query(wf.claimView);
+      expect(view.deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 2));
+      expect(view.deadlines.decisionDueAtMs).toBe(receivedAtMs + 7 * DAY);
+      expect(view.fired).toEqual([]);
+
+      await skipTo(env, tehranAt(monday, '17:30', 2));
+      view = await handle.query(wf.claimView);
+      expect(view.fired).toEqual(['acknowledgement_overdue']);
+    });
+
+    expect(recorded.escalations.map((e) => [e.kind, e.dueAtMs])).toEqual([['acknowledgement_overdue', tehranAt(monday, '17:00', 2)]]);
+    const recomputed = recorded.events.find((e) => e.type === 'deadlines_recomputed')!;
+    expect(recomputed).toMatchObject({
+      actor: 'system',
+      data: {
+        reason: 'estimated holiday corrected',
+        before: { acknowledgeDueAtMs: tehranAt(monday, '17:00', 1) },
+        after: { acknowledgeDueAtMs: tehranAt(monday, '17:00', 2) },
+      },
+    });
+    // The row follows: the last view synced carries the new deadline.
+    expect(recorded.views.at(-1)!.deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 2));
+  });
+
+  it('leaves a decided claim as it was decided', async () => {
+    const monday = await nextLocalDate(env, 1);
+    const receivedAtMs = tehranAt(monday, '10:00');
+    await skipTo(env, receivedAtMs);
+    const { recorded, activities } = fakeActivities();
+
+    await run(activities, async () => {
+      const handle = await start({ receivedAtMs });
+      await handle.executeUpdate(wf.approve, { args: [{ ...qa }] });
+      await handle.signal(wf.calendarsChanged, { calendars: [amootOffice([plusDays(monday, 1)])], reason: 'estimated holiday corrected' }).catch(() => undefined);
+      await handle.result();
+    });
+    expect(recorded.events.map((e) => e.type)).not.toContain('deadlines_recomputed');
+  });
+});
+
 describe('the decision deadline', () => {
   it('reminds QA a day before, escalates to the QA lead and the manager when it passes, and records a late decision', async () => {
     const monday = await nextLocalDate(env, 1);

@@ -13,7 +13,9 @@
 //   the other three cannot be replayed by any code and are repaired (api/stuck-workflows.ts);
 // - claims and change requests before and with their patches (claim-one-decision,
 //   change-request-serialized): five concurrent decisions; concurrent reviews, an approval, a
-//   decline and cancels (test/support/record-history.ts claim|change-request).
+//   decline and cancels (test/support/record-history.ts claim|change-request);
+// - a claim and a change request that received a calendarsChanged signal before the
+//   calendar-corrections patch (no handler yet: buffered, never handled), recorded on be1b793.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -37,6 +39,9 @@ describe('workflow versioning', () => {
     ['claim-burst-serialized.binpb', []],
     ['change-request-burst-before-serialized-patch.binpb', ['change-request-serialized']],
     ['change-request-burst-serialized.binpb', []],
+    // A calendarsChanged signal buffered by code without its handler: replayed as ignored.
+    ['claim-calendar-signal-before-patch.binpb', ['claim-calendar-corrections']],
+    ['change-request-calendar-signal-before-patch.binpb', ['change-request-calendar-corrections']],
   ])('replays %s', async (name, absentMarkers) => {
     const history = load(name);
     for (const marker of absentMarkers) expect(markers(history)).not.toContain(marker);
@@ -50,5 +55,10 @@ describe('workflow versioning', () => {
     ['change-request-burst-serialized.binpb', 'change-request-serialized'],
   ])('%s carries the %s patch', (name, marker) => {
     expect(markers(load(name))).toContain(marker);
+  });
+
+  it.each(['claim-calendar-signal-before-patch.binpb', 'change-request-calendar-signal-before-patch.binpb'])('%s holds the calendarsChanged signal', (name) => {
+    const signals = (load(name).events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
+    expect(signals).toEqual(['calendarsChanged']);
   });
 });
