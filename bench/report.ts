@@ -53,7 +53,7 @@ export function renderReport(): { json: Json; markdown: string } {
   for (const [name, r] of Object.entries<Json>(reports?.reports ?? {})) {
     rows.push([
       `Report ${name}, ${n(reports.outcomes)} recorded outcomes (${n(reports.counts.tickets)} tickets, 24 months)`,
-      `one month p50 ${ms(r.month.p50Ms)}, p95 ${ms(r.month.p95Ms)}; 12 months p50 ${ms(r.year.p50Ms)}, p95 ${ms(r.year.p95Ms)} (goals 300 ms / 1 s; load average ${reports.loadAverage})`,
+      `one month p50 ${ms(r.month.p50Ms)}, p95 ${ms(r.month.p95Ms)}; 12 months p50 ${ms(r.year.p50Ms)}, p95 ${ms(r.year.p95Ms)} (goals 300 ms / 1 s; load average ${reports.loadAverage}${reports.note ? `; ${reports.note}` : ''})`,
       day(reports),
     ]);
   }

@@ -89,14 +89,23 @@ export async function runReportsBench() {
     await migrate(postgres.url, logger);
     await seedPresets(db, logger);
     await client.connect();
+    // The plans with the work_mem the SLA and breaches reports set for their transaction.
+    await client.query("SET work_mem = '64MB'");
     const months = benchMonths();
     const seedStarted = performance.now();
     await client.query(worldSql(months));
     const seedSeconds = Math.round((performance.now() - seedStarted) / 100) / 10;
-    const counts = (await client.query('SELECT (SELECT count(*) FROM sla_outcomes)::int AS outcomes, (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM escalations)::int AS escalations, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM change_requests)::int AS "changeRequests"')).rows[0];
-    console.log(`seeded in ${seedSeconds} s:`, counts);
+    // The writes only queued their 300,000 tickets; the first report would refresh them all. The
+    // refresh is timed here, apart from the reports.
+    const refreshStarted = performance.now();
+    await client.query('SELECT report_refresh_dirty()');
+    await client.query('VACUUM ANALYZE report_ticket_targets, report_tickets, report_escalations, report_escalation_messages');
+    const refreshSeconds = Math.round((performance.now() - refreshStarted) / 100) / 10;
+    const counts = (await client.query('SELECT (SELECT count(*) FROM sla_outcomes)::int AS outcomes, (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM escalations)::int AS escalations, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM change_requests)::int AS "changeRequests", (SELECT count(*) FROM report_ticket_targets)::int AS "reportTargets", (SELECT count(*) FROM report_escalation_messages)::int AS "reportMessages"')).rows[0];
+    console.log(`seeded in ${seedSeconds} s, refreshed in ${refreshSeconds} s:`, counts);
 
-    const loadAverage = os.loadavg().map((l) => Math.round(l * 10) / 10).join(' / ');
+    const load = () => os.loadavg().map((l) => Math.round(l * 10) / 10).join(' / ');
+    const loadAtStart = load();
     const month = formatJalaliMonth(months[12]!);
     const windows = {
       month: { label: month, period: reportPeriod({ month }) },
@@ -120,7 +129,10 @@ export async function runReportsBench() {
         console.log(report, name, results[report]![name]!.p50Ms, results[report]![name]!.p95Ms);
       }
     }
-    const result = { machine: describeMachine(), loadAverage, outcomes: counts.outcomes, counts, seedSeconds, runs: RUNS, targets: { monthP95Ms: 300, yearP95Ms: 1000 }, reports: results };
+    // The machine is shared (2 cores, 8 agents at once): the load average before and after the timings.
+    const loadAverage = `${loadAtStart} before, ${load()} after`;
+    // BENCH_REPORT_NOTE says what else ran on the machine (it goes into the README row).
+    const result = { machine: describeMachine(), loadAverage, note: process.env.BENCH_REPORT_NOTE ?? null, outcomes: counts.outcomes, counts, seedSeconds, refreshSeconds, runs: RUNS, targets: { monthP95Ms: 300, yearP95Ms: 1000 }, reports: results };
     writeResult('reports', result, { quiet: true });
     writeFileSync(
       path.join(__dirname, 'results', 'reports-plans.txt'),
