@@ -78,6 +78,9 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
       where: { id: view.claimId, ...(decision ? {} : { status: { notIn: [...DECIDED] } }) },
       data: {
         status: view.status,
+        // A calendar correction may have moved them (calendarsChanged).
+        acknowledgeDueAt: new Date(view.deadlines.acknowledgeDueAtMs),
+        decisionDueAt: new Date(view.deadlines.decisionDueAtMs),
         ...(view.acknowledgedAtMs !== null && { acknowledgedAt: new Date(view.acknowledgedAtMs) }),
         ...(decision && {
           decidedAt: new Date(decision.atMs),

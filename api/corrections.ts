@@ -2,7 +2,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { calendarsOf, loadCalendarSpecs } from '../store/sla-config';
 import type { CalendarSpec } from '../sla/calendar-spec';
 import type { TicketPolicy } from '../sla/policy';
+import { calendarsChanged as claimCalendarsChanged } from '../workflows/claim';
+import { calendarsChanged as changeRequestCalendarsChanged } from '../workflows/change-request';
 import { configurationChanged } from '../workflows/ticket';
+import type { ChangeRequestPolicy, ClaimPolicy } from '../sla/policy';
 import type { AppDeps } from './deps';
 
 /**
@@ -70,6 +73,75 @@ async function signalTicketsOf(
   }
   deps.logger.info({ policyKey, reason, ...counts }, 'tickets told of a configuration change');
   return counts;
+}
+
+export interface CalendarCorrectionCounts extends CorrectionCounts {
+  claimsSignalled: number;
+  claimsFailed: number;
+  changeRequestsSignalled: number;
+  changeRequestsFailed: number;
+}
+
+/** Claims not yet decided: their acknowledgement deadline counts on the office calendar. */
+export const OPEN_CLAIMS = ['received', 'acknowledged'] as const;
+
+/**
+ * A calendar changed (its hours, an exception, a holiday in its set): open tickets, open claims and
+ * change requests still in review that count on it recompute their deadlines (Pasban rule 3).
+ */
+export async function correctOpenWorkOnCalendars(
+  deps: CorrectionDeps,
+  calendarKeys: readonly string[],
+  reason: string,
+): Promise<CalendarCorrectionCounts> {
+  const tickets = await correctTicketsOnCalendars(deps, calendarKeys, reason);
+  const counts: CalendarCorrectionCounts = { ...tickets, claimsSignalled: 0, claimsFailed: 0, changeRequestsSignalled: 0, changeRequestsFailed: 0 };
+  const changed = new Set(calendarKeys);
+  if (changed.size === 0) return counts;
+  for (const row of await deps.db.policy.findMany({ where: { kind: { in: ['claim', 'change_request'] } } })) {
+    const calendar =
+      row.kind === 'claim'
+        ? (row.definition as unknown as ClaimPolicy).initialResponse.calendar
+        : (row.definition as unknown as ChangeRequestPolicy).reviewDeadline.calendar;
+    if (!changed.has(calendar)) continue;
+    const workflowIds =
+      row.kind === 'claim'
+        ? await deps.db.claim.findMany({ where: { status: { in: [...OPEN_CLAIMS] }, contract: { policy: { key: row.key } } }, select: { workflowId: true } })
+        : await deps.db.changeRequest.findMany({ where: { status: 'in_review', contract: { policy: { key: row.key } } }, select: { workflowId: true } });
+    if (workflowIds.length === 0) continue;
+    const snapshot = { calendars: await loadCalendarSpecs(deps.db, [calendar]), reason };
+    const send = (workflowId: string) =>
+      row.kind === 'claim'
+        ? signalWith(deps, workflowId, (handle) => handle.signal(claimCalendarsChanged, snapshot))
+        : signalWith(deps, workflowId, (handle) => handle.signal(changeRequestCalendarsChanged, snapshot));
+    for (let i = 0; i < workflowIds.length; i += SIGNALS_AT_ONCE) {
+      const outcomes = await Promise.all(workflowIds.slice(i, i + SIGNALS_AT_ONCE).map((w) => send(w.workflowId)));
+      const signalled = outcomes.filter((outcome) => outcome === 'signalled').length;
+      const failed = outcomes.filter((outcome) => outcome === 'failed').length;
+      if (row.kind === 'claim') {
+        counts.claimsSignalled += signalled;
+        counts.claimsFailed += failed;
+      } else {
+        counts.changeRequestsSignalled += signalled;
+        counts.changeRequestsFailed += failed;
+      }
+    }
+    deps.logger.info({ policyKey: row.key, kind: row.kind, reason, ...counts }, 'open work told of a calendar change');
+  }
+  return counts;
+}
+
+type Handle = ReturnType<CorrectionDeps['temporal']['workflow']['getHandle']>;
+
+async function signalWith(deps: CorrectionDeps, workflowId: string, send: (handle: Handle) => Promise<void>): Promise<'signalled' | 'ended' | 'failed'> {
+  try {
+    await send(deps.temporal.workflow.getHandle(workflowId));
+    return 'signalled';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'ended';
+    deps.logger.error({ err: error, workflowId }, 'could not tell a workflow of a calendar change');
+    return 'failed';
+  }
 }
 
 /** A workflow that no longer runs (the ticket closed meanwhile) needs no correction. */

@@ -10,6 +10,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   log,
   patched,
@@ -100,6 +101,12 @@ export const accept = defineUpdate<ChangeRequestView, [Actor & { note?: string }
 export const listDefects = defineUpdate<ChangeRequestView, [Actor & { defects: string[] }]>('listDefects');
 export const redeliver = defineUpdate<ChangeRequestView, [Actor & { note?: string }]>('redeliver');
 export const cancel = defineUpdate<ChangeRequestView, [Actor & { reason: string }]>('cancel');
+/**
+ * The calendar the review deadline counts on changed (a holiday confirmed to another date, added,
+ * moved or removed): a request still in review recomputes its review deadline and records the old
+ * and new deadline on its timeline. Later deadlines count calendar days and do not move.
+ */
+export const calendarsChanged = defineSignal<[{ calendars: CalendarSpec[]; reason: string }]>('calendarsChanged');
 
 const records = proxyActivities<ChangeRequestActivities>({
   startToCloseTimeout: '30 seconds',
@@ -118,6 +125,12 @@ const messages = proxyActivities<ChangeRequestActivities>({
  * started before it replay the old form.
  */
 const SERIALIZED_STEPS = 'change-request-serialized';
+
+/**
+ * Patch: a calendar correction (calendarsChanged) moves the review deadline of a request in review.
+ * A history holding that signal from before the patch (buffered, never handled) replays it as ignored.
+ */
+const CALENDAR_CORRECTIONS = 'change-request-calendar-corrections';
 
 /** A refused command: the API answers 409 with this message, which names the current state. */
 function refuse(message: string): never {
@@ -225,6 +238,18 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
   }
 
   setHandler(changeRequestView, view);
+
+  let calendarSpecs = input.calendars;
+  const corrected = async ({ calendars, reason }: { calendars: CalendarSpec[]; reason: string }) => {
+    if (!patched(CALENDAR_CORRECTIONS) || state.status !== 'in_review' || state.reviewedAtMs !== null) return;
+    calendarSpecs = calendars;
+    const before = state.reviewDueAtMs;
+    const after = reviewDeadlineOn(policy, state.openedAtMs, calendars);
+    if (after === before) return;
+    state.reviewDueAtMs = after;
+    await record('system', 'deadlines_recomputed', { reason, before: { reviewDueAtMs: before }, after: { reviewDueAtMs: after } });
+  };
+  setHandler(calendarsChanged, (change) => (serialized ? lock.run(() => corrected(change)) : corrected(change)));
 
   step(
     review,
@@ -459,7 +484,7 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
     else await nextDeadlineBeforeThePatch();
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? 2_000)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof changeRequestWorkflow>({ ...input, state });
+      await continueAsNew<typeof changeRequestWorkflow>({ ...input, calendars: calendarSpecs, state });
     }
   }
   await condition(allHandlersFinished);
@@ -494,13 +519,17 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
   }
 }
 
-function opened(input: ChangeRequestWorkflowInput): ChangeRequestState {
-  const calendars = new Map(input.calendars.map((spec) => [spec.key, compileCalendar(spec)]));
-  const reviewDueAtMs = reviewDeadline(input.policy, input.openedAtMs, (key) => {
+function reviewDeadlineOn(policy: ChangeRequestPolicy, openedAtMs: number, specs: CalendarSpec[]): number {
+  const calendars = new Map(specs.map((spec) => [spec.key, compileCalendar(spec)]));
+  return reviewDeadline(policy, openedAtMs, (key) => {
     const calendar = calendars.get(key);
     if (!calendar) throw new Error(`the change request has no calendar "${key}"`);
     return calendar;
   });
+}
+
+function opened(input: ChangeRequestWorkflowInput): ChangeRequestState {
+  const reviewDueAtMs = reviewDeadlineOn(input.policy, input.openedAtMs, input.calendars);
   return {
     status: 'in_review',
     openedAtMs: input.openedAtMs,

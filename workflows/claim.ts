@@ -74,6 +74,14 @@ export interface OutageCorrected extends Actor {
 /** An open claim takes the corrected facts (QA decides on them); a decided claim keeps its decision. */
 export const outageCorrected = defineSignal<[OutageCorrected]>('outageCorrected');
 
+/**
+ * The calendar the claim's deadlines count on changed (an estimated holiday confirmed to another
+ * date, a holiday added, moved or removed, the calendar's hours edited): an open claim recomputes
+ * its acknowledgement deadline and records the old and new deadlines on its timeline; a decided
+ * claim keeps them.
+ */
+export const calendarsChanged = defineSignal<[{ calendars: CalendarSpec[]; reason: string }]>('calendarsChanged');
+
 /** Database writes: short, idempotent, retried until they land. */
 const recordOptions = {
   startToCloseTimeout: '30 seconds',
@@ -113,6 +121,22 @@ const RECEIPT_BEFORE_DECISIONS = 'claim-receipt-before-decisions';
  */
 const ONE_DECISION = 'claim-one-decision';
 
+/**
+ * Patch: a calendar correction (calendarsChanged) moves an open claim's deadlines. A claim whose
+ * history holds that signal from before the patch (buffered, never handled) replays it as ignored.
+ */
+const CALENDAR_CORRECTIONS = 'claim-calendar-corrections';
+
+/**
+ * Patch: with decisions serialized, the record is an ordinary activity again, as for tickets
+ * (workflows/ticket.ts, ticket-records-after-commit). A local activity runs inside the workflow
+ * task; when that task's completion is lost (the server answers "Workflow task not found when
+ * completing" under bursts of updates) the task runs again, possibly with the updates in another
+ * order, and the first attempt's rows stay. An ordinary activity runs only once its task is
+ * committed. Claims started with the serialization but before this keep the local activity.
+ */
+const RECORDS_AFTER_COMMIT = 'claim-records-after-commit';
+
 /** A refused decision: the API answers 409 with this message, which names the claim's state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidClaimCommand', message, nonRetryable: true });
@@ -142,16 +166,22 @@ export function claimAlarms(deadlines: ClaimDeadlines, policy: ClaimPolicy): Cla
 export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimView> {
   const { claimId } = input;
   let facts = input.facts;
-  const compiled = new Map(input.calendars.map((spec) => [spec.key, compileCalendar(spec)]));
-  const deadlines = claimDeadlines(input.receivedAtMs, input.policy, (key) => {
-    const calendar = compiled.get(key);
-    if (!calendar) throw new Error(`the claim has no calendar "${key}"`);
-    return calendar;
-  });
-  const alarms = claimAlarms(deadlines, input.policy);
+  const deadlinesOn = (specs: CalendarSpec[]): ClaimDeadlines => {
+    const compiled = new Map(specs.map((spec) => [spec.key, compileCalendar(spec)]));
+    return claimDeadlines(input.receivedAtMs, input.policy, (key) => {
+      const calendar = compiled.get(key);
+      if (!calendar) throw new Error(`the claim has no calendar "${key}"`);
+      return calendar;
+    });
+  };
+  let deadlines = deadlinesOn(input.calendars);
+  let alarms = claimAlarms(deadlines, input.policy);
+  /** Set when a calendar correction moved the deadlines: the wait for the next one starts again. */
+  let recomputed = false;
   const retryMs = (input.acknowledgementRetryMinutes ?? DEFAULT_ACKNOWLEDGEMENT_RETRY_MINUTES) * 60_000;
   // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
   const serialized = patched(ONE_DECISION);
+  const recordsAfterCommit = serialized && patched(RECORDS_AFTER_COMMIT);
   const lock = new OneAtATime();
   const wakeUps = new WakeUps();
   /** Runs a piece of work alone once the patch applies; before it, as it comes. */
@@ -185,7 +215,9 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     sequence += 1;
     const recorded = sequence;
     const event = { claimId, sequence: recorded, atMs: Date.now(), actor, type, data };
-    if (patched(RECORD_IN_ONE_LOCAL_ACTIVITY)) {
+    if (recordsAfterCommit) {
+      await records.recordClaimChange({ event, view: view() });
+    } else if (patched(RECORD_IN_ONE_LOCAL_ACTIVITY)) {
       await localRecords.recordClaimChange({ event, view: view() });
     } else {
       await records.recordClaimEvent(event);
@@ -273,6 +305,19 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     }),
   );
 
+  setHandler(calendarsChanged, ({ calendars, reason }) =>
+    alone(async () => {
+      if (!patched(CALENDAR_CORRECTIONS) || decision) return;
+      const before = deadlines;
+      const after = deadlinesOn(calendars);
+      if (after.acknowledgeDueAtMs === before.acknowledgeDueAtMs && after.decisionDueAtMs === before.decisionDueAtMs) return;
+      deadlines = after;
+      alarms = claimAlarms(after, input.policy);
+      recomputed = true;
+      await record('system', 'deadlines_recomputed', { reason, before, after });
+    }),
+  );
+
   async function decide(
     by: string,
     outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & { credit: Credit | null },
@@ -317,7 +362,7 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     }
     acknowledgedAtMs = Date.now();
     if (status === 'received') status = 'acknowledged';
-    await (patched(RECORD_IN_ONE_LOCAL_ACTIVITY) ? localRecords : records).syncClaim(view());
+    await (recordsAfterCommit || !patched(RECORD_IN_ONE_LOCAL_ACTIVITY) ? records : localRecords).syncClaim(view());
     return true;
   }
 
@@ -366,12 +411,13 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   async function nextDeadline(): Promise<void> {
     await lock.run(dueWork);
     if (decision) return;
+    recomputed = false;
     const wakeAt = Math.min(...pendingAlarms().map((a) => a.atMs), acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity);
     if (Number.isFinite(wakeAt)) {
       wakeUps.at(wakeAt);
-      await condition(() => decision !== null || wakeUps.due(wakeAt));
+      await condition(() => decision !== null || recomputed || wakeUps.due(wakeAt));
     } else {
-      await condition(() => decision !== null);
+      await condition(() => decision !== null || recomputed);
     }
   }
 

@@ -3,7 +3,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { validateCalendarSpec, type CalendarSpec, type OpenInterval, type Weekday } from '../../sla/calendar-spec';
 import { refuseProblems, writeOrConflict } from '../configuration-errors';
-import { correctTicketsOnCalendars } from '../corrections';
+import { correctOpenWorkOnCalendars } from '../corrections';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply } from '../route';
 import {
@@ -59,13 +59,13 @@ function storedHours(row: CalendarRow): CalendarHours {
 
 /** Saves a change as a new version of the calendar and tells the tickets that count on it. */
 async function calendarChanged(
-  deps: Parameters<typeof correctTicketsOnCalendars>[0],
+  deps: Parameters<typeof correctOpenWorkOnCalendars>[0],
   id: string,
   reason: string,
   data: Prisma.CalendarUpdateInput = {},
 ) {
   const row = await deps.db.calendar.update({ where: { id }, data: { ...data, version: { increment: 1 } }, include: withExceptions });
-  const counts = await correctTicketsOnCalendars(deps, [row.key], `${reason} (calendar ${row.key}, version ${row.version})`);
+  const counts = await correctOpenWorkOnCalendars(deps, [row.key], `${reason} (calendar ${row.key}, version ${row.version})`);
   return { ...present(row), ...counts };
 }
 

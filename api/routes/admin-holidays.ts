@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Holiday, Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { writeOrConflict } from '../configuration-errors';
-import { correctTicketsOnCalendars } from '../corrections';
+import { correctOpenWorkOnCalendars } from '../corrections';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams } from '../route';
@@ -59,8 +59,10 @@ async function holidaySetChanged(deps: AppDeps, set: string, reason: string) {
   const calendars = await deps.db.calendar.findMany({ where: { holidaySet: set }, select: { key: true }, orderBy: { key: 'asc' } });
   await deps.db.calendar.updateMany({ where: { holidaySet: set }, data: { version: { increment: 1 } } });
   const keys = calendars.map((c) => c.key);
-  return { calendarsAffected: keys, ...(await correctTicketsOnCalendars(deps, keys, reason)) };
+  return { calendarsAffected: keys, ...(await correctOpenWorkOnCalendars(deps, keys, reason)) };
 }
+
+const NOTHING_TOLD = { ticketsSignalled: 0, ticketsFailed: 0, claimsSignalled: 0, claimsFailed: 0, changeRequestsSignalled: 0, changeRequestsFailed: 0 };
 
 const taken = (set: string, date: string) => `the set ${set} already has a holiday on ${date}; move or rename that one`;
 
@@ -159,7 +161,7 @@ export const holidayRoutes = [
         }),
         taken(current.set, body.date),
       );
-      if (body.date === from) return { ...present(row), calendarsAffected: [], ticketsSignalled: 0, ticketsFailed: 0 };
+      if (body.date === from) return { ...present(row), calendarsAffected: [], ...NOTHING_TOLD };
       return { ...present(row), ...(await holidaySetChanged(deps, row.set, `estimated holiday in ${row.set} corrected from ${from} to ${body.date}`)) };
     },
   }),
@@ -219,7 +221,7 @@ export const holidayRoutes = [
         taken(current.set, body.date ?? from),
       );
       const to = dateOf(row.date);
-      if (to === from) return { ...present(row), calendarsAffected: [], ticketsSignalled: 0, ticketsFailed: 0 };
+      if (to === from) return { ...present(row), calendarsAffected: [], ...NOTHING_TOLD };
       return { ...present(row), ...(await holidaySetChanged(deps, row.set, `holiday in ${row.set} moved from ${from} to ${to}`)) };
     },
   }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { configKey, correctionCounts, isoDate, label, timestamp } from './common';
+import { calendarCorrectionCounts, configKey, isoDate, label, timestamp } from './common';
 
 /**
  * Business calendars and official holidays at the edge. The shapes only: what the times and
@@ -84,7 +84,7 @@ export const calendarResponse = z.object({
 });
 
 /** A change that may move deadlines answers how many tickets in flight were told. */
-export const correctedCalendarResponse = calendarResponse.extend(correctionCounts);
+export const correctedCalendarResponse = calendarResponse.extend(calendarCorrectionCounts);
 
 export const holidayListQuery = z.strictObject({
   set: configKey.optional(),
@@ -145,6 +145,6 @@ export const correctHolidayBody = z.strictObject({
 });
 
 export const correctedHolidayResponse = holidayResponse.extend({
-  ...correctionCounts,
+  ...calendarCorrectionCounts,
   calendarsAffected: z.array(z.string()).describe('Keys of the calendars that observe the holiday set'),
 });

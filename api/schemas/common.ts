@@ -57,6 +57,15 @@ export const correctionCounts = {
   ticketsFailed: z.number().int().nonnegative(),
 };
 
+/** Answered by calendar and holiday changes, which also reach open claims and change requests. */
+export const calendarCorrectionCounts = {
+  ...correctionCounts,
+  claimsSignalled: z.number().int().nonnegative().describe('Open claims told to recompute their deadlines'),
+  claimsFailed: z.number().int().nonnegative(),
+  changeRequestsSignalled: z.number().int().nonnegative().describe('Change requests in review told to recompute their review deadline'),
+  changeRequestsFailed: z.number().int().nonnegative(),
+};
+
 export const dateOf = (value: Date): string => value.toISOString().slice(0, 10);
 export const dateColumn = (date: string): Date => new Date(`${date}T00:00:00Z`);
 export const isoOrNull = (value: Date | null): string | null => value?.toISOString() ?? null;

@@ -11,6 +11,9 @@ import { calendarsOf, loadCalendarSpecs } from '../../store/sla-config';
 import { formatIsoDate, MS_PER_DAY } from '../../sla/civil-date';
 import type { TicketPolicy } from '../../sla/policy';
 import { epochToWallTime } from '../../sla/time-zone';
+import { claimPolicyPresets, changeRequestPolicyPresets } from '../../sla/presets';
+import { changeRequestView, changeRequestWorkflow } from '../../workflows/change-request';
+import { claimView, claimWorkflow } from '../../workflows/claim';
 import { ticketWorkflow } from '../../workflows/ticket';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { testApi, type HttpResult } from '../support/http';
@@ -820,6 +823,97 @@ describe('corrections reach tickets in flight', () => {
       expect(inUse.body.detail).toMatch(/contracts, 2 open tickets$/);
     } finally {
       await handle.terminate('test over');
+    }
+  });
+});
+
+describe('a holiday correction reaches open claims and change requests', () => {
+  let temporal: Client;
+  beforeAll(async () => {
+    temporal = new Client({ connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }) });
+  });
+  afterAll(async () => {
+    await temporal.connection.close();
+  });
+
+  const tehranDate = (epochMs: number, days: number) => formatIsoDate(epochToWallTime('Asia/Tehran', epochMs).epochDay + days);
+  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('moves an open claim\'s acknowledgement deadline and a change request\'s review deadline when an estimate is corrected onto their period', async () => {
+    // A calendar open round the clock: "end of the next business day" is tomorrow 24:00 and five
+    // business days are five days, so a holiday corrected onto tomorrow moves both by one day.
+    const set = unique('test-claim-corrections');
+    const allDay = [hours('00:00', '24:00')];
+    const calendar = await created(admin('POST', '/v1/calendars', calendarBody(unique('test-round-clock'), {
+      week: { sat: allDay, sun: allDay, mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay },
+      holidaySet: set,
+    })));
+    const key = unique('test-claims-plan');
+    await created(admin('POST', '/v1/policies', ticketPolicyBody(key, calendar.key)));
+    const claimPolicy = { ...claimPolicyPresets.avanak, initialResponse: { unit: 'end_of_next_business_day', calendar: calendar.key } };
+    const changePolicy = { ...changeRequestPolicyPresets['kian-project-silver'], reviewDeadline: { unit: 'business_days', amount: 5, calendar: calendar.key } };
+    await created(admin('POST', '/v1/policies', { kind: 'claim', key, name: 'Test claims', definition: claimPolicy }));
+    await created(admin('POST', '/v1/policies', { kind: 'change_request', key, name: 'Test changes', definition: changePolicy }));
+    const { customer, contract, product } = await createCustomerWithContract({ productKey: 'avanak', planKey: key });
+    // An estimate far ahead, not yet touching anything.
+    const estimate = await db.holiday.create({ data: { set, date: new Date(`${tehranDate(Date.now(), 40)}T00:00:00Z`), name: 'عاشورا', nameEn: 'Ashura', source: 'computed', reference: 'estimated' } });
+
+    const nowMs = Date.now();
+    const calendars = await loadCalendarSpecs(db, [calendar.key]);
+    const claimId = randomUUID();
+    const claim = await db.claim.create({
+      data: {
+        id: claimId, customerId: customer.id, productId: product.id, contractId: contract.id, kind: 'support_timing', status: 'received',
+        receivedAt: new Date(nowMs), acknowledgeDueAt: new Date(nowMs), decisionDueAt: new Date(nowMs + 7 * MS_PER_DAY), computation: {}, workflowId: `claim-${claimId}`,
+      },
+    });
+    const changeId = randomUUID();
+    const change = await db.changeRequest.create({
+      data: {
+        id: changeId, customerId: customer.id, productId: product.id, contractId: contract.id, title: 'A report', description: 'Add a report',
+        attachments: [], reviewRank: 1, deadlines: [], workflowId: `change-request-${changeId}`,
+      },
+    });
+    const claimHandle = await temporal.workflow.start(claimWorkflow, {
+      taskQueue: 'pasban',
+      workflowId: claim.workflowId,
+      args: [{
+        claimId, receivedAtMs: nowMs, receivedBy: 'test', policy: claimPolicy as never, calendars,
+        facts: { kind: 'support_timing', month: null, downtimeMinutes: null, availabilityPercent: null, computed: { percent: null, amountRials: null, monthlyFeeRials: 1 } },
+      }],
+    });
+    const changeHandle = await temporal.workflow.start(changeRequestWorkflow, {
+      taskQueue: 'pasban',
+      workflowId: change.workflowId,
+      args: [{ changeRequestId: changeId, policy: changePolicy as never, calendars, openedAtMs: nowMs, openedBy: 'test' }],
+    });
+    try {
+      const ackBefore = (await claimHandle.query(claimView)).deadlines.acknowledgeDueAtMs;
+      const reviewBefore = (await changeHandle.query(changeRequestView)).deadlines.find((d) => d.name === 'review')!.dueAtMs;
+
+      const corrected = await admin('POST', `/v1/holidays/${estimate.id}/correction`, { date: tehranDate(nowMs, 1), reference: 'moon sighting' });
+      expect(corrected.status).toBe(200);
+      expect(corrected.body).toMatchObject({ calendarsAffected: [calendar.key], claimsSignalled: 1, claimsFailed: 0, changeRequestsSignalled: 1, changeRequestsFailed: 0 });
+
+      const claimRow = await until(() => db.claim.findUniqueOrThrow({ where: { id: claimId } }), (row) => row.acknowledgeDueAt.getTime() === ackBefore + MS_PER_DAY);
+      expect(claimRow.acknowledgeDueAt.getTime()).toBe(ackBefore + MS_PER_DAY);
+      const claimEvent = await db.claimEvent.findFirst({ where: { claimId, type: 'deadlines_recomputed' } });
+      expect(claimEvent?.data).toMatchObject({ reason: expect.stringContaining(`corrected from ${tehranDate(nowMs, 40)} to ${tehranDate(nowMs, 1)}`), before: { acknowledgeDueAtMs: ackBefore }, after: { acknowledgeDueAtMs: ackBefore + MS_PER_DAY } });
+
+      const reviewDue = (row: { deadlines: unknown }) => (row.deadlines as { name: string; dueAtMs: number }[]).find((d) => d.name === 'review')?.dueAtMs;
+      const changeRow = await until(() => db.changeRequest.findUniqueOrThrow({ where: { id: changeId } }), (row) => reviewDue(row) === reviewBefore + MS_PER_DAY);
+      expect(reviewDue(changeRow)).toBe(reviewBefore + MS_PER_DAY);
+      expect(await db.changeRequestEvent.count({ where: { changeRequestId: changeId, type: 'deadlines_recomputed' } })).toBe(1);
+    } finally {
+      await claimHandle.terminate('test over').catch(() => undefined);
+      await changeHandle.terminate('test over').catch(() => undefined);
     }
   });
 });

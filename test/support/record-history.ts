@@ -4,7 +4,10 @@
  * - ticket: opened, then bursts of concurrent commands (replies, a resolve, a customer reply
  *   that reopens, cancels);
  * - claim: received, then five concurrent decisions;
- * - change-request: opened, then concurrent reviews, an approval and a cancel.
+ * - change-request: opened, then concurrent reviews, an approval and a cancel;
+ * - claim-calendar-signal, change-request-calendar-signal: opened, then a `calendarsChanged`
+ *   signal (sent by name: code before the calendar-corrections patch has no handler and buffers
+ *   it), then decided or cancelled.
  * Run it on the code whose histories the tests must keep replaying:
  *   npx tsx test/support/record-history.ts <ticket|claim|change-request> test/workflow/histories/<name>.binpb
  */
@@ -86,7 +89,46 @@ async function main(kind: string, out: string): Promise<void> {
     await handle.result().catch(() => undefined);
     return handle.fetchHistory();
   };
-  const history = await worker.runUntil(kind === 'claim' ? recordClaim : kind === 'change-request' ? recordChangeRequest : async () => {
+  // A holiday on every one of the next 10 days: any handler that takes the signal moves the deadlines.
+  const holidays = Array.from({ length: 10 }, (_, i) => ({ date: new Date(Date.now() + (i + 1) * 86_400_000).toISOString().slice(0, 10), name: 'تعطیل' }));
+  const recordClaimCalendarSignal = async () => {
+    const claimId = randomUUID();
+    const handle = await env.client.workflow.start(claim.claimWorkflow, {
+      taskQueue,
+      workflowId: `claim-${claimId}`,
+      args: [{
+        claimId, receivedAtMs: Date.now(), receivedBy: 'customer:test', policy: claimPolicyPresets.avanak, calendars: [calendarPresets['amoot-office']],
+        facts: { kind: 'availability', month: '1405-09', downtimeMinutes: 433, availabilityPercent: 98.998, computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 } },
+      }],
+    });
+    await handle.signal('calendarsChanged', { calendars: [{ ...calendarPresets['amoot-office'], holidays }], reason: 'recorded before the patch' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await handle.executeUpdate(claim.approve, { args: [{ actor: 'qa:reza' }] });
+    await handle.result().catch(() => undefined);
+    return handle.fetchHistory();
+  };
+  const recordChangeRequestCalendarSignal = async () => {
+    const changeRequestId = randomUUID();
+    const policy = changeRequestPolicyPresets.avanak;
+    const calendar = calendarPresets[policy.reviewDeadline.calendar as keyof typeof calendarPresets];
+    const handle = await env.client.workflow.start(cr.changeRequestWorkflow, {
+      taskQueue,
+      workflowId: `change-request-${changeRequestId}`,
+      args: [{ changeRequestId, policy, calendars: [calendar], openedAtMs: Date.now(), openedBy: 'customer:test' }],
+    });
+    await handle.signal('calendarsChanged', { calendars: [{ ...calendar, holidays }], reason: 'recorded before the patch' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await handle.executeUpdate(cr.cancel, { args: [{ actor: 'agent:sara', reason: 'dup' }] });
+    await handle.result().catch(() => undefined);
+    return handle.fetchHistory();
+  };
+  const recorders: Record<string, () => Promise<temporal.api.history.v1.IHistory>> = {
+    claim: recordClaim,
+    'change-request': recordChangeRequest,
+    'claim-calendar-signal': recordClaimCalendarSignal,
+    'change-request-calendar-signal': recordChangeRequestCalendarSignal,
+  };
+  const history = await worker.runUntil(recorders[kind] ?? (async () => {
     const ticketId = randomUUID();
     const handle = await env.client.workflow.start(wf.ticketWorkflow, {
       taskQueue,
@@ -112,7 +154,7 @@ async function main(kind: string, out: string): Promise<void> {
     await settle([handle.executeUpdate(wf.cancel, { args: [{ ...agent, reason: 'duplicate' }] })]);
     await handle.result().catch(() => undefined);
     return handle.fetchHistory();
-  });
+  }));
   writeFileSync(out, temporal.api.history.v1.History.encode(history).finish());
   console.log(`wrote ${out}: ${history.events?.length} events`);
   await env.teardown();

@@ -10,7 +10,7 @@ import type { CustomerDelay } from '../../sla/change-request-clock';
 import { dayOfWeek, formatIsoDate, parseIsoDate } from '../../sla/civil-date';
 import { splitInvoice } from '../../sla/customisation-hours';
 import type { ChangeRequestPolicy } from '../../sla/policy';
-import { calendarPresets, changeRequestPolicyPresets } from '../../sla/presets';
+import { calendarPresets, changeRequestPolicyPresets, withHolidays } from '../../sla/presets';
 import { wallTimeToEpoch } from '../../sla/time-zone';
 import * as wf from '../../workflows/change-request';
 import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
@@ -340,6 +340,44 @@ describe('the change-request workflow', () => {
       ['delivery_overdue', tehran(saturday, '17:00', 25)],
     ]);
     expect(recorded.events.filter((e) => e.type.endsWith('_overdue')).every((e) => e.actor === 'system')).toBe(true);
+  });
+
+  it('moves the review deadline when a holiday is corrected onto the review period, and escalates at the new deadline only', async () => {
+    // Kian project Silver: 5 business days on Kian's Sat–Wed calendar, from Sunday 10:00 to the next
+    // Sunday 10:00. Tuesday turns out to be an official holiday: the review is due Monday 10:00.
+    const sunday = await nextLocalDate(0);
+    const openedAtMs = tehran(sunday, '10:00');
+    await skipTo(openedAtMs);
+    const { recorded, activities } = fakeActivities();
+    const policy = policies['kian-project-silver'];
+    const holidayOnTuesday = withHolidays(calendarPresets['kian-office'], [{ date: formatIsoDate(parseIsoDate(sunday)! + 2), name: 'تعطیل رسمی' }]);
+
+    await run(activities, async () => {
+      const handle = await start(policy, openedAtMs);
+      await handle.signal(wf.calendarsChanged, { calendars: [holidayOnTuesday], reason: 'estimated holiday corrected' });
+      await waitFor(() => recorded.events.some((e) => e.type === 'deadlines_recomputed'), 10_000);
+      const view = await handle.query(wf.changeRequestView);
+      expect(deadline(view, 'review')!.dueAtMs).toBe(tehran(sunday, '10:00', 8));
+      expect(view.nextAlarm).toMatchObject({ kind: 'review_overdue', atMs: tehran(sunday, '10:00', 8) });
+
+      await skipTo(tehran(sunday, '10:30', 7));
+      expect(recorded.events.some((e) => e.type === 'review_overdue')).toBe(false);
+      await skipTo(tehran(sunday, '10:30', 8));
+      await waitFor(() => recorded.events.some((e) => e.type === 'review_overdue'), 10_000);
+
+      // Reviewed: a later correction leaves the met or missed review alone.
+      await handle.executeUpdate(wf.review, {
+        args: [{ ...agent, decision: 'quote', costRials: '10000000', effortMinutes: 60, proposedDeliveryAtMs: tehran(sunday, '10:00', 30) }],
+      });
+      await handle.signal(wf.calendarsChanged, { calendars: [calendarPresets['kian-office']], reason: 'holiday removed' });
+      const after = await handle.query(wf.changeRequestView);
+      expect(deadline(after, 'review')).toMatchObject({ state: 'missed', dueAtMs: tehran(sunday, '10:00', 8) });
+    });
+
+    expect(recorded.events.filter((e) => e.type === 'deadlines_recomputed').map((e) => e.data)).toEqual([
+      { reason: 'estimated holiday corrected', before: { reviewDueAtMs: tehran(sunday, '10:00', 7) }, after: { reviewDueAtMs: tehran(sunday, '10:00', 8) } },
+    ]);
+    expect(recorded.events.find((e) => e.type === 'review_overdue')!.data.dueAtMs).toBe(tehran(sunday, '10:00', 8));
   });
 
   it("spends the contract's included customisation hours before invoicing, across its requests", async () => {

@@ -11,7 +11,7 @@ import { creditNoteMonth } from '../../sla/claim-assessment';
 import type { ClaimPolicy } from '../../sla/policy';
 import { calendarPresets, claimPolicyPresets, withHolidays } from '../../sla/presets';
 import * as wf from '../../workflows/claim';
-import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, skipTo, tehranAt } from '../support/tehran-time';
+import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, skipTo as skipClock, tehranAt } from '../support/tehran-time';
 import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
@@ -92,9 +92,35 @@ afterEach(async () => {
   }
 });
 
+/** Waits until the test's workflows have no activity in flight (or have ended). */
+async function settled(): Promise<void> {
+  for (const handle of started) {
+    for (let tries = 0; tries < 400; tries++) {
+      const { raw } = await handle.describe();
+      if (raw.workflowExecutionInfo?.status !== 1 || (raw.pendingActivities?.length ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
+ * Skips the test server's clock once the test's workflows have no activity in flight: an activity
+ * that completes during env.sleep() upsets the time-skipping server's lock balance, and it never
+ * skips again (see test/workflow/ticket-harness.ts skipTo).
+ */
+async function skipTo(environment: TestWorkflowEnvironment, instantMs: number): Promise<void> {
+  await settled();
+  await skipClock(environment, instantMs);
+}
+
+/** Runs `fn` with a worker, which stops only once the test's workflows have no activity in flight. */
 async function run<T>(activities: ClaimActivities, fn: () => Promise<T>, options: { maxCachedWorkflows?: number } = {}): Promise<T> {
   const worker = await Worker.create({ ...options, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(fn);
+  return worker.runUntil(async () => {
+    const result = await fn();
+    await settled();
+    return result;
+  });
 }
 
 async function start(input: Partial<wf.ClaimWorkflowInput> & { receivedAtMs: number }): Promise<WorkflowHandle<typeof wf.claimWorkflow>> {
@@ -171,6 +197,61 @@ describe('the acknowledgement', () => {
     expect(recorded.acknowledgementAttempts).toBe(15);
     expect(recorded.acknowledgements).toHaveLength(1);
     expect(recorded.events.map((e) => e.type)).toEqual(['received', 'acknowledgement_overdue']);
+  });
+});
+
+describe('a calendar correction (an official holiday confirmed to another date)', () => {
+  it('moves an open claim\'s acknowledgement deadline, records old and new, and escalates at the new deadline only', async () => {
+    // Received Monday 10:00: due at Tuesday's closing, 17:00. Tuesday turns out to be an official
+    // holiday (an estimate corrected onto it): the deadline moves to Wednesday 17:00.
+    const monday = await nextLocalDate(env, 1);
+    const receivedAtMs = tehranAt(monday, '10:00');
+    await skipTo(env, receivedAtMs);
+    const { recorded, activities } = fakeActivities({ acknowledgementDown: () => true });
+
+    await run(activities, async () => {
+      const handle = await start({ receivedAtMs, acknowledgementRetryMinutes: 3 * DAY / MINUTE });
+      expect((await handle.query(wf.claimView)).deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 1));
+
+      await handle.signal(wf.calendarsChanged, { calendars: [amootOffice([plusDays(monday, 1)])], reason: 'estimated holiday corrected' });
+      await skipTo(env, tehranAt(monday, '17:30', 1));
+      let view = await handle.query(wf.claimView);
+      expect(view.deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 2));
+      expect(view.deadlines.decisionDueAtMs).toBe(receivedAtMs + 7 * DAY);
+      expect(view.fired).toEqual([]);
+
+      await skipTo(env, tehranAt(monday, '17:30', 2));
+      view = await handle.query(wf.claimView);
+      expect(view.fired).toEqual(['acknowledgement_overdue']);
+    });
+
+    expect(recorded.escalations.map((e) => [e.kind, e.dueAtMs])).toEqual([['acknowledgement_overdue', tehranAt(monday, '17:00', 2)]]);
+    const recomputed = recorded.events.find((e) => e.type === 'deadlines_recomputed')!;
+    expect(recomputed).toMatchObject({
+      actor: 'system',
+      data: {
+        reason: 'estimated holiday corrected',
+        before: { acknowledgeDueAtMs: tehranAt(monday, '17:00', 1) },
+        after: { acknowledgeDueAtMs: tehranAt(monday, '17:00', 2) },
+      },
+    });
+    // The row follows: the last view synced carries the new deadline.
+    expect(recorded.views.at(-1)!.deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 2));
+  });
+
+  it('leaves a decided claim as it was decided', async () => {
+    const monday = await nextLocalDate(env, 1);
+    const receivedAtMs = tehranAt(monday, '10:00');
+    await skipTo(env, receivedAtMs);
+    const { recorded, activities } = fakeActivities();
+
+    await run(activities, async () => {
+      const handle = await start({ receivedAtMs });
+      await handle.executeUpdate(wf.approve, { args: [{ ...qa }] });
+      await handle.signal(wf.calendarsChanged, { calendars: [amootOffice([plusDays(monday, 1)])], reason: 'estimated holiday corrected' }).catch(() => undefined);
+      await handle.result();
+    });
+    expect(recorded.events.map((e) => e.type)).not.toContain('deadlines_recomputed');
   });
 });
 
