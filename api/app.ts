@@ -47,16 +47,15 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
   for (const route of routes) mountRoute(router, route, deps);
   app.use(router);
   const meter: express.RequestHandler = (req, res, next) => {
-    meterAddress(deps.rateLimiter, req, res);
-    next();
+    meterAddress(deps.rateLimiter, req, res).then(() => next(), next);
   };
   mountDocs(app, openApi, meter);
   mountConsole(app, meter);
 
   // Unknown routes are metered per client address too; a known path with another method is a 405 naming the allowed ones.
   const allowedMethods = methodsByPath(routes);
-  app.use((req: Request, res: Response) => {
-    meterAddress(deps.rateLimiter, req, res);
+  app.use(async (req: Request, res: Response) => {
+    await meterAddress(deps.rateLimiter, req, res);
     const allowed = allowedMethods(req.path);
     if (allowed.length > 0) {
       res.setHeader('Allow', allowed.join(', '));
