@@ -5,7 +5,8 @@
  * positive-data check skips exactly these operations (fuzz/schemathesis.ts).
  */
 export const CROSS_FIELD_RULES: Record<string, string[]> = {
-  'POST /v1/api-keys': ['customerId is required for the customer role and only for it'],
+  'POST /v1/api-keys': ['either userId (the key acts as that user) or role, with customerId for the customer role and only for it'],
+  'POST /v1/users': ['customerId is required for the customer role and only for it', 'a customer user has no vendorId or departmentIds', 'a password comes with an email'],
   'POST /v1/availability/preview': ['periodEnd is after periodStart, at most 400 days later', "each outage's end is not before its start"],
   'POST /v1/calendars': ['timeZone is an IANA time zone', "each day's intervals are ordered and do not overlap"],
   'PATCH /v1/calendars/{id}': ['timeZone is an IANA time zone', "each day's intervals are ordered and do not overlap"],
@@ -34,4 +35,11 @@ export const CROSS_FIELD_RULES: Record<string, string[]> = {
   'GET /v1/holidays': ['from and to are real calendar dates'],
   'GET /v1/holidays/estimated': ['asOf is a real calendar date'],
   'GET /v1/products/{id}/availability': ['month is a Jalali month such as 1405-09'],
+  'POST /v1/webhooks': [
+    'url is https (http only outside production or to an allowed host), without credentials, and not a private, loopback or link-local address unless allowed',
+    'a customer names no staff-only event type (ticket.warning, ticket.breached, ticket.escalated) and no vendorId',
+    'productIds exist and are within the subscriber\'s scope (a customer\'s contracts, the vendor\'s products)',
+  ],
+  'PATCH /v1/webhooks/{id}': ['at least one field', 'url, eventTypes and productIds as for POST /v1/webhooks'],
+  'POST /v1/webhooks/{id}/redeliver': ['either eventId, or from and to together (to after from, at most 31 days later)'],
 };

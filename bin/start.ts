@@ -1,6 +1,7 @@
 // `npm start`: the whole service on one machine. Starts whatever is not configured (embedded
 // PostgreSQL, Temporal's dev server), migrates, seeds the presets, then runs a worker and the API.
-import { ensureAdminKey } from '../api/auth';
+import { ensureAdminKey, ensureAdminUser } from '../api/auth';
+import { generatePassword, hashPassword } from '../api/passwords';
 import { loadConfig } from '../platform/config';
 import { createDatabase } from '../platform/database';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
@@ -21,6 +22,7 @@ import {
   type GuardedChild,
 } from '../platform/supervision';
 import { createWorker } from './assemble-worker';
+import { ensureConsoleBuilt } from './build-console';
 import { runUntilSignal } from './lifecycle';
 import { warnAboutUnreachableRecipients } from '../platform/readiness';
 
@@ -78,6 +80,7 @@ runUntilSignal(async (onStop) => {
   await seedPresets(db, logger);
   await warnAboutUnreachableRecipients(db, logger);
   const newAdminKey = await ensureAdminKey(db, config.PASBAN_ADMIN_API_KEY);
+  const newAdminSignIn = await ensureAdminUser(db, { email: config.PASBAN_ADMIN_EMAIL, password: config.PASBAN_ADMIN_PASSWORD }, hashPassword, generatePassword);
 
   const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   onStop(() => temporal.connection.close());
@@ -89,12 +92,15 @@ runUntilSignal(async (onStop) => {
     await connection.close();
   });
 
+  // The web console is built on the first start (and after its sources change); the API serves without it if that fails.
+  await ensureConsoleBuilt((line) => logger.info(line)).catch((err: unknown) => logger.error({ err }, 'the web console could not be built'));
   const server = await startApiServer({ config, db, temporal, logger });
   onStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const api = `http://${config.HOST}:${config.PORT}`;
   const lines = [
     'Pasban is running.',
+    `  Console:          ${api}/`,
     `  API:              ${api}`,
     `  API docs:         ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
     `  Temporal Web UI:  ${temporalUi}`,
@@ -103,6 +109,7 @@ runUntilSignal(async (onStop) => {
     `  Data directory:   ${dataDir}`,
   ];
   if (newAdminKey) lines.push('', `  Admin API key (shown once, store it now): ${newAdminKey}`);
+  if (newAdminSignIn) lines.push('', `  Admin sign-in (shown once, store it now): ${newAdminSignIn.email} / ${newAdminSignIn.password}`);
   lines.push('', 'Press Ctrl-C to stop.');
   process.stdout.write(lines.join('\n') + '\n');
   logger.info({ api, temporalAddress }, 'pasban started');

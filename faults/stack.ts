@@ -137,6 +137,8 @@ export class FaultStack {
       PORT: String(ports.api),
       SMS_GATEWAY_URL: sms.url,
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // The webhook receiver of the receiver-outage script listens on loopback.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     };
     this.worker = new ServiceProcess('worker', env, logDir);
     this.api = new ServiceProcess('api', env, logDir);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateApiKey } from '../api/auth';
+import { createKeyWithUser } from '../api/auth';
 import type { Database } from '../platform/database';
 import type { Role } from './openapi-fuzz';
 
@@ -12,9 +12,7 @@ export interface FuzzWorld {
 }
 
 async function createKey(db: Database, role: Role, customerId: string | null): Promise<string> {
-  const generated = generateApiKey();
-  await db.apiKey.create({ data: { name: `fuzz ${role}`, role, customerId, prefix: generated.prefix, secretHash: generated.secretHash } });
-  return generated.key;
+  return (await createKeyWithUser(db, { name: `fuzz ${role}`, role, customerId })).key;
 }
 
 /**
@@ -113,7 +111,12 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     description: 'قطعی آزمایشی سرور',
   });
   if (outage) ids.outages!.push(outage);
+  // Webhook subscriptions to a name that never resolves (.invalid), so nothing leaves the machine.
+  const webhook = () => post('/v1/webhooks', { url: 'https://hooks.pasban.invalid/fuzz', eventTypes: ['ticket.opened'], productIds: [product.id] });
+  const [keptWebhook, spoiledWebhook] = [await webhook(), await webhook()];
+  ids.webhooks = keptWebhook ? [keptWebhook] : [];
   const disposableIds = {
+    webhooks: spoiledWebhook ? [spoiledWebhook] : [],
     products: [disposableProduct.id],
     customers: [customers[2]!.id],
     contacts: customers[2]!.contacts.map((contact) => contact.id),

@@ -45,6 +45,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^pk_[a-z0-9]{8}_[A-Za-z0-9_-]{24,}$/, 'must look like pk_<8 lowercase letters/digits>_<24+ characters>')
     .optional(),
+  PASBAN_ADMIN_EMAIL: z.email({ error: 'must be an e-mail address' }).optional(),
+  PASBAN_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
+  /** Sessions of people (api/sessions.ts): idle and absolute lifetimes. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** How long an Idempotency-Key's request is remembered (api/idempotency.ts); then it is purged. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
@@ -56,6 +61,12 @@ export const configSchema = z.object({
   SMS_GATEWAY_TOKEN: z.string().optional(),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Pasban <no-reply@pasban.local>'),
+
+  /** Webhook hosts an administrator allows to be private or loopback (comma-separated names or addresses). */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]_-]+(,[A-Za-z0-9.:[\]_-]+)*$/, 'must be host names or addresses separated by commas, e.g. 127.0.0.1,hooks.internal')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

@@ -34,6 +34,8 @@ export async function startStack(dataDir: string, ports?: Stack['ports'], extraE
     EMBEDDED_TEMPORAL_UI_PORT: String(chosen.temporalUi),
     PASBAN_ADMIN_API_KEY: TEST_ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',
+    // The webhook tests' receivers listen on loopback, which only an administrator may allow.
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...extraEnv,
   };
   delete env.DATABASE_URL;
