@@ -107,7 +107,7 @@ export async function prepareTemporalSchemas(binaries: TemporalServerBinaries, a
       }
     };
     run(['setup-schema', '-v', '0.0']);
-    run(['update-schema', '-d', schema]);
+    run(['update-schema', '--schema-name', schema]);
     logger.info({ database }, 'Temporal schema up to date');
   }
 }
