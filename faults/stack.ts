@@ -19,7 +19,7 @@ import { migrate } from '../platform/migrations';
 import { seedPresets } from '../platform/seed';
 import { startTemporalDevServer, waitForPort, type DevServerHandle } from '../platform/temporal-dev-server';
 import { buildTemporalServer, prepareTemporalSchemas, startTemporalServer } from '../platform/temporal-server';
-import { freePort, freePortRange } from '../test/support/ports';
+import { freePortRange, freePorts } from '../test/support/ports';
 import { TEST_ADMIN_KEY } from '../test/support/stack';
 
 const root = path.resolve(__dirname, '..');
@@ -162,7 +162,8 @@ export class FaultStack {
   }
 
   static async start(dataDir: string): Promise<FaultStack> {
-    const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), temporalUi: await freePortRange(8) };
+    const [apiPort, postgresPort, temporalPort] = await freePorts(3);
+    const ports = { api: apiPort!, postgres: postgresPort!, temporal: temporalPort!, temporalUi: await freePortRange(8) };
     const postgres = await startEmbeddedPostgres({ dataDir, port: ports.postgres, logger });
     const temporalServer = await startTemporal(dataDir, ports, postgres.url);
     await migrate(postgres.url, logger);
