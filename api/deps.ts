@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../platform/config';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import type { RateLimiter } from './rate-limit';
+import type { RateLimit } from './rate-limit';
 
 /** Everything the HTTP edge needs, injected so tests can build the app against real or stub parts. */
 export interface AppDeps {
@@ -11,7 +11,7 @@ export interface AppDeps {
   db: Database;
   temporal: Client;
   logger: Logger;
-  rateLimiter: RateLimiter;
+  rateLimiter: RateLimit;
   /** Readiness probes; each resolves when its dependency answers and rejects otherwise. */
   probes: { database(): Promise<void>; temporal(): Promise<void> };
 }
