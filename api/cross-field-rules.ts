@@ -5,7 +5,8 @@
  * positive-data check skips exactly these operations (fuzz/schemathesis.ts).
  */
 export const CROSS_FIELD_RULES: Record<string, string[]> = {
-  'POST /v1/api-keys': ['customerId is required for the customer role and only for it'],
+  'POST /v1/api-keys': ['either userId (the key acts as that user) or role, with customerId for the customer role and only for it'],
+  'POST /v1/users': ['customerId is required for the customer role and only for it', 'a customer user has no vendorId or departmentIds', 'a password comes with an email'],
   'POST /v1/availability/preview': ['periodEnd is after periodStart, at most 400 days later', "each outage's end is not before its start"],
   'POST /v1/calendars': ['timeZone is an IANA time zone', "each day's intervals are ordered and do not overlap"],
   'PATCH /v1/calendars/{id}': ['timeZone is an IANA time zone', "each day's intervals are ordered and do not overlap"],

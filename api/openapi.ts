@@ -150,14 +150,23 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
         'Pasban guards service-level agreements. Authenticate with `Authorization: Bearer <API key>` ' +
         '(the scheme in any case) or, equally, `X-API-Key: <API key>`. Request bodies are JSON, uncompressed ' +
         '(`Content-Encoding` absent or `identity`; anything else is a 415). ' +
-        'Every error is an RFC 9457 problem document (`application/problem+json`).',
+        'Every error is an RFC 9457 problem document (`application/problem+json`). People sign in with ' +
+        '`POST /v1/sessions` (e-mail and password) and are then authenticated by the `pasban_session` cookie; a ' +
+        'request signed in by the cookie that changes state (POST, PUT, PATCH, DELETE) must send the session\'s CSRF ' +
+        'token as `X-CSRF-Token` (403 otherwise). API keys need no CSRF token.',
     },
     servers: [{ url: '/' }],
-    security: [{ bearer: [] }, { apiKeyHeader: [] }],
+    security: [{ bearer: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A Pasban API key: pk_<prefix>_<secret>, as `Authorization: Bearer <key>`' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in the `X-API-Key` header instead' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'pasban_session',
+          description: 'A signed-in person\'s session (POST /v1/sessions); state-changing requests also send `X-CSRF-Token`',
+        },
       },
       schemas: { Problem: problemSchema },
       responses: {

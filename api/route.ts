@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import type { Role } from '../generated/prisma/enums';
 import { authenticate, authorize, extractApiKey, type Principal } from './auth';
+import { authenticateSession, checkCsrf, DEFAULT_SESSION_SETTINGS, sessionTokenOf, type SessionSettings } from './sessions';
 import { ApiError } from './errors';
 import { holdIdempotencyKey, idempotencyScope, releaseIdempotencyKey, requestDigest } from './idempotency';
 import { idempotencyKeyOf, unstorableTextFields } from './requests';
@@ -19,6 +20,8 @@ export interface HandlerContext<P, Q, B> {
   headers: Request['headers'];
   requestId: string;
   deps: AppDeps;
+  /** The request came over https (the session cookie is then Secure). */
+  secure: boolean;
 }
 
 /** A handler may answer with a bare value (the route's status) or a Reply to choose status and headers. */
@@ -71,7 +74,14 @@ function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, locatio
   return parsed.data;
 }
 
-const PUBLIC: Principal = { keyId: 'anonymous', role: 'admin', customerId: null };
+const PUBLIC: Principal = { keyId: 'anonymous', userId: 'anonymous', name: 'anonymous', role: 'admin', customerId: null, vendorId: null, departmentIds: [], via: 'public' };
+
+export function sessionSettings(deps: AppDeps): SessionSettings {
+  return {
+    idleMinutes: deps.config.SESSION_IDLE_MINUTES ?? DEFAULT_SESSION_SETTINGS.idleMinutes,
+    absoluteHours: deps.config.SESSION_ABSOLUTE_HOURS ?? DEFAULT_SESSION_SETTINGS.absoluteHours,
+  };
+}
 
 /**
  * A request without a valid key spends from its client address's bucket, so guessing keys (or
@@ -79,7 +89,11 @@ const PUBLIC: Principal = { keyId: 'anonymous', role: 'admin', customerId: null 
  */
 async function authenticateOrCount(deps: AppDeps, req: Request, res: Response): Promise<Principal> {
   try {
-    return await authenticate(deps.db, extractApiKey(req.headers));
+    // An API key (machines) wins; otherwise the session cookie of a signed-in person.
+    const key = extractApiKey(req.headers);
+    const token = key === undefined ? sessionTokenOf(req.headers.cookie) : undefined;
+    if (token !== undefined) return await authenticateSession(deps.db, token, sessionSettings(deps));
+    return await authenticate(deps.db, key);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'unauthenticated') {
       meterAddress(deps.rateLimiter, req, res, 'client address without a valid API key');
@@ -98,6 +112,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
       res.locals.principal = principal;
       deps.rateLimiter.take(principal.keyId, 'API key', rateLimitHeaders(res));
       authorize(principal, route.roles);
+      checkCsrf(principal, req.method, req.headers['x-csrf-token']);
     }
     if (route.body && !req.is('application/json')) {
       throw new ApiError('unsupported_media_type', 'send the body as application/json');
@@ -110,6 +125,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
       headers: req.headers,
       requestId: res.locals.requestId as string,
       deps,
+      secure: req.secure || req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https',
     };
     const result = await handleOnce(route, ctx, req);
     const reply = result instanceof Reply ? result : new Reply(route.status ?? 200, result);

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import type { Database } from '../platform/database';
 import { formatJalali, toTehranIso } from '../sla/jalali';
-import { roles, type Principal } from './auth';
+import { roles, USER_ROLE_LABELS, type Principal } from './auth';
 import { ApiError } from './errors';
 import { concerning } from './outage-rows';
 
@@ -24,14 +24,7 @@ export const actorResponse = z
   .describe('Who did it: the role and the display name of the API key that acted (the system for timers and recovery)');
 export type Actor = z.infer<typeof actorResponse>;
 
-export const ROLE_LABELS: Record<ActorRole, string> = {
-  customer: 'Customer',
-  agent: 'Support agent',
-  qa: 'Quality assurance',
-  manager: 'Manager',
-  admin: 'Administrator',
-  system: 'Pasban',
-};
+export const ROLE_LABELS: Record<ActorRole, string> = { ...USER_ROLE_LABELS, system: 'Pasban' };
 
 /** `agent:<key id>`, `system`, `system:recovery`: how workflows record who acted. */
 function parseActor(actor: string): { role: ActorRole; keyId: string | null } {
@@ -42,11 +35,15 @@ function parseActor(actor: string): { role: ActorRole; keyId: string | null } {
 
 const KEY_ID = z.uuid();
 
-/** Presents recorded actors as `{ role, name }`: one query for all the keys they name. */
+/**
+ * Presents recorded actors as `{ role, name }`: the person behind the key (the key's display name,
+ * else its user's name) or the signed-in user (sessions record the user's id); one query each.
+ */
 export async function actorNames(db: Database, actors: (string | null | undefined)[]): Promise<(actor: string | null) => Actor> {
   const keyIds = [...new Set(actors.flatMap((a) => (a ? [parseActor(a).keyId] : [])).filter((id): id is string => id !== null && KEY_ID.safeParse(id).success))];
-  const keys = keyIds.length === 0 ? [] : await db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, displayName: true } });
-  const names = new Map(keys.map((k) => [k.id, k.displayName]));
+  const keys = keyIds.length === 0 ? [] : await db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, displayName: true, user: { select: { name: true } } } });
+  const users = keyIds.length === 0 ? [] : await db.user.findMany({ where: { id: { in: keyIds } }, select: { id: true, name: true } });
+  const names = new Map<string, string | null>([...users.map((u) => [u.id, u.name] as const), ...keys.map((k) => [k.id, k.displayName ?? k.user.name] as const)]);
   return (actor) => {
     if (!actor) return { role: 'system', name: ROLE_LABELS.system };
     const { role, keyId } = parseActor(actor);

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase, type Database } from '../platform/database';
-import { generateApiKey } from '../api/auth';
+import { createKeyWithUser } from '../api/auth';
 import { apiClient } from '../test/support/http';
 import { pool } from '../test/support/load';
 import { startStack, TEST_ADMIN_KEY } from '../test/support/stack';
@@ -42,8 +42,7 @@ async function arrange(db: Database, count: number) {
         startsAt: new Date(Date.now() - 365 * 24 * HOUR), endsAt: new Date(Date.now() + 365 * 24 * HOUR),
       },
     });
-    const key = generateApiKey();
-    await db.apiKey.create({ data: { name: `claims bench ${i}`, role: 'customer', customerId: customer.id, prefix: key.prefix, secretHash: key.secretHash } });
+    const key = await createKeyWithUser(db, { name: `claims bench ${i}`, role: 'customer', customerId: customer.id });
     customers.push({ id: customer.id, key: key.key });
   }
   return { product, customers };

@@ -1,6 +1,7 @@
 // `npm start`: the whole service on one machine. Starts whatever is not configured (embedded
 // PostgreSQL, Temporal's dev server), migrates, seeds the presets, then runs a worker and the API.
-import { ensureAdminKey } from '../api/auth';
+import { ensureAdminKey, ensureAdminUser } from '../api/auth';
+import { generatePassword, hashPassword } from '../api/passwords';
 import { loadConfig } from '../platform/config';
 import { createDatabase } from '../platform/database';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres';
@@ -78,6 +79,7 @@ runUntilSignal(async (onStop) => {
   await seedPresets(db, logger);
   await warnAboutUnreachableRecipients(db, logger);
   const newAdminKey = await ensureAdminKey(db, config.PASBAN_ADMIN_API_KEY);
+  const newAdminSignIn = await ensureAdminUser(db, { email: config.PASBAN_ADMIN_EMAIL, password: config.PASBAN_ADMIN_PASSWORD }, hashPassword, generatePassword);
 
   const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   onStop(() => temporal.connection.close());
@@ -103,6 +105,7 @@ runUntilSignal(async (onStop) => {
     `  Data directory:   ${dataDir}`,
   ];
   if (newAdminKey) lines.push('', `  Admin API key (shown once, store it now): ${newAdminKey}`);
+  if (newAdminSignIn) lines.push('', `  Admin sign-in (shown once, store it now): ${newAdminSignIn.email} / ${newAdminSignIn.password}`);
   lines.push('', 'Press Ctrl-C to stop.');
   process.stdout.write(lines.join('\n') + '\n');
   logger.info({ api, temporalAddress }, 'pasban started');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateApiKey } from '../api/auth';
+import { createKeyWithUser } from '../api/auth';
 import type { Database } from '../platform/database';
 import type { Role } from './openapi-fuzz';
 
@@ -12,9 +12,7 @@ export interface FuzzWorld {
 }
 
 async function createKey(db: Database, role: Role, customerId: string | null): Promise<string> {
-  const generated = generateApiKey();
-  await db.apiKey.create({ data: { name: `fuzz ${role}`, role, customerId, prefix: generated.prefix, secretHash: generated.secretHash } });
-  return generated.key;
+  return (await createKeyWithUser(db, { name: `fuzz ${role}`, role, customerId })).key;
 }
 
 /**

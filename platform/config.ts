@@ -45,6 +45,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^pk_[a-z0-9]{8}_[A-Za-z0-9_-]{24,}$/, 'must look like pk_<8 lowercase letters/digits>_<24+ characters>')
     .optional(),
+  PASBAN_ADMIN_EMAIL: z.email({ error: 'must be an e-mail address' }).optional(),
+  PASBAN_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
+  /** Sessions of people (api/sessions.ts): idle and absolute lifetimes. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** How long an Idempotency-Key's request is remembered (api/idempotency.ts); then it is purged. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),

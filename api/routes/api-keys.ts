@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { generateApiKey, roles } from '../auth';
+import { createKeyWithUser, generateApiKey, roles } from '../auth';
+import { loadUser, presentSessionUser, sessionUserResponse } from '../people';
 import { ApiError } from '../errors';
 import { line } from '../text';
 import { defineRoute, idParams } from '../route';
@@ -11,6 +12,7 @@ const apiKeyResponse = z.object({
   prefix: z.string(),
   role: z.enum(roles),
   customerId: z.uuid().nullable(),
+  userId: z.uuid().describe('The user the key acts as'),
   createdAt: z.iso.datetime({ offset: true }),
   revokedAt: z.iso.datetime({ offset: true }).nullable(),
   lastUsedAt: z.iso.datetime({ offset: true }).nullable().describe('When the key last authenticated a request, to the minute; null if never'),
@@ -20,17 +22,23 @@ const createApiKeyBody = z
   .strictObject({
     name: line(200),
     displayName: line(100).optional().describe('How people see the holder in timelines and decisions (e.g. "Sara, support"); never the key'),
-    role: z.enum(roles),
+    userId: z.uuid().optional().describe('The user the key acts as (their role, customer account, vendor and departments); omitted, a user of its own is made from role, customerId and displayName or name'),
+    role: z.enum(roles).optional().describe('Without userId: the role of the key\'s new user'),
     customerId: z.uuid().optional(),
   })
-  .refine((b) => (b.role === 'customer') === (b.customerId !== undefined), {
+  .refine((b) => b.userId === undefined || (b.role === undefined && b.customerId === undefined), {
+    message: 'with userId the role and customer are the user\'s: leave them out',
+    path: ['role'],
+  })
+  .refine((b) => b.userId !== undefined || b.role !== undefined, { message: 'required without userId', path: ['role'] })
+  .refine((b) => b.userId !== undefined || (b.role === 'customer') === (b.customerId !== undefined), {
     message: 'required for the customer role and only for it',
     path: ['customerId'],
   });
 
 type ApiKeyRow = {
   id: string; name: string; displayName: string | null; prefix: string; role: z.infer<typeof apiKeyResponse>['role'];
-  customerId: string | null; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null;
+  customerId: string | null; userId: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null;
 };
 
 const present = (row: ApiKeyRow): z.infer<typeof apiKeyResponse> => ({
@@ -40,6 +48,7 @@ const present = (row: ApiKeyRow): z.infer<typeof apiKeyResponse> => ({
   prefix: row.prefix,
   role: row.role,
   customerId: row.customerId,
+  userId: row.userId,
   createdAt: row.createdAt.toISOString(),
   revokedAt: row.revokedAt?.toISOString() ?? null,
   lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
@@ -52,8 +61,17 @@ export const apiKeyRoutes = [
     tag: 'auth',
     summary: 'The principal behind the API key',
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
-    response: z.object({ keyId: z.string(), role: z.enum(roles), customerId: z.uuid().nullable() }),
-    handler: async ({ principal }) => principal,
+    response: z.object({
+      keyId: z.string().describe('The API key\'s id (for a signed-in person: the user\'s id)'),
+      role: z.enum(roles),
+      customerId: z.uuid().nullable(),
+      user: sessionUserResponse,
+    }),
+    handler: async ({ principal, deps }) => {
+      const user = await loadUser(deps.db, principal.userId);
+      if (!user) throw new ApiError('unauthenticated', 'the user no longer exists');
+      return { keyId: principal.keyId, role: principal.role, customerId: principal.customerId, user: presentSessionUser(user) };
+    },
   }),
   defineRoute({
     method: 'post',
@@ -71,9 +89,15 @@ export const apiKeyRoutes = [
           invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }],
         });
       }
+      if (body.userId === undefined) {
+        const created = await createKeyWithUser(deps.db, { name: body.name, displayName: body.displayName ?? null, role: body.role!, customerId: body.customerId ?? null });
+        return { ...present(await deps.db.apiKey.findUniqueOrThrow({ where: { id: created.id } })), key: created.key };
+      }
+      const user = await deps.db.user.findUnique({ where: { id: body.userId } });
+      if (!user) throw new ApiError('unprocessable', `user ${body.userId} does not exist`, { invalidFields: [{ field: 'body.userId', reason: 'no such user' }] });
       const generated = generateApiKey();
       const row = await deps.db.apiKey.create({
-        data: { name: body.name, displayName: body.displayName ?? null, role: body.role, customerId: body.customerId ?? null, prefix: generated.prefix, secretHash: generated.secretHash },
+        data: { name: body.name, displayName: body.displayName ?? null, role: user.role, customerId: user.customerId, userId: user.id, prefix: generated.prefix, secretHash: generated.secretHash },
       });
       return { ...present(row), key: generated.key };
     },

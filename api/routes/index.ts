@@ -1,5 +1,7 @@
 import type { AnyRoute } from '../route';
 import { apiKeyRoutes } from './api-keys';
+import { sessionRoutes } from './sessions';
+import { userRoutes } from './users';
 import { availabilityRoutes } from './availability';
 import { changeRequestRoutes } from './change-requests';
 import { claimRoutes } from './claims';
@@ -13,4 +15,4 @@ import { reportRoutes } from './reports';
 import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...hoursRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...readinessRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...sessionRoutes, ...userRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...hoursRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...readinessRoutes];

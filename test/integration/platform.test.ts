@@ -37,9 +37,9 @@ describe('the running service (npm start)', () => {
       for (const operation of operations) {
         expect(operation['x-roles'] !== undefined || Array.isArray(operation.security)).toBe(true);
       }
-      expect(res.body.paths['/v1/api-keys'].post.requestBody.content['application/json'].schema.required).toEqual(
-        expect.arrayContaining(['name', 'role']),
-      );
+      // A key needs a name; its role is its user's (userId) or names the key's new user's (a cross-field rule).
+      expect(res.body.paths['/v1/api-keys'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
+      expect(res.body.paths['/v1/api-keys'].post['x-rules']).toEqual([expect.stringContaining('either userId')]);
     });
 
     it('declares the Idempotency-Key header exactly on the routes that read it: creation and workflow commands', async () => {
@@ -113,7 +113,7 @@ describe('the running service (npm start)', () => {
         // Other suites share this database and name keys freely, so look at
         // the fields and the values' shape, not at the names people chose.
         expect(Object.keys(item).sort()).toEqual(
-          ['createdAt', 'customerId', 'displayName', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role'],
+          ['createdAt', 'customerId', 'displayName', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role', 'userId'],
         );
         for (const value of Object.values(item)) {
           expect(String(value)).not.toMatch(/pk_[a-z0-9]{8}_/);

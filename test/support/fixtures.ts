@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateApiKey } from '../../api/auth';
+import { createKeyWithUser } from '../../api/auth';
 import { createDatabase, type Database } from '../../platform/database';
 
 let shared: Database | undefined;
@@ -24,13 +24,9 @@ export function copyOf<T extends Record<string, unknown>>(row: T, overrides: Rec
   return { ...Object.fromEntries(Object.entries(row).filter(([key, value]) => !skip.has(key) && value !== null)), ...overrides };
 }
 
-/** An API key of `role` (bound to `customerId` for customers), created straight in the database. */
+/** An API key of `role` (bound to `customerId` for customers) with a user of its own, created straight in the database. */
 export async function createKey(role: 'customer' | 'agent' | 'qa' | 'manager' | 'admin', customerId?: string): Promise<string> {
-  const generated = generateApiKey();
-  await testDatabase().apiKey.create({
-    data: { name: `test ${role}`, role, customerId: customerId ?? null, prefix: generated.prefix, secretHash: generated.secretHash },
-  });
-  return generated.key;
+  return (await createKeyWithUser(testDatabase(), { name: `test ${role}`, role, customerId: customerId ?? null })).key;
 }
 
 /**
