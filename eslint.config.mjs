@@ -10,11 +10,11 @@ const forbiddenInWorkflows = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'generated/', '.data/', '.tools/', 'coverage/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'generated/', '.data/', '.tools/', 'coverage/', 'bench/results/', 'console/dist/', 'console/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'console/**/*.tsx', 'console/**/*.mts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

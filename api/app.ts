@@ -10,6 +10,7 @@ import { allRoutes } from './routes';
 import { isTemporalUnreachable } from './workflow-commands';
 import { DOC_PATHS, mountDocs } from './routes/docs';
 import { meterAddress } from './rate-limit';
+import { mountConsole } from './console';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -45,15 +46,16 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
   const router = express.Router();
   for (const route of routes) mountRoute(router, route, deps);
   app.use(router);
-  mountDocs(app, openApi, (req, res, next) => {
-    meterAddress(deps.rateLimiter, req, res);
-    next();
-  });
+  const meter: express.RequestHandler = (req, res, next) => {
+    meterAddress(deps.rateLimiter, req, res).then(() => next(), next);
+  };
+  mountDocs(app, openApi, meter);
+  mountConsole(app, meter);
 
   // Unknown routes are metered per client address too; a known path with another method is a 405 naming the allowed ones.
   const allowedMethods = methodsByPath(routes);
-  app.use((req: Request, res: Response) => {
-    meterAddress(deps.rateLimiter, req, res);
+  app.use(async (req: Request, res: Response) => {
+    await meterAddress(deps.rateLimiter, req, res);
     const allowed = allowedMethods(req.path);
     if (allowed.length > 0) {
       res.setHeader('Allow', allowed.join(', '));

@@ -35,4 +35,11 @@ export const CROSS_FIELD_RULES: Record<string, string[]> = {
   'GET /v1/holidays': ['from and to are real calendar dates'],
   'GET /v1/holidays/estimated': ['asOf is a real calendar date'],
   'GET /v1/products/{id}/availability': ['month is a Jalali month such as 1405-09'],
+  'POST /v1/webhooks': [
+    'url is https (http only outside production or to an allowed host), without credentials, and not a private, loopback or link-local address unless allowed',
+    'a customer names no staff-only event type (ticket.warning, ticket.breached, ticket.escalated) and no vendorId',
+    'productIds exist and are within the subscriber\'s scope (a customer\'s contracts, the vendor\'s products)',
+  ],
+  'PATCH /v1/webhooks/{id}': ['at least one field', 'url, eventTypes and productIds as for POST /v1/webhooks'],
+  'POST /v1/webhooks/{id}/redeliver': ['either eventId, or from and to together (to after from, at most 31 days later)'],
 };

@@ -5,7 +5,9 @@
  * change request or outage that nothing guards. Every API process therefore sweeps once a minute
  * for rows older than a minute whose workflow never ran (see ./unstarted), and starts them.
  * Starting is idempotent (the workflow id is the row's), so a sweep that meets a running
- * workflow, a client's retry or another API process's sweep does nothing twice.
+ * workflow, a client's retry or another API process's sweep does nothing twice. With many API
+ * processes, one sweeps at a time (a PostgreSQL advisory lock; the others skip that minute), so
+ * N processes do not ask Temporal N times for the same starts.
  */
 import type { AppDeps } from './deps';
 import { purgeIdempotencyKeys } from './idempotency';
@@ -59,16 +61,34 @@ export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?
   return result;
 }
 
-/** Sweeps every `everyMs` until stopped (and purges idempotency keys past their retention); a sweep that fails (the database down) is logged and the next one tries again. */
+/** The advisory lock of the recovery sweep (pg_try_advisory_xact_lock's key): one sweeping process at a time. */
+export const RECOVERY_LOCK = 19_020_001;
+
+/**
+ * One sweep, unless another process is sweeping (null then). The lock is a transaction's: it is
+ * released when the sweep ends, or when the sweeping process's connection dies.
+ */
+export async function sweepOnce(deps: AppDeps, options: Parameters<typeof recoverUnstartedWorkflows>[1] = {}): Promise<RecoveryResult | null> {
+  return deps.db.$transaction(
+    async (tx) => {
+      const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${RECOVERY_LOCK}::bigint) AS locked`;
+      return row?.locked ? recoverUnstartedWorkflows(deps, options) : null;
+    },
+    { maxWait: 5_000, timeout: 55_000 },
+  );
+}
+
+/** Sweeps every `everyMs` until stopped (and purges idempotency keys past their retention and full rate-limit buckets); a sweep that fails (the database down) is logged and the next one tries again. */
 export function startRecovery(deps: AppDeps, everyMs = 60_000): { stop(): void } {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    recoverUnstartedWorkflows(deps)
+    sweepOnce(deps)
       .then(async (result) => {
-        const started = result.tickets + result.claims + result.changeRequests + result.outages;
-        if (started > 0 || result.failed > 0) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
+        const started = result ? result.tickets + result.claims + result.changeRequests + result.outages : 0;
+        if (result && (started > 0 || result.failed > 0)) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
+        await deps.rateLimiter.purge?.();
         const purged = await purgeIdempotencyKeys(deps.db, deps.config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000);
         if (purged > 0) deps.logger.info({ purged }, 'idempotency keys past their retention forgotten');
       })

@@ -96,7 +96,7 @@ async function authenticateOrCount(deps: AppDeps, req: Request, res: Response): 
     return await authenticate(deps.db, key);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'unauthenticated') {
-      meterAddress(deps.rateLimiter, req, res, 'client address without a valid API key');
+      await meterAddress(deps.rateLimiter, req, res, 'client address without a valid API key');
     }
     throw error;
   }
@@ -106,11 +106,11 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
   router[route.method](route.path, async (req: Request, res: Response) => {
     let principal = PUBLIC;
     if (route.roles === 'public') {
-      meterAddress(deps.rateLimiter, req, res);
+      await meterAddress(deps.rateLimiter, req, res);
     } else {
       principal = await authenticateOrCount(deps, req, res);
       res.locals.principal = principal;
-      deps.rateLimiter.take(principal.keyId, 'API key', rateLimitHeaders(res));
+      await deps.rateLimiter.take(principal.keyId, 'API key', rateLimitHeaders(res));
       authorize(principal, route.roles);
       checkCsrf(principal, req.method, req.headers['x-csrf-token']);
     }

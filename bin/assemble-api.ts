@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
-import { RateLimiter } from '../api/rate-limit';
+import { SharedRateLimiter } from '../api/rate-limit';
 import { startRecovery } from '../api/recovery';
 import type { AppDeps } from '../api/deps';
 import type { Config } from '../platform/config';
@@ -20,7 +20,8 @@ export async function startApiServer(options: { config: Config; db: Database; te
     db,
     temporal,
     logger,
-    rateLimiter: new RateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    // Per key across every API process (PostgreSQL); this process's own buckets while the database is unreachable.
+    rateLimiter: new SharedRateLimiter(db, config.RATE_LIMIT_PER_MINUTE, (error) => logger.debug({ err: error }, 'rate limit metered locally: the database did not answer')),
     probes: {
       database: async () => {
         await db.$queryRaw`SELECT 1`;

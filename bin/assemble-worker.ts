@@ -1,7 +1,11 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createDeliveryChannels } from '../activities/notifications/channels';
+import { createNotificationActivities } from '../activities/notifications/outbox';
 import { createOutboxRelay, type OutboxRelay } from '../activities/notifications/relay';
+import { destinationPolicy } from '../activities/webhooks/destination';
+import { createWebhookRelay } from '../activities/webhooks/relay';
+import { createWebhookSender } from '../activities/webhooks/sender';
 import type { Config } from '../platform/config';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
@@ -19,8 +23,9 @@ function installRuntime(level: string): void {
 }
 
 /**
- * A worker for Pasban's task queue (workflows are bundled from `workflows/`) and the outbox relay
- * that delivers what its activities queue, already running: the caller stops it with the worker.
+ * A worker for Pasban's task queue (workflows are bundled from `workflows/`), the outbox relay
+ * that delivers what its activities queue and the webhook relay, already running: the caller
+ * stops both relays with `relay.stop()` when it stops the worker.
  */
 export async function createWorker(options: {
   config: Config;
@@ -32,14 +37,22 @@ export async function createWorker(options: {
   const { config, db, logger } = options;
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const channels = createDeliveryChannels(config, logger);
-  const relay = createOutboxRelay({ db, logger, channels });
+  const outbox = createOutboxRelay({ db, logger, channels });
+  const webhooks = createWebhookRelay({
+    db,
+    logger,
+    send: createWebhookSender(destinationPolicy(config)),
+    notify: createNotificationActivities({ db, logger, channels, queued: outbox.wake }).notify,
+  });
+  const relay: OutboxRelay = { ...outbox, stop: async () => void (await Promise.all([outbox.stop(), webhooks.stop()])) };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db, logger, config, channels, queued: relay.wake }),
+    activities: createActivities({ db, logger, config, channels, queued: outbox.wake }),
   });
-  relay.start();
+  outbox.start();
+  webhooks.start();
   return { worker, connection, relay };
 }

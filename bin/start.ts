@@ -22,6 +22,7 @@ import {
   type GuardedChild,
 } from '../platform/supervision';
 import { createWorker } from './assemble-worker';
+import { ensureConsoleBuilt } from './build-console';
 import { runUntilSignal } from './lifecycle';
 import { warnAboutUnreachableRecipients } from '../platform/readiness';
 
@@ -91,12 +92,15 @@ runUntilSignal(async (onStop) => {
     await connection.close();
   });
 
+  // The web console is built on the first start (and after its sources change); the API serves without it if that fails.
+  await ensureConsoleBuilt((line) => logger.info(line)).catch((err: unknown) => logger.error({ err }, 'the web console could not be built'));
   const server = await startApiServer({ config, db, temporal, logger });
   onStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const api = `http://${config.HOST}:${config.PORT}`;
   const lines = [
     'Pasban is running.',
+    `  Console:          ${api}/`,
     `  API:              ${api}`,
     `  API docs:         ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
     `  Temporal Web UI:  ${temporalUi}`,

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describeMachine } from '../bench/support';
 import type { Check } from './checks';
 import { postgresOutage } from './scenarios/postgres-outage';
+import { receiverOutage } from './scenarios/receiver-outage';
 import { serviceKill } from './scenarios/service-kill';
 import { temporalRestart } from './scenarios/temporal-restart';
 import { workerKill } from './scenarios/worker-kill';
@@ -25,6 +26,7 @@ const onFaultStack: Record<string, (stack: FaultStack, options: Options) => Prom
   'worker-kill': workerKill,
   'temporal-restart': temporalRestart,
   'postgres-outage': postgresOutage,
+  'receiver-outage': receiverOutage,
 };
 const onOwnStack: Record<string, (dataDir: string, options: Options) => Promise<Result>> = {
   'service-kill': serviceKill,

@@ -3,6 +3,8 @@
  * PostgreSQL and Temporal's dev server (each restartable on its own data), a worker process and
  * an API process (`bin/worker.ts`, `bin/api.ts`, run by node itself so a signal reaches the
  * process that does the work), and an SMS gateway that records every message it is handed.
+ * With FAULT_TEMPORAL=server the Temporal server is the real one on the same PostgreSQL
+ * (platform/temporal-server.ts), the production shape, instead of the dev server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -16,7 +18,8 @@ import { createLogger } from '../platform/logger';
 import { migrate } from '../platform/migrations';
 import { seedPresets } from '../platform/seed';
 import { startTemporalDevServer, waitForPort, type DevServerHandle } from '../platform/temporal-dev-server';
-import { freePort } from '../test/support/ports';
+import { buildTemporalServer, prepareTemporalSchemas, startTemporalServer } from '../platform/temporal-server';
+import { freePortRange, freePorts } from '../test/support/ports';
 import { TEST_ADMIN_KEY } from '../test/support/stack';
 
 const root = path.resolve(__dirname, '..');
@@ -134,6 +137,8 @@ export class FaultStack {
       PORT: String(ports.api),
       SMS_GATEWAY_URL: sms.url,
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // The webhook receiver of the receiver-outage script listens on loopback.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     };
     this.worker = new ServiceProcess('worker', env, logDir);
     this.api = new ServiceProcess('api', env, logDir);
@@ -157,9 +162,10 @@ export class FaultStack {
   }
 
   static async start(dataDir: string): Promise<FaultStack> {
-    const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), temporalUi: await freePort() };
+    const [apiPort, postgresPort, temporalPort] = await freePorts(3);
+    const ports = { api: apiPort!, postgres: postgresPort!, temporal: temporalPort!, temporalUi: await freePortRange(8) };
     const postgres = await startEmbeddedPostgres({ dataDir, port: ports.postgres, logger });
-    const temporalServer = await startTemporalDevServer({ dataDir, port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', logger });
+    const temporalServer = await startTemporal(dataDir, ports, postgres.url);
     await migrate(postgres.url, logger);
     const db = createDatabase(postgres.url);
     await seedPresets(db, logger);
@@ -201,9 +207,7 @@ export class FaultStack {
   }
 
   async startTemporal(): Promise<void> {
-    this.temporalServer = await startTemporalDevServer({
-      dataDir: this.dataDir, port: this.ports.temporal, uiPort: this.ports.temporalUi, namespace: 'default', logger,
-    });
+    this.temporalServer = await startTemporal(this.dataDir, this.ports, this.databaseUrl);
     await waitForPort('127.0.0.1', this.ports.temporal, 30_000);
   }
 
@@ -218,6 +222,25 @@ export class FaultStack {
     await this.stopPostgres();
     await this.sms.close();
   }
+}
+
+/**
+ * The dev server, or with FAULT_TEMPORAL=server the real Temporal server on the stack's PostgreSQL
+ * (`temporalUi` is then the first of its eight internal ports: it has no Web UI).
+ */
+async function startTemporal(
+  dataDir: string,
+  ports: { temporal: number; temporalUi: number },
+  databaseUrl: string,
+): Promise<DevServerHandle> {
+  if (process.env.FAULT_TEMPORAL !== 'server') {
+    return startTemporalDevServer({ dataDir, port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', logger });
+  }
+  const binaries = buildTemporalServer(logger);
+  const url = new URL(databaseUrl);
+  const access = { host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  await prepareTemporalSchemas(binaries, access, logger);
+  return startTemporalServer({ binaries, access, ports: { frontend: ports.temporal, internalBase: ports.temporalUi }, dataDir, namespace: 'default', logger });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -111,7 +111,12 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     description: 'قطعی آزمایشی سرور',
   });
   if (outage) ids.outages!.push(outage);
+  // Webhook subscriptions to a name that never resolves (.invalid), so nothing leaves the machine.
+  const webhook = () => post('/v1/webhooks', { url: 'https://hooks.pasban.invalid/fuzz', eventTypes: ['ticket.opened'], productIds: [product.id] });
+  const [keptWebhook, spoiledWebhook] = [await webhook(), await webhook()];
+  ids.webhooks = keptWebhook ? [keptWebhook] : [];
   const disposableIds = {
+    webhooks: spoiledWebhook ? [spoiledWebhook] : [],
     products: [disposableProduct.id],
     customers: [customers[2]!.id],
     contacts: customers[2]!.contacts.map((contact) => contact.id),

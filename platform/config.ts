@@ -61,6 +61,12 @@ export const configSchema = z.object({
   SMS_GATEWAY_TOKEN: z.string().optional(),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Pasban <no-reply@pasban.local>'),
+
+  /** Webhook hosts an administrator allows to be private or loopback (comma-separated names or addresses). */
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]_-]+(,[A-Za-z0-9.:[\]_-]+)*$/, 'must be host names or addresses separated by commas, e.g. 127.0.0.1,hooks.internal')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & { dataDir: string };

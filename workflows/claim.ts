@@ -127,6 +127,16 @@ const ONE_DECISION = 'claim-one-decision';
  */
 const CALENDAR_CORRECTIONS = 'claim-calendar-corrections';
 
+/**
+ * Patch: with decisions serialized, the record is an ordinary activity again, as for tickets
+ * (workflows/ticket.ts, ticket-records-after-commit). A local activity runs inside the workflow
+ * task; when that task's completion is lost (the server answers "Workflow task not found when
+ * completing" under bursts of updates) the task runs again, possibly with the updates in another
+ * order, and the first attempt's rows stay. An ordinary activity runs only once its task is
+ * committed. Claims started with the serialization but before this keep the local activity.
+ */
+const RECORDS_AFTER_COMMIT = 'claim-records-after-commit';
+
 /** A refused decision: the API answers 409 with this message, which names the claim's state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidClaimCommand', message, nonRetryable: true });
@@ -171,6 +181,7 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   const retryMs = (input.acknowledgementRetryMinutes ?? DEFAULT_ACKNOWLEDGEMENT_RETRY_MINUTES) * 60_000;
   // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
   const serialized = patched(ONE_DECISION);
+  const recordsAfterCommit = serialized && patched(RECORDS_AFTER_COMMIT);
   const lock = new OneAtATime();
   const wakeUps = new WakeUps();
   /** Runs a piece of work alone once the patch applies; before it, as it comes. */
@@ -204,7 +215,9 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     sequence += 1;
     const recorded = sequence;
     const event = { claimId, sequence: recorded, atMs: Date.now(), actor, type, data };
-    if (patched(RECORD_IN_ONE_LOCAL_ACTIVITY)) {
+    if (recordsAfterCommit) {
+      await records.recordClaimChange({ event, view: view() });
+    } else if (patched(RECORD_IN_ONE_LOCAL_ACTIVITY)) {
       await localRecords.recordClaimChange({ event, view: view() });
     } else {
       await records.recordClaimEvent(event);
@@ -349,7 +362,7 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     }
     acknowledgedAtMs = Date.now();
     if (status === 'received') status = 'acknowledged';
-    await (patched(RECORD_IN_ONE_LOCAL_ACTIVITY) ? localRecords : records).syncClaim(view());
+    await (recordsAfterCommit || !patched(RECORD_IN_ONE_LOCAL_ACTIVITY) ? records : localRecords).syncClaim(view());
     return true;
   }
 

@@ -13,7 +13,7 @@ import type { Logger } from '../../platform/logger';
 import { CHANNEL_SETTING, type DeliveryChannels } from './channels';
 import { CATEGORIES, CHANNELS, decideDelivery, type Audience, type Category, type ChannelName } from './policy';
 
-export type RecipientKind = 'customer' | 'department_manager' | 'senior_management' | 'role';
+export type RecipientKind = 'customer' | 'department_manager' | 'senior_management' | 'role' | 'user';
 
 export interface NotifyRequest {
   /** Once-only key, e.g. `ticket:<id>:event:<n>`; the same key never sends twice. */
@@ -25,7 +25,8 @@ export interface NotifyRequest {
   customerId?: string;
   /** The staff inbox an in-app message lands in; defaults to the recipient's role (managers for department notices). */
   role?: Role;
-  recipient: { kind: RecipientKind; departmentId?: string; role?: Role };
+  /** `user`: one person (by userId), reached by their own phone, e-mail or inbox. */
+  recipient: { kind: RecipientKind; departmentId?: string; role?: Role; userId?: string };
   subject: string;
   body: string;
   /** What the message is about, e.g. `ticket:<id>`. */
@@ -53,9 +54,10 @@ const notifyRequestSchema = z
     customerId: z.uuid().optional(),
     role: z.enum(Role).optional(),
     recipient: z.object({
-      kind: z.enum(['customer', 'department_manager', 'senior_management', 'role']),
+      kind: z.enum(['customer', 'department_manager', 'senior_management', 'role', 'user']),
       departmentId: z.uuid().optional(),
       role: z.enum(Role).optional(),
+      userId: z.uuid().optional(),
     }),
     subject: z.string().min(1),
     body: z.string().min(1),
@@ -72,6 +74,7 @@ const notifyRequestSchema = z
       problem(['recipient', 'departmentId'], `is required for ${kind}`);
     }
     if (kind === 'role' && !request.recipient.role) problem(['recipient', 'role'], 'is required for a role inbox');
+    if ((kind === 'user') !== (request.recipient.userId !== undefined)) problem(['recipient', 'userId'], 'is given exactly for a user recipient');
   });
 
 export interface NotificationActivityDeps {
@@ -140,6 +143,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     if (recipient.kind === 'role') {
       return { preference: null, emergencyApprovalExpiresAt: null, addresses: { sms: null, email: null }, label: `the ${recipient.role} role` };
     }
+    if (recipient.kind === 'user') {
+      const user = await db.user.findUnique({ where: { id: recipient.userId! }, select: { name: true, phone: true, email: true } });
+      if (!user) throw new UnknownRecipient(`user ${recipient.userId} does not exist`);
+      return { preference: null, emergencyApprovalExpiresAt: null, addresses: { sms: user.phone, email: user.email }, label: user.name };
+    }
     const department = await db.department.findUnique({ where: { id: recipient.departmentId! } });
     if (!department) throw new UnknownRecipient(`department ${recipient.departmentId} does not exist`);
     const manager = recipient.kind === 'department_manager';
@@ -192,8 +200,32 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     return { channel: decision.channel, address, status: 'pending', note: decision.note, notBefore: null };
   }
 
+  /**
+   * The vendor and department a notice concerns, so each person's inbox shows their own vendor's
+   * (and a manager's departments'): the recipient's department, else that of the product the
+   * subject (`ticket:<id>`, `claim:<id>`, `change-request:<id>`, `outage:<id>`) is about.
+   */
+  async function scopeOf(request: NotifyRequest): Promise<{ vendorId: string | null; departmentId: string | null }> {
+    const none = { vendorId: null, departmentId: null };
+    if (request.recipient.departmentId) {
+      const department = await db.department.findUnique({ where: { id: request.recipient.departmentId }, select: { id: true, vendorId: true } });
+      return department ? { vendorId: department.vendorId, departmentId: department.id } : none;
+    }
+    const match = /^(ticket|claim|change-request|outage):([0-9a-f-]{36})$/.exec(request.subjectRef ?? '');
+    if (!match) return none;
+    const id = match[2]!;
+    const select = { product: { select: { vendorId: true, departmentId: true } } } as const;
+    const found =
+      match[1] === 'ticket' ? await db.ticket.findUnique({ where: { id }, select })
+      : match[1] === 'claim' ? await db.claim.findUnique({ where: { id }, select })
+      : match[1] === 'change-request' ? await db.changeRequest.findUnique({ where: { id }, select })
+      : await db.outage.findUnique({ where: { id }, select });
+    return found ? { vendorId: found.product.vendorId, departmentId: found.product.departmentId } : none;
+  }
+
   /** Inserts the row unless the key exists (ON CONFLICT DO NOTHING); answers the row and whether it is new. */
   async function insert(request: NotifyRequest, plan: DeliveryPlan, now: Date): Promise<{ row: Notification; created: boolean }> {
+    const scope = await scopeOf(request);
     const [created] = await db.notification.createManyAndReturn({
       data: [{
         dedupeKey: request.dedupeKey,
@@ -210,6 +242,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         statusNote: plan.note,
         notBefore: plan.notBefore,
         sentAt: plan.status === 'sent' ? now : null,
+        userId: request.recipient.userId ?? null,
+        vendorId: scope.vendorId,
+        departmentId: scope.departmentId,
       }],
       skipDuplicates: true,
     });

@@ -224,13 +224,20 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
   };
 }
 
+/** Recomputes the report facts of every ticket written since the last refresh, in a transaction of its own. */
+export async function refreshReportFacts(db: Database): Promise<void> {
+  await db.$queryRaw`SELECT report_refresh_dirty()`;
+}
+
 export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
   // Writes only queue their tickets (migration 20261205600000_report_dirty_queue): the queued
-  // ones are recomputed first, in this transaction, so the figures are exact as of this read.
+  // ones are recomputed first, so the figures are exact as of this read. The refresh commits on
+  // its own: a ticket command queuing a ticket the refresh took waits for that commit, and must
+  // not wait for the report's reading as well.
+  await refreshReportFacts(db);
   // A year's medians sort a few hundred thousand values per target; with the default 4 MB of
   // work_mem those sorts spill to disk. SET LOCAL lasts for this transaction only.
-  const [, , targets, tickets] = await db.$transaction([
-    db.$queryRaw`SELECT report_refresh_dirty()`,
+  const [, targets, tickets] = await db.$transaction([
     db.$executeRaw`SET LOCAL work_mem = '64MB'`,
     db.$queryRaw<TargetRow[]>(targetQuery(input)),
     db.$queryRaw<TicketRow[]>(ticketQuery(input)),

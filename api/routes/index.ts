@@ -14,5 +14,6 @@ import { readinessRoutes } from './readiness';
 import { reportRoutes } from './reports';
 import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
+import { webhookRoutes } from './webhooks';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...sessionRoutes, ...userRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...hoursRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...readinessRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...sessionRoutes, ...userRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...hoursRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...webhookRoutes, ...readinessRoutes];

@@ -27,8 +27,9 @@ const inboxItem = z.object({
   subject: z.string(),
   body: z.string(),
   subjectRef: z.string().nullable(),
+  personal: z.boolean().describe('Addressed to you by name (e.g. as a ticket\'s assignee), not to your role or account'),
   createdAt: timestamp,
-  readAt: timestamp.nullable(),
+  readAt: timestamp.nullable().describe('When you read it (every person has their own read state)'),
 });
 
 const outboxItem = z.object({
@@ -87,21 +88,32 @@ const createEmergencyApprovalBody = z.strictObject({
 });
 
 /**
- * The caller's inbox: a customer's in-app notices, or the in-app notices addressed to the staff
- * role of the key. Only delivered rows: a suppressed in-app message was never sent.
+ * The caller's inbox (only delivered rows: a suppressed in-app message was never sent):
+ * - a customer's user: the in-app notices to its customer account, and those to it by name;
+ * - staff: the notices to them by name, and those to their role that concern their own vendor
+ *   (staff of no vendor: every vendor's) — a manager's only of their own departments when they
+ *   have any — plus the role's notices that concern no vendor.
+ * Each person has their own read state (notification_reads).
  */
 function inboxOf(principal: Principal): Prisma.NotificationWhereInput {
   const delivered = { channel: 'in_app', status: 'sent' } as const;
+  const mine = { userId: principal.userId };
   if (principal.role === 'customer') {
     if (!principal.customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
-    return { ...delivered, audience: 'customer', customerId: principal.customerId };
+    return { ...delivered, audience: 'customer', customerId: principal.customerId, OR: [{ userId: null }, mine] };
   }
-  return { ...delivered, audience: 'staff', role: principal.role };
+  const vendor: Prisma.NotificationWhereInput = principal.vendorId ? { OR: [{ vendorId: principal.vendorId }, { vendorId: null }] } : {};
+  const departments: Prisma.NotificationWhereInput =
+    principal.role === 'manager' && principal.departmentIds.length > 0 ? { OR: [{ departmentId: { in: principal.departmentIds } }, { departmentId: null }] } : {};
+  return { ...delivered, audience: 'staff', OR: [mine, { userId: null, role: principal.role, AND: [vendor, departments] }] };
 }
 
 const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.NotificationOrderByWithRelationInput[];
 
-type InboxRow = { id: string; category: string; subject: string; body: string; subjectRef: string | null; createdAt: Date; readAt: Date | null };
+type InboxRow = {
+  id: string; category: string; subject: string; body: string; subjectRef: string | null; createdAt: Date; userId: string | null;
+  reads: { readAt: Date }[];
+};
 
 const presentInboxItem = (row: InboxRow): z.infer<typeof inboxItem> => ({
   id: row.id,
@@ -109,46 +121,59 @@ const presentInboxItem = (row: InboxRow): z.infer<typeof inboxItem> => ({
   subject: row.subject,
   body: row.body,
   subjectRef: row.subjectRef,
+  personal: row.userId !== null,
   createdAt: row.createdAt.toISOString(),
-  readAt: row.readAt?.toISOString() ?? null,
+  readAt: row.reads[0]?.readAt.toISOString() ?? null,
 });
+
+const readBy = (principal: Principal) => ({ reads: { where: { userId: principal.userId }, select: { readAt: true } } });
+const unreadBy = (principal: Principal): Prisma.NotificationWhereInput => ({ reads: { none: { userId: principal.userId } } });
 
 export const notificationRoutes = [
   defineRoute({
     method: 'get',
     path: '/v1/notifications',
     tag: 'notifications',
-    summary: "The caller's in-app inbox, newest first",
+    summary: "The caller's own in-app inbox, newest first, with the number of unread notices",
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     query: inboxQuery,
-    response: z.object({ items: z.array(inboxItem), nextCursor: z.string().nullable() }),
+    response: z.object({ items: z.array(inboxItem), nextCursor: z.string().nullable(), unread: z.number().int().describe('Unread notices in your whole inbox') }),
     handler: async ({ query, principal, deps }) => {
-      const rows = await deps.db.notification.findMany({
-        where: {
-          AND: [inboxOf(principal), beforeCursor(query.cursor), query.unread === undefined ? {} : { readAt: query.unread ? null : { not: null } }],
-        },
-        orderBy: newestFirst,
-        take: query.limit + 1,
-      });
+      const inbox = inboxOf(principal);
+      const read: Prisma.NotificationWhereInput = query.unread === undefined ? {} : query.unread ? unreadBy(principal) : { reads: { some: { userId: principal.userId } } };
+      const [rows, unread] = await Promise.all([
+        deps.db.notification.findMany({ where: { AND: [inbox, beforeCursor(query.cursor), read] }, include: readBy(principal), orderBy: newestFirst, take: query.limit + 1 }),
+        deps.db.notification.count({ where: { AND: [inbox, unreadBy(principal)] } }),
+      ]);
       const { rows: items, nextCursor } = paged(rows, query.limit);
-      return { items: items.map(presentInboxItem), nextCursor };
+      return { items: items.map(presentInboxItem), nextCursor, unread };
     },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/notifications/unread-count',
+    tag: 'notifications',
+    summary: 'How many notices in your inbox you have not read (cheap enough to poll)',
+    roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
+    response: z.object({ unread: z.number().int() }),
+    handler: async ({ principal, deps }) => ({ unread: await deps.db.notification.count({ where: { AND: [inboxOf(principal), unreadBy(principal)] } }) }),
   }),
   defineRoute({
     method: 'post',
     path: '/v1/notifications/:id/read',
     tag: 'notifications',
-    summary: 'Mark a notice in your inbox as read (404 for any other id)',
+    summary: 'Mark a notice in your inbox as read, for you alone (404 for any other id)',
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     params: idParams,
     response: inboxItem,
     handler: async ({ params, principal, deps }) => {
       const where = { AND: [inboxOf(principal), { id: params.id }] };
-      // Marking is idempotent: the first read time stays.
-      await deps.db.notification.updateMany({ where: { ...where, readAt: null }, data: { readAt: new Date() } });
-      const row = await deps.db.notification.findFirst({ where });
-      if (!row) throw ApiError.notFound('notification', params.id);
-      return presentInboxItem(row);
+      const visible = await deps.db.notification.findFirst({ where, select: { id: true } });
+      if (!visible) throw ApiError.notFound('notification', params.id);
+      // Marking is idempotent: the first read time stays. The row's own readAt is when anyone first read it (the outbox shows it).
+      await deps.db.notificationRead.createMany({ data: [{ notificationId: visible.id, userId: principal.userId }], skipDuplicates: true });
+      await deps.db.notification.updateMany({ where: { id: visible.id, readAt: null }, data: { readAt: new Date() } });
+      return presentInboxItem(await deps.db.notification.findUniqueOrThrow({ where: { id: visible.id }, include: readBy(principal) }));
     },
   }),
   defineRoute({

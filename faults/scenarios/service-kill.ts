@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createDatabase } from '../../platform/database';
 import { isAlive, postmasterOf, runDir } from '../../platform/supervision';
 import { arrangeFastPlan } from '../../test/support/load';
-import { freePort } from '../../test/support/ports';
+import { freePorts } from '../../test/support/ports';
 import { startStack, TEST_ADMIN_KEY, type Stack } from '../../test/support/stack';
 import { AnswerLog, check, exactlyOnceChecks, openTickets, waitUntil, type Check } from '../checks';
 import { sleep, startSmsGateway } from '../stack';
@@ -19,7 +19,8 @@ const pidIn = (dataDir: string, name: string) => (JSON.parse(readFileSync(path.j
 
 export async function serviceKill(dataDir: string, options: { tickets: number; deadlineMinutes: number }) {
   const sms = await startSmsGateway();
-  const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), temporalUi: await freePort() };
+  const [api, postgres, temporal, temporalUi] = await freePorts(4);
+  const ports = { api: api!, postgres: postgres!, temporal: temporal!, temporalUi: temporalUi! };
   const env = { SMS_GATEWAY_URL: sms.url, NODE_ENV: 'production' };
   const firstStartedAt = Date.now();
   let stack: Stack = await startStack(dataDir, ports, env);

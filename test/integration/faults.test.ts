@@ -26,7 +26,8 @@ describe('fault scripts (150 tickets each)', () => {
   beforeAll(async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'faults', 'run.ts')], {
       cwd: root,
-      env: { ...process.env, FAULT_TICKETS: '150', FAULT_RESULTS: resultsDir },
+      // receiver-outage (webhooks) is left to `npm run faults`: the CI budget.
+      env: { ...process.env, FAULT_TICKETS: '150', FAULT_RESULTS: resultsDir, FAULT_ONLY: SCRIPTS.join(',') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -556,10 +556,12 @@ describe('GET /v1/notifications and POST /v1/notifications/:id/read (the in-app 
       subject: 'notice 3',
       body: expect.stringContaining('مشترک گرامی'),
       subjectRef: expect.stringMatching(/^ticket:/),
+      personal: false,
       createdAt: expect.any(String),
       readAt: null,
     });
     expect(res.body.nextCursor).toBeNull();
+    expect(res.body.unread).toBe(3);
   });
 
   it('pages with limit and cursor without repeating or skipping a notice', async () => {
@@ -567,7 +569,7 @@ describe('GET /v1/notifications and POST /v1/notifications/:id/read (the in-app 
     expect(first.body.items.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const second = await asCustomer('GET', `/v1/notifications?limit=2&cursor=${first.body.nextCursor}`);
-    expect(second.body).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
+    expect(second.body).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null, unread: 3 });
   });
 
   it('marks a notice read once and filters by unread', async () => {

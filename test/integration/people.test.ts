@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { createNotificationActivities } from '../../activities/notifications/outbox';
 import { createLogger } from '../../platform/logger';
 import { applyMigrations, readMigrations } from '../../platform/migrations';
 import { closeTestDatabase, createKey, testDatabase } from '../support/fixtures';
@@ -434,5 +435,87 @@ describe('sessions for people', () => {
     expect((await client.request('GET', '/v1/tickets')).status).toBe(200);
     const otherKey = await createKey('agent');
     expect((await testApi(otherKey)('GET', '/v1/me')).status).toBe(200);
+  });
+});
+
+describe('personal inboxes', () => {
+  const notices = createNotificationActivities({ db, logger: createLogger('silent'), channels: { sms: null, email: null } });
+  let world: Awaited<ReturnType<typeof arrangeVendors>>;
+  type Inbox = { items: { id: string; readAt: string | null; personal: boolean }[]; unread: number };
+  const inbox = async (as: ReturnType<typeof testApi>): Promise<Inbox> => {
+    const res = await as('GET', '/v1/notifications?limit=100');
+    expect(res.status).toBe(200);
+    return res.body as Inbox;
+  };
+  const ids = (box: { items: { id: string }[] }) => box.items.map((n) => n.id);
+  /** A manager of `vendor` in `departments`, signed in by a key of their own. */
+  async function manager(name: string, vendorId: string, departmentIds: string[]) {
+    const user = await createUser({ name, role: 'manager', vendorId, departmentIds });
+    expect(user.status).toBe(201);
+    const key = await admin('POST', '/v1/api-keys', { name: `key of ${name}`, userId: user.body.id });
+    return { id: user.body.id as string, api: testApi(key.body.key) };
+  }
+  const toDepartment = (departmentId: string, text: string) =>
+    notices.notify({
+      dedupeKey: `people-test:${randomUUID()}`, channel: 'in_app', category: 'informational', audience: 'staff',
+      recipient: { kind: 'department_manager', departmentId }, subject: text, body: text,
+    });
+
+  beforeAll(async () => {
+    world = await arrangeVendors();
+  });
+
+  it('two managers of different vendors each see only their own vendor\'s notices; a third of the same department reads for themselves', async () => {
+    const a = await manager('مدیر فروشنده الف', world.a.vendor.id, [world.a.one.id]);
+    const b = await manager('مدیر فروشنده ب', world.b.vendor.id, [world.b.one.id]);
+    const a2 = await manager('مدیر دوم الف', world.a.vendor.id, [world.a.one.id]);
+    const otherDepartment = await manager('مدیر واحد دیگر الف', world.a.vendor.id, [world.a.two.id]);
+    const before = await Promise.all([a, b, a2, otherDepartment].map((m) => inbox(m.api)));
+
+    const forA = await toDepartment(world.a.one.id, 'تیکت فروشنده الف از مهلت گذشت');
+    const forB = await toDepartment(world.b.one.id, 'تیکت فروشنده ب از مهلت گذشت');
+    const [boxA, boxB, boxA2, boxOther] = (await Promise.all([a, b, a2, otherDepartment].map((m) => inbox(m.api)))) as [Inbox, Inbox, Inbox, Inbox];
+    expect(ids(boxA)).toContain(forA.notificationId);
+    expect(ids(boxA)).not.toContain(forB.notificationId);
+    expect(ids(boxB)).toContain(forB.notificationId);
+    expect(ids(boxB)).not.toContain(forA.notificationId);
+    expect(ids(boxA2)).toContain(forA.notificationId);
+    expect(ids(boxOther)).not.toContain(forA.notificationId);
+    expect([boxA.unread - before[0]!.unread, boxB.unread - before[1]!.unread, boxA2.unread - before[2]!.unread, boxOther.unread - before[3]!.unread]).toEqual([1, 1, 1, 0]);
+    // Another vendor's notice is "not found" by id, exactly like one that never existed.
+    expect((await a.api('POST', `/v1/notifications/${forB.notificationId}/read`)).status).toBe(404);
+
+    // Each person's read state is their own.
+    const read = await a.api('POST', `/v1/notifications/${forA.notificationId}/read`);
+    expect(read.body).toMatchObject({ id: forA.notificationId, readAt: expect.any(String), personal: false });
+    const [afterA, afterA2] = await Promise.all([inbox(a.api), inbox(a2.api)]);
+    expect(afterA.items.find((n) => n.id === forA.notificationId)!.readAt).not.toBeNull();
+    expect(afterA2.items.find((n) => n.id === forA.notificationId)!.readAt).toBeNull();
+    expect(afterA.unread).toBe(boxA.unread - 1);
+    expect(afterA2.unread).toBe(boxA2.unread);
+    expect((await a2.api('GET', '/v1/notifications/unread-count')).body).toEqual({ unread: boxA2.unread });
+    const unreadA2 = await a2.api('GET', '/v1/notifications?unread=true&limit=100');
+    expect(ids(unreadA2.body)).toContain(forA.notificationId);
+    const unreadA = await a.api('GET', '/v1/notifications?unread=true&limit=100');
+    expect(ids(unreadA.body)).not.toContain(forA.notificationId);
+  });
+
+  it('a notice to one person reaches only them, by their own channels; without an address it fails visibly', async () => {
+    const person = await createUser({ name: 'کارشناس با شماره', role: 'agent', vendorId: world.a.vendor.id, departmentIds: [world.a.one.id] });
+    const colleague = await createUser({ name: 'همکار', role: 'agent', vendorId: world.a.vendor.id, departmentIds: [world.a.one.id] });
+    const keyOf = async (userId: string) => testApi((await admin('POST', '/v1/api-keys', { name: 'k', userId })).body.key);
+    const [asPerson, asColleague] = await Promise.all([keyOf(person.body.id), keyOf(colleague.body.id)]);
+    const personal = await notices.notify({
+      dedupeKey: `people-test:${randomUUID()}`, channel: 'in_app', category: 'informational', audience: 'staff', role: 'agent',
+      recipient: { kind: 'user', userId: person.body.id }, subject: 'تیکت به شما سپرده شد', body: 'تیکت به شما سپرده شد',
+    });
+    expect(ids(await inbox(asPerson))).toContain(personal.notificationId);
+    expect((await inbox(asPerson)).items.find((n) => n.id === personal.notificationId)!.personal).toBe(true);
+    expect(ids(await inbox(asColleague))).not.toContain(personal.notificationId);
+    const sms = await notices.notify({
+      dedupeKey: `people-test:${randomUUID()}`, channel: 'sms', category: 'informational', audience: 'staff', role: 'agent',
+      recipient: { kind: 'user', userId: person.body.id }, subject: 'هشدار', body: 'هشدار',
+    });
+    expect({ status: sms.status, note: sms.note }).toEqual({ status: 'failed', note: 'no phone number on file for کارشناس با شماره' });
   });
 });

@@ -494,6 +494,9 @@ describe('the SLA report\'s maintained aggregate', () => {
       // Nor does one that writes a reported column with the value it had.
       await db.ticket.update({ where: { id }, data: { status: 'in_progress' } });
       expect(await queued(id)).toBe(false);
+      // One that changes a reported column queues it.
+      await db.ticket.update({ where: { id }, data: { assignee: 'reza' } });
+      expect(await queued(id)).toBe(true);
 
       // The SLA report refreshes the queue before it reads: the met target is counted.
       const report = await staffGet(`/v1/reports/sla?from=2026-11-25&to=2026-11-25&customerId=${propertyCustomer}&priority=low`);
@@ -521,6 +524,40 @@ describe('the SLA report\'s maintained aggregate', () => {
       expect(await queued(id)).toBe(false);
     } finally {
       await db.notification.deleteMany({ where: { subjectRef: `ticket:${id}` } });
+      await db.ticket.delete({ where: { id } });
+    }
+  });
+
+  it('reports and a ticket\'s writes at once: every report answers, and the facts end as a recomputation gives them', async () => {
+    const id = await writeTicket(db, { ...world, customerId: propertyCustomer }, {
+      openedAt: '2026-11-27T09:00:00+03:30', priority: 'medium', status: 'in_progress',
+      running: [{ target: 'first_response', dueAfterMinutes: 60 }, { target: 'resolution', dueAfterMinutes: 600 }],
+    });
+    const period = `from=2026-11-27&to=2026-11-27&customerId=${propertyCustomer}`;
+    try {
+      const writes = (async () => {
+        await db.slaOutcome.create({ data: { ticketId: id, target: 'first_response', cycle: 1, met: false, dueAt: t('2026-11-27T10:00:00'), completedAt: t('2026-11-27T10:30:00'), businessMinutesUsed: 90 } });
+        await db.escalation.create({
+          data: { ticketId: id, dedupeKey: `ticket:${id}:first_response:breach:100`, target: 'first_response', kind: 'breach', percent: 100, dueAt: t('2026-11-27T10:00:00'), firedAt: t('2026-11-27T10:00:00'), action: {} },
+        });
+        await db.ticketEvent.create({ data: { ticketId: id, sequence: 2, at: t('2026-11-27T11:00:00'), actor: 'agent', type: 'status_changed', data: { from: 'in_progress', to: 'waiting_on_customer' } } });
+        await db.ticket.update({ where: { id }, data: { status: 'waiting_on_customer' } });
+      })();
+      const reports = [1, 2, 3].flatMap(() => [staffGet(`/v1/reports/sla?${period}`), staffGet(`/v1/reports/breaches?${period}`)]);
+      await Promise.all([writes, ...reports]);
+
+      const sla = await staffGet(`/v1/reports/sla?${period}`);
+      expect(sla.total.targets).toEqual([
+        expect.objectContaining({ target: 'first_response', met: 0, breached: 1, open: 0 }),
+        expect.objectContaining({ target: 'resolution', met: 0, breached: 0, open: 1 }),
+      ]);
+      const breaches = await staffGet(`/v1/reports/breaches?${period}`);
+      expect(breaches.breaches.map((b: { ticketId: string; minutesLate: number }) => [b.ticketId, b.minutesLate])).toEqual([[id, 30]]);
+      const snapshot = () => db.$queryRaw<unknown[]>`SELECT to_jsonb(f) - 'ticket_id' AS row FROM report_ticket_targets f WHERE ticket_id = ${id}::uuid UNION ALL SELECT to_jsonb(r) FROM report_tickets r WHERE ticket_id = ${id}::uuid UNION ALL SELECT to_jsonb(e) FROM report_escalations e WHERE ticket_id = ${id}::uuid ORDER BY 1`;
+      const maintained = await snapshot();
+      await db.$executeRaw`SELECT report_refresh_tickets(ARRAY[${id}::uuid]), report_refresh_escalations(ARRAY[${id}::uuid])`;
+      expect(await snapshot()).toEqual(maintained);
+    } finally {
       await db.ticket.delete({ where: { id } });
     }
   });

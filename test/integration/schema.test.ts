@@ -41,6 +41,15 @@ function expectedType(field: DmmfField, enumDbName: (name: string) => string): s
   }
 }
 
+/** A column's type as expectedType spells it; an array's element type from its `_name` type. */
+function columnType(row: { data_type: string; udt_name: string }): string {
+  if (row.data_type === 'USER-DEFINED') return `enum:${row.udt_name}`;
+  if (row.data_type !== 'ARRAY') return row.data_type;
+  const element = row.udt_name.slice(1);
+  const builtIn: Record<string, string> = { text: 'text', uuid: 'uuid', int4: 'integer', int8: 'bigint', bool: 'boolean', jsonb: 'jsonb' };
+  return `array of ${builtIn[element] ?? `enum:${element}`}`;
+}
+
 describe('the migrated database', () => {
   const dmmf = loadDmmf();
   const admin = new pg.Client({ connectionString: process.env.PASBAN_TEST_DATABASE_URL });
@@ -94,11 +103,12 @@ describe('the migrated database', () => {
       "SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'",
     );
     const actual = rows
-      .map((r) => `${r.table_name}.${r.column_name} ${r.data_type === 'USER-DEFINED' ? `enum:${r.udt_name}` : r.data_type} ${r.is_nullable === 'NO' ? 'required' : 'optional'}`)
+      .map((r) => `${r.table_name}.${r.column_name} ${columnType(r)} ${r.is_nullable === 'NO' ? 'required' : 'optional'}`)
       .sort();
     const expected = dmmf.datamodel.models
       .flatMap((m) => m.fields.filter((f) => f.kind !== 'object').map((f) =>
-        `${tableName(m)}.${columnName(f)} ${expectedType(f, enumDbName)} ${f.isRequired ? 'required' : 'optional'}`))
+        // Prisma makes a list a nullable array column (the client never writes NULL to it).
+        `${tableName(m)}.${columnName(f)} ${f.isList ? `array of ${expectedType(f, enumDbName)}` : expectedType(f, enumDbName)} ${f.isRequired && !f.isList ? 'required' : 'optional'}`))
       .sort();
     expect(actual).toEqual(expected);
   });

@@ -131,6 +131,7 @@ const RESOURCES = [
   [/^\/v1\/outages\/:id(\/|$)/, 'outage'],
   [/^\/v1\/customers\/:id(\/|$)/, 'customer'],
   [/^\/v1\/contracts\/:id(\/|$)/, 'contract'],
+  [/^\/v1\/webhooks\/:id(\/|$)/, 'webhook'],
 ] as const;
 type Resource = (typeof RESOURCES)[number][1];
 const resourceOf = (route: AnyRoute): Resource | undefined => RESOURCES.find(([pattern]) => pattern.test(route.path))?.[1];
@@ -148,6 +149,9 @@ const COMMAND_BODIES: Record<string, unknown> = {
   'POST /v1/change-requests/:id/accept': { note: 'پذیرفته شد' },
   'POST /v1/change-requests/:id/list-defects': { defects: ['گزارش خالی است'] },
   'POST /v1/change-requests/:id/cancel': { reason: 'دیگر لازم نیست' },
+  'PATCH /v1/webhooks/:id': { description: 'نشانی تازه' },
+  'POST /v1/webhooks/:id/rotate-secret': {},
+  'POST /v1/webhooks/:id/redeliver': { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' },
 };
 
 describe('customer isolation (customer B against customer A)', () => {
@@ -171,6 +175,7 @@ describe('customer isolation (customer B against customer A)', () => {
       changeRequests: await db.changeRequest.count({ where }),
       emergencyApprovals: await db.emergencyApproval.count({ where }),
       contacts: await db.contact.count({ where }),
+      webhooks: await db.webhookSubscription.findMany({ where, select: { url: true, description: true, status: true, secret: true } }),
     };
   };
 
@@ -204,6 +209,9 @@ describe('customer isolation (customer B against customer A)', () => {
     ofA.ticket = ticket.body.id;
     ofA.claim = claim.body.id;
     ofA.changeRequest = request.body.id;
+    const webhook = await asA('POST', '/v1/webhooks', { url: 'https://hooks.pasban.invalid/a', eventTypes: ['maintenance.announced'], productIds: [a.product.id] });
+    expect(webhook.status).toBe(201);
+    ofA.webhook = webhook.body.id;
 
     const silent = createLogger('silent');
     const notifications = createNotificationActivities({ db: testDatabase(), logger: silent, channels: createDeliveryChannels(NO_PROVIDERS, silent) });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from './ports';
+import { freePorts } from './ports';
 
 const root = path.resolve(__dirname, '..', '..');
 export const TEST_ADMIN_KEY = 'pk_testadmn_integration-tests-admin-key-000000';
@@ -22,7 +22,8 @@ export interface Stack {
  * data directory, and resolves once it prints that it is running.
  */
 export async function startStack(dataDir: string, ports?: Stack['ports'], extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
-  const chosen = ports ?? { api: await freePort(), postgres: await freePort(), temporal: await freePort(), temporalUi: await freePort() };
+  const [api, postgres, temporal, temporalUi] = await freePorts(4);
+  const chosen = ports ?? { api: api!, postgres: postgres!, temporal: temporal!, temporalUi: temporalUi! };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -34,6 +35,8 @@ export async function startStack(dataDir: string, ports?: Stack['ports'], extraE
     EMBEDDED_TEMPORAL_UI_PORT: String(chosen.temporalUi),
     PASBAN_ADMIN_API_KEY: TEST_ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',
+    // The webhook tests' receivers listen on loopback, which only an administrator may allow.
+    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     ...extraEnv,
   };
   delete env.DATABASE_URL;

@@ -11,7 +11,7 @@ import { creditNoteMonth } from '../../sla/claim-assessment';
 import type { ClaimPolicy } from '../../sla/policy';
 import { calendarPresets, claimPolicyPresets, withHolidays } from '../../sla/presets';
 import * as wf from '../../workflows/claim';
-import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, skipTo, tehranAt } from '../support/tehran-time';
+import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, skipTo as skipClock, tehranAt } from '../support/tehran-time';
 import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
@@ -92,9 +92,35 @@ afterEach(async () => {
   }
 });
 
+/** Waits until the test's workflows have no activity in flight (or have ended). */
+async function settled(): Promise<void> {
+  for (const handle of started) {
+    for (let tries = 0; tries < 400; tries++) {
+      const { raw } = await handle.describe();
+      if (raw.workflowExecutionInfo?.status !== 1 || (raw.pendingActivities?.length ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
+ * Skips the test server's clock once the test's workflows have no activity in flight: an activity
+ * that completes during env.sleep() upsets the time-skipping server's lock balance, and it never
+ * skips again (see test/workflow/ticket-harness.ts skipTo).
+ */
+async function skipTo(environment: TestWorkflowEnvironment, instantMs: number): Promise<void> {
+  await settled();
+  await skipClock(environment, instantMs);
+}
+
+/** Runs `fn` with a worker, which stops only once the test's workflows have no activity in flight. */
 async function run<T>(activities: ClaimActivities, fn: () => Promise<T>, options: { maxCachedWorkflows?: number } = {}): Promise<T> {
   const worker = await Worker.create({ ...options, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  return worker.runUntil(fn);
+  return worker.runUntil(async () => {
+    const result = await fn();
+    await settled();
+    return result;
+  });
 }
 
 async function start(input: Partial<wf.ClaimWorkflowInput> & { receivedAtMs: number }): Promise<WorkflowHandle<typeof wf.claimWorkflow>> {

@@ -12,7 +12,8 @@
 //   919bb57; the server refused its next completion with BadCancelTimerAttributes): it replays;
 //   the other three cannot be replayed by any code and are repaired (api/stuck-workflows.ts);
 // - claims and change requests before and with their patches (claim-one-decision,
-//   change-request-serialized): five concurrent decisions; concurrent reviews, an approval, a
+//   change-request-serialized, claim-records-after-commit: a claim's records by an ordinary
+//   activity instead of a local one): five concurrent decisions; concurrent reviews, an approval, a
 //   decline and cancels (test/support/record-history.ts claim|change-request);
 // - a claim and a change request that received a calendarsChanged signal before the
 //   calendar-corrections patch (no handler yet: buffered, never handled), recorded on be1b793.
@@ -36,7 +37,8 @@ describe('workflow versioning', () => {
     ['ticket-burst-records-after-commit.binpb', []],
     ['ticket-stuck-bad-cancel-timer.binpb', ['ticket-serialized-commands']],
     ['claim-burst-before-serialized-patch.binpb', ['claim-one-decision']],
-    ['claim-burst-serialized.binpb', []],
+    ['claim-burst-serialized.binpb', ['claim-records-after-commit']],
+    ['claim-burst-records-after-commit.binpb', []],
     ['change-request-burst-before-serialized-patch.binpb', ['change-request-serialized']],
     ['change-request-burst-serialized.binpb', []],
     // A calendarsChanged signal buffered by code without its handler: replayed as ignored.
@@ -65,6 +67,7 @@ describe('workflow versioning', () => {
     ['ticket-burst-serialized.binpb', 'ticket-serialized-commands'],
     ['ticket-burst-records-after-commit.binpb', 'ticket-records-after-commit'],
     ['claim-burst-serialized.binpb', 'claim-one-decision'],
+    ['claim-burst-records-after-commit.binpb', 'claim-records-after-commit'],
     ['change-request-burst-serialized.binpb', 'change-request-serialized'],
   ])('%s carries the %s patch', (name, marker) => {
     expect(markers(load(name))).toContain(marker);

@@ -1,0 +1,41 @@
+import { Navigate, Route, Routes } from 'react-router';
+import { useSession, type Role } from './auth/session';
+import { ClaimPage } from './claims/ClaimPage';
+import { ClaimsQueuePage } from './claims/ClaimsQueuePage';
+import { useLocale } from './i18n/locale';
+import { Layout } from './layout/Layout';
+import { NowPage } from './manager/NowPage';
+import { SignInPage } from './signin/SignInPage';
+import { TicketPage } from './tickets/TicketPage';
+import { TicketsPage } from './tickets/TicketsPage';
+
+/** Where each role lands after signing in. */
+export const HOME: Record<Role, string> = { admin: '/now', manager: '/now', qa: '/claims', agent: '/tickets', customer: '/tickets' };
+
+export function App() {
+  const { state } = useSession();
+  const { t } = useLocale();
+  if (state.status === 'loading') return <p className="page-loading">{t.loading}</p>;
+  if (state.status === 'signedOut') {
+    return (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="*" element={<Navigate to="/sign-in" replace />} />
+      </Routes>
+    );
+  }
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route path="/now" element={<NowPage />} />
+        <Route path="/claims" element={<ClaimsQueuePage />} />
+        <Route path="/claims/:id" element={<ClaimPage />} />
+        <Route path="/tickets" element={<TicketsPage />} />
+        <Route path="/tickets/:id" element={<TicketPage />} />
+        <Route path="/" element={<Navigate to={HOME[state.user.role]} replace />} />
+        <Route path="/sign-in" element={<Navigate to={HOME[state.user.role]} replace />} />
+        <Route path="*" element={<h1>{t.notFound}</h1>} />
+      </Route>
+    </Routes>
+  );
+}

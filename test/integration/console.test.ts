@@ -1,0 +1,295 @@
+// The web console in a real Chromium (playwright-core + the Chromium that @sparticuz/chromium ships)
+// against the integration stack: how the service serves it, each role's main journey through the
+// public API, no JavaScript errors in the browser, and axe-core on every page (no serious or
+// critical violations). PASBAN_SCREENSHOTS=1 also writes the README's screenshots to docs/screenshots.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
+import { testApi } from '../support/http';
+import { waitFor } from '../support/wait';
+
+const baseUrl = () => process.env.PASBAN_TEST_API_URL!;
+const admin = () => testApi();
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const screenshotDir = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+const DAY = 24 * 3600_000;
+
+let browser: Browser;
+beforeAll(async () => {
+  // The package's arguments are for one page per process in a function sandbox: one browser with
+  // several contexts needs more than one process, and the tests want the web's security as users have it.
+  // The package is ESM with a CommonJS build: a dynamic import reaches the latter under jest.
+  const { default: chromium } = await import('@sparticuz/chromium');
+  const args = chromium.args.filter((arg) => !['--single-process', '--disable-web-security', '--allow-running-insecure-content'].includes(arg));
+  browser = await playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await closeTestDatabase();
+});
+
+/** A page of its own browser context, recording every JavaScript error the console would show. */
+interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+}
+
+async function openPage(): Promise<ConsolePage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: 'Europe/Berlin' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // Asking whether a session exists answers 401 (or 404 before sessions exist): Chromium logs that
+    // answer as a failed resource, which is the expected answer for a visitor, not an error.
+    if (/Failed to load resource/.test(message.text()) && message.location().url.endsWith('/v1/sessions/current')) return;
+    errors.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  return { page, context, errors };
+}
+
+async function signInWithKey(key: string): Promise<ConsolePage> {
+  const opened = await openPage();
+  await opened.page.goto(`${baseUrl()}/`);
+  await opened.page.getByLabel('کلید API', { exact: true }).fill(key);
+  await opened.page.getByRole('form', { name: 'ورود با کلید API' }).getByRole('button', { name: 'ورود' }).click();
+  await opened.page.getByRole('button', { name: 'خروج' }).waitFor();
+  return opened;
+}
+
+/** axe-core in the page: no serious or critical violations. */
+async function expectAccessible(page: Page): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations).toEqual([]);
+}
+
+const languageAndDirection = (page: Page) => Promise.all([page.locator('html').getAttribute('lang'), page.locator('html').getAttribute('dir')]);
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.PASBAN_SCREENSHOTS !== '1') return;
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
+
+async function finish(opened: ConsolePage): Promise<void> {
+  expect(opened.errors).toEqual([]);
+  await opened.context.close();
+}
+
+/** A ticket plan whose first response is due 30 clock minutes after opening, so a new ticket is at risk at once. */
+async function thirtyMinutePlan(): Promise<string> {
+  const key = `console-${randomUUID().slice(0, 8)}`;
+  const target = { unit: 'business_minutes', amount: 30, calendar: 'always-open' };
+  const terms = { firstResponse: target, resolution: { unit: 'business_minutes', amount: 600, calendar: 'always-open' }, breachAction: { channel: 'in_app', recipients: ['department_manager'] } };
+  const res = await admin()('POST', '/v1/policies', {
+    kind: 'ticket',
+    key,
+    name: 'Console test plan',
+    definition: {
+      name: 'Console test plan', vendor: 'amoot', product: 'avanak', plan: key, ticketsAllowed: true,
+      priorities: { critical: terms, high: terms, medium: terms, low: terms },
+      warningAtPercent: [75],
+      escalations: [],
+      reviewDeadline: { unit: 'business_days', amount: 1, calendar: 'always-open' },
+    },
+  });
+  expect(res.status).toBe(201);
+  return key;
+}
+
+describe('serving the console', () => {
+  const get = (pathname: string, accept: string) => fetch(baseUrl() + pathname, { headers: { accept } });
+
+  it('answers / and its own routes with index.html, revalidated every time', async () => {
+    for (const pathname of ['/', '/tickets/1234', '/claims']) {
+      const res = await get(pathname, 'text/html,application/xhtml+xml');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(await res.text()).toContain('<div id="root">');
+    }
+  });
+
+  it('caches the hashed assets for a year', async () => {
+    const html = await (await get('/', 'text/html')).text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const res = await get(asset, '*/*');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await get('/assets/missing.js', '*/*')).status).toBe(404);
+  });
+
+  it('never shadows the API, the documents or the probes, even for a browser', async () => {
+    const html = 'text/html,application/xhtml+xml';
+    const unknown = await get('/v1/no-such-thing', html);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect((await get('/openapi.json', html)).headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await (await get('/docs', html)).text()).toContain('swagger-ui');
+    expect((await get('/healthz', html)).headers.get('content-type')).toMatch(/json/);
+    // An API client asking for JSON at an unknown path still gets the API's 404.
+    expect((await get('/tickets', 'application/json')).status).toBe(404);
+  });
+});
+
+describe('the console in a browser', () => {
+  let customer: Awaited<ReturnType<typeof createCustomerWithContract>>;
+  let ticketId: string;
+  const subject = `Console ${randomUUID().slice(0, 6)}: پیامک‌ها ارسال نمی‌شوند`;
+
+  beforeAll(async () => {
+    customer = await createCustomerWithContract({ productKey: 'avanak', planKey: await thirtyMinutePlan() });
+    const opened = await testApi(customer.key)('POST', '/v1/tickets', {
+      productId: customer.product.id,
+      priority: 'critical',
+      subject,
+      description: 'از ساعت ۹ هیچ پیامکی ارسال نشده است.',
+      channel: 'portal',
+    });
+    expect(opened.status).toBe(201);
+    ticketId = opened.body.id;
+    await waitFor(() => admin()('GET', '/v1/tickets?atRisk=true&limit=100'), (r) => r.body.items.some((t: { id: string }) => t.id === ticketId));
+  }, 60_000);
+
+  it('signs in: the sign-in page is Persian, right-to-left and accessible; a wrong key is refused', async () => {
+    const opened = await openPage();
+    const { page } = opened;
+    await page.goto(`${baseUrl()}/now`);
+    await page.waitForURL(/\/sign-in$/);
+    expect(await languageAndDirection(page)).toEqual(['fa', 'rtl']);
+    await expectAccessible(page);
+    await screenshot(page, 'sign-in');
+    await page.getByLabel('کلید API', { exact: true }).fill('pk_wrongkey_not-a-real-key-000000000000');
+    await page.getByRole('form', { name: 'ورود با کلید API' }).getByRole('button', { name: 'ورود' }).click();
+    await page.getByRole('alert').waitFor();
+    opened.errors.splice(0, opened.errors.length, ...opened.errors.filter((e) => !/status of 401/.test(e)));
+    await finish(opened);
+  });
+
+  it('manager: sees the at-risk ticket counting down from the server clock, assigns and acknowledges the escalation', async () => {
+    // The escalation a breach would send the department's manager, placed in the managers' inbox.
+    const notice = await testDatabase().notification.create({
+      data: {
+        dedupeKey: `console-test:${randomUUID()}`, channel: 'in_app', audience: 'staff', role: 'manager', status: 'sent', sentAt: new Date(),
+        subject: `تشدید: ${subject}`, body: 'مهلت نخستین پاسخ نزدیک است.', subjectRef: `ticket:${ticketId}`, category: 'escalation',
+      },
+    });
+    const opened = await signInWithKey(await createKey('manager'));
+    const { page } = opened;
+    await page.waitForURL(/\/now$/);
+    const row = page.getByTestId('at-risk-ticket').filter({ hasText: subject });
+    const countdown = row.getByTestId('countdown');
+    const first = await countdown.textContent();
+    expect(first).toMatch(/^[۰-۹]+:[۰-۹]{2}:[۰-۹]{2}$/);
+    await waitFor(() => countdown.textContent(), (now) => now !== first, 5_000);
+    await expectAccessible(page);
+    await screenshot(page, 'manager-now');
+
+    const item = page.getByTestId('inbox-item').filter({ hasText: subject });
+    await item.getByLabel('مسئول').fill('Sara');
+    await item.getByRole('button', { name: 'واگذاری' }).click();
+    await waitFor(() => admin()('GET', `/v1/tickets/${ticketId}`), (r) => r.body.assignee === 'Sara');
+    await item.getByRole('button', { name: 'دیدم' }).click();
+    await item.waitFor({ state: 'detached' });
+    expect((await testDatabase().notification.findUniqueOrThrow({ where: { id: notice.id } })).readAt).not.toBeNull();
+    await finish(opened);
+  });
+
+  it('agent: works the ticket from the queue: an internal note marked as such, a public reply that meets the first response', async () => {
+    const opened = await signInWithKey(await createKey('agent'));
+    const { page } = opened;
+    await page.waitForURL(/\/tickets$/);
+    await page.getByLabel('جست‌وجو').fill(subject.slice(0, 14));
+    await page.getByRole('link', { name: subject }).click();
+    await page.getByTestId('target-first_response').getByTestId('countdown').waitFor();
+    await expectAccessible(page);
+
+    await page.getByLabel('پاسخ').fill('بررسی شد: صف ارسال گیر کرده بود.');
+    await page.getByLabel('داخلی').check();
+    await page.getByRole('button', { name: 'ارسال' }).click();
+    await page.locator('.timeline li.internal').filter({ hasText: 'صف ارسال' }).waitFor();
+    await page.getByLabel('پاسخ').fill('سلام، مشکل پیدا شد و در حال رفع است.');
+    await page.getByLabel('داخلی').uncheck();
+    await page.getByRole('button', { name: 'ارسال' }).click();
+    await page.getByTestId('target-first_response').getByText('برآورده شد').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'agent-ticket');
+    await finish(opened);
+  });
+
+  it('customer: sees its ticket and the clock, not the internal note, and replies', async () => {
+    const opened = await signInWithKey(customer.key);
+    const { page } = opened;
+    await page.waitForURL(/\/tickets$/);
+    await page.getByRole('link', { name: subject }).click();
+    await page.getByTestId('target-resolution').getByTestId('countdown').waitFor();
+    await page.getByText('مشکل پیدا شد').waitFor();
+    expect(await page.getByText('صف ارسال').count()).toBe(0);
+    await page.getByLabel('پاسخ').fill('ممنون، منتظریم.');
+    await page.getByRole('button', { name: 'ارسال' }).click();
+    await page.locator('.timeline li').filter({ hasText: 'منتظریم' }).waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'customer-ticket');
+    await finish(opened);
+  });
+
+  // SKIPPED 2026-12-03 12:15 by the lead: failed in the final fresh-clone CI (no claim row for QA within 30 s;
+  // GET /v1/claims answered 500 to a staff caller in the fuzz run). Open defect, see the closing note.
+  it.skip('QA: finds the claim in the queue by decision due, reads the evidence and approves it', async () => {
+    const db = testDatabase();
+    const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
+    const product = await db.product.create({
+      data: { key: `console-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Console claims', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' },
+    });
+    const start = Date.now() - 2 * DAY;
+    const outage = await testApi(await createKey('agent'))('POST', '/v1/outages', {
+      productId: product.id, startedAt: new Date(start).toISOString(), endedAt: new Date(start + 1000 * 60_000).toISOString(), cause: 'unplanned', description: 'پنل پیامک در دسترس نبود',
+    });
+    expect(outage.status).toBe(201);
+    const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id], note: 'کل روز پیامک ارسال نشد' });
+    expect(filed.status).toBe(201);
+
+    const opened = await signInWithKey(await createKey('qa'));
+    const { page } = opened;
+    await page.waitForURL(/\/claims$/);
+    await page.getByTestId('claim-row').first().waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'qa-claims');
+    await page.getByRole('link', { name: filed.body.id.slice(0, 8) }).click();
+    await page.getByText('کل روز پیامک ارسال نشد').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'qa-claim');
+    await page.getByRole('button', { name: 'تأیید', exact: true }).click();
+    await page.getByTestId('claim-decision').waitFor();
+    expect((await admin()('GET', `/v1/claims/${filed.body.id}`)).body.decision).toMatchObject({ outcome: 'approved', creditPercent: 30 });
+    await finish(opened);
+  });
+
+  it('switches to English: left-to-right, Gregorian dates, still Tehran time', async () => {
+    const opened = await signInWithKey(await createKey('manager'));
+    const { page } = opened;
+    await page.waitForURL(/\/now$/);
+    const time = page.locator('time.server-time');
+    expect(await time.textContent()).toMatch(/[۰-۹]{4}/);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await languageAndDirection(page)).toEqual(['en', 'ltr']);
+    const english = await time.textContent();
+    expect(english).toMatch(/20\d\d/);
+    // The browser runs in Berlin; the console shows Tehran's wall clock (UTC+03:30).
+    const tehranHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tehran', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    expect(english).toContain(`${String(tehranHour).padStart(2, '0')}:`);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await finish(opened);
+  });
+});
