@@ -560,6 +560,7 @@ describe('work scoped to a vendor and department (the isolation suite\'s vendor 
     await staff('qaB', 'qa', world.b.vendor.id, []);
     await staff('managerA1', 'manager', world.a.vendor.id, [world.a.one.id]);
     await staff('managerA2', 'manager', world.a.vendor.id, [world.a.two.id]);
+    await staff('managerB', 'manager', world.b.vendor.id, [world.b.one.id]);
 
     const ticket = await customerKey('POST', '/v1/tickets', { productId: productA, priority: 'high', subject: 'پنل دامنه باز نمی‌شود', description: 'شرح مشکل دامنه', channel: 'portal' });
     expect(ticket.status).toBe(201);
@@ -588,10 +589,14 @@ describe('work scoped to a vendor and department (the isolation suite\'s vendor 
     expect(await seen(as.managerA1!)).toEqual({ ticket: 200, listed: true, outage: 200, claim: 200, claimListed: true, request: 404 });
     expect(await seen(as.agentB!)).toEqual({ ticket: 404, listed: false, outage: 404, claim: 404, claimListed: false, request: 404 });
     expect(await seen(as.managerA2!)).toEqual({ ticket: 404, listed: false, outage: 404, claim: 404, claimListed: false, request: 404 });
+    expect(await seen(as.managerB!)).toEqual({ ticket: 404, listed: false, outage: 404, claim: 404, claimListed: false, request: 404 });
+    const breachedB = (await as.managerB!('GET', '/v1/tickets?breached=false&limit=100')).body.items.map((t: { productId: string }) => t.productId);
+    expect(breachedB).not.toContain(productA);
     expect(await seen(admin)).toEqual({ ticket: 200, listed: true, outage: 200, claim: 200, claimListed: true, request: 200 });
 
     const reply = await as.agentB!('POST', `/v1/tickets/${ticketA}/replies`, { body: 'پاسخ از فروشنده دیگر' });
     expect(reply.status).toBe(404);
+    expect((await as.agentB!('POST', `/v1/tickets/${ticketA}/time`, { minutes: 30 })).status).toBe(404);
     const events = await admin('GET', `/v1/tickets/${ticketA}/events`);
     expect(JSON.stringify(events.body)).not.toContain('پاسخ از فروشنده دیگر');
     const foreignOutage = await as.agentB!('POST', '/v1/outages', { productId: productA, startedAt: iso(Date.now() - 3 * HOUR), endedAt: iso(Date.now() - 2 * HOUR), cause: 'unplanned', description: 'x' });
