@@ -228,6 +228,7 @@ const listQuery = z.strictObject({
   productId: z.uuid().optional(),
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
+  order: z.enum(['newest', 'due']).default('newest').describe('newest first, or the next deadline first (tickets without one last)'),
   assignee: z.string().trim().min(1).max(200).optional().describe('exactly this assignee'),
   departmentId: z.uuid().optional().describe('tickets of this department\'s products'),
   q: z.string().trim().min(1).max(200).optional().describe('text in the subject, the description or the customer\'s name (any case)'),
@@ -235,7 +236,7 @@ const listQuery = z.strictObject({
   openedTo: isoInstant.optional().describe('opened before this instant'),
   updatedFrom: isoInstant.optional().describe('last changed at or after this instant'),
   updatedTo: isoInstant.optional().describe('last changed before this instant'),
-  sort: z.enum(['opened', 'deadline', 'age']).default('opened').describe('opened: newest first (default); deadline: the next deadline soonest first, tickets without one last; age: oldest first'),
+  sort: z.enum(['opened', 'deadline', 'age']).optional().describe('opened: newest first (the default); deadline: the next deadline soonest first, tickets without one last (same as order=due); age: oldest first. Wins over order'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
@@ -329,10 +330,11 @@ export const ticketRoutes = [
         ...(query.breached !== undefined && { breached: query.breached }),
         ...(query.atRisk && { breached: false, status: { in: [...OPEN_STATUSES] }, nextDeadlineAt: { lte: new Date(Date.now() + 3600_000) } }),
       };
+      const sort = query.sort ?? (query.order === 'due' ? 'deadline' : 'opened');
       const orderBy: Prisma.TicketOrderByWithRelationInput[] =
-        query.sort === 'deadline'
+        sort === 'deadline'
           ? [{ nextDeadlineAt: { sort: 'asc', nulls: 'last' } }, { openedAt: 'asc' }, { id: 'asc' }]
-          : query.sort === 'age'
+          : sort === 'age'
             ? [{ openedAt: 'asc' }, { id: 'asc' }]
             : [{ openedAt: 'desc' }, { id: 'desc' }];
       const rows = await deps.db.ticket.findMany({
