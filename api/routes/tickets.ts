@@ -227,6 +227,7 @@ const listQuery = z.strictObject({
   productId: z.uuid().optional(),
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
+  order: z.enum(['newest', 'due']).default('newest').describe('newest first, or the next deadline first (tickets without one last)'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
@@ -293,7 +294,7 @@ export const ticketRoutes = [
     method: 'get',
     path: '/v1/tickets',
     tag: 'tickets',
-    summary: 'List tickets, newest first (a customer sees only its own)',
+    summary: 'List tickets, newest first or next deadline first (a customer sees only its own)',
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(ticketResponse.omit({ clock: true, description: true }).extend({ nextDeadlineAt: instant })), nextCursor: z.uuid().nullable() }),
@@ -309,7 +310,7 @@ export const ticketRoutes = [
       };
       const rows = await deps.db.ticket.findMany({
         where,
-        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+        orderBy: query.order === 'due' ? [{ nextDeadlineAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] : [{ openedAt: 'desc' }, { id: 'desc' }],
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
       });
