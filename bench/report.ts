@@ -27,6 +27,7 @@ export function renderReport(): { json: Json; markdown: string } {
   const tickets = read('tickets-bands');
   const claims = read('claims');
   const reports = read('reports');
+  const webhooks = read('webhooks');
   const machine = tickets?.machine ?? claims?.machine ?? calendar?.machine ?? reports?.machine;
   const rows: string[][] = [];
   // Each benchmark's own date: `npm run bench` runs them all at once, a single one may be rerun alone.
@@ -57,12 +58,21 @@ export function renderReport(): { json: Json; markdown: string } {
       day(reports),
     ]);
   }
+  if (webhooks) {
+    const { paced, backlog } = webhooks;
+    const load = (phase: Json) => `load average ${phase.loadAverageBefore.join(' / ')} before${webhooks.note ? `; ${webhooks.note}` : ''}`;
+    const kept = (phase: Json) => `${n(phase.missing)} lost, ${n(phase.objectsOutOfOrder)} objects out of order, ${n(phase.duplicates)} duplicates`;
+    rows.push(
+      [`Webhook delay, event → delivery, ${n(webhooks.events)} events at ${paced.ratePerSecond}/s over ${webhooks.objects} objects`, `p50 ${s(paced.delayMs.p50)}, p99 ${s(paced.delayMs.p99)}, max ${s(paced.delayMs.max)}; ${paced.deliveredPerSecond}/s delivered; ${kept(paced)} (${load(paced)})`, day(webhooks)],
+      [`Webhook delivery throughput, backlog of ${n(webhooks.events)} events drained after resume`, `${backlog.deliveredPerSecond}/s (${s(backlog.drainedInS * 1000)}); ${kept(backlog)} (${load(backlog)})`, day(webhooks)],
+    );
+  }
   const machineLine = machine
     ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}`
     : 'no results yet';
   const table = ['| Benchmark | Result | Run on |', '|---|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`)].join('\n');
   const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
-  return { json: { machine, calendar, tickets, claims, reports: reports && { ...reports, reports: withoutPlans(reports.reports) } }, markdown };
+  return { json: { machine, calendar, tickets, claims, webhooks, reports: reports && { ...reports, reports: withoutPlans(reports.reports) } }, markdown };
 }
 
 /** The plans stay in reports.json and reports-plans.txt; the summary keeps the figures. */

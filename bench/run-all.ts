@@ -7,12 +7,14 @@ import { runClaimsBench } from './claims.bench';
 import { writeReport } from './report';
 import { runReportsBench } from './reports.bench';
 import { runTicketsBench } from './tickets.bench';
+import { runWebhooksBench } from './webhooks.bench';
 
 async function main(): Promise<void> {
   runCalendarBench();
   await runTicketsBench();
   await runClaimsBench();
   await runReportsBench();
+  await runWebhooksBench();
   writeReport();
 }
 

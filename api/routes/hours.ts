@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Entitlement, EntitlementUse } from '../../generated/prisma/client';
+import type { Contract, Entitlement, EntitlementUse, Ticket } from '../../generated/prisma/client';
 import { HOURLY_PACKAGE } from '../../store/eligibility';
 import {
   billableMinutesForTicket,
@@ -85,7 +85,61 @@ async function packagesOf(deps: AppDeps, contractId: string): Promise<Package[]>
   return deps.db.entitlement.findMany({ where: { contractId, kind: HOURLY_PACKAGE }, include: { uses: { orderBy: { usedAt: 'asc' } } }, orderBy: { purchasedAt: 'asc' } });
 }
 
-const refuse = (reason: string, message: string) => new ApiError('unprocessable', message, { reason, invalidFields: [{ field: 'body.minutes', reason: message }] });
+const refuse = (reason: string, message: string, field: string) => new ApiError('unprocessable', message, { reason, invalidFields: [{ field, reason: message }] });
+
+type TicketWithContract = Ticket & { contract: Contract };
+
+/** Hours about to be recorded on a ticket, checked against the packages; `apply` writes them. */
+export interface PlannedHours {
+  ticket: TicketWithContract;
+  minutes: number;
+  apply: (note: string) => Promise<z.infer<typeof recordTimeResponse>>;
+}
+
+/**
+ * Checks `minutes` worked on `ticket` against its contract's hourly packages (rule 11) and answers
+ * how to record them; refuses (422 naming `field`) without a package, beyond the month's 20% cap
+ * or beyond the balance. Used by `POST /v1/tickets/:id/time` and by the resolve command.
+ */
+export async function planTicketHours(deps: AppDeps, ticket: TicketWithContract, minutes: number, field: string): Promise<PlannedHours> {
+  const packages = await packagesOf(deps, ticket.contractId);
+  if (packages.length === 0) throw refuse('no_hourly_package', `contract ${ticket.contractId} has no hourly package: hours worked are billed only against one`, field);
+  const nowMs = Date.now();
+  const reference = `ticket:${ticket.id}`;
+  const workedBefore = packages.flatMap((p) => p.uses).filter((u) => u.reference === reference).reduce((sum, u) => sum + u.amount, 0);
+  const workedAfter = workedBefore + minutes;
+  const billedNow = billableMinutesForTicket(workedAfter) - (workedBefore > 0 ? billableMinutesForTicket(workedBefore) : 0);
+  const start = ticket.contract.startsAt.getTime();
+  const before = balanceOf(packages, start, nowMs);
+  const after = balanceOf(packages, start, nowMs, { minutes, reference });
+  if (after.requestedThisMonthMinutes > after.monthlyCapMinutes) {
+    throw refuse(
+      'monthly_hours_cap',
+      `this would bill ${after.requestedThisMonthMinutes} minutes this month, beyond the cap of ${after.monthlyCapMinutes} minutes (20% of the purchased hours); ${before.requestedThisMonthMinutes} are billed so far`,
+      field,
+    );
+  }
+  if (billedNow > before.availableMinutes) {
+    throw refuse('hours_exhausted', `this would bill ${billedNow} minutes but ${before.availableMinutes} are left on contract ${ticket.contractId}`, field);
+  }
+  const usable = packages.filter((p) => hourlyPackageExpiry((p.purchasedAt ?? ticket.contract.startsAt).getTime()) > nowMs);
+  const drawFrom = usable[0] ?? packages[0]!;
+  return {
+    ticket,
+    minutes,
+    apply: async (note) => {
+      await deps.db.entitlementUse.create({ data: { entitlementId: drawFrom.id, amount: minutes, usedAt: new Date(nowMs), reference, note } });
+      return {
+        ticketId: ticket.id,
+        contractId: ticket.contractId,
+        recordedMinutes: minutes,
+        ticketWorkedMinutes: workedAfter,
+        ticketBilledMinutes: billableMinutesForTicket(workedAfter),
+        balance: present(after),
+      };
+    },
+  };
+}
 
 export const hoursRoutes = [
   defineRoute({
@@ -102,38 +156,8 @@ export const hoursRoutes = [
     handler: async ({ params, body, deps, principal }) => {
       const ticket = await deps.db.ticket.findUnique({ where: { id: params.id }, include: { contract: true } });
       if (!ticket) throw ApiError.notFound('ticket', params.id);
-      const packages = await packagesOf(deps, ticket.contractId);
-      if (packages.length === 0) throw refuse('no_hourly_package', `contract ${ticket.contractId} has no hourly package: hours worked are billed only against one`);
-      const nowMs = Date.now();
-      const reference = `ticket:${ticket.id}`;
-      const workedBefore = packages.flatMap((p) => p.uses).filter((u) => u.reference === reference).reduce((sum, u) => sum + u.amount, 0);
-      const workedAfter = workedBefore + body.minutes;
-      const billedNow = billableMinutesForTicket(workedAfter) - (workedBefore > 0 ? billableMinutesForTicket(workedBefore) : 0);
-      const start = ticket.contract.startsAt.getTime();
-      const before = balanceOf(packages, start, nowMs);
-      const after = balanceOf(packages, start, nowMs, { minutes: body.minutes, reference });
-      if (after.requestedThisMonthMinutes > after.monthlyCapMinutes) {
-        throw refuse(
-          'monthly_hours_cap',
-          `this would bill ${after.requestedThisMonthMinutes} minutes this month, beyond the cap of ${after.monthlyCapMinutes} minutes (20% of the purchased hours); ${before.requestedThisMonthMinutes} are billed so far`,
-        );
-      }
-      if (billedNow > before.availableMinutes) {
-        throw refuse('hours_exhausted', `this would bill ${billedNow} minutes but ${before.availableMinutes} are left on contract ${ticket.contractId}`);
-      }
-      const usable = packages.filter((p) => hourlyPackageExpiry((p.purchasedAt ?? ticket.contract.startsAt).getTime()) > nowMs);
-      const drawFrom = usable[0] ?? packages[0]!;
-      await deps.db.entitlementUse.create({
-        data: { entitlementId: drawFrom.id, amount: body.minutes, usedAt: new Date(nowMs), reference, note: body.note ?? `recorded by ${principal.role}:${principal.keyId}` },
-      });
-      return new Reply(201, {
-        ticketId: ticket.id,
-        contractId: ticket.contractId,
-        recordedMinutes: body.minutes,
-        ticketWorkedMinutes: workedAfter,
-        ticketBilledMinutes: billableMinutesForTicket(workedAfter),
-        balance: present(after),
-      });
+      const planned = await planTicketHours(deps, ticket, body.minutes, 'body.minutes');
+      return new Reply(201, await planned.apply(body.note ?? `recorded by ${principal.role}:${principal.keyId}`));
     },
   }),
   defineRoute({

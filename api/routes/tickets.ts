@@ -16,6 +16,7 @@ import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 import { presentTimeline, seesInternals, timelineEvent } from '../visibility';
+import { planTicketHours } from './hours';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -226,6 +227,7 @@ const listQuery = z.strictObject({
   productId: z.uuid().optional(),
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
+  order: z.enum(['newest', 'due']).default('newest').describe('newest first, or the next deadline first (tickets without one last)'),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
@@ -292,7 +294,7 @@ export const ticketRoutes = [
     method: 'get',
     path: '/v1/tickets',
     tag: 'tickets',
-    summary: 'List tickets, newest first (a customer sees only its own)',
+    summary: 'List tickets, newest first or next deadline first (a customer sees only its own)',
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(ticketResponse.omit({ clock: true, description: true }).extend({ nextDeadlineAt: instant })), nextCursor: z.uuid().nullable() }),
@@ -308,7 +310,7 @@ export const ticketRoutes = [
       };
       const rows = await deps.db.ticket.findMany({
         where,
-        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+        orderBy: query.order === 'due' ? [{ nextDeadlineAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] : [{ openedAt: 'desc' }, { id: 'desc' }],
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
       });
@@ -368,9 +370,12 @@ export const ticketRoutes = [
     ({ body, principal }, h) => body.decision === 'announce'
       ? runCommand(h, ticket.announceResolutionDate, { actor: actorOf(principal), dueAtMs: Date.parse(body.dueAt) })
       : runCommand(h, ticket.rejectRequest, { actor: actorOf(principal), reason: body.reason })),
-  command('resolve', 'Resolve the ticket; it closes itself after the quiet period', STAFF,
-    z.strictObject({ note: text(10_000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.resolve, { actor: actorOf(principal), note: body.note })),
+  command('resolve', 'Resolve the ticket; it closes itself after the quiet period. `minutesWorked` records the time worked with the resolution (rule 11: billed against the hourly package, refused with 422 beyond the monthly cap or the balance, before the ticket is resolved)', STAFF,
+    z.strictObject({
+      note: text(10_000),
+      minutesWorked: z.number().int().min(1).max(24 * 60).optional().describe('Minutes worked on the ticket, recorded with the resolution as POST /v1/tickets/:id/time does'),
+    }),
+    (ctx, h) => resolveWithHours(ctx, h)),
   command('reopen', 'Reopen a resolved ticket: a new resolution cycle starts', EVERYONE,
     z.strictObject({ reason: text(1000) }),
     ({ body, principal }, h) => runCommand(h, ticket.reopen, { actor: actorOf(principal), reason: body.reason })),
@@ -381,6 +386,26 @@ export const ticketRoutes = [
     z.strictObject({ reason: text(1000) }),
     ({ body, principal }, h) => runCommand(h, ticket.cancel, { actor: actorOf(principal), reason: body.reason })),
 ];
+
+/**
+ * Resolves, recording the hours worked first checked (a refusal leaves the ticket open) and then
+ * written once the resolution is accepted. A retry under the same Idempotency-Key records them once.
+ */
+async function resolveWithHours(
+  { body, principal, deps, params, headers }: HandlerContext<{ id: string }, unknown, { note: string; minutesWorked?: number }>,
+  h: CommandTarget,
+): Promise<ticket.TicketView> {
+  const resolve = () => runCommand(h, ticket.resolve, { actor: actorOf(principal), note: body.note });
+  if (body.minutesWorked === undefined) return resolve();
+  const row = await deps.db.ticket.findUniqueOrThrow({ where: { id: params.id }, include: { contract: true } });
+  const key = idempotencyKeyOf(headers);
+  const note = `recorded with the resolution by ${actorOf(principal)}${key ? ` (Idempotency-Key ${key})` : ''}`;
+  if (key && (await deps.db.entitlementUse.findFirst({ where: { reference: `ticket:${row.id}`, note } }))) return resolve();
+  const planned = await planTicketHours(deps, row, body.minutesWorked, 'body.minutesWorked');
+  const view = await resolve();
+  await planned.apply(note);
+  return view;
+}
 
 /**
  * A retry with a known Idempotency-Key: the same ticket, and its workflow started if the first

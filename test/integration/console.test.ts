@@ -37,6 +37,9 @@ interface ConsolePage {
   errors: string[];
 }
 
+/** Every page the running test opened: afterEach fails the test on any JavaScript error any of them recorded. */
+const openedInTest: ConsolePage[] = [];
+
 async function openPage(): Promise<ConsolePage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: 'Europe/Berlin' });
   const page = await context.newPage();
@@ -49,8 +52,18 @@ async function openPage(): Promise<ConsolePage> {
     if (/Failed to load resource/.test(message.text()) && message.location().url.endsWith('/v1/sessions/current')) return;
     errors.push(`console: ${message.text()} (${message.location().url})`);
   });
-  return { page, context, errors };
+  const opened = { page, context, errors };
+  openedInTest.push(opened);
+  return opened;
 }
+
+// Whether the test passed, failed half-way or forgot to look: a JavaScript error in any of its pages fails it.
+afterEach(async () => {
+  const pages = openedInTest.splice(0);
+  const errors = pages.flatMap((p) => p.errors);
+  await Promise.all(pages.map((p) => p.context.close().catch(() => undefined)));
+  expect(errors).toEqual([]);
+});
 
 async function signInWithKey(key: string): Promise<ConsolePage> {
   const opened = await openPage();
@@ -79,6 +92,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
 }
 
+/** The test's end for one page: no JavaScript errors so far (afterEach checks again), the context closed. */
 async function finish(opened: ConsolePage): Promise<void> {
   expect(opened.errors).toEqual([]);
   await opened.context.close();
@@ -158,6 +172,21 @@ describe('the console in a browser', () => {
     ticketId = opened.body.id;
     await waitFor(() => admin()('GET', '/v1/tickets?atRisk=true&limit=100'), (r) => r.body.items.some((t: { id: string }) => t.id === ticketId));
   }, 60_000);
+
+  it('the harness records JavaScript errors: an uncaught exception and a console.error in the page', async () => {
+    const opened = await openPage();
+    await opened.page.goto(`${baseUrl()}/sign-in`);
+    await opened.page.evaluate(() => {
+      console.error('harness check');
+      setTimeout(() => {
+        throw new Error('harness check thrown');
+      });
+    });
+    await waitFor(async () => opened.errors.length, (n) => n >= 2, 5_000);
+    expect(opened.errors).toEqual([expect.stringContaining('console: harness check'), 'pageerror: harness check thrown']);
+    opened.errors.length = 0; // recorded as they should be: not this test's failure
+    await finish(opened);
+  });
 
   it('signs in: the sign-in page is Persian, right-to-left and accessible; a wrong key is refused', async () => {
     const opened = await openPage();

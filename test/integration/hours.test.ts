@@ -64,4 +64,33 @@ describe('hours worked on an hourly package', () => {
     const res = await testApi(await createKey('agent'))('POST', `/v1/tickets/${ticket.id}/time`, { minutes: 30 });
     expect(res).toMatchObject({ status: 422, body: { reason: 'no_hourly_package' } });
   });
+
+  it('records the hours worked with the resolution: checked before the ticket resolves, recorded once on a retry', async () => {
+    const { key, contract, product } = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
+    const admin = testApi();
+    const agent = testApi(await createKey('agent'));
+    const customer = testApi(key);
+    await admin('POST', `/v1/contracts/${contract.id}/entitlements`, { kind: 'hourly_package', quantity: 10, purchasedAt: new Date(Date.now() - 60_000).toISOString() });
+    const opened = await customer('POST', '/v1/tickets', { productId: product.id, priority: 'high', subject: 'Export fails', description: 'The monthly export stops halfway', channel: 'portal' });
+    expect(opened.status).toBe(201);
+    const ticketId = opened.body.id as string;
+
+    // Beyond the month's cap (120 minutes of 10 hours): refused naming the field, and the ticket stays open.
+    const tooMuch = await agent('POST', `/v1/tickets/${ticketId}/resolve`, { note: 'fixed the export', minutesWorked: 121 });
+    expect(tooMuch).toMatchObject({ status: 422, body: { reason: 'monthly_hours_cap', invalidFields: [{ field: 'body.minutesWorked' }] } });
+    expect((await agent('GET', `/v1/tickets/${ticketId}`)).body.status).toBe('new');
+
+    const headers = { 'Idempotency-Key': `resolve-${randomUUID()}` };
+    const resolved = await agent('POST', `/v1/tickets/${ticketId}/resolve`, { note: 'fixed the export', minutesWorked: 20 }, headers);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.status).toBe('resolved');
+    const retried = await agent('POST', `/v1/tickets/${ticketId}/resolve`, { note: 'fixed the export', minutesWorked: 20 }, headers);
+    expect(retried.status).toBe(200);
+
+    const hours = await customer('GET', `/v1/contracts/${contract.id}/hours`);
+    expect(hours.body.records.map((r: { minutes: number; ticketId: string }) => [r.minutes, r.ticketId])).toEqual([[20, ticketId]]);
+    // Billed at least 30 minutes for the ticket.
+    expect(hours.body.balance).toMatchObject({ billedThisMonthMinutes: 30, availableMinutes: 600 - 30 });
+    expect((await agent('POST', `/v1/tickets/${ticketId}/resolve`, { note: 'x', minutesWorked: 0 })).body.invalidFields[0].field).toBe('body.minutesWorked');
+  });
 });

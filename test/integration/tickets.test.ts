@@ -259,6 +259,26 @@ describe('listing tickets', () => {
     expect(new Set(ids).size).toBe(3);
     expect((await admin('GET', '/v1/tickets?status=bogus')).body.invalidFields[0].field).toBe('query.status');
   });
+
+  it('lists next deadline first on request (order=due), paging with the same cursor', async () => {
+    const { product, key, customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const api = testApi(key);
+    // Opened most urgent first: newest first and next deadline first then disagree.
+    for (const priority of ['critical', 'high', 'low']) expect((await api('POST', '/v1/tickets', newTicket(product.id, { priority }))).status).toBe(201);
+    const listed = await waitFor(
+      () => admin('GET', `/v1/tickets?customerId=${customer.id}`),
+      (r) => r.body.items.length === 3 && r.body.items.every((t: { nextDeadlineAt: string | null }) => t.nextDeadlineAt !== null),
+    );
+    const page1 = await admin('GET', `/v1/tickets?customerId=${customer.id}&order=due&limit=2`);
+    const page2 = await admin('GET', `/v1/tickets?customerId=${customer.id}&order=due&limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.nextCursor).toBeNull();
+    const byDue = [...page1.body.items, ...page2.body.items] as { id: string; nextDeadlineAt: string }[];
+    const dues = byDue.map((t) => Date.parse(t.nextDeadlineAt));
+    expect(dues).toEqual([...dues].sort((a, b) => a - b));
+    expect(new Set(byDue.map((t) => t.id))).toEqual(new Set(listed.body.items.map((t: { id: string }) => t.id)));
+    expect(byDue.map((t) => t.id)).not.toEqual(listed.body.items.map((t: { id: string }) => t.id));
+    expect((await admin('GET', '/v1/tickets?order=soonest')).body.invalidFields[0].field).toBe('query.order');
+  });
 });
 
 describe('ticket activities against the real database', () => {

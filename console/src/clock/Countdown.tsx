@@ -1,8 +1,13 @@
 import { useLocale } from '../i18n/locale';
 import { useServerNow } from './server-clock';
 
-/** Time left until `due` (or past it), ticking every second from the server's clock. */
-export function Countdown({ due }: { due: string }) {
+/** Time left until `due` (or past it), ticking every second from the server's clock; a dash when nothing is due. */
+export function Countdown({ due }: { due: string | null | undefined }) {
+  if (!due) return <span>—</span>;
+  return <Ticking due={due} />;
+}
+
+function Ticking({ due }: { due: string }) {
   const now = useServerNow();
   const { t, number } = useLocale();
   const left = Date.parse(due) - now;

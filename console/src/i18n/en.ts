@@ -20,6 +20,8 @@ export const en: Messages = {
   error: 'Error',
   retry: 'Retry',
   empty: 'Nothing here',
+  more: 'More',
+  showing: 'Showing {shown}',
   nav: { now: 'Now', reports: 'Reports', claims: 'Claims', tickets: 'Tickets', portal: 'My tickets', admin: 'Admin' },
   roles: { admin: 'Admin', manager: 'Manager', qa: 'QA', agent: 'Agent', customer: 'Customer' },
   now: {

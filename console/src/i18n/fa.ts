@@ -19,6 +19,8 @@ export const fa = {
   error: 'خطا',
   retry: 'دوباره',
   empty: 'موردی نیست',
+  more: 'بیشتر',
+  showing: 'نمایش {shown} مورد',
   nav: { now: 'اکنون', reports: 'گزارش‌ها', claims: 'ادعاها', tickets: 'تیکت‌ها', portal: 'تیکت‌های من', admin: 'مدیریت' },
   roles: { admin: 'مدیر سامانه', manager: 'مدیر', qa: 'کنترل کیفیت', agent: 'کارشناس', customer: 'مشتری' } as Record<string, string>,
   now: {

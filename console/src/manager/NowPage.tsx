@@ -1,34 +1,27 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap, type ApiResponse } from '../api/client';
-import { Countdown } from '../clock/Countdown';
-import { Loaded, MutationError } from '../common/Status';
+import { Loaded, More, MutationError } from '../common/Status';
 import { useLocale } from '../i18n/locale';
+import { OPEN_STATUSES, TicketTable, type TicketColumn, type TicketSummary } from '../tickets/TicketTable';
+import { useTicketPages } from '../tickets/useTicketPages';
 
-type TicketSummary = ApiResponse<'/v1/tickets'>['items'][number];
 type Notice = ApiResponse<'/v1/notifications'>['items'][number];
 
-const OPEN = new Set(['new', 'in_progress', 'waiting_on_customer']);
+const COLUMNS: TicketColumn[] = ['subject', 'priority', 'due', 'remaining'];
 /** Polling stands in for a push channel: the lists are small and the API answers them from indexed columns. */
 const REFRESH_MS = 15_000;
 
-/** Open tickets at risk (next deadline within the hour) and breached ones, what falls due first on top. */
+/**
+ * Open tickets at risk (next deadline within the hour) and breached ones, what falls due first on
+ * top: both lists come from the API next deadline first, a page of each at a time, so at thousands
+ * of open tickets the first screen is still one page of each.
+ */
 function useAtRiskTickets() {
-  return useQuery({
-    queryKey: ['tickets', 'now'],
-    refetchInterval: REFRESH_MS,
-    queryFn: async () => {
-      const [atRisk, breached] = await Promise.all([
-        unwrap(api.GET('/v1/tickets', { params: { query: { atRisk: 'true', limit: 100 } } })),
-        unwrap(api.GET('/v1/tickets', { params: { query: { breached: 'true', limit: 100 } } })),
-      ]);
-      const byId = new Map<string, TicketSummary>();
-      for (const ticket of [...atRisk.items, ...breached.items]) if (OPEN.has(ticket.status)) byId.set(ticket.id, ticket);
-      const due = (t: TicketSummary) => (t.nextDeadlineAt ? Date.parse(t.nextDeadlineAt) : Number.POSITIVE_INFINITY);
-      return [...byId.values()].sort((a, b) => due(a) - due(b));
-    },
-  });
+  const atRisk = useTicketPages('at-risk', { atRisk: 'true', order: 'due' }, REFRESH_MS);
+  const breached = useTicketPages('breached', { breached: 'true', order: 'due' }, REFRESH_MS);
+  return { atRisk, breached };
 }
 
 export function NowPage() {
@@ -45,7 +38,7 @@ export function NowPage() {
       <div className="grid-2">
         <section aria-labelledby="at-risk">
           <h2 id="at-risk">{t.now.atRisk}</h2>
-          <Loaded query={tickets}>{(items) => <AtRiskTable tickets={items} />}</Loaded>
+          <Loaded query={tickets.atRisk.pages}>{() => <Loaded query={tickets.breached.pages}>{() => <AtRiskTable {...tickets} />}</Loaded>}</Loaded>
         </section>
         <section aria-labelledby="inbox">
           <h2 id="inbox">{t.now.inbox}</h2>
@@ -68,33 +61,25 @@ export function NowPage() {
   );
 }
 
-function AtRiskTable({ tickets }: { tickets: TicketSummary[] }) {
-  const { t, dateTime } = useLocale();
+function AtRiskTable({ atRisk, breached }: ReturnType<typeof useAtRiskTickets>) {
+  const { t } = useLocale();
+  const tickets = useMemo(() => {
+    const byId = new Map<string, TicketSummary>();
+    for (const ticket of [...atRisk.items, ...breached.items]) if (OPEN_STATUSES.includes(ticket.status)) byId.set(ticket.id, ticket);
+    const due = (ticket: TicketSummary) => (ticket.nextDeadlineAt ? Date.parse(ticket.nextDeadlineAt) : Number.POSITIVE_INFINITY);
+    return [...byId.values()].sort((a, b) => due(a) - due(b));
+  }, [atRisk.items, breached.items]);
+  const hasMore = atRisk.pages.hasNextPage || breached.pages.hasNextPage;
+  const more = () => {
+    if (atRisk.pages.hasNextPage) void atRisk.pages.fetchNextPage();
+    if (breached.pages.hasNextPage) void breached.pages.fetchNextPage();
+  };
   if (tickets.length === 0) return <p>{t.empty}</p>;
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{t.ticket.subject}</th>
-          <th scope="col">{t.ticket.priority}</th>
-          <th scope="col">{t.ticket.due}</th>
-          <th scope="col">{t.ticket.remaining}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {tickets.map((ticket) => (
-          <tr key={ticket.id} data-testid="at-risk-ticket">
-            <td>
-              <Link to={`/tickets/${ticket.id}`}>{ticket.subject}</Link>{' '}
-              {ticket.breached && <span className="badge breached">{t.ticket.breached}</span>}
-            </td>
-            <td>{t.priorities[ticket.priority] ?? ticket.priority}</td>
-            <td>{ticket.nextDeadlineAt ? dateTime(ticket.nextDeadlineAt) : '—'}</td>
-            <td>{ticket.nextDeadlineAt ? <Countdown due={ticket.nextDeadlineAt} /> : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <TicketTable tickets={tickets} columns={COLUMNS} rowTestId="at-risk-ticket" />
+      <More shown={tickets.length} hasMore={hasMore} loading={atRisk.pages.isFetchingNextPage || breached.pages.isFetchingNextPage} onMore={more} />
+    </>
   );
 }
 

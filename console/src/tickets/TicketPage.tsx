@@ -86,8 +86,7 @@ function TargetState({ target }: { target: Target }) {
   if (target.state === 'met') return <span>{t.ticket.met}</span>;
   if (target.breached) return <span className="breached">{t.ticket.breached}</span>;
   if (target.paused) return <span>{t.ticket.paused}</span>;
-  if (target.state === 'running' && target.dueAt) return <Countdown due={target.dueAt} />;
-  return <span>—</span>;
+  return <Countdown due={target.state === 'running' ? target.dueAt : null} />;
 }
 
 function Actions({ ticket }: { ticket: Ticket }) {

@@ -1,18 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link } from 'react-router';
-import { api, unwrap, type ApiResponse, type paths } from '../api/client';
 import { useUser } from '../auth/session';
-import { Countdown } from '../clock/Countdown';
-import { Loaded } from '../common/Status';
+import { Loaded, More } from '../common/Status';
 import { useLocale } from '../i18n/locale';
+import { TicketTable, type TicketColumn, type TicketSummary } from './TicketTable';
+import { useTicketPages, type TicketQuery } from './useTicketPages';
 
-type TicketSummary = ApiResponse<'/v1/tickets'>['items'][number];
-type Query = NonNullable<paths['/v1/tickets']['get']['parameters']['query']>;
 type Filter = 'all' | 'mine' | 'unassigned' | 'atRisk';
 
 const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
-const OPEN_STATUSES = ['new', 'in_progress', 'waiting_on_customer'] as const;
+const COLUMNS: TicketColumn[] = ['subject', 'priority', 'status', 'assignee', 'openedAt', 'remaining'];
 
 /** The ticket queue (staff) or a customer's own tickets; each open one with its next deadline ticking. */
 export function TicketsPage() {
@@ -22,17 +18,12 @@ export function TicketsPage() {
   const [priority, setPriority] = useState<string>('');
   const [status, setStatus] = useState<string>('');
   const [search, setSearch] = useState('');
-  const query: Query = {
-    limit: 100,
+  const query: TicketQuery = {
     ...(filter === 'atRisk' && { atRisk: 'true' as const }),
     ...(priority && { priority: priority as (typeof PRIORITIES)[number] }),
-    ...(status && { status: status as NonNullable<Query['status']> }),
+    ...(status && { status: status as NonNullable<TicketQuery['status']> }),
   };
-  const tickets = useQuery({
-    queryKey: ['tickets', 'list', query],
-    refetchInterval: 15_000,
-    queryFn: () => unwrap(api.GET('/v1/tickets', { params: { query } })),
-  });
+  const { pages, items } = useTicketPages('list', query, 15_000);
   const isCustomer = user.role === 'customer';
   return (
     <>
@@ -77,13 +68,20 @@ export function TicketsPage() {
           <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         </label>
       </div>
-      <Loaded query={tickets}>{(page) => <TicketTable tickets={page.items} filter={filter} search={search} me={user.name} />}</Loaded>
+      <Loaded query={pages}>
+        {() => (
+          <>
+            <FilteredTickets tickets={items} filter={filter} search={search} me={user.name} />
+            <More shown={items.length} hasMore={pages.hasNextPage} loading={pages.isFetchingNextPage} onMore={() => void pages.fetchNextPage()} />
+          </>
+        )}
+      </Loaded>
     </>
   );
 }
 
-function TicketTable({ tickets, filter, search, me }: { tickets: TicketSummary[]; filter: Filter; search: string; me: string }) {
-  const { t, dateTime } = useLocale();
+function FilteredTickets({ tickets, filter, search, me }: { tickets: TicketSummary[]; filter: Filter; search: string; me: string }) {
+  const { t } = useLocale();
   // "Mine", "unassigned" and text search narrow the page the API answered (its filters for them come with issue 15).
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
@@ -95,32 +93,5 @@ function TicketTable({ tickets, filter, search, me }: { tickets: TicketSummary[]
     );
   }, [tickets, filter, search, me]);
   if (shown.length === 0) return <p>{t.empty}</p>;
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{t.ticket.subject}</th>
-          <th scope="col">{t.ticket.priority}</th>
-          <th scope="col">{t.ticket.status}</th>
-          <th scope="col">{t.ticket.assignee}</th>
-          <th scope="col">{t.ticket.openedAt}</th>
-          <th scope="col">{t.ticket.remaining}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {shown.map((ticket) => (
-          <tr key={ticket.id} data-testid="ticket-row">
-            <td>
-              <Link to={`/tickets/${ticket.id}`}>{ticket.subject}</Link> {ticket.breached && <span className="badge breached">{t.ticket.breached}</span>}
-            </td>
-            <td>{t.priorities[ticket.priority] ?? ticket.priority}</td>
-            <td>{t.ticket.statuses[ticket.status] ?? ticket.status}</td>
-            <td>{ticket.assignee ?? '—'}</td>
-            <td>{dateTime(ticket.openedAt)}</td>
-            <td>{ticket.nextDeadlineAt && (OPEN_STATUSES as readonly string[]).includes(ticket.status) ? <Countdown due={ticket.nextDeadlineAt} /> : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <TicketTable tickets={shown} columns={COLUMNS} rowTestId="ticket-row" />;
 }
