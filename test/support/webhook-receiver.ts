@@ -15,6 +15,8 @@ export interface ReceivedWebhook {
   receivedAtMs: number;
   /** The status this receiver answered (null while hanging or when the sender went away). */
   answered: number | null;
+  /** The sender went away (its connection closed) before this receiver answered. */
+  abandoned?: boolean;
 }
 
 export type ReceiverMode = 'accept' | 'refuse' | 'hang';
@@ -52,7 +54,10 @@ export async function startWebhookReceiver(mode: ReceiverMode = 'accept') {
           if (!res.writableEnded && !res.destroyed) answer(204);
         };
         hanging.add(release);
-        res.on('close', () => hanging.delete(release));
+        res.on('close', () => {
+          hanging.delete(release);
+          if (entry.answered === null) entry.abandoned = true;
+        });
       }
     });
   });
