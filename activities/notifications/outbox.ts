@@ -101,6 +101,7 @@ interface DeliveryPlan {
 interface RecipientFacts {
   preference: MessagingPreference | null;
   emergencyApprovalExpiresAt: Date | null;
+  emergencyApprovedBy?: string | null;
   addresses: { sms: string | null; email: string | null };
   /** How the notes name the recipient, e.g. "the manager of Support". */
   label: string;
@@ -120,7 +121,7 @@ export async function customerPreference(db: Database, customerId: string, categ
     category === 'emergency' && customer.messagingPreference === 'no_messages'
       ? await db.emergencyApproval.findFirst({ where: { customerId }, orderBy: { expiresAt: 'desc' } })
       : null;
-  return { customer, preference: customer.messagingPreference, emergencyApprovalExpiresAt: approval?.expiresAt ?? null };
+  return { customer, preference: customer.messagingPreference, emergencyApprovalExpiresAt: approval?.expiresAt ?? null, emergencyApprovedBy: approval?.approvedBy ?? null };
 }
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
@@ -136,6 +137,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       return {
         preference: found.preference,
         emergencyApprovalExpiresAt: found.emergencyApprovalExpiresAt,
+        emergencyApprovedBy: found.emergencyApprovedBy,
         addresses: { sms: contacts.find((c) => c.phone)?.phone ?? null, email: contacts.find((c) => c.email)?.email ?? null },
         label: 'the customer',
       };
@@ -177,6 +179,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       audience: request.audience,
       preference: facts.preference,
       emergencyApprovalExpiresAt: facts.emergencyApprovalExpiresAt,
+      emergencyApprovedBy: facts.emergencyApprovedBy ?? null,
       now,
     });
     if (decision.kind === 'suppress') return unsent('suppressed', decision.reason);

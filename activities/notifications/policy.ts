@@ -36,6 +36,8 @@ export interface DeliveryQuestion {
   preference: MessagingPreference | null;
   /** When the customer's latest emergency approval expires, if there is one. */
   emergencyApprovalExpiresAt: Date | null;
+  /** Who gave that approval (rule 14: the note of a message sent on it names them). */
+  emergencyApprovedBy?: string | null;
   now: Date;
 }
 
@@ -71,7 +73,8 @@ export function decideDelivery(question: DeliveryQuestion): DeliveryDecision {
   if (category === 'emergency') {
     const expiresAt = question.emergencyApprovalExpiresAt;
     if (expiresAt && expiresAt.getTime() > now.getTime()) {
-      return { kind: 'send', channel, note: `emergency sent with senior management's approval, valid until ${expiresAt.toISOString()}` };
+      const by = question.emergencyApprovedBy ? ` (approved by ${question.emergencyApprovedBy})` : '';
+      return { kind: 'send', channel, note: `emergency sent with senior management's approval${by}, valid until ${expiresAt.toISOString()}` };
     }
     const approval = expiresAt ? `senior management's approval expired at ${expiresAt.toISOString()}` : 'senior management has not approved it';
     return { kind: 'suppress', reason: `emergency not sent: ${OPT_OUT.no_messages} and ${approval}` };

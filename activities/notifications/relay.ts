@@ -103,6 +103,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       audience: 'customer',
       preference: found.preference,
       emergencyApprovalExpiresAt: found.emergencyApprovalExpiresAt,
+      emergencyApprovedBy: found.emergencyApprovedBy,
       now,
     });
   }

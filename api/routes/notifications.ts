@@ -5,7 +5,7 @@ import { ApiError } from '../errors';
 import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { timestamp } from '../schemas/common';
-import { line, text } from '../text';
+import { text } from '../text';
 
 const MAX_APPROVAL_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -56,10 +56,23 @@ const outboxItem = z.object({
 const emergencyApprovalResponse = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
-  approvedBy: z.string(),
+  approvedBy: z.string().describe("The approving manager's name, from their own sign-in (rule 14)"),
+  approvedByUserId: z.uuid().nullable().describe('The approving manager (null on approvals recorded before names were taken from the sign-in)'),
   reason: z.string(),
   createdAt: timestamp,
   expiresAt: timestamp,
+});
+const emergencyApprovalList = z.object({ items: z.array(emergencyApprovalResponse) });
+
+type EmergencyApprovalRow = { id: string; customerId: string; approvedBy: string; approvedByUserId: string | null; reason: string; createdAt: Date; expiresAt: Date };
+const approvalView = (row: EmergencyApprovalRow) => ({
+  id: row.id,
+  customerId: row.customerId,
+  approvedBy: row.approvedBy,
+  approvedByUserId: row.approvedByUserId,
+  reason: row.reason,
+  createdAt: row.createdAt.toISOString(),
+  expiresAt: row.expiresAt.toISOString(),
 });
 
 const page = {
@@ -78,8 +91,11 @@ const outboxQuery = z.strictObject({
   ...page,
 });
 
+/**
+ * Rule 14: the approving person is the manager who records the approval, so the body names no
+ * approver (a typed `approvedBy` is refused as an unknown field).
+ */
 const createEmergencyApprovalBody = z.strictObject({
-  approvedBy: line(200),
   reason: text(2000),
   expiresAt: timestamp.refine((value) => {
     const ms = Date.parse(value);
@@ -227,8 +243,8 @@ export const notificationRoutes = [
     method: 'post',
     path: '/v1/customers/:id/emergency-approvals',
     tag: 'notifications',
-    summary: "Record senior management's approval to send emergency messages to a customer who opted out of all messages",
-    roles: ['manager', 'admin'],
+    summary: "Record senior management's approval to send emergency messages to a customer who opted out of all messages (managers only; the approver is the caller)",
+    roles: ['manager'],
     params: idParams,
     body: createEmergencyApprovalBody,
     status: 201,
@@ -238,17 +254,33 @@ export const notificationRoutes = [
         throw ApiError.notFound('customer', params.id);
       }
       const row = await deps.db.emergencyApproval.create({
-        data: { customerId: params.id, approvedBy: body.approvedBy, reason: body.reason, expiresAt: new Date(body.expiresAt) },
+        data: {
+          customerId: params.id,
+          approvedBy: principal.name,
+          approvedByUserId: principal.userId,
+          approvedViaKeyId: principal.keyId,
+          reason: body.reason,
+          expiresAt: new Date(body.expiresAt),
+        },
       });
-      deps.logger.info({ approvalId: row.id, customerId: params.id, keyId: principal.keyId }, 'emergency approval recorded');
-      return {
-        id: row.id,
-        customerId: row.customerId,
-        approvedBy: row.approvedBy,
-        reason: row.reason,
-        createdAt: row.createdAt.toISOString(),
-        expiresAt: row.expiresAt.toISOString(),
-      };
+      deps.logger.info({ approvalId: row.id, customerId: params.id, userId: principal.userId, keyId: principal.keyId }, 'emergency approval recorded');
+      return approvalView(row);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/customers/:id/emergency-approvals',
+    tag: 'notifications',
+    summary: "The customer's emergency approvals, newest first: who approved, why, when, and until when (the audit trail)",
+    roles: ['manager', 'admin'],
+    params: idParams,
+    response: emergencyApprovalList,
+    handler: async ({ params, deps }) => {
+      if (!(await deps.db.customer.findUnique({ where: { id: params.id }, select: { id: true } }))) {
+        throw ApiError.notFound('customer', params.id);
+      }
+      const rows = await deps.db.emergencyApproval.findMany({ where: { customerId: params.id }, orderBy: { createdAt: 'desc' }, take: 200 });
+      return { items: rows.map(approvalView) };
     },
   }),
 ];

@@ -468,15 +468,15 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
     await relay.deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(0);
 
-    const approval = await testApi()('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
-      approvedBy: 'مدیرعامل',
+    const created = await testApi()('POST', '/v1/api-keys', { name: 'ceo', role: 'manager', displayName: 'مدیرعامل' });
+    const approval = await testApi(created.body.key as string)('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
       reason: 'قطعی سراسری',
       expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
     expect(approval.status).toBe(201);
     const approved = await activities.notify(emergency());
     expect(approved).toMatchObject({ channel: 'sms', status: 'pending' });
-    expect(await relayed(approved.notificationId)).toMatchObject({ status: 'sent', statusNote: expect.stringContaining("senior management's approval") });
+    expect(await relayed(approved.notificationId)).toMatchObject({ status: 'sent', statusNote: expect.stringContaining("senior management's approval (approved by مدیرعامل)") });
     expect(smsTo(customer.phone!)).toHaveLength(1);
 
     // The suppressed key stays suppressed: a retry of the refused call never sends late.
@@ -675,41 +675,69 @@ describe('GET /v1/notifications/outbox', () => {
   });
 });
 
-describe('POST /v1/customers/:id/emergency-approvals', () => {
+describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager approves, named, expiring, audited)', () => {
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  let asManager: ReturnType<typeof testApi>;
+  let managerUserId: string;
 
-  it("records senior management's approval", async () => {
+  beforeAll(async () => {
+    const created = await admin('POST', '/v1/api-keys', { name: 'emergency approvals test', role: 'manager', displayName: 'Reza Karimi (CEO)' });
+    expect(created.status).toBe(201);
+    asManager = testApi(created.body.key as string);
+    managerUserId = (await db.apiKey.findUniqueOrThrow({ where: { id: created.body.id as string } })).userId;
+  });
+
+  it('records the approval in the name of the manager who gives it, and lists it as the audit trail', async () => {
     const customer = await createCustomer('no_messages');
     const expiresAt = inDays(2);
-    const res = await admin('POST', `/v1/customers/${customer.id}/emergency-approvals`, { approvedBy: 'CEO', reason: 'data centre fire', expiresAt });
+    const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, { reason: 'data centre fire', expiresAt });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({
+    const approval = {
       id: expect.any(String),
       customerId: customer.id,
-      approvedBy: 'CEO',
+      approvedBy: 'Reza Karimi (CEO)',
+      approvedByUserId: managerUserId,
       reason: 'data centre fire',
       createdAt: expect.any(String),
       expiresAt,
-    });
-    expect(await db.emergencyApproval.count({ where: { customerId: customer.id } })).toBe(1);
+    };
+    expect(res.body).toEqual(approval);
+    const row = await db.emergencyApproval.findUniqueOrThrow({ where: { id: res.body.id as string } });
+    expect(row.approvedViaKeyId).toEqual(expect.any(String));
+
+    const trail = await admin('GET', `/v1/customers/${customer.id}/emergency-approvals`);
+    expect(trail.status).toBe(200);
+    expect(trail.body.items).toEqual([approval]);
+  });
+
+  it('refuses a typed approver ("approvedBy": "anyone"), naming body.approvedBy', async () => {
+    const customer = await createCustomer('no_messages');
+    const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, { approvedBy: 'anyone', reason: 'x', expiresAt: inDays(1) });
+    expect(res.status).toBe(400);
+    expect(res.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.approvedBy' })]);
+    expect(await db.emergencyApproval.count({ where: { customerId: customer.id } })).toBe(0);
   });
 
   it('refuses an expiry more than 7 days away or in the past, naming body.expiresAt', async () => {
     const customer = await createCustomer('no_messages');
     for (const expiresAt of [inDays(7.01), inDays(-1)]) {
-      const res = await admin('POST', `/v1/customers/${customer.id}/emergency-approvals`, { approvedBy: 'CEO', reason: 'x', expiresAt });
+      const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, { reason: 'x', expiresAt });
       expect(res.status).toBe(400);
       expect(res.body.invalidFields).toEqual([{ field: 'body.expiresAt', reason: expect.stringContaining('7 days') }]);
     }
   });
 
-  it('answers 404 for an unknown customer and 403 for roles below manager', async () => {
-    const body = { approvedBy: 'CEO', reason: 'x', expiresAt: inDays(1) };
-    expect((await admin('POST', `/v1/customers/${randomUUID()}/emergency-approvals`, body)).status).toBe(404);
+  it('answers 404 for an unknown customer and 403 for everyone but a manager (admins included)', async () => {
+    const body = { reason: 'x', expiresAt: inDays(1) };
+    expect((await asManager('POST', `/v1/customers/${randomUUID()}/emergency-approvals`, body)).status).toBe(404);
     const customer = await createCustomer('no_messages');
+    expect((await admin('POST', `/v1/customers/${customer.id}/emergency-approvals`, body)).status).toBe(403);
     const asAgent = await apiKeyFor('agent');
     expect((await asAgent('POST', `/v1/customers/${customer.id}/emergency-approvals`, body)).status).toBe(403);
+    expect((await asAgent('GET', `/v1/customers/${customer.id}/emergency-approvals`)).status).toBe(403);
     const asCustomer = await apiKeyFor('customer', customer.id);
     expect((await asCustomer('POST', `/v1/customers/${customer.id}/emergency-approvals`, body)).status).toBe(403);
+    expect(await db.emergencyApproval.count({ where: { customerId: customer.id } })).toBe(0);
   });
 });
+
