@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { closeTestDatabase, createKey, testDatabase } from '../support/fixtures';
 import { apiClient, testApi } from '../support/http';
 import { deleteWorld, writeTicket, type WorldContext } from '../support/report-world';
+import { storedComputation } from '../support/claim-rows';
 
 const admin = testApi();
 const db = testDatabase();
@@ -103,7 +104,10 @@ async function writeClaim(spec: {
       id, customerId: world.customerId, productId: world.productId, contractId: world.contractId, kind: 'availability', status: spec.status,
       receivedAt: t(spec.receivedAt), acknowledgeDueAt: spec.acknowledgeDueAt, acknowledgedAt: spec.acknowledgedAt ?? null,
       decisionDueAt: spec.decisionDueAt, decidedAt: spec.decidedAt ?? null, justification: spec.justification ?? null,
-      creditPercent: spec.credit ? 10 : null, creditAmountRials: spec.credit?.rials ?? null, computation: {}, workflowId: `claim-${id}`,
+      creditPercent: spec.credit ? 10 : null, creditAmountRials: spec.credit?.rials ?? null, workflowId: `claim-${id}`,
+      computation: storedComputation({
+        kind: 'availability', policyKey: world.policyKey, receivedAtMs: t(spec.receivedAt).getTime(), acknowledgeDueAtMs: spec.acknowledgeDueAt.getTime(), decisionDueAtMs: spec.decisionDueAt.getTime(),
+      }) as never,
       events: { create: { sequence: 1, at: t(spec.receivedAt), actor: 'world', type: 'received', data: {} } },
     },
   });
