@@ -28,6 +28,7 @@ export function renderReport(): { json: Json; markdown: string } {
   const claims = read('claims');
   const reports = read('reports');
   const webhooks = read('webhooks');
+  const consolePages = read('console');
   const machine = tickets?.machine ?? claims?.machine ?? calendar?.machine ?? reports?.machine;
   const rows: string[][] = [];
   // Each benchmark's own date: `npm run bench` runs them all at once, a single one may be rerun alone.
@@ -67,12 +68,21 @@ export function renderReport(): { json: Json; markdown: string } {
       [`Webhook delivery throughput, backlog of ${n(webhooks.events)} events drained after resume`, `${backlog.deliveredPerSecond}/s (${s(backlog.drainedInS * 1000)}); ${kept(backlog)} (${load(backlog)})`, day(webhooks)],
     );
   }
+  if (consolePages) {
+    const page = (name: string) => consolePages.pages[name];
+    const figures = (name: string) => `${page(name).path} p50 ${ms(page(name).firstRenderMs.p50)}, p95 ${ms(page(name).firstRenderMs.p95)} (${n(page(name).rowsRendered)} rows)`;
+    rows.push([
+      `Console first render in Chromium, ${n(consolePages.openTickets)} open tickets in the manager's scope`,
+      `${figures('now')}; ${figures('tickets')}; ${consolePages.runsPerPage} cold visits each (goal 1 s; load average ${consolePages.loadAverage.join(' / ')}; ${consolePages.browserErrors.length} browser errors)`,
+      day(consolePages),
+    ]);
+  }
   const machineLine = machine
     ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}`
     : 'no results yet';
   const table = ['| Benchmark | Result | Run on |', '|---|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`)].join('\n');
   const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
-  return { json: { machine, calendar, tickets, claims, webhooks, reports: reports && { ...reports, reports: withoutPlans(reports.reports) } }, markdown };
+  return { json: { machine, calendar, tickets, claims, webhooks, console: consolePages, reports: reports && { ...reports, reports: withoutPlans(reports.reports) } }, markdown };
 }
 
 /** The plans stay in reports.json and reports-plans.txt; the summary keeps the figures. */

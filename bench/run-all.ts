@@ -4,6 +4,7 @@
  */
 import { runCalendarBench } from './calendar.bench';
 import { runClaimsBench } from './claims.bench';
+import { runConsoleBench } from './console.bench';
 import { writeReport } from './report';
 import { runReportsBench } from './reports.bench';
 import { runTicketsBench } from './tickets.bench';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   await runClaimsBench();
   await runReportsBench();
   await runWebhooksBench();
+  await runConsoleBench();
   writeReport();
 }
 

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useSession, type Role } from './auth/session';
 import { ClaimPage } from './claims/ClaimPage';
@@ -8,6 +9,9 @@ import { NowPage } from './manager/NowPage';
 import { SignInPage } from './signin/SignInPage';
 import { TicketPage } from './tickets/TicketPage';
 import { TicketsPage } from './tickets/TicketsPage';
+
+// The charts (ECharts) load with the reports page only: the other pages' first render does not wait for them.
+const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 /** Where each role lands after signing in. */
 export const HOME: Record<Role, string> = { admin: '/now', manager: '/now', qa: '/claims', agent: '/tickets', customer: '/tickets' };
@@ -28,6 +32,14 @@ export function App() {
     <Routes>
       <Route element={<Layout />}>
         <Route path="/now" element={<NowPage />} />
+        <Route
+          path="/reports"
+          element={
+            <Suspense fallback={<p aria-busy="true">{t.loading}</p>}>
+              <ReportsPage />
+            </Suspense>
+          }
+        />
         <Route path="/claims" element={<ClaimsQueuePage />} />
         <Route path="/claims/:id" element={<ClaimPage />} />
         <Route path="/tickets" element={<TicketsPage />} />

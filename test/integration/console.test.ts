@@ -203,6 +203,27 @@ describe('the console in a browser', () => {
     await finish(opened);
   });
 
+  it('signs in with e-mail and password (a session cookie, CSRF on changes), shows the user by name, signs out', async () => {
+    const email = `console-${randomUUID().slice(0, 8)}@example.test`;
+    const password = `Pasban-${randomUUID()}`;
+    const created = await admin()('POST', '/v1/users', { name: 'Sara Console', email, role: 'manager', password });
+    expect(created.status).toBe(201);
+    const opened = await openPage();
+    const { page } = opened;
+    await page.goto(`${baseUrl()}/`);
+    const form = page.getByRole('form', { name: 'ورود با ایمیل و گذرواژه' });
+    await form.getByLabel('ایمیل').fill(email);
+    await form.getByLabel('گذرواژه').fill(password);
+    await form.getByRole('button', { name: 'ورود' }).click();
+    await page.waitForURL(/\/now$/);
+    await page.getByText('Sara Console').waitFor();
+    expect((await opened.context.cookies()).some((c) => c.httpOnly)).toBe(true);
+    // Signing out is a change made with the session: it carries the CSRF token the session gave.
+    await page.getByRole('button', { name: 'خروج' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await finish(opened);
+  });
+
   it('manager: sees the at-risk ticket counting down from the server clock, assigns and acknowledges the escalation', async () => {
     // The escalation a breach would send the department's manager, placed in the managers' inbox.
     const notice = await testDatabase().notification.create({
@@ -299,6 +320,38 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'تأیید', exact: true }).click();
     await page.getByTestId('claim-decision').waitFor();
     expect((await admin()('GET', `/v1/claims/${filed.body.id}`)).body.decision).toMatchObject({ outcome: 'approved', creditPercent: 30 });
+    await finish(opened);
+  });
+
+  it('manager: the SLA report as charts, the same figures as the API in the tables beside them, and its CSV', async () => {
+    const opened = await signInWithKey(await createKey('manager'));
+    const { page } = opened;
+    await page.waitForURL(/\/now$/);
+    const byPriority = page.waitForResponse((r) => r.url().includes('/v1/reports/sla') && r.url().includes('groupBy=priority'));
+    await page.getByRole('link', { name: 'گزارش‌ها' }).click();
+    const asked = new URL((await byPriority).url());
+    await page.getByTestId('compliance-chart').locator('svg').waitFor();
+    await page.getByTestId('breaches-chart').locator('svg').waitFor();
+
+    // The table beside the chart shows what the API answers for the same query (the console's ticket is in it).
+    const report = (await admin()('GET', asked.pathname + asked.search)).body as { groups: { key: string; targets: { target: string; breached: number }[] }[] };
+    expect(report.groups.map((g) => g.key)).toContain('critical');
+    const latin = (text: string) => text.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
+    const rows = await page.getByTestId('breaches-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.map((cells) => cells.map(latin))).toEqual(
+      report.groups.map((g) => ['first_response', 'resolution'].map((target) => String(g.targets.find((f) => f.target === target)?.breached ?? 0))),
+    );
+    await expectAccessible(page);
+    await screenshot(page, 'manager-reports');
+
+    // The CSV download is the API's CSV of the month-by-month report.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'دریافت CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const query = new URLSearchParams(asked.search);
+    query.set('groupBy', 'month');
+    const fromApi = await (await fetch(`${baseUrl()}/v1/reports/sla?${query}`, { headers: { accept: 'text/csv', authorization: `Bearer ${process.env.PASBAN_TEST_ADMIN_KEY}` } })).text();
+    expect(csv.split('\n')[0]).toBe(fromApi.split('\n')[0]);
+    expect(csv.split('\n').length).toBe(fromApi.split('\n').length);
     await finish(opened);
   });
 

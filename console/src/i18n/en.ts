@@ -103,6 +103,18 @@ export const en: Messages = {
     decided: 'Decided',
     timeline: 'Timeline',
   },
+  reports: {
+    title: 'How are we doing',
+    period: 'Period',
+    lastMonths: 'Last {n} months',
+    compliance: 'Compliance per month and target',
+    breachesByPriority: 'Breaches by priority',
+    breached: 'Breached',
+    met: 'Met',
+    month: 'Month',
+    downloadCsv: 'Download CSV',
+    chartNote: 'Chart; the same figures are in the table below.',
+  },
   priorities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
   notFound: 'Page not found',
 };

@@ -102,6 +102,18 @@ export const fa = {
     decided: 'تصمیم گرفته شد',
     timeline: 'رویدادها',
   },
+  reports: {
+    title: 'وضعیت ما چطور است',
+    period: 'دوره',
+    lastMonths: '{n} ماه اخیر',
+    compliance: 'درصد رعایت هر هدف در هر ماه',
+    breachesByPriority: 'نقض‌ها بر اساس اولویت',
+    breached: 'نقض‌شده',
+    met: 'برآورده',
+    month: 'ماه',
+    downloadCsv: 'دریافت CSV',
+    chartNote: 'نمودار؛ همان داده‌ها در جدول زیر آمده است.',
+  },
   priorities: { critical: 'بحرانی', high: 'بالا', medium: 'متوسط', low: 'پایین' } as Record<string, string>,
   notFound: 'این صفحه پیدا نشد',
 };
