@@ -189,12 +189,13 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
     receivedAt: toTehranIso(row.receivedAt.getTime()),
     receivedAtJalali: formatJalali(row.receivedAt.getTime()),
     acknowledgedAt: iso(row.acknowledgedAt),
+    // The row's deadlines, not the computation's: a calendar correction moves them (syncClaim).
     deadlines: {
-      acknowledgeDueAt: toTehranIso(deadlines.acknowledgeDueAtMs),
-      acknowledgeDueAtJalali: formatJalali(deadlines.acknowledgeDueAtMs),
+      acknowledgeDueAt: toTehranIso(row.acknowledgeDueAt.getTime()),
+      acknowledgeDueAtJalali: formatJalali(row.acknowledgeDueAt.getTime()),
       reminderAt: toTehranIso(deadlines.reminderAtMs),
-      decisionDueAt: toTehranIso(deadlines.decisionDueAtMs),
-      decisionDueAtJalali: formatJalali(deadlines.decisionDueAtMs),
+      decisionDueAt: toTehranIso(row.decisionDueAt.getTime()),
+      decisionDueAtJalali: formatJalali(row.decisionDueAt.getTime()),
       filingWindowClosedAt: toTehranIso(computation.filingClosesAtMs),
     },
     outageIds: row.outages.map((o) => o.outageId),

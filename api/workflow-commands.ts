@@ -1,5 +1,6 @@
 import {
   isGrpcServiceError,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -126,9 +127,20 @@ export async function queryIfRunning<Ret>(handle: WorkflowHandle, query: QueryDe
       return await handle.query(query);
     });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError || isTemporalUnreachable(error)) return undefined;
+    // Any answer of Temporal's short of a live view (unreachable, past the deadline, rate-limited,
+    // busy) leaves the read with the recorded view: a read never fails because the live one could not be had.
+    if (error instanceof WorkflowNotFoundError || error instanceof ServiceError || causedByGrpc(error)) return undefined;
     throw error;
   }
+}
+
+function causedByGrpc(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (isGrpcServiceError(current)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** An eligibility refusal as a 422 carrying the reason code (`no_contract`, `unpaid`, …). */

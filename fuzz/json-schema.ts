@@ -22,6 +22,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   minItems?: number;
   maxItems?: number;
+  uniqueItems?: boolean;
   minLength?: number;
   maxLength?: number;
   pattern?: string;
@@ -208,7 +209,9 @@ export function arbitraryFor(input: JsonSchema, ctx: GenerationContext, name?: s
       const items = schema.items ? arbitraryFor(schema.items, ctx, name?.endsWith('Ids') ? name.slice(0, -1) : name, depth + 1) : fc.jsonValue({ maxDepth: 1 });
       const minLength = schema.minItems ?? 0;
       const maxLength = Math.max(minLength, Math.min(schema.maxItems ?? 4, depth > 3 ? minLength + 1 : 4));
-      return fc.array(items, { minLength, maxLength });
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { minLength, maxLength, selector: (item) => JSON.stringify(item) })
+        : fc.array(items, { minLength, maxLength });
     }
     case 'object': {
       const properties = schema.properties ?? {};
@@ -293,6 +296,7 @@ export function validate(input: JsonSchema, value: unknown, resolve: (ref: strin
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${path}: fewer than ${schema.minItems} items`);
     if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${path}: more than ${schema.maxItems} items`);
+    if (schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) errors.push(`${path}: items repeat`);
     if (schema.items) value.forEach((item, i) => errors.push(...validate(schema.items!, item, resolve, `${path}.${i}`)));
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -8,7 +8,7 @@ import { afterCursor, oldestFirst, paged } from '../paging';
 import { generatePassword, hashPassword, PASSWORD_MAX, PASSWORD_MIN } from '../passwords';
 import { loadUser, mayManage, presentUser, refuseManager, userInclude, userResponse, userVisibleTo, type UserRow } from '../people';
 import { defineRoute, idParams } from '../route';
-import { email, label, phone } from '../schemas/common';
+import { distinctItems, email, label, phone } from '../schemas/common';
 import { endSessionsOf } from '../sessions';
 
 const MANAGERS: readonly ('manager' | 'admin')[] = ['manager', 'admin'];
@@ -21,7 +21,7 @@ export const password = z
   .describe(`A password of ${PASSWORD_MIN}–${PASSWORD_MAX} characters; stored only as a scrypt hash`);
 
 const signInEmail = email.max(254).transform((value) => value.toLowerCase());
-const departmentIds = z.array(z.uuid({ error: 'must be a UUID' })).max(50).refine((ids) => new Set(ids).size === ids.length, 'must not repeat a department');
+const departmentIds = distinctItems(z.array(z.uuid({ error: 'must be a UUID' })).max(50), 'a department');
 
 const createUserBody = z
   .strictObject({

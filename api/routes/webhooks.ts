@@ -7,7 +7,7 @@ import { PRIORITIES } from '../../sla/policy';
 import { ApiError } from '../errors';
 import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
-import { isoInstant, timestamp } from '../schemas/common';
+import { distinctItems, isoInstant, timestamp } from '../schemas/common';
 import { line } from '../text';
 import { checkDestination, checkEventTypes, checkProducts, getSubscriptionOrThrow, presentSubscription, subscriptionsVisibleTo } from '../webhooks';
 
@@ -16,11 +16,13 @@ const MAX_OVERLAP_MINUTES = 7 * 1440;
 const MAX_REDELIVERY_DAYS = 31;
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
-const url = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters');
-const eventTypes = z.array(eventType).min(1, 'must name at least one event type').max(WEBHOOK_EVENT_TYPES.length)
-  .refine((types) => new Set(types).size === types.length, 'must not repeat an event type');
-const productIds = z.array(z.uuid({ error: 'must be a UUID' })).max(100).refine((ids) => new Set(ids).size === ids.length, 'must not repeat a product');
-const priorities = z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).refine((p) => new Set(p).size === p.length, 'must not repeat a priority');
+// The URL's form is checked here, with the other fields; where it may point (scheme, credentials,
+// private addresses) is checkDestination's, in the handler.
+const url = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters')
+  .refine((text) => URL.canParse(text), 'must be an absolute URL, e.g. https://example.ir/hooks');
+const eventTypes = distinctItems(z.array(eventType).min(1, 'must name at least one event type').max(WEBHOOK_EVENT_TYPES.length), 'an event type');
+const productIds = distinctItems(z.array(z.uuid({ error: 'must be a UUID' })).max(100), 'a product');
+const priorities = distinctItems(z.array(z.enum(PRIORITIES)).max(PRIORITIES.length), 'a priority');
 
 const subscriptionStatus = z
   .enum(['active', 'paused', 'failing'])

@@ -38,6 +38,10 @@ export const isoDate = z
 export const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'must be a phone number, e.g. 09121234567');
 export const email = z.email({ error: 'must be an e-mail address' });
 
+/** A list whose items may not repeat: refused with 400 naming the field, and documented as uniqueItems. */
+export const distinctItems = <Item extends z.ZodType>(array: z.ZodArray<Item>, noun: string) =>
+  array.refine((items) => new Set(items.map((item) => JSON.stringify(item))).size === items.length, `must not repeat ${noun}`).meta({ uniqueItems: true });
+
 /** PostgreSQL bigint. */
 const MAX_RIALS = 9_223_372_036_854_775_807n;
 

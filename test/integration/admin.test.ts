@@ -17,6 +17,7 @@ import { claimView, claimWorkflow } from '../../workflows/claim';
 import { ticketWorkflow } from '../../workflows/ticket';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { testApi, type HttpResult } from '../support/http';
+import { storedComputation } from '../support/claim-rows';
 
 const admin = testApi();
 const anonymous = testApi('');
@@ -871,7 +872,8 @@ describe('a holiday correction reaches open claims and change requests', () => {
     const claim = await db.claim.create({
       data: {
         id: claimId, customerId: customer.id, productId: product.id, contractId: contract.id, kind: 'support_timing', status: 'received',
-        receivedAt: new Date(nowMs), acknowledgeDueAt: new Date(nowMs), decisionDueAt: new Date(nowMs + 7 * MS_PER_DAY), computation: {}, workflowId: `claim-${claimId}`,
+        receivedAt: new Date(nowMs), acknowledgeDueAt: new Date(nowMs), decisionDueAt: new Date(nowMs + 7 * MS_PER_DAY), workflowId: `claim-${claimId}`,
+        computation: storedComputation({ kind: 'support_timing', policyKey: key, receivedAtMs: nowMs, acknowledgeDueAtMs: nowMs, decisionDueAtMs: nowMs + 7 * MS_PER_DAY }) as never,
       },
     });
     const changeId = randomUUID();
@@ -906,6 +908,10 @@ describe('a holiday correction reaches open claims and change requests', () => {
       expect(claimRow.acknowledgeDueAt.getTime()).toBe(ackBefore + MS_PER_DAY);
       const claimEvent = await db.claimEvent.findFirst({ where: { claimId, type: 'deadlines_recomputed' } });
       expect(claimEvent?.data).toMatchObject({ reason: expect.stringContaining(`corrected from ${tehranDate(nowMs, 40)} to ${tehranDate(nowMs, 1)}`), before: { acknowledgeDueAtMs: ackBefore }, after: { acknowledgeDueAtMs: ackBefore + MS_PER_DAY } });
+      // The API answers the moved deadline, as the timeline says (it once read the one computed at filing).
+      const read = await admin('GET', `/v1/claims/${claimId}`);
+      expect(read.status).toBe(200);
+      expect(Date.parse(read.body.deadlines.acknowledgeDueAt)).toBe(ackBefore + MS_PER_DAY);
 
       const reviewDue = (row: { deadlines: unknown }) => (row.deadlines as { name: string; dueAtMs: number }[]).find((d) => d.name === 'review')?.dueAtMs;
       const changeRow = await until(() => db.changeRequest.findUniqueOrThrow({ where: { id: changeId } }), (row) => reviewDue(row) === reviewBefore + MS_PER_DAY);

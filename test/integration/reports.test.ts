@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { closeTestDatabase, createKey, testDatabase } from '../support/fixtures';
 import { apiClient, testApi } from '../support/http';
 import { deleteWorld, writeTicket, type WorldContext } from '../support/report-world';
+import { storedComputation } from '../support/claim-rows';
 
 const admin = testApi();
 const db = testDatabase();
@@ -103,7 +104,10 @@ async function writeClaim(spec: {
       id, customerId: world.customerId, productId: world.productId, contractId: world.contractId, kind: 'availability', status: spec.status,
       receivedAt: t(spec.receivedAt), acknowledgeDueAt: spec.acknowledgeDueAt, acknowledgedAt: spec.acknowledgedAt ?? null,
       decisionDueAt: spec.decisionDueAt, decidedAt: spec.decidedAt ?? null, justification: spec.justification ?? null,
-      creditPercent: spec.credit ? 10 : null, creditAmountRials: spec.credit?.rials ?? null, computation: {}, workflowId: `claim-${id}`,
+      creditPercent: spec.credit ? 10 : null, creditAmountRials: spec.credit?.rials ?? null, workflowId: `claim-${id}`,
+      computation: storedComputation({
+        kind: 'availability', policyKey: world.policyKey, receivedAtMs: t(spec.receivedAt).getTime(), acknowledgeDueAtMs: spec.acknowledgeDueAt.getTime(), decisionDueAtMs: spec.decisionDueAt.getTime(),
+      }) as never,
       events: { create: { sequence: 1, at: t(spec.receivedAt), actor: 'world', type: 'received', data: {} } },
     },
   });
@@ -265,6 +269,39 @@ describe('GET /v1/reports/sla', () => {
     const byAssignee = await staffGet(`/v1/reports/sla?${PERIOD}&groupBy=assignee&customerId=${world.customerId}`);
     expect(byAssignee.groups.map((g: { key: string; label: string; tickets: number }) => [g.key, g.label, g.tickets])).toEqual([['', 'بدون مسئول', 3], ['ali', 'ali', 2], ['sara', 'sara', 1]]);
     expect(byAssignee.total).toEqual(TOTAL);
+  });
+
+  it('gives every figure of each priority, and one group equal to the total for this world\'s single plan, product, department and customer', async () => {
+    const byPriority = await staffGet(`/v1/reports/sla?${PERIOD}&groupBy=priority&customerId=${world.customerId}`);
+    expect(byPriority.total).toEqual(TOTAL);
+    expect(byPriority.groups).toEqual([
+      // T1 (met, met; closed) and T4 (first response breached and unanswered, resolution running).
+      { key: 'critical', label: 'critical', tickets: 2, resolvedTickets: 1, reopenedTickets: 0, reopenRatePercent: 0, pausedMinutes: 0,
+        targets: [target('first_response', 1, 1, 0, 50, [10, 10], [12, 12]), target('resolution', 1, 0, 1, 100, [120, 120], [200, 200])] },
+      // T2 (answered late, resolved twice on time, reopened) and T6 (answered in time, cancelled: not resolved).
+      { key: 'high', label: 'high', tickets: 2, resolvedTickets: 1, reopenedTickets: 1, reopenRatePercent: 100, pausedMinutes: 0,
+        targets: [target('first_response', 1, 1, 0, 50, [37.5, 63.5], [49, 81.8]), target('resolution', 2, 0, 0, 100, [180, 276], [350, 550])] },
+      // T5: new, both targets running, nothing resolved (no reopen rate).
+      { key: 'low', label: 'low', tickets: 1, resolvedTickets: 0, reopenedTickets: 0, reopenRatePercent: null, pausedMinutes: 0,
+        targets: [target('first_response', 0, 0, 1, null, [null, null], [null, null]), target('resolution', 0, 0, 1, null, [null, null], [null, null])] },
+      // T3: paused an hour, resolved late.
+      { key: 'medium', label: 'medium', tickets: 1, resolvedTickets: 1, reopenedTickets: 0, reopenRatePercent: 0, pausedMinutes: 60,
+        targets: [target('first_response', 1, 0, 0, 100, [20, 20], [30, 30]), target('resolution', 0, 1, 0, 0, [500, 500], [1500, 1500])] },
+    ]);
+
+    const product = await db.product.findUniqueOrThrow({ where: { id: world.productId }, include: { department: true } });
+    const customer = await db.customer.findUniqueOrThrow({ where: { id: world.customerId } });
+    const groupings: [string, string, string][] = [
+      ['plan', world.policyKey, world.policyKey],
+      ['product', product.key, product.nameFa],
+      ['department', product.departmentId, product.department.name],
+      ['customer', customer.id, customer.name],
+    ];
+    for (const [groupBy, key, label] of groupings) {
+      const body = await staffGet(`/v1/reports/sla?${PERIOD}&groupBy=${groupBy}&customerId=${world.customerId}`);
+      expect([groupBy, body.total]).toEqual([groupBy, TOTAL]);
+      expect([groupBy, body.groups]).toEqual([groupBy, [{ ...TOTAL, key, label }]]);
+    }
   });
 
   it('a customer key reads its own compliance only, and is refused another customer’s', async () => {

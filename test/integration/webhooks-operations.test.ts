@@ -1,7 +1,7 @@
 /**
  * Webhooks, what a subscriber does with a subscription and what the relay does when things go
  * wrong, end to end on the integration stack (real PostgreSQL, Temporal, the worker's relay) with
- * real receivers on loopback: a test ping; pausing and resuming; redelivery of one event and of a
+ * real receivers on loopback: a test ping; a priority filter; pausing and resuming; redelivery of one event and of a
  * time range; secret rotation with and without an overlap; a day of refusals marks the
  * subscription failing and tells its owner; a relay process killed (SIGKILL) in the middle of a
  * request loses nothing, its event arriving again with the same webhook-id. And the sender itself:
@@ -129,6 +129,23 @@ describe('a subscriber', () => {
     expect(cut.body.previousSecretExpiresAt).toBeNull();
     const after = await pingOnce();
     expect([verifies(sub.secret, after), verifies(rotated.body.secret, after), verifies(cut.body.secret, after)]).toEqual([false, false, true]);
+  });
+});
+
+describe('a filter', () => {
+  it("by priority sends only the matching tickets' events", async () => {
+    const hooks = await receiver();
+    const one = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
+    const asOne = testApi(one.key);
+    const sub = await asOne('POST', '/v1/webhooks', { url: hooks.url, eventTypes: ['ticket.opened'], productIds: [one.product.id], priorities: ['critical'] });
+    expect(sub.status).toBe(201);
+    const open = async (priority: string) => (await asOne('POST', '/v1/tickets', { productId: one.product.id, priority, subject: priority, description: 'فیلتر اولویت' })).body.id as string;
+    const [low, critical] = [await open('low'), await open('critical')];
+    // The critical ticket was opened after the low one: once it has arrived, the low one would have too.
+    await waitFor(async () => ofTicket(hooks.accepted(), critical).length, (n) => n === 1, 30_000);
+    expect(ofTicket(hooks.received, low)).toEqual([]);
+    const log = await asOne('GET', `/v1/webhooks/${sub.body.id}/deliveries`);
+    expect(log.body.items.map((d: { objectId: string }) => d.objectId)).toEqual([critical]);
   });
 });
 

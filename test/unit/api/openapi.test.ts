@@ -5,6 +5,8 @@
 import { buildOpenApi } from '../../../api/openapi';
 import { CROSS_FIELD_RULES } from '../../../api/cross-field-rules';
 import { allRoutes } from '../../../api/routes';
+import fc from 'fast-check';
+import { arbitraryFor, validate, type JsonSchema } from '../../../fuzz/json-schema';
 import { schemathesisArgs, schemathesisConfig } from '../../../fuzz/schemathesis';
 import { parseClockTime } from '../../../sla/clock-time';
 
@@ -58,6 +60,20 @@ describe('the OpenAPI document says what the API enforces', () => {
       expect({ time, start: matches(start!, time) }).toEqual({ time, start: minutes !== null && minutes < 1440 });
       expect({ time, end: matches(end!, time) }).toEqual({ time, end: minutes !== null });
     }
+  });
+
+  // The fuzzer found a refusal that named body.eventTypes when it had broken body.url: its "valid"
+  // lists repeated items, because the document did not say they may not.
+  it('documents lists that refuse repeats as uniqueItems, and the fuzzer generates and checks them so', () => {
+    const subscription = props(bodyOf('POST /v1/webhooks'));
+    for (const field of ['eventTypes', 'productIds', 'priorities']) expect({ field, uniqueItems: subscription[field]!.uniqueItems }).toEqual({ field, uniqueItems: true });
+    expect(props(bodyOf('POST /v1/users')).departmentIds!.uniqueItems).toBe(true);
+    const schema = subscription.priorities as JsonSchema;
+    const resolve = () => ({});
+    fc.assert(fc.property(arbitraryFor(schema, { resolve, poolFor: () => undefined, access: 'write' }), (value) => {
+      expect(new Set(value as string[]).size).toBe((value as string[]).length);
+    }));
+    expect(validate(schema, ['high', 'high'], resolve)).toEqual(['body: items repeat']);
   });
 });
 
