@@ -5,7 +5,7 @@
  * notice and escalates to the product department's manager if none is posted in time. Its job
  * ends there: a notice posted later is recorded by the API alone.
  */
-import { condition, defineQuery, defineSignal, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OutageActivities } from '../activities/outages';
 
 export interface OutageWorkflowInput {
@@ -16,6 +16,8 @@ export interface OutageWorkflowInput {
   noticePostedAtMs: number | null;
   /** Tell the product's customers about this planned maintenance window first. */
   announce: boolean;
+  /** An unplanned outage recorded while it runs: tell the product's customers at once (seed 001). */
+  notifyCustomers?: boolean;
 }
 
 export interface OutageView {
@@ -23,6 +25,8 @@ export interface OutageView {
   noticeDueAtMs: number;
   noticePostedAtMs: number | null;
   announced: boolean;
+  /** The product's customers were told of an unplanned outage at once. */
+  customersNotified: boolean;
   escalated: boolean;
 }
 
@@ -45,7 +49,8 @@ export async function outageWorkflow(input: OutageWorkflowInput): Promise<Outage
   let voided = false;
   let announced = false;
   let escalated = false;
-  const view = (): OutageView => ({ outageId: input.outageId, noticeDueAtMs, noticePostedAtMs, announced, escalated });
+  let customersNotified = false;
+  const view = (): OutageView => ({ outageId: input.outageId, noticeDueAtMs, noticePostedAtMs, announced, customersNotified, escalated });
 
   setHandler(outageView, view);
   setHandler(panelNoticePosted, ({ postedAtMs }) => {
@@ -62,6 +67,14 @@ export async function outageWorkflow(input: OutageWorkflowInput): Promise<Outage
       return true;
     });
   }
+  // Histories started before this change never set notifyCustomers; the marker keeps replay honest.
+  if (input.notifyCustomers && patched('unplanned-outage-customer-notice')) {
+    customersNotified = await quietly('customer notice', async () => {
+      await acts.notifyOutageCustomers({ outageId: input.outageId });
+      return true;
+    });
+  }
+  // The 2-hour panel notice stays: telling customers directly is not the panel notice.
   if (noticePostedAtMs === null) {
     const settled = () => noticePostedAtMs !== null || voided;
     let dueAtMs = noticeDueAtMs;

@@ -120,6 +120,18 @@ export function maintenanceAnnounced(input: { productName: string; startMs: numb
   };
 }
 
+/** Seed 001: an unplanned outage, told to the product's customers as soon as it is recorded. */
+export function outageUnannounced(input: { productName: string; startMs: number; description: string }): RenderedMessage {
+  return {
+    subject: `اطلاعیهٔ اضطراری: قطعی ${input.productName}`,
+    body: lines(
+      `${GREETING} سرویس ${input.productName} از ${when(input.startMs)} دچار قطعی شده است و در حال رفع آن هستیم.`,
+      input.description,
+      'نیازی به ثبت تیکت جداگانه برای این قطعی نیست؛ نتیجه را به اطلاع شما خواهیم رساند.',
+    ),
+  };
+}
+
 // --- To staff --------------------------------------------------------------------------------
 
 export interface ClaimAlarmInput extends ClaimRef {

@@ -139,6 +139,8 @@ export async function startOutageWorkflow(deps: AppDeps, row: Outage): Promise<O
       noticeWithinMinutes: outage.PANEL_NOTICE_WITHIN_MINUTES,
       noticePostedAtMs: noticePostedAt?.getTime() ?? null,
       announce: row.announceToCustomers,
+      // Seed 001: an unplanned outage still running when recorded is told to the customers at once.
+      notifyCustomers: row.cause === 'unplanned' && (row.endedAt === null || row.endedAt.getTime() > Date.now()),
     }],
   });
   return deps.db.outage.update({ where: { id: row.id }, data: { workflowStartedAt: new Date() } });

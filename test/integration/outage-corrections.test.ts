@@ -186,3 +186,15 @@ describe('correcting an outage that claims cite', () => {
     expect(reassessed.body.computation).toMatchObject({ month: formatJalaliMonth(previous), downtimeMinutes: 60 });
   });
 });
+
+describe('an unannounced outage (seed 001): the customers are told at once', () => {
+  it("queues an emergency SMS to each customer with a contract on the product when an ongoing unplanned outage is recorded", async () => {
+    const product = await createProduct();
+    const { customer } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const id = await recordOutage(product.id, Date.now() - 10 * MINUTE, null);
+    const db = testDatabase();
+    const rows = await waitFor(() => db.notification.findMany({ where: { subjectRef: `outage:${id}`, audience: 'customer' } }), (found) => found.length > 0);
+    expect(rows).toEqual([expect.objectContaining({ customerId: customer.id, channel: 'sms', category: 'emergency', dedupeKey: `outage:${id}:unplanned-notice:${customer.id}` })]);
+    expect(rows[0]!.body).toContain('سرویس آزمایشی');
+  });
+});

@@ -22,11 +22,15 @@ afterAll(async () => {
 });
 
 function fakeActivities() {
-  const recorded = { announcements: [] as string[], escalations: [] as { outageId: string; dueAtMs: number }[] };
+  const recorded = { announcements: [] as string[], customerNotices: [] as string[], escalations: [] as { outageId: string; dueAtMs: number }[] };
   const activities: OutageActivities = {
     announceMaintenance: async ({ outageId }) => {
       recorded.announcements.push(outageId);
       return 3;
+    },
+    notifyOutageCustomers: async ({ outageId }) => {
+      recorded.customerNotices.push(outageId);
+      return 2;
     },
     escalateOutageNotice: async (request) => {
       recorded.escalations.push(request);
@@ -114,6 +118,32 @@ describe('the outage notice', () => {
     expect(result).toMatchObject({ announced: true, escalated: false, noticePostedAtMs: now });
     expect(recorded.announcements).toEqual([result.outageId]);
     expect(recorded.escalations).toEqual([]);
+  });
+});
+
+describe('an unannounced outage (seed 001)', () => {
+  it('tells the product\'s customers at once, and the 2-hour panel notice rule stays', async () => {
+    const now = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+
+    const result = await run(activities, async () => {
+      const handle = await start({ startedAtMs: now, notifyCustomers: true });
+      await skipTo(env, now + MINUTE);
+      expect(recorded.customerNotices).toEqual([handle.workflowId.replace('outage-', '')]);
+      expect(recorded.escalations).toEqual([]);
+      return handle.result();
+    });
+
+    expect(result).toMatchObject({ customersNotified: true, escalated: true, noticePostedAtMs: null });
+    expect(recorded.escalations).toEqual([{ outageId: result.outageId, dueAtMs: now + 2 * HOUR }]);
+  });
+
+  it('tells no customer of an outage recorded without the flag (a planned window, or one already over)', async () => {
+    const now = await env.currentTimeMs();
+    const { recorded, activities } = fakeActivities();
+    const result = await run(activities, async () => (await start({ startedAtMs: now, noticePostedAtMs: now })).result());
+    expect(result).toMatchObject({ customersNotified: false });
+    expect(recorded.customerNotices).toEqual([]);
   });
 });
 
