@@ -1,4 +1,4 @@
-import { unreachableBreachRecipients, type UnreachableRecipient } from '../sla/breach-readiness';
+import { unreachableBreachRecipients, type DepartmentContacts, type UnreachableRecipient } from '../sla/breach-readiness';
 import type { TicketPolicy } from '../sla/policy';
 import type { Database } from './database';
 import type { Logger } from './logger';
@@ -22,11 +22,29 @@ export async function breachRecipientProblems(db: Database, nowMs: number): Prom
     const row = await db.policy.findUnique({ where: { kind_key: { kind: 'ticket', key: contract.policy.key } } });
     if (!row) continue;
     const department = contract.product.department;
-    for (const problem of unreachableBreachRecipients(row.definition as unknown as TicketPolicy, department)) {
+    for (const problem of unreachableBreachRecipients(row.definition as unknown as TicketPolicy, await reachOf(db, department))) {
       problems.push({ planKey: row.key, productKey: contract.product.key, departmentId: department.id, departmentName: department.name, ...problem });
     }
   }
   return problems;
+}
+
+/**
+ * How a department's manager is reached: a department with active manager users is reached through
+ * them (activities/notifications/outbox.ts, `peopleFor`), so its manager's phone or e-mail counts
+ * as on file when at least one of them has one; else the department's own columns.
+ */
+async function reachOf(db: Database, department: DepartmentContacts & { id: string }): Promise<DepartmentContacts> {
+  const managers = await db.user.findMany({
+    where: { role: 'manager', disabledAt: null, departments: { some: { departmentId: department.id } } },
+    select: { phone: true, email: true },
+  });
+  if (managers.length === 0) return department;
+  return {
+    ...department,
+    managerPhone: managers.find((m) => m.phone?.trim())?.phone ?? null,
+    managerEmail: managers.find((m) => m.email?.trim())?.email ?? null,
+  };
 }
 
 /** The start-up warning: one log line per plan and product whose breach notices would fail. */

@@ -43,6 +43,11 @@ export interface NotifyResult {
   notBefore: string | null;
   /** True when an earlier call had already queued this dedupe key, so nothing happened now. */
   duplicate: boolean;
+  /**
+   * A group notice by SMS or e-mail that went to people (see `peopleFor`): one row per person, in
+   * the order of their names; the fields above are the role inbox's row (QA), else the first person's.
+   */
+  people?: (NotifyResult & { userId: string })[];
 }
 
 const notifyRequestSchema = z
@@ -226,6 +231,47 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     return found ? { vendorId: found.product.vendorId, departmentId: found.product.departmentId } : none;
   }
 
+  /**
+   * The people a group notice by SMS or e-mail reaches, each by their own phone or e-mail: the
+   * department's active manager users for `department_manager`, the vendor's active QA users for
+   * the QA role (the subject's vendor; the QA inbox gets it too). None: the notice is addressed as
+   * before (the department's manager columns; the role's in-app inbox). In-app notices stay group
+   * notices: every member of the group reads them in their own inbox with their own read state.
+   */
+  async function peopleFor(request: NotifyRequest): Promise<{ id: string }[]> {
+    if (request.channel === 'in_app') return [];
+    const { recipient } = request;
+    const active = { disabledAt: null };
+    const order = [{ name: 'asc' }, { id: 'asc' }] as const;
+    if (recipient.kind === 'department_manager') {
+      return db.user.findMany({
+        where: { ...active, role: 'manager', departments: { some: { departmentId: recipient.departmentId! } } },
+        select: { id: true },
+        orderBy: [...order],
+      });
+    }
+    if (recipient.kind === 'role' && recipient.role === 'qa') {
+      const { vendorId } = await scopeOf(request);
+      if (!vendorId) return [];
+      return db.user.findMany({ where: { ...active, role: 'qa', vendorId }, select: { id: true }, orderBy: [...order] });
+    }
+    return [];
+  }
+
+  /** Writes one row (or answers the one its key already has), then wakes the relay if it should deliver it. */
+  async function queue(request: NotifyRequest, now: Date): Promise<NotifyResult> {
+    const existing = await db.notification.findUnique({ where: { dedupeKey: request.dedupeKey } });
+    if (existing) return result(existing, true);
+    const plan = await planDelivery(request, now);
+    const { row, created } = await insert(request, plan, now);
+    if (created && row.status === 'held') {
+      // The log names the row, never the recipient or the text (those stay in the outbox).
+      deps.logger.info({ notificationId: row.id, channel: row.channel, notBefore: row.notBefore, note: row.statusNote }, 'notification held');
+    }
+    if (created && (row.status === 'pending' || row.status === 'held')) deps.queued?.();
+    return result(row, !created);
+  }
+
   /** Inserts the row unless the key exists (ON CONFLICT DO NOTHING); answers the row and whether it is new. */
   async function insert(request: NotifyRequest, plan: DeliveryPlan, now: Date): Promise<{ row: Notification; created: boolean }> {
     const scope = await scopeOf(request);
@@ -265,16 +311,30 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     async notify(input: NotifyRequest): Promise<NotifyResult> {
       const request = parseRequest(input);
       const now = clock();
+      // A key written before notices went to people (or to a group without people) keeps its row.
       const existing = await db.notification.findUnique({ where: { dedupeKey: request.dedupeKey } });
       if (existing) return result(existing, true);
-      const plan = await planDelivery(request, now);
-      const { row, created } = await insert(request, plan, now);
-      if (created && row.status === 'held') {
-        // The log names the row, never the recipient or the text (those stay in the outbox).
-        deps.logger.info({ notificationId: row.id, channel: row.channel, notBefore: row.notBefore, note: row.statusNote }, 'notification held');
+      const people = await peopleFor(request);
+      if (people.length === 0) return queue(request, now);
+      // One row per person under a key of its own, so a retry writes none twice; a person with no
+      // address for the channel gets a `failed` row that names them.
+      const rows: (NotifyResult & { userId: string })[] = [];
+      for (const person of people) {
+        const personal: NotifyRequest = {
+          ...request,
+          dedupeKey: `${request.dedupeKey}:user:${person.id}`,
+          role: inboxRole(request),
+          recipient: { kind: 'user', userId: person.id, ...(request.recipient.departmentId ? { departmentId: request.recipient.departmentId } : {}) },
+        };
+        rows.push({ ...(await queue(personal, now)), userId: person.id });
       }
-      if (created && (row.status === 'pending' || row.status === 'held')) deps.queued?.();
-      return result(row, !created);
+      if (request.recipient.kind === 'role') {
+        // The role's in-app inbox still gets it (as before people were reached), so the group sees
+        // it even when nobody has an address; written last, so a retry that finds it had written every person's row.
+        return { ...(await queue(request, now)), people: rows };
+      }
+      const first = rows[0]!;
+      return { ...first, duplicate: rows.every((r) => r.duplicate), people: rows };
     },
   };
 }

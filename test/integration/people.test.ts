@@ -500,6 +500,30 @@ describe('personal inboxes', () => {
     expect(ids(unreadA.body)).not.toContain(forA.notificationId);
   });
 
+  it("an e-mail alarm to the department manager reaches each manager user of the department at their own address, once", async () => {
+    const department = await db.department.create({ data: { vendorId: world.a.vendor.id, name: unique('Alarms'), managerName: 'ستون', managerEmail: 'column@people.test' } });
+    const first = await createUser({ name: 'مدیر یکم', email: emailOf('first'), role: 'manager', vendorId: world.a.vendor.id, departmentIds: [department.id] });
+    const second = await createUser({ name: 'مدیر دوم', email: emailOf('second'), role: 'manager', vendorId: world.a.vendor.id, departmentIds: [department.id, world.a.two.id] });
+    const elsewhere = await createUser({ name: 'مدیر جای دیگر', email: emailOf('elsewhere'), role: 'manager', vendorId: world.a.vendor.id, departmentIds: [world.a.two.id] });
+    const request = {
+      dedupeKey: `people-test:${randomUUID()}`, channel: 'email' as const, category: 'informational' as const, audience: 'staff' as const, role: 'manager' as const,
+      recipient: { kind: 'department_manager' as const, departmentId: department.id }, subject: 'یادآوری بازبینی', body: 'یادآوری بازبینی',
+    };
+    const told = await notices.notify(request);
+    const rows = await db.notification.findMany({ where: { dedupeKey: { startsWith: request.dedupeKey } } });
+    expect(rows.map((r) => [r.userId, r.address, r.status]).sort()).toEqual(
+      [[first.body.id, first.body.email, 'held'], [second.body.id, second.body.email, 'held']].sort(),
+    );
+    expect(rows.every((r) => r.departmentId === department.id && r.role === 'manager')).toBe(true);
+    expect(rows.map((r) => r.userId)).not.toContain(elsewhere.body.id);
+    expect(rows.map((r) => r.address)).not.toContain('column@people.test');
+    expect(told.people?.map((p) => p.userId).sort()).toEqual([first.body.id, second.body.id].sort());
+    expect(told.duplicate).toBe(false);
+    // A retried activity writes nothing new.
+    expect((await notices.notify(request)).duplicate).toBe(true);
+    expect(await db.notification.count({ where: { dedupeKey: { startsWith: request.dedupeKey } } })).toBe(2);
+  });
+
   it('a notice to one person reaches only them, by their own channels; without an address it fails visibly', async () => {
     const person = await createUser({ name: 'کارشناس با شماره', role: 'agent', vendorId: world.a.vendor.id, departmentIds: [world.a.one.id] });
     const colleague = await createUser({ name: 'همکار', role: 'agent', vendorId: world.a.vendor.id, departmentIds: [world.a.one.id] });
