@@ -2,8 +2,8 @@
  * Alarms reach named people (issue 15), on the running service: a real ticket's real breach fires
  * in the workflow, and its SMS to "the department manager" becomes one outbox row per manager user
  * of the department, each with that person's own phone; a manager with no phone gets a `failed`
- * row that names them; managers of other departments, disabled managers and agents get nothing,
- * and the department's own `managerPhone` column is not used. The in-app escalation that follows
+ * row that names them; managers of other departments, disabled managers and agents get nothing.
+ * (people.test checks that the department's own manager columns are not used then.) The in-app escalation that follows
  * is one notice every manager of the department reads in their own inbox, for themselves.
  */
 import { randomUUID } from 'node:crypto';
@@ -28,8 +28,8 @@ afterAll(closeTestDatabase);
 /** A vendor with two departments, a product of the first, and a plan whose first response is due a minute after opening. */
 async function arrangeWorld() {
   const vendor = await db.vendor.create({ data: { key: unique('alarms'), name: 'Alarms test vendor', nameFa: 'فروشنده آزمایش هشدار' } });
-  // The department's own column has a phone: with manager users on file, it must not be used.
-  const support = await db.department.create({ data: { vendorId: vendor.id, name: unique('Support'), managerName: 'ستون قدیمی', managerPhone: '09129990000' } });
+  // The department's own column has no phone: its manager users' phones are how its manager is reached.
+  const support = await db.department.create({ data: { vendorId: vendor.id, name: unique('Support'), managerName: 'ستون قدیمی' } });
   const billing = await db.department.create({ data: { vendorId: vendor.id, name: unique('Billing'), managerName: 'مدیر' } });
   const product = await db.product.create({
     data: { key: unique('alarms'), vendorId: vendor.id, departmentId: support.id, name: 'Alarms test', nameFa: 'سرویس آزمایش هشدار', creditTable: 'avanak' },
@@ -81,7 +81,8 @@ describe('alarms to named people', () => {
     expect((await admin('PATCH', `/v1/users/${disabled.id}`, { disabled: true })).status).toBe(200);
     const agent = await person({ name: 'کارشناس پشتیبانی', role: 'agent', vendorId: world.vendor.id, departmentIds: [world.support.id], phone: '09121110005' });
 
-    // Before anything fires, the readiness check finds the department's managers reachable by SMS.
+    // Before anything fires, the readiness check finds the department's manager reachable by SMS
+    // (through its manager users' phones, though the department's own managerPhone is empty).
     const readiness = await admin('GET', '/v1/readiness/breach-recipients');
     expect(readiness.body.problems.filter((p: { departmentId: string }) => p.departmentId === world.support.id)).toEqual([]);
 
@@ -105,10 +106,9 @@ describe('alarms to named people', () => {
     expect([byUser.get(maryam.id)!.status, byUser.get(reza.id)!.status]).toEqual(['held', 'held']);
     expect(byUser.get(noPhone.id)).toMatchObject({ status: 'failed', address: null, statusNote: `no phone number on file for ${noPhone.name}` });
     for (const row of sms) expect(row.dedupeKey).toMatch(new RegExp(`^ticket:${opened.body.id}:.*:user:${row.userId}$`));
-    // Nobody else: not another department's manager, not a disabled one, not an agent, not the old column.
+    // Nobody else: not another department's manager, not a disabled one, not an agent.
     const addressed = rows.map((r) => r.userId);
     for (const nobody of [otherDepartment.id, disabled.id, agent.id]) expect(addressed).not.toContain(nobody);
-    expect(rows.map((r) => r.address)).not.toContain('09129990000');
 
     // Managers see the same in the outbox, with the failure's reason.
     const outbox = await maryam.api('GET', `/v1/notifications/outbox?subjectRef=${subjectRef}`);
