@@ -54,6 +54,10 @@ describe('rule 15: entitlements are consumed', () => {
     expect((await customer('POST', `/v1/contracts/${contract.id}/allowance-uses`, { kind: 'reinstalls', amount: 1 })).status).toBe(403);
     const stranger = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-gold' });
     expect((await testApi(stranger.key)('GET', `/v1/contracts/${contract.id}/allowances`)).status).toBe(404);
+
+    // The recorded uses are the contract's history: it cannot be deleted under them.
+    const deleted = await testApi()('DELETE', `/v1/contracts/${contract.id}`);
+    expect(deleted).toMatchObject({ status: 409, body: { detail: `contract ${contract.id} is still used by 1 recorded uses of its allowances` } });
   });
 
   it('records two uses racing for the last unit exactly once (Owj Committed: one on-site installation a year)', async () => {
