@@ -10,9 +10,20 @@ import { ApiError } from './errors';
 
 /** Customers see their account's subscriptions; managers and admins every one. */
 export function subscriptionsVisibleTo(principal: Principal): Prisma.WebhookSubscriptionWhereInput {
-  if (principal.role !== 'customer') return {};
-  if (!principal.customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
-  return { customerId: principal.customerId };
+  if (principal.role === 'customer') {
+    if (!principal.customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
+    return { customerId: principal.customerId };
+  }
+  const vendorId = ownVendorOf(principal);
+  return vendorId ? { vendorId } : {};
+}
+
+/**
+ * The vendor a staff member's subscriptions are bound to: a manager's own (they hear only their
+ * vendor's events, as they see only its work); null for admins and for staff of no vendor.
+ */
+export function ownVendorOf(principal: Principal): string | null {
+  return principal.role === 'customer' || principal.role === 'admin' ? null : principal.vendorId;
 }
 
 export async function getSubscriptionOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<WebhookSubscription> {

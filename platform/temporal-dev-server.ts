@@ -42,6 +42,9 @@ export function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void
   });
 }
 
+/** How many times a dev server that dies while starting is started. */
+const STARTS = 3;
+
 /**
  * Runs `temporal server start-dev` (a complete single-process Temporal with SQLite and the Web
  * UI). With a `dataDir` its SQLite file survives restarts, and so do running workflows.
@@ -70,15 +73,32 @@ export async function startTemporalDevServer(options: {
   } else {
     args.push('--headless');
   }
-  options.logger.info({ binary: found.path, via: found.via }, 'starting Temporal dev server');
-  const child = spawn(found.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => options.logger.debug({ temporal: chunk.toString().trim() }));
-  child.stderr?.on('data', (chunk: Buffer) => options.logger.debug({ temporal: chunk.toString().trim() }));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`temporal server start-dev exited with code ${code}`))),
-  );
-  await Promise.race([waitForPort('127.0.0.1', options.port, 30_000), exited]);
-  exited.catch(() => undefined);
+  // A dev server that dies while starting is started again, up to STARTS times: once in a CI run it
+  // exited with code 2 (a Go panic) while starting, which a second start does not repeat; a port
+  // that stays taken fails every try, with the server's own words in the error.
+  let child: ChildProcess | undefined;
+  for (let attempt = 1; !child; attempt++) {
+    options.logger.info({ binary: found.path, via: found.via, attempt }, 'starting Temporal dev server');
+    const started = spawn(found.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderrTail = '';
+    started.stdout?.on('data', (chunk: Buffer) => options.logger.debug({ temporal: chunk.toString().trim() }));
+    started.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-1_000);
+      options.logger.debug({ temporal: chunk.toString().trim() });
+    });
+    const exited = new Promise<never>((_, reject) =>
+      started.once('exit', (code) => reject(new Error(`temporal server start-dev exited with code ${code}: ${stderrTail.trim() || '(nothing on stderr)'}`))),
+    );
+    exited.catch(() => undefined);
+    try {
+      await Promise.race([waitForPort('127.0.0.1', options.port, 30_000), exited]);
+      child = started;
+    } catch (error) {
+      if (started.exitCode === null) started.kill('SIGKILL');
+      if (attempt >= STARTS) throw error;
+      options.logger.warn({ err: (error as Error).message, attempt }, 'Temporal dev server did not start; starting it again');
+    }
+  }
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,

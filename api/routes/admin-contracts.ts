@@ -209,6 +209,7 @@ export const contractRoutes = [
         claims: await deps.db.claim.count({ where }),
         'change requests': await deps.db.changeRequest.count({ where }),
         'credit notes': await deps.db.creditNote.count({ where }),
+        'recorded uses of its allowances': await deps.db.allowanceUse.count({ where }),
       });
       await writeOrConflict(deps.db.contract.delete({ where: { id: params.id } }));
       return new Reply(204, undefined);

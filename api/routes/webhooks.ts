@@ -9,7 +9,7 @@ import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { distinctItems, isoInstant, timestamp } from '../schemas/common';
 import { line } from '../text';
-import { checkDestination, checkEventTypes, checkProducts, getSubscriptionOrThrow, presentSubscription, subscriptionsVisibleTo } from '../webhooks';
+import { checkDestination, checkEventTypes, checkProducts, getSubscriptionOrThrow, ownVendorOf, presentSubscription, subscriptionsVisibleTo } from '../webhooks';
 
 const SUBSCRIBERS = ['customer', 'manager', 'admin'] as const;
 const MAX_OVERLAP_MINUTES = 7 * 1440;
@@ -54,7 +54,7 @@ const createBody = z.strictObject({
   productIds: productIds.optional(),
   priorities: priorities.optional(),
   description: line(500).optional(),
-  vendorId: z.uuid({ error: 'must be a UUID' }).optional().describe("Staff only: only this vendor's products"),
+  vendorId: z.uuid({ error: 'must be a UUID' }).optional().describe("Admins: only this vendor's products; a manager's subscription is always its own vendor's"),
 });
 
 const updateBody = z
@@ -125,7 +125,7 @@ export const webhookRoutes = [
     method: 'post',
     path: '/v1/webhooks',
     tag: 'webhooks',
-    summary: "Subscribe a URL to events: a customer for its own account's, a manager or admin for every account's (or one vendor's); the secret is shown once",
+    summary: "Subscribe a URL to events: a customer for its own account's, a manager for its vendor's, an admin for every vendor's (or one's); the secret is shown once",
     roles: SUBSCRIBERS,
     body: createBody,
     status: 201,
@@ -134,12 +134,17 @@ export const webhookRoutes = [
       const customerId = principal.role === 'customer' ? principal.customerId : null;
       if (principal.role === 'customer' && !customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
       if (principal.role === 'customer' && body.vendorId) throw new ApiError('validation_failed', 'body.vendorId: is for staff only', { invalidFields: [{ field: 'body.vendorId', reason: 'is for staff only' }] });
+      const ownVendor = ownVendorOf(principal);
+      if (ownVendor && body.vendorId && body.vendorId !== ownVendor) {
+        throw new ApiError('validation_failed', 'body.vendorId: must be your own vendor', { invalidFields: [{ field: 'body.vendorId', reason: 'must be your own vendor' }] });
+      }
       if (body.vendorId && !(await deps.db.vendor.findUnique({ where: { id: body.vendorId }, select: { id: true } }))) {
         throw new ApiError('validation_failed', 'body.vendorId: does not exist', { invalidFields: [{ field: 'body.vendorId', reason: 'does not exist' }] });
       }
+      const vendorId = ownVendor ?? body.vendorId ?? null;
       checkDestination(deps, body.url);
       checkEventTypes(body.eventTypes, customerId);
-      await checkProducts(deps, body.productIds ?? [], { customerId, vendorId: body.vendorId ?? null });
+      await checkProducts(deps, body.productIds ?? [], { customerId, vendorId });
       const row = await deps.db.webhookSubscription.create({
         data: {
           url: body.url,
@@ -148,7 +153,7 @@ export const webhookRoutes = [
           productIds: body.productIds ?? [],
           priorities: body.priorities ?? [],
           customerId,
-          vendorId: body.vendorId ?? null,
+          vendorId,
           ownerKeyId: z.uuid().safeParse(principal.keyId).success ? principal.keyId : null,
           secret: newWebhookSecret(),
         },

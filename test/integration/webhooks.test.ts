@@ -111,6 +111,47 @@ describe('subscriptions', () => {
   });
 });
 
+describe("a manager's subscriptions", () => {
+  it("are bound to the manager's own vendor: another vendor's products, subscriptions and events stay out of reach", async () => {
+    const { product, one, kian } = await arrangeWorld();
+    const admin = testApi(await createKey('admin'));
+    const managerOf = async (vendorId: string) => {
+      const user = await admin('POST', '/v1/users', { name: `manager ${vendorId.slice(0, 8)}`, role: 'manager', vendorId });
+      expect(user.status).toBe(201);
+      return testApi((await admin('POST', '/v1/api-keys', { name: 'manager key', userId: user.body.id })).body.key);
+    };
+    const [owjManager, kianManager] = [await managerOf(product.vendorId), await managerOf(kian.vendorId)];
+    const [owjHooks, kianHooks] = [await receiver(), await receiver()];
+
+    const owjSub = await owjManager('POST', '/v1/webhooks', { url: owjHooks.url, eventTypes: ['ticket.opened'] });
+    const kianSub = await kianManager('POST', '/v1/webhooks', { url: kianHooks.url, eventTypes: ['ticket.opened'] });
+    expect([owjSub.status, owjSub.body.vendorId, kianSub.status, kianSub.body.vendorId]).toEqual([201, product.vendorId, 201, kian.vendorId]);
+    // Neither another vendor nor its products can be named; another vendor's subscription is not found.
+    const refused = async (body: Record<string, unknown>, field: string) => {
+      const res = await kianManager('POST', '/v1/webhooks', { url: kianHooks.url, eventTypes: ['ticket.opened'], ...body });
+      expect({ status: res.status, fields: res.body.invalidFields?.map((f: { field: string }) => f.field) }).toEqual({ status: 400, fields: [field] });
+    };
+    await refused({ vendorId: product.vendorId }, 'body.vendorId');
+    await refused({ productIds: [product.id] }, 'body.productIds.0');
+    expect((await kianManager('GET', `/v1/webhooks/${owjSub.body.id}`)).status).toBe(404);
+    expect((await kianManager('GET', '/v1/webhooks')).body.items.map((s: { id: string }) => s.id)).not.toContain(owjSub.body.id);
+    // An admin still sees both.
+    const all = (await admin('GET', '/v1/webhooks')).body.items.map((s: { id: string }) => s.id);
+    expect(all).toEqual(expect.arrayContaining([owjSub.body.id, kianSub.body.id]));
+
+    // A ticket on each vendor's product: each manager hears only their own.
+    const owjTicket = await testApi(one.key)('POST', '/v1/tickets', { productId: product.id, priority: 'low', subject: 'اوج', description: 'تیکت محصول اوج' });
+    const kianTicket = await testApi(one.key)('POST', '/v1/tickets', { productId: kian.id, priority: 'low', subject: 'کیان', description: 'تیکت محصول کیان' });
+    expect([owjTicket.status, kianTicket.status]).toEqual([201, 201]);
+    const heard = (hooks: WebhookReceiver) => hooks.accepted().map((r) => r.json.data.ticketId).filter((id) => id === owjTicket.body.id || id === kianTicket.body.id);
+    await waitFor(async () => heard(owjHooks).length > 0 && heard(kianHooks).length > 0, (both) => both, 60_000);
+    // The relay delivers in order per object; give a stray delivery a moment to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(heard(owjHooks)).toEqual([owjTicket.body.id]);
+    expect(heard(kianHooks)).toEqual([kianTicket.body.id]);
+  });
+});
+
 describe('delivery', () => {
   it('delivers every event type, signed and verifiable, in order per object; a customer hears only its own account', async () => {
     const { product, one, other, kian } = await arrangeWorld();
