@@ -6,6 +6,7 @@ import { loadContractAllowances, recordAllowanceUse } from '../../store/allowanc
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
+import { isoInstant } from '../schemas/common';
 import { IDEMPOTENT_CREATION, idempotencyKeyOf } from '../requests';
 import { text } from '../text';
 import { actorNames, actorResponse, assertInWorkScope, type Actor } from '../visibility';
@@ -45,8 +46,12 @@ const allowancesResponse = z.object({
   contractId: z.uuid(),
   plan: z.string(),
   asOf: z.string(),
-  balances: z.array(balanceResponse).describe('Every kind the plan grants (other than tickets and customisation hours), in the current period'),
+  balances: z.array(balanceResponse).describe('Every kind the plan grants (other than tickets and customisation hours), in the period containing asOf'),
   uses: z.array(useResponse).describe('Every recorded use, oldest first'),
+});
+
+const allowancesQuery = z.strictObject({
+  asOf: isoInstant.optional().describe('Show the balances of the period containing this instant (default: now), e.g. a past contract year'),
 });
 
 const recordBody = z.strictObject({
@@ -139,13 +144,14 @@ export const allowanceRoutes = [
     method: 'get',
     path: '/v1/contracts/:id/allowances',
     tag: 'contracts',
-    summary: "What the contract's plan grants besides tickets (visits, reinstalls, installations, training, on-site hours): what is left in the current period, and every recorded use",
+    summary: "What the contract's plan grants besides tickets (visits, reinstalls, installations, training, on-site hours): what is left in the current period (or the one containing asOf), and every recorded use",
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     params: idParams,
+    query: allowancesQuery,
     response: allowancesResponse,
-    handler: async ({ params, deps, principal }) => {
+    handler: async ({ params, query, deps, principal }) => {
       await visibleContract(deps, principal, params.id);
-      const nowMs = Date.now();
+      const nowMs = query.asOf === undefined ? Date.now() : Date.parse(query.asOf);
       const found = await loadContractAllowances(deps.db, params.id, nowMs);
       if (!found) throw ApiError.notFound('contract', params.id);
       const actor = await actorNames(deps.db, found.uses.map((u) => u.recordedBy));

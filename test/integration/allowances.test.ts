@@ -40,6 +40,14 @@ describe('rule 15: entitlements are consumed', () => {
       expect.objectContaining({ kind: 'on_site_visits', granted: 4, used: 3, remaining: 1 }),
     ]);
     expect(balances.body.uses.map((u: { kind: string; amount: number }) => [u.kind, u.amount])).toEqual([['on_site_visits', 3]]);
+    // Per contract period: the next contract year starts with all four visits again.
+    const nextYear = await customer('GET', `/v1/contracts/${contract.id}/allowances?asOf=${new Date(Date.now() + 340 * DAY).toISOString()}`);
+    expect(nextYear.body.balances).toEqual([
+      expect.objectContaining({ kind: 'reinstalls', used: 0, remaining: 2 }),
+      expect.objectContaining({ kind: 'on_site_visits', used: 0, remaining: 4 }),
+    ]);
+    expect(nextYear.body.balances[1].periodStart).toBe(balances.body.balances[1].periodEnd);
+    expect((await customer('GET', `/v1/contracts/${contract.id}/allowances?asOf=yesterday`)).body.invalidFields[0].field).toBe('query.asOf');
 
     // A kind the plan does not grant, and input the API cannot take, each name their field.
     const notGranted = await agent('POST', `/v1/contracts/${contract.id}/allowance-uses`, { kind: 'periodic_visits', amount: 1 });
