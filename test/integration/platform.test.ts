@@ -42,7 +42,7 @@ describe('the running service (npm start)', () => {
       expect(res.body.paths['/v1/api-keys'].post['x-rules']).toEqual([expect.stringContaining('either userId')]);
     });
 
-    it('declares the Idempotency-Key header exactly on the routes that read it: creation and workflow commands', async () => {
+    it('declares the Idempotency-Key header exactly on the routes that read it: creation, workflow commands and recorded allowance uses', async () => {
       const res = await anonymous('GET', '/openapi.json');
       type Operation = { parameters: { name: string; in: string; schema: { pattern?: string } }[] };
       const withKey = Object.entries(res.body.paths as Record<string, Record<string, Operation>>)
@@ -50,7 +50,7 @@ describe('the running service (npm start)', () => {
         .filter(({ operation }) => operation.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'));
       const routes = withKey.map(({ route }) => route);
       expect(routes).toEqual(expect.arrayContaining(['POST /v1/tickets', 'POST /v1/claims', 'POST /v1/change-requests', 'POST /v1/tickets/{id}/replies', 'POST /v1/claims/{id}/approve', 'POST /v1/change-requests/{id}/cancel']));
-      for (const route of routes) expect(route).toMatch(/^POST \/v1\/(tickets|claims|change-requests)(\/\{id\}\/[a-z-]+)?$/);
+      for (const route of routes) expect(route).toMatch(/^POST \/v1\/((tickets|claims|change-requests)(\/\{id\}\/[a-z-]+)?|contracts\/\{id\}\/allowance-uses)$/);
       for (const { operation } of withKey) {
         expect(operation.parameters.find((p) => p.name === 'Idempotency-Key')!.schema.pattern).toBe('^[A-Za-z0-9._:-]{1,200}$');
       }

@@ -157,8 +157,13 @@ describe('the relay', () => {
     await waitFor(async () => ofTicket(hooks.received, ticketId).length, (n) => n >= 1, 30_000);
     // A day of tries, compressed: the first try is back-dated by 24 hours and the next one is due now.
     const db = testDatabase();
-    await db.$executeRaw`UPDATE webhook_deliveries SET first_attempt_at = now() - interval '24 hours 1 minute', next_attempt_at = now()
-                         WHERE subscription_id = ${sub.id}::uuid AND status = 'pending' AND attempt_count > 0`;
+    // The receiver hears the first try before the relay records it: back-date once the try is on record.
+    await waitFor(
+      () => db.$executeRaw`UPDATE webhook_deliveries SET first_attempt_at = now() - interval '24 hours 1 minute', next_attempt_at = now()
+                           WHERE subscription_id = ${sub.id}::uuid AND status = 'pending' AND attempt_count > 0`,
+      (updated) => updated >= 1,
+      30_000,
+    );
     const failing = await waitFor(async () => (await asOne('GET', `/v1/webhooks/${sub.id}`)).body, (s) => s.status === 'failing', 30_000);
     expect(failing.failingSince).toEqual(expect.any(String));
     expect(failing.statusNote).toMatch(/gave up on event .* 503/);
