@@ -30,14 +30,19 @@ export const QUERY_DEADLINE_MS = 5_000;
 /** gRPC's UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): Temporal cannot answer now. */
 const UNREACHABLE_CODES = new Set([14, 4]);
 
-/** Whether an error (or one of its causes) says Temporal could not be reached in time. */
-export function isTemporalUnreachable(error: unknown): boolean {
+/** Whether an error or one of its causes (five deep) satisfies `test`. */
+function anyCause(error: unknown, test: (cause: unknown) => boolean): boolean {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
-    if (isGrpcServiceError(current) && UNREACHABLE_CODES.has(current.code)) return true;
+    if (test(current)) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** Whether an error (or one of its causes) says Temporal could not be reached in time. */
+export function isTemporalUnreachable(error: unknown): boolean {
+  return anyCause(error, (cause) => isGrpcServiceError(cause) && UNREACHABLE_CODES.has(cause.code));
 }
 
 /**
@@ -129,18 +134,9 @@ export async function queryIfRunning<Ret>(handle: WorkflowHandle, query: QueryDe
   } catch (error) {
     // Any answer of Temporal's short of a live view (unreachable, past the deadline, rate-limited,
     // busy) leaves the read with the recorded view: a read never fails because the live one could not be had.
-    if (error instanceof WorkflowNotFoundError || error instanceof ServiceError || causedByGrpc(error)) return undefined;
+    if (error instanceof WorkflowNotFoundError || error instanceof ServiceError || anyCause(error, isGrpcServiceError)) return undefined;
     throw error;
   }
-}
-
-function causedByGrpc(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (isGrpcServiceError(current)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 /** An eligibility refusal as a 422 carrying the reason code (`no_contract`, `unpaid`, …). */
