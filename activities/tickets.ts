@@ -3,7 +3,8 @@ import type { BreachAction, Priority, Recipient } from '../sla/policy';
 import type { TicketView } from '../sla/ticket-machine';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
-import { ticketMessage, escalationMessage } from './notifications/messages';
+import { ticketMessage, escalationMessage, assignedMessage } from './notifications/messages';
+import { resolveAssignee, type Assignee } from '../store/ticket-assignee';
 
 export interface TicketEventRecord {
   ticketId: string;
@@ -68,13 +69,21 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
     ticketId: event.ticketId, sequence: event.sequence, at: new Date(event.atMs), actor: event.actor, type: event.type, data: asJson(event.data),
   });
 
-  const ticketUpdate = (view: TicketView) =>
+  /** The person `view.assignee` names (a user id, or free text recorded before assignees were people). */
+  async function assigneeOf(ticketId: string, assignee: string | null): Promise<Assignee> {
+    if (assignee === null) return { userId: null, name: null };
+    const { product } = await db.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { product: { select: { vendorId: true } } } });
+    return resolveAssignee(db, assignee, product.vendorId);
+  }
+
+  const ticketUpdate = (view: TicketView, assignee: Assignee) =>
     db.ticket.update({
       where: { id: view.ticketId },
       data: {
         status: view.status,
         priority: view.priority,
         assignee: view.assignee,
+        assigneeUserId: assignee.userId,
         firstResponseAt: view.firstResponseAtMs === null ? null : new Date(view.firstResponseAtMs),
         resolvedAt: view.resolvedAtMs === null ? null : new Date(view.resolvedAtMs),
         closedAt: view.closedAtMs === null ? null : new Date(view.closedAtMs),
@@ -92,20 +101,49 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
     });
   }
 
+  /**
+   * The assignment notice: the person a ticket was just assigned to hears of it in their own inbox,
+   * and by e-mail when they have an address (an in-app notice always reaches them, so a missing
+   * address is not a failure here). Keyed by the event, so a retried activity sends nothing twice.
+   */
+  async function tellAssignee(event: TicketEventRecord, assignee: Assignee): Promise<void> {
+    if (event.type !== 'assigned' || assignee.userId === null) return;
+    const ticket = await ticketContext(event.ticketId);
+    const message = assignedMessage({ ticketId: ticket.id, subject: ticket.subject, customerName: ticket.customer.name, productName: ticket.product.nameFa, priority: ticket.priority });
+    const person = await db.user.findUniqueOrThrow({ where: { id: assignee.userId }, select: { email: true } });
+    const channels = person.email ? (['in_app', 'email'] as const) : (['in_app'] as const);
+    for (const channel of channels) {
+      await notify({
+        dedupeKey: `ticket:${ticket.id}:event:${event.sequence}:assignee:${channel}`,
+        channel,
+        category: 'informational',
+        audience: 'staff',
+        role: 'agent',
+        recipient: { kind: 'user', userId: assignee.userId },
+        subject: message.subject,
+        body: message.body,
+        subjectRef: `ticket:${ticket.id}`,
+      });
+    }
+  }
+
   return {
     /** The timeline event and the ticket row as of it, in one transaction (one round trip for the workflow). */
     async recordTicketChange(change: { event: TicketEventRecord; view: TicketView }): Promise<void> {
-      await db.$transaction([db.ticketEvent.createMany({ data: [eventRow(change.event)], skipDuplicates: true }), ticketUpdate(change.view)]);
+      const assignee = await assigneeOf(change.view.ticketId, change.view.assignee);
+      await db.$transaction([db.ticketEvent.createMany({ data: [eventRow(change.event)], skipDuplicates: true }), ticketUpdate(change.view, assignee)]);
+      await tellAssignee(change.event, assignee);
     },
 
     /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */
     async recordTicketEvent(event: TicketEventRecord): Promise<void> {
       await db.ticketEvent.createMany({ data: [eventRow(event)], skipDuplicates: true });
+      if (event.type === 'assigned') await tellAssignee(event, await assigneeOf(event.ticketId, typeof event.data.to === 'string' ? event.data.to : null));
     },
 
     /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */
     async syncTicket(view: TicketView): Promise<void> {
-      await ticketUpdate(view);
+      await ticketUpdate(view, await assigneeOf(view.ticketId, view.assignee));
     },
 
     async recordOutcome(outcome: OutcomeRecord): Promise<void> {
@@ -139,6 +177,7 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
         skipDuplicates: true,
       });
       const ticket = await ticketContext(escalation.ticketId);
+      const assignee = await resolveAssignee(db, escalation.assignee, ticket.product.vendorId);
       const message = escalationMessage({
         kind: escalation.kind,
         target: escalation.target,
@@ -149,14 +188,14 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
         subject: ticket.subject,
         customerName: ticket.customer.name,
         productName: ticket.product.nameFa,
-        assignee: escalation.assignee,
+        assignee: assignee.name,
       });
       for (const recipient of escalation.action.recipients) {
         await notify({
           dedupeKey: `${escalation.dedupeKey}:${recipient}`,
           channel: escalation.action.channel,
           category: 'informational',
-          ...recipientFor(recipient, ticket.product.departmentId, ticket.customerId),
+          ...recipientFor(recipient, ticket.product.departmentId, ticket.customerId, assignee.userId),
           subject: message.subject,
           body: message.body,
           subjectRef: `ticket:${ticket.id}`,
@@ -186,7 +225,12 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
 
 export type TicketActivities = ReturnType<typeof createTicketActivities>;
 
-function recipientFor(recipient: Recipient, departmentId: string, customerId: string): Pick<NotifyRequest, 'audience' | 'recipient' | 'customerId' | 'role'> {
+/**
+ * Who an alarm's recipient is. The assignee is the person the ticket is assigned to (their inbox,
+ * phone or e-mail); an unassigned ticket's "assignee" alarm goes to the department's agents (in-app:
+ * one notice each reads in their own inbox; by SMS or e-mail: each agent user of the department).
+ */
+function recipientFor(recipient: Recipient, departmentId: string, customerId: string, assigneeUserId: string | null): Pick<NotifyRequest, 'audience' | 'recipient' | 'customerId' | 'role'> {
   switch (recipient) {
     case 'department_manager':
       return { audience: 'staff', role: 'manager', recipient: { kind: 'department_manager', departmentId } };
@@ -195,7 +239,9 @@ function recipientFor(recipient: Recipient, departmentId: string, customerId: st
     case 'customer':
       return { audience: 'customer', customerId, recipient: { kind: 'customer' } };
     case 'assignee':
-      return { audience: 'staff', role: 'agent', recipient: { kind: 'role', role: 'agent' } };
+      return assigneeUserId
+        ? { audience: 'staff', role: 'agent', recipient: { kind: 'user', userId: assigneeUserId } }
+        : { audience: 'staff', role: 'agent', recipient: { kind: 'role', role: 'agent', departmentId } };
     case 'qa':
     case 'qa_lead':
       return { audience: 'staff', role: 'qa', recipient: { kind: 'role', role: 'qa' } };

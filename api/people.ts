@@ -20,6 +20,7 @@ export const sessionUserResponse = z.object({
   vendorId: z.uuid().nullable().describe('Staff: the vendor whose work they see; null for customers (and for staff of every vendor)'),
   customerId: z.uuid().nullable().describe('Customer users: the one customer account they act for'),
   departments: z.array(departmentRef).describe('Staff: the departments they belong to'),
+  seniorManager: z.boolean().describe('Staff: senior management of their vendor (escalations to senior management reach them)'),
 });
 
 export const userResponse = sessionUserResponse.extend({
@@ -36,7 +37,7 @@ export const userInclude = { departments: { select: { department: { select: { id
 
 export interface UserRow {
   id: string; name: string; email: string | null; phone: string | null; role: (typeof roles)[number];
-  vendorId: string | null; customerId: string | null; passwordHash: string | null; lockedUntil: Date | null; disabledAt: Date | null;
+  vendorId: string | null; customerId: string | null; seniorManager: boolean; passwordHash: string | null; lockedUntil: Date | null; disabledAt: Date | null;
   createdAt: Date; updatedAt: Date;
   departments: { department: { id: string; name: string } }[];
 }
@@ -44,7 +45,7 @@ export interface UserRow {
 const departmentsOf = (row: UserRow) => row.departments.map((d) => d.department).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 
 export function presentSessionUser(row: UserRow): z.infer<typeof sessionUserResponse> {
-  return { id: row.id, name: row.name, email: row.email, role: row.role, vendorId: row.vendorId, customerId: row.customerId, departments: departmentsOf(row) };
+  return { id: row.id, name: row.name, email: row.email, role: row.role, vendorId: row.vendorId, customerId: row.customerId, departments: departmentsOf(row), seniorManager: row.seniorManager };
 }
 
 export function presentUser(row: UserRow): UserResponse {

@@ -100,14 +100,33 @@ export function mayCustomerSee(timeline: Timeline, type: string): boolean {
 export async function presentTimeline(db: Database, principal: Principal, timeline: Timeline, events: RecordedEvent[]): Promise<TimelineEvent[]> {
   const shown = principal.role === 'customer' ? events.filter((e) => mayCustomerSee(timeline, e.type)) : events;
   const nameOf = await actorNames(db, shown.map((e) => e.actor));
+  const personOf = await assigneeNames(db, shown);
   return shown.map((e) => ({
     sequence: e.sequence,
     at: toTehranIso(e.at.getTime()),
     atJalali: formatJalali(e.at.getTime()),
     actor: nameOf(e.actor),
     type: e.type,
-    data: Object.fromEntries(Object.entries((e.data ?? {}) as Record<string, unknown>).filter(([key]) => !ACTOR_FIELDS.has(key))),
+    data: { ...Object.fromEntries(Object.entries((e.data ?? {}) as Record<string, unknown>).filter(([key]) => !ACTOR_FIELDS.has(key))), ...personOf(e) },
   }));
+}
+
+/**
+ * An `assigned` event records the people by user id (`from`, `to`; free text before assignees were
+ * people): the timeline adds their names as `fromName` and `toName` (the text itself for free text).
+ */
+async function assigneeNames(db: Database, events: RecordedEvent[]): Promise<(event: RecordedEvent) => Record<string, string | null>> {
+  const assigned = events.filter((e) => e.type === 'assigned');
+  const field = (e: RecordedEvent, key: 'from' | 'to') => {
+    const value = (e.data as Record<string, unknown> | null)?.[key];
+    return typeof value === 'string' ? value : null;
+  };
+  const ids = [...new Set(assigned.flatMap((e) => [field(e, 'from'), field(e, 'to')]).filter((v): v is string => v !== null && KEY_ID.safeParse(v).success))];
+  const users = ids.length === 0 ? [] : await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  const names = new Map(users.map((u) => [u.id, u.name]));
+  const name = (value: string | null) => (value === null ? null : (names.get(value) ?? value));
+  const none: Record<string, string | null> = {};
+  return (e) => (e.type === 'assigned' ? { fromName: name(field(e, 'from')), toName: name(field(e, 'to')) } : none);
 }
 
 /** Outages a customer may see: of products it holds a contract on, without other customers' own. */

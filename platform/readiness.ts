@@ -3,7 +3,9 @@ import type { TicketPolicy } from '../sla/policy';
 import type { Database } from './database';
 import type { Logger } from './logger';
 
-export interface PlanReadiness extends UnreachableRecipient {
+export interface PlanReadiness extends Omit<UnreachableRecipient, 'missing'> {
+  /** The department field to fill in, or the phone or e-mail of the people reached instead (see `whatToFill`). */
+  missing: string;
   planKey: string;
   productKey: string;
   departmentId: string;
@@ -22,29 +24,56 @@ export async function breachRecipientProblems(db: Database, nowMs: number): Prom
     const row = await db.policy.findUnique({ where: { kind_key: { kind: 'ticket', key: contract.policy.key } } });
     if (!row) continue;
     const department = contract.product.department;
-    for (const problem of unreachableBreachRecipients(row.definition as unknown as TicketPolicy, await reachOf(db, department))) {
-      problems.push({ planKey: row.key, productKey: contract.product.key, departmentId: department.id, departmentName: department.name, ...problem });
+    const reach = await reachOf(db, department);
+    for (const problem of unreachableBreachRecipients(row.definition as unknown as TicketPolicy, reach.contacts)) {
+      problems.push({ planKey: row.key, productKey: contract.product.key, departmentId: department.id, departmentName: department.name, ...problem, missing: whatToFill(problem.missing, reach) });
     }
   }
   return problems;
 }
 
+interface Reach {
+  contacts: DepartmentContacts;
+  /** The people who are reached instead of the department's columns (none: the columns are used). */
+  managers: string[];
+  seniors: string[];
+}
+
 /**
- * How a department's manager is reached: a department with active manager users is reached through
- * them (activities/notifications/outbox.ts, `peopleFor`), so its manager's phone or e-mail counts
- * as on file when at least one of them has one; else the department's own columns.
+ * How a department's manager and senior management are reached: a department with active manager
+ * users is reached through them, and senior management through the vendor's active senior-management
+ * users (activities/notifications/outbox.ts, `peopleFor`), so a phone or e-mail counts as on file
+ * when at least one of them has one; else the department's own columns.
  */
-async function reachOf(db: Database, department: DepartmentContacts & { id: string }): Promise<DepartmentContacts> {
-  const managers = await db.user.findMany({
-    where: { role: 'manager', disabledAt: null, departments: { some: { departmentId: department.id } } },
-    select: { phone: true, email: true },
-  });
-  if (managers.length === 0) return department;
+async function reachOf(db: Database, department: DepartmentContacts & { id: string; vendorId: string }): Promise<Reach> {
+  const select = { name: true, phone: true, email: true } as const;
+  const [managers, seniors] = await Promise.all([
+    db.user.findMany({ where: { role: 'manager', disabledAt: null, departments: { some: { departmentId: department.id } } }, select, orderBy: { name: 'asc' } }),
+    db.user.findMany({ where: { seniorManager: true, disabledAt: null, vendorId: department.vendorId, role: { not: 'customer' } }, select, orderBy: { name: 'asc' } }),
+  ]);
+  const phoneOf = (people: typeof managers) => people.find((m) => m.phone?.trim())?.phone ?? null;
+  const emailOf = (people: typeof managers) => people.find((m) => m.email?.trim())?.email ?? null;
   return {
-    ...department,
-    managerPhone: managers.find((m) => m.phone?.trim())?.phone ?? null,
-    managerEmail: managers.find((m) => m.email?.trim())?.email ?? null,
+    contacts: {
+      ...department,
+      ...(managers.length > 0 && { managerPhone: phoneOf(managers), managerEmail: emailOf(managers) }),
+      ...(seniors.length > 0 && { seniorManagerPhone: phoneOf(seniors), seniorManagerEmail: emailOf(seniors) }),
+    },
+    managers: managers.map((m) => m.name),
+    seniors: seniors.map((m) => m.name),
   };
+}
+
+/**
+ * What to fill in: the department's field when its columns are how the recipient is reached, else
+ * the phone or e-mail of the people who are (e.g. "phone of a manager user: none of Ali, Sara has one").
+ */
+function whatToFill(field: keyof DepartmentContacts, reach: Reach): string {
+  const senior = field.startsWith('senior');
+  const people = senior ? reach.seniors : reach.managers;
+  if (people.length === 0) return field;
+  const address = field.endsWith('Phone') ? 'phone' : 'e-mail';
+  return `${address} of a ${senior ? 'senior-management' : 'manager'} user: none of ${people.join(', ')} has one`;
 }
 
 /** The start-up warning: one log line per plan and product whose breach notices would fail. */

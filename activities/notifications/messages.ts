@@ -186,6 +186,18 @@ export function escalationLevel(input: SlaAlarmInput): RenderedMessage {
   };
 }
 
+/** To the person a ticket was just assigned to. */
+export function assignedMessage(input: TicketRef & { customerName: string; productName: string; priority: Priority }): RenderedMessage {
+  const ref = ticketReference(input.ticketId);
+  return {
+    subject: `درخواست ${ref} به شما سپرده شد | Ticket ${ref} assigned to you`,
+    body: lines(
+      `درخواست «${input.subject}» (${ref}، ${input.customerName}، ${input.productName}، اولویت ${PRIORITY_FA[input.priority]}) به شما سپرده شد.`,
+      `Ticket ${ref} (${input.customerName}, ${input.productName}, ${input.priority}) is assigned to you: ${input.subject}`,
+    ),
+  };
+}
+
 // --- Choosing the template -------------------------------------------------------------------
 
 export function escalationMessage(input: SlaAlarmInput & { kind: 'warning' | 'breach' | 'escalation' }): RenderedMessage {

@@ -234,18 +234,40 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   /**
    * The people a group notice by SMS or e-mail reaches, each by their own phone or e-mail: the
    * department's active manager users for `department_manager`, the vendor's active QA users for
-   * the QA role (the subject's vendor; the QA inbox gets it too). None: the notice is addressed as
+   * the QA role (the subject's vendor; the QA inbox gets it too), the department's active agent
+   * users for the agent role with a department (an unassigned ticket's "assignee" alarm; the agent
+   * inbox gets it too), and for `senior_management` the vendor's active senior-management users on
+   * every channel (each in-app notice is theirs by name). None: the notice is addressed as
    * before (the department's manager columns; the role's in-app inbox). In-app notices stay group
    * notices: every member of the group reads them in their own inbox with their own read state.
    */
   async function peopleFor(request: NotifyRequest): Promise<{ id: string }[]> {
-    if (request.channel === 'in_app') return [];
     const { recipient } = request;
     const active = { disabledAt: null };
     const order = [{ name: 'asc' }, { id: 'asc' }] as const;
+    if (recipient.kind === 'senior_management') {
+      // Senior management are people of the department's vendor, on every channel (in-app too:
+      // they need not belong to the department, so each gets the notice in their own inbox).
+      const department = await db.department.findUnique({ where: { id: recipient.departmentId! }, select: { vendorId: true } });
+      if (!department) return [];
+      return db.user.findMany({
+        where: { ...active, seniorManager: true, vendorId: department.vendorId, role: { not: 'customer' } },
+        select: { id: true },
+        orderBy: [...order],
+      });
+    }
+    if (request.channel === 'in_app') return [];
     if (recipient.kind === 'department_manager') {
       return db.user.findMany({
         where: { ...active, role: 'manager', departments: { some: { departmentId: recipient.departmentId! } } },
+        select: { id: true },
+        orderBy: [...order],
+      });
+    }
+    if (recipient.kind === 'role' && recipient.role === 'agent' && recipient.departmentId) {
+      // An unassigned ticket's "assignee" alarm: each agent user of the product's department.
+      return db.user.findMany({
+        where: { ...active, role: 'agent', departments: { some: { departmentId: recipient.departmentId } } },
         select: { id: true },
         orderBy: [...order],
       });

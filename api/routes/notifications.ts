@@ -107,8 +107,9 @@ const createEmergencyApprovalBody = z.strictObject({
  * The caller's inbox (only delivered rows: a suppressed in-app message was never sent):
  * - a customer's user: the in-app notices to its customer account, and those to it by name;
  * - staff: the notices to them by name, and those to their role that concern their own vendor
- *   (staff of no vendor: every vendor's) — a manager's only of their own departments when they
- *   have any — plus the role's notices that concern no vendor.
+ *   (staff of no vendor: every vendor's) — a manager's or an agent's only of their own departments
+ *   when they have any (an unassigned ticket's alarms reach its department's agents) — plus the
+ *   role's notices that concern no vendor.
  * Each person has their own read state (notification_reads).
  */
 function inboxOf(principal: Principal): Prisma.NotificationWhereInput {
@@ -120,7 +121,7 @@ function inboxOf(principal: Principal): Prisma.NotificationWhereInput {
   }
   const vendor: Prisma.NotificationWhereInput = principal.vendorId ? { OR: [{ vendorId: principal.vendorId }, { vendorId: null }] } : {};
   const departments: Prisma.NotificationWhereInput =
-    principal.role === 'manager' && principal.departmentIds.length > 0 ? { OR: [{ departmentId: { in: principal.departmentIds } }, { departmentId: null }] } : {};
+    (principal.role === 'manager' || principal.role === 'agent') && principal.departmentIds.length > 0 ? { OR: [{ departmentId: { in: principal.departmentIds } }, { departmentId: null }] } : {};
   return { ...delivered, audience: 'staff', OR: [mine, { userId: null, role: principal.role, AND: [vendor, departments] }] };
 }
 

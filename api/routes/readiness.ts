@@ -23,7 +23,7 @@ export const readinessRoutes = [
           level: z.string(),
           channel: z.enum(['sms', 'email', 'in_app']),
           recipient: z.string(),
-          missing: z.string().describe('The department field to fill in, e.g. managerPhone'),
+          missing: z.string().describe('What to fill in: the department field (e.g. managerPhone) when the department\'s columns are how the recipient is reached; when it is reached through people (its manager users, the vendor\'s senior-management users), their phone or e-mail, naming them, e.g. "phone of a manager user: none of Ali, Sara has one"'),
         }),
       ),
     }),

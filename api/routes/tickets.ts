@@ -17,6 +17,7 @@ import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, sta
 import { isoInstant } from '../schemas/common';
 import { assertInWorkScope, inWorkScope, presentTimeline, seesInternals, timelineEvent } from '../visibility';
 import { planTicketHours } from './hours';
+import { assigneeRefusal, resolveAssignee, type Assignee } from '../../store/ticket-assignee';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -60,7 +61,8 @@ const ticketResponse = z.object({
   description: z.string(),
   channel: z.string(),
   status: z.enum(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled']),
-  assignee: z.string().nullable(),
+  assignee: z.uuid().nullable().describe('The staff user the ticket is assigned to (what POST /v1/tickets/:id/assign takes and `?assignee=` filters by); null when unassigned'),
+  assigneeName: z.string().nullable().describe('The assignee\'s name; for an assignment made before assignees were people that names no user, its free text (with `assignee` null)'),
   openedAt: z.string(),
   firstResponseAt: instant,
   resolvedAt: instant,
@@ -82,7 +84,16 @@ type TicketResponse = z.infer<typeof ticketResponse>;
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toTehranIso(ms));
 
-function present(row: Ticket, view: ticket.TicketView, live: boolean, principal: Principal): TicketResponse {
+const UNASSIGNED: Assignee = { userId: null, name: null };
+
+/** Who the view's assignee is (a user id since issue 15; free text on older tickets). */
+async function assigneeOfView(deps: AppDeps, row: Ticket, view: ticket.TicketView): Promise<Assignee> {
+  if (view.assignee === null) return UNASSIGNED;
+  const product = await deps.db.product.findUniqueOrThrow({ where: { id: row.productId }, select: { vendorId: true } });
+  return resolveAssignee(deps.db, view.assignee, product.vendorId);
+}
+
+function present(row: Ticket, view: ticket.TicketView, live: boolean, principal: Principal, assignee: Assignee): TicketResponse {
   return {
     id: row.id,
     customerId: row.customerId,
@@ -94,7 +105,8 @@ function present(row: Ticket, view: ticket.TicketView, live: boolean, principal:
     description: row.description,
     channel: row.channel,
     status: view.status,
-    assignee: view.assignee,
+    assignee: assignee.userId,
+    assigneeName: assignee.name,
     openedAt: toTehranIso(row.openedAt.getTime()),
     firstResponseAt: iso(view.firstResponseAtMs),
     resolvedAt: iso(view.resolvedAtMs),
@@ -149,12 +161,15 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
  */
 async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<TicketResponse> {
   const live = await liveView(deps, row);
-  if (live) return present(row, live, true, principal);
-  if (row.clock) return present(row, row.clock as unknown as ticket.TicketView, false, principal);
+  if (live) return present(row, live, true, principal, await assigneeOfView(deps, row, live));
+  if (row.clock) {
+    const recorded = row.clock as unknown as ticket.TicketView;
+    return present(row, recorded, false, principal, await assigneeOfView(deps, row, recorded));
+  }
   // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
   // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
   // the opening one, run forward to now.
-  return present(row, openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()), false, principal);
+  return present(row, openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()), false, principal, UNASSIGNED);
 }
 
 /** A running workflow's ticket as at now, or undefined (ended, or Temporal cannot answer in time). */
@@ -216,7 +231,7 @@ function command<Body>(
         if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
         return unstarted !== null;
       });
-      return present(row, view, true, ctx.principal);
+      return present(row, view, true, ctx.principal, await assigneeOfView(ctx.deps, row, view));
     },
   });
 }
@@ -229,7 +244,7 @@ const listQuery = z.strictObject({
   breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
   order: z.enum(['newest', 'due']).default('newest').describe('newest first, or the next deadline first (tickets without one last)'),
-  assignee: z.string().trim().min(1).max(200).optional().describe('exactly this assignee'),
+  assignee: z.union([z.enum(['me', 'none']), z.uuid()]).optional().describe('me: assigned to you; none: assigned to nobody (an old free-text assignee that names no user counts as nobody); a user id: assigned to that person'),
   departmentId: z.uuid().optional().describe('tickets of this department\'s products'),
   q: z.string().trim().min(1).max(200).optional().describe('text in the subject, the description or the customer\'s name (any case)'),
   openedFrom: isoInstant.optional().describe('opened at or after this instant'),
@@ -296,7 +311,7 @@ export const ticketRoutes = [
         throw error;
       }
       await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
-      return present(row, opening, false, principal);
+      return present(row, opening, false, principal, UNASSIGNED);
     },
   }),
   defineRoute({
@@ -320,7 +335,7 @@ export const ticketRoutes = [
             ? { OR: [{ subject: { contains: query.q, mode: 'insensitive' } }, { description: { contains: query.q, mode: 'insensitive' } }, { customer: { name: { contains: query.q, mode: 'insensitive' } } }] }
             : {},
         ],
-        ...(query.assignee && { assignee: query.assignee }),
+        ...(query.assignee && { assigneeUserId: query.assignee === 'none' ? null : query.assignee === 'me' ? principal.userId : query.assignee }),
         ...(opened && { openedAt: opened }),
         ...(updated && { updatedAt: updated }),
         ...(customerId && { customerId }),
@@ -339,6 +354,7 @@ export const ticketRoutes = [
             : [{ openedAt: 'desc' }, { id: 'desc' }];
       const rows = await deps.db.ticket.findMany({
         where,
+        include: { assigneeUser: { select: { name: true } } },
         orderBy,
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
@@ -346,7 +362,8 @@ export const ticketRoutes = [
       const page = rows.slice(0, query.limit);
       return {
         items: page.map((row) => {
-          const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false, principal);
+          const assignee = { userId: row.assigneeUserId, name: row.assigneeUser?.name ?? row.assignee };
+          const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false, principal, assignee);
           return { ...summary, nextDeadlineAt: iso(row.nextDeadlineAt?.getTime()) };
         }),
         nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
@@ -388,9 +405,14 @@ export const ticketRoutes = [
   command('priority', 'Change the priority: targets are recomputed from the ticket\'s start', STAFF,
     z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) }),
     ({ body, principal }, h) => runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason })),
-  command('assign', 'Assign the ticket to an agent', STAFF,
-    z.strictObject({ assignee: line(200) }),
-    ({ body, principal }, h) => runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee })),
+  command('assign', 'Assign the ticket to a person: a staff user of the ticket\'s vendor who works tickets (agent, manager or admin; an agent may take it themselves). They hear of it in their inbox (and by e-mail when they have an address), and its "assignee" alarms reach them', STAFF,
+    z.strictObject({ assignee: z.uuid().describe('The user id of the person to assign (GET /v1/users lists them; GET /v1/sessions/current answers your own)') }),
+    async ({ body, principal, deps, params }, h) => {
+      const { product } = await deps.db.ticket.findUniqueOrThrow({ where: { id: params.id }, select: { product: { select: { vendorId: true } } } });
+      const refusal = await assigneeRefusal(deps.db, body.assignee, product.vendorId);
+      if (refusal) throw new ApiError('unprocessable', `assignee ${refusal}`, { reason: 'invalid_assignee', invalidFields: [{ field: 'body.assignee', reason: refusal }] });
+      return runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee });
+    }),
   command('review', 'Review a review-type target: announce a committed resolution date, or reject the request', STAFF,
     z.discriminatedUnion('decision', [
       z.strictObject({ decision: z.literal('announce'), dueAt: isoInstant }),
@@ -449,7 +471,7 @@ async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTic
   await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
   const live = await liveView(deps, row);
   const view = live ?? (row.clock as unknown as ticket.TicketView | null) ?? openingView(input);
-  return new Reply(200, present(row, view, live !== undefined, principal), { 'Idempotent-Replayed': 'true' });
+  return new Reply(200, present(row, view, live !== undefined, principal, await assigneeOfView(deps, row, view)), { 'Idempotent-Replayed': 'true' });
 }
 
 /** Starts a stored ticket's workflow unless it runs or ran (recovery after a failed start). */

@@ -33,7 +33,9 @@ const createUserBody = z
     departmentIds: departmentIds.optional().describe('Staff: departments of that vendor'),
     customerId: z.uuid().optional().describe('Required for the customer role and only for it'),
     password: password.optional().describe('Set to let the user sign in; otherwise an admin\'s password reset does it later'),
+    seniorManager: z.boolean().optional().describe('Staff (admins set it): senior management of their vendor, whom escalations to senior management reach'),
   })
+  .refine((b) => !b.seniorManager || (b.role !== 'customer' && b.vendorId !== undefined), { message: 'senior management is staff of a vendor: give vendorId', path: ['seniorManager'] })
   .refine((b) => (b.role === 'customer') === (b.customerId !== undefined), { message: 'required for the customer role and only for it', path: ['customerId'] })
   .refine((b) => b.role !== 'customer' || (b.vendorId === undefined && b.departmentIds === undefined), {
     message: 'a customer user has no vendor or departments',
@@ -50,6 +52,7 @@ const updateUserBody = z
     vendorId: z.uuid().nullable().optional().describe('Admins only'),
     departmentIds: departmentIds.optional().describe('Replaces the user\'s departments'),
     disabled: z.boolean().optional().describe('A disabled user can neither sign in nor use their API keys; disabling ends their sessions'),
+    seniorManager: z.boolean().optional().describe('Admins only: senior management of their vendor (escalations to senior management reach them)'),
   })
   .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
 
@@ -105,6 +108,7 @@ export const userRoutes = [
       let vendorId = body.vendorId ?? null;
       if (principal.role === 'manager') {
         if (body.role !== 'agent') throw refuseManager('body.role', 'a manager creates agents only');
+        if (body.seniorManager) throw refuseManager('body.seniorManager', 'only an admin names senior management');
         vendorId = body.vendorId ?? principal.vendorId;
         if (principal.vendorId && vendorId !== principal.vendorId) throw refuseManager('body.vendorId', 'a manager creates agents of their own vendor only');
         const ids = body.departmentIds ?? [];
@@ -127,6 +131,7 @@ export const userRoutes = [
             vendorId,
             customerId: body.customerId ?? null,
             passwordHash: body.password === undefined ? null : await hashPassword(body.password),
+            seniorManager: body.seniorManager ?? false,
             departments: { create: (body.departmentIds ?? []).map((departmentId) => ({ departmentId })) },
           },
           include: userInclude,
@@ -188,11 +193,12 @@ export const userRoutes = [
       if (principal.role === 'manager') {
         if (body.role !== undefined) throw refuseManager('body.role', 'only an admin changes roles');
         if (body.vendorId !== undefined) throw refuseManager('body.vendorId', 'only an admin changes vendors');
+        if (body.seniorManager !== undefined) throw refuseManager('body.seniorManager', 'only an admin names senior management');
         const outside = (body.departmentIds ?? []).findIndex((id) => !principal.departmentIds.includes(id));
         if (outside >= 0) throw refuseManager(`body.departmentIds.${outside}`, 'not one of your departments');
         if (body.departmentIds?.length === 0) throw refuseManager('body.departmentIds', 'an agent you manage stays in at least one of your departments');
       }
-      if (existing.role === 'customer' && (body.role !== undefined || body.vendorId != null || body.departmentIds?.length)) {
+      if (existing.role === 'customer' && (body.role !== undefined || body.vendorId != null || body.departmentIds?.length || body.seniorManager)) {
         throw new ApiError('unprocessable', 'a customer user has no staff role, vendor or departments', { invalidFields: [{ field: 'body.role', reason: 'a customer user stays a customer user' }] });
       }
       const vendorId = body.vendorId !== undefined ? body.vendorId : existing.vendorId;
@@ -217,6 +223,7 @@ export const userRoutes = [
               ...(body.phone !== undefined && { phone: body.phone }),
               ...(body.role !== undefined && { role: body.role }),
               ...(body.vendorId !== undefined && { vendorId: body.vendorId }),
+              ...(body.seniorManager !== undefined && { seniorManager: body.seniorManager }),
               ...(body.disabled !== undefined && { disabledAt: body.disabled ? (existing.disabledAt ?? new Date()) : null }),
             },
             include: userInclude,

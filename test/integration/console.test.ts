@@ -244,9 +244,12 @@ describe('the console in a browser', () => {
     await screenshot(page, 'manager-now');
 
     const item = page.getByTestId('inbox-item').filter({ hasText: subject });
-    await item.getByLabel('مسئول').fill('Sara');
+    // The assignee is a person: a staff user, named by their id (issue 15).
+    const sara = await admin()('POST', '/v1/users', { name: 'Sara', role: 'agent' });
+    expect(sara.status).toBe(201);
+    await item.getByLabel('مسئول').fill(sara.body.id);
     await item.getByRole('button', { name: 'واگذاری' }).click();
-    await waitFor(() => admin()('GET', `/v1/tickets/${ticketId}`), (r) => r.body.assignee === 'Sara');
+    await waitFor(() => admin()('GET', `/v1/tickets/${ticketId}`), (r) => r.body.assigneeName === 'Sara');
     await item.getByRole('button', { name: 'دیدم' }).click();
     await item.waitFor({ state: 'detached' });
     expect((await testDatabase().notification.findUniqueOrThrow({ where: { id: notice.id } })).readAt).not.toBeNull();

@@ -641,7 +641,8 @@ describe('work scoped to a vendor and department (the isolation suite\'s vendor 
     expect(await ids(`productId=${productA}&q=nothing-like-this`)).toEqual([]);
     expect(await ids(`productId=${productA}&openedFrom=${encodeURIComponent(iso(Date.now() + HOUR))}`)).toEqual([]);
     expect(await ids(`productId=${productA}&openedTo=${encodeURIComponent(iso(Date.now() + HOUR))}&updatedFrom=${encodeURIComponent(iso(Date.now() - HOUR))}`)).toEqual([ticketA]);
-    expect(await ids(`productId=${productA}&assignee=nobody`)).toEqual([]);
+    expect(await ids(`productId=${productA}&assignee=${randomUUID()}`)).toEqual([]);
+    expect(await ids(`productId=${productA}&assignee=none`)).toEqual([ticketA]);
     const byDeadline = (await admin('GET', '/v1/tickets?limit=100&sort=deadline&status=new')).body.items as { nextDeadlineAt: string | null }[];
     const deadlines = byDeadline.map((t) => t.nextDeadlineAt).filter((d): d is string => d !== null).map((d) => Date.parse(d));
     expect(deadlines).toEqual([...deadlines].sort((x, y) => x - y));

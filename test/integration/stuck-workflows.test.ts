@@ -32,7 +32,8 @@ describe('stuck workflows', () => {
     const id = opened.body.id as string;
     const workflowId = `ticket-${id}`;
     expect((await agent('POST', `/v1/tickets/${id}/replies`, { body: 'first answer' })).status).toBe(200);
-    expect((await agent('POST', `/v1/tickets/${id}/assign`, { assignee: 'sara' })).status).toBe(200);
+    const agentUser = (await agent('GET', '/v1/me')).body.user.id as string;
+    expect((await agent('POST', `/v1/tickets/${id}/assign`, { assignee: agentUser })).status).toBe(200);
     const before = await testDatabase().ticketEvent.findMany({ where: { ticketId: id }, orderBy: { sequence: 'asc' } });
     expect(before.map((e) => e.type)).toEqual(['opened', 'agent_replied', 'assigned']);
 
@@ -60,7 +61,7 @@ describe('stuck workflows', () => {
 
     // The fresh run holds the state the timeline recorded, answers commands, and records after the last event.
     const read = await waitFor(() => customer('GET', `/v1/tickets/${id}`), (r) => r.body.clock?.live === true);
-    expect(read.body).toMatchObject({ status: 'in_progress', assignee: 'sara' });
+    expect(read.body).toMatchObject({ status: 'in_progress', assignee: agentUser });
     expect(read.body.firstResponseAt).not.toBeNull();
     expect(read.body.clock.targets.find((t: { target: string }) => t.target === 'first_response').state).toBe('met');
     expect((await agent('POST', `/v1/tickets/${id}/replies`, { body: 'after the repair' })).status).toBe(200);

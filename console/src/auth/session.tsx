@@ -51,7 +51,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
 
 async function whoHoldsKey(): Promise<SessionUser> {
   const me = await unwrap(api.GET('/v1/me'));
-  return { id: me.keyId, name: me.role, email: null, role: me.role, vendorId: null, customerId: me.customerId, departments: [] };
+  return { id: me.user.id, name: me.role, email: null, role: me.role, vendorId: null, customerId: me.customerId, departments: [] };
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {

@@ -63,7 +63,7 @@ function Cell({ ticket, column }: { ticket: TicketSummary; column: TicketColumn 
     case 'status':
       return <>{t.ticket.statuses[ticket.status] ?? ticket.status}</>;
     case 'assignee':
-      return <>{ticket.assignee ?? '—'}</>;
+      return <>{ticket.assigneeName ?? '—'}</>;
     case 'openedAt':
       return <>{dateTime(ticket.openedAt)}</>;
     case 'due':

@@ -71,7 +71,7 @@ export function TicketsPage() {
       <Loaded query={pages}>
         {() => (
           <>
-            <FilteredTickets tickets={items} filter={filter} search={search} me={user.name} />
+            <FilteredTickets tickets={items} filter={filter} search={search} me={user.id} />
             <More shown={items.length} hasMore={pages.hasNextPage} loading={pages.isFetchingNextPage} onMore={() => void pages.fetchNextPage()} />
           </>
         )}
