@@ -20,10 +20,10 @@ export const sessionUserResponse = z.object({
   vendorId: z.uuid().nullable().describe('Staff: the vendor whose work they see; null for customers (and for staff of every vendor)'),
   customerId: z.uuid().nullable().describe('Customer users: the one customer account they act for'),
   departments: z.array(departmentRef).describe('Staff: the departments they belong to'),
-  seniorManager: z.boolean().describe('Staff: senior management of their vendor (escalations to senior management reach them)'),
 });
 
 export const userResponse = sessionUserResponse.extend({
+  seniorManager: z.boolean().describe('Staff: senior management of their vendor (escalations to senior management reach them)'),
   phone: z.string().nullable(),
   canSignIn: z.boolean().describe('The user has a password (set at creation or by an admin\'s reset)'),
   lockedUntil: z.string().nullable().describe('Sign-in is locked until then after repeated wrong passwords'),
@@ -45,12 +45,13 @@ export interface UserRow {
 const departmentsOf = (row: UserRow) => row.departments.map((d) => d.department).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 
 export function presentSessionUser(row: UserRow): z.infer<typeof sessionUserResponse> {
-  return { id: row.id, name: row.name, email: row.email, role: row.role, vendorId: row.vendorId, customerId: row.customerId, departments: departmentsOf(row), seniorManager: row.seniorManager };
+  return { id: row.id, name: row.name, email: row.email, role: row.role, vendorId: row.vendorId, customerId: row.customerId, departments: departmentsOf(row) };
 }
 
 export function presentUser(row: UserRow): UserResponse {
   return {
     ...presentSessionUser(row),
+    seniorManager: row.seniorManager,
     phone: row.phone,
     canSignIn: row.passwordHash !== null,
     lockedUntil: row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? iso(row.lockedUntil) : null,
