@@ -567,7 +567,7 @@ BEGIN
            coalesce(sum(f.sign) FILTER (WHERE f.result = 'breached'), 0),
            coalesce(sum(f.sign) FILTER (WHERE f.result = 'open'), 0)
     FROM (%s) f
-    JOIN report_jalali_months m ON m.start_at = (SELECT max(j.start_at) FROM report_jalali_months j WHERE j.start_at <= f.opened_at) AND f.opened_at < m.end_at
+    JOIN LATERAL (SELECT j.start_at, j.end_at FROM report_jalali_months j WHERE j.start_at <= f.opened_at ORDER BY j.start_at DESC LIMIT 1) m ON f.opened_at < m.end_at
     CROSS JOIN LATERAL (VALUES ('total', ''), ('priority', f.priority::text), ('plan', f.policy_key), ('product', f.product_id::text),
                                ('customer', f.customer_id::text), ('assignee', coalesce(f.assignee, ''))) g(kind, key)
     GROUP BY 1, 2, 3, 4
@@ -580,7 +580,7 @@ BEGIN
     INSERT INTO report_sla_month_minutes AS r (month_start, kind, key, target, measure, bucket, n)
     SELECT m.start_at, g.kind, g.key, f.target, v.measure, floor(v.value)::bigint, sum(f.sign)
     FROM (%s) f
-    JOIN report_jalali_months m ON m.start_at = (SELECT max(j.start_at) FROM report_jalali_months j WHERE j.start_at <= f.opened_at) AND f.opened_at < m.end_at
+    JOIN LATERAL (SELECT j.start_at, j.end_at FROM report_jalali_months j WHERE j.start_at <= f.opened_at ORDER BY j.start_at DESC LIMIT 1) m ON f.opened_at < m.end_at
     CROSS JOIN LATERAL (VALUES ('total', ''), ('priority', f.priority::text), ('plan', f.policy_key), ('product', f.product_id::text),
                                ('customer', f.customer_id::text), ('assignee', coalesce(f.assignee, ''))) g(kind, key)
     CROSS JOIN LATERAL (VALUES ('b', f.business_minutes), ('c', f.clock_minutes)) v(measure, value)
@@ -604,7 +604,7 @@ CREATE TRIGGER report_sla_months_updated AFTER UPDATE ON report_ticket_targets R
 INSERT INTO report_sla_month_targets (month_start, kind, key, target, met, breached, open)
 SELECT m.start_at, g.kind, g.key, f.target, count(*) FILTER (WHERE f.result = 'met'), count(*) FILTER (WHERE f.result = 'breached'), count(*) FILTER (WHERE f.result = 'open')
 FROM report_ticket_targets f
-JOIN report_jalali_months m ON m.start_at = (SELECT max(j.start_at) FROM report_jalali_months j WHERE j.start_at <= f.opened_at) AND f.opened_at < m.end_at
+JOIN LATERAL (SELECT j.start_at, j.end_at FROM report_jalali_months j WHERE j.start_at <= f.opened_at ORDER BY j.start_at DESC LIMIT 1) m ON f.opened_at < m.end_at
 CROSS JOIN LATERAL (VALUES ('total', ''), ('priority', f.priority::text), ('plan', f.policy_key), ('product', f.product_id::text),
                            ('customer', f.customer_id::text), ('assignee', coalesce(f.assignee, ''))) g(kind, key)
 GROUP BY 1, 2, 3, 4;
@@ -612,7 +612,7 @@ GROUP BY 1, 2, 3, 4;
 INSERT INTO report_sla_month_minutes (month_start, kind, key, target, measure, bucket, n)
 SELECT m.start_at, g.kind, g.key, f.target, v.measure, floor(v.value)::bigint, count(*)
 FROM report_ticket_targets f
-JOIN report_jalali_months m ON m.start_at = (SELECT max(j.start_at) FROM report_jalali_months j WHERE j.start_at <= f.opened_at) AND f.opened_at < m.end_at
+JOIN LATERAL (SELECT j.start_at, j.end_at FROM report_jalali_months j WHERE j.start_at <= f.opened_at ORDER BY j.start_at DESC LIMIT 1) m ON f.opened_at < m.end_at
 CROSS JOIN LATERAL (VALUES ('total', ''), ('priority', f.priority::text), ('plan', f.policy_key), ('product', f.product_id::text),
                            ('customer', f.customer_id::text), ('assignee', coalesce(f.assignee, ''))) g(kind, key)
 CROSS JOIN LATERAL (VALUES ('b', f.business_minutes), ('c', f.clock_minutes)) v(measure, value)
