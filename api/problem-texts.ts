@@ -44,6 +44,7 @@ export const PROBLEM_DETAILS_FA: Record<ErrorCode, string> = {
 /** The refusals that carry a `reason`, said more precisely than their code. */
 export const REASON_DETAILS_FA: Record<string, string> = {
   idempotency_key_reused: 'این Idempotency-Key پیش‌تر برای درخواست دیگری به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید.',
+  invalid_assignee: 'مسئول باید کاربر کارکنان همین فروشنده باشد که درخواست‌ها را پیگیری می‌کند (کارشناس، مدیر یا مدیر سامانه) و غیرفعال نباشد.',
   already_claimed: 'این قرارداد پیش‌تر برای همین قطعی یا دوره ادعای خسارت ثبت کرده است.',
   already_decided: 'دربارهٔ این ادعا پیش‌تر تصمیم گرفته شده است.',
   already_closed: 'این قطعی پیش‌تر پایان یافته است.',
