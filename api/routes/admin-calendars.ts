@@ -18,6 +18,7 @@ import {
 } from '../schemas/calendars';
 import { ADMIN, dateColumn, dateOf, STAFF } from '../schemas/common';
 import { policiesNamingCalendar } from '../sla-references';
+import { iso } from '../../sla/iso';
 
 const withExceptions = { exceptions: { orderBy: { date: 'asc' } } } satisfies Prisma.CalendarInclude;
 type CalendarRow = Prisma.CalendarGetPayload<{ include: typeof withExceptions }>;
@@ -38,8 +39,8 @@ function present(row: CalendarRow): z.infer<typeof calendarResponse> {
       intervals: readColumn(openIntervals, e.intervals, { table: 'calendar exception', id: e.id, column: 'intervals' }),
       note: e.note,
     })),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 

@@ -253,6 +253,51 @@ describe('the console in a browser', () => {
     await finish(opened);
   });
 
+  it('manager: /now asks for its lists with the key check, not after it, and shows the at-risk list before the breached one answers', async () => {
+    const opened = await openPage();
+    const { page, context } = opened;
+    await context.addInitScript({ content: `sessionStorage.setItem('pasban.apiKey', ${JSON.stringify(await createKey('manager'))});` });
+    let listAsked!: () => void;
+    const listSeen = new Promise<boolean>((resolve) => (listAsked = () => resolve(true)));
+    let releaseBreached!: () => void;
+    const breachedHeld = new Promise<void>((resolve) => (releaseBreached = resolve));
+    let keyCheckWaitedForList: boolean | undefined;
+    const isList = (url: URL, flag: string) => url.pathname === '/v1/tickets' && url.searchParams.get(flag) === 'true';
+    await page.route(
+      (url) => isList(url, 'atRisk'),
+      async (route) => {
+        listAsked();
+        await route.continue();
+      },
+    );
+    await page.route(
+      (url) => isList(url, 'breached'),
+      async (route) => {
+        await breachedHeld;
+        await route.continue().catch(() => undefined);
+      },
+    );
+    // The key check (GET /v1/me) is held until the at-risk list has been asked for, 5 s at most.
+    await page.route(
+      (url) => url.pathname === '/v1/me',
+      async (route) => {
+        keyCheckWaitedForList = await Promise.race([listSeen, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+        await route.continue();
+      },
+    );
+    try {
+      await page.goto(`${baseUrl()}/now`);
+      await page.getByTestId('at-risk-ticket').filter({ hasText: subject }).waitFor({ timeout: 15_000 });
+      expect(keyCheckWaitedForList).toBe(true);
+      // Still loading the breached list: said so under the rows already shown.
+      expect(await page.locator('section[aria-labelledby="at-risk"] [aria-busy="true"]').count()).toBe(1);
+    } finally {
+      releaseBreached();
+    }
+    await page.locator('section[aria-labelledby="at-risk"] [aria-busy="true"]').waitFor({ state: 'detached' });
+    await finish(opened);
+  });
+
   it('agent: works the ticket from the queue: an internal note marked as such, a public reply that meets the first response', async () => {
     const opened = await signInWithKey(await createKey('agent'));
     const { page } = opened;
@@ -287,6 +332,42 @@ describe('the console in a browser', () => {
     await page.locator('.timeline li').filter({ hasText: 'منتظریم' }).waitFor();
     await expectAccessible(page);
     await screenshot(page, 'customer-ticket');
+    await finish(opened);
+  });
+
+  it('customer: opens a ticket with the plan\'s priorities and channels and sees its clock; a refusal is explained in Persian', async () => {
+    const opened = await signInWithKey(customer.key);
+    const { page } = opened;
+    await page.waitForURL(/\/tickets$/);
+    await page.getByRole('link', { name: 'تیکت تازه' }).click();
+    await page.waitForURL(/\/tickets\/new$/);
+    const form = page.getByRole('form', { name: 'ثبت تیکت تازه' });
+    // The priorities offered are the plan's (GET /v1/me/products), in Persian.
+    await form.getByLabel('اولویت').locator('option').nth(1).waitFor({ state: 'attached' });
+    const offered = await form.getByLabel('اولویت').locator('option').allTextContents();
+    expect(offered).toEqual(['انتخاب کنید', 'بحرانی', 'بالا', 'متوسط', 'پایین']);
+    await expectAccessible(page);
+    const mine = `Console new ${randomUUID().slice(0, 6)}`;
+    await form.getByLabel('اولویت').selectOption({ label: 'بالا' });
+    await form.getByLabel('کانال').selectOption({ label: 'پرتال' });
+    await form.getByLabel('موضوع').fill(mine);
+    await form.getByLabel('شرح').fill('گزارش‌ها بارگذاری نمی‌شوند.');
+    await screenshot(page, 'customer-new-ticket');
+    await form.getByRole('button', { name: 'ثبت' }).click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    await page.getByTestId('target-first_response').getByTestId('countdown').waitFor();
+    const id = page.url().split('/').pop()!;
+    expect((await admin()('GET', `/v1/tickets/${id}`)).body).toMatchObject({ subject: mine, priority: 'high', channel: 'portal', customerId: customer.customer.id });
+
+    // A customer whose contract is unpaid is told why, before typing anything.
+    const unpaid = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile', paid: false });
+    const refused = await signInWithKey(unpaid.key);
+    await refused.page.goto(`${baseUrl()}/tickets/new`);
+    await refused.page.getByTestId('eligibility').waitFor();
+    await expect(refused.page.getByTestId('eligibility').textContent()).resolves.toContain('هزینه‌ی قرارداد هنوز پرداخت نشده است');
+    expect(await refused.page.getByRole('button', { name: 'ثبت' }).isDisabled()).toBe(true);
+    await expectAccessible(refused.page);
+    await finish(refused);
     await finish(opened);
   });
 
