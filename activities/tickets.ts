@@ -1,10 +1,10 @@
-import type { Prisma } from '../generated/prisma/client';
 import type { BreachAction, Priority, Recipient } from '../sla/policy';
 import type { TicketView } from '../sla/ticket-machine';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
 import { ticketMessage, escalationMessage, assignedMessage } from './notifications/messages';
 import { resolveAssignee, type Assignee } from '../store/ticket-assignee';
+import { asJson } from '../platform/database';
 
 export interface TicketEventRecord {
   ticketId: string;
@@ -49,7 +49,6 @@ export interface CustomerNotice {
   data: Record<string, unknown>;
 }
 
-const asJson = (value: unknown) => value as Prisma.InputJsonValue;
 
 /** The earliest deadline still running: what "at risk" and the list's ordering read. */
 function nextDeadline(view: TicketView): Date | null {
