@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
+import { CalendarsPage, UsersPage } from './admin/AdminPages';
 import { useSession, type Role } from './auth/session';
 import { ClaimPage } from './claims/ClaimPage';
 import { ClaimsQueuePage } from './claims/ClaimsQueuePage';
@@ -44,6 +45,8 @@ export function App() {
         <Route path="/claims" element={<ClaimsQueuePage />} />
         <Route path="/claims/:id" element={<ClaimPage />} />
         <Route path="/tickets" element={<TicketsPage />} />
+        <Route path="/admin/users" element={<UsersPage />} />
+        <Route path="/admin/calendars" element={<CalendarsPage />} />
         <Route path="/tickets/new" element={<NewTicketPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />
         <Route path="/" element={<Navigate to={HOME[state.user.role]} replace />} />

@@ -437,6 +437,42 @@ describe('the console in a browser', () => {
     await finish(opened);
   });
 
+  it('admin: users (a new one created through the form) and calendars with estimated holidays flagged and confirmed', async () => {
+    const set = `console-${randomUUID().slice(0, 8)}`;
+    const holiday = await testDatabase().holiday.create({
+      data: { set, date: new Date(Date.UTC(new Date().getUTCFullYear() + 2, 2, 21)), name: 'نوروز آزمایشی', nameEn: 'Test Nowruz', source: 'computed', reference: 'computed by the console test' },
+    });
+    const opened = await signInWithKey(await createKey('admin'));
+    const { page } = opened;
+    await page.getByRole('link', { name: 'مدیریت' }).click();
+    await page.waitForURL(/\/admin\/users$/);
+    await page.getByTestId('users-table').waitFor();
+    await expectAccessible(page);
+    const email = `console-admin-${randomUUID().slice(0, 8)}@example.test`;
+    const form = page.getByRole('form', { name: 'کاربر تازه' });
+    await form.getByLabel('نام').fill('Reza Console');
+    await form.getByLabel('ایمیل').fill(email);
+    await form.getByLabel('نقش').selectOption({ label: 'کنترل کیفیت' });
+    await form.getByLabel('گذرواژه').fill(`Pasban-${randomUUID()}`);
+    await form.getByRole('button', { name: 'ثبت' }).click();
+    await page.getByTestId('users-table').getByText(email).waitFor();
+    const users = (await admin()('GET', `/v1/users?q=${encodeURIComponent(email)}`)).body.items;
+    expect(users).toEqual([expect.objectContaining({ name: 'Reza Console', email, role: 'qa', canSignIn: true })]);
+    await screenshot(page, 'admin-users');
+
+    await page.getByRole('link', { name: 'تقویم‌ها و تعطیلات' }).click();
+    await page.waitForURL(/\/admin\/calendars$/);
+    await page.getByTestId('calendars-table').getByText('always-open').waitFor();
+    const row = page.getByTestId('estimated-holiday').filter({ hasText: set });
+    await row.getByText('برآوردی').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'admin-calendars');
+    await row.getByRole('button', { name: /تأیید تاریخ/ }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await admin()('GET', `/v1/holidays/${holiday.id}`)).body).toMatchObject({ estimated: false, source: 'admin', confirmedAt: expect.any(String) });
+    await finish(opened);
+  });
+
   it('switches to English: left-to-right, Gregorian dates, still Tehran time', async () => {
     const opened = await signInWithKey(await createKey('manager'));
     const { page } = opened;

@@ -3,12 +3,13 @@ import { useSession, useUser, type Role } from '../auth/session';
 import { useLocale } from '../i18n/locale';
 import { useServerNow } from '../clock/server-clock';
 
-const NAV: { to: string; label: 'now' | 'reports' | 'claims' | 'tickets' | 'portal'; roles: Role[] }[] = [
+const NAV: { to: string; label: 'now' | 'reports' | 'claims' | 'tickets' | 'portal' | 'admin'; roles: Role[] }[] = [
   { to: '/now', label: 'now', roles: ['manager', 'admin'] },
   { to: '/reports', label: 'reports', roles: ['manager', 'admin'] },
   { to: '/claims', label: 'claims', roles: ['qa', 'manager', 'admin'] },
   { to: '/tickets', label: 'tickets', roles: ['agent', 'manager', 'admin'] },
   { to: '/tickets', label: 'portal', roles: ['customer'] },
+  { to: '/admin/users', label: 'admin', roles: ['admin'] },
 ];
 
 export function Layout() {
