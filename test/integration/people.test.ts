@@ -431,7 +431,12 @@ describe('sessions for people', () => {
     const res = await client.signIn(customerEmail);
     expect(res.body.user).toMatchObject({ role: 'customer', customerId: customer.id, vendorId: null });
     const forbidden = await client.request('GET', '/v1/users');
-    expect({ status: forbidden.status, detail: forbidden.body.detail }).toEqual({ status: 403, detail: expect.stringContaining('your user has role customer') });
+    // A customer's session is answered in Persian by default; the English wording travels as detailEn.
+    expect({ status: forbidden.status, detail: forbidden.body.detail, detailEn: forbidden.body.detailEn }).toEqual({
+      status: 403,
+      detail: 'نقش یا دسترسی شما اجازهٔ این کار را نمی‌دهد.',
+      detailEn: expect.stringContaining('your user has role customer'),
+    });
     expect((await client.request('GET', '/v1/tickets')).status).toBe(200);
     const otherKey = await createKey('agent');
     expect((await testApi(otherKey)('GET', '/v1/me')).status).toBe(200);
