@@ -6,6 +6,37 @@ import type { NotifyRequest } from './notifications/outbox';
 export function createOutageActivities(deps: ActivityDeps & { notify: (request: NotifyRequest) => Promise<unknown> }) {
   const { db, notify } = deps;
 
+  /**
+   * Tells every customer with a contract on the outage's product in force at some point of the
+   * window, once each (the dedupe key names the purpose), and answers how many customers were told.
+   */
+  async function tellCustomersOnProduct(
+    outage: { id: string; productId: string },
+    window: { from: Date; to: Date },
+    message: { subject: string; body: string },
+    send: { purpose: string; channel: NotifyRequest['channel']; category: NotifyRequest['category'] },
+  ): Promise<number> {
+    const contracts = await db.contract.findMany({
+      where: { productId: outage.productId, startsAt: { lte: window.to }, endsAt: { gt: window.from } },
+      select: { customerId: true },
+      distinct: ['customerId'],
+    });
+    for (const { customerId } of contracts) {
+      await notify({
+        dedupeKey: `outage:${outage.id}:${send.purpose}:${customerId}`,
+        channel: send.channel,
+        category: send.category,
+        audience: 'customer',
+        customerId,
+        recipient: { kind: 'customer' },
+        subject: message.subject,
+        body: message.body,
+        subjectRef: `outage:${outage.id}`,
+      });
+    }
+    return contracts.length;
+  }
+
   return {
     /**
      * Tells every customer with a contract on the product that runs during the window. Answers
@@ -13,32 +44,14 @@ export function createOutageActivities(deps: ActivityDeps & { notify: (request: 
      */
     async announceMaintenance({ outageId }: { outageId: string }): Promise<number> {
       const outage = await db.outage.findUniqueOrThrow({ where: { id: outageId }, include: { product: true } });
-      const windowEnd = outage.endedAt ?? outage.startedAt;
-      const contracts = await db.contract.findMany({
-        where: { productId: outage.productId, startsAt: { lte: windowEnd }, endsAt: { gt: outage.startedAt } },
-        select: { customerId: true },
-        distinct: ['customerId'],
-      });
       const message = maintenanceAnnounced({
         productName: outage.product.nameFa,
         startMs: outage.startedAt.getTime(),
         endMs: outage.endedAt?.getTime() ?? null,
         description: outage.description,
       });
-      for (const { customerId } of contracts) {
-        await notify({
-          dedupeKey: `outage:${outage.id}:announcement:${customerId}`,
-          channel: 'email',
-          category: 'informational',
-          audience: 'customer',
-          customerId,
-          recipient: { kind: 'customer' },
-          subject: message.subject,
-          body: message.body,
-          subjectRef: `outage:${outage.id}`,
-        });
-      }
-      return contracts.length;
+      const window = { from: outage.startedAt, to: outage.endedAt ?? outage.startedAt };
+      return tellCustomersOnProduct(outage, window, message, { purpose: 'announcement', channel: 'email', category: 'informational' });
     },
 
     /**
@@ -49,26 +62,9 @@ export function createOutageActivities(deps: ActivityDeps & { notify: (request: 
      */
     async notifyOutageCustomers({ outageId }: { outageId: string }): Promise<number> {
       const outage = await db.outage.findUniqueOrThrow({ where: { id: outageId }, include: { product: true } });
-      const contracts = await db.contract.findMany({
-        where: { productId: outage.productId, startsAt: { lte: outage.startedAt }, endsAt: { gt: outage.startedAt } },
-        select: { customerId: true },
-        distinct: ['customerId'],
-      });
       const message = outageUnannounced({ productName: outage.product.nameFa, startMs: outage.startedAt.getTime(), description: outage.description });
-      for (const { customerId } of contracts) {
-        await notify({
-          dedupeKey: `outage:${outage.id}:unplanned-notice:${customerId}`,
-          channel: 'sms',
-          category: 'emergency',
-          audience: 'customer',
-          customerId,
-          recipient: { kind: 'customer' },
-          subject: message.subject,
-          body: message.body,
-          subjectRef: `outage:${outage.id}`,
-        });
-      }
-      return contracts.length;
+      const window = { from: outage.startedAt, to: outage.startedAt };
+      return tellCustomersOnProduct(outage, window, message, { purpose: 'unplanned-notice', channel: 'sms', category: 'emergency' });
     },
 
     /** Escalates a missing panel notice to the product department's manager; false when it was posted after all. */

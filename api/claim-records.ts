@@ -5,13 +5,14 @@ import { OUTAGE_CAUSES } from '../sla/availability';
 import type { ClaimAssessment } from '../sla/claim-assessment';
 import type { ComputedCredit } from '../sla/claim-decision';
 import type { ClaimDeadlines } from '../sla/claims';
-import { formatJalali, toTehranIso } from '../sla/jalali';
+import { formatJalali } from '../sla/jalali';
 import { EXCLUSIONS } from '../sla/outages';
 import type { ClaimFacts, ClaimKind, ClaimWorkflowInput } from '../workflows/claim';
 import type { Principal } from './auth';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 import { actorResponse, assertInWorkScope, seesInternals, type Actor } from './visibility';
+import { iso, isoOrNull } from '../sla/iso';
 
 /** What a claim was judged on, kept in the row's `computation` column. */
 export interface ClaimComputation {
@@ -170,8 +171,6 @@ export const claimResponse = z.object({
 });
 export type ClaimResponse = z.infer<typeof claimResponse>;
 
-const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
-
 export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: string | null) => Actor): ClaimResponse {
   const computation = computationOf(row);
   const { availability, deadlines } = computation;
@@ -186,24 +185,24 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
     note: row.note,
     status: row.status,
     dueState: dueStateOf(row, nowMs),
-    receivedAt: toTehranIso(row.receivedAt.getTime()),
+    receivedAt: iso(row.receivedAt),
     receivedAtJalali: formatJalali(row.receivedAt.getTime()),
-    acknowledgedAt: iso(row.acknowledgedAt),
+    acknowledgedAt: isoOrNull(row.acknowledgedAt),
     // The row's deadlines, not the computation's: a calendar correction moves them (syncClaim).
     deadlines: {
-      acknowledgeDueAt: toTehranIso(row.acknowledgeDueAt.getTime()),
+      acknowledgeDueAt: iso(row.acknowledgeDueAt),
       acknowledgeDueAtJalali: formatJalali(row.acknowledgeDueAt.getTime()),
-      reminderAt: toTehranIso(deadlines.reminderAtMs),
-      decisionDueAt: toTehranIso(row.decisionDueAt.getTime()),
+      reminderAt: iso(deadlines.reminderAtMs),
+      decisionDueAt: iso(row.decisionDueAt),
       decisionDueAtJalali: formatJalali(row.decisionDueAt.getTime()),
-      filingWindowClosedAt: toTehranIso(computation.filingClosesAtMs),
+      filingWindowClosedAt: iso(computation.filingClosesAtMs),
     },
     outageIds: row.outages.map((o) => o.outageId),
     ticketIds: row.tickets.map((t) => t.ticketId),
     computation: availability && {
       month: availability.month,
-      periodStart: toTehranIso(availability.periodStartMs),
-      periodEnd: toTehranIso(availability.periodEndMs),
+      periodStart: iso(availability.periodStartMs),
+      periodEnd: iso(availability.periodEndMs),
       periodMinutes: availability.periodMinutes,
       downtimeMinutes: availability.downtimeMinutes,
       availabilityPercent: availability.availabilityPercent,
@@ -222,7 +221,7 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
       creditPercent: m.creditPercent,
       creditAmountRials: m.creditAmountRials === null ? null : String(m.creditAmountRials),
     })),
-    tickets: computation.tickets.map((t) => ({ id: t.id, subject: t.subject, breachedAt: toTehranIso(t.breachedAtMs) })),
+    tickets: computation.tickets.map((t) => ({ id: t.id, subject: t.subject, breachedAt: iso(t.breachedAtMs) })),
     computedCredit: {
       percent: computation.computed.percent,
       amountRials: computation.computed.amountRials === null ? null : String(computation.computed.amountRials),
@@ -232,7 +231,7 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
       decided && row.decidedAt
         ? {
             outcome: row.status as 'approved' | 'rejected',
-            decidedAt: toTehranIso(row.decidedAt.getTime()),
+            decidedAt: iso(row.decidedAt),
             decidedAtJalali: formatJalali(row.decidedAt.getTime()),
             decidedBy: nameOf(row.decidedBy),
             late: row.decidedAt.getTime() > row.decisionDueAt.getTime(),
@@ -243,7 +242,7 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
             rejectionReason: row.rejectionReason,
           }
         : null,
-    outageCorrections: (computation.corrections ?? []).map(({ atMs, ...note }) => ({ ...note, at: toTehranIso(atMs) })),
+    outageCorrections: (computation.corrections ?? []).map(({ atMs, ...note }) => ({ ...note, at: iso(atMs) })),
     creditNote: row.creditNote && {
       id: row.creditNote.id,
       percent: row.creditNote.percent,

@@ -66,6 +66,23 @@ function exactInput(node: unknown): void {
   for (const value of Object.values(schema)) exactInput(value);
 }
 
+/** Pasban writes every instant it answers in Tehran time (sla/iso.ts); the document says so on each one. */
+function tehranInstants(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(tehranInstants);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as Node;
+  if (schema.type === 'string' && schema.format === 'date-time') {
+    schema.description = [schema.description, 'Written in Tehran time, e.g. 2026-06-24T10:00:00.000+03:30.'].filter(Boolean).join(' ');
+  }
+  for (const value of Object.values(schema)) tehranInstants(value);
+}
+
+function outputBody(route: AnyRoute): Node {
+  const schema = jsonSchema(route.response, 'output');
+  tehranInstants(schema);
+  return schema;
+}
+
 /** PATCH bodies change something: at least one field. */
 function atLeastOneField(schema: Node): Node {
   return schema.type === 'object' ? { ...schema, minProperties: 1 } : schema;
@@ -112,7 +129,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
           : {
               description: 'Success',
               content: {
-                'application/json': { schema: jsonSchema(route.response, 'output') },
+                'application/json': { schema: outputBody(route) },
                 ...(route.csv ? { 'text/csv': { schema: { type: 'string', description: 'The same figures as CSV (UTF-8 with BOM), with Accept: text/csv' } } } : {}),
               },
             },
@@ -149,7 +166,8 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
       description:
         'Pasban guards service-level agreements. Authenticate with `Authorization: Bearer <API key>` ' +
         '(the scheme in any case) or, equally, `X-API-Key: <API key>`. Request bodies are JSON, uncompressed ' +
-        '(`Content-Encoding` absent or `identity`; anything else is a 415). ' +
+        '(`Content-Encoding` absent or `identity`; anything else is a 415). Instants are accepted with any offset ' +
+        '(`Z` included) and always answered in Tehran time (`+03:30`). ' +
         'Every error is an RFC 9457 problem document (`application/problem+json`). People sign in with ' +
         '`POST /v1/sessions` (e-mail and password) and are then authenticated by the `pasban_session` cookie; a ' +
         'request signed in by the cookie that changes state (POST, PUT, PATCH, DELETE) must send the session\'s CSRF ' +

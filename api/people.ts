@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import type { Database } from '../platform/database';
-import { toTehranIso } from '../sla/jalali';
 import { roles, type Principal } from './auth';
 import { ApiError } from './errors';
+import { iso } from '../sla/iso';
 
 export const departmentRef = z.object({ id: z.uuid(), name: z.string() });
 
@@ -52,10 +52,10 @@ export function presentUser(row: UserRow): UserResponse {
     ...presentSessionUser(row),
     phone: row.phone,
     canSignIn: row.passwordHash !== null,
-    lockedUntil: row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? toTehranIso(row.lockedUntil.getTime()) : null,
-    disabledAt: row.disabledAt ? toTehranIso(row.disabledAt.getTime()) : null,
-    createdAt: toTehranIso(row.createdAt.getTime()),
-    updatedAt: toTehranIso(row.updatedAt.getTime()),
+    lockedUntil: row.lockedUntil && row.lockedUntil.getTime() > Date.now() ? iso(row.lockedUntil) : null,
+    disabledAt: row.disabledAt ? iso(row.disabledAt) : null,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 

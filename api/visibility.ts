@@ -11,10 +11,11 @@
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import type { Database } from '../platform/database';
-import { formatJalali, toTehranIso } from '../sla/jalali';
+import { formatJalali } from '../sla/jalali';
 import { roles, USER_ROLE_LABELS, type Principal } from './auth';
 import { ApiError } from './errors';
 import { concerning } from './outage-rows';
+import { iso } from '../sla/iso';
 
 export const actorRoles = [...roles, 'system'] as const;
 export type ActorRole = (typeof actorRoles)[number];
@@ -102,7 +103,7 @@ export async function presentTimeline(db: Database, principal: Principal, timeli
   const nameOf = await actorNames(db, shown.map((e) => e.actor));
   return shown.map((e) => ({
     sequence: e.sequence,
-    at: toTehranIso(e.at.getTime()),
+    at: iso(e.at),
     atJalali: formatJalali(e.at.getTime()),
     actor: nameOf(e.actor),
     type: e.type,

@@ -7,6 +7,7 @@ import { destinationPolicy, refuseUrl } from '../activities/webhooks/destination
 import type { Principal } from './auth';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
+import { iso, isoOrNull } from '../sla/iso';
 
 /** Customers see their account's subscriptions; managers and admins every one. */
 export function subscriptionsVisibleTo(principal: Principal): Prisma.WebhookSubscriptionWhereInput {
@@ -83,9 +84,9 @@ export function presentSubscription(row: WebhookSubscription) {
     ownerKeyId: row.ownerKeyId,
     status: row.status,
     statusNote: row.statusNote,
-    failingSince: row.failingSince?.toISOString() ?? null,
-    previousSecretExpiresAt: row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date() ? row.previousSecretExpiresAt.toISOString() : null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    failingSince: isoOrNull(row.failingSince),
+    previousSecretExpiresAt: row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date() ? iso(row.previousSecretExpiresAt) : null,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }

@@ -7,23 +7,18 @@
  * accepted change requests (sla/customisation-hours.ts), so neither is recorded as a use here.
  */
 import { contractYearAt } from './customisation-hours';
-import { quotaMonthOf, type AllowanceKind, type PlanEntitlements } from './entitlements';
+import { ALLOWANCE_KINDS, quotaMonthOf, type AllowanceKind, type PlanEntitlements } from './entitlements';
 import { formatJalaliLatin } from './jalali';
 
-/** The kinds recorded as uses; hour-based kinds are recorded in minutes, the others one by one. */
-export const RECORDED_ALLOWANCE_KINDS = [
-  'reinstalls',
-  'on_site_visits',
-  'on_site_hours',
-  'on_site_installs',
-  'remote_installs',
-  'training_sessions',
-  'training_hours',
-  'review_visits',
-  'periodic_visits',
-] as const satisfies readonly AllowanceKind[];
+/** Counted elsewhere: tickets by being opened, included customisation hours by accepted change requests. */
+const COUNTED_ELSEWHERE = ['tickets', 'customisation_hours'] as const satisfies readonly AllowanceKind[];
 
-export type RecordedAllowanceKind = (typeof RECORDED_ALLOWANCE_KINDS)[number];
+export type RecordedAllowanceKind = Exclude<AllowanceKind, (typeof COUNTED_ELSEWHERE)[number]>;
+
+/** The kinds recorded as uses (every allowance kind but those counted elsewhere); hour-based kinds in minutes. */
+export const RECORDED_ALLOWANCE_KINDS: readonly RecordedAllowanceKind[] = ALLOWANCE_KINDS.filter(
+  (kind): kind is RecordedAllowanceKind => !(COUNTED_ELSEWHERE as readonly AllowanceKind[]).includes(kind),
+);
 
 export type AllowanceUnit = 'minutes' | 'count';
 

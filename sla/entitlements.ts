@@ -7,18 +7,22 @@ import { contractYearAt } from './customisation-hours';
 import { jalaliDateAt, jalaliMonthRange, jalaliYearRange } from './jalali';
 import type { Priority } from './policy';
 
-export type AllowanceKind =
-  | 'tickets'
-  | 'reinstalls'
-  | 'on_site_visits'
-  | 'on_site_hours'
-  | 'on_site_installs'
-  | 'remote_installs'
-  | 'training_sessions'
-  | 'training_hours'
-  | 'customisation_hours'
-  | 'review_visits'
-  | 'periodic_visits';
+/** Every kind of allowance a plan can grant; listed once, here, for the types and the API schemas. */
+export const ALLOWANCE_KINDS = [
+  'tickets',
+  'reinstalls',
+  'on_site_visits',
+  'on_site_hours',
+  'on_site_installs',
+  'remote_installs',
+  'training_sessions',
+  'training_hours',
+  'customisation_hours',
+  'review_visits',
+  'periodic_visits',
+] as const;
+
+export type AllowanceKind = (typeof ALLOWANCE_KINDS)[number];
 
 export interface Allowance {
   amount: number | 'unlimited';

@@ -46,6 +46,7 @@ import {
 import type { ChangeRequestPolicy } from '../sla/policy';
 import { OneAtATime } from './one-at-a-time';
 import { WakeUps } from './wake-ups';
+import { iso } from '../sla/iso';
 
 export type { ChangeRequestView, InvoiceSummary } from '../sla/change-request-clock';
 
@@ -319,7 +320,7 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
     },
     ({ deliverByMs }) => {
       requireStatus('commit a delivery date', 'approved');
-      if (state.commitment) refuse(`cannot commit a delivery date: the change request is approved and already committed for ${isoOf(state.commitment.deliverByMs)}`);
+      if (state.commitment) refuse(`cannot commit a delivery date: the change request is approved and already committed for ${iso(state.commitment.deliverByMs)}`);
       if (!(deliverByMs > Date.now())) refuse('the committed delivery date must be in the future');
     },
   );
@@ -362,7 +363,7 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       if (!(endMs > startMs)) refuse('a delay must end after it starts');
       if (startMs > Date.now()) refuse('a delay can be recorded once it has started');
       const phaseStart = state.status === 'fixing' ? currentFix(state)!.defectsListedAtMs : state.approvedAtMs!;
-      if (startMs < phaseStart) refuse(`a delay cannot start before ${isoOf(phaseStart)}, when the vendor's current deadline began`);
+      if (startMs < phaseStart) refuse(`a delay cannot start before ${iso(phaseStart)}, when the vendor's current deadline began`);
     },
   );
 
@@ -551,5 +552,3 @@ function opened(input: ChangeRequestWorkflowInput): ChangeRequestState {
     sequence: 0,
   };
 }
-
-const isoOf = (ms: number) => new Date(ms).toISOString();

@@ -5,8 +5,9 @@
  * Pure: each template takes the event's data and returns the subject and body, or null when
  * the event is not for that audience.
  */
-import { formatJalali, toPersianDigits, toTehranIso } from '../../sla/jalali';
+import { formatJalali, toPersianDigits } from '../../sla/jalali';
 import type { RenderedMessage } from './messages';
+import { iso } from '../../sla/iso';
 
 export type ChangeRequestAudience = 'customer' | 'department';
 
@@ -29,7 +30,7 @@ const GREETING = 'مشترک گرامی،';
 const PORTAL = 'برای دیدن جزئیات به پورتال مشتریان مراجعه کنید.';
 
 const when = (atMs: number) => formatJalali(atMs);
-const tehranClock = (atMs: number) => `${toTehranIso(atMs).slice(0, 16).replace('T', ' ')} Tehran`;
+const tehranClock = (atMs: number) => `${iso(atMs).slice(0, 16).replace('T', ' ')} Tehran`;
 const lines = (...parts: (string | null)[]) => parts.filter((p): p is string => p !== null).join('\n');
 
 /** "۵۰٬۰۰۰٬۰۰۰ ریال" */

@@ -4,9 +4,10 @@
  * Pure: every template takes a small input and returns the subject and body to send.
  */
 import { parseJalaliMonth } from '../../sla/jalali-month';
-import { formatJalali, toPersianDigits, toTehranIso } from '../../sla/jalali';
+import { formatJalali, toPersianDigits } from '../../sla/jalali';
 import type { ClaimAlarmKind, ClaimKind } from '../../sla/claim-state';
 import type { RenderedMessage } from './messages';
+import { iso } from '../../sla/iso';
 
 const JALALI_MONTHS_FA = ['فروردین', 'اردیبهشت', 'خرداد', 'تیر', 'مرداد', 'شهریور', 'مهر', 'آبان', 'آذر', 'دی', 'بهمن', 'اسفند'];
 
@@ -16,7 +17,7 @@ export function claimReference(claimId: string): string {
 }
 
 const when = (atMs: number) => formatJalali(atMs);
-const tehranClock = (atMs: number) => `${toTehranIso(atMs).slice(0, 16).replace('T', ' ')} Tehran`;
+const tehranClock = (atMs: number) => `${iso(atMs).slice(0, 16).replace('T', ' ')} Tehran`;
 const lines = (...parts: (string | null)[]) => parts.filter((p): p is string => p !== null).join('\n');
 
 /** "۸٬۳۳۳٬۳۳۳ ریال" */

@@ -3,8 +3,9 @@
  * in Tehran time; staff notices add one English line with the Gregorian time for the log-minded.
  * Pure: every template takes a small input and returns the subject and body to send.
  */
-import { formatJalali, toPersianDigits, toTehranIso } from '../../sla/jalali';
+import { formatJalali, toPersianDigits } from '../../sla/jalali';
 import type { Priority } from '../../sla/policy';
+import { iso } from '../../sla/iso';
 
 export interface RenderedMessage {
   subject: string;
@@ -35,7 +36,7 @@ export function ticketReference(ticketId: string): string {
 }
 
 const when = (atMs: number) => formatJalali(atMs);
-const tehranClock = (atMs: number) => `${toTehranIso(atMs).slice(0, 16).replace('T', ' ')} Tehran`;
+const tehranClock = (atMs: number) => `${iso(atMs).slice(0, 16).replace('T', ' ')} Tehran`;
 const percentFa = (percent: number) => `${toPersianDigits(String(Math.round(percent)))}٪`;
 const targetFa = (target: string) => TARGET_FA[target] ?? target;
 const targetEn = (target: string) => TARGET_EN[target] ?? target;

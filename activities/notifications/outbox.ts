@@ -12,6 +12,7 @@ import type { Database } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
 import { CHANNEL_SETTING, type DeliveryChannels } from './channels';
 import { CATEGORIES, CHANNELS, decideDelivery, type Audience, type Category, type ChannelName } from './policy';
+import { isoOrNull } from '../../sla/iso';
 
 export type RecipientKind = 'customer' | 'department_manager' | 'senior_management' | 'role' | 'user';
 
@@ -375,7 +376,7 @@ function result(row: Notification, duplicate: boolean): NotifyResult {
     channel: row.channel,
     status: row.status,
     note: row.statusNote,
-    notBefore: row.notBefore?.toISOString() ?? null,
+    notBefore: isoOrNull(row.notBefore),
     duplicate,
   };
 }

@@ -12,6 +12,7 @@
 import type { MessagingPreference } from '../../generated/prisma/enums';
 import { TEHRAN } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
+import { iso } from '../../sla/iso';
 
 export const CATEGORIES = ['informational', 'advertising', 'emergency'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -74,9 +75,9 @@ export function decideDelivery(question: DeliveryQuestion): DeliveryDecision {
     const expiresAt = question.emergencyApprovalExpiresAt;
     if (expiresAt && expiresAt.getTime() > now.getTime()) {
       const by = question.emergencyApprovedBy ? ` (approved by ${question.emergencyApprovedBy})` : '';
-      return { kind: 'send', channel, note: `emergency sent with senior management's approval${by}, valid until ${expiresAt.toISOString()}` };
+      return { kind: 'send', channel, note: `emergency sent with senior management's approval${by}, valid until ${iso(expiresAt)}` };
     }
-    const approval = expiresAt ? `senior management's approval expired at ${expiresAt.toISOString()}` : 'senior management has not approved it';
+    const approval = expiresAt ? `senior management's approval expired at ${iso(expiresAt)}` : 'senior management has not approved it';
     return { kind: 'suppress', reason: `emergency not sent: ${OPT_OUT.no_messages} and ${approval}` };
   }
   return { kind: 'send', channel: 'in_app', note: `${OPT_OUT.no_messages}: ${CHANNEL_LABEL[channel]} replaced by an in-app notice` };

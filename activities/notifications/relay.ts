@@ -14,6 +14,7 @@ import type { Logger } from '../../platform/logger';
 import { DeliveryError, type DeliveryChannels } from './channels';
 import { customerPreference, withoutPersonalData } from './outbox';
 import { decideDelivery, type Category, type ChannelName } from './policy';
+import { iso } from '../../sla/iso';
 
 export interface OutboxRelayOptions {
   db: Database;
@@ -144,7 +145,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
         return finish('failed', { status: 'failed', statusNote: why, notBefore: null, attemptCount }, attempt);
       }
       const next = new Date(clock().getTime() + retryDelayMs(attemptCount));
-      const note = `try ${attemptCount} of ${maxAttempts} failed: ${failure.message}; next try at ${next.toISOString()}`;
+      const note = `try ${attemptCount} of ${maxAttempts} failed: ${failure.message}; next try at ${iso(next)}`;
       return finish('retry', { status: 'pending', statusNote: note, notBefore: next, attemptCount }, attempt);
     }
   }

@@ -16,6 +16,7 @@ import type { Logger } from '../../platform/logger';
 import type { NotifyRequest } from '../notifications/outbox';
 import { signedHeaders } from './signing';
 import type { WebhookSender } from './sender';
+import { iso } from '../../sla/iso';
 
 export interface WebhookRelayOptions {
   db: Database;
@@ -66,11 +67,11 @@ interface LeasedDelivery {
 
 /** The body a receiver gets for an event (Standard Webhooks' type / timestamp / data), bounded in size. */
 export function webhookBody(event: { type: string; occurredAt: Date; data: Record<string, unknown> }, maxBytes = WEBHOOK_DEFAULTS.maxBodyBytes): string {
-  const body = JSON.stringify({ type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
+  const body = JSON.stringify({ type: event.type, timestamp: iso(event.occurredAt), data: event.data });
   if (Buffer.byteLength(body) <= maxBytes) return body;
   // The event's details (a long reply, a claim's whole computation) are left out; the object's id stays.
   const { details: _dropped, ...rest } = event.data;
-  return JSON.stringify({ type: event.type, timestamp: event.occurredAt.toISOString(), data: { ...rest, truncated: true } });
+  return JSON.stringify({ type: event.type, timestamp: iso(event.occurredAt), data: { ...rest, truncated: true } });
 }
 
 export type WebhookRelay = ReturnType<typeof createWebhookRelay>;

@@ -7,12 +7,12 @@
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
-import { toTehranIso } from '../../sla/jalali';
 import { decodeCursor, encodeCursor } from '../paging';
 import { reportPreamble, type CsvCell } from './csv';
 import { round, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
 import { refreshReportFacts } from './sla';
+import { iso } from '../../sla/iso';
 
 export const ESCALATION_KINDS = ['breach', 'escalation', 'warning'] as const;
 
@@ -182,7 +182,7 @@ export async function breachesReportFor(db: Database, input: BreachesReportInput
   const last = rows[rows.length - 1];
   return {
     report: 'breaches',
-    asOf: toTehranIso(input.asOfMs),
+    asOf: iso(input.asOfMs),
     filters: { customerId: input.customerId ?? null, productId: input.productId ?? null, kind: input.kind ?? null, limit: input.limit, cursor: input.cursor ?? null },
     period: echoPeriod(input.period),
     summary: {
@@ -201,11 +201,11 @@ export async function breachesReportFor(db: Database, input: BreachesReportInput
       cycle: r.cycle,
       kind: r.kind,
       percent: r.percent,
-      dueAt: toTehranIso(r.due_at.getTime()),
-      firedAt: toTehranIso(r.fired_at.getTime()),
-      completedAt: r.completed_at ? toTehranIso(r.completed_at.getTime()) : null,
+      dueAt: iso(r.due_at),
+      firedAt: iso(r.fired_at),
+      completedAt: r.completed_at ? iso(r.completed_at) : null,
       minutesLate: r.completed_at && r.deadline ? round((r.completed_at.getTime() - r.deadline.getTime()) / 60_000) : null,
-      notified: r.notified.map((n) => ({ ...n, sentAt: n.sentAt ? toTehranIso(Date.parse(n.sentAt)) : null })),
+      notified: r.notified.map((n) => ({ ...n, sentAt: n.sentAt ? iso(Date.parse(n.sentAt)) : null })),
     })),
     nextCursor: page.length > input.limit && last ? encodeCursor({ createdAt: last.fired_at, id: last.id }) : null,
   };

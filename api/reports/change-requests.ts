@@ -7,10 +7,10 @@
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
-import { toTehranIso } from '../../sla/jalali';
 import { reportPreamble, type CsvCell } from './csv';
 import { round } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
+import { iso } from '../../sla/iso';
 
 export const changeRequestsReportQuery = periodRules(z.strictObject(periodFields));
 
@@ -151,7 +151,7 @@ export async function changeRequestsReportFor(db: Database, input: ChangeRequest
   const rows = await db.$queryRaw<Row[]>(changeRequestsQuery(input));
   return {
     report: 'change-requests',
-    asOf: toTehranIso(input.asOfMs),
+    asOf: iso(input.asOfMs),
     filters: { customerId: input.customerId ?? null, productId: input.productId ?? null },
     period: echoPeriod(input.period),
     total: figuresOf('total', rows.find((r) => r.total_row === 1)),

@@ -10,13 +10,13 @@ import { Prisma } from '../../generated/prisma/client';
 import type { Outage } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { creditTables } from '../../sla/credit-tables';
-import { toTehranIso } from '../../sla/jalali';
 import { periodAvailability } from '../../sla/outages';
 import type { CreditTableKey } from '../../sla/policy';
 import { recordedOutage } from '../outage-rows';
 import { reportPreamble, type CsvCell } from './csv';
 import { round } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
+import { iso } from '../../sla/iso';
 
 export const claimsReportQuery = periodRules(z.strictObject(periodFields));
 
@@ -202,7 +202,7 @@ export async function claimsReportFor(db: Database, input: ClaimsReportInput): P
   const labels = new Map(input.period.months.map((m) => [m.month, m.jalali]));
   return {
     report: 'claims',
-    asOf: toTehranIso(input.asOfMs),
+    asOf: iso(input.asOfMs),
     filters: { customerId: input.customerId ?? null, productId: input.productId ?? null },
     period: echoPeriod(input.period),
     total: figuresOf('total', claims.find((r) => r.total_row === 1)),

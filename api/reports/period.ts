@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { jalaliMonthFa } from '../../activities/notifications/claim-messages';
 import { civilFromEpochDay, formatIsoDate, parseIsoDate } from '../../sla/civil-date';
 import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, nextJalaliMonth, parseJalaliMonth, type JalaliMonth } from '../../sla/jalali-month';
-import { formatJalaliLatin, TEHRAN, toTehranIso } from '../../sla/jalali';
+import { formatJalaliLatin, TEHRAN } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
 import { actingCustomerId, type Principal } from '../auth';
 import { ApiError } from '../errors';
 import { isoDate } from '../schemas/common';
+import { iso } from '../../sla/iso';
 
 /** Two years and a day: enough to compare a month with the same month a year before. */
 const MAX_DAYS = 732;
@@ -94,7 +95,7 @@ export function reportPeriod(query: PeriodFields, nowMs = Date.now()): ReportPer
     const endMs = Math.min(whole.endMs, span.endMs);
     monthBoundsMs.push(startMs);
     const key = formatJalaliMonth(month);
-    months.push({ month: key, jalali: jalaliMonthFa(key), gregorian: gregorianLabel(startMs, endMs), from: toTehranIso(startMs), to: toTehranIso(endMs) });
+    months.push({ month: key, jalali: jalaliMonthFa(key), gregorian: gregorianLabel(startMs, endMs), from: iso(startMs), to: iso(endMs) });
   }
   monthBoundsMs.push(span.endMs);
   return { ...span, monthBoundsMs, months };
@@ -121,8 +122,8 @@ export const periodEcho = z.object({
 export function echoPeriod(period: ReportPeriod): z.infer<typeof periodEcho> {
   const lastDay = (ms: number) => formatIsoDate(tehranDay(ms));
   return {
-    from: toTehranIso(period.startMs),
-    to: toTehranIso(period.endMs),
+    from: iso(period.startMs),
+    to: iso(period.endMs),
     fromJalali: formatJalaliLatin(period.startMs).slice(0, 10),
     toJalali: formatJalaliLatin(period.endMs - 1).slice(0, 10),
     fromGregorian: lastDay(period.startMs),

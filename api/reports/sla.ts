@@ -12,10 +12,10 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { PRIORITIES } from '../../sla/policy';
-import { toTehranIso } from '../../sla/jalali';
 import { reportPreamble, type CsvCell } from './csv';
 import { percent, round, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
+import { iso } from '../../sla/iso';
 
 export const SLA_GROUPINGS = ['priority', 'plan', 'product', 'department', 'customer', 'assignee', 'month'] as const;
 export type SlaGrouping = (typeof SLA_GROUPINGS)[number];
@@ -96,7 +96,7 @@ function grouping(input: SlaReportInput): { key: Prisma.Sql; label: Prisma.Sql }
     case 'assignee':
       return { key: Prisma.sql`coalesce(t.assignee, '')`, label: Prisma.sql`coalesce(t.assignee, 'بدون مسئول')` };
     case 'month': {
-      const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
+      const bounds = input.period.monthBoundsMs.map((ms) => iso(ms));
       const bucket = Prisma.sql`width_bucket(t.opened_at, ${bounds}::timestamptz[])::text`;
       return { key: bucket, label: bucket };
     }
@@ -261,7 +261,7 @@ export async function slaReportFor(db: Database, input: SlaReportInput): Promise
   const body = await buildSlaReport(db, input);
   return {
     report: 'sla',
-    asOf: toTehranIso(input.asOfMs),
+    asOf: iso(input.asOfMs),
     filters: {
       groupBy: input.groupBy ?? null,
       customerId: input.customerId ?? null,

@@ -17,6 +17,7 @@ import {
 } from '../schemas/calendars';
 import { ADMIN, dateColumn, dateOf, STAFF } from '../schemas/common';
 import { policiesNamingCalendar } from '../sla-references';
+import { iso } from '../../sla/iso';
 
 const withExceptions = { exceptions: { orderBy: { date: 'asc' } } } satisfies Prisma.CalendarInclude;
 type CalendarRow = Prisma.CalendarGetPayload<{ include: typeof withExceptions }>;
@@ -34,8 +35,8 @@ function present(row: CalendarRow): z.infer<typeof calendarResponse> {
     holidaySet: row.holidaySet,
     version: row.version,
     exceptions: row.exceptions.map((e) => ({ date: dateOf(e.date), intervals: e.intervals as unknown as OpenInterval[], note: e.note })),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 

@@ -7,7 +7,7 @@ import { refuseIfInUse, unknownReference, writeOrConflict } from '../configurati
 import { ApiError } from '../errors';
 import { afterCursor, oldestFirst, paged } from '../paging';
 import { defineRoute, idParams, Reply } from '../route';
-import { ADMIN, isoOrNull, STAFF } from '../schemas/common';
+import { ADMIN, STAFF } from '../schemas/common';
 import {
   contractListQuery,
   contractResponse,
@@ -19,6 +19,7 @@ import {
   updateContractBody,
   updateEntitlementBody,
 } from '../schemas/customers';
+import { iso, isoOrNull } from '../../sla/iso';
 
 type ContractRow = Contract & { policy: { key: string } };
 
@@ -31,11 +32,11 @@ const present = (row: ContractRow): z.infer<typeof contractResponse> => ({
   policyId: row.policyId,
   policyKey: row.policy.key,
   plan: row.plan,
-  startsAt: row.startsAt.toISOString(),
-  endsAt: row.endsAt.toISOString(),
+  startsAt: iso(row.startsAt),
+  endsAt: iso(row.endsAt),
   paid: row.paid,
   priceRials: row.priceRials.toString(),
-  createdAt: row.createdAt.toISOString(),
+  createdAt: iso(row.createdAt),
 });
 
 const presentEntitlement = (row: Entitlement & { uses: { amount: number }[] }): z.infer<typeof entitlementResponse> => ({

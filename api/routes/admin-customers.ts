@@ -17,6 +17,7 @@ import {
   updateContactBody,
   updateCustomerBody,
 } from '../schemas/customers';
+import { iso } from '../../sla/iso';
 
 type CustomerRow = Customer & { contacts: Contact[] };
 
@@ -35,7 +36,7 @@ const present = (row: CustomerRow): z.infer<typeof customerResponse> => ({
   name: row.name,
   messagingPreference: row.messagingPreference,
   contacts: row.contacts.map(presentContact),
-  createdAt: row.createdAt.toISOString(),
+  createdAt: iso(row.createdAt),
 });
 
 /** A customer key sees only its own account; to it every other id does not exist. */

@@ -7,7 +7,6 @@ import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams } from '../route';
 import { daysUntil, ESTIMATE_WARNING_DAYS, needsEstimateWarning } from '../../sla/holidays';
-import { toTehranIso } from '../../sla/jalali';
 import {
   confirmHolidayBody,
   correctedHolidayResponse,
@@ -20,6 +19,7 @@ import {
   updateHolidayBody,
 } from '../schemas/calendars';
 import { ADMIN, dateColumn, dateOf, STAFF } from '../schemas/common';
+import { iso, isoOrNull } from '../../sla/iso';
 
 /**
  * Dated official holidays in named sets (Pasban rule 3). The computed defaults are only a
@@ -36,12 +36,12 @@ const present = (row: Holiday): z.infer<typeof holidayResponse> => ({
   source: row.source,
   estimated: row.source === 'computed',
   reference: row.reference,
-  confirmedAt: row.confirmedAt?.toISOString() ?? null,
+  confirmedAt: isoOrNull(row.confirmedAt),
   confirmedBy: row.confirmedBy,
-  updatedAt: row.updatedAt.toISOString(),
+  updatedAt: iso(row.updatedAt),
 });
 
-const todayInTehran = () => toTehranIso(Date.now()).slice(0, 10);
+const todayInTehran = () => iso(Date.now()).slice(0, 10);
 
 function notAnEstimate(row: Holiday): ApiError {
   return new ApiError('conflict', `holiday ${row.id} on ${dateOf(row.date)} is ${row.source}, not an estimate; PATCH it to change it`, {

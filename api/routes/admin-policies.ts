@@ -27,6 +27,7 @@ import {
   type PolicyDocument,
 } from '../schemas/policies';
 import { knownCalendarKeys } from '../sla-references';
+import { iso } from '../../sla/iso';
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
@@ -39,8 +40,8 @@ const present = (row: Policy): z.infer<typeof policyResponse> => ({
   plan: row.plan,
   definition: row.definition as z.infer<typeof policyResponse>['definition'],
   version: row.version,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
+  createdAt: iso(row.createdAt),
+  updatedAt: iso(row.updatedAt),
 });
 
 async function policyOr404(db: Database, id: string): Promise<Policy> {

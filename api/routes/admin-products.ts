@@ -5,8 +5,9 @@ import type { Database } from '../../platform/database';
 import { refuseIfInUse, unknownReference, writeOrConflict } from '../configuration-errors';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply } from '../route';
-import { ADMIN, isoOrNull, STAFF } from '../schemas/common';
+import { ADMIN, STAFF } from '../schemas/common';
 import { createProductBody, productListQuery, productResponse, updateProductBody } from '../schemas/organisation';
+import { iso, isoOrNull } from '../../sla/iso';
 
 const present = (row: Product): z.infer<typeof productResponse> => ({
   id: row.id,
@@ -19,7 +20,7 @@ const present = (row: Product): z.infer<typeof productResponse> => ({
   creditTable: row.creditTable,
   claimPolicyKey: row.claimPolicyKey,
   changePolicyKey: row.changePolicyKey,
-  createdAt: row.createdAt.toISOString(),
+  createdAt: iso(row.createdAt),
 });
 
 async function productOr404(db: Database, id: string): Promise<Product> {

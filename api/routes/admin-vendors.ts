@@ -14,13 +14,14 @@ import {
   updateVendorBody,
   vendorResponse,
 } from '../schemas/organisation';
+import { iso } from '../../sla/iso';
 
 const presentVendor = (row: Vendor): z.infer<typeof vendorResponse> => ({
   id: row.id,
   key: row.key,
   name: row.name,
   nameFa: row.nameFa,
-  createdAt: row.createdAt.toISOString(),
+  createdAt: iso(row.createdAt),
 });
 
 const presentDepartment = (row: Department): z.infer<typeof departmentResponse> => ({
@@ -33,7 +34,7 @@ const presentDepartment = (row: Department): z.infer<typeof departmentResponse> 
   seniorManagerName: row.seniorManagerName,
   seniorManagerPhone: row.seniorManagerPhone,
   seniorManagerEmail: row.seniorManagerEmail,
-  createdAt: row.createdAt.toISOString(),
+  createdAt: iso(row.createdAt),
 });
 
 async function vendorOr404(db: Database, id: string): Promise<Vendor> {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AllowanceUse } from '../../generated/prisma/client';
 import { allowanceUnit, RECORDED_ALLOWANCE_KINDS, type AllowanceBalance, type RecordedAllowanceKind } from '../../sla/allowance-uses';
-import { toTehranIso } from '../../sla/jalali';
 import { loadContractAllowances, recordAllowanceUse } from '../../store/allowance-uses';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
@@ -11,6 +10,7 @@ import { IDEMPOTENT_CREATION, idempotencyKeyOf } from '../requests';
 import { text } from '../text';
 import { actorNames, actorResponse, assertInWorkScope, type Actor } from '../visibility';
 import { defineRoute, idParams, Reply } from '../route';
+import { iso } from '../../sla/iso';
 
 /**
  * Pasban rule 15: the visits, reinstalls, installations, training and on-site hours a plan grants
@@ -71,8 +71,8 @@ const presentBalance = (b: AllowanceBalance): z.infer<typeof balanceResponse> =>
   kind: b.kind,
   unit: b.unit,
   per: b.per,
-  periodStart: toTehranIso(b.periodStartMs),
-  periodEnd: toTehranIso(b.periodEndMs),
+  periodStart: iso(b.periodStartMs),
+  periodEnd: iso(b.periodEndMs),
   granted: b.granted,
   used: b.used,
   remaining: b.remaining,
@@ -83,7 +83,7 @@ const presentUse = (u: AllowanceUse, actor: (a: string | null) => Actor): z.infe
   kind: u.kind,
   amount: u.amount,
   unit: (RECORDED_ALLOWANCE_KINDS as readonly string[]).includes(u.kind) ? allowanceUnit(u.kind as RecordedAllowanceKind) : 'count',
-  at: toTehranIso(u.usedAt.getTime()),
+  at: iso(u.usedAt),
   note: u.note,
   recordedBy: actor(u.recordedBy),
 });
@@ -158,7 +158,7 @@ export const allowanceRoutes = [
       return {
         contractId: found.contract.id,
         plan: found.contract.planKey,
-        asOf: toTehranIso(nowMs),
+        asOf: iso(nowMs),
         balances: found.balances.map(presentBalance),
         uses: found.uses.map((u) => presentUse(u, actor)),
       };

@@ -4,6 +4,7 @@ import { loadUser, presentSessionUser, sessionUserResponse } from '../people';
 import { ApiError } from '../errors';
 import { line } from '../text';
 import { defineRoute, idParams } from '../route';
+import { iso, isoOrNull } from '../../sla/iso';
 
 const apiKeyResponse = z.object({
   id: z.uuid(),
@@ -49,9 +50,9 @@ const present = (row: ApiKeyRow): z.infer<typeof apiKeyResponse> => ({
   role: row.role,
   customerId: row.customerId,
   userId: row.userId,
-  createdAt: row.createdAt.toISOString(),
-  revokedAt: row.revokedAt?.toISOString() ?? null,
-  lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+  createdAt: iso(row.createdAt),
+  revokedAt: isoOrNull(row.revokedAt),
+  lastUsedAt: isoOrNull(row.lastUsedAt),
 });
 
 export const apiKeyRoutes = [

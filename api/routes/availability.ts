@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { computeAvailability, OUTAGE_CAUSES } from '../../sla/availability';
 import { creditTables, type CreditTable } from '../../sla/credit-tables';
 import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, parseJalaliMonth } from '../../sla/jalali-month';
-import { toTehranIso } from '../../sla/jalali';
 import { EXCLUSIONS, periodAvailability } from '../../sla/outages';
 import type { CreditTableKey } from '../../sla/policy';
 import { ApiError } from '../errors';
@@ -10,6 +9,7 @@ import { outagesTouching, recordedOutage } from '../outage-rows';
 import { defineRoute, keyOrIdParams } from '../route';
 import { isoInstant } from '../schemas/common';
 import { outageViewerOf } from '../visibility';
+import { iso, isoOrNull } from '../../sla/iso';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const CREDIT_TABLE_KEYS = ['owj', 'avanak'] as const satisfies readonly CreditTableKey[];
@@ -99,15 +99,14 @@ export const availabilityRoutes = [
       const rows = await outagesTouching(deps.db, product.id, startMs, endMs, viewer);
       const table = tableOf(product.creditTable);
       const report = periodAvailability({ periodStartMs: startMs, periodEndMs: endMs, outages: rows.map(recordedOutage), creditTable: table, asOfMs });
-      const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
       return {
         productId: product.id,
         productKey: product.key,
         month: formatJalaliMonth(month),
-        periodStart: toTehranIso(startMs),
-        periodEnd: toTehranIso(endMs),
+        periodStart: iso(startMs),
+        periodEnd: iso(endMs),
         periodMinutes: report.periodMinutes,
-        asOf: toTehranIso(asOfMs),
+        asOf: iso(asOfMs),
         creditTable: table?.key ?? null,
         targetAvailabilityPercent: table?.targetAvailabilityPercent ?? null,
         downtimeMinutes: report.downtimeMinutes,
@@ -121,9 +120,9 @@ export const availabilityRoutes = [
             id: line.id,
             cause: line.cause,
             customerId: row.customerId,
-            startedAt: toTehranIso(row.startedAt.getTime()),
-            endedAt: iso(row.endedAt),
-            announcedAt: iso(row.announcedAt),
+            startedAt: iso(row.startedAt),
+            endedAt: isoOrNull(row.endedAt),
+            announcedAt: isoOrNull(row.announcedAt),
             minutesInPeriod: line.minutesInPeriod,
             counted: line.exclusion === null,
             exclusion: line.exclusion,

@@ -4,7 +4,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
 import { compileCalendar } from '../../sla/calendar';
 import { changeRequestDeadlines, delayDays, reviewDeadline, type Deadline } from '../../sla/change-request-clock';
-import { formatJalali, toTehranIso } from '../../sla/jalali';
+import { formatJalali } from '../../sla/jalali';
 import type { ChangeRequestPolicy } from '../../sla/policy';
 import * as cr from '../../workflows/change-request';
 import { actingCustomerId, type Principal } from '../auth';
@@ -16,6 +16,7 @@ import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../sch
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { actorNames, actorResponse, assertInWorkScope, inWorkScope, presentTimeline, timelineEvent } from '../visibility';
 import { commandStartingIfNeeded, commandTarget, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
+import { iso, isoOrNull } from '../../sla/iso';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -114,9 +115,6 @@ const withDetail = {
 type SummaryRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContract }>;
 type DetailRow = Prisma.ChangeRequestGetPayload<{ include: typeof withDetail }>;
 
-const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
-const isoMs = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toTehranIso(ms));
-
 function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = null): z.infer<typeof summaryResponse> {
   const deadlines = row.deadlines as unknown as Deadline[];
   return {
@@ -135,26 +133,26 @@ function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = n
         : {
             costRials: row.costRials.toString(),
             effortMinutes: row.effortMinutes,
-            expiresAt: toTehranIso(row.quoteExpiresAt.getTime()),
+            expiresAt: iso(row.quoteExpiresAt),
             expiresAtJalali: formatJalali(row.quoteExpiresAt.getTime()),
-            proposedDeliveryAt: isoMs(proposedDeliveryAtMs),
+            proposedDeliveryAt: isoOrNull(proposedDeliveryAtMs),
           },
-    committedDeliveryAt: iso(row.committedDeliveryAt),
-    deliveryDueAt: isoMs(deadlines.find((d) => d.name === 'delivery')?.dueAtMs),
-    deliveredAt: iso(row.deliveredAt),
-    acceptedAt: iso(row.acceptedAt),
+    committedDeliveryAt: isoOrNull(row.committedDeliveryAt),
+    deliveryDueAt: isoOrNull(deadlines.find((d) => d.name === 'delivery')?.dueAtMs),
+    deliveredAt: isoOrNull(row.deliveredAt),
+    acceptedAt: isoOrNull(row.acceptedAt),
     acceptedBySilence: row.acceptedBySilence,
     deadlines: deadlines.map((d) => ({
       name: d.name,
       cycle: d.cycle,
       owedBy: d.owedBy,
       state: d.state,
-      dueAt: toTehranIso(d.dueAtMs),
+      dueAt: iso(d.dueAtMs),
       dueAtJalali: formatJalali(d.dueAtMs),
-      completedAt: isoMs(d.completedAtMs),
+      completedAt: isoOrNull(d.completedAtMs),
     })),
-    createdAt: toTehranIso(row.createdAt.getTime()),
-    updatedAt: toTehranIso(row.updatedAt.getTime()),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 
@@ -171,8 +169,8 @@ async function present(db: AppDeps['db'], principal: Principal, row: DetailRow):
     attachments: row.attachments as unknown as string[],
     delays: row.delays.map((d) => ({
       id: d.id,
-      startsAt: toTehranIso(d.startsAt.getTime()),
-      endsAt: toTehranIso(d.endsAt.getTime()),
+      startsAt: iso(d.startsAt),
+      endsAt: iso(d.endsAt),
       days: delayDays([{ startMs: d.startsAt.getTime(), endMs: d.endsAt.getTime() }]),
       recordedBy: nameOf(d.recordedBy),
       note: d.note,
@@ -183,7 +181,7 @@ async function present(db: AppDeps['db'], principal: Principal, row: DetailRow):
       includedMinutesUsed: row.invoice.includedMinutesUsed,
       billedMinutes: row.invoice.billedMinutes,
       amountRials: row.invoice.amountRials.toString(),
-      createdAt: toTehranIso(row.invoice.createdAt.getTime()),
+      createdAt: iso(row.invoice.createdAt),
     },
     timeline: await presentTimeline(db, principal, 'changeRequest', row.events),
   };

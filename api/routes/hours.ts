@@ -9,11 +9,11 @@ import {
   hourlyPackageExpiry,
   type HourlyBalance,
 } from '../../sla/entitlements';
-import { toTehranIso } from '../../sla/jalali';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { assertInWorkScope } from '../visibility';
 import { defineRoute, idParams, Reply } from '../route';
+import { iso } from '../../sla/iso';
 
 /**
  * Hours worked on tickets under an hourly package (Pasban rule 11): the agent records them (a
@@ -177,7 +177,7 @@ export const hoursRoutes = [
       const nowMs = Date.now();
       return {
         contractId: contract.id,
-        asOf: toTehranIso(nowMs),
+        asOf: iso(nowMs),
         balance: present(balanceOf(packages, contract.startsAt.getTime(), nowMs)),
         packages: packages.map((p) => {
           const purchasedAtMs = (p.purchasedAt ?? contract.startsAt).getTime();
@@ -185,16 +185,16 @@ export const hoursRoutes = [
           return {
             id: p.id,
             hours: p.quantity ?? 0,
-            purchasedAt: toTehranIso(purchasedAtMs),
-            expiresAt: toTehranIso(p.expiresAt?.getTime() ?? hourlyPackageExpiry(purchasedAtMs)),
+            purchasedAt: iso(purchasedAtMs),
+            expiresAt: iso(p.expiresAt?.getTime() ?? hourlyPackageExpiry(purchasedAtMs)),
             carriesOver: carry.carriesOver,
-            repricedFrom: carry.repricedFromMs === null ? null : toTehranIso(carry.repricedFromMs),
+            repricedFrom: carry.repricedFromMs === null ? null : iso(carry.repricedFromMs),
           };
         }),
         records: packages
           .flatMap((p) => p.uses)
           .sort((a, b) => a.usedAt.getTime() - b.usedAt.getTime())
-          .map((u) => ({ id: u.id, at: toTehranIso(u.usedAt.getTime()), minutes: u.amount, ticketId: u.reference?.startsWith('ticket:') ? u.reference.slice(7) : null, note: u.note })),
+          .map((u) => ({ id: u.id, at: iso(u.usedAt), minutes: u.amount, ticketId: u.reference?.startsWith('ticket:') ? u.reference.slice(7) : null, note: u.note })),
       };
     },
   }),

@@ -6,6 +6,7 @@ import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { timestamp } from '../schemas/common';
 import { text } from '../text';
+import { iso, isoOrNull } from '../../sla/iso';
 
 const MAX_APPROVAL_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -71,8 +72,8 @@ const approvalView = (row: EmergencyApprovalRow) => ({
   approvedBy: row.approvedBy,
   approvedByUserId: row.approvedByUserId,
   reason: row.reason,
-  createdAt: row.createdAt.toISOString(),
-  expiresAt: row.expiresAt.toISOString(),
+  createdAt: iso(row.createdAt),
+  expiresAt: iso(row.expiresAt),
 });
 
 const page = {
@@ -138,8 +139,8 @@ const presentInboxItem = (row: InboxRow): z.infer<typeof inboxItem> => ({
   body: row.body,
   subjectRef: row.subjectRef,
   personal: row.userId !== null,
-  createdAt: row.createdAt.toISOString(),
-  readAt: row.reads[0]?.readAt.toISOString() ?? null,
+  createdAt: iso(row.createdAt),
+  readAt: isoOrNull(row.reads[0]?.readAt),
 });
 
 const readBy = (principal: Principal) => ({ reads: { where: { userId: principal.userId }, select: { readAt: true } } });
@@ -229,11 +230,11 @@ export const notificationRoutes = [
           subjectRef: row.subjectRef,
           status: row.status,
           statusNote: row.statusNote,
-          notBefore: row.notBefore?.toISOString() ?? null,
-          createdAt: row.createdAt.toISOString(),
-          sentAt: row.sentAt?.toISOString() ?? null,
-          readAt: row.readAt?.toISOString() ?? null,
-          attempts: row.attempts.map((a) => ({ at: a.at.toISOString(), ok: a.ok, detail: a.detail })),
+          notBefore: isoOrNull(row.notBefore),
+          createdAt: iso(row.createdAt),
+          sentAt: isoOrNull(row.sentAt),
+          readAt: isoOrNull(row.readAt),
+          attempts: row.attempts.map((a) => ({ at: iso(a.at), ok: a.ok, detail: a.detail })),
         })),
         nextCursor,
       };

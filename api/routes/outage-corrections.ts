@@ -3,7 +3,6 @@ import type { SignalDefinition } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { Outage, OutageCorrection, Prisma } from '../../generated/prisma/client';
 import { OUTAGE_CAUSES } from '../../sla/availability';
-import { toTehranIso } from '../../sla/jalali';
 import { corrected, outageProblems, type OutageFacts } from '../../sla/outage-corrections';
 import * as claim from '../../workflows/claim';
 import * as outage from '../../workflows/outage';
@@ -17,6 +16,7 @@ import { isoInstant } from '../schemas/common';
 import { actorNames, actorResponse } from '../visibility';
 import { EVERYONE, getOutageOrThrow, outageResponse, presentOutage, RECORDERS, withCorrections } from './outages';
 import { text } from '../text';
+import { iso } from '../../sla/iso';
 
 /**
  * Corrections of a recorded outage (issue 12, item 11): new times, cause or customer, or voiding
@@ -74,8 +74,8 @@ type Recorded = z.infer<typeof recorded>;
 type ClaimCorrectionNote = NonNullable<ClaimComputation['corrections']>[number];
 
 const snapshot = (row: Outage): Recorded => ({
-  startedAt: toTehranIso(row.startedAt.getTime()),
-  endedAt: row.endedAt && toTehranIso(row.endedAt.getTime()),
+  startedAt: iso(row.startedAt),
+  endedAt: row.endedAt && iso(row.endedAt),
   cause: row.cause,
   customerId: row.customerId,
   description: row.description,
@@ -97,7 +97,7 @@ async function presentCorrections(deps: AppDeps, rows: OutageCorrection[]) {
     correctedBy: names(row.correctedBy),
     before: row.before as Recorded,
     after: row.after as Recorded,
-    createdAt: toTehranIso(row.createdAt.getTime()),
+    createdAt: iso(row.createdAt),
   }));
 }
 
@@ -177,7 +177,7 @@ export const outageCorrectionRoutes = [
     response: z.object({ outage: outageResponse, correction: correctionResponse }),
     handler: async ({ params, body, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
-      if (row.voidedAt) throw new ApiError('conflict', `the outage was voided at ${toTehranIso(row.voidedAt.getTime())}`, { reason: 'voided' });
+      if (row.voidedAt) throw new ApiError('conflict', `the outage was voided at ${iso(row.voidedAt)}`, { reason: 'voided' });
       const actor = `${principal.role}:${principal.keyId}`;
       const data = await correctedData(deps, row, body);
       const [updated, correction] = await deps.db.$transaction(async (tx) => {

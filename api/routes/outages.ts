@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Outage, Prisma } from '../../generated/prisma/client';
 import { OUTAGE_CAUSES } from '../../sla/availability';
-import { formatJalali, toTehranIso } from '../../sla/jalali';
+import { formatJalali } from '../../sla/jalali';
 import { announcedInTime, CUSTOMER_SPECIFIC_CAUSES, EXCLUSIONS, exclusionOf } from '../../sla/outages';
 import * as outage from '../../workflows/outage';
 import type { Principal } from '../auth';
@@ -17,6 +17,7 @@ import { isoInstant } from '../schemas/common';
 import { text } from '../text';
 import { refuseProblems } from '../configuration-errors';
 import { outageProblems } from '../../sla/outage-corrections';
+import { iso, isoOrNull } from '../../sla/iso';
 
 export const RECORDERS = ['agent', 'manager', 'admin'] as const;
 export const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
@@ -73,8 +74,6 @@ type OutageResponse = z.infer<typeof outageResponse>;
 /** Reads an outage with how many corrections it has had. */
 export const withCorrections = { _count: { select: { corrections: true } } } satisfies Prisma.OutageInclude;
 
-const iso = (date: Date | null) => (date === null ? null : toTehranIso(date.getTime()));
-
 export function presentOutage(row: Outage & { _count?: { corrections: number } }): OutageResponse {
   const recorded = recordedOutage(row);
   return {
@@ -83,17 +82,17 @@ export function presentOutage(row: Outage & { _count?: { corrections: number } }
     cause: row.cause,
     customerId: row.customerId,
     description: row.description,
-    startedAt: toTehranIso(recorded.startMs),
+    startedAt: iso(recorded.startMs),
     startedAtJalali: formatJalali(recorded.startMs),
-    endedAt: iso(row.endedAt),
+    endedAt: isoOrNull(row.endedAt),
     ongoing: row.endedAt === null,
-    announcedAt: iso(row.announcedAt),
+    announcedAt: isoOrNull(row.announcedAt),
     announcedInTime: row.cause === 'planned_maintenance' ? announcedInTime(recorded) : null,
     exclusion: exclusionOf(recorded),
-    panelNoticePostedAt: iso(row.panelNoticePostedAt),
-    panelNoticeDueAt: toTehranIso(recorded.startMs + outage.PANEL_NOTICE_WITHIN_MINUTES * 60_000),
+    panelNoticePostedAt: isoOrNull(row.panelNoticePostedAt),
+    panelNoticeDueAt: iso(recorded.startMs + outage.PANEL_NOTICE_WITHIN_MINUTES * 60_000),
     workflowId: row.workflowId,
-    voidedAt: iso(row.voidedAt),
+    voidedAt: isoOrNull(row.voidedAt),
     corrections: row._count?.corrections ?? 0,
   };
 }
@@ -284,12 +283,12 @@ export const outageRoutes = [
         });
       }
       if (endedAt.getTime() <= row.startedAt.getTime()) {
-        throw new ApiError('unprocessable', `the end must be after the start (${toTehranIso(row.startedAt.getTime())})`, {
+        throw new ApiError('unprocessable', `the end must be after the start (${iso(row.startedAt)})`, {
           invalidFields: [{ field: 'body.endedAt', reason: 'must be after the outage started' }],
         });
       }
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, endedAt: null }, data: { endedAt } });
-      if (count === 0) throw new ApiError('conflict', `the outage already ended at ${iso(row.endedAt)}`, { reason: 'already_closed' });
+      if (count === 0) throw new ApiError('conflict', `the outage already ended at ${isoOrNull(row.endedAt)}`, { reason: 'already_closed' });
       return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),
@@ -307,7 +306,7 @@ export const outageRoutes = [
       const row = await getOutageOrThrow(deps, params.id, principal);
       const postedAt = body.postedAt ? new Date(body.postedAt) : new Date();
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, panelNoticePostedAt: null }, data: { panelNoticePostedAt: postedAt } });
-      if (count === 0) throw new ApiError('conflict', `the panel notice was already posted at ${iso(row.panelNoticePostedAt)}`, { reason: 'already_posted' });
+      if (count === 0) throw new ApiError('conflict', `the panel notice was already posted at ${isoOrNull(row.panelNoticePostedAt)}`, { reason: 'already_posted' });
       if (row.workflowId) await signalNotice(deps, row.workflowId, `${principal.role}:${principal.keyId}`, postedAt.getTime());
       return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },

@@ -3,7 +3,7 @@ import type { Policy } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { calendarsOf, loadCalendarSpecs } from '../../store/sla-config';
 import { compileCalendar, type BusinessCalendar } from '../../sla/calendar';
-import { formatJalali, formatJalaliLatin, toTehranIso } from '../../sla/jalali';
+import { formatJalali, formatJalaliLatin } from '../../sla/jalali';
 import type { Priority, ResolutionAnchor, TicketPolicy } from '../../sla/policy';
 import type { TargetSpec } from '../../sla/targets';
 import { ticketClock, type TargetClock, type TargetName } from '../../sla/ticket-clock';
@@ -11,6 +11,7 @@ import { roles } from '../auth';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { slaPreviewBody, slaPreviewResponse } from '../schemas/sla-preview';
+import { iso } from '../../sla/iso';
 
 /**
  * Every deadline a ticket opened now would get, computed by ticketClock, the function the ticket
@@ -51,7 +52,7 @@ function targetSpecOf(policy: TicketPolicy, priority: Priority, target: TargetNa
   return target === 'first_response' ? terms.firstResponse : terms.resolution;
 }
 
-const tehran = (ms: number) => ({ iso: toTehranIso(ms), jalali: formatJalali(ms), jalaliLatin: formatJalaliLatin(ms) });
+const tehran = (ms: number) => ({ iso: iso(ms), jalali: formatJalali(ms), jalaliLatin: formatJalaliLatin(ms) });
 
 function presentTarget(clock: TargetClock, spec: TargetSpec, countsFrom: ResolutionAnchor): Preview['targets'][number] {
   const due = clock.dueAtMs === null ? null : tehran(clock.dueAtMs);
@@ -98,7 +99,7 @@ export const slaPreviewRoutes = [
       });
       const dueOf = (target: TargetName) => {
         const dueAtMs = clocks.find((clock) => clock.target === target)?.dueAtMs ?? null;
-        return dueAtMs === null ? null : toTehranIso(dueAtMs);
+        return dueAtMs === null ? null : iso(dueAtMs);
       };
       const opened = tehran(openedAtMs);
       return {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
 import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
-import { formatJalali, toTehranIso } from '../../sla/jalali';
+import { formatJalali } from '../../sla/jalali';
 import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';
 import { initialTicketState, projectSnapshot, TicketRules, ticketView } from '../../sla/ticket-machine';
@@ -17,6 +17,7 @@ import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, sta
 import { isoInstant } from '../schemas/common';
 import { assertInWorkScope, inWorkScope, presentTimeline, seesInternals, timelineEvent } from '../visibility';
 import { planTicketHours } from './hours';
+import { iso, isoOrNull } from '../../sla/iso';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
 const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
@@ -80,8 +81,6 @@ const ticketResponse = z.object({
 });
 type TicketResponse = z.infer<typeof ticketResponse>;
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : toTehranIso(ms));
-
 function present(row: Ticket, view: ticket.TicketView, live: boolean, principal: Principal): TicketResponse {
   return {
     id: row.id,
@@ -95,32 +94,32 @@ function present(row: Ticket, view: ticket.TicketView, live: boolean, principal:
     channel: row.channel,
     status: view.status,
     assignee: view.assignee,
-    openedAt: toTehranIso(row.openedAt.getTime()),
-    firstResponseAt: iso(view.firstResponseAtMs),
-    resolvedAt: iso(view.resolvedAtMs),
-    closedAt: iso(view.closedAtMs),
+    openedAt: iso(row.openedAt),
+    firstResponseAt: isoOrNull(view.firstResponseAtMs),
+    resolvedAt: isoOrNull(view.resolvedAtMs),
+    closedAt: isoOrNull(view.closedAtMs),
     cancelReason: view.cancelReason,
     breached: view.breached,
     clock: {
       live,
-      asOf: toTehranIso(view.asOfMs),
+      asOf: iso(view.asOfMs),
       cycle: view.cycle,
       targets: view.targets.map((t) => ({
         target: t.target,
         state: t.state,
         calendar: t.calendar,
-        startedAt: toTehranIso(t.startMs),
-        dueAt: iso(t.dueAtMs),
+        startedAt: iso(t.startMs),
+        dueAt: isoOrNull(t.dueAtMs),
         dueAtJalali: t.dueAtMs === null ? null : formatJalali(t.dueAtMs),
         allowedMinutes: t.allowedMinutes,
         usedMinutes: Math.round(t.usedMinutes * 10) / 10,
         leftMinutes: t.leftMinutes === null ? null : Math.round(t.leftMinutes * 10) / 10,
         paused: t.paused,
         breached: t.breached,
-        completedAt: iso(t.completedAtMs),
+        completedAt: isoOrNull(t.completedAtMs),
       })),
       // The next alarm is the staff's (warnings, escalations to managers): a customer sees the deadlines only.
-      nextAlarm: seesInternals(principal) && view.nextAlarm ? { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: toTehranIso(view.nextAlarm.atMs) } : null,
+      nextAlarm: seesInternals(principal) && view.nextAlarm ? { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: iso(view.nextAlarm.atMs) } : null,
     },
   };
 }
@@ -347,7 +346,7 @@ export const ticketRoutes = [
       return {
         items: page.map((row) => {
           const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false, principal);
-          return { ...summary, nextDeadlineAt: iso(row.nextDeadlineAt?.getTime()) };
+          return { ...summary, nextDeadlineAt: isoOrNull(row.nextDeadlineAt?.getTime()) };
         }),
         nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
       };

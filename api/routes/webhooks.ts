@@ -10,6 +10,7 @@ import { defineRoute, idParams } from '../route';
 import { distinctItems, isoInstant, timestamp } from '../schemas/common';
 import { line } from '../text';
 import { checkDestination, checkEventTypes, checkProducts, getSubscriptionOrThrow, ownVendorOf, presentSubscription, subscriptionsVisibleTo } from '../webhooks';
+import { iso, isoOrNull } from '../../sla/iso';
 
 const SUBSCRIBERS = ['customer', 'manager', 'admin'] as const;
 const MAX_OVERLAP_MINUTES = 7 * 1440;
@@ -329,16 +330,16 @@ export const webhookRoutes = [
           eventType: d.event.type,
           objectType: d.event.objectType,
           objectId: d.event.objectId,
-          occurredAt: d.event.occurredAt.toISOString(),
+          occurredAt: iso(d.event.occurredAt),
           status: d.status,
           attemptCount: d.attemptCount,
-          nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
-          deliveredAt: d.deliveredAt?.toISOString() ?? null,
+          nextAttemptAt: d.status === 'pending' ? iso(d.nextAttemptAt) : null,
+          deliveredAt: isoOrNull(d.deliveredAt),
           lastStatusCode: d.lastStatusCode,
           lastError: d.lastError,
           body: webhookBody({ type: d.event.type, occurredAt: d.event.occurredAt, data: d.event.data as Record<string, unknown> }),
           attempts: d.attempts.map((a) => ({
-            at: a.attemptedAt.toISOString(), ok: a.ok, statusCode: a.statusCode, durationMs: a.durationMs, error: a.error, responseBody: a.responseBody,
+            at: iso(a.attemptedAt), ok: a.ok, statusCode: a.statusCode, durationMs: a.durationMs, error: a.error, responseBody: a.responseBody,
           })),
         })),
         nextCursor,

@@ -72,4 +72,3 @@ export const calendarCorrectionCounts = {
 
 export const dateOf = (value: Date): string => value.toISOString().slice(0, 10);
 export const dateColumn = (date: string): Date => new Date(`${date}T00:00:00Z`);
-export const isoOrNull = (value: Date | null): string | null => value?.toISOString() ?? null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALLOWANCE_KINDS } from '../../sla/entitlements';
 import { email, label, phone, rials, rialsOut, timestamp } from './common';
 import { line } from '../text';
 
@@ -111,20 +112,7 @@ export const contractResponse = z.object({
 
 export const HOURLY_PACKAGE_KIND = 'hourly_package';
 
-export const ENTITLEMENT_KINDS = [
-  'tickets',
-  'reinstalls',
-  'on_site_visits',
-  'on_site_hours',
-  'on_site_installs',
-  'remote_installs',
-  'training_sessions',
-  'training_hours',
-  'customisation_hours',
-  'review_visits',
-  'periodic_visits',
-  HOURLY_PACKAGE_KIND,
-] as const;
+export const ENTITLEMENT_KINDS = [...ALLOWANCE_KINDS, HOURLY_PACKAGE_KIND] as const;
 
 /** A count, minutes or hours: positive, and within the PostgreSQL integer column that holds it. */
 const quantity = z.number().int().positive().max(2_147_483_647);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AllowanceKind } from '../../sla/entitlements';
+import { ALLOWANCE_KINDS } from '../../sla/entitlements';
 import { MAX_TARGET_BUSINESS_DAYS, MAX_TARGET_BUSINESS_MINUTES } from '../../sla/limits';
 import { CHANNELS, PRIORITIES, RECIPIENTS, RESOLUTION_ANCHORS, type CreditTableKey } from '../../sla/policy';
 import type { TargetUnit } from '../../sla/targets';
@@ -21,20 +21,6 @@ const TARGET_UNITS = [
   'review',
   'none',
 ] as const satisfies readonly TargetUnit[];
-
-const ALLOWANCE_KINDS = [
-  'tickets',
-  'reinstalls',
-  'on_site_visits',
-  'on_site_hours',
-  'on_site_installs',
-  'remote_installs',
-  'training_sessions',
-  'training_hours',
-  'customisation_hours',
-  'review_visits',
-  'periodic_visits',
-] as const satisfies readonly AllowanceKind[];
 
 const CREDIT_TABLES = ['owj', 'avanak'] as const satisfies readonly CreditTableKey[];
 

@@ -8,10 +8,13 @@ import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { SessionProvider } from './auth/session';
 import { LocaleProvider } from './i18n/locale';
+import { prefetchFirstScreen } from './prefetch';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },
 });
+
+prefetchFirstScreen(queryClient, window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

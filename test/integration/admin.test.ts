@@ -468,7 +468,7 @@ describe('vendors, departments and products', () => {
       claimPolicyKey: 'avanak',
       changePolicyKey: 'avanak',
     }));
-    expect(product).toMatchObject({ endOfSupportAt: '2028-03-19T20:30:00.000Z', creditTable: 'avanak', claimPolicyKey: 'avanak' });
+    expect(product).toMatchObject({ endOfSupportAt: '2028-03-20T00:00:00.000+03:30', creditTable: 'avanak', claimPolicyKey: 'avanak' });
 
     expect((await admin('GET', `/v1/vendors/${vendor.id}`)).body).toEqual(vendor);
     expect((await admin('GET', `/v1/departments?vendorId=${vendor.id}`)).body.items).toEqual([department]);
@@ -633,11 +633,11 @@ describe('customers, contracts and entitlements', () => {
     const project = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
     const bought = '2026-12-21T10:00:00+03:30'; // 30 Azar 1405: the package lasts to the end of 1405
     const hourly = await created(admin('POST', `/v1/contracts/${project.contract.id}/entitlements`, { kind: 'hourly_package', quantity: 50, purchasedAt: bought }));
-    expect(hourly).toMatchObject({ kind: 'hourly_package', quantity: 50, purchasedAt: '2026-12-21T06:30:00.000Z', expiresAt: '2027-03-20T20:30:00.000Z', used: 0 });
+    expect(hourly).toMatchObject({ kind: 'hourly_package', quantity: 50, purchasedAt: '2026-12-21T10:00:00.000+03:30', expiresAt: '2027-03-21T00:00:00.000+03:30', used: 0 });
     const lateBuy = await created(admin('POST', `/v1/contracts/${project.contract.id}/entitlements`, {
       kind: 'hourly_package', quantity: 100, purchasedAt: '2027-01-21T10:00:00+03:30', // 1 Bahman 1405: carried into 1406, a year after purchase
     }));
-    expect(lateBuy.expiresAt).toBe('2028-01-21T06:30:00.000Z');
+    expect(lateBuy.expiresAt).toBe('2028-01-21T10:00:00.000+03:30');
     const visits = await created(admin('POST', `/v1/contracts/${project.contract.id}/entitlements`, { kind: 'on_site_visits', quantity: 2 }));
     expect(visits).toMatchObject({ purchasedAt: null, expiresAt: null });
 
@@ -660,6 +660,20 @@ describe('customers, contracts and entitlements', () => {
     expect(fieldsOf(refused)).toEqual([{ field: 'body.kind', reason: 'the plan owj-agile does not include hourly packages' }]);
     const noHours = await admin('POST', `/v1/contracts/${project.contract.id}/entitlements`, { kind: 'hourly_package' });
     expect(fieldsOf(noHours)).toEqual([{ field: 'body.quantity', reason: 'an hourly package needs its hours' }]);
+  });
+
+  it('answers a contract term in Tehran time (+03:30), the same instants as sent in UTC', async () => {
+    const customer = await created(admin('POST', '/v1/customers', { name: 'Term in Tehran time' }));
+    const product = await db.product.findUniqueOrThrow({ where: { key: 'iotex-suite' } });
+    const policy = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: 'iotex-premium' } } });
+    const sent = { startsAt: '2026-06-24T06:30:00Z', endsAt: '2027-06-24T06:30:00.000Z' };
+    const contract = await created(admin('POST', '/v1/contracts', { customerId: customer.id, productId: product.id, policyId: policy.id, ...sent }));
+    expect(contract).toMatchObject({ startsAt: '2026-06-24T10:00:00.000+03:30', endsAt: '2027-06-24T10:00:00.000+03:30' });
+    expect(contract.createdAt).toMatch(/\+03:30$/);
+    expect(Date.parse(contract.startsAt)).toBe(Date.parse(sent.startsAt));
+    expect(Date.parse(contract.endsAt)).toBe(Date.parse(sent.endsAt));
+    const listed = (await admin('GET', `/v1/contracts?customerId=${customer.id}`)).body.items;
+    expect(listed).toEqual([contract]);
   });
 
   it('refuses to delete a contract or customer with tickets', async () => {

@@ -253,6 +253,51 @@ describe('the console in a browser', () => {
     await finish(opened);
   });
 
+  it('manager: /now asks for its lists with the key check, not after it, and shows the at-risk list before the breached one answers', async () => {
+    const opened = await openPage();
+    const { page, context } = opened;
+    await context.addInitScript({ content: `sessionStorage.setItem('pasban.apiKey', ${JSON.stringify(await createKey('manager'))});` });
+    let listAsked!: () => void;
+    const listSeen = new Promise<boolean>((resolve) => (listAsked = () => resolve(true)));
+    let releaseBreached!: () => void;
+    const breachedHeld = new Promise<void>((resolve) => (releaseBreached = resolve));
+    let keyCheckWaitedForList: boolean | undefined;
+    const isList = (url: URL, flag: string) => url.pathname === '/v1/tickets' && url.searchParams.get(flag) === 'true';
+    await page.route(
+      (url) => isList(url, 'atRisk'),
+      async (route) => {
+        listAsked();
+        await route.continue();
+      },
+    );
+    await page.route(
+      (url) => isList(url, 'breached'),
+      async (route) => {
+        await breachedHeld;
+        await route.continue().catch(() => undefined);
+      },
+    );
+    // The key check (GET /v1/me) is held until the at-risk list has been asked for, 5 s at most.
+    await page.route(
+      (url) => url.pathname === '/v1/me',
+      async (route) => {
+        keyCheckWaitedForList = await Promise.race([listSeen, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+        await route.continue();
+      },
+    );
+    try {
+      await page.goto(`${baseUrl()}/now`);
+      await page.getByTestId('at-risk-ticket').filter({ hasText: subject }).waitFor({ timeout: 15_000 });
+      expect(keyCheckWaitedForList).toBe(true);
+      // Still loading the breached list: said so under the rows already shown.
+      expect(await page.locator('section[aria-labelledby="at-risk"] [aria-busy="true"]').count()).toBe(1);
+    } finally {
+      releaseBreached();
+    }
+    await page.locator('section[aria-labelledby="at-risk"] [aria-busy="true"]').waitFor({ state: 'detached' });
+    await finish(opened);
+  });
+
   it('agent: works the ticket from the queue: an internal note marked as such, a public reply that meets the first response', async () => {
     const opened = await signInWithKey(await createKey('agent'));
     const { page } = opened;

@@ -17,6 +17,7 @@ import { createDatabase, type Database } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { testApi } from '../support/http';
 import { freePort } from '../support/ports';
+import { iso } from '../../sla/iso';
 
 // --- Stand-ins for the outside world ---------------------------------------------------------
 
@@ -497,7 +498,7 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
     const request = toCustomer(customer.id, { channel: 'sms', category: 'advertising' });
 
     const night = await activitiesAt(new Date('2026-11-22T23:00:00+03:30')).notify(request);
-    expect(night).toMatchObject({ status: 'held', notBefore: '2026-11-23T04:30:00.000Z', note: expect.stringContaining('08:00–22:00') });
+    expect(night).toMatchObject({ status: 'held', notBefore: '2026-11-23T08:00:00.000+03:30', note: expect.stringContaining('08:00–22:00') });
     await relayAt(new Date('2026-11-23T07:59:00+03:30')).deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(0);
 
@@ -699,7 +700,7 @@ describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager ap
       approvedByUserId: managerUserId,
       reason: 'data centre fire',
       createdAt: expect.any(String),
-      expiresAt,
+      expiresAt: iso(Date.parse(expiresAt)),
     };
     expect(res.body).toEqual(approval);
     const row = await db.emergencyApproval.findUniqueOrThrow({ where: { id: res.body.id as string } });

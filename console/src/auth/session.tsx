@@ -29,7 +29,9 @@ interface Session {
   signOut(): Promise<void>;
 }
 
-const API_KEY_STORAGE = 'pasban.apiKey';
+export const API_KEY_STORAGE = 'pasban.apiKey';
+/** Set while this browser holds a password session (the cookie itself is httpOnly): lets prefetch.ts start the first lists early. */
+export const SESSION_HINT_STORAGE = 'pasban.session';
 const SessionContext = createContext<Session | null>(null);
 
 /**
@@ -66,7 +68,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return { status: 'signedIn', user: await whoHoldsKey(), via: 'apiKey' };
       }
       const response = await sessionRequest('GET', '/v1/sessions/current');
-      if (!response.ok) return { status: 'signedOut' };
+      if (!response.ok) {
+        localStorage.removeItem(SESSION_HINT_STORAGE);
+        return { status: 'signedOut' };
+      }
       const answer = (await response.json()) as SessionAnswer;
       credentials.csrfToken = answer.csrfToken;
       return { status: 'signedIn', user: answer.user, via: 'session' };
@@ -83,6 +88,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!response.ok) throw await problemOf(response);
     const answer = (await response.json()) as SessionAnswer;
     credentials.csrfToken = answer.csrfToken;
+    localStorage.setItem(SESSION_HINT_STORAGE, '1');
     setState({ status: 'signedIn', user: answer.user, via: 'session' });
   }, []);
 
@@ -104,6 +110,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       credentials.apiKey = null;
     } else {
       await sessionRequest('DELETE', '/v1/sessions/current');
+      localStorage.removeItem(SESSION_HINT_STORAGE);
       credentials.csrfToken = null;
     }
     queryClient.clear();

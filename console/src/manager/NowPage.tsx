@@ -1,11 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap, type ApiResponse } from '../api/client';
 import { Loaded, More, MutationError } from '../common/Status';
 import { useLocale } from '../i18n/locale';
 import { OPEN_STATUSES, TicketTable, type TicketColumn, type TicketSummary } from '../tickets/TicketTable';
-import { useTicketPages } from '../tickets/useTicketPages';
+import { ticketPagesOptions, useTicketPages } from '../tickets/useTicketPages';
 
 type Notice = ApiResponse<'/v1/notifications'>['items'][number];
 
@@ -13,32 +13,45 @@ const COLUMNS: TicketColumn[] = ['subject', 'priority', 'due', 'remaining'];
 /** Polling stands in for a push channel: the lists are small and the API answers them from indexed columns. */
 const REFRESH_MS = 15_000;
 
+const AT_RISK = { atRisk: 'true', order: 'due' } as const;
+const BREACHED = { breached: 'true', order: 'due' } as const;
+
+const inboxOptions = queryOptions({
+  queryKey: ['notifications', 'unread'],
+  refetchInterval: REFRESH_MS,
+  queryFn: () => unwrap(api.GET('/v1/notifications', { params: { query: { unread: 'true', limit: 50 } } })),
+});
+
+/** What /now asks the API for: prefetch.ts starts these while the session check is still under way. */
+export const nowQueries = {
+  atRisk: ticketPagesOptions('at-risk', AT_RISK, REFRESH_MS),
+  breached: ticketPagesOptions('breached', BREACHED, REFRESH_MS),
+  inbox: inboxOptions,
+};
+
 /**
  * Open tickets at risk (next deadline within the hour) and breached ones, what falls due first on
  * top: both lists come from the API next deadline first, a page of each at a time, so at thousands
  * of open tickets the first screen is still one page of each.
  */
 function useAtRiskTickets() {
-  const atRisk = useTicketPages('at-risk', { atRisk: 'true', order: 'due' }, REFRESH_MS);
-  const breached = useTicketPages('breached', { breached: 'true', order: 'due' }, REFRESH_MS);
+  const atRisk = useTicketPages('at-risk', AT_RISK, REFRESH_MS);
+  const breached = useTicketPages('breached', BREACHED, REFRESH_MS);
   return { atRisk, breached };
 }
 
 export function NowPage() {
   const { t } = useLocale();
   const tickets = useAtRiskTickets();
-  const inbox = useQuery({
-    queryKey: ['notifications', 'unread'],
-    refetchInterval: REFRESH_MS,
-    queryFn: () => unwrap(api.GET('/v1/notifications', { params: { query: { unread: 'true', limit: 50 } } })),
-  });
+  const inbox = useQuery(inboxOptions);
   return (
     <>
       <h1>{t.now.title}</h1>
       <div className="grid-2">
         <section aria-labelledby="at-risk">
           <h2 id="at-risk">{t.now.atRisk}</h2>
-          <Loaded query={tickets.atRisk.pages}>{() => <Loaded query={tickets.breached.pages}>{() => <AtRiskTable {...tickets} />}</Loaded>}</Loaded>
+          {/* Whichever list answers first is shown at once; the other joins it, in due order, when it answers. */}
+          <Loaded query={tickets.atRisk.pages.isPending ? tickets.breached.pages : tickets.atRisk.pages}>{() => <AtRiskTable {...tickets} />}</Loaded>
         </section>
         <section aria-labelledby="inbox">
           <h2 id="inbox">{t.now.inbox}</h2>
@@ -74,11 +87,15 @@ function AtRiskTable({ atRisk, breached }: ReturnType<typeof useAtRiskTickets>) 
     if (atRisk.pages.hasNextPage) void atRisk.pages.fetchNextPage();
     if (breached.pages.hasNextPage) void breached.pages.fetchNextPage();
   };
-  if (tickets.length === 0) return <p>{t.empty}</p>;
+  const stillLoading = atRisk.pages.isPending || breached.pages.isPending;
+  // The list that answered is on screen; the other one's failure is said under it (with its retry).
+  const failed = [atRisk.pages, breached.pages].find((pages) => pages.isError);
   return (
     <>
-      <TicketTable tickets={tickets} columns={COLUMNS} rowTestId="at-risk-ticket" />
-      <More shown={tickets.length} hasMore={hasMore} loading={atRisk.pages.isFetchingNextPage || breached.pages.isFetchingNextPage} onMore={more} />
+      {tickets.length > 0 ? <TicketTable tickets={tickets} columns={COLUMNS} rowTestId="at-risk-ticket" /> : stillLoading ? null : <p>{t.empty}</p>}
+      {stillLoading && <p aria-busy="true">{t.loading}</p>}
+      {failed && <Loaded query={failed}>{() => null}</Loaded>}
+      {tickets.length > 0 && <More shown={tickets.length} hasMore={hasMore} loading={atRisk.pages.isFetchingNextPage || breached.pages.isFetchingNextPage} onMore={more} />}
     </>
   );
 }
