@@ -170,12 +170,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let opening: Promise<unknown> | undefined;
 
   /** Records an event on the timeline and the ticket row, and tells the customer if it concerns them. */
-  async function record(actor: string, type: string, data: Record<string, unknown>, notifyCustomer = false): Promise<TicketView> {
+  async function record(
+    actor: string,
+    type: string,
+    data: Record<string, unknown>,
+    notifyCustomer = false,
+    occurredAtMs?: number,
+  ): Promise<TicketView> {
     if (opening) await opening;
     state.sequence += 1;
     const sequence = state.sequence;
     const snapshot = view();
-    const event = { ticketId, sequence, atMs: Date.now(), actor, type, data };
+    // A command's event carries the instant its transition was made (the instant the view's
+    // firstResponseAt, resolvedAt… hold), not the later one its outcomes finished recording at.
+    const event = { ticketId, sequence, atMs: occurredAtMs ?? Date.now(), actor, type, data };
     if (recordsAfterCommit) {
       await acts.recordTicketChange({ event, view: snapshot });
     } else if (serialized || patched(RECORD_IN_ONE_ACTIVITY)) {
@@ -217,10 +225,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       (arg) =>
         alone(async () => {
           if (serialized) check(arg);
-          const made = transition(rules, state, commandOf(arg), Date.now());
+          const atMs = Date.now();
+          const made = transition(rules, state, commandOf(arg), atMs);
           state = made.state;
           for (const outcome of made.outcomes) await recordOutcome(outcome);
-          return record(made.event.actor, made.event.type, made.event.data, made.event.notifyCustomer);
+          return record(made.event.actor, made.event.type, made.event.data, made.event.notifyCustomer, atMs);
         }),
       { validator: check },
     );

@@ -55,6 +55,30 @@ describe('the ticket workflow', () => {
     expect(recorded.outcomes.get('first_response#1')).toMatchObject({ met: true, businessMinutesUsed: 10 });
   });
 
+  it("dates a command's timeline event at the instant of its transition, even when recording its outcome takes a while", async () => {
+    // The first reply completes the first-response target: the outcome is recorded before the
+    // event. The event must still say the reply happened when firstResponseAt says it did.
+    const monday = await nextLocalDate(1);
+    const openedAtMs = tehran(monday, '09:00');
+    await skipTo(openedAtMs);
+    const { recorded, activities } = fakeActivities();
+    const recordOutcome = activities.recordOutcome;
+    activities.recordOutcome = async (outcome) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await recordOutcome(outcome);
+    };
+
+    await run(activities, async () => {
+      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'high', openedAtMs });
+      await skipTo(tehran(monday, '09:10'));
+      const view = await handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'سلام، بررسی می‌کنیم' }] });
+      const reply = recorded.events.find((e) => e.type === 'agent_replied')!;
+      expect(view.firstResponseAtMs).not.toBeNull();
+      expect(reply.atMs).toBe(view.firstResponseAtMs);
+      expect(recorded.outcomes.get('first_response#1')!.completedAtMs).toBe(view.firstResponseAtMs);
+    });
+  });
+
   it('fires the warning, then the breach, then the further escalation level, each once and in order', async () => {
     const monday = await nextLocalDate(1);
     const openedAtMs = tehran(monday, '09:00');
