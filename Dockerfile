@@ -34,16 +34,32 @@ WORKDIR /app
 # Dependencies. Only what the install needs is copied, so this layer is rebuilt only when the
 # lockfile or the Prisma schema changes. `npm ci` installs exactly the lockfile's tree (which
 # records every platform's optional binaries) and fails if package.json disagrees with it. Our
-# own postinstall (scripts/prisma-generate.mjs) runs `prisma generate` (devDependency `prisma`)
-# into generated/; then the devDependencies are pruned (`npm prune` does not run install scripts
-# again).
+# own postinstall runs `prisma generate` (devDependency `prisma`) into generated/; its console
+# step (scripts/build-console.mjs) finds no console sources here and skips: the console stage
+# below builds it.
 FROM base AS deps
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-COPY scripts/prisma-generate.mjs ./scripts/prisma-generate.mjs
+COPY scripts/prisma-generate.mjs scripts/build-console.mjs ./scripts/
 RUN npm ci \
  && test -f generated/prisma/client.ts \
- && npm prune --omit=dev \
+ && npm cache clean --force
+
+# ---------------------------------------------------------------------------------------------
+# The web console (console/, served at `/`): built exactly as `npm install` and `npm start` build
+# it on a developer machine (bin/build-console.ts: the API's types from the OpenAPI document, then
+# Vite), with the devDependencies (Vite, openapi-typescript) that the runtime image does not carry.
+# Without this stage the image answered 503 at `/` ("the web console is not built").
+FROM deps AS console
+COPY . .
+RUN npx tsx bin/build-console.ts \
+ && test -f console/dist/index.html \
+ && test -f console/dist/.build-stamp
+
+# ---------------------------------------------------------------------------------------------
+# The runtime's node_modules: the devDependencies pruned (`npm prune` does not run install scripts again).
+FROM deps AS prod-deps
+RUN npm prune --omit=dev \
  && npm cache clean --force
 
 # ---------------------------------------------------------------------------------------------
@@ -53,9 +69,10 @@ ENV NODE_ENV=production \
     PORT=3000
 # Application files stay owned by root (read-only for the app user); only the data directory,
 # which just `npm start`'s embedded services would use, is writable.
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=deps /app/generated ./generated
 COPY . .
+COPY --from=console /app/console/dist ./console/dist
 RUN mkdir -p .data && chown node:node .data
 
 # The `node` user (uid 1000) of the official image.

@@ -103,7 +103,7 @@ export async function runConsoleBench() {
     for (let waited = 0; ; waited++) {
       const pending = await db.ticket.count({ where: { nextDeadlineAt: null } });
       if (pending === 0) break;
-      if (waited > 300) throw new Error(`${pending} tickets without a deadline after 5 minutes`);
+      if (waited > 600) throw new Error(`${pending} tickets without a deadline after 10 minutes`);
       await new Promise((r) => setTimeout(r, 1_000));
     }
     const open = await db.ticket.count({ where: { status: { in: ['new', 'in_progress', 'waiting_on_customer'] } } });

@@ -6,6 +6,7 @@ import { availabilityRoutes } from './availability';
 import { changeRequestRoutes } from './change-requests';
 import { claimRoutes } from './claims';
 import { configurationRoutes } from './configuration';
+import { customerProductRoutes } from './customer-products';
 import { allowanceRoutes } from './allowances';
 import { hoursRoutes } from './hours';
 import { notificationRoutes } from './notifications';
@@ -17,4 +18,4 @@ import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 import { webhookRoutes } from './webhooks';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...sessionRoutes, ...userRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...hoursRoutes, ...allowanceRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...webhookRoutes, ...readinessRoutes];
+export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...sessionRoutes, ...userRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...customerProductRoutes, ...hoursRoutes, ...allowanceRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...webhookRoutes, ...readinessRoutes];

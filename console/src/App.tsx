@@ -7,6 +7,7 @@ import { useLocale } from './i18n/locale';
 import { Layout } from './layout/Layout';
 import { NowPage } from './manager/NowPage';
 import { SignInPage } from './signin/SignInPage';
+import { NewTicketPage } from './tickets/NewTicketPage';
 import { TicketPage } from './tickets/TicketPage';
 import { TicketsPage } from './tickets/TicketsPage';
 
@@ -43,6 +44,7 @@ export function App() {
         <Route path="/claims" element={<ClaimsQueuePage />} />
         <Route path="/claims/:id" element={<ClaimPage />} />
         <Route path="/tickets" element={<TicketsPage />} />
+        <Route path="/tickets/new" element={<NewTicketPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />
         <Route path="/" element={<Navigate to={HOME[state.user.role]} replace />} />
         <Route path="/sign-in" element={<Navigate to={HOME[state.user.role]} replace />} />

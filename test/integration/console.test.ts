@@ -335,6 +335,42 @@ describe('the console in a browser', () => {
     await finish(opened);
   });
 
+  it('customer: opens a ticket with the plan\'s priorities and channels and sees its clock; a refusal is explained in Persian', async () => {
+    const opened = await signInWithKey(customer.key);
+    const { page } = opened;
+    await page.waitForURL(/\/tickets$/);
+    await page.getByRole('link', { name: 'تیکت تازه' }).click();
+    await page.waitForURL(/\/tickets\/new$/);
+    const form = page.getByRole('form', { name: 'ثبت تیکت تازه' });
+    // The priorities offered are the plan's (GET /v1/me/products), in Persian.
+    await form.getByLabel('اولویت').locator('option').nth(1).waitFor({ state: 'attached' });
+    const offered = await form.getByLabel('اولویت').locator('option').allTextContents();
+    expect(offered).toEqual(['انتخاب کنید', 'بحرانی', 'بالا', 'متوسط', 'پایین']);
+    await expectAccessible(page);
+    const mine = `Console new ${randomUUID().slice(0, 6)}`;
+    await form.getByLabel('اولویت').selectOption({ label: 'بالا' });
+    await form.getByLabel('کانال').selectOption({ label: 'پرتال' });
+    await form.getByLabel('موضوع').fill(mine);
+    await form.getByLabel('شرح').fill('گزارش‌ها بارگذاری نمی‌شوند.');
+    await screenshot(page, 'customer-new-ticket');
+    await form.getByRole('button', { name: 'ثبت' }).click();
+    await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+    await page.getByTestId('target-first_response').getByTestId('countdown').waitFor();
+    const id = page.url().split('/').pop()!;
+    expect((await admin()('GET', `/v1/tickets/${id}`)).body).toMatchObject({ subject: mine, priority: 'high', channel: 'portal', customerId: customer.customer.id });
+
+    // A customer whose contract is unpaid is told why, before typing anything.
+    const unpaid = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile', paid: false });
+    const refused = await signInWithKey(unpaid.key);
+    await refused.page.goto(`${baseUrl()}/tickets/new`);
+    await refused.page.getByTestId('eligibility').waitFor();
+    await expect(refused.page.getByTestId('eligibility').textContent()).resolves.toContain('هزینه‌ی قرارداد هنوز پرداخت نشده است');
+    expect(await refused.page.getByRole('button', { name: 'ثبت' }).isDisabled()).toBe(true);
+    await expectAccessible(refused.page);
+    await finish(refused);
+    await finish(opened);
+  });
+
   it('QA: finds the claim in the queue by decision due, reads the evidence and approves it', async () => {
     const db = testDatabase();
     const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });

@@ -323,3 +323,36 @@ describe('ticket activities against the real database', () => {
     expect(notice.body).not.toContain('18:49');
   });
 });
+
+describe('GET /v1/me/products: what a customer may open a ticket about (the console\'s new-ticket form)', () => {
+  it('lists each product with the plan\'s priorities and channels, and why a ticket would be refused now', async () => {
+    const bronze = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-bronze' });
+    const res = await testApi(bronze.key)('GET', '/v1/me/products');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        productId: bronze.product.id, plan: expect.objectContaining({ key: 'kian-product-bronze' }),
+        priorities: ['critical', 'high', 'medium', 'low'],
+        // Kian Bronze takes tickets only (rule 12): no phone.
+        channels: ['portal', 'email', 'api'], eligible: true, refusal: null,
+      }),
+    ]);
+
+    const unpaid = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile', paid: false });
+    const refused = await testApi(unpaid.key)('GET', '/v1/me/products');
+    expect(refused.body.items).toEqual([expect.objectContaining({ eligible: false, refusal: { reason: 'unpaid', detail: expect.any(String) } })]);
+    // The same reason POST /v1/tickets answers.
+    const opened = await testApi(unpaid.key)('POST', '/v1/tickets', { productId: unpaid.product.id, priority: 'low', subject: 's', description: 'd', channel: 'portal' });
+    expect({ status: opened.status, reason: opened.body.reason }).toEqual({ status: 422, reason: 'unpaid' });
+  });
+
+  it('asks staff which customer, and lets a customer ask only about itself', async () => {
+    const staff = await testApi()('GET', '/v1/me/products');
+    expect(staff.status).toBe(400);
+    expect(staff.body.invalidFields).toEqual([{ field: 'query.customerId', reason: 'required for staff' }]);
+    const one = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    const other = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
+    expect((await testApi(one.key)('GET', `/v1/me/products?customerId=${other.customer.id}`)).status).toBe(403);
+    expect((await testApi()('GET', `/v1/me/products?customerId=${one.customer.id}`)).body.items).toHaveLength(1);
+  });
+});

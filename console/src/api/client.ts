@@ -8,7 +8,7 @@ export type { paths, components } from '../../generated/api';
 export class ApiProblem extends Error {
   constructor(
     readonly status: number,
-    readonly problem: { title?: string; detail?: string; invalidFields?: { field: string; reason: string }[] },
+    readonly problem: { title?: string; detail?: string; reason?: string; invalidFields?: { field: string; reason: string }[] },
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
   }

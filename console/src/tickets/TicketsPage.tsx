@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { useUser } from '../auth/session';
 import { Loaded, More } from '../common/Status';
 import { useLocale } from '../i18n/locale';
@@ -28,6 +29,13 @@ export function TicketsPage() {
   return (
     <>
       <h1>{isCustomer ? t.nav.portal : t.nav.tickets}</h1>
+      {isCustomer && (
+        <p>
+          <Link className="button primary" to="/tickets/new">
+            {t.ticket.newTicket}
+          </Link>
+        </p>
+      )}
       <div className="filters" role="search">
         {!isCustomer && (
           <label>
