@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import type { Database } from '../../platform/database';
 import { PRIORITIES } from '../../sla/policy';
+import { jalaliMonthOf, jalaliMonthSpan } from '../../sla/jalali-month';
 import { reportPreamble, type CsvCell } from './csv';
 import { percent, round, spread } from './figures';
 import { echoPeriod, periodEcho, periodFields, periodRules, type ReportPeriod } from './period';
@@ -192,9 +193,184 @@ function ticketQuery(input: SlaReportInput): Prisma.Sql {
     GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
 }
 
-/** The report's SQL, for the benchmark's query plans. */
-export const slaReportQueries = (input: SlaReportInput): Prisma.Sql[] => [targetQuery(input), ticketQuery(input)];
+/** The first and last Jalali months of the monthly rollup (migration 20261207600000_report_sla_months). */
+const ROLLUP_FIRST_YEAR = 1390;
+const ROLLUP_LAST_YEAR = 1430;
 
+/**
+ * Whether the monthly rollup answers this report: the period is whole Jalali months within the
+ * rollup's, and no filter narrows the tickets (the rollup keeps one breakdown at a time, not their
+ * combinations). A filtered report reads a fraction of the facts directly.
+ */
+export function rollupAnswers(input: SlaReportInput): boolean {
+  if (input.customerId || input.productId || input.priority || input.plan) return false;
+  const first = jalaliMonthOf(input.period.startMs);
+  const last = jalaliMonthOf(input.period.endMs - 1);
+  return (
+    first.year >= ROLLUP_FIRST_YEAR && last.year <= ROLLUP_LAST_YEAR &&
+    jalaliMonthSpan(first).startMs === input.period.startMs && jalaliMonthSpan(last).endMs === input.period.endMs
+  );
+}
+
+/** The rollup's breakdown for the grouping, the group as SQL over rollup rows r, and its facts' filter over report_ticket_targets f for group g. */
+function rollupGrouping(input: SlaReportInput): { kind: string; grp: Prisma.Sql; joins: Prisma.Sql; factFilter: Prisma.Sql } {
+  const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
+  switch (input.groupBy) {
+    case undefined:
+      return { kind: 'total', grp: Prisma.sql`''`, joins: Prisma.empty, factFilter: Prisma.sql`true` };
+    case 'priority':
+      return { kind: 'priority', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`f.priority = g.grp::"Priority"` };
+    case 'plan':
+      return { kind: 'plan', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`f.policy_key = g.grp` };
+    case 'customer':
+      return { kind: 'customer', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`f.customer_id = g.grp::uuid` };
+    case 'assignee':
+      return { kind: 'assignee', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`coalesce(f.assignee, '') = g.grp` };
+    case 'product':
+      return {
+        kind: 'product', grp: Prisma.sql`p.key`, joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
+        factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.key = g.grp)`,
+      };
+    case 'department':
+      return {
+        kind: 'product', grp: Prisma.sql`p.department_id::text`, joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
+        factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.department_id::text = g.grp)`,
+      };
+    case 'month':
+      return {
+        kind: 'total', grp: Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`, joins: Prisma.empty,
+        factFilter: Prisma.sql`f.opened_at >= (${bounds}::timestamptz[])[g.grp::int] AND f.opened_at < (${bounds}::timestamptz[])[g.grp::int + 1]`,
+      };
+  }
+}
+
+/** Rollup rows r of the period's months, of one breakdown kind. */
+const rollupMonths = (input: SlaReportInput, kind: string) =>
+  Prisma.sql`r.kind = ${kind} AND r.month_start >= ${new Date(input.period.startMs)} AND r.month_start < ${new Date(input.period.endMs)}`;
+
+/** Per group (total_row 0) and in total (total_row 1), per target: met, breached and open, summed over the months. */
+function rollupCountsQuery(input: SlaReportInput): Prisma.Sql {
+  const { kind, grp, joins } = rollupGrouping(input);
+  const sums = Prisma.sql`sum(r.met)::int AS met, sum(r.breached)::int AS breached, sum(r.open)::int AS open`;
+  return Prisma.sql`
+    SELECT 0 AS total_row, ${grp} AS grp, r.target, ${sums}
+    FROM report_sla_month_targets r ${joins}
+    WHERE ${rollupMonths(input, kind)}
+    GROUP BY 2, 3 HAVING sum(r.met + r.breached + r.open) > 0
+    UNION ALL
+    SELECT 1, NULL, r.target, ${sums}
+    FROM report_sla_month_targets r
+    WHERE ${rollupMonths(input, 'total')}
+    GROUP BY 3 HAVING sum(r.met + r.breached + r.open) > 0`;
+}
+
+/**
+ * The values percentile_cont reads for the median and p90 of one measure (business or clock
+ * minutes), per group and target: from the months' summed whole-minute histograms, the bucket
+ * holding each rank floor / ceil of p * (n - 1) (0-based), then that value from the facts of that
+ * bucket alone (an index range scan on report_ticket_targets' value index).
+ */
+function rollupRanksQuery(input: SlaReportInput, measure: 'b' | 'c'): Prisma.Sql {
+  const { kind, grp, joins, factFilter } = rollupGrouping(input);
+  const column = measure === 'b' ? Prisma.raw('f.business_minutes') : Prisma.raw('f.clock_minutes');
+  return Prisma.sql`
+    WITH b AS (
+      SELECT 0 AS total_row, ${grp} AS grp, r.target, r.bucket, sum(r.n)::bigint AS n
+      FROM report_sla_month_minutes r ${joins}
+      WHERE ${rollupMonths(input, kind)} AND r.measure = ${measure}
+      GROUP BY 2, 3, 4 HAVING sum(r.n) > 0
+      UNION ALL
+      SELECT 1, NULL, r.target, r.bucket, sum(r.n)::bigint
+      FROM report_sla_month_minutes r
+      WHERE ${rollupMonths(input, 'total')} AND r.measure = ${measure}
+      GROUP BY 3, 4 HAVING sum(r.n) > 0
+    ), g AS (
+      SELECT b.*, sum(b.n) OVER (PARTITION BY b.total_row, b.grp, b.target ORDER BY b.bucket) - b.n AS before,
+             sum(b.n) OVER (PARTITION BY b.total_row, b.grp, b.target) AS count
+      FROM b
+    ), wanted AS (
+      SELECT DISTINCT s.total_row, s.grp, s.target, s.count, w.rank::bigint AS rank
+      FROM (SELECT DISTINCT total_row, grp, target, count FROM g) s
+      CROSS JOIN LATERAL (VALUES (floor(0.5::float8 * (s.count - 1)::float8)), (ceil(0.5::float8 * (s.count - 1)::float8)),
+                                 (floor(0.9::float8 * (s.count - 1)::float8)), (ceil(0.9::float8 * (s.count - 1)::float8))) w(rank)
+    )
+    SELECT w.total_row, w.grp, w.target, w.count::int AS count, w.rank::int AS rank, v.value
+    FROM wanted w
+    JOIN g ON g.total_row = w.total_row AND g.grp IS NOT DISTINCT FROM w.grp AND g.target = w.target AND w.rank >= g.before AND w.rank < g.before + g.n
+    CROSS JOIN LATERAL (
+      SELECT ${column} AS value FROM report_ticket_targets f
+      WHERE f.target = g.target AND ${column} >= g.bucket::float8 AND ${column} < (g.bucket + 1)::float8
+        AND f.opened_at >= ${new Date(input.period.startMs)} AND f.opened_at < ${new Date(input.period.endMs)}
+        AND (g.total_row = 1 OR (${factFilter}))
+      ORDER BY ${column} OFFSET w.rank - g.before LIMIT 1
+    ) v`;
+}
+
+interface CountRow {
+  total_row: number;
+  grp: string | null;
+  target: string;
+  met: number;
+  breached: number;
+  open: number;
+}
+
+interface RankRow {
+  total_row: number;
+  grp: string | null;
+  target: string;
+  count: number;
+  rank: number;
+  value: number;
+}
+
+/**
+ * percentile_cont(p) from the values at its ranks, as PostgreSQL computes it
+ * (orderedsetaggs.c: first = floor(p * (n - 1)), second = ceil(…), lo + (pos - first) * (hi - lo)).
+ */
+function percentileCont(p: number, count: number, valueAt: Map<number, number>): number | null {
+  if (count === 0) return null;
+  const position = p * (count - 1);
+  const first = Math.floor(position);
+  const second = Math.ceil(position);
+  const lo = valueAt.get(first)!;
+  if (first === second) return lo;
+  const hi = valueAt.get(second)!;
+  return lo + (position - first) * (hi - lo);
+}
+
+/** The target rows the direct query gives, from the rollup. */
+function rollupTargets(counts: CountRow[], business: RankRow[], clock: RankRow[]): TargetRow[] {
+  const id = (row: { total_row: number; grp: string | null; target: string }) => `${row.total_row}\u0000${row.grp ?? ''}\u0000${row.target}`;
+  const ranks = (rows: RankRow[]) => {
+    const byId = new Map<string, { count: number; valueAt: Map<number, number> }>();
+    for (const row of rows) {
+      const entry = byId.get(id(row)) ?? { count: row.count, valueAt: new Map<number, number>() };
+      entry.valueAt.set(row.rank, row.value);
+      byId.set(id(row), entry);
+    }
+    return (row: CountRow, p: number) => {
+      const entry = byId.get(id(row));
+      return entry ? percentileCont(p, entry.count, entry.valueAt) : null;
+    };
+  };
+  const businessAt = ranks(business);
+  const clockAt = ranks(clock);
+  return counts.map((row) => ({
+    ...row,
+    grp_label: null,
+    business_median: businessAt(row, 0.5),
+    business_p90: businessAt(row, 0.9),
+    clock_median: clockAt(row, 0.5),
+    clock_p90: clockAt(row, 0.9),
+  }));
+}
+
+/** The report's SQL, for the benchmark's query plans. */
+export const slaReportQueries = (input: SlaReportInput): Prisma.Sql[] =>
+  rollupAnswers(input)
+    ? [rollupCountsQuery(input), rollupRanksQuery(input, 'b'), rollupRanksQuery(input, 'c'), ticketQuery(input)]
+    : [targetQuery(input), ticketQuery(input)];
 
 function figures(key: string, label: string, tickets: TicketRow | undefined, targets: TargetRow[]): SlaReport['total'] {
   const resolved = tickets?.resolved ?? 0;
@@ -229,19 +405,39 @@ export async function refreshReportFacts(db: Database): Promise<void> {
   await db.$queryRaw`SELECT report_refresh_dirty()`;
 }
 
-export async function buildSlaReport(db: Database, input: SlaReportInput): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
+export async function buildSlaReport(
+  db: Database,
+  input: SlaReportInput,
+  options: { rollup?: boolean } = {},
+): Promise<Omit<SlaReport, 'filters' | 'report' | 'asOf' | 'period'>> {
   // Writes only queue their tickets (migration 20261205600000_report_dirty_queue): the queued
   // ones are recomputed first, so the figures are exact as of this read. The refresh commits on
   // its own: a ticket command queuing a ticket the refresh took waits for that commit, and must
   // not wait for the report's reading as well.
   await refreshReportFacts(db);
-  // A year's medians sort a few hundred thousand values per target; with the default 4 MB of
-  // work_mem those sorts spill to disk. SET LOCAL lasts for this transaction only.
-  const [, targets, tickets] = await db.$transaction([
-    db.$executeRaw`SET LOCAL work_mem = '64MB'`,
-    db.$queryRaw<TargetRow[]>(targetQuery(input)),
-    db.$queryRaw<TicketRow[]>(ticketQuery(input)),
-  ]);
+  let targets: TargetRow[];
+  let tickets: TicketRow[];
+  if ((options.rollup ?? true) && rollupAnswers(input)) {
+    // Whole months, no filter: the monthly rollup (migration 20261207600000_report_sla_months).
+    const [counts, business, clock, ticketRows] = await db.$transaction([
+      db.$queryRaw<CountRow[]>(rollupCountsQuery(input)),
+      db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'b')),
+      db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'c')),
+      db.$queryRaw<TicketRow[]>(ticketQuery(input)),
+    ], { isolationLevel: 'RepeatableRead' });
+    targets = rollupTargets(counts, business, clock);
+    tickets = ticketRows;
+  } else {
+    // A year's medians sort a few hundred thousand values per target; with the default 4 MB of
+    // work_mem those sorts spill to disk. SET LOCAL lasts for this transaction only.
+    const [, targetRows, ticketRows] = await db.$transaction([
+      db.$executeRaw`SET LOCAL work_mem = '64MB'`,
+      db.$queryRaw<TargetRow[]>(targetQuery(input)),
+      db.$queryRaw<TicketRow[]>(ticketQuery(input)),
+    ]);
+    targets = targetRows;
+    tickets = ticketRows;
+  }
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
   const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);

@@ -35,6 +35,7 @@ const present = (row: CustomerRow): z.infer<typeof customerResponse> => ({
   id: row.id,
   name: row.name,
   messagingPreference: row.messagingPreference,
+  city: row.city,
   contacts: row.contacts.map(presentContact),
   createdAt: iso(row.createdAt),
 });
@@ -102,6 +103,7 @@ export const customerRoutes = [
         data: {
           name: body.name,
           messagingPreference: body.messagingPreference,
+          city: body.city ?? null,
           contacts: { create: body.contacts.map((c) => ({ name: c.name, phone: c.phone ?? null, email: c.email ?? null, isPrimary: c.isPrimary })) },
         },
         include: withContacts,

@@ -27,9 +27,21 @@ const balanceResponse = z.object({
   per: z.enum(['contract_year', 'jalali_month']),
   periodStart: z.string().describe('The period the balance counts in, from (inclusive)'),
   periodEnd: z.string().describe('to (exclusive): a contract anniversary, or the first of a Jalali month'),
-  granted: amountOrUnlimited,
-  used: z.number().int(),
-  remaining: amountOrUnlimited,
+  granted: amountOrUnlimited.describe("What the plan grants for the period"),
+  used: z.number().int().describe("Drawn from the plan's grant in the period"),
+  extras: z
+    .array(
+      z.object({
+        entitlementId: z.uuid(),
+        quantity: z.number().int(),
+        used: z.number().int(),
+        remaining: z.number().int(),
+        validFrom: z.string(),
+        validUntil: z.string(),
+      }),
+    )
+    .describe('Extras an admin added (POST /v1/contracts/:id/entitlements) usable at asOf: one-off, drawn from once the period’s grant is used up, the soonest to expire first'),
+  remaining: amountOrUnlimited.describe("What is left of the plan's grant in the period plus what is left of the extras"),
 });
 
 const useResponse = z.object({
@@ -37,6 +49,7 @@ const useResponse = z.object({
   kind: z.string(),
   amount: z.number().int(),
   unit: z.enum(['minutes', 'count']),
+  ticketId: z.uuid().nullable(),
   at: z.string(),
   note: z.string().nullable(),
   recordedBy: actorResponse,
@@ -62,6 +75,10 @@ const recordBody = z.strictObject({
     .min(1, 'must be at least 1')
     .max(100_000, 'must be at most 100000')
     .describe('A count (visits, reinstalls, installations, sessions), or minutes for on_site_hours and training_hours'),
+  ticketId: z
+    .uuid({ error: 'must be a UUID' })
+    .optional()
+    .describe("The ticket the use is for: required for on-site visits on plans that grant them only for some priorities (Kian: critical and high)"),
   note: text(500).optional(),
 });
 
@@ -75,6 +92,14 @@ const presentBalance = (b: AllowanceBalance): z.infer<typeof balanceResponse> =>
   periodEnd: iso(b.periodEndMs),
   granted: b.granted,
   used: b.used,
+  extras: b.extras.map((e) => ({
+    entitlementId: e.id,
+    quantity: e.quantity,
+    used: e.used,
+    remaining: e.remaining,
+    validFrom: iso(e.fromMs),
+    validUntil: iso(e.untilMs),
+  })),
   remaining: b.remaining,
 });
 
@@ -83,6 +108,7 @@ const presentUse = (u: AllowanceUse, actor: (a: string | null) => Actor): z.infe
   kind: u.kind,
   amount: u.amount,
   unit: (RECORDED_ALLOWANCE_KINDS as readonly string[]).includes(u.kind) ? allowanceUnit(u.kind as RecordedAllowanceKind) : 'count',
+  ticketId: u.ticketId,
   at: iso(u.usedAt),
   note: u.note,
   recordedBy: actor(u.recordedBy),
@@ -96,7 +122,7 @@ async function visibleContract(deps: AppDeps, principal: Principal, id: string) 
   return contract;
 }
 
-const FIELD = { kind: 'body.kind', amount: 'body.amount', contract: 'params.id' } as const;
+const FIELD = { kind: 'body.kind', amount: 'body.amount', contract: 'params.id', ticketId: 'body.ticketId', city: 'customer.city' } as const;
 
 export const allowanceRoutes = [
   defineRoute({
@@ -117,6 +143,7 @@ export const allowanceRoutes = [
         contractId: contract.id,
         kind: body.kind,
         amount: body.amount,
+        ticketId: body.ticketId ?? null,
         note: body.note ?? null,
         recordedBy: `${principal.role}:${principal.keyId}`,
         idempotencyKey: idempotencyKeyOf(headers) ?? null,

@@ -10,6 +10,8 @@ const NOTHING_TO_CHANGE = 'name at least one field to change';
 
 const MESSAGING_PREFERENCES = ['all', 'no_advertising', 'no_messages'] as const;
 
+const city = line(100).describe('Where the customer is served on site, e.g. "Tehran" or "تهران": Kian\'s and Iotex\'s on-site terms are Tehran only');
+
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).max(200).optional(),
@@ -35,12 +37,13 @@ export const createCustomerBody = z
       .enum(MESSAGING_PREFERENCES)
       .default('all')
       .describe('Set by the voice-of-customer officer: no advertising messages, or no messages at all'),
+    city: city.nullable().optional(),
     contacts: z.array(contactBody).max(50).default([]),
   })
   .refine((body) => body.contacts.filter((c) => c.isPrimary).length <= 1, { message: 'at most one contact can be primary', path: ['contacts'] });
 
 export const updateCustomerBody = z
-  .strictObject({ name: label.optional(), messagingPreference: z.enum(MESSAGING_PREFERENCES).optional() })
+  .strictObject({ name: label.optional(), messagingPreference: z.enum(MESSAGING_PREFERENCES).optional(), city: city.nullable().optional() })
   .refine(nonEmpty, NOTHING_TO_CHANGE);
 
 export const customerListQuery = z.strictObject({ name: line(200).optional(), ...pageQuery });
@@ -57,6 +60,7 @@ export const customerResponse = z.object({
   id: z.uuid(),
   name: z.string(),
   messagingPreference: z.enum(MESSAGING_PREFERENCES),
+  city: z.string().nullable().describe('null: not on file'),
   contacts: z.array(contactResponse),
   createdAt: timestamp,
 });

@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { closeTestDatabase, createKey, testDatabase } from '../support/fixtures';
 import { apiClient, testApi } from '../support/http';
-import { deleteWorld, writeTicket, type WorldContext } from '../support/report-world';
+import { deleteWorld, writeTicket, type EscalationSpec, type OutcomeSpec, type WorldContext } from '../support/report-world';
+import { buildSlaReport, rollupAnswers, SLA_GROUPINGS } from '../../api/reports/sla';
+import { reportPeriod } from '../../api/reports/period';
 import { storedComputation } from '../support/claim-rows';
 
 const admin = testApi();
@@ -700,4 +702,138 @@ describe('the SLA report, for random worlds', () => {
       { numRuns: 25, seed: 1405 },
     );
   });
+});
+
+describe('the SLA report\'s monthly rollup, for random worlds', () => {
+  // Mordad 1399 and the quarter around it: months no other test writes tickets in, so the whole
+  // database's report (what the rollup answers: no filter) holds only this world's tickets and
+  // whatever the suite wrote there (nothing).
+  const month = reportPeriod({ month: '1399-05' });
+  const quarter = reportPeriod({ from: '2020-06-21', to: '2020-09-21' });
+  const quarterStartMs = quarter.startMs;
+  const outcome = fc.record({
+    fate: fc.constantFrom('met', 'late', 'breached_unanswered', 'running', 'none'),
+    // Seconds: several values share a whole-minute bucket, and some are equal.
+    afterSeconds: fc.integer({ min: 0, max: 400 * 60 }),
+    businessMinutes: fc.integer({ min: 0, max: 300 }),
+  });
+  const ticket = fc.record({
+    open: fc.boolean(),
+    priority: fc.constantFrom('critical', 'high', 'medium', 'low' as const),
+    assignee: fc.constantFrom('ali', 'sara', undefined),
+    otherCustomer: fc.boolean(),
+    otherProduct: fc.boolean(),
+    minute: fc.integer({ min: 0, max: 92 * 24 * 60 - 1 }),
+    firstResponse: outcome,
+    resolution: outcome,
+    reopenedResolution: fc.option(outcome, { nil: undefined }),
+  });
+  // Changes after the first reports: an outcome recorded late, an outcome corrected, the ticket
+  // re-prioritised or reassigned, or deleted.
+  const change = fc.record({
+    ticket: fc.nat(),
+    kind: fc.constantFrom('late_outcome', 'corrected_outcome', 'priority', 'assignee', 'deleted'),
+    seconds: fc.integer({ min: 0, max: 400 * 60 }),
+    businessMinutes: fc.integer({ min: 0, max: 300 }),
+  });
+
+  const groupings = [undefined, ...SLA_GROUPINGS];
+  const bothWays = async () => {
+    for (const period of [month, quarter]) {
+      expect(rollupAnswers({ period, asOfMs: 0 })).toBe(true);
+      for (const groupBy of groupings) {
+        const input = { period, asOfMs: quarter.endMs, groupBy };
+        const direct = await buildSlaReport(db, input, { rollup: false });
+        expect(await buildSlaReport(db, input)).toEqual(direct);
+      }
+    }
+  };
+  /** The rollup summed over every month equals the same sums over report_ticket_targets, for every breakdown. */
+  const rollupMatchesFacts = async () => {
+    const differences = await db.$queryRaw<unknown[]>`
+      WITH facts AS (
+        SELECT m.start_at AS month_start, g.kind, g.key, f.target, count(*) FILTER (WHERE f.result = 'met')::int AS met,
+               count(*) FILTER (WHERE f.result = 'breached')::int AS breached, count(*) FILTER (WHERE f.result = 'open')::int AS open
+        FROM report_ticket_targets f
+        JOIN report_jalali_months m ON f.opened_at >= m.start_at AND f.opened_at < m.end_at
+        CROSS JOIN LATERAL (VALUES ('total', ''), ('priority', f.priority::text), ('plan', f.policy_key), ('product', f.product_id::text),
+                                   ('customer', f.customer_id::text), ('assignee', coalesce(f.assignee, ''))) g(kind, key)
+        GROUP BY 1, 2, 3, 4
+      ), rollup AS (
+        SELECT month_start, kind, key, target, met, breached, open FROM report_sla_month_targets WHERE met <> 0 OR breached <> 0 OR open <> 0
+      )
+      (SELECT 'facts only' AS side, * FROM (SELECT * FROM facts EXCEPT SELECT * FROM rollup) a)
+      UNION ALL
+      (SELECT 'rollup only', * FROM (SELECT * FROM rollup EXCEPT SELECT * FROM facts) b)
+      LIMIT 5`;
+    expect(differences).toEqual([]);
+  };
+
+  it('answers exactly what the direct query answers, also after late and corrected outcomes, changed and deleted tickets', async () => {
+    const otherProduct = (await db.product.findUniqueOrThrow({ where: { key: 'owj' } })).id;
+    await fc.assert(
+      fc.asyncProperty(fc.array(ticket, { minLength: 1, maxLength: 10 }), fc.array(change, { maxLength: 4 }), async (tickets, changes) => {
+        const written: { id: string; running: ('first_response' | 'resolution')[] }[] = [];
+        try {
+          for (const spec of tickets) {
+            const outcomes: OutcomeSpec[] = [];
+            const escalations: EscalationSpec[] = [];
+            const running: ('first_response' | 'resolution')[] = [];
+            const reopened = spec.reopenedResolution !== undefined;
+            const targets: ['first_response' | 'resolution', number, typeof spec.firstResponse][] = [
+              ['first_response', 1, spec.firstResponse],
+              ['resolution', 1, spec.resolution],
+              ...(reopened ? [['resolution', 2, spec.reopenedResolution!] as ['resolution', number, typeof spec.firstResponse]] : []),
+            ];
+            for (const [name, cycle, chosen] of targets) {
+              const current = name === 'first_response' || cycle === (reopened ? 2 : 1);
+              const effective = chosen.fate === 'running' && !(spec.open && current) ? 'none' : chosen.fate;
+              if (effective === 'met' || effective === 'late') outcomes.push({ target: name, cycle, met: effective === 'met', afterMinutes: chosen.afterSeconds / 60, businessMinutes: chosen.businessMinutes });
+              if (effective === 'late' || effective === 'breached_unanswered') escalations.push({ target: name, cycle, kind: 'breach', percent: 100, dueAfterMinutes: 20 });
+              if (effective === 'running') running.push(name);
+            }
+            const context = { ...world, customerId: spec.otherCustomer ? propertyCustomer : world.customerId, productId: spec.otherProduct ? otherProduct : world.productId };
+            const id = await writeTicket(db, context, {
+              openedAt: new Date(quarterStartMs + spec.minute * 60_000).toISOString(), priority: spec.priority, status: spec.open ? 'in_progress' : 'closed',
+              assignee: spec.assignee, outcomes, escalations, reopenedAfterMinutes: reopened ? [600] : undefined,
+              running: running.map((target) => ({ target, dueAfterMinutes: 600 })),
+            });
+            written.push({ id, running });
+          }
+          await bothWays();
+
+          for (const c of changes) {
+            const chosen = written[c.ticket % written.length]!;
+            if (c.kind === 'late_outcome') {
+              // A target still running (or none recorded) gets its outcome now.
+              const target = chosen.running[0] ?? 'first_response';
+              await db.$executeRaw`
+                INSERT INTO sla_outcomes (id, ticket_id, target, cycle, due_at, met, completed_at, breached_at, business_minutes_used)
+                SELECT gen_random_uuid(), t.id, ${target}, 1, t.opened_at + interval '1 hour', false, t.opened_at + ${c.seconds} * interval '1 second', t.opened_at + interval '1 hour', ${c.businessMinutes}
+                FROM tickets t WHERE t.id = ${chosen.id}::uuid
+                ON CONFLICT DO NOTHING`;
+            } else if (c.kind === 'corrected_outcome') {
+              await db.$executeRaw`
+                UPDATE sla_outcomes o SET met = NOT o.met, completed_at = t.opened_at + ${c.seconds} * interval '1 second', business_minutes_used = ${c.businessMinutes}
+                FROM tickets t WHERE t.id = o.ticket_id AND o.ticket_id = ${chosen.id}::uuid AND o.cycle = 1`;
+            } else if (c.kind === 'priority') {
+              await db.ticket.updateMany({ where: { id: chosen.id }, data: { priority: c.businessMinutes % 2 === 0 ? 'low' : 'critical' } });
+            } else if (c.kind === 'assignee') {
+              await db.ticket.updateMany({ where: { id: chosen.id }, data: { assignee: c.businessMinutes % 2 === 0 ? null : 'reza' } });
+            } else {
+              await db.notification.deleteMany({ where: { subjectRef: `ticket:${chosen.id}` } });
+              await db.ticket.deleteMany({ where: { id: chosen.id } });
+            }
+          }
+          await bothWays();
+        } finally {
+          const ids = written.map((w) => w.id);
+          await db.notification.deleteMany({ where: { subjectRef: { in: ids.map((id) => `ticket:${id}`) } } });
+          await db.ticket.deleteMany({ where: { id: { in: ids } } });
+        }
+        await rollupMatchesFacts();
+      }),
+      { numRuns: 15, seed: 1399 },
+    );
+  }, 240_000);
 });
