@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { BusinessTimeLimitError } from '../sla/limits';
+import type { Principal } from './auth';
 import { ApiError, toProblem } from './errors';
+import { languageFor } from './language';
 import type { AppDeps } from './deps';
 import { buildOpenApi } from './openapi';
 import { mountRoute, type AnyRoute } from './route';
@@ -111,7 +113,10 @@ function errorHandler(deps: AppDeps) {
     if (apiError.extra.retryAfterSeconds !== undefined) {
       res.setHeader('Retry-After', String(apiError.extra.retryAfterSeconds));
     }
-    res.status(apiError.status).type('application/problem+json').send(JSON.stringify(toProblem(apiError, requestId)));
+    const language = languageFor(req.header('accept-language'), res.locals.principal as Principal | undefined);
+    res.setHeader('Content-Language', language);
+    res.vary('Accept-Language');
+    res.status(apiError.status).type('application/problem+json').send(JSON.stringify(toProblem(apiError, requestId, language)));
   };
 }
 

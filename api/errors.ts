@@ -1,4 +1,6 @@
 import type { ZodError } from 'zod';
+import type { Language } from './language';
+import { PROBLEM_DETAILS_FA, PROBLEM_TITLES, REASON_DETAILS_FA } from './problem-texts';
 
 /** Every refusal Pasban gives has one of these codes; the table below fixes its HTTP status. */
 export const errorStatus = {
@@ -25,22 +27,6 @@ export interface InvalidField {
   reason: string;
 }
 
-const titles: Record<ErrorCode, string> = {
-  bad_request: 'Bad request',
-  validation_failed: 'The request is invalid',
-  unauthenticated: 'Authentication required',
-  forbidden: 'Not allowed for this role',
-  not_found: 'Not found',
-  method_not_allowed: 'Method not allowed',
-  conflict: 'Conflict with the current state',
-  payload_too_large: 'Request body too large',
-  unsupported_media_type: 'Unsupported media type',
-  unprocessable: 'The request cannot be carried out',
-  not_eligible: 'Not eligible',
-  rate_limited: 'Too many requests',
-  internal: 'Internal error',
-  dependency_unavailable: 'A dependency is unavailable',
-};
 
 export class ApiError extends Error {
   readonly status: number;
@@ -55,7 +41,7 @@ export class ApiError extends Error {
   }
 
   get title(): string {
-    return titles[this.code];
+    return PROBLEM_TITLES[this.code].en;
   }
 
   static notFound(what: string, id: string): ApiError {
@@ -80,21 +66,30 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
+  /** Persian answers only: the English detail, which names the exact case (ids, counts, instants). */
+  detailEn?: string;
   code: ErrorCode;
   reason?: string;
   invalidFields?: InvalidField[];
   requestId: string;
 }
 
-export function toProblem(error: ApiError, requestId: string): Problem {
+/** The same problem in the caller's language: code, type, reason and field names never change. */
+export function toProblem(error: ApiError, requestId: string, language: Language = 'en'): Problem {
   return {
     type: `https://pasban.dev/problems/${error.code.replace(/_/g, '-')}`,
-    title: error.title,
+    title: PROBLEM_TITLES[error.code][language],
     status: error.status,
-    detail: error.message,
+    ...(language === 'en' ? { detail: error.message } : { detail: persianDetail(error), detailEn: error.message }),
     code: error.code,
     ...(error.extra.reason ? { reason: error.extra.reason } : {}),
     ...(error.extra.invalidFields ? { invalidFields: error.extra.invalidFields } : {}),
     requestId,
   };
+}
+
+function persianDetail(error: ApiError): string {
+  const said = (error.extra.reason && REASON_DETAILS_FA[error.extra.reason]) || PROBLEM_DETAILS_FA[error.code];
+  const fields = [...new Set((error.extra.invalidFields ?? []).map((f) => f.field))];
+  return fields.length > 0 ? `${said} (${fields.join('، ')})` : said;
 }

@@ -9,9 +9,10 @@ const problemSchema = {
   required: ['type', 'title', 'status', 'detail', 'code', 'requestId'],
   properties: {
     type: { type: 'string' },
-    title: { type: 'string' },
+    title: { type: 'string', description: 'In the answer\'s language (Content-Language)' },
     status: { type: 'integer' },
-    detail: { type: 'string' },
+    detail: { type: 'string', description: 'In the answer\'s language (Content-Language)' },
+    detailEn: { type: 'string', description: 'Persian answers only: the English detail, which names the exact case' },
     code: { type: 'string', enum: Object.keys(errorStatus) },
     reason: { type: 'string' },
     invalidFields: {
@@ -168,7 +169,10 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
         '(the scheme in any case) or, equally, `X-API-Key: <API key>`. Request bodies are JSON, uncompressed ' +
         '(`Content-Encoding` absent or `identity`; anything else is a 415). Instants are accepted with any offset ' +
         '(`Z` included) and always answered in Tehran time (`+03:30`). ' +
-        'Every error is an RFC 9457 problem document (`application/problem+json`). People sign in with ' +
+        'Every error is an RFC 9457 problem document (`application/problem+json`) whose `title` and `detail` follow ' +
+        '`Accept-Language` (`fa` or `en`; without a preference Persian for customers, English for staff and unauthenticated ' +
+        'callers) and whose `code`, `type`, `reason` and field names never change; answers say their language in ' +
+        '`Content-Language`. People sign in with ' +
         '`POST /v1/sessions` (e-mail and password) and are then authenticated by the `pasban_session` cookie; a ' +
         'request signed in by the cookie that changes state (POST, PUT, PATCH, DELETE) must send the session\'s CSRF ' +
         'token as `X-CSRF-Token` (403 otherwise). API keys need no CSRF token.',

@@ -4,6 +4,7 @@ import type { Role } from '../generated/prisma/enums';
 import { authenticate, authorize, extractApiKey, type Principal } from './auth';
 import { authenticateSession, checkCsrf, DEFAULT_SESSION_SETTINGS, sessionTokenOf, type SessionSettings } from './sessions';
 import { ApiError } from './errors';
+import { languageFor, type Language } from './language';
 import { holdIdempotencyKey, idempotencyScope, releaseIdempotencyKey, requestDigest } from './idempotency';
 import { idempotencyKeyOf, unstorableTextFields } from './requests';
 import type { AppDeps } from './deps';
@@ -22,6 +23,8 @@ export interface HandlerContext<P, Q, B> {
   deps: AppDeps;
   /** The request came over https (the session cookie is then Secure). */
   secure: boolean;
+  /** The language the caller reads (api/language.ts): texts in answers, such as in-app notices, follow it. */
+  language: Language;
 }
 
 /** A handler may answer with a bare value (the route's status) or a Reply to choose status and headers. */
@@ -114,6 +117,9 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
       authorize(principal, route.roles);
       checkCsrf(principal, req.method, req.headers['x-csrf-token']);
     }
+    const language = languageFor(req.header('accept-language'), route.roles === 'public' ? undefined : principal);
+    res.setHeader('Content-Language', language);
+    res.vary('Accept-Language');
     if (route.body && !req.is('application/json')) {
       throw new ApiError('unsupported_media_type', 'send the body as application/json');
     }
@@ -126,6 +132,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
       requestId: res.locals.requestId as string,
       deps,
       secure: req.secure || req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https',
+      language,
     };
     const result = await handleOnce(route, ctx, req);
     const reply = result instanceof Reply ? result : new Reply(route.status ?? 200, result);

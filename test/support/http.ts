@@ -15,6 +15,8 @@ export function apiClient(baseUrl: string, key?: string) {
     const response = await fetch(baseUrl + path, {
       method,
       headers: {
+        // The suite reads English problem details; tests of the language itself pass their own Accept-Language.
+        'accept-language': 'en',
         ...(key ? { authorization: `Bearer ${key}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,
