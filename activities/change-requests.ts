@@ -1,10 +1,10 @@
-import type { Prisma } from '../generated/prisma/client';
 import type { ChangeRequestView, CustomerDelay, InvoiceSummary } from '../sla/change-request-clock';
 import { contractYearAt, splitInvoice } from '../sla/customisation-hours';
 export type { InvoiceSummary } from '../sla/change-request-clock';
 import type { ActivityDeps } from './index';
 import { changeRequestMessage, type ChangeRequestAudience, type ChangeRequestSubject } from './notifications/change-request-messages';
 import type { NotifyRequest } from './notifications/outbox';
+import { asJson } from '../platform/database';
 
 export interface ChangeRequestEventRecord {
   changeRequestId: string;
@@ -33,7 +33,6 @@ export interface InvoiceRequest {
 }
 
 /** An invoice as workflows carry it: rials as decimal digits. */
-const asJson = (value: unknown) => value as Prisma.InputJsonValue;
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 const AUDIENCES: readonly ChangeRequestAudience[] = ['customer', 'department'];

@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { Prisma } from '../generated/prisma/client';
 import type { BreachAction, Recipient } from '../sla/policy';
 import type { ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimView } from '../sla/claim-state';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
 import { claimAcknowledged, claimAlarm, claimApproved, claimRejected } from './notifications/claim-messages';
-import type { ClaimAssessment } from '../sla/claim-assessment';
+import { readComputation } from '../store/json-columns';
 import { creditLines } from '../sla/claim-months';
+import { asJson } from '../platform/database';
 
 export interface ClaimEventRecord {
   claimId: string;
@@ -48,7 +48,6 @@ export interface CreditNoteRequest {
   appliesToMonth: string;
 }
 
-const asJson = (value: unknown) => value as Prisma.InputJsonValue;
 const DECIDED = ['approved', 'rejected'] as const;
 
 /**
@@ -200,7 +199,7 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
     async writeCreditNote(request: CreditNoteRequest): Promise<void> {
       const claim = await db.claim.findUniqueOrThrow({ where: { id: request.claimId } });
       // Rule 8: one line per Jalali month the credit was earned in (support-timing claims have none).
-      const computation = claim.computation as unknown as { months?: ClaimAssessment[]; availability: ClaimAssessment | null };
+      const computation = readComputation(claim);
       const months = computation.months ?? (computation.availability ? [computation.availability] : []);
       await db.creditLine.createMany({
         data: creditLines(months, request, request.appliesToMonth).map((line) => ({ claimId: claim.id, ...line, amountRials: BigInt(line.amountRials) })),

@@ -1,9 +1,9 @@
-import type { Prisma } from '../generated/prisma/client';
 import type { BreachAction, Priority, Recipient } from '../sla/policy';
 import type { TicketView } from '../sla/ticket-machine';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
 import { ticketMessage, escalationMessage } from './notifications/messages';
+import { asJson } from '../platform/database';
 
 export interface TicketEventRecord {
   ticketId: string;
@@ -48,7 +48,6 @@ export interface CustomerNotice {
   data: Record<string, unknown>;
 }
 
-const asJson = (value: unknown) => value as Prisma.InputJsonValue;
 
 /** The earliest deadline still running: what "at risk" and the list's ordering read. */
 function nextDeadline(view: TicketView): Date | null {

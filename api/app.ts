@@ -13,6 +13,7 @@ import { isTemporalUnreachable } from './workflow-commands';
 import { DOC_PATHS, mountDocs } from './routes/docs';
 import { meterAddress } from './rate-limit';
 import { mountConsole } from './console';
+import { UnreadableRow } from '../store/json-columns';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -140,6 +141,12 @@ function toApiError(error: unknown): ApiError {
     });
   }
   if (error instanceof URIError) return new ApiError('bad_request', 'the URL is not valid percent-encoded UTF-8');
+  // A stored row whose JSON column lacks the shape its readers rely on (store/json-columns.ts): name the row, not its content.
+  if (error instanceof UnreadableRow) {
+    return new ApiError('internal', `${error.table} ${error.id} has a stored ${error.column} the server cannot read; quote the request id when reporting it`, {
+      reason: 'unreadable_row',
+    });
+  }
   // A row read a moment ago and gone by the write (e.g. two concurrent deletes): Prisma's P2025.
   if ((error as { code?: unknown })?.code === 'P2025') return new ApiError('not_found', 'the record does not exist (any more)');
   if (isUnavailable(error)) {

@@ -1,35 +1,20 @@
 import { z } from 'zod';
 import type { Claim, ClaimOutage, ClaimTicket, CreditLine, CreditNote, Prisma } from '../generated/prisma/client';
+import type { Logger } from '../platform/logger';
+import { logUnreadable, readableRows, readComputation, type ClaimComputation } from '../store/json-columns';
 import { loadCalendarSpecs, loadDefinition } from '../store/sla-config';
 import { OUTAGE_CAUSES } from '../sla/availability';
 import type { ClaimAssessment } from '../sla/claim-assessment';
-import type { ComputedCredit } from '../sla/claim-decision';
-import type { ClaimDeadlines } from '../sla/claims';
 import { formatJalali } from '../sla/jalali';
 import { EXCLUSIONS } from '../sla/outages';
-import type { ClaimFacts, ClaimKind, ClaimWorkflowInput } from '../workflows/claim';
+import type { ClaimFacts, ClaimWorkflowInput } from '../workflows/claim';
 import type { Principal } from './auth';
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 import { actorResponse, assertInWorkScope, seesInternals, type Actor } from './visibility';
 import { iso, isoOrNull } from '../sla/iso';
 
-/** What a claim was judged on, kept in the row's `computation` column. */
-export interface ClaimComputation {
-  kind: ClaimKind;
-  policyKey: string;
-  /** The first month's computation (the only one for a claim within one month). */
-  availability: ClaimAssessment | null;
-  /** Every Jalali month the cited outages touch, each assessed on its own (rule 8); absent on claims filed before. */
-  months?: ClaimAssessment[];
-  tickets: { id: string; subject: string; breachedAtMs: number }[];
-  deadlines: ClaimDeadlines;
-  /** The earliest instant at which the window for one of the cited failures closed. */
-  filingClosesAtMs: number;
-  computed: ComputedCredit;
-  /** Corrections of cited outages since filing (POST /v1/outages/:id/corrections). */
-  corrections?: { correctionId: string; outageId: string; atMs: number; reason: string; voided: boolean; reassessed: boolean }[];
-}
+export type { ClaimComputation } from '../store/json-columns';
 
 export const claimInclude = { outages: true, tickets: true, creditNote: true, creditLines: { orderBy: { earnedMonth: 'asc' } } } satisfies Prisma.ClaimInclude;
 export type ClaimRow = Claim & { outages: ClaimOutage[]; tickets: ClaimTicket[]; creditNote: CreditNote | null; creditLines: CreditLine[] };
@@ -39,7 +24,16 @@ export const CLAIM_STATUSES = ['received', 'acknowledged', 'approved', 'rejected
 export const DUE_STATES = ['pending', 'due_soon', 'overdue', 'decided'] as const;
 export type DueState = (typeof DUE_STATES)[number];
 
-export const computationOf = (row: Claim) => row.computation as unknown as ClaimComputation;
+/** The row's `computation`, parsed (store/json-columns.ts): an unreadable one throws `UnreadableRow` naming the claim. */
+export const computationOf = (row: Claim): ClaimComputation => readComputation(row);
+
+/**
+ * The claims of a list whose computation can be read; one that cannot is left out and logged with
+ * its id, so one bad row does not answer the whole list with a 500 (a single read of it does).
+ */
+export function readableClaims<Row extends Claim>(rows: readonly Row[], logger: Pick<Logger, 'error'>): Row[] {
+  return readableRows(rows, (row) => (computationOf(row), row), logUnreadable(logger, 'a list of claims'));
+}
 
 /** The months a computation assessed: all of them, or the one month of a claim filed before rule 8's months. */
 export function monthsOf(computation: ClaimComputation): ClaimAssessment[] {

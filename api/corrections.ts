@@ -5,7 +5,7 @@ import type { TicketPolicy } from '../sla/policy';
 import { calendarsChanged as claimCalendarsChanged } from '../workflows/claim';
 import { calendarsChanged as changeRequestCalendarsChanged } from '../workflows/change-request';
 import { configurationChanged } from '../workflows/ticket';
-import type { ChangeRequestPolicy, ClaimPolicy } from '../sla/policy';
+import { logUnreadable, readableRows, readDefinition } from '../store/json-columns';
 import type { AppDeps } from './deps';
 
 /**
@@ -30,7 +30,7 @@ export async function correctTicketsOfPolicy(deps: CorrectionDeps, policyKey: st
   const row = await deps.db.policy.findUnique({ where: { kind_key: { kind: 'ticket', key: policyKey } } });
   if (!row) return { ticketsSignalled: 0, ticketsFailed: 0 };
   // The policy travels with its calendars: a corrected policy may name a calendar the ticket has not seen.
-  return signalTicketsOf(deps, row.key, row.definition as unknown as TicketPolicy, reason, true);
+  return signalTicketsOf(deps, row.key, readDefinition({ ...row, kind: 'ticket' }), reason, true);
 }
 
 export async function correctTicketsOnCalendars(
@@ -41,8 +41,8 @@ export async function correctTicketsOnCalendars(
   const changed = new Set(calendarKeys);
   const counts: CorrectionCounts = { ticketsSignalled: 0, ticketsFailed: 0 };
   if (changed.size === 0) return counts;
-  for (const row of await deps.db.policy.findMany({ where: { kind: 'ticket' } })) {
-    const policy = row.definition as unknown as TicketPolicy;
+  const rows = await deps.db.policy.findMany({ where: { kind: 'ticket' } });
+  for (const { row, policy } of readableRows(rows, (row) => ({ row, policy: readDefinition({ ...row, kind: 'ticket' }) }), skipped(deps))) {
     if (!calendarsOf(policy).some((key) => changed.has(key))) continue;
     const result = await signalTicketsOf(deps, row.key, policy, reason, false);
     counts.ticketsSignalled += result.ticketsSignalled;
@@ -50,6 +50,9 @@ export async function correctTicketsOnCalendars(
   }
   return counts;
 }
+
+/** A plan whose terms cannot be read is left out of a correction sweep, with a log line naming it. */
+const skipped = (deps: CorrectionDeps) => logUnreadable(deps.logger, 'a correction');
 
 async function signalTicketsOf(
   deps: CorrectionDeps,
@@ -98,11 +101,10 @@ export async function correctOpenWorkOnCalendars(
   const counts: CalendarCorrectionCounts = { ...tickets, claimsSignalled: 0, claimsFailed: 0, changeRequestsSignalled: 0, changeRequestsFailed: 0 };
   const changed = new Set(calendarKeys);
   if (changed.size === 0) return counts;
-  for (const row of await deps.db.policy.findMany({ where: { kind: { in: ['claim', 'change_request'] } } })) {
-    const calendar =
-      row.kind === 'claim'
-        ? (row.definition as unknown as ClaimPolicy).initialResponse.calendar
-        : (row.definition as unknown as ChangeRequestPolicy).reviewDeadline.calendar;
+  const rows = await deps.db.policy.findMany({ where: { kind: { in: ['claim', 'change_request'] } } });
+  const calendarOf = (row: (typeof rows)[number]) =>
+    row.kind === 'claim' ? readDefinition({ ...row, kind: 'claim' }).initialResponse.calendar : readDefinition({ ...row, kind: 'change_request' }).reviewDeadline.calendar;
+  for (const { row, calendar } of readableRows(rows, (row) => ({ row, calendar: calendarOf(row) }), skipped(deps))) {
     if (!changed.has(calendar)) continue;
     const workflowIds =
       row.kind === 'claim'

@@ -64,4 +64,5 @@ export const REASON_DETAILS_FA: Record<string, string> = {
   contract_not_in_force: 'این قرارداد اکنون در جریان نیست و چیزی زیر آن به کار نمی‌رود.',
   not_in_plan: 'طرح این قرارداد چنین سهمیه‌ای ندارد.',
   allowance_exhausted: 'سهمیهٔ این قرارداد برای این دوره تمام شده است.',
+  unreadable_row: 'دادهٔ ذخیره‌شدهٔ این رکورد خوانا نیست؛ هنگام گزارش، شناسهٔ درخواست را ذکر کنید.',
 };

@@ -24,7 +24,7 @@ import {
 import { createWorker } from './assemble-worker';
 import { ensureConsoleBuilt } from './build-console';
 import { runUntilSignal } from './lifecycle';
-import { warnAboutUnreachableRecipients } from '../platform/readiness';
+import { warnAboutUnreachableRecipients } from '../store/readiness';
 
 runUntilSignal(async (onStop) => {
   const config = loadConfig();

@@ -1,4 +1,3 @@
-import type { Prisma } from '../generated/prisma/client';
 import type { PolicyKind } from '../generated/prisma/enums';
 import { formatIsoDate } from '../sla/civil-date';
 import { iranianOfficialHolidays } from '../sla/holidays';
@@ -13,7 +12,7 @@ import {
   ticketPolicyPresets,
   type PolicyPresetKey,
 } from '../sla/presets';
-import type { Database } from './database';
+import { asJson, type Database } from './database';
 import type { Logger } from './logger';
 
 export const OFFICIAL_HOLIDAY_SET = 'ir-official';
@@ -44,7 +43,6 @@ const VENDORS = [
   },
 ] as const;
 
-const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 /**
  * Writes the presets: calendars, the official holidays of the coming years, every vendor's plan
@@ -57,7 +55,7 @@ export async function seedPresets(db: Database, logger: Logger): Promise<void> {
     await db.calendar.upsert({
       where: { key: spec.key },
       update: {},
-      create: { key: spec.key, name: spec.name, timeZone: spec.timeZone, week: json(spec.week), holidayHours: json(spec.holidayHours), holidaySet },
+      create: { key: spec.key, name: spec.name, timeZone: spec.timeZone, week: asJson(spec.week), holidayHours: asJson(spec.holidayHours), holidaySet },
     });
   }
   const holidays = await seedOfficialHolidays(db, logger);
@@ -134,7 +132,7 @@ async function seedPlan(db: Database, key: PolicyPresetKey, vendorId: string): P
     await db.policy.upsert({
       where: { kind_key: { kind, key } },
       update: {},
-      create: { key, kind, name: ticket.name, vendorId, plan: ticket.plan, definition: json(definition) },
+      create: { key, kind, name: ticket.name, vendorId, plan: ticket.plan, definition: asJson(definition) },
     });
   }
 }

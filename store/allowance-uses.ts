@@ -10,6 +10,7 @@ import {
   type RecordedAllowanceKind,
 } from '../sla/allowance-uses';
 import type { PlanEntitlements } from '../sla/entitlements';
+import { readDefinition } from './json-columns';
 
 /**
  * Rule 15's uses in the database: the balances of a contract, and the recording of one use, which
@@ -31,7 +32,7 @@ const NO_ENTITLEMENTS: PlanEntitlements = {
 
 async function planOf(db: Database | Tx, planKey: string): Promise<PlanEntitlements> {
   const row = await db.policy.findUnique({ where: { kind_key: { kind: 'entitlements', key: planKey } } });
-  return row ? (row.definition as unknown as PlanEntitlements) : NO_ENTITLEMENTS;
+  return row ? readDefinition({ ...row, kind: 'entitlements' }) : NO_ENTITLEMENTS;
 }
 
 /** The reference an extra's draw carries: the recorded use it was drawn by. */

@@ -1,15 +1,14 @@
-import type { CalendarSpec, OpenInterval, Weekday } from '../sla/calendar-spec';
-import type { PlanEntitlements } from '../sla/entitlements';
+import type { CalendarSpec } from '../sla/calendar-spec';
 import type { PolicyLookup } from '../sla/eligibility';
-import type { ChangeRequestPolicy, ClaimPolicy, TicketPolicy } from '../sla/policy';
+import type { TicketPolicy } from '../sla/policy';
 import type { PolicyKind } from '../generated/prisma/enums';
 import type { Database } from '../platform/database';
+import { openIntervals, readColumn, readDefinition, weekColumn, type Definitions } from './json-columns';
 
 /**
  * Reads SLA configuration (calendars with their holidays, plan terms) from the database into the
  * pure shapes of `sla/`, which workflows receive as snapshots.
  */
-type Definitions = { ticket: TicketPolicy; claim: ClaimPolicy; change_request: ChangeRequestPolicy; entitlements: PlanEntitlements };
 
 export class UnknownConfiguration extends Error {
   constructor(readonly what: string) {
@@ -30,16 +29,19 @@ export async function loadCalendarSpecs(db: Database, keys: readonly string[]): 
     key: row.key,
     name: row.name,
     timeZone: row.timeZone,
-    week: row.week as unknown as Record<Weekday, OpenInterval[]>,
-    holidayHours: row.holidayHours as unknown as OpenInterval[],
+    week: readColumn(weekColumn, row.week, { table: 'calendar', id: row.key, column: 'week' }),
+    holidayHours: readColumn(openIntervals, row.holidayHours, { table: 'calendar', id: row.key, column: 'holidayHours' }),
     holidays: holidays.filter((h) => h.set === row.holidaySet).map((h) => ({ date: isoDate(h.date), name: h.name })),
-    exceptions: row.exceptions.map((e) => ({ date: isoDate(e.date), intervals: e.intervals as unknown as OpenInterval[] })),
+    exceptions: row.exceptions.map((e) => ({
+      date: isoDate(e.date),
+      intervals: readColumn(openIntervals, e.intervals, { table: 'calendar exception', id: `${row.key}/${isoDate(e.date)}`, column: 'intervals' }),
+    })),
   }));
 }
 
 export async function loadDefinition<K extends PolicyKind>(db: Database, kind: K, key: string): Promise<Definitions[K] | undefined> {
   const row = await db.policy.findUnique({ where: { kind_key: { kind, key } } });
-  return row ? (row.definition as unknown as Definitions[K]) : undefined;
+  return row ? readDefinition({ ...row, kind }) : undefined;
 }
 
 /** Every calendar a ticket policy's targets name. */
@@ -51,8 +53,10 @@ export function calendarsOf(policy: TicketPolicy): string[] {
 /** The plan terms for `keys`, loaded at once, as the synchronous lookup eligibility wants. */
 export async function loadPolicyLookup(db: Database, keys: readonly string[]): Promise<PolicyLookup> {
   const rows = await db.policy.findMany({ where: { key: { in: [...new Set(keys)] } } });
-  const find = <K extends PolicyKind>(kind: K, key: string) =>
-    rows.find((row) => row.kind === kind && row.key === key)?.definition as unknown as Definitions[K] | undefined;
+  const find = <K extends PolicyKind>(kind: K, key: string): Definitions[K] | undefined => {
+    const row = rows.find((r) => r.kind === kind && r.key === key);
+    return row ? readDefinition({ ...row, kind }) : undefined;
+  };
   return {
     ticketPolicy: (key) => find('ticket', key),
     claimPolicy: (key) => find('claim', key),

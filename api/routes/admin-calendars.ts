@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import type { Database } from '../../platform/database';
-import { validateCalendarSpec, type CalendarSpec, type OpenInterval, type Weekday } from '../../sla/calendar-spec';
+import { asJson, type Database } from '../../platform/database';
+import { validateCalendarSpec, type CalendarSpec } from '../../sla/calendar-spec';
+import { logUnreadable, openIntervals, readableRows, readColumn, weekColumn } from '../../store/json-columns';
 import { refuseProblems, writeOrConflict } from '../configuration-errors';
 import { correctOpenWorkOnCalendars } from '../corrections';
 import { ApiError } from '../errors';
@@ -22,7 +23,6 @@ import { iso } from '../../sla/iso';
 const withExceptions = { exceptions: { orderBy: { date: 'asc' } } } satisfies Prisma.CalendarInclude;
 type CalendarRow = Prisma.CalendarGetPayload<{ include: typeof withExceptions }>;
 
-const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 function present(row: CalendarRow): z.infer<typeof calendarResponse> {
   return {
@@ -30,11 +30,15 @@ function present(row: CalendarRow): z.infer<typeof calendarResponse> {
     key: row.key,
     name: row.name,
     timeZone: row.timeZone,
-    week: row.week as unknown as Record<Weekday, OpenInterval[]>,
-    holidayHours: row.holidayHours as unknown as OpenInterval[],
+    week: readColumn(weekColumn, row.week, { table: 'calendar', id: row.id, column: 'week' }),
+    holidayHours: readColumn(openIntervals, row.holidayHours, { table: 'calendar', id: row.id, column: 'holidayHours' }),
     holidaySet: row.holidaySet,
     version: row.version,
-    exceptions: row.exceptions.map((e) => ({ date: dateOf(e.date), intervals: e.intervals as unknown as OpenInterval[], note: e.note })),
+    exceptions: row.exceptions.map((e) => ({
+      date: dateOf(e.date),
+      intervals: readColumn(openIntervals, e.intervals, { table: 'calendar exception', id: e.id, column: 'intervals' }),
+      note: e.note,
+    })),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
@@ -79,11 +83,10 @@ export const calendarRoutes = [
     roles: STAFF,
     query: calendarListQuery,
     response: z.object({ items: z.array(calendarResponse) }),
-    handler: async ({ query, deps }) => ({
-      items: (
-        await deps.db.calendar.findMany({ where: query.key ? { key: query.key } : {}, include: withExceptions, orderBy: { key: 'asc' } })
-      ).map(present),
-    }),
+    handler: async ({ query, deps }) => {
+      const rows = await deps.db.calendar.findMany({ where: query.key ? { key: query.key } : {}, include: withExceptions, orderBy: { key: 'asc' } });
+      return { items: readableRows(rows, present, logUnreadable(deps.logger, 'the list of calendars')) };
+    },
   }),
   defineRoute({
     method: 'get',
@@ -113,11 +116,11 @@ export const calendarRoutes = [
             key: body.key,
             name: body.name,
             timeZone: body.timeZone,
-            week: json(body.week),
-            holidayHours: json(body.holidayHours),
+            week: asJson(body.week),
+            holidayHours: asJson(body.holidayHours),
             holidaySet: body.holidaySet,
             exceptions: {
-              create: body.exceptions.map((e) => ({ date: dateColumn(e.date), intervals: json(e.intervals), note: e.note ?? null })),
+              create: body.exceptions.map((e) => ({ date: dateColumn(e.date), intervals: asJson(e.intervals), note: e.note ?? null })),
             },
           },
           include: withExceptions,
@@ -150,8 +153,8 @@ export const calendarRoutes = [
       return calendarChanged(deps, params.id, `${Object.keys(body).join(', ')} changed`, {
         name: next.name,
         timeZone: next.timeZone,
-        week: json(next.week),
-        holidayHours: json(next.holidayHours),
+        week: asJson(next.week),
+        holidayHours: asJson(next.holidayHours),
         ...(body.holidaySet !== undefined && { holidaySet: body.holidaySet }),
       });
     },
@@ -192,7 +195,7 @@ export const calendarRoutes = [
         (path) => `body.${path.replace(/^exceptions\[0\]\./, '')}`,
       );
       const date = dateColumn(params.date);
-      const fields = { intervals: json(body.intervals), note: body.note ?? null };
+      const fields = { intervals: asJson(body.intervals), note: body.note ?? null };
       await deps.db.calendarException.upsert({
         where: { calendarId_date: { calendarId: params.id, date } },
         create: { calendarId: params.id, date, ...fields },

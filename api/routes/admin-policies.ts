@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Policy, Prisma } from '../../generated/prisma/client';
-import type { Database } from '../../platform/database';
+import type { Policy } from '../../generated/prisma/client';
+import { asJson, type Database } from '../../platform/database';
 import { targetProblems, validateTicketPolicy, type TicketPolicy } from '../../sla/policy';
 import {
   atMost,
@@ -29,7 +29,6 @@ import {
 import { knownCalendarKeys } from '../sla-references';
 import { iso } from '../../sla/iso';
 
-const json = (value: unknown) => value as Prisma.InputJsonValue;
 
 const present = (row: Policy): z.infer<typeof policyResponse> => ({
   id: row.id,
@@ -181,7 +180,7 @@ export const policyRoutes = [
       await requireVendor(deps.db, body.vendorId);
       const row = await writeOrConflict(
         deps.db.policy.create({
-          data: { kind: body.kind, key: body.key, name: body.name, vendorId: body.vendorId ?? null, plan: body.plan ?? null, definition: json(definition) },
+          data: { kind: body.kind, key: body.key, name: body.name, vendorId: body.vendorId ?? null, plan: body.plan ?? null, definition: asJson(definition) },
         }),
         `a ${body.kind} policy with key ${body.key} already exists`,
       );
@@ -213,7 +212,7 @@ export const policyRoutes = [
           ...(body.name !== undefined && { name: body.name }),
           ...(body.vendorId !== undefined && { vendorId: body.vendorId }),
           ...(body.plan !== undefined && { plan: body.plan }),
-          ...(definition !== undefined && { definition: json(definition) }),
+          ...(definition !== undefined && { definition: asJson(definition) }),
           version: { increment: 1 },
         },
       });

@@ -16,6 +16,8 @@ import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../sch
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { actorNames, actorResponse, assertInWorkScope, inWorkScope, presentTimeline, timelineEvent } from '../visibility';
 import { commandStartingIfNeeded, commandTarget, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
+import { asJson } from '../../platform/database';
+import { attachmentsColumn, changeRequestDeadlinesColumn, logUnreadable, readableRows, readColumn } from '../../store/json-columns';
 import { iso, isoOrNull } from '../../sla/iso';
 
 const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
@@ -116,7 +118,7 @@ type SummaryRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContract 
 type DetailRow = Prisma.ChangeRequestGetPayload<{ include: typeof withDetail }>;
 
 function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = null): z.infer<typeof summaryResponse> {
-  const deadlines = row.deadlines as unknown as Deadline[];
+  const deadlines = readColumn(changeRequestDeadlinesColumn, row.deadlines, { table: 'change request', id: row.id, column: 'deadlines' });
   return {
     id: row.id,
     customerId: row.customerId,
@@ -166,7 +168,7 @@ async function present(db: AppDeps['db'], principal: Principal, row: DetailRow):
   return {
     ...presentSummary(row, quoted?.proposedDeliveryAtMs ?? null),
     description: row.description,
-    attachments: row.attachments as unknown as string[],
+    attachments: readColumn(attachmentsColumn, row.attachments, { table: 'change request', id: row.id, column: 'attachments' }),
     delays: row.delays.map((d) => ({
       id: d.id,
       startsAt: iso(d.startsAt),
@@ -308,7 +310,7 @@ export const changeRequestRoutes = [
         desiredDate: body.desiredDate ? dateColumn(body.desiredDate) : null,
         attachments: body.attachments,
         reviewRank: policy.reviewRank,
-        deadlines: openingDeadlines(policy, calendars, nowMs) as unknown as Prisma.InputJsonValue,
+        deadlines: asJson(openingDeadlines(policy, calendars, nowMs)),
         workflowId: `change-request-${id}`,
         idempotencyKey: idempotency ?? null,
         createdAt: new Date(nowMs),
@@ -358,7 +360,7 @@ export const changeRequestRoutes = [
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
       });
       const page = rows.slice(0, query.limit);
-      return { items: page.map((row) => presentSummary(row)), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+      return { items: readableRows(page, (row) => presentSummary(row), logUnreadable(deps.logger, 'a list of change requests')), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
     },
   }),
   defineRoute({

@@ -5,7 +5,7 @@ import * as claim from '../../workflows/claim';
 import { actingCustomerId, type Principal } from '../auth';
 import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, requestingCustomer, text } from '../requests';
 import { createClaimBody, fileClaim, startClaimWorkflow } from '../claim-filing';
-import { CLAIM_STATUSES, claimForCaller, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, type ClaimResponse } from '../claim-records';
+import { CLAIM_STATUSES, claimForCaller, claimInclude, claimResponse, dueStateOf, getClaimOrThrow, presentClaim, readableClaims, type ClaimResponse } from '../claim-records';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
@@ -132,7 +132,7 @@ export const claimRoutes = [
       const page = rows.slice(0, query.limit);
       const nowMs = Date.now();
       const names = await actorNames(deps.db, page.map((row) => row.decidedBy));
-      return { items: page.map((row) => claimForCaller(principal, presentClaim(row, nowMs, names))), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+      return { items: readableClaims(page, deps.logger).map((row) => claimForCaller(principal, presentClaim(row, nowMs, names))), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
     },
   }),
   defineRoute({
@@ -156,7 +156,7 @@ export const claimRoutes = [
       const names = await actorNames(deps.db, rows.map((row) => row.decidedBy));
       const counts = { pending: 0, due_soon: 0, overdue: 0 };
       const items: ClaimResponse[] = [];
-      for (const row of rows) {
+      for (const row of readableClaims(rows, deps.logger)) {
         const state = dueStateOf(row, nowMs);
         if (state === 'decided') continue;
         counts[state] += 1;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { breachRecipientProblems } from '../../platform/readiness';
+import { breachRecipientProblems } from '../../store/readiness';
 import { defineRoute } from '../route';
 import { STAFF } from '../schemas/common';
 

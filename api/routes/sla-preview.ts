@@ -11,6 +11,7 @@ import { roles } from '../auth';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { slaPreviewBody, slaPreviewResponse } from '../schemas/sla-preview';
+import { readDefinition } from '../../store/json-columns';
 import { iso } from '../../sla/iso';
 
 /**
@@ -87,7 +88,7 @@ export const slaPreviewRoutes = [
     response: slaPreviewResponse,
     handler: async ({ body, deps }) => {
       const row = await ticketPolicyRow(deps.db, body);
-      const policy = row.definition as unknown as TicketPolicy;
+      const policy = readDefinition({ ...row, kind: 'ticket' });
       const openedAtMs = Date.parse(body.openedAt);
       const clocks = ticketClock({
         policy,

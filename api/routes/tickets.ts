@@ -17,6 +17,7 @@ import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, sta
 import { isoInstant } from '../schemas/common';
 import { assertInWorkScope, inWorkScope, presentTimeline, seesInternals, timelineEvent } from '../visibility';
 import { planTicketHours } from './hours';
+import { logUnreadable, readableRows, readTicketClock } from '../../store/json-columns';
 import { iso, isoOrNull } from '../../sla/iso';
 
 /** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
@@ -149,7 +150,8 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
 async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<TicketResponse> {
   const live = await liveView(deps, row);
   if (live) return present(row, live, true, principal);
-  if (row.clock) return present(row, row.clock as unknown as ticket.TicketView, false, principal);
+  const recorded = readTicketClock(row);
+  if (recorded) return present(row, recorded, false, principal);
   // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
   // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
   // the opening one, run forward to now.
@@ -344,10 +346,14 @@ export const ticketRoutes = [
       });
       const page = rows.slice(0, query.limit);
       return {
-        items: page.map((row) => {
-          const { clock: _clock, description: _description, ...summary } = present(row, (row.clock as unknown as ticket.TicketView | null) ?? emptyView(row), false, principal);
-          return { ...summary, nextDeadlineAt: isoOrNull(row.nextDeadlineAt?.getTime()) };
-        }),
+        items: readableRows(
+          page,
+          (row) => {
+            const { clock: _clock, description: _description, ...summary } = present(row, readTicketClock(row) ?? emptyView(row), false, principal);
+            return { ...summary, nextDeadlineAt: isoOrNull(row.nextDeadlineAt?.getTime()) };
+          },
+          logUnreadable(deps.logger, 'a list of tickets'),
+        ),
         nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
       };
     },
@@ -455,7 +461,7 @@ async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTic
   const input = await ticketWorkflowInput(deps, row, actorOf(principal));
   await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
   const live = await liveView(deps, row);
-  const view = live ?? (row.clock as unknown as ticket.TicketView | null) ?? openingView(input);
+  const view = live ?? readTicketClock(row) ?? openingView(input);
   return new Reply(200, present(row, view, live !== undefined, principal), { 'Idempotent-Replayed': 'true' });
 }
 

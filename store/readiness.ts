@@ -1,7 +1,7 @@
 import { unreachableBreachRecipients, type DepartmentContacts, type UnreachableRecipient } from '../sla/breach-readiness';
-import type { TicketPolicy } from '../sla/policy';
-import type { Database } from './database';
-import type { Logger } from './logger';
+import type { Database } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { readDefinition, UnreadableRow } from './json-columns';
 
 export interface PlanReadiness extends UnreachableRecipient {
   planKey: string;
@@ -22,7 +22,7 @@ export async function breachRecipientProblems(db: Database, nowMs: number): Prom
     const row = await db.policy.findUnique({ where: { kind_key: { kind: 'ticket', key: contract.policy.key } } });
     if (!row) continue;
     const department = contract.product.department;
-    for (const problem of unreachableBreachRecipients(row.definition as unknown as TicketPolicy, await reachOf(db, department))) {
+    for (const problem of unreachableBreachRecipients(readDefinition({ ...row, kind: 'ticket' }), await reachOf(db, department))) {
       problems.push({ planKey: row.key, productKey: contract.product.key, departmentId: department.id, departmentName: department.name, ...problem });
     }
   }
@@ -49,7 +49,15 @@ async function reachOf(db: Database, department: DepartmentContacts & { id: stri
 
 /** The start-up warning: one log line per plan and product whose breach notices would fail. */
 export async function warnAboutUnreachableRecipients(db: Database, logger: Logger): Promise<void> {
-  const problems = await breachRecipientProblems(db, Date.now());
+  let problems: PlanReadiness[];
+  try {
+    problems = await breachRecipientProblems(db, Date.now());
+  } catch (error) {
+    // A plan whose terms cannot be read is a warning at start-up too, not a server that will not start.
+    if (!(error instanceof UnreadableRow)) throw error;
+    logger.warn({ table: error.table, id: error.id, column: error.column, issues: error.issues }, 'a plan in use has terms that cannot be read');
+    return;
+  }
   const byPlan = new Map<string, PlanReadiness[]>();
   for (const p of problems) byPlan.set(`${p.productKey} ${p.planKey}`, [...(byPlan.get(`${p.productKey} ${p.planKey}`) ?? []), p]);
   for (const [key, list] of byPlan) {
