@@ -56,7 +56,7 @@ export async function actorNames(db: Database, actors: (string | null | undefine
 const CUSTOMER_EVENTS = {
   ticket: new Set([
     'opened', 'agent_replied', 'customer_replied', 'status_changed', 'priority_changed', 'assigned', 'resolution_date_announced',
-    'request_rejected', 'resolved', 'reopened', 'closed', 'cancelled', 'deadlines_recomputed',
+    'request_rejected', 'fault_confirmed', 'resolved', 'reopened', 'closed', 'cancelled', 'deadlines_recomputed',
   ]),
   claim: new Set(['received', 'acknowledged', 'reassessed', 'approved', 'rejected']),
   changeRequest: new Set([

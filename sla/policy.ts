@@ -27,9 +27,20 @@ export interface EscalationLevel {
   action: BreachAction;
 }
 
+/**
+ * Where a resolution target starts counting (Pasban rule 13): at the ticket's opening (or its
+ * reopening), or at the review result, the moment the vendor records its review of the ticket
+ * (Avanak: the fault is its own, and its 3-business-day fix starts then). Until the review the
+ * resolution target waits on it, and the review itself is due by the policy's `reviewDeadline`.
+ */
+export const RESOLUTION_ANCHORS = ['opening', 'review_result'] as const;
+export type ResolutionAnchor = (typeof RESOLUTION_ANCHORS)[number];
+
 export interface PriorityPolicy {
   firstResponse: TargetSpec;
   resolution: TargetSpec;
+  /** Rule 13; `opening` when left out. */
+  resolutionFrom?: ResolutionAnchor;
   breachAction: BreachAction;
 }
 
@@ -91,6 +102,12 @@ export function validateTicketPolicy(policy: TicketPolicy, knownCalendarKeys: Re
     const priorityPolicy = policy.priorities[priority];
     problems.push(...targetProblems(priorityPolicy.firstResponse, `${path}.firstResponse`, knownCalendarKeys));
     problems.push(...targetProblems(priorityPolicy.resolution, `${path}.resolution`, knownCalendarKeys));
+    if (priorityPolicy.resolutionFrom === 'review_result' && !hasDeadline(priorityPolicy.resolution)) {
+      problems.push({
+        path: `${path}.resolutionFrom`,
+        message: `a resolution counted from the review result needs a deadline; a ${priorityPolicy.resolution.unit} resolution has none`,
+      });
+    }
     problems.push(...actionProblems(priorityPolicy.breachAction, `${path}.breachAction`));
   }
   problems.push(...increasingProblems(policy.warningAtPercent, 'warningAtPercent', 0, 100));

@@ -75,6 +75,23 @@ function policy(
   };
 }
 
+/**
+ * Avanak (seed 001): minor panel errors are reviewed within 24 clock hours and the result told
+ * to the customer; a fault that is the vendor's is fixed within 3 business days of that result
+ * (rule 13), on Amoot's office calendar. The first response is the 24-hour review's answer.
+ */
+function avanak(): TicketPolicy {
+  const review = minutes(24 * 60, 'always-open');
+  const terms = samePriorities([review, days(3, 'amoot-office')]);
+  const priorities = Object.fromEntries(
+    Object.entries(terms).map(([priority, p]) => [priority, { ...p, resolutionFrom: 'review_result' as const }]),
+  ) as Record<Priority, PriorityPolicy>;
+  return {
+    ...policy('avanak', { name: 'Avanak voice messaging', vendor: 'amoot', product: 'avanak', plan: 'standard' }, 'amoot-office', priorities),
+    reviewDeadline: review,
+  };
+}
+
 function kian(key: PolicyPresetKey, product: 'kian-products' | 'kian-projects', plan: string, responseDays: number): TicketPolicy {
   const kind = product === 'kian-products' ? 'product' : 'project';
   return policy(
@@ -124,12 +141,7 @@ export const ticketPolicyPresets: Record<PolicyPresetKey, TicketPolicy> = {
       low: [minutes(60, 'owj-agile'), days(4, 'owj-agile')],
     }),
   ),
-  avanak: policy(
-    'avanak',
-    { name: 'Avanak voice messaging', vendor: 'amoot', product: 'avanak', plan: 'standard' },
-    'amoot-office',
-    samePriorities([minutes(24 * 60, 'always-open'), days(3, 'amoot-office')]),
-  ),
+  avanak: avanak(),
   'kian-product-bronze': kian('kian-product-bronze', 'kian-products', 'bronze', 3),
   'kian-product-silver': kian('kian-product-silver', 'kian-products', 'silver', 2),
   'kian-product-gold': kian('kian-product-gold', 'kian-products', 'gold', 1),

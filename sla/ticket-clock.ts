@@ -8,13 +8,16 @@
 import { addBusinessMs, businessMsBetween, MS_PER_MINUTE, type Pause } from './business-time';
 import type { BusinessCalendar } from './calendar';
 import type { BreachAction, Priority, TicketPolicy } from './policy';
-import { deadlineFor, type CalendarLookup, type TargetSpec } from './targets';
+import { deadlineFor, hasDeadline, type CalendarLookup, type TargetSpec } from './targets';
 
 export type TargetName = 'first_response' | 'resolution' | 'review';
 export type AlarmKind = 'warning' | 'breach' | 'escalation';
 
-/** `stopped`: the ticket was cancelled or closed before the target was met; its time no longer counts. */
-export type TargetState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'rejected' | 'stopped';
+/**
+ * `stopped`: the ticket was cancelled or closed before the target was met; its time no longer counts.
+ * `awaiting_review`: the resolution target has no deadline until the review (rules 5 and 13).
+ */
+export type TargetState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'awaiting_review' | 'rejected' | 'stopped';
 
 export interface Alarm {
   target: TargetName;
@@ -43,8 +46,11 @@ export interface TargetClock {
 export interface ResolutionCycle {
   startMs: number;
   pauses: Pause[];
-  /** Set once the agent announced a committed date or rejected the request (rule 5). */
-  review?: { decision: 'announced'; dueAtMs: number } | { decision: 'rejected' };
+  /**
+   * Set once the agent announced a committed date or rejected the request (rule 5), or, where
+   * the resolution counts from the review result (rule 13), confirmed the fault at `atMs`.
+   */
+  review?: { decision: 'announced'; dueAtMs: number } | { decision: 'rejected' } | { decision: 'confirmed'; atMs: number };
   completedAtMs?: number;
 }
 
@@ -70,12 +76,20 @@ export function ticketClock(input: TicketClockInput): TargetClock[] {
     measure(input, 'first_response', targets.firstResponse, input.openedAtMs, [], input.firstResponseAtMs),
   ];
   const resolution = targets.resolution;
-  if (resolution.unit !== 'review') {
+  // Rule 13: a resolution with a deadline that counts from the review result waits on the review.
+  const fromReview = targets.resolutionFrom === 'review_result' && hasDeadline(resolution);
+  if (resolution.unit !== 'review' && !fromReview) {
     clocks.push(measure(input, 'resolution', resolution, cycle.startMs, cycle.pauses, cycle.completedAtMs));
   } else if (!cycle.review) {
     const reviewDone = cycle.completedAtMs;
     clocks.push(measure(input, 'review', policy.reviewDeadline, cycle.startMs, [], reviewDone));
-    clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, 'no_target'));
+    // A ticket resolved, cancelled or closed before its review has nothing left to wait on.
+    const waiting = reviewDone === undefined && input.stoppedAtMs === undefined;
+    clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, waiting ? 'awaiting_review' : 'no_target'));
+  } else if (cycle.review.decision === 'confirmed') {
+    // The fix counts from the review result, on the resolution's own calendar.
+    if (fromReview) clocks.push(measure(input, 'resolution', resolution, cycle.review.atMs, cycle.pauses, cycle.completedAtMs));
+    else clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, 'no_target'));
   } else if (cycle.review.decision === 'announced') {
     const committed = cycle.review.dueAtMs;
     const cal = calendars(resolution.calendar);
@@ -187,7 +201,7 @@ function alarmsFor(
     .filter((alarm) => Number.isFinite(alarm.atMs));
 }
 
-function noTarget(target: TargetName, calendar: string, startMs: number, state: 'no_target' | 'rejected'): TargetClock {
+function noTarget(target: TargetName, calendar: string, startMs: number, state: 'no_target' | 'awaiting_review' | 'rejected'): TargetClock {
   return {
     target,
     calendar,

@@ -7,7 +7,7 @@
  */
 import { compileCalendar, type BusinessCalendar } from './calendar';
 import type { CalendarSpec } from './calendar-spec';
-import type { Priority, TicketPolicy } from './policy';
+import type { Priority, PriorityPolicy, TicketPolicy } from './policy';
 import { alarmKey, nextAlarm, shownAlarm, ticketClock, type Alarm, type AlarmKind, type ResolutionCycle, type TargetClock } from './ticket-clock';
 
 export type TicketStatus = 'new' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed' | 'cancelled';
@@ -72,6 +72,8 @@ export type TicketCommand =
   | (Actor & { type: 'assign'; assignee: string })
   | (Actor & { type: 'announceResolutionDate'; dueAtMs: number })
   | (Actor & { type: 'rejectRequest'; reason: string })
+  /** Rule 13: the review found the fault is the vendor's; the fix target starts now. */
+  | (Actor & { type: 'confirmFault'; finding: string })
   | (Actor & { type: 'resolve'; note: string })
   | (Actor & { type: 'reopen'; reason: string })
   | (Actor & { type: 'close'; reason: string })
@@ -161,6 +163,22 @@ export class TicketRules {
   }
 }
 
+/** Rule 13: the resolution target has a deadline that starts at the review result. */
+export function countsFromReview(terms: PriorityPolicy): boolean {
+  return terms.resolutionFrom === 'review_result' && terms.resolution.unit !== 'review' && terms.resolution.unit !== 'none';
+}
+
+/**
+ * The policy as the ticket workflow read it before rule 13's patch: every resolution counted
+ * from the opening, whatever `resolutionFrom` says. Workflows started before the patch keep it.
+ */
+export function withResolutionFromOpening(policy: TicketPolicy): TicketPolicy {
+  const priorities = Object.fromEntries(
+    Object.entries(policy.priorities).map(([priority, { resolutionFrom: _from, ...terms }]) => [priority, terms]),
+  ) as TicketPolicy['priorities'];
+  return { ...policy, priorities };
+}
+
 /** The ticket as anybody reads it at `nowMs`. */
 export function ticketView(rules: TicketRules, ticketId: string, state: TicketState, nowMs: number): TicketView {
   const current = rules.clocks(state, nowMs);
@@ -192,9 +210,10 @@ export function projectSnapshot(snapshot: TicketSnapshot, nowMs: number): Ticket
 export function refusalOf(rules: TicketRules, state: TicketState, command: TicketCommand, nowMs: number): string | null {
   const open = OPEN_STATUSES.includes(state.status);
   const requireOpen = (what: string) => (open ? null : `cannot ${what}: the ticket is ${state.status}`);
+  const terms = rules.policy.priorities[state.priority];
   const reviewPending = (): string | null => {
-    if (rules.policy.priorities[state.priority].resolution.unit !== 'review') {
-      return `the ${state.priority} resolution target of this plan is not a review`;
+    if (terms.resolution.unit !== 'review' && !countsFromReview(terms)) {
+      return `the ${state.priority} resolution target of this plan is not a review and does not count from a review result`;
     }
     return state.cycle.review ? `the review was already made (${state.cycle.review.decision})` : null;
   };
@@ -221,6 +240,12 @@ export function refusalOf(rules: TicketRules, state: TicketState, command: Ticke
       );
     case 'rejectRequest':
       return requireOpen('reject the request') ?? reviewPending();
+    case 'confirmFault':
+      return (
+        requireOpen('confirm the fault') ??
+        (countsFromReview(terms) ? null : `the ${state.priority} resolution target of this plan does not count from a review result`) ??
+        reviewPending()
+      );
     case 'resolve':
       return requireOpen('resolve');
     case 'reopen':
@@ -307,6 +332,10 @@ export function transition(rules: TicketRules, before: TicketState, command: Tic
       outcomes.push({ ...measured('review')!, completedAtMs: nowMs });
       state.cycle.review = { decision: 'rejected' };
       return event('request_rejected', { reason: command.reason }, true);
+    case 'confirmFault':
+      outcomes.push({ ...measured('review')!, completedAtMs: nowMs });
+      state.cycle.review = { decision: 'confirmed', atMs: nowMs };
+      return event('fault_confirmed', { finding: command.finding, fixDueAtMs: measured('resolution')?.dueAtMs ?? null }, true);
     case 'resolve': {
       closePause();
       if (state.firstResponseAtMs === null) {
@@ -384,6 +413,8 @@ export function stateFromTimeline(rules: TicketRules, openedAtMs: number, fallba
           return { type: 'announceResolutionDate', actor, dueAtMs: Number(data.dueAtMs) };
         case 'request_rejected':
           return { type: 'rejectRequest', actor, reason: text('reason') };
+        case 'fault_confirmed':
+          return { type: 'confirmFault', actor, finding: text('finding') };
         case 'resolved':
           return { type: 'resolve', actor, note: text('note') };
         case 'closed':

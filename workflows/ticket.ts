@@ -28,6 +28,7 @@ import { alarmKey, nextAlarm, type Alarm, type TargetClock } from '../sla/ticket
 import {
   deadlineChanges,
   initialTicketState,
+  withResolutionFromOpening,
   OPEN_STATUSES,
   refusalOf,
   TicketRules,
@@ -73,6 +74,8 @@ export const changePriority = defineUpdate<TicketView, [Actor & { priority: Prio
 export const assign = defineUpdate<TicketView, [Actor & { assignee: string }]>('assign');
 export const announceResolutionDate = defineUpdate<TicketView, [Actor & { dueAtMs: number }]>('announceResolutionDate');
 export const rejectRequest = defineUpdate<TicketView, [Actor & { reason: string }]>('rejectRequest');
+/** Rule 13: the review result, the fault is the vendor's; a fix that counts from it starts now. */
+export const confirmFault = defineUpdate<TicketView, [Actor & { finding: string }]>('confirmFault');
 export const resolve = defineUpdate<TicketView, [Actor & { note: string }]>('resolve');
 export const reopen = defineUpdate<TicketView, [Actor & { reason: string }]>('reopen');
 export const close = defineUpdate<TicketView, [Actor & { reason: string }]>('close');
@@ -130,6 +133,15 @@ const SERIALIZED_COMMANDS = 'ticket-serialized-commands';
  */
 const RECORDS_AFTER_COMMIT = 'ticket-records-after-commit';
 
+/**
+ * Patch: a resolution target whose policy says `resolutionFrom: 'review_result'` (Pasban rule 13,
+ * Avanak's fix) counts from the review result (`confirmFault`, or a committed date, or a
+ * rejection) instead of the opening. Tickets started before it read every resolution from the
+ * opening, even when a corrected policy reaching them says otherwise (withResolutionFromOpening):
+ * their timers were set that way.
+ */
+const RESOLUTION_FROM_REVIEW_RESULT = 'ticket-resolution-from-review-result';
+
 /** A refused command: the API answers 409 naming the current state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidTicketCommand', message, nonRetryable: true });
@@ -140,8 +152,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // Decided once, in the run's first task: a history without the marker keeps the old form throughout.
   const serialized = patched(SERIALIZED_COMMANDS);
   const recordsAfterCommit = serialized && patched(RECORDS_AFTER_COMMIT);
+  const fromReviewResult = patched(RESOLUTION_FROM_REVIEW_RESULT);
+  /** The policy as this run reads it (see RESOLUTION_FROM_REVIEW_RESULT). */
+  const termsOf = (policy: TicketPolicy): TicketPolicy => (fromReviewResult ? policy : withResolutionFromOpening(policy));
   let state: TicketState = input.state ?? initialTicketState(input.priority, input.openedAtMs);
-  const rules = new TicketRules(input.policy, input.calendars, input.openedAtMs);
+  const rules = new TicketRules(termsOf(input.policy), input.calendars, input.openedAtMs);
   const lock = new OneAtATime();
   const wakeUps = new WakeUps();
   let changed = false;
@@ -243,6 +258,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   command(assign, (c) => ({ type: 'assign', ...c }));
   command(announceResolutionDate, (c) => ({ type: 'announceResolutionDate', ...c }));
   command(rejectRequest, (c) => ({ type: 'rejectRequest', ...c }));
+  command(confirmFault, (c) => ({ type: 'confirmFault', ...c }));
   command(resolve, (c) => ({ type: 'resolve', ...c }));
   command(reopen, (c) => ({ type: 'reopen', ...c }));
   command(close, (c) => ({ type: 'close', ...c }));
@@ -251,7 +267,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   setHandler(configurationChanged, ({ policy, calendars, reason }) =>
     alone(async () => {
       const before = clocks();
-      rules.reconfigure(policy, calendars);
+      rules.reconfigure(policy && termsOf(policy), calendars);
       await record('system', 'deadlines_recomputed', { reason, deadlines: deadlineChanges(before, clocks()) });
     }),
   );

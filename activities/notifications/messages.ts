@@ -85,6 +85,15 @@ export function resolutionDateAnnounced(input: TicketRef & { dueAtMs: number }):
   };
 }
 
+/** Rule 13: the review result, the fault is the vendor's, and when its fix is due. */
+export function faultConfirmed(input: TicketRef & { finding: string; fixDueAtMs: number | null }): RenderedMessage {
+  const due = input.fixDueAtMs === null ? [] : [`رفع خطا تا ${when(input.fixDueAtMs)} انجام می‌شود.`];
+  return {
+    subject: `نتیجهٔ بررسی درخواست ${ticketReference(input.ticketId)}`,
+    body: lines(`${GREETING} بررسی ${named(input)} انجام شد و خطا از سمت ما است.`, `نتیجهٔ بررسی: ${input.finding}`, ...due, PORTAL),
+  };
+}
+
 export function requestRejected(input: TicketRef & { reason: string }): RenderedMessage {
   return {
     subject: `نتیجهٔ بررسی درخواست ${ticketReference(input.ticketId)}`,
@@ -248,6 +257,12 @@ export function ticketMessage(event: string, notice: TicketNotice): RenderedMess
       return data.to === 'waiting_on_customer' ? waitingOnCustomer(ref) : null;
     case 'resolution_date_announced':
       return typeof data.dueAtMs === 'number' ? resolutionDateAnnounced({ ...ref, dueAtMs: data.dueAtMs }) : null;
+    case 'fault_confirmed':
+      return faultConfirmed({
+        ...ref,
+        finding: typeof data.finding === 'string' ? data.finding : '',
+        fixDueAtMs: typeof data.fixDueAtMs === 'number' ? data.fixDueAtMs : dueOf('resolution'),
+      });
     case 'request_rejected':
       return requestRejected({ ...ref, reason: typeof data.reason === 'string' ? data.reason : '' });
     case 'resolved':

@@ -4,7 +4,7 @@ import type { Database } from '../../platform/database';
 import { calendarsOf, loadCalendarSpecs } from '../../store/sla-config';
 import { compileCalendar, type BusinessCalendar } from '../../sla/calendar';
 import { formatJalali, formatJalaliLatin } from '../../sla/jalali';
-import type { Priority, TicketPolicy } from '../../sla/policy';
+import type { Priority, ResolutionAnchor, TicketPolicy } from '../../sla/policy';
 import type { TargetSpec } from '../../sla/targets';
 import { ticketClock, type TargetClock, type TargetName } from '../../sla/ticket-clock';
 import { roles } from '../auth';
@@ -55,13 +55,14 @@ function targetSpecOf(policy: TicketPolicy, priority: Priority, target: TargetNa
 
 const tehran = (ms: number) => ({ iso: iso(ms), jalali: formatJalali(ms), jalaliLatin: formatJalaliLatin(ms) });
 
-function presentTarget(clock: TargetClock, spec: TargetSpec): Preview['targets'][number] {
+function presentTarget(clock: TargetClock, spec: TargetSpec, countsFrom: ResolutionAnchor): Preview['targets'][number] {
   const due = clock.dueAtMs === null ? null : tehran(clock.dueAtMs);
   return {
     target: clock.target,
     unit: spec.unit,
     amount: spec.amount ?? null,
     calendar: clock.calendar,
+    countsFrom,
     dueAt: due?.iso ?? null,
     dueAtJalali: due?.jalali ?? null,
     dueAtJalaliLatin: due?.jalaliLatin ?? null,
@@ -112,7 +113,13 @@ export const slaPreviewRoutes = [
         firstResponseDueAt: dueOf('first_response'),
         resolutionDueAt: dueOf('resolution'),
         reviewDueAt: dueOf('review'),
-        targets: clocks.map((clock) => presentTarget(clock, targetSpecOf(policy, body.priority, clock.target))),
+        targets: clocks.map((clock) =>
+          presentTarget(
+            clock,
+            targetSpecOf(policy, body.priority, clock.target),
+            clock.target === 'resolution' ? (policy.priorities[body.priority].resolutionFrom ?? 'opening') : 'opening',
+          ),
+        ),
       };
     },
   }),

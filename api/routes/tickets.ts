@@ -38,8 +38,8 @@ const createTicketBody = z.strictObject({
 const instant = z.string().nullable();
 const targetClockResponse = z.object({
   target: z.enum(['first_response', 'resolution', 'review']),
-  state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'rejected', 'stopped'])
-    .describe('stopped: the ticket was cancelled or closed before this target was met; its time no longer counts'),
+  state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'awaiting_review', 'rejected', 'stopped'])
+    .describe('stopped: the ticket was cancelled or closed before this target was met; its time no longer counts. awaiting_review: the resolution has no deadline until the review (POST /v1/tickets/:id/review): a committed date (rule 5), or, where the fix counts from the review result (rule 13, Avanak), the confirmed fault starts it'),
   calendar: z.string(),
   startedAt: z.string(),
   dueAt: instant,
@@ -415,14 +415,22 @@ export const ticketRoutes = [
       if (refusal) throw new ApiError('unprocessable', `assignee ${refusal}`, { reason: 'invalid_assignee', invalidFields: [{ field: 'body.assignee', reason: refusal }] });
       return runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee });
     }),
-  command('review', 'Review a review-type target: announce a committed resolution date, or reject the request', STAFF,
+  command('review', 'Record the review: announce a committed resolution date, or reject the request (rule 5, and rule 13 where it is not the vendor\'s fault); where the fix counts from the review result (rule 13, Avanak), `confirm` that the fault is the vendor\'s: the fix target starts now. The customer is told the result', STAFF,
     z.discriminatedUnion('decision', [
       z.strictObject({ decision: z.literal('announce'), dueAt: isoInstant }),
       z.strictObject({ decision: z.literal('reject'), reason: text(1000) }),
+      z.strictObject({ decision: z.literal('confirm'), finding: text(1000).describe('The review result told to the customer') }),
     ]),
-    ({ body, principal }, h) => body.decision === 'announce'
-      ? runCommand(h, ticket.announceResolutionDate, { actor: actorOf(principal), dueAtMs: Date.parse(body.dueAt) })
-      : runCommand(h, ticket.rejectRequest, { actor: actorOf(principal), reason: body.reason })),
+    ({ body, principal }, h) => {
+      switch (body.decision) {
+        case 'announce':
+          return runCommand(h, ticket.announceResolutionDate, { actor: actorOf(principal), dueAtMs: Date.parse(body.dueAt) });
+        case 'reject':
+          return runCommand(h, ticket.rejectRequest, { actor: actorOf(principal), reason: body.reason });
+        case 'confirm':
+          return runCommand(h, ticket.confirmFault, { actor: actorOf(principal), finding: body.finding });
+      }
+    }),
   command('resolve', 'Resolve the ticket; it closes itself after the quiet period. `minutesWorked` records the time worked with the resolution (rule 11: billed against the hourly package, refused with 422 beyond the monthly cap or the balance, before the ticket is resolved)', STAFF,
     z.strictObject({
       note: text(10_000),

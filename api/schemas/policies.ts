@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALLOWANCE_KINDS } from '../../sla/entitlements';
 import { MAX_TARGET_BUSINESS_DAYS, MAX_TARGET_BUSINESS_MINUTES } from '../../sla/limits';
-import { CHANNELS, PRIORITIES, RECIPIENTS, type CreditTableKey } from '../../sla/policy';
+import { CHANNELS, PRIORITIES, RECIPIENTS, RESOLUTION_ANCHORS, type CreditTableKey } from '../../sla/policy';
 import type { TargetUnit } from '../../sla/targets';
 import { configKey, correctionCounts, label, timestamp } from './common';
 import { line } from '../text';
@@ -40,7 +40,17 @@ const breachAction = z.strictObject({
   recipients: z.array(z.enum(RECIPIENTS)).max(RECIPIENTS.length),
 });
 
-const priorityTerms = z.strictObject({ firstResponse: targetSpec, resolution: targetSpec, breachAction });
+const priorityTerms = z.strictObject({
+  firstResponse: targetSpec,
+  resolution: targetSpec,
+  resolutionFrom: z
+    .enum(RESOLUTION_ANCHORS)
+    .optional()
+    .describe(
+      'Where the resolution target starts (rule 13): opening (the default), or review_result: it waits on the review (due by reviewDeadline) and counts from the moment the review is recorded (Avanak: the fault is the vendor\'s, fixed within 3 business days of that)',
+    ),
+  breachAction,
+});
 
 export const ticketPolicyDefinition = z.strictObject({
   key: z.string().max(100).optional().describe('The policy key; filled in when left out'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, PRIORITIES, RECIPIENTS } from '../../sla/policy';
+import { CHANNELS, PRIORITIES, RECIPIENTS, RESOLUTION_ANCHORS } from '../../sla/policy';
 import { configKey, timestamp } from './common';
 
 export const slaPreviewBody = z
@@ -30,7 +30,10 @@ const targetPreview = z.object({
   unit: z.string(),
   amount: z.number().nullable(),
   calendar: z.string().describe('Key of the calendar the target counts on'),
-  dueAt: tehranInstant.nullable().describe('null where the target is none, or a review that sets no date yet'),
+  countsFrom: z
+    .enum(RESOLUTION_ANCHORS)
+    .describe('Where the target starts: the opening, or (a resolution under rule 13, Avanak\'s fix) the review result, so that it has no deadline until the review'),
+  dueAt: tehranInstant.nullable().describe('null where the target is none, a review that sets no date yet, or a resolution that counts from the review result'),
   dueAtJalali: z.string().nullable().describe('e.g. ۱۴۰۵/۰۹/۰۴ ساعت ۱۶:۰۰'),
   dueAtJalaliLatin: z.string().nullable().describe('e.g. 1405/09/04 16:00'),
   businessMinutesAllowed: z.number().nullable(),
@@ -46,6 +49,6 @@ export const slaPreviewResponse = z.object({
   openedAtJalaliLatin: z.string(),
   firstResponseDueAt: tehranInstant.nullable(),
   resolutionDueAt: tehranInstant.nullable(),
-  reviewDueAt: tehranInstant.nullable().describe('Set only where the resolution target is a review (Pasban rule 5)'),
+  reviewDueAt: tehranInstant.nullable().describe('Set only where the resolution target is a review (Pasban rule 5) or counts from the review result (rule 13)'),
   targets: z.array(targetPreview),
 });

@@ -138,24 +138,21 @@ describe('the deadline preview, by hand', () => {
     expect(targetOf(body, 'first_response').dueAtJalaliLatin).toBe('1405/10/05 10:00');
   });
 
-  it('avanak, opened Wednesday 16:00: 24 clock hours to review, 3 business days on Amoot’s office hours to fix', async () => {
+  it('avanak, opened Wednesday 16:00: 24 clock hours to review; the 3 business days to fix count from the review result (rule 13)', async () => {
     const body = await preview({ preset: 'avanak', priority: 'medium', openedAt: WEDNESDAY_1600 });
-    expect(body).toMatchObject({ firstResponseDueAt: at('2026-11-26T16:00'), resolutionDueAt: at('2026-11-29T16:00') });
+    expect(body).toMatchObject({ firstResponseDueAt: at('2026-11-26T16:00'), reviewDueAt: at('2026-11-26T16:00'), resolutionDueAt: null });
     const firstResponse = targetOf(body, 'first_response');
-    expect(firstResponse).toMatchObject({ calendar: 'always-open', amount: 1440, businessMinutesAllowed: 1440 });
+    expect(firstResponse).toMatchObject({ calendar: 'always-open', amount: 1440, businessMinutesAllowed: 1440, countsFrom: 'opening' });
     expect(alarmTimes(firstResponse)).toEqual([
       ['warning', 75, at('2026-11-26T10:00')],
       ['breach', 100, at('2026-11-26T16:00')],
       ['escalation', 150, at('2026-11-27T04:00')],
     ]);
-    // Business days Thursday (half day), Saturday and Sunday; 1,350 minutes: 60 + 330 + 510 + 450.
+    expect(alarmTimes(targetOf(body, 'review'))).toEqual(alarmTimes(firstResponse));
+    // No deadline and no alarm for the fix until the review result starts it.
     const resolution = targetOf(body, 'resolution');
-    expect(resolution).toMatchObject({ calendar: 'amoot-office', unit: 'business_days', amount: 3, businessMinutesAllowed: 1350 });
-    expect(alarmTimes(resolution)).toEqual([
-      ['warning', 75, '2026-11-29T10:22:30.000+03:30'],
-      ['breach', 100, at('2026-11-29T16:00')],
-      ['escalation', 150, at('2026-12-01T10:15')],
-    ]);
+    expect(resolution).toMatchObject({ calendar: 'amoot-office', unit: 'business_days', amount: 3, countsFrom: 'review_result', dueAt: null, businessMinutesAllowed: null });
+    expect(resolution.alarms).toEqual([]);
   });
 
   it('owj-basic: the plan takes no tickets, and no target has a deadline', async () => {

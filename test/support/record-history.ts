@@ -5,6 +5,11 @@
  *   that reopens, cancels);
  * - claim: received, then five concurrent decisions;
  * - change-request: opened, then concurrent reviews, an approval and a cancel;
+ * - ticket-avanak: an Avanak ticket (fix target counted from opening, before rule 13's patch)
+ *   that receives a `configurationChanged` signal carrying a policy whose fix counts from the
+ *   review result (`resolutionFrom: 'review_result'`, a field code before the patch ignores), a
+ *   first reply, then four days skipped (the fix target's warning and breach fire, counted from
+ *   opening), a resolve and the automatic close;
  * - claim-calendar-signal, change-request-calendar-signal: opened, then a `calendarsChanged`
  *   signal (sent by name: code before the calendar-corrections patch has no handler and buffers
  *   it), then decided or cancelled.
@@ -122,7 +127,37 @@ async function main(kind: string, out: string): Promise<void> {
     await handle.result().catch(() => undefined);
     return handle.fetchHistory();
   };
+  const recordAvanakTicket = async () => {
+    const ticketId = randomUUID();
+    const policy = ticketPolicyPresets.avanak;
+    const handle = await env.client.workflow.start(wf.ticketWorkflow, {
+      taskQueue,
+      workflowId: `ticket-${ticketId}`,
+      args: [{
+        ticketId, policy, calendars: [calendarPresets['amoot-office'], calendarPresets['always-open']], priority: 'high',
+        openedAtMs: Date.now(), openedBy: 'customer:test', closeAfterQuietMinutes: 60,
+      }],
+    });
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The policy as rule 13 reads it: the review within 24 clock hours, the fix from its result.
+    const priorities = Object.fromEntries(
+      Object.entries(policy.priorities).map(([priority, terms]) => [priority, { ...terms, resolutionFrom: 'review_result' }]),
+    );
+    const anchored = { ...policy, priorities, reviewDeadline: { unit: 'business_minutes', amount: 24 * 60, calendar: 'always-open' } };
+    await handle.signal('configurationChanged', { policy: anchored, reason: 'recorded before the fix-from-review patch' });
+    await settled();
+    await handle.executeUpdate(wf.agentReply, { args: [{ actor: 'agent:sara', public: true, body: 'بررسی می‌کنیم' }] });
+    await settled();
+    await env.sleep(4 * 24 * 60 * 60_000);
+    await settled();
+    await handle.executeUpdate(wf.resolve, { args: [{ actor: 'agent:sara', note: 'رفع شد' }] });
+    await settled();
+    await env.sleep(2 * 60 * 60_000);
+    await handle.result().catch(() => undefined);
+    return handle.fetchHistory();
+  };
   const recorders: Record<string, () => Promise<temporal.api.history.v1.IHistory>> = {
+    'ticket-avanak': recordAvanakTicket,
     claim: recordClaim,
     'change-request': recordChangeRequest,
     'claim-calendar-signal': recordClaimCalendarSignal,

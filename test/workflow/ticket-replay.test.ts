@@ -16,7 +16,13 @@
 //   activity instead of a local one): five concurrent decisions; concurrent reviews, an approval, a
 //   decline and cancels (test/support/record-history.ts claim|change-request);
 // - a claim and a change request that received a calendarsChanged signal before the
-//   calendar-corrections patch (no handler yet: buffered, never handled), recorded on be1b793.
+//   calendar-corrections patch (no handler yet: buffered, never handled), recorded on be1b793;
+// - an Avanak ticket before the ticket-resolution-from-review-result patch (rule 13), recorded on
+//   fe35a53 (test/support/record-history.ts ticket-avanak): a configurationChanged signal brought
+//   it a policy whose fix counts from the review result, which that code ignored, and its fix
+//   warning fired counted from the opening. Today's code must keep reading that ticket's fix
+//   from the opening (without the patch check, the replay fails: the review's timers replace the
+//   fix's).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -44,6 +50,7 @@ describe('workflow versioning', () => {
     // A calendarsChanged signal buffered by code without its handler: replayed as ignored.
     ['claim-calendar-signal-before-patch.binpb', ['claim-calendar-corrections']],
     ['change-request-calendar-signal-before-patch.binpb', ['change-request-calendar-corrections']],
+    ['ticket-avanak-before-fix-from-review-patch.binpb', ['ticket-resolution-from-review-result']],
   ])('replays %s', async (name, absentMarkers) => {
     const history = load(name);
     for (const marker of absentMarkers) expect(markers(history)).not.toContain(marker);

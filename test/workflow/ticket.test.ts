@@ -180,7 +180,7 @@ describe('the ticket workflow', () => {
       expect(view.targets.map((t) => [t.target, t.state])).toEqual([
         ['first_response', 'running'],
         ['review', 'running'],
-        ['resolution', 'no_target'],
+        ['resolution', 'awaiting_review'],
       ]);
       expect(view.targets.find((t) => t.target === 'review')!.dueAtMs).toBe(tehran(saturday, '10:00', 1));
       await expectRefused(

@@ -177,6 +177,12 @@ describe('ticketMessage: the customer notice for a ticket workflow event', () =>
     expect(ticketMessage('request_rejected', notice({ reason: 'خارج از قرارداد' }))!.body).toContain('دلیل: خارج از قرارداد');
   });
 
+  it('tells the review result of a fault that is the vendor\'s, with the fix deadline it starts (rule 13)', () => {
+    const body = ticketMessage('fault_confirmed', notice({ finding: 'خطای پنل از سمت آوانک است', fixDueAtMs: tehran('2026-11-26T14:00') }))!.body;
+    expect(body).toContain('نتیجهٔ بررسی: خطای پنل از سمت آوانک است');
+    expect(body).toContain('رفع خطا تا ۱۴۰۵/۰۹/۰۵ ساعت ۱۴:۰۰');
+  });
+
   it('has notices for resolved, reopened, closed and cancelled', () => {
     for (const event of ['resolved', 'reopened', 'closed', 'cancelled']) {
       expect(ticketMessage(event, notice())).toEqual({ subject: expect.stringContaining('ABCDEFAB'), body: expect.any(String) });
