@@ -17,7 +17,8 @@ export type AlarmKind = 'warning' | 'breach' | 'escalation';
  * `stopped`: the ticket was cancelled or closed before the target was met; its time no longer counts.
  * `awaiting_review`: the resolution target has no deadline until the review (rules 5 and 13).
  */
-export type TargetState = 'running' | 'paused' | 'met' | 'breached' | 'no_target' | 'awaiting_review' | 'rejected' | 'stopped';
+export const TARGET_STATES = ['running', 'paused', 'met', 'breached', 'no_target', 'awaiting_review', 'rejected', 'stopped'] as const;
+export type TargetState = (typeof TARGET_STATES)[number];
 
 export interface Alarm {
   target: TargetName;

@@ -7,11 +7,12 @@ import type { ComputedCredit } from '../sla/claim-decision';
 import type { ClaimKind } from '../sla/claim-state';
 import type { ClaimDeadlines } from '../sla/claims';
 import type { Deadline } from '../sla/change-request-clock';
-import type { AllowanceKind, PlanEntitlements } from '../sla/entitlements';
+import { ALLOWANCE_KINDS, type PlanEntitlements } from '../sla/entitlements';
 import { EXCLUSIONS } from '../sla/outages';
 import { CHANNELS, PRIORITIES, RECIPIENTS, type ChangeRequestPolicy, type ClaimPolicy, type TicketPolicy } from '../sla/policy';
 import type { TargetSpec } from '../sla/targets';
 import type { TicketView } from '../sla/ticket-machine';
+import { TARGET_STATES } from '../sla/ticket-clock';
 
 /**
  * The JSON columns' shapes, checked when a row is read (README "Where things live"): Prisma types
@@ -131,19 +132,7 @@ export const changeRequestPolicyColumn: z.ZodType<ChangeRequestPolicy> = z.loose
   includedCustomisationHours: z.number(),
 });
 
-const allowanceKind = z.enum([
-  'tickets',
-  'reinstalls',
-  'on_site_visits',
-  'on_site_hours',
-  'on_site_installs',
-  'remote_installs',
-  'training_sessions',
-  'training_hours',
-  'customisation_hours',
-  'review_visits',
-  'periodic_visits',
-] as const satisfies readonly AllowanceKind[]);
+const allowanceKind = z.enum(ALLOWANCE_KINDS);
 const allowance = z.looseObject({ amount: z.union([z.number(), z.literal('unlimited')]), per: z.enum(['jalali_month', 'contract_year']) });
 
 export const entitlementsColumn: z.ZodType<PlanEntitlements> = z.looseObject({
@@ -282,7 +271,7 @@ export const ticketViewColumn: z.ZodType<TicketView> = z.looseObject({
     z.looseObject({
       target: targetName,
       calendar: z.string(),
-      state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'rejected', 'stopped']),
+      state: z.enum(TARGET_STATES),
       startMs: z.number(),
       dueAtMs: z.number().nullable(),
       allowedMinutes: z.number().nullable(),

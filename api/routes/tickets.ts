@@ -5,6 +5,7 @@ import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../store/sla-
 import { formatJalali } from '../../sla/jalali';
 import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';
+import { TARGET_STATES } from '../../sla/ticket-clock';
 import { initialTicketState, projectSnapshot, TicketRules, ticketView } from '../../sla/ticket-machine';
 import * as ticket from '../../workflows/ticket';
 import { actingCustomerId, type Principal } from '../auth';
@@ -38,7 +39,7 @@ const createTicketBody = z.strictObject({
 const instant = z.string().nullable();
 const targetClockResponse = z.object({
   target: z.enum(['first_response', 'resolution', 'review']),
-  state: z.enum(['running', 'paused', 'met', 'breached', 'no_target', 'awaiting_review', 'rejected', 'stopped'])
+  state: z.enum(TARGET_STATES)
     .describe('stopped: the ticket was cancelled or closed before this target was met; its time no longer counts. awaiting_review: the resolution has no deadline until the review (POST /v1/tickets/:id/review): a committed date (rule 5), or, where the fix counts from the review result (rule 13, Avanak), the confirmed fault starts it'),
   calendar: z.string(),
   startedAt: z.string(),

@@ -1,5 +1,7 @@
 import { claimComputationColumn, readableRows, readColumn, readComputation, readDefinition, readTicketClock, UnreadableRow, weekColumn } from '../../../store/json-columns';
 import { ticketPolicyPresets } from '../../../sla/preset-ticket-policies';
+import { calendarPresets } from '../../../sla/presets';
+import { initialTicketState, TicketRules, ticketView } from '../../../sla/ticket-machine';
 import { storedComputation } from '../../support/claim-rows';
 
 const computation = storedComputation({ kind: 'availability', policyKey: 'avanak', receivedAtMs: 0, acknowledgeDueAtMs: 1, decisionDueAtMs: 2 });
@@ -37,6 +39,14 @@ describe('JSON columns read with their schemas', () => {
   it('reads a missing ticket clock as null and a malformed one as unreadable', () => {
     expect(readTicketClock({ id: 't1', clock: null })).toBeNull();
     expect(() => readTicketClock({ id: 't1', clock: { status: 'new' } })).toThrow(UnreadableRow);
+  });
+
+  it("reads the clock of an Avanak ticket awaiting its review (a target state added after the schema was written was left out of every list)", () => {
+    const openedAtMs = Date.UTC(2026, 11, 19, 6, 30);
+    const calendars = [calendarPresets['amoot-office'], calendarPresets['always-open']];
+    const view = ticketView(new TicketRules(ticketPolicyPresets.avanak, calendars, openedAtMs), 't1', initialTicketState('high', openedAtMs), openedAtMs);
+    expect(view.targets.map((t) => t.state)).toContain('awaiting_review');
+    expect(readTicketClock({ id: 't1', clock: JSON.parse(JSON.stringify(view)) })).toEqual(view);
   });
 
   it('leaves unreadable rows out of a list and reports each, but lets any other error through', () => {
