@@ -6,6 +6,7 @@ import { Loaded, MutationError } from '../common/Status';
 import { useLocale } from '../i18n/locale';
 
 type NewUser = NonNullable<paths['/v1/users']['post']['requestBody']>['content']['application/json'];
+type User = paths['/v1/users']['post']['responses'][201]['content']['application/json'];
 type EstimatedHoliday = ApiResponse<'/v1/holidays/estimated'>['items'][number];
 
 /** The admin pages' own navigation. */
@@ -23,11 +24,21 @@ const STAFF_ROLES = ['agent', 'qa', 'manager', 'admin'] as const;
 /** Admin — users: who can sign in, with which role; a new staff user with a password. Everything through /v1/users. */
 export function UsersPage() {
   const { t } = useLocale();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => unwrap(api.GET('/v1/users', { params: { query: { limit: 100 } } })) });
+  const [q, setQ] = useState('');
+  // Users created on this page show first: the list is oldest first, 100 at a time.
+  const [created, setCreated] = useState<User[]>([]);
+  const users = useQuery({
+    queryKey: ['users', q],
+    queryFn: () => unwrap(api.GET('/v1/users', { params: { query: { limit: 100, ...(q.trim() && { q: q.trim() }) } } })),
+  });
   return (
     <>
       <AdminTabs />
       <h1>{t.admin.users}</h1>
+      <label>
+        {t.filters.search}
+        <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+      </label>
       <Loaded query={users}>
         {(page) => (
           <table data-testid="users-table">
@@ -40,7 +51,7 @@ export function UsersPage() {
               </tr>
             </thead>
             <tbody>
-              {page.items.map((user) => (
+              {[...created, ...page.items.filter((user) => !created.some((c) => c.id === user.id))].map((user) => (
                 <tr key={user.id}>
                   <td>{user.name}</td>
                   <td>{user.email ?? '—'}</td>
@@ -52,18 +63,19 @@ export function UsersPage() {
           </table>
         )}
       </Loaded>
-      <NewUserForm />
+      <NewUserForm onCreated={(user) => setCreated((list) => [user, ...list])} />
     </>
   );
 }
 
-function NewUserForm() {
+function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   const { t } = useLocale();
   const queryClient = useQueryClient();
   const [user, setUser] = useState({ name: '', email: '', role: 'agent' as (typeof STAFF_ROLES)[number], password: '' });
   const create = useMutation({
     mutationFn: (body: NewUser) => unwrap(api.POST('/v1/users', { body })),
-    onSuccess: () => {
+    onSuccess: (made) => {
+      onCreated(made);
       setUser({ name: '', email: '', role: 'agent', password: '' });
       return queryClient.invalidateQueries({ queryKey: ['users'] });
     },
