@@ -85,11 +85,11 @@ describe('the recovery sweep', () => {
     await expect(temporal.workflow.getHandle(`ticket-${freshId}`).describe()).rejects.toThrow(/not found/i);
 
     // Each workflow records its opening under the recovery actor; a second sweep starts none of them again.
-    const ticketEvents = await waitFor(() => db.ticketEvent.findMany({ where: { ticketId } }), (events) => events.length > 0);
+    const ticketEvents = await waitFor(() => db.ticketEvent.findMany({ where: { ticketId }, orderBy: { sequence: 'asc' } }), (events) => events.length > 0);
     expect(ticketEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
-    const changeEvents = await waitFor(() => db.changeRequestEvent.findMany({ where: { changeRequestId } }), (events) => events.length > 0);
+    const changeEvents = await waitFor(() => db.changeRequestEvent.findMany({ where: { changeRequestId }, orderBy: { sequence: 'asc' } }), (events) => events.length > 0);
     expect(changeEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
-    const claimEvents = await waitFor(() => db.claimEvent.findMany({ where: { claimId } }), (events) => events.length > 0);
+    const claimEvents = await waitFor(() => db.claimEvent.findMany({ where: { claimId }, orderBy: { sequence: 'asc' } }), (events) => events.length > 0);
     expect(claimEvents[0]).toMatchObject({ type: 'received', actor: RECOVERY_ACTOR });
     const runIds = await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId));
 
