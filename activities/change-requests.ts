@@ -2,7 +2,11 @@ import type { ChangeRequestView, CustomerDelay, InvoiceSummary } from '../sla/ch
 import { contractYearAt, splitInvoice } from '../sla/customisation-hours';
 export type { InvoiceSummary } from '../sla/change-request-clock';
 import type { ActivityDeps } from './index';
-import { changeRequestMessage, type ChangeRequestAudience, type ChangeRequestSubject } from './notifications/change-request-messages';
+import {
+  changeRequestMessage,
+  type ChangeRequestAudience,
+  type ChangeRequestSubject,
+} from './notifications/change-request-messages';
 import type { NotifyRequest } from './notifications/outbox';
 import { asJson } from '../platform/database';
 
@@ -37,7 +41,13 @@ const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 const AUDIENCES: readonly ChangeRequestAudience[] = ['customer', 'department'];
 
-function summaryOf(row: { id: string; quotedRials: bigint; includedMinutesUsed: number; billedMinutes: number; amountRials: bigint }): InvoiceSummary {
+function summaryOf(row: {
+  id: string;
+  quotedRials: bigint;
+  includedMinutesUsed: number;
+  billedMinutes: number;
+  amountRials: bigint;
+}): InvoiceSummary {
   return {
     invoiceId: row.id,
     quotedRials: row.quotedRials.toString(),
@@ -52,20 +62,24 @@ function summaryOf(row: { id: string; quotedRials: bigint; includedMinutesUsed: 
  * the workflow, one invoice per request), so a retry or a replay never records, bills or sends
  * anything twice.
  */
-export function createChangeRequestActivities(deps: ActivityDeps & { notify: (request: NotifyRequest) => Promise<unknown> }) {
+export function createChangeRequestActivities(
+  deps: ActivityDeps & { notify: (request: NotifyRequest) => Promise<unknown> },
+) {
   const { db, notify } = deps;
 
   return {
     async recordChangeRequestEvent(event: ChangeRequestEventRecord): Promise<void> {
       await db.changeRequestEvent.createMany({
-        data: [{
-          changeRequestId: event.changeRequestId,
-          sequence: event.sequence,
-          at: new Date(event.atMs),
-          actor: event.actor,
-          type: event.type,
-          data: asJson(event.data),
-        }],
+        data: [
+          {
+            changeRequestId: event.changeRequestId,
+            sequence: event.sequence,
+            at: new Date(event.atMs),
+            actor: event.actor,
+            type: event.type,
+            data: asJson(event.data),
+          },
+        ],
         skipDuplicates: true,
       });
     },
@@ -90,14 +104,16 @@ export function createChangeRequestActivities(deps: ActivityDeps & { notify: (re
     async recordCustomerDelay(input: { changeRequestId: string; delay: CustomerDelay }): Promise<void> {
       const { delay } = input;
       await db.customerDelay.createMany({
-        data: [{
-          id: delay.id,
-          changeRequestId: input.changeRequestId,
-          startsAt: new Date(delay.startMs),
-          endsAt: new Date(delay.endMs),
-          recordedBy: delay.recordedBy,
-          note: delay.note,
-        }],
+        data: [
+          {
+            id: delay.id,
+            changeRequestId: input.changeRequestId,
+            startsAt: new Date(delay.startMs),
+            endsAt: new Date(delay.endMs),
+            recordedBy: delay.recordedBy,
+            note: delay.note,
+          },
+        ],
         skipDuplicates: true,
       });
     },
@@ -109,7 +125,10 @@ export function createChangeRequestActivities(deps: ActivityDeps & { notify: (re
      */
     async invoiceChangeRequest(input: InvoiceRequest): Promise<InvoiceSummary> {
       return db.$transaction(async (tx) => {
-        const request = await tx.changeRequest.findUniqueOrThrow({ where: { id: input.changeRequestId }, include: { contract: true } });
+        const request = await tx.changeRequest.findUniqueOrThrow({
+          where: { id: input.changeRequestId },
+          include: { contract: true },
+        });
         await tx.$queryRaw`SELECT id FROM contracts WHERE id = ${request.contractId}::uuid FOR UPDATE`;
         const existing = await tx.invoice.findUnique({ where: { changeRequestId: request.id } });
         if (existing) return summaryOf(existing);
@@ -118,7 +137,10 @@ export function createChangeRequestActivities(deps: ActivityDeps & { notify: (re
           _sum: { includedMinutesUsed: true },
           where: {
             changeRequestId: { not: request.id },
-            changeRequest: { contractId: request.contractId, acceptedAt: { gte: new Date(year.startMs), lt: new Date(year.endMs) } },
+            changeRequest: {
+              contractId: request.contractId,
+              acceptedAt: { gte: new Date(year.startMs), lt: new Date(year.endMs) },
+            },
           },
         });
         const split = splitInvoice({
@@ -126,7 +148,9 @@ export function createChangeRequestActivities(deps: ActivityDeps & { notify: (re
           effortMinutes: input.effortMinutes,
           includedMinutesLeft: input.includedCustomisationHours * 60 - (used._sum.includedMinutesUsed ?? 0),
         });
-        const row = await tx.invoice.create({ data: { changeRequestId: request.id, customerId: request.customerId, ...split } });
+        const row = await tx.invoice.create({
+          data: { changeRequestId: request.id, customerId: request.customerId, ...split },
+        });
         return summaryOf(row);
       });
     },
@@ -148,11 +172,29 @@ export function createChangeRequestActivities(deps: ActivityDeps & { notify: (re
         const message = changeRequestMessage(notice.event, subject, audience);
         if (!message) continue;
         const dedupeKey = `change-request:${request.id}:event:${notice.sequence}:${audience}`;
-        const common = { dedupeKey, category: 'informational', subject: message.subject, body: message.body, subjectRef: `change-request:${request.id}` } as const;
+        const common = {
+          dedupeKey,
+          category: 'informational',
+          subject: message.subject,
+          body: message.body,
+          subjectRef: `change-request:${request.id}`,
+        } as const;
         await notify(
           audience === 'customer'
-            ? { ...common, channel: 'email', audience: 'customer', customerId: request.customerId, recipient: { kind: 'customer' } }
-            : { ...common, channel: 'in_app', audience: 'staff', role: 'manager', recipient: { kind: 'department_manager', departmentId: request.product.departmentId } },
+            ? {
+                ...common,
+                channel: 'email',
+                audience: 'customer',
+                customerId: request.customerId,
+                recipient: { kind: 'customer' },
+              }
+            : {
+                ...common,
+                channel: 'in_app',
+                audience: 'staff',
+                role: 'manager',
+                recipient: { kind: 'department_manager', departmentId: request.product.departmentId },
+              },
         );
       }
     },

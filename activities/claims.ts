@@ -62,7 +62,16 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
 
   async function recordClaimEvent(event: ClaimEventRecord): Promise<void> {
     await db.claimEvent.createMany({
-      data: [{ claimId: event.claimId, sequence: event.sequence, at: new Date(event.atMs), actor: event.actor, type: event.type, data: asJson(event.data) }],
+      data: [
+        {
+          claimId: event.claimId,
+          sequence: event.sequence,
+          at: new Date(event.atMs),
+          actor: event.actor,
+          type: event.type,
+          data: asJson(event.data),
+        },
+      ],
       skipDuplicates: true,
     });
   }
@@ -93,7 +102,10 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
     });
     // The acknowledgement itself is still worth keeping on a row that was decided first.
     if (!decision && view.acknowledgedAtMs !== null) {
-      await db.claim.updateMany({ where: { id: view.claimId, acknowledgedAt: null }, data: { acknowledgedAt: new Date(view.acknowledgedAtMs) } });
+      await db.claim.updateMany({
+        where: { id: view.claimId, acknowledgedAt: null },
+        data: { acknowledgedAt: new Date(view.acknowledgedAtMs) },
+      });
     }
   }
 
@@ -202,18 +214,24 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
       const computation = readComputation(claim);
       const months = computation.months ?? (computation.availability ? [computation.availability] : []);
       await db.creditLine.createMany({
-        data: creditLines(months, request, request.appliesToMonth).map((line) => ({ claimId: claim.id, ...line, amountRials: BigInt(line.amountRials) })),
+        data: creditLines(months, request, request.appliesToMonth).map((line) => ({
+          claimId: claim.id,
+          ...line,
+          amountRials: BigInt(line.amountRials),
+        })),
         skipDuplicates: true,
       });
       await db.creditNote.createMany({
-        data: [{
-          claimId: claim.id,
-          customerId: claim.customerId,
-          contractId: claim.contractId,
-          percent: request.percent,
-          amountRials: BigInt(request.amountRials),
-          appliesToMonth: request.appliesToMonth,
-        }],
+        data: [
+          {
+            claimId: claim.id,
+            customerId: claim.customerId,
+            contractId: claim.contractId,
+            percent: request.percent,
+            amountRials: BigInt(request.amountRials),
+            appliesToMonth: request.appliesToMonth,
+          },
+        ],
         skipDuplicates: true,
       });
     },
@@ -226,7 +244,10 @@ export type ClaimActivities = ReturnType<typeof createClaimActivities>;
  * Staff who hear about claims. The QA unit and its lead read the QA role's inbox (Pasban has no
  * separate QA-lead role); managers are reached through the product department.
  */
-function staffRecipient(recipient: Recipient, departmentId: string): Pick<NotifyRequest, 'audience' | 'recipient' | 'role'> {
+function staffRecipient(
+  recipient: Recipient,
+  departmentId: string,
+): Pick<NotifyRequest, 'audience' | 'recipient' | 'role'> {
   switch (recipient) {
     case 'department_manager':
       return { audience: 'staff', role: 'manager', recipient: { kind: 'department_manager', departmentId } };
@@ -238,6 +259,10 @@ function staffRecipient(recipient: Recipient, departmentId: string): Pick<Notify
     case 'qa_lead':
       return { audience: 'staff', role: 'qa', recipient: { kind: 'role', role: 'qa' } };
     case 'customer':
-      throw ApplicationFailure.create({ type: 'InvalidRecipient', message: 'claim alarms go to staff, not to the customer', nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'InvalidRecipient',
+        message: 'claim alarms go to staff, not to the customer',
+        nonRetryable: true,
+      });
   }
 }

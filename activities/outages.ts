@@ -51,7 +51,11 @@ export function createOutageActivities(deps: ActivityDeps & { notify: (request: 
         description: outage.description,
       });
       const window = { from: outage.startedAt, to: outage.endedAt ?? outage.startedAt };
-      return tellCustomersOnProduct(outage, window, message, { purpose: 'announcement', channel: 'email', category: 'informational' });
+      return tellCustomersOnProduct(outage, window, message, {
+        purpose: 'announcement',
+        channel: 'email',
+        category: 'informational',
+      });
     },
 
     /**
@@ -62,9 +66,17 @@ export function createOutageActivities(deps: ActivityDeps & { notify: (request: 
      */
     async notifyOutageCustomers({ outageId }: { outageId: string }): Promise<number> {
       const outage = await db.outage.findUniqueOrThrow({ where: { id: outageId }, include: { product: true } });
-      const message = outageUnannounced({ productName: outage.product.nameFa, startMs: outage.startedAt.getTime(), description: outage.description });
+      const message = outageUnannounced({
+        productName: outage.product.nameFa,
+        startMs: outage.startedAt.getTime(),
+        description: outage.description,
+      });
       const window = { from: outage.startedAt, to: outage.startedAt };
-      return tellCustomersOnProduct(outage, window, message, { purpose: 'unplanned-notice', channel: 'sms', category: 'emergency' });
+      return tellCustomersOnProduct(outage, window, message, {
+        purpose: 'unplanned-notice',
+        channel: 'sms',
+        category: 'emergency',
+      });
     },
 
     /** Escalates a missing panel notice to the product department's manager; false when it was posted after all. */

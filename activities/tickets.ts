@@ -49,10 +49,11 @@ export interface CustomerNotice {
   data: Record<string, unknown>;
 }
 
-
 /** The earliest deadline still running: what "at risk" and the list's ordering read. */
 function nextDeadline(view: TicketView): Date | null {
-  const running = view.targets.filter((t) => (t.state === 'running' || t.state === 'breached') && t.completedAtMs === null && t.dueAtMs !== null);
+  const running = view.targets.filter(
+    (t) => (t.state === 'running' || t.state === 'breached') && t.completedAtMs === null && t.dueAtMs !== null,
+  );
   const earliest = Math.min(...running.map((t) => t.dueAtMs!));
   return Number.isFinite(earliest) ? new Date(earliest) : null;
 }
@@ -65,13 +66,21 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
   const { db, notify } = deps;
 
   const eventRow = (event: TicketEventRecord) => ({
-    ticketId: event.ticketId, sequence: event.sequence, at: new Date(event.atMs), actor: event.actor, type: event.type, data: asJson(event.data),
+    ticketId: event.ticketId,
+    sequence: event.sequence,
+    at: new Date(event.atMs),
+    actor: event.actor,
+    type: event.type,
+    data: asJson(event.data),
   });
 
   /** The person `view.assignee` names (a user id, or free text recorded before assignees were people). */
   async function assigneeOf(ticketId: string, assignee: string | null): Promise<Assignee> {
     if (assignee === null) return { userId: null, name: null };
-    const { product } = await db.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { product: { select: { vendorId: true } } } });
+    const { product } = await db.ticket.findUniqueOrThrow({
+      where: { id: ticketId },
+      select: { product: { select: { vendorId: true } } },
+    });
     return resolveAssignee(db, assignee, product.vendorId);
   }
 
@@ -108,7 +117,13 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
   async function tellAssignee(event: TicketEventRecord, assignee: Assignee): Promise<void> {
     if (event.type !== 'assigned' || assignee.userId === null) return;
     const ticket = await ticketContext(event.ticketId);
-    const message = assignedMessage({ ticketId: ticket.id, subject: ticket.subject, customerName: ticket.customer.name, productName: ticket.product.nameFa, priority: ticket.priority });
+    const message = assignedMessage({
+      ticketId: ticket.id,
+      subject: ticket.subject,
+      customerName: ticket.customer.name,
+      productName: ticket.product.nameFa,
+      priority: ticket.priority,
+    });
     const person = await db.user.findUniqueOrThrow({ where: { id: assignee.userId }, select: { email: true } });
     const channels = person.email ? (['in_app', 'email'] as const) : (['in_app'] as const);
     for (const channel of channels) {
@@ -130,14 +145,21 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
     /** The timeline event and the ticket row as of it, in one transaction (one round trip for the workflow). */
     async recordTicketChange(change: { event: TicketEventRecord; view: TicketView }): Promise<void> {
       const assignee = await assigneeOf(change.view.ticketId, change.view.assignee);
-      await db.$transaction([db.ticketEvent.createMany({ data: [eventRow(change.event)], skipDuplicates: true }), ticketUpdate(change.view, assignee)]);
+      await db.$transaction([
+        db.ticketEvent.createMany({ data: [eventRow(change.event)], skipDuplicates: true }),
+        ticketUpdate(change.view, assignee),
+      ]);
       await tellAssignee(change.event, assignee);
     },
 
     /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */
     async recordTicketEvent(event: TicketEventRecord): Promise<void> {
       await db.ticketEvent.createMany({ data: [eventRow(event)], skipDuplicates: true });
-      if (event.type === 'assigned') await tellAssignee(event, await assigneeOf(event.ticketId, typeof event.data.to === 'string' ? event.data.to : null));
+      if (event.type === 'assigned')
+        await tellAssignee(
+          event,
+          await assigneeOf(event.ticketId, typeof event.data.to === 'string' ? event.data.to : null),
+        );
     },
 
     /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */
@@ -163,16 +185,18 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
     /** Records the warning, breach or escalation once, then tells each recipient the policy names. */
     async escalate(escalation: EscalationRecord): Promise<void> {
       await db.escalation.createMany({
-        data: [{
-          ticketId: escalation.ticketId,
-          dedupeKey: escalation.dedupeKey,
-          target: escalation.target,
-          kind: escalation.kind,
-          percent: escalation.percent,
-          dueAt: new Date(escalation.dueAtMs),
-          firedAt: new Date(escalation.firedAtMs),
-          action: asJson(escalation.action),
-        }],
+        data: [
+          {
+            ticketId: escalation.ticketId,
+            dedupeKey: escalation.dedupeKey,
+            target: escalation.target,
+            kind: escalation.kind,
+            percent: escalation.percent,
+            dueAt: new Date(escalation.dueAtMs),
+            firedAt: new Date(escalation.firedAtMs),
+            action: asJson(escalation.action),
+          },
+        ],
         skipDuplicates: true,
       });
       const ticket = await ticketContext(escalation.ticketId);
@@ -205,7 +229,12 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
     /** Customers hear of their ticket's events in Persian, with Jalali dates. */
     async notifyCustomer(notice: CustomerNotice): Promise<void> {
       const ticket = await ticketContext(notice.ticketId);
-      const message = ticketMessage(notice.event, { ticketId: ticket.id, subject: ticket.subject, view: notice.view, data: notice.data });
+      const message = ticketMessage(notice.event, {
+        ticketId: ticket.id,
+        subject: ticket.subject,
+        view: notice.view,
+        data: notice.data,
+      });
       if (!message) return;
       await notify({
         dedupeKey: `ticket:${ticket.id}:event:${notice.sequence}`,
@@ -229,7 +258,12 @@ export type TicketActivities = ReturnType<typeof createTicketActivities>;
  * phone or e-mail); an unassigned ticket's "assignee" alarm goes to the department's agents (in-app:
  * one notice each reads in their own inbox; by SMS or e-mail: each agent user of the department).
  */
-function recipientFor(recipient: Recipient, departmentId: string, customerId: string, assigneeUserId: string | null): Pick<NotifyRequest, 'audience' | 'recipient' | 'customerId' | 'role'> {
+function recipientFor(
+  recipient: Recipient,
+  departmentId: string,
+  customerId: string,
+  assigneeUserId: string | null,
+): Pick<NotifyRequest, 'audience' | 'recipient' | 'customerId' | 'role'> {
   switch (recipient) {
     case 'department_manager':
       return { audience: 'staff', role: 'manager', recipient: { kind: 'department_manager', departmentId } };

@@ -29,14 +29,17 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      deps.logger.info({
-        requestId,
-        method: req.method,
-        path: req.path,
-        status: res.statusCode,
-        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        keyId: res.locals.principal?.keyId,
-      }, 'request');
+      deps.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          keyId: res.locals.principal?.keyId,
+        },
+        'request',
+      );
     });
     next();
   });
@@ -62,7 +65,10 @@ export function createApp(deps: AppDeps, routes: AnyRoute[] = allRoutes): expres
     const allowed = allowedMethods(req.path);
     if (allowed.length > 0) {
       res.setHeader('Allow', allowed.join(', '));
-      throw new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${allowed.join(', ')}`);
+      throw new ApiError(
+        'method_not_allowed',
+        `${req.method} is not allowed on ${req.path}; use ${allowed.join(', ')}`,
+      );
     }
     throw new ApiError('not_found', `no route ${req.method} ${req.path}`);
   });
@@ -86,7 +92,10 @@ function refuseContentEncodings(req: Request, _res: Response, next: NextFunction
 
 /** The methods each path of the route table (and the documents) answers, for 405's Allow. */
 function methodsByPath(routes: AnyRoute[]): (path: string) => string[] {
-  const patterns = [...routes.map((r) => ({ method: r.method.toUpperCase(), path: r.path })), ...DOC_PATHS.map((path) => ({ method: 'GET', path }))].map((r) => ({
+  const patterns = [
+    ...routes.map((r) => ({ method: r.method.toUpperCase(), path: r.path })),
+    ...DOC_PATHS.map((path) => ({ method: 'GET', path })),
+  ].map((r) => ({
     method: r.method,
     // Express matches case-insensitively and with or without a trailing slash.
     regex: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`, 'i'),
@@ -117,7 +126,10 @@ function errorHandler(deps: AppDeps) {
     const language = languageFor(req.header('accept-language'), res.locals.principal as Principal | undefined);
     res.setHeader('Content-Language', language);
     res.vary('Accept-Language');
-    res.status(apiError.status).type('application/problem+json').send(JSON.stringify(toProblem(apiError, requestId, language)));
+    res
+      .status(apiError.status)
+      .type('application/problem+json')
+      .send(JSON.stringify(toProblem(apiError, requestId, language)));
   };
 }
 
@@ -136,21 +148,32 @@ function toApiError(error: unknown): ApiError {
   // A path segment that is not valid percent-encoded UTF-8 (e.g. /v1/tickets/%ED%A0%80): the router's decode fails.
   // Terms stored before the bounds (sla/limits.ts), or a calendar that almost never opens.
   if (error instanceof BusinessTimeLimitError) {
-    return new ApiError('unprocessable', `${error.message}: the plan's terms or its calendar are beyond what Pasban computes`, {
-      reason: 'business_time_limit',
-    });
+    return new ApiError(
+      'unprocessable',
+      `${error.message}: the plan's terms or its calendar are beyond what Pasban computes`,
+      {
+        reason: 'business_time_limit',
+      },
+    );
   }
   if (error instanceof URIError) return new ApiError('bad_request', 'the URL is not valid percent-encoded UTF-8');
   // A stored row whose JSON column lacks the shape its readers rely on (store/json-columns.ts): name the row, not its content.
   if (error instanceof UnreadableRow) {
-    return new ApiError('internal', `${error.table} ${error.id} has a stored ${error.column} the server cannot read; quote the request id when reporting it`, {
-      reason: 'unreadable_row',
-    });
+    return new ApiError(
+      'internal',
+      `${error.table} ${error.id} has a stored ${error.column} the server cannot read; quote the request id when reporting it`,
+      {
+        reason: 'unreadable_row',
+      },
+    );
   }
   // A row read a moment ago and gone by the write (e.g. two concurrent deletes): Prisma's P2025.
-  if ((error as { code?: unknown })?.code === 'P2025') return new ApiError('not_found', 'the record does not exist (any more)');
+  if ((error as { code?: unknown })?.code === 'P2025')
+    return new ApiError('not_found', 'the record does not exist (any more)');
   if (isUnavailable(error)) {
-    return new ApiError('dependency_unavailable', 'a dependency is unavailable; retry shortly', { retryAfterSeconds: 5 });
+    return new ApiError('dependency_unavailable', 'a dependency is unavailable; retry shortly', {
+      retryAfterSeconds: 5,
+    });
   }
   return new ApiError('internal', 'an unexpected error occurred; quote the request id when reporting it');
 }
@@ -163,10 +186,17 @@ const UNAVAILABLE_SQLSTATE = /^(08\w{3}|57P0[123]|53300)$/;
 
 /** Database or Temporal unreachable: answer 503 with Retry-After rather than a bare 500. */
 function isUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; message?: string; code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } } };
+  const e = error as {
+    name?: string;
+    message?: string;
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string } } };
+  };
   const sqlState = e?.meta?.driverAdapterError?.cause?.originalCode ?? e?.code;
   if (sqlState && UNAVAILABLE_SQLSTATE.test(sqlState)) return true;
   if (isTemporalUnreachable(error)) return true;
   const text = `${e?.name ?? ''} ${e?.message ?? ''} ${e?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|P1001|P1017|P2024|ServiceError|UNAVAILABLE|Can't reach database/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|DatabaseNotReachable|P1001|P1017|P2024|ServiceError|UNAVAILABLE|Can't reach database/i.test(
+    text,
+  );
 }

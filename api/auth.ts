@@ -38,15 +38,31 @@ export interface Principal {
 
 /** The user fields a principal is built from. */
 export const principalUserSelect = {
-  id: true, name: true, role: true, customerId: true, vendorId: true, disabledAt: true, departments: { select: { departmentId: true } },
+  id: true,
+  name: true,
+  role: true,
+  customerId: true,
+  vendorId: true,
+  disabledAt: true,
+  departments: { select: { departmentId: true } },
 } as const;
 
 export interface PrincipalUser {
-  id: string; name: string; role: Role; customerId: string | null; vendorId: string | null; disabledAt: Date | null;
+  id: string;
+  name: string;
+  role: Role;
+  customerId: string | null;
+  vendorId: string | null;
+  disabledAt: Date | null;
   departments: { departmentId: string }[];
 }
 
-export function principalOf(user: PrincipalUser, keyId: string, via: Principal['via'], session?: Principal['session']): Principal {
+export function principalOf(
+  user: PrincipalUser,
+  keyId: string,
+  via: Principal['via'],
+  session?: Principal['session'],
+): Principal {
   return {
     keyId,
     userId: user.id,
@@ -68,7 +84,11 @@ export function hashSecret(secret: string): string {
 
 /** A new key: `pk_<prefix>_<secret>`. The prefix finds the row; only the secret's hash is stored. */
 export function generateApiKey(): { key: string; prefix: string; secretHash: string } {
-  const prefix = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8);
+  const prefix = randomBytes(6)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 8);
   const secret = randomBytes(24).toString('base64url');
   return { key: `pk_${prefix}_${secret}`, prefix, secretHash: hashSecret(secret) };
 }
@@ -100,19 +120,25 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 async function recordUse(db: Database, id: string, lastUsedAt: Date | null): Promise<void> {
   const staleBefore = new Date(Date.now() - LAST_USED_RESOLUTION_MS);
   if (lastUsedAt && lastUsedAt > staleBefore) return;
-  await db.apiKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] }, data: { lastUsedAt: new Date() } });
+  await db.apiKey.updateMany({
+    where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: staleBefore } }] },
+    data: { lastUsedAt: new Date() },
+  });
 }
 
 export async function authenticate(db: Database, key: string | undefined): Promise<Principal> {
   if (!key) throw new ApiError('unauthenticated', 'send an API key as `Authorization: Bearer <key>`');
   const parsed = parseApiKey(key);
   if (!parsed) throw new ApiError('unauthenticated', 'the API key is malformed');
-  const row = await db.apiKey.findUnique({ where: { prefix: parsed.prefix }, include: { user: { select: principalUserSelect } } });
+  const row = await db.apiKey.findUnique({
+    where: { prefix: parsed.prefix },
+    include: { user: { select: principalUserSelect } },
+  });
   const expected = Buffer.from(row?.secretHash ?? '0'.repeat(64), 'hex');
   const actual = Buffer.from(hashSecret(parsed.secret), 'hex');
   if (!row || !timingSafeEqual(expected, actual)) throw new ApiError('unauthenticated', 'the API key is not valid');
   if (row.revokedAt) throw new ApiError('unauthenticated', 'the API key has been revoked');
-  if (row.user.disabledAt) throw new ApiError('unauthenticated', 'the API key\'s user has been disabled');
+  if (row.user.disabledAt) throw new ApiError('unauthenticated', "the API key's user has been disabled");
   await recordUse(db, row.id, row.lastUsedAt);
   // The key acts as its user: the user's role, customer account, vendor and departments.
   return principalOf(row.user, row.id, 'api_key');
@@ -120,7 +146,10 @@ export async function authenticate(db: Database, key: string | undefined): Promi
 
 export function authorize(principal: Principal, allowed: readonly Role[]): void {
   if (!allowed.includes(principal.role)) {
-    throw new ApiError('forbidden', `this route admits ${allowed.join(', ')}; your ${principal.via === 'session' ? 'user' : 'key'} has role ${principal.role}`);
+    throw new ApiError(
+      'forbidden',
+      `this route admits ${allowed.join(', ')}; your ${principal.via === 'session' ? 'user' : 'key'} has role ${principal.role}`,
+    );
   }
 }
 
@@ -148,7 +177,13 @@ export async function ensureAdminKey(db: Database, fromEnvironment?: string): Pr
     await db.apiKey.upsert({
       where: { prefix: parsed.prefix },
       update: {},
-      create: { name: 'admin (from environment)', prefix: parsed.prefix, secretHash: hashSecret(parsed.secret), role: 'admin', userId: user.id },
+      create: {
+        name: 'admin (from environment)',
+        prefix: parsed.prefix,
+        secretHash: hashSecret(parsed.secret),
+        role: 'admin',
+        userId: user.id,
+      },
     });
     return undefined;
   }
@@ -156,7 +191,13 @@ export async function ensureAdminKey(db: Database, fromEnvironment?: string): Pr
   const user = await firstAdminUser(db);
   const generated = generateApiKey();
   await db.apiKey.create({
-    data: { name: 'first admin', prefix: generated.prefix, secretHash: generated.secretHash, role: 'admin', userId: user.id },
+    data: {
+      name: 'first admin',
+      prefix: generated.prefix,
+      secretHash: generated.secretHash,
+      role: 'admin',
+      userId: user.id,
+    },
   });
   return generated.key;
 }
@@ -165,7 +206,11 @@ export async function ensureAdminKey(db: Database, fromEnvironment?: string): Pr
 export const FIRST_ADMIN_NAME = USER_ROLE_LABELS.admin;
 
 async function firstAdminUser(db: Database): Promise<{ id: string }> {
-  const existing = await db.user.findFirst({ where: { role: 'admin' }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+  const existing = await db.user.findFirst({
+    where: { role: 'admin' },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true },
+  });
   return existing ?? db.user.create({ data: { name: FIRST_ADMIN_NAME, role: 'admin' }, select: { id: true } });
 }
 
@@ -179,7 +224,14 @@ export async function createKeyWithUser(
 ): Promise<{ key: string; id: string; userId: string }> {
   const generated = generateApiKey();
   const row = await db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { name: data.displayName ?? USER_ROLE_LABELS[data.role], role: data.role, customerId: data.customerId ?? null, vendorId: data.vendorId ?? null } });
+    const user = await tx.user.create({
+      data: {
+        name: data.displayName ?? USER_ROLE_LABELS[data.role],
+        role: data.role,
+        customerId: data.customerId ?? null,
+        vendorId: data.vendorId ?? null,
+      },
+    });
     return tx.apiKey.create({
       data: {
         name: data.name,
@@ -209,12 +261,14 @@ export async function ensureAdminUser(
   hash: (password: string) => Promise<string>,
   generate: () => string,
 ): Promise<{ email: string; password: string } | undefined> {
-  if ((await db.user.count({ where: { role: 'admin', passwordHash: { not: null }, disabledAt: null } })) > 0) return undefined;
+  if ((await db.user.count({ where: { role: 'admin', passwordHash: { not: null }, disabledAt: null } })) > 0)
+    return undefined;
   const email = (options.email ?? DEFAULT_ADMIN_EMAIL).toLowerCase();
   const password = options.password ?? generate();
   const passwordHash = await hash(password);
   const byEmail = await db.user.findUnique({ where: { email }, select: { id: true, role: true } });
-  if (byEmail && byEmail.role !== 'admin') throw new Error(`PASBAN_ADMIN_EMAIL ${email} belongs to a ${byEmail.role} user, not an administrator`);
+  if (byEmail && byEmail.role !== 'admin')
+    throw new Error(`PASBAN_ADMIN_EMAIL ${email} belongs to a ${byEmail.role} user, not an administrator`);
   const user = byEmail ?? (await firstAdminUser(db));
   await db.user.update({ where: { id: user.id }, data: { email, passwordHash, failedSignIns: 0, lockedUntil: null } });
   return options.password ? undefined : { email, password };

@@ -16,8 +16,18 @@ import { iso, isoOrNull } from '../sla/iso';
 
 export type { ClaimComputation } from '../store/json-columns';
 
-export const claimInclude = { outages: true, tickets: true, creditNote: true, creditLines: { orderBy: { earnedMonth: 'asc' } } } satisfies Prisma.ClaimInclude;
-export type ClaimRow = Claim & { outages: ClaimOutage[]; tickets: ClaimTicket[]; creditNote: CreditNote | null; creditLines: CreditLine[] };
+export const claimInclude = {
+  outages: true,
+  tickets: true,
+  creditNote: true,
+  creditLines: { orderBy: { earnedMonth: 'asc' } },
+} satisfies Prisma.ClaimInclude;
+export type ClaimRow = Claim & {
+  outages: ClaimOutage[];
+  tickets: ClaimTicket[];
+  creditNote: CreditNote | null;
+  creditLines: CreditLine[];
+};
 
 export const CLAIM_KINDS = ['availability', 'support_timing'] as const;
 export const CLAIM_STATUSES = ['received', 'acknowledged', 'approved', 'rejected'] as const;
@@ -50,7 +60,11 @@ export function dueStateOf(row: Claim, nowMs: number): DueState {
 /** A claim as the caller may see it: a customer sees no QA reminder, in the field or in the due state. */
 export function claimForCaller<T extends ClaimResponse>(principal: Principal, claim: T): T {
   if (seesInternals(principal)) return claim;
-  return { ...claim, dueState: claim.dueState === 'due_soon' ? 'pending' : claim.dueState, deadlines: { ...claim.deadlines, reminderAt: null } };
+  return {
+    ...claim,
+    dueState: claim.dueState === 'due_soon' ? 'pending' : claim.dueState,
+    deadlines: { ...claim.deadlines, reminderAt: null },
+  };
 }
 
 const rials = z.string().regex(/^\d+$/).describe('whole rials, as digits');
@@ -65,14 +79,21 @@ export const claimResponse = z.object({
   kind: z.enum(CLAIM_KINDS),
   note: z.string().nullable(),
   status: z.enum(CLAIM_STATUSES),
-  dueState: z.enum(DUE_STATES).describe('Against the decision deadline; a customer sees pending until it is overdue (due_soon is the QA reminder)'),
+  dueState: z
+    .enum(DUE_STATES)
+    .describe(
+      'Against the decision deadline; a customer sees pending until it is overdue (due_soon is the QA reminder)',
+    ),
   receivedAt: z.string(),
   receivedAtJalali: jalali,
   acknowledgedAt: z.string().nullable(),
   deadlines: z.object({
-    acknowledgeDueAt: z.string().describe('End of the next business day on the vendor\'s office calendar'),
+    acknowledgeDueAt: z.string().describe("End of the next business day on the vendor's office calendar"),
     acknowledgeDueAtJalali: jalali,
-    reminderAt: z.string().nullable().describe("When QA is reminded of the decision; null for customers (the staff's own timer)"),
+    reminderAt: z
+      .string()
+      .nullable()
+      .describe("When QA is reminded of the decision; null for customers (the staff's own timer)"),
     decisionDueAt: z.string().describe('7 × 24 hours after receipt'),
     decisionDueAtJalali: jalali,
     filingWindowClosedAt: z.string().describe('When the window for the earliest cited failure closed'),
@@ -88,7 +109,7 @@ export const claimResponse = z.object({
       downtimeMinutes: z.number(),
       availabilityPercent: z.number(),
       creditTable: z.string().nullable(),
-      monthCreditPercent: z.number().nullable().describe('The tier the month\'s claimed downtime reaches'),
+      monthCreditPercent: z.number().nullable().describe("The tier the month's claimed downtime reaches"),
       earlierCreditPercent: z.number().describe('Credit earlier claims of this contract for the month carry'),
       outages: z.array(
         z.object({
@@ -102,7 +123,7 @@ export const claimResponse = z.object({
       ),
     })
     .nullable()
-    .describe('Availability claims: the (first) month\'s computation'),
+    .describe("Availability claims: the (first) month's computation"),
   months: z
     .array(
       z.object({
@@ -116,8 +137,12 @@ export const claimResponse = z.object({
         creditAmountRials: rials.nullable(),
       }),
     )
-    .describe('Availability claims: every Jalali month the cited outages touch, each assessed on its own (an outage across a month boundary counts in both)'),
-  tickets: z.array(z.object({ id: z.uuid(), subject: z.string(), breachedAt: z.string() })).describe('Support-timing claims: the breached tickets cited'),
+    .describe(
+      'Availability claims: every Jalali month the cited outages touch, each assessed on its own (an outage across a month boundary counts in both)',
+    ),
+  tickets: z
+    .array(z.object({ id: z.uuid(), subject: z.string(), breachedAt: z.string() }))
+    .describe('Support-timing claims: the breached tickets cited'),
   computedCredit: z.object({
     percent: z.number().nullable().describe('null when QA sets the credit'),
     amountRials: rials.nullable(),
@@ -137,7 +162,9 @@ export const claimResponse = z.object({
       rejectionReason: z.string().nullable(),
     })
     .nullable(),
-  creditNote: z.object({ id: z.uuid(), percent: z.number(), amountRials: rials, appliesToMonth: z.string() }).nullable(),
+  creditNote: z
+    .object({ id: z.uuid(), percent: z.number(), amountRials: rials, appliesToMonth: z.string() })
+    .nullable(),
   creditLines: z
     .array(
       z.object({
@@ -203,7 +230,14 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
       creditTable: availability.creditTable,
       monthCreditPercent: availability.monthCreditPercent,
       earlierCreditPercent: availability.earlierCreditPercent,
-      outages: availability.outages.map(({ id, cause, role, counted, exclusion, minutesInPeriod }) => ({ id, cause, role, counted, exclusion, minutesInPeriod })),
+      outages: availability.outages.map(({ id, cause, role, counted, exclusion, minutesInPeriod }) => ({
+        id,
+        cause,
+        role,
+        counted,
+        exclusion,
+        minutesInPeriod,
+      })),
     },
     months: monthsOf(computation).map((m) => ({
       month: m.month,
@@ -257,7 +291,8 @@ export function presentClaim(row: ClaimRow, nowMs: number, nameOf: (actor: strin
 /** A claim the principal may see; another customer's is "not found", so ids cannot be probed. */
 export async function getClaimOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<ClaimRow> {
   const row = await deps.db.claim.findUnique({ where: { id }, include: claimInclude });
-  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('claim', id);
+  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId))
+    throw ApiError.notFound('claim', id);
   await assertInWorkScope(deps.db, principal, row.productId, 'claim', id);
   return row;
 }
@@ -276,7 +311,10 @@ export function factsOf(computation: ClaimComputation): ClaimFacts {
 export async function claimWorkflowInput(deps: AppDeps, row: Claim, receivedBy: string): Promise<ClaimWorkflowInput> {
   const computation = computationOf(row);
   const policy = await loadDefinition(deps.db, 'claim', computation.policyKey);
-  if (!policy) throw new ApiError('unprocessable', `the plan "${computation.policyKey}" has no claim policy`, { reason: 'plan_excludes_claims' });
+  if (!policy)
+    throw new ApiError('unprocessable', `the plan "${computation.policyKey}" has no claim policy`, {
+      reason: 'plan_excludes_claims',
+    });
   return {
     claimId: row.id,
     receivedAtMs: row.receivedAt.getTime(),

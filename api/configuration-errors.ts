@@ -7,15 +7,22 @@ import { ApiError } from './errors';
  */
 
 /** Each problem named by the request field at fault (`week.sat[1]` → `body.week.sat[1]`). */
-export function refuseProblems(problems: readonly Problem[], fieldOf: (path: string) => string = (path) => `body.${path}`): void {
+export function refuseProblems(
+  problems: readonly Problem[],
+  fieldOf: (path: string) => string = (path) => `body.${path}`,
+): void {
   if (problems.length === 0) return;
   const invalidFields = problems.map((problem) => ({ field: fieldOf(problem.path), reason: problem.message }));
-  throw new ApiError('validation_failed', invalidFields.map((f) => `${f.field}: ${f.reason}`).join('; '), { invalidFields });
+  throw new ApiError('validation_failed', invalidFields.map((f) => `${f.field}: ${f.reason}`).join('; '), {
+    invalidFields,
+  });
 }
 
 /** A body field that names something that does not exist: 422, as for API keys. */
 export function unknownReference(field: string, what: string, id: string): ApiError {
-  return new ApiError('unprocessable', `${what} ${id} does not exist`, { invalidFields: [{ field, reason: `no such ${what}` }] });
+  return new ApiError('unprocessable', `${what} ${id} does not exist`, {
+    invalidFields: [{ field, reason: `no such ${what}` }],
+  });
 }
 
 /** 409 naming everything that still uses `what`, e.g. "policy owj-agile is still used by 3 contracts". */
@@ -23,7 +30,8 @@ export function refuseIfInUse(what: string, uses: Record<string, number>): void 
   const named = Object.entries(uses)
     .filter(([, count]) => count > 0)
     .map(([users, count]) => `${count} ${users}`);
-  if (named.length > 0) throw new ApiError('conflict', `${what} is still used by ${named.join(', ')}`, { reason: 'in_use' });
+  if (named.length > 0)
+    throw new ApiError('conflict', `${what} is still used by ${named.join(', ')}`, { reason: 'in_use' });
 }
 
 /**
@@ -36,7 +44,8 @@ export async function writeOrConflict<T>(write: Promise<T>, takenMessage = 'that
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'P2002') throw new ApiError('conflict', takenMessage, { reason: 'taken' });
-    if (code === 'P2003') throw new ApiError('conflict', 'it is still referred to by other records', { reason: 'in_use' });
+    if (code === 'P2003')
+      throw new ApiError('conflict', 'it is still referred to by other records', { reason: 'in_use' });
     throw error;
   }
 }

@@ -21,13 +21,21 @@ export function mountConsole(app: Express, meter: RequestHandler, dist = CONSOLE
     express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path) || req.path.startsWith('/assets/')) return next();
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      NOT_CONSOLE.test(req.path) ||
+      req.path.startsWith('/assets/')
+    )
+      return next();
     const wantsPage = req.path === '/' ? req.accepts('html') !== false : req.accepts(['json', 'html']) === 'html';
     if (!wantsPage) return next();
     meter(req, res, (refused?: unknown) => {
       if (refused) return next(refused);
       if (!existsSync(index)) {
-        res.status(503).type('text').send('The web console is not built: run `npm run build:console` (npm install and npm start do it).');
+        res
+          .status(503)
+          .type('text')
+          .send('The web console is not built: run `npm run build:console` (npm install and npm start do it).');
         return;
       }
       res.setHeader('Cache-Control', 'no-cache');

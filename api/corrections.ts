@@ -26,7 +26,11 @@ type CorrectionDeps = Pick<AppDeps, 'db' | 'temporal' | 'logger'>;
 
 const SIGNALS_AT_ONCE = 20;
 
-export async function correctTicketsOfPolicy(deps: CorrectionDeps, policyKey: string, reason: string): Promise<CorrectionCounts> {
+export async function correctTicketsOfPolicy(
+  deps: CorrectionDeps,
+  policyKey: string,
+  reason: string,
+): Promise<CorrectionCounts> {
   const row = await deps.db.policy.findUnique({ where: { kind_key: { kind: 'ticket', key: policyKey } } });
   if (!row) return { ticketsSignalled: 0, ticketsFailed: 0 };
   // The policy travels with its calendars: a corrected policy may name a calendar the ticket has not seen.
@@ -42,7 +46,11 @@ export async function correctTicketsOnCalendars(
   const counts: CorrectionCounts = { ticketsSignalled: 0, ticketsFailed: 0 };
   if (changed.size === 0) return counts;
   const rows = await deps.db.policy.findMany({ where: { kind: 'ticket' } });
-  for (const { row, policy } of readableRows(rows, (row) => ({ row, policy: readDefinition({ ...row, kind: 'ticket' }) }), skipped(deps))) {
+  for (const { row, policy } of readableRows(
+    rows,
+    (row) => ({ row, policy: readDefinition({ ...row, kind: 'ticket' }) }),
+    skipped(deps),
+  )) {
     if (!calendarsOf(policy).some((key) => changed.has(key))) continue;
     const result = await signalTicketsOf(deps, row.key, policy, reason, false);
     counts.ticketsSignalled += result.ticketsSignalled;
@@ -70,7 +78,9 @@ async function signalTicketsOf(
   const calendars = await loadCalendarSpecs(deps.db, calendarsOf(policy));
   const snapshot = { ...(withPolicy && { policy }), calendars, reason };
   for (let i = 0; i < tickets.length; i += SIGNALS_AT_ONCE) {
-    const outcomes = await Promise.all(tickets.slice(i, i + SIGNALS_AT_ONCE).map((t) => signal(deps, t.workflowId, snapshot)));
+    const outcomes = await Promise.all(
+      tickets.slice(i, i + SIGNALS_AT_ONCE).map((t) => signal(deps, t.workflowId, snapshot)),
+    );
     counts.ticketsSignalled += outcomes.filter((outcome) => outcome === 'signalled').length;
     counts.ticketsFailed += outcomes.filter((outcome) => outcome === 'failed').length;
   }
@@ -98,18 +108,32 @@ export async function correctOpenWorkOnCalendars(
   reason: string,
 ): Promise<CalendarCorrectionCounts> {
   const tickets = await correctTicketsOnCalendars(deps, calendarKeys, reason);
-  const counts: CalendarCorrectionCounts = { ...tickets, claimsSignalled: 0, claimsFailed: 0, changeRequestsSignalled: 0, changeRequestsFailed: 0 };
+  const counts: CalendarCorrectionCounts = {
+    ...tickets,
+    claimsSignalled: 0,
+    claimsFailed: 0,
+    changeRequestsSignalled: 0,
+    changeRequestsFailed: 0,
+  };
   const changed = new Set(calendarKeys);
   if (changed.size === 0) return counts;
   const rows = await deps.db.policy.findMany({ where: { kind: { in: ['claim', 'change_request'] } } });
   const calendarOf = (row: (typeof rows)[number]) =>
-    row.kind === 'claim' ? readDefinition({ ...row, kind: 'claim' }).initialResponse.calendar : readDefinition({ ...row, kind: 'change_request' }).reviewDeadline.calendar;
+    row.kind === 'claim'
+      ? readDefinition({ ...row, kind: 'claim' }).initialResponse.calendar
+      : readDefinition({ ...row, kind: 'change_request' }).reviewDeadline.calendar;
   for (const { row, calendar } of readableRows(rows, (row) => ({ row, calendar: calendarOf(row) }), skipped(deps))) {
     if (!changed.has(calendar)) continue;
     const workflowIds =
       row.kind === 'claim'
-        ? await deps.db.claim.findMany({ where: { status: { in: [...OPEN_CLAIMS] }, contract: { policy: { key: row.key } } }, select: { workflowId: true } })
-        : await deps.db.changeRequest.findMany({ where: { status: 'in_review', contract: { policy: { key: row.key } } }, select: { workflowId: true } });
+        ? await deps.db.claim.findMany({
+            where: { status: { in: [...OPEN_CLAIMS] }, contract: { policy: { key: row.key } } },
+            select: { workflowId: true },
+          })
+        : await deps.db.changeRequest.findMany({
+            where: { status: 'in_review', contract: { policy: { key: row.key } } },
+            select: { workflowId: true },
+          });
     if (workflowIds.length === 0) continue;
     const snapshot = { calendars: await loadCalendarSpecs(deps.db, [calendar]), reason };
     const send = (workflowId: string) =>
@@ -135,7 +159,11 @@ export async function correctOpenWorkOnCalendars(
 
 type Handle = ReturnType<CorrectionDeps['temporal']['workflow']['getHandle']>;
 
-async function signalWith(deps: CorrectionDeps, workflowId: string, send: (handle: Handle) => Promise<void>): Promise<'signalled' | 'ended' | 'failed'> {
+async function signalWith(
+  deps: CorrectionDeps,
+  workflowId: string,
+  send: (handle: Handle) => Promise<void>,
+): Promise<'signalled' | 'ended' | 'failed'> {
   try {
     await send(deps.temporal.workflow.getHandle(workflowId));
     return 'signalled';

@@ -27,7 +27,6 @@ export interface InvalidField {
   reason: string;
 }
 
-
 export class ApiError extends Error {
   readonly status: number;
   constructor(
@@ -52,7 +51,10 @@ export class ApiError extends Error {
     // An unknown key is named itself (`body.extra`), not the object that holds it.
     const invalidFields = error.issues.flatMap((issue) =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ field: [location, ...issue.path.map(String), key].join('.'), reason: 'is not a known field' }))
+        ? issue.keys.map((key) => ({
+            field: [location, ...issue.path.map(String), key].join('.'),
+            reason: 'is not a known field',
+          }))
         : [{ field: [location, ...issue.path.map(String)].join('.'), reason: issue.message }],
     );
     const detail = invalidFields.map((f) => `${f.field}: ${f.reason}`).join('; ');

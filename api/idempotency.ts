@@ -24,15 +24,24 @@ export function canonicalJson(value: unknown): string {
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
 
-export const requestDigest = (request: unknown): string => createHash('sha256').update(canonicalJson(request)).digest('hex');
+export const requestDigest = (request: unknown): string =>
+  createHash('sha256').update(canonicalJson(request)).digest('hex');
 
-export function idempotencyScope(principal: Principal, method: string, routePath: string, path: string, body: unknown): string {
+export function idempotencyScope(
+  principal: Principal,
+  method: string,
+  routePath: string,
+  path: string,
+  body: unknown,
+): string {
   if (routePath.includes(':')) return `${method} ${path} key:${principal.keyId}`;
   const named = (body as { customerId?: unknown } | undefined)?.customerId;
   const customer = principal.customerId ?? (typeof named === 'string' ? named : null);
@@ -44,13 +53,20 @@ export function idempotencyScope(principal: Principal, method: string, routePath
  * recorded it (so a refusal of this request can release the key again).
  */
 export async function holdIdempotencyKey(db: Database, scope: string, key: string, digest: string): Promise<boolean> {
-  const { count } = await db.idempotencyKey.createMany({ data: [{ scope, key, requestDigest: digest }], skipDuplicates: true });
+  const { count } = await db.idempotencyKey.createMany({
+    data: [{ scope, key, requestDigest: digest }],
+    skipDuplicates: true,
+  });
   if (count === 1) return true;
   const first = await db.idempotencyKey.findUnique({ where: { scope_key: { scope, key } } });
   if (first && first.requestDigest !== digest) {
-    throw new ApiError('conflict', 'this Idempotency-Key was used with a different request; use a new key for a new request', {
-      reason: 'idempotency_key_reused',
-    });
+    throw new ApiError(
+      'conflict',
+      'this Idempotency-Key was used with a different request; use a new key for a new request',
+      {
+        reason: 'idempotency_key_reused',
+      },
+    );
   }
   return false;
 }
@@ -65,7 +81,11 @@ export async function releaseIdempotencyKey(db: Database, scope: string, key: st
  * the number forgotten. Several API processes may run it at once: each batch locks its rows with
  * SKIP LOCKED, so two purges delete disjoint rows and neither waits for the other.
  */
-export async function purgeIdempotencyKeys(db: Database, retentionMs: number, options: { nowMs?: number; batch?: number } = {}): Promise<number> {
+export async function purgeIdempotencyKeys(
+  db: Database,
+  retentionMs: number,
+  options: { nowMs?: number; batch?: number } = {},
+): Promise<number> {
   const cutoff = new Date((options.nowMs ?? Date.now()) - retentionMs);
   const batch = options.batch ?? 5_000;
   let purged = 0;

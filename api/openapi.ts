@@ -9,9 +9,9 @@ const problemSchema = {
   required: ['type', 'title', 'status', 'detail', 'code', 'requestId'],
   properties: {
     type: { type: 'string' },
-    title: { type: 'string', description: 'In the answer\'s language (Content-Language)' },
+    title: { type: 'string', description: "In the answer's language (Content-Language)" },
     status: { type: 'integer' },
-    detail: { type: 'string', description: 'In the answer\'s language (Content-Language)' },
+    detail: { type: 'string', description: "In the answer's language (Content-Language)" },
     detailEn: { type: 'string', description: 'Persian answers only: the English detail, which names the exact case' },
     code: { type: 'string', enum: Object.keys(errorStatus) },
     reason: { type: 'string' },
@@ -28,7 +28,10 @@ const problemSchema = {
 };
 
 function jsonSchema(schema: ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -43,7 +46,8 @@ const INVISIBLE = '\\s\\u200b-\\u200f\\u2060-\\u2064\\ufeff\\u00ad\\u180e';
 const FREE_TEXT = `^[^${CONTROLS}]*$`;
 const VISIBLE_TEXT = `^[^${CONTROLS}]*[^${CONTROLS}${INVISIBLE}][^${CONTROLS}]*$`;
 const YEAR = '(19[7-9][0-9]|20[0-9][0-9]|21[0-9][0-9])';
-const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
+const MONTH_DAY =
+  '((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
 /** The text rules' patterns, which say what a string may not hold rather than what it is. */
 export const TEXT_PATTERNS: ReadonlySet<string> = new Set([FREE_TEXT, VISIBLE_TEXT]);
 const INSTANT = `^${YEAR}-${MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`;
@@ -59,7 +63,9 @@ function exactInput(node: unknown): void {
       // Instants are refused outside 1970–2199; the pattern says so (Feb 29 is left out of it).
       delete schema.format;
       schema.pattern = INSTANT;
-      schema.description = [schema.description, 'An ISO-8601 instant with an offset, in the years 1970–2199.'].filter(Boolean).join(' ');
+      schema.description = [schema.description, 'An ISO-8601 instant with an offset, in the years 1970–2199.']
+        .filter(Boolean)
+        .join(' ');
     } else if (schema.pattern === undefined && schema.format === undefined) {
       schema.pattern = typeof schema.minLength === 'number' && schema.minLength > 0 ? VISIBLE_TEXT : FREE_TEXT;
     }
@@ -73,7 +79,9 @@ function tehranInstants(node: unknown): void {
   if (!node || typeof node !== 'object') return;
   const schema = node as Node;
   if (schema.type === 'string' && schema.format === 'date-time') {
-    schema.description = [schema.description, 'Written in Tehran time, e.g. 2026-06-24T10:00:00.000+03:30.'].filter(Boolean).join(' ');
+    schema.description = [schema.description, 'Written in Tehran time, e.g. 2026-06-24T10:00:00.000+03:30.']
+      .filter(Boolean)
+      .join(' ');
   }
   for (const value of Object.values(schema)) tehranInstants(value);
 }
@@ -131,7 +139,16 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
               description: 'Success',
               content: {
                 'application/json': { schema: outputBody(route) },
-                ...(route.csv ? { 'text/csv': { schema: { type: 'string', description: 'The same figures as CSV (UTF-8 with BOM), with Accept: text/csv' } } } : {}),
+                ...(route.csv
+                  ? {
+                      'text/csv': {
+                        schema: {
+                          type: 'string',
+                          description: 'The same figures as CSV (UTF-8 with BOM), with Accept: text/csv',
+                        },
+                      },
+                    }
+                  : {}),
               },
             },
     };
@@ -140,7 +157,12 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
     }
     const rules = CROSS_FIELD_RULES[`${route.method.toUpperCase()} ${path}`];
     const roles = route.roles === 'public' ? '' : `Roles: ${route.roles.join(', ')}.`;
-    const description = [roles, rules ? `Rules the schema cannot state (400 naming the field): ${rules.join('; ')}.` : ''].filter(Boolean).join(' ');
+    const description = [
+      roles,
+      rules ? `Rules the schema cannot state (400 naming the field): ${rules.join('; ')}.` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     (paths[path] ??= {})[route.method] = {
       summary: route.summary,
       ...(description ? { description } : {}),
@@ -152,10 +174,20 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
         ...parameters(route.params, 'path'),
         ...parameters(route.query, 'query'),
         ...(route.idempotencyKey
-          ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: route.idempotencyKey, schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source } }]
+          ? [
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: false,
+                description: route.idempotencyKey,
+                schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+              },
+            ]
           : []),
       ],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputBody(route) } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: inputBody(route) } } } }
+        : {}),
       responses,
     };
   }
@@ -174,20 +206,30 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Record<string
         'callers) and whose `code`, `type`, `reason` and field names never change; answers say their language in ' +
         '`Content-Language`. People sign in with ' +
         '`POST /v1/sessions` (e-mail and password) and are then authenticated by the `pasban_session` cookie; a ' +
-        'request signed in by the cookie that changes state (POST, PUT, PATCH, DELETE) must send the session\'s CSRF ' +
+        "request signed in by the cookie that changes state (POST, PUT, PATCH, DELETE) must send the session's CSRF " +
         'token as `X-CSRF-Token` (403 otherwise). API keys need no CSRF token.',
     },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A Pasban API key: pk_<prefix>_<secret>, as `Authorization: Bearer <key>`' },
-        apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in the `X-API-Key` header instead' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A Pasban API key: pk_<prefix>_<secret>, as `Authorization: Bearer <key>`',
+        },
+        apiKeyHeader: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description: 'The same API key in the `X-API-Key` header instead',
+        },
         sessionCookie: {
           type: 'apiKey',
           in: 'cookie',
           name: 'pasban_session',
-          description: 'A signed-in person\'s session (POST /v1/sessions); state-changing requests also send `X-CSRF-Token`',
+          description:
+            "A signed-in person's session (POST /v1/sessions); state-changing requests also send `X-CSRF-Token`",
         },
       },
       schemas: { Problem: problemSchema },

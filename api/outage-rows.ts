@@ -20,7 +20,13 @@ export function concerning(customerId: string | null): Prisma.OutageWhereInput {
 }
 
 /** The product's outages that overlap [startMs, endMs), ongoing ones included, oldest first; voided ones never count. */
-export function outagesTouching(db: Database, productId: string, startMs: number, endMs: number, customerId: string | null): Promise<Outage[]> {
+export function outagesTouching(
+  db: Database,
+  productId: string,
+  startMs: number,
+  endMs: number,
+  customerId: string | null,
+): Promise<Outage[]> {
   return db.outage.findMany({
     where: {
       productId,

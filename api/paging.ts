@@ -13,7 +13,8 @@ export interface CursorPosition {
   id: string;
 }
 
-const CURSOR_TEXT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CURSOR_TEXT =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 const BASE64URL = /^[A-Za-z0-9_-]{1,200}$/;
 const EARLIEST = Date.UTC(1970, 0, 1);
 const LATEST = Date.UTC(2200, 0, 1);
@@ -25,7 +26,10 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
 
 /** The position a cursor names; 400 naming `field` for anything this API did not give out. */
 export function decodeCursor(cursor: string, field = 'query.cursor'): CursorPosition {
-  const refuse = () => new ApiError('validation_failed', `${field}: ${CURSOR_REASON}`, { invalidFields: [{ field, reason: CURSOR_REASON }] });
+  const refuse = () =>
+    new ApiError('validation_failed', `${field}: ${CURSOR_REASON}`, {
+      invalidFields: [{ field, reason: CURSOR_REASON }],
+    });
   if (!BASE64URL.test(cursor)) throw refuse();
   const match = CURSOR_TEXT.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) throw refuse();
@@ -58,7 +62,10 @@ export function beforeCursor(cursor: string | undefined): BeforeCursor {
 export const oldestFirst = (): [{ createdAt: 'asc' }, { id: 'asc' }] => [{ createdAt: 'asc' }, { id: 'asc' }];
 
 /** Fetch `limit + 1` rows; the extra one only tells that there is a next page. */
-export function paged<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
+export function paged<T extends { createdAt: Date; id: string }>(
+  rows: T[],
+  limit: number,
+): { rows: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }

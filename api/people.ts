@@ -17,15 +17,20 @@ export const sessionUserResponse = z.object({
   name: z.string(),
   email: z.string().nullable(),
   role: z.enum(roles),
-  vendorId: z.uuid().nullable().describe('Staff: the vendor whose work they see; null for customers (and for staff of every vendor)'),
+  vendorId: z
+    .uuid()
+    .nullable()
+    .describe('Staff: the vendor whose work they see; null for customers (and for staff of every vendor)'),
   customerId: z.uuid().nullable().describe('Customer users: the one customer account they act for'),
   departments: z.array(departmentRef).describe('Staff: the departments they belong to'),
 });
 
 export const userResponse = sessionUserResponse.extend({
-  seniorManager: z.boolean().describe('Staff: senior management of their vendor (escalations to senior management reach them)'),
+  seniorManager: z
+    .boolean()
+    .describe('Staff: senior management of their vendor (escalations to senior management reach them)'),
   phone: z.string().nullable(),
-  canSignIn: z.boolean().describe('The user has a password (set at creation or by an admin\'s reset)'),
+  canSignIn: z.boolean().describe("The user has a password (set at creation or by an admin's reset)"),
   lockedUntil: z.string().nullable().describe('Sign-in is locked until then after repeated wrong passwords'),
   disabledAt: z.string().nullable().describe('A disabled user can neither sign in nor use their API keys'),
   createdAt: z.string(),
@@ -36,16 +41,35 @@ export type UserResponse = z.infer<typeof userResponse>;
 export const userInclude = { departments: { select: { department: { select: { id: true, name: true } } } } } as const;
 
 export interface UserRow {
-  id: string; name: string; email: string | null; phone: string | null; role: (typeof roles)[number];
-  vendorId: string | null; customerId: string | null; seniorManager: boolean; passwordHash: string | null; lockedUntil: Date | null; disabledAt: Date | null;
-  createdAt: Date; updatedAt: Date;
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: (typeof roles)[number];
+  vendorId: string | null;
+  customerId: string | null;
+  seniorManager: boolean;
+  passwordHash: string | null;
+  lockedUntil: Date | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
   departments: { department: { id: string; name: string } }[];
 }
 
-const departmentsOf = (row: UserRow) => row.departments.map((d) => d.department).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+const departmentsOf = (row: UserRow) =>
+  row.departments.map((d) => d.department).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 
 export function presentSessionUser(row: UserRow): z.infer<typeof sessionUserResponse> {
-  return { id: row.id, name: row.name, email: row.email, role: row.role, vendorId: row.vendorId, customerId: row.customerId, departments: departmentsOf(row) };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    vendorId: row.vendorId,
+    customerId: row.customerId,
+    departments: departmentsOf(row),
+  };
 }
 
 export function presentUser(row: UserRow): UserResponse {
@@ -66,7 +90,10 @@ export async function loadUser(db: Database, id: string): Promise<UserRow | null
 }
 
 /** A user a manager may manage: an agent in one of the manager's departments (of the manager's vendor). */
-export function mayManage(principal: Principal, user: { role: string; vendorId: string | null; departments: { department: { id: string } }[] }): boolean {
+export function mayManage(
+  principal: Principal,
+  user: { role: string; vendorId: string | null; departments: { department: { id: string } }[] },
+): boolean {
   if (principal.role === 'admin') return true;
   if (principal.role !== 'manager' || user.role !== 'agent') return false;
   if (principal.vendorId !== null && user.vendorId !== principal.vendorId) return false;
@@ -80,4 +107,7 @@ export function userVisibleTo(principal: Principal): object {
 }
 
 export const refuseManager = (field: string, reason: string) =>
-  new ApiError('forbidden', `${field}: ${reason}`, { invalidFields: [{ field, reason }], reason: 'outside_your_departments' });
+  new ApiError('forbidden', `${field}: ${reason}`, {
+    invalidFields: [{ field, reason }],
+    reason: 'outside_your_departments',
+  });

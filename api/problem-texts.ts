@@ -43,8 +43,10 @@ export const PROBLEM_DETAILS_FA: Record<ErrorCode, string> = {
 
 /** The refusals that carry a `reason`, said more precisely than their code. */
 export const REASON_DETAILS_FA: Record<string, string> = {
-  idempotency_key_reused: 'این Idempotency-Key پیش‌تر برای درخواست دیگری به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید.',
-  invalid_assignee: 'مسئول باید کاربر کارکنان همین فروشنده باشد که درخواست‌ها را پیگیری می‌کند (کارشناس، مدیر یا مدیر سامانه) و غیرفعال نباشد.',
+  idempotency_key_reused:
+    'این Idempotency-Key پیش‌تر برای درخواست دیگری به کار رفته است؛ برای درخواست تازه کلید تازه بفرستید.',
+  invalid_assignee:
+    'مسئول باید کاربر کارکنان همین فروشنده باشد که درخواست‌ها را پیگیری می‌کند (کارشناس، مدیر یا مدیر سامانه) و غیرفعال نباشد.',
   already_claimed: 'این قرارداد پیش‌تر برای همین قطعی یا دوره ادعای خسارت ثبت کرده است.',
   already_decided: 'دربارهٔ این ادعا پیش‌تر تصمیم گرفته شده است.',
   already_closed: 'این قطعی پیش‌تر پایان یافته است.',
@@ -57,8 +59,10 @@ export const REASON_DETAILS_FA: Record<string, string> = {
   plan_excludes_claims: 'طرح این قرارداد ادعای خسارت را پوشش نمی‌دهد.',
   channel_not_offered: 'طرح این قرارداد این کانال پشتیبانی را ارائه نمی‌کند.',
   outside_your_departments: 'مدیر تنها کارشناسان واحدهای خود را تغییر می‌دهد.',
-  csrf_token_missing_or_wrong: 'درخواستی که با نشست وارد شده و چیزی را تغییر می‌دهد باید توکن CSRF نشست را در X-CSRF-Token بفرستد.',
-  sign_in_locked: 'ورود پس از چند رمز نادرست پیاپی قفل شده است؛ بعداً دوباره تلاش کنید یا از مدیر سامانه بخواهید رمز را بازنشانی کند.',
+  csrf_token_missing_or_wrong:
+    'درخواستی که با نشست وارد شده و چیزی را تغییر می‌دهد باید توکن CSRF نشست را در X-CSRF-Token بفرستد.',
+  sign_in_locked:
+    'ورود پس از چند رمز نادرست پیاپی قفل شده است؛ بعداً دوباره تلاش کنید یا از مدیر سامانه بخواهید رمز را بازنشانی کند.',
   last_admin: 'این آخرین مدیر سامانهٔ فعال است؛ نخست مدیر دیگری بسازید.',
   holiday_not_estimated: 'این تعطیلی برآورد نیست؛ برای تغییرش آن را ویرایش کنید.',
   business_time_limit: 'شرایط طرح یا تقویم آن فراتر از محاسبه‌ای است که پاسبان انجام می‌دهد.',

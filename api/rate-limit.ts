@@ -130,6 +130,11 @@ export function rateLimitHeaders(res: Response): (state: RateLimitState) => void
 }
 
 /** Meters a request without a key by its client address. */
-export function meterAddress(limiter: RateLimit, req: { ip?: string | undefined }, res: Response, caller = 'client address'): Promise<void> {
+export function meterAddress(
+  limiter: RateLimit,
+  req: { ip?: string | undefined },
+  res: Response,
+  caller = 'client address',
+): Promise<void> {
   return limiter.take(`address:${req.ip ?? 'unknown'}`, caller, rateLimitHeaders(res));
 }

@@ -30,7 +30,10 @@ export interface RecoveryResult {
 }
 
 /** One sweep: rows in their first state, stored before `nowMs - olderThanMs`, with no event yet, get their workflow started. */
-export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?: number; olderThanMs?: number; limit?: number } = {}): Promise<RecoveryResult> {
+export async function recoverUnstartedWorkflows(
+  deps: AppDeps,
+  options: { nowMs?: number; olderThanMs?: number; limit?: number } = {},
+): Promise<RecoveryResult> {
   const cutoff = new Date((options.nowMs ?? Date.now()) - (options.olderThanMs ?? 60_000));
   const take = options.limit ?? 100;
   const [tickets, claims, changeRequests, outages] = await Promise.all([
@@ -40,17 +43,25 @@ export async function recoverUnstartedWorkflows(deps: AppDeps, options: { nowMs?
     deps.db.outage.findMany({ where: neverStarted.outages(cutoff), take }),
   ]);
   const result: RecoveryResult = { tickets: 0, claims: 0, changeRequests: 0, outages: 0, failed: 0 };
-  const attempt = async (kind: 'tickets' | 'claims' | 'changeRequests' | 'outages', id: string, start: () => Promise<boolean>) => {
+  const attempt = async (
+    kind: 'tickets' | 'claims' | 'changeRequests' | 'outages',
+    id: string,
+    start: () => Promise<boolean>,
+  ) => {
     try {
       if (await start()) result[kind]++;
     } catch (error) {
       result.failed++;
-      deps.logger.warn({ kind, id, err: error }, 'could not start a stored request\'s workflow; the next sweep tries again');
+      deps.logger.warn(
+        { kind, id, err: error },
+        "could not start a stored request's workflow; the next sweep tries again",
+      );
     }
   };
   for (const row of tickets) await attempt('tickets', row.id, () => startTicketWorkflow(deps, row, RECOVERY_ACTOR));
   for (const row of claims) await attempt('claims', row.id, () => startClaimWorkflow(deps, row, RECOVERY_ACTOR));
-  for (const row of changeRequests) await attempt('changeRequests', row.id, () => startChangeRequestWorkflow(deps, row.id, RECOVERY_ACTOR));
+  for (const row of changeRequests)
+    await attempt('changeRequests', row.id, () => startChangeRequestWorkflow(deps, row.id, RECOVERY_ACTOR));
   // An outage's row notes its start, so one found here counts as started whether or not it was already running.
   for (const row of outages) {
     await attempt('outages', row.id, async () => {
@@ -68,10 +79,15 @@ export const RECOVERY_LOCK = 19_020_001;
  * One sweep, unless another process is sweeping (null then). The lock is a transaction's: it is
  * released when the sweep ends, or when the sweeping process's connection dies.
  */
-export async function sweepOnce(deps: AppDeps, options: Parameters<typeof recoverUnstartedWorkflows>[1] = {}): Promise<RecoveryResult | null> {
+export async function sweepOnce(
+  deps: AppDeps,
+  options: Parameters<typeof recoverUnstartedWorkflows>[1] = {},
+): Promise<RecoveryResult | null> {
   return deps.db.$transaction(
     async (tx) => {
-      const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${RECOVERY_LOCK}::bigint) AS locked`;
+      const [row] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(${RECOVERY_LOCK}::bigint) AS locked`;
       return row?.locked ? recoverUnstartedWorkflows(deps, options) : null;
     },
     { maxWait: 5_000, timeout: 55_000 },
@@ -87,7 +103,8 @@ export function startRecovery(deps: AppDeps, everyMs = 60_000): { stop(): void }
     sweepOnce(deps)
       .then(async (result) => {
         const started = result ? result.tickets + result.claims + result.changeRequests + result.outages : 0;
-        if (result && (started > 0 || result.failed > 0)) deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
+        if (result && (started > 0 || result.failed > 0))
+          deps.logger.info({ ...result }, 'workflows of stored requests checked and started');
         await deps.rateLimiter.purge?.();
         const purged = await purgeIdempotencyKeys(deps.db, deps.config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000);
         if (purged > 0) deps.logger.info({ purged }, 'idempotency keys past their retention forgotten');

@@ -35,7 +35,11 @@ export function unstorableTextFields(value: unknown, location: string): InvalidF
       for (const [key, element] of Object.entries(item)) {
         const reason = refusedText(key);
         if (!reason) pending.push([element, { key, parent: at }]);
-        else found.push({ field: fieldOf({ key: JSON.stringify(key).slice(1, -1), parent: at }), reason: `the field name ${reason}` });
+        else
+          found.push({
+            field: fieldOf({ key: JSON.stringify(key).slice(1, -1), parent: at }),
+            reason: `the field name ${reason}`,
+          });
       }
     }
   }
@@ -45,9 +49,11 @@ export function unstorableTextFields(value: unknown, location: string): InvalidF
 /** What an Idempotency-Key may be (also declared in the OpenAPI document). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 /** What the key does on a route that creates a ticket, claim or change request (OpenAPI). */
-export const IDEMPOTENT_CREATION = 'A retry with the same key answers the first request\'s result (200, Idempotent-Replayed: true) and creates nothing twice; the same key with a different body is a 409.';
+export const IDEMPOTENT_CREATION =
+  "A retry with the same key answers the first request's result (200, Idempotent-Replayed: true) and creates nothing twice; the same key with a different body is a 409.";
 /** What the key does on a command to a running workflow (OpenAPI). */
-export const IDEMPOTENT_COMMAND = 'A retry with the same key (per API key and command) runs the command once and answers its first outcome while the workflow runs.';
+export const IDEMPOTENT_COMMAND =
+  'A retry with the same key (per API key and command) runs the command once and answers its first outcome while the workflow runs.';
 const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 1–200 letters, digits or . _ : -');
 
 /**
@@ -58,7 +64,9 @@ export function requestingCustomer(principal: Principal, bodyCustomerId: string 
   const customerId = actingCustomerId(principal, bodyCustomerId);
   if (!customerId) {
     const reason = `required when staff ${what}`;
-    throw new ApiError('validation_failed', `body.customerId: ${reason}`, { invalidFields: [{ field: 'body.customerId', reason }] });
+    throw new ApiError('validation_failed', `body.customerId: ${reason}`, {
+      invalidFields: [{ field: 'body.customerId', reason }],
+    });
   }
   return customerId;
 }
@@ -83,10 +91,14 @@ export async function requireEligible(
   request: { kind: RequestKind; customerId: string; productId: string; nowMs: number },
 ): Promise<Extract<Eligibility, { ok: true }>> {
   if (!(await db.customer.findUnique({ where: { id: request.customerId } }))) {
-    throw new ApiError('unprocessable', `customer ${request.customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
+    throw new ApiError('unprocessable', `customer ${request.customerId} does not exist`, {
+      invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }],
+    });
   }
   if (!(await db.product.findUnique({ where: { id: request.productId } }))) {
-    throw new ApiError('unprocessable', `product ${request.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
+    throw new ApiError('unprocessable', `product ${request.productId} does not exist`, {
+      invalidFields: [{ field: 'body.productId', reason: 'no such product' }],
+    });
   }
   const eligibility = await checkEligibility(db, request);
   if (!eligibility.ok) throw refusal(eligibility);

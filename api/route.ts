@@ -2,7 +2,13 @@ import type { Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import type { Role } from '../generated/prisma/enums';
 import { authenticate, authorize, extractApiKey, type Principal } from './auth';
-import { authenticateSession, checkCsrf, DEFAULT_SESSION_SETTINGS, sessionTokenOf, type SessionSettings } from './sessions';
+import {
+  authenticateSession,
+  checkCsrf,
+  DEFAULT_SESSION_SETTINGS,
+  sessionTokenOf,
+  type SessionSettings,
+} from './sessions';
 import { ApiError } from './errors';
 import { languageFor, type Language } from './language';
 import { holdIdempotencyKey, idempotencyScope, releaseIdempotencyKey, requestDigest } from './idempotency';
@@ -64,20 +70,32 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
   return spec;
 }
 
-export type AnyRoute = RouteSpec<any, any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any, any>;
 
 function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, location: 'body' | 'query' | 'params'): T {
   if (!schema) return (location === 'body' ? undefined : {}) as T;
   const unstorable = unstorableTextFields(value, location);
   if (unstorable.length > 0) {
-    throw new ApiError('validation_failed', unstorable.map((f) => `${f.field}: ${f.reason}`).join('; '), { invalidFields: unstorable });
+    throw new ApiError('validation_failed', unstorable.map((f) => `${f.field}: ${f.reason}`).join('; '), {
+      invalidFields: unstorable,
+    });
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw ApiError.fromZod(parsed.error, location);
   return parsed.data;
 }
 
-const PUBLIC: Principal = { keyId: 'anonymous', userId: 'anonymous', name: 'anonymous', role: 'admin', customerId: null, vendorId: null, departmentIds: [], via: 'public' };
+const PUBLIC: Principal = {
+  keyId: 'anonymous',
+  userId: 'anonymous',
+  name: 'anonymous',
+  role: 'admin',
+  customerId: null,
+  vendorId: null,
+  departmentIds: [],
+  via: 'public',
+};
 
 export function sessionSettings(deps: AppDeps): SessionSettings {
   return {
@@ -144,10 +162,15 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
     // Responses are parsed on the way out too: a handler can never leak a field the schema lacks.
     const checked = route.response.safeParse(reply.body);
     if (!checked.success) {
-      throw new Error(`response of ${route.method.toUpperCase()} ${route.path} broke its schema: ${checked.error.message}`);
+      throw new Error(
+        `response of ${route.method.toUpperCase()} ${route.path} broke its schema: ${checked.error.message}`,
+      );
     }
     if (route.csv && req.accepts(['application/json', 'text/csv']) === 'text/csv') {
-      res.status(reply.status).type('text/csv; charset=utf-8').send(toCsv(route.csv(checked.data)));
+      res
+        .status(reply.status)
+        .type('text/csv; charset=utf-8')
+        .send(toCsv(route.csv(checked.data)));
       return;
     }
     res.status(reply.status).json(checked.data);
@@ -155,7 +178,11 @@ export function mountRoute(router: Router, route: AnyRoute, deps: AppDeps): void
 }
 
 /** Runs the handler, holding the request's Idempotency-Key (api/idempotency.ts) on routes that read one. */
-async function handleOnce(route: AnyRoute, ctx: HandlerContext<unknown, unknown, unknown>, req: Request): Promise<unknown> {
+async function handleOnce(
+  route: AnyRoute,
+  ctx: HandlerContext<unknown, unknown, unknown>,
+  req: Request,
+): Promise<unknown> {
   const key = route.idempotencyKey ? idempotencyKeyOf(req.headers) : undefined;
   if (!key) return route.handler(ctx);
   const scope = idempotencyScope(ctx.principal, route.method.toUpperCase(), route.path, req.path, ctx.body);
@@ -164,7 +191,8 @@ async function handleOnce(route: AnyRoute, ctx: HandlerContext<unknown, unknown,
   try {
     return await route.handler(ctx);
   } catch (error) {
-    if (held && error instanceof ApiError && error.status < 500) await releaseIdempotencyKey(ctx.deps.db, scope, key, digest);
+    if (held && error instanceof ApiError && error.status < 500)
+      await releaseIdempotencyKey(ctx.deps.db, scope, key, digest);
     throw error;
   }
 }

@@ -44,21 +44,43 @@ export function sessionTokenOf(cookieHeader: string | undefined): string | undef
 }
 
 export function sessionCookie(token: string, secure: boolean, maxAgeSeconds: number): string {
-  return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 export function clearedSessionCookie(secure: boolean): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** A new session for the user: the cookie's token (returned once) and the CSRF token. */
-export async function startSession(db: Database, userId: string, settings: SessionSettings, previousToken?: string): Promise<{ id: string; token: string; csrfToken: string; expiresAt: Date }> {
+export async function startSession(
+  db: Database,
+  userId: string,
+  settings: SessionSettings,
+  previousToken?: string,
+): Promise<{ id: string; token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + settings.absoluteHours * 3_600_000);
   // The session a browser brings to a sign-in ends: whoever planted or held that cookie gains nothing.
   if (previousToken && TOKEN.test(previousToken)) {
-    await db.session.updateMany({ where: { tokenHash: hashToken(previousToken), endedAt: null }, data: { endedAt: new Date() } });
+    await db.session.updateMany({
+      where: { tokenHash: hashToken(previousToken), endedAt: null },
+      data: { endedAt: new Date() },
+    });
   }
   const row = await db.session.create({ data: { userId, tokenHash: hashToken(token), csrfToken, expiresAt } });
   return { id: row.id, token, csrfToken, expiresAt };
@@ -66,9 +88,13 @@ export async function startSession(db: Database, userId: string, settings: Sessi
 
 /** The principal of a live session; 401 for an unknown, ended or expired one. */
 export async function authenticateSession(db: Database, token: string, settings: SessionSettings): Promise<Principal> {
-  const ended = () => new ApiError('unauthenticated', 'the session has ended or expired; sign in again (POST /v1/sessions)');
+  const ended = () =>
+    new ApiError('unauthenticated', 'the session has ended or expired; sign in again (POST /v1/sessions)');
   if (!TOKEN.test(token)) throw ended();
-  const row = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: principalUserSelect } } });
+  const row = await db.session.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: { select: principalUserSelect } },
+  });
   const now = Date.now();
   if (!row || row.endedAt || row.user.disabledAt) throw ended();
   if (row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + settings.idleMinutes * 60_000 <= now) {
@@ -76,7 +102,10 @@ export async function authenticateSession(db: Database, token: string, settings:
     throw ended();
   }
   if (row.lastSeenAt.getTime() < now - LAST_SEEN_RESOLUTION_MS) {
-    await db.session.updateMany({ where: { id: row.id, lastSeenAt: row.lastSeenAt }, data: { lastSeenAt: new Date(now) } });
+    await db.session.updateMany({
+      where: { id: row.id, lastSeenAt: row.lastSeenAt },
+      data: { lastSeenAt: new Date(now) },
+    });
   }
   return principalOf(row.user, row.user.id, 'session', { id: row.id, csrfToken: row.csrfToken });
 }
@@ -89,9 +118,13 @@ export function checkCsrf(principal: Principal, method: string, header: string |
   const expected = Buffer.from(principal.session!.csrfToken);
   const sent = Buffer.from(typeof header === 'string' ? header.trim() : '');
   if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-    throw new ApiError('forbidden', 'a request signed in with the session cookie that changes state must send the session\'s CSRF token in X-CSRF-Token (from POST /v1/sessions or GET /v1/sessions/current)', {
-      reason: 'csrf_token_missing_or_wrong',
-    });
+    throw new ApiError(
+      'forbidden',
+      "a request signed in with the session cookie that changes state must send the session's CSRF token in X-CSRF-Token (from POST /v1/sessions or GET /v1/sessions/current)",
+      {
+        reason: 'csrf_token_missing_or_wrong',
+      },
+    );
   }
 }
 

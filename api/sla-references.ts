@@ -25,6 +25,11 @@ export async function knownCalendarKeys(db: Database): Promise<Set<string>> {
 
 /** The plan terms that count on `calendarKey`, as "kind key" labels for a 409. */
 export async function policiesNamingCalendar(db: Database, calendarKey: string): Promise<string[]> {
-  const rows = await db.policy.findMany({ select: { kind: true, key: true, definition: true }, orderBy: [{ kind: 'asc' }, { key: 'asc' }] });
-  return rows.filter((row) => calendarsNamedBy(row.kind, row.definition).includes(calendarKey)).map((row) => `${row.kind} ${row.key}`);
+  const rows = await db.policy.findMany({
+    select: { kind: true, key: true, definition: true },
+    orderBy: [{ kind: 'asc' }, { key: 'asc' }],
+  });
+  return rows
+    .filter((row) => calendarsNamedBy(row.kind, row.definition).includes(calendarKey))
+    .map((row) => `${row.kind} ${row.key}`);
 }

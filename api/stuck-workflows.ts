@@ -39,22 +39,38 @@ export async function repairStuckTicket(deps: AppDeps, workflowId: string): Prom
     rules,
     input.openedAtMs,
     row.priority,
-    events.map((e) => ({ sequence: e.sequence, atMs: e.at.getTime(), actor: e.actor, type: e.type, data: e.data as Record<string, unknown> })),
+    events.map((e) => ({
+      sequence: e.sequence,
+      atMs: e.at.getTime(),
+      actor: e.actor,
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+    })),
   );
   try {
-    await deps.temporal.workflow.getHandle(workflowId).terminate('stuck: its history cannot be replayed; restarted from its recorded timeline');
+    await deps.temporal.workflow
+      .getHandle(workflowId)
+      .terminate('stuck: its history cannot be replayed; restarted from its recorded timeline');
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return 'no_longer_running';
     throw error;
   }
-  await deps.temporal.workflow.start(ticket.ticketWorkflow, { workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [{ ...input, state }] });
-  deps.logger.warn({ workflowId, ticketId: row.id, status: state.status, sequence: state.sequence }, 'stuck ticket workflow restarted from its recorded timeline');
+  await deps.temporal.workflow.start(ticket.ticketWorkflow, {
+    workflowId,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    args: [{ ...input, state }],
+  });
+  deps.logger.warn(
+    { workflowId, ticketId: row.id, status: state.status, sequence: state.sequence },
+    'stuck ticket workflow restarted from its recorded timeline',
+  );
   return 'restarted';
 }
 
 /** Repairs every stuck ticket workflow; others are listed for an operator. */
 export async function repairStuckWorkflows(deps: AppDeps): Promise<Record<string, RepairOutcome>> {
   const outcomes: Record<string, RepairOutcome> = {};
-  for (const workflowId of await findStuckWorkflows(deps, 1_000)) outcomes[workflowId] = await repairStuckTicket(deps, workflowId);
+  for (const workflowId of await findStuckWorkflows(deps, 1_000))
+    outcomes[workflowId] = await repairStuckTicket(deps, workflowId);
   return outcomes;
 }

@@ -23,7 +23,8 @@ const LINE_BREAK = /[\r\n\u2028\u2029]/;
 const INVISIBLE = /[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e]/gu;
 
 export const UNSTORABLE_REASON = 'must not contain NUL characters or unpaired UTF-16 surrogates';
-export const CONTROL_REASON = 'must not contain control characters (other than tab and line breaks) or bidi overrides (U+202A–U+202E, U+2066–U+2069)';
+export const CONTROL_REASON =
+  'must not contain control characters (other than tab and line breaks) or bidi overrides (U+202A–U+202E, U+2066–U+2069)';
 export const LINE_REASON = 'must be one line: no line breaks';
 export const EMPTY_REASON = 'must not be empty';
 

@@ -11,8 +11,24 @@ export const RECOVERY_ACTOR = 'system:recovery';
 
 /** Prisma filters for such rows, optionally only those stored before an instant. */
 export const neverStarted = {
-  tickets: (openedBefore?: Date) => ({ status: 'new' as const, events: { none: {} }, ...(openedBefore && { openedAt: { lt: openedBefore } }) }),
-  claims: (receivedBefore?: Date) => ({ status: 'received' as const, events: { none: {} }, ...(receivedBefore && { receivedAt: { lt: receivedBefore } }) }),
-  changeRequests: (createdBefore?: Date) => ({ status: 'in_review' as const, events: { none: {} }, ...(createdBefore && { createdAt: { lt: createdBefore } }) }),
-  outages: (createdBefore?: Date) => ({ workflowId: { not: null }, workflowStartedAt: null, ...(createdBefore && { createdAt: { lt: createdBefore } }) }),
+  tickets: (openedBefore?: Date) => ({
+    status: 'new' as const,
+    events: { none: {} },
+    ...(openedBefore && { openedAt: { lt: openedBefore } }),
+  }),
+  claims: (receivedBefore?: Date) => ({
+    status: 'received' as const,
+    events: { none: {} },
+    ...(receivedBefore && { receivedAt: { lt: receivedBefore } }),
+  }),
+  changeRequests: (createdBefore?: Date) => ({
+    status: 'in_review' as const,
+    events: { none: {} },
+    ...(createdBefore && { createdAt: { lt: createdBefore } }),
+  }),
+  outages: (createdBefore?: Date) => ({
+    workflowId: { not: null },
+    workflowStartedAt: null,
+    ...(createdBefore && { createdAt: { lt: createdBefore } }),
+  }),
 };

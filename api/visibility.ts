@@ -40,11 +40,32 @@ const KEY_ID = z.uuid();
  * Presents recorded actors as `{ role, name }`: the person behind the key (the key's display name,
  * else its user's name) or the signed-in user (sessions record the user's id); one query each.
  */
-export async function actorNames(db: Database, actors: (string | null | undefined)[]): Promise<(actor: string | null) => Actor> {
-  const keyIds = [...new Set(actors.flatMap((a) => (a ? [parseActor(a).keyId] : [])).filter((id): id is string => id !== null && KEY_ID.safeParse(id).success))];
-  const keys = keyIds.length === 0 ? [] : await db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, displayName: true, user: { select: { name: true } } } });
-  const users = keyIds.length === 0 ? [] : await db.user.findMany({ where: { id: { in: keyIds } }, select: { id: true, name: true } });
-  const names = new Map<string, string | null>([...users.map((u) => [u.id, u.name] as const), ...keys.map((k) => [k.id, k.displayName ?? k.user.name] as const)]);
+export async function actorNames(
+  db: Database,
+  actors: (string | null | undefined)[],
+): Promise<(actor: string | null) => Actor> {
+  const keyIds = [
+    ...new Set(
+      actors
+        .flatMap((a) => (a ? [parseActor(a).keyId] : []))
+        .filter((id): id is string => id !== null && KEY_ID.safeParse(id).success),
+    ),
+  ];
+  const keys =
+    keyIds.length === 0
+      ? []
+      : await db.apiKey.findMany({
+          where: { id: { in: keyIds } },
+          select: { id: true, displayName: true, user: { select: { name: true } } },
+        });
+  const users =
+    keyIds.length === 0
+      ? []
+      : await db.user.findMany({ where: { id: { in: keyIds } }, select: { id: true, name: true } });
+  const names = new Map<string, string | null>([
+    ...users.map((u) => [u.id, u.name] as const),
+    ...keys.map((k) => [k.id, k.displayName ?? k.user.name] as const),
+  ]);
   return (actor) => {
     if (!actor) return { role: 'system', name: ROLE_LABELS.system };
     const { role, keyId } = parseActor(actor);
@@ -55,13 +76,39 @@ export async function actorNames(db: Database, actors: (string | null | undefine
 /** The event types of each timeline a customer sees; anything else (and anything new) is internal. */
 const CUSTOMER_EVENTS = {
   ticket: new Set([
-    'opened', 'agent_replied', 'customer_replied', 'status_changed', 'priority_changed', 'assigned', 'resolution_date_announced',
-    'request_rejected', 'fault_confirmed', 'resolved', 'reopened', 'closed', 'cancelled', 'deadlines_recomputed',
+    'opened',
+    'agent_replied',
+    'customer_replied',
+    'status_changed',
+    'priority_changed',
+    'assigned',
+    'resolution_date_announced',
+    'request_rejected',
+    'fault_confirmed',
+    'resolved',
+    'reopened',
+    'closed',
+    'cancelled',
+    'deadlines_recomputed',
   ]),
   claim: new Set(['received', 'acknowledged', 'reassessed', 'approved', 'rejected']),
   changeRequest: new Set([
-    'opened', 'rejected', 'quoted', 'quote_approved', 'quote_declined', 'delivery_committed', 'customer_delay_recorded', 'delivered',
-    'defects_listed', 'redelivered', 'cancelled', 'accepted', 'invoiced', 'quote_reminder', 'quote_expired', 'acceptance_period_lapsed',
+    'opened',
+    'rejected',
+    'quoted',
+    'quote_approved',
+    'quote_declined',
+    'delivery_committed',
+    'customer_delay_recorded',
+    'delivered',
+    'defects_listed',
+    'redelivered',
+    'cancelled',
+    'accepted',
+    'invoiced',
+    'quote_reminder',
+    'quote_expired',
+    'acceptance_period_lapsed',
   ]),
 } as const;
 export type Timeline = keyof typeof CUSTOMER_EVENTS;
@@ -98,9 +145,17 @@ export function mayCustomerSee(timeline: Timeline, type: string): boolean {
 }
 
 /** A timeline as this caller may read it, oldest first. */
-export async function presentTimeline(db: Database, principal: Principal, timeline: Timeline, events: RecordedEvent[]): Promise<TimelineEvent[]> {
+export async function presentTimeline(
+  db: Database,
+  principal: Principal,
+  timeline: Timeline,
+  events: RecordedEvent[],
+): Promise<TimelineEvent[]> {
   const shown = principal.role === 'customer' ? events.filter((e) => mayCustomerSee(timeline, e.type)) : events;
-  const nameOf = await actorNames(db, shown.map((e) => e.actor));
+  const nameOf = await actorNames(
+    db,
+    shown.map((e) => e.actor),
+  );
   const personOf = await assigneeNames(db, shown);
   return shown.map((e) => ({
     sequence: e.sequence,
@@ -108,7 +163,12 @@ export async function presentTimeline(db: Database, principal: Principal, timeli
     atJalali: formatJalali(e.at.getTime()),
     actor: nameOf(e.actor),
     type: e.type,
-    data: { ...Object.fromEntries(Object.entries((e.data ?? {}) as Record<string, unknown>).filter(([key]) => !ACTOR_FIELDS.has(key))), ...personOf(e) },
+    data: {
+      ...Object.fromEntries(
+        Object.entries((e.data ?? {}) as Record<string, unknown>).filter(([key]) => !ACTOR_FIELDS.has(key)),
+      ),
+      ...personOf(e),
+    },
   }));
 }
 
@@ -116,14 +176,24 @@ export async function presentTimeline(db: Database, principal: Principal, timeli
  * An `assigned` event records the people by user id (`from`, `to`; free text before assignees were
  * people): the timeline adds their names as `fromName` and `toName` (the text itself for free text).
  */
-async function assigneeNames(db: Database, events: RecordedEvent[]): Promise<(event: RecordedEvent) => Record<string, string | null>> {
+async function assigneeNames(
+  db: Database,
+  events: RecordedEvent[],
+): Promise<(event: RecordedEvent) => Record<string, string | null>> {
   const assigned = events.filter((e) => e.type === 'assigned');
   const field = (e: RecordedEvent, key: 'from' | 'to') => {
     const value = (e.data as Record<string, unknown> | null)?.[key];
     return typeof value === 'string' ? value : null;
   };
-  const ids = [...new Set(assigned.flatMap((e) => [field(e, 'from'), field(e, 'to')]).filter((v): v is string => v !== null && KEY_ID.safeParse(v).success))];
-  const users = ids.length === 0 ? [] : await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  const ids = [
+    ...new Set(
+      assigned
+        .flatMap((e) => [field(e, 'from'), field(e, 'to')])
+        .filter((v): v is string => v !== null && KEY_ID.safeParse(v).success),
+    ),
+  ];
+  const users =
+    ids.length === 0 ? [] : await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
   const names = new Map(users.map((u) => [u.id, u.name]));
   const name = (value: string | null) => (value === null ? null : (names.get(value) ?? value));
   const none: Record<string, string | null> = {};
@@ -143,7 +213,12 @@ export function outagesVisibleTo(principal: Principal): Prisma.OutageWhereInput 
  * A customer without a contract on the product sees none of its outages: the product is
  * "not found" for it, as `GET /v1/outages/:id` is for each of them.
  */
-export async function outageViewerOf(db: Database, principal: Principal, product: { id: string }, asked: string): Promise<string | null> {
+export async function outageViewerOf(
+  db: Database,
+  principal: Principal,
+  product: { id: string },
+  asked: string,
+): Promise<string | null> {
   if (principal.role !== 'customer') return null;
   const customerId = principal.customerId;
   if (!customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
@@ -161,7 +236,8 @@ export function workProducts(principal: Principal): Prisma.ProductWhereInput | u
   if (principal.role === 'admin' || principal.role === 'customer' || principal.via === 'public') return undefined;
   const where: Prisma.ProductWhereInput = {};
   if (principal.vendorId) where.vendorId = principal.vendorId;
-  if (principal.role === 'manager' && principal.departmentIds.length > 0) where.departmentId = { in: principal.departmentIds };
+  if (principal.role === 'manager' && principal.departmentIds.length > 0)
+    where.departmentId = { in: principal.departmentIds };
   return Object.keys(where).length > 0 ? where : undefined;
 }
 
@@ -172,7 +248,13 @@ export function inWorkScope(principal: Principal): { product?: Prisma.ProductWhe
 }
 
 /** Another vendor's (or department's) record is "not found" for staff, exactly like one that never existed. */
-export async function assertInWorkScope(db: Database, principal: Principal, productId: string, what: string, id: string): Promise<void> {
+export async function assertInWorkScope(
+  db: Database,
+  principal: Principal,
+  productId: string,
+  what: string,
+  id: string,
+): Promise<void> {
   const products = workProducts(principal);
   if (!products) return;
   const found = await db.product.findFirst({ where: { AND: [{ id: productId }, products] }, select: { id: true } });

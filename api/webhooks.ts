@@ -27,13 +27,18 @@ export function ownVendorOf(principal: Principal): string | null {
   return principal.role === 'customer' || principal.role === 'admin' ? null : principal.vendorId;
 }
 
-export async function getSubscriptionOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<WebhookSubscription> {
+export async function getSubscriptionOrThrow(
+  deps: AppDeps,
+  id: string,
+  principal: Principal,
+): Promise<WebhookSubscription> {
   const row = await deps.db.webhookSubscription.findFirst({ where: { id, ...subscriptionsVisibleTo(principal) } });
   if (!row) throw ApiError.notFound('webhook subscription', id);
   return row;
 }
 
-const invalid = (field: string, reason: string) => new ApiError('validation_failed', `${field}: ${reason}`, { invalidFields: [{ field, reason }] });
+const invalid = (field: string, reason: string) =>
+  new ApiError('validation_failed', `${field}: ${reason}`, { invalidFields: [{ field, reason }] });
 
 /** 400 naming body.url when the URL may not receive webhooks here (scheme, credentials, private address). */
 export function checkDestination(deps: AppDeps, url: string): void {
@@ -42,11 +47,16 @@ export function checkDestination(deps: AppDeps, url: string): void {
 }
 
 /** SLA alarms are internal: a customer's timeline never shows them, nor do its webhooks. */
-export const STAFF_ONLY_EVENT_TYPES: ReadonlySet<string> = new Set(['ticket.warning', 'ticket.breached', 'ticket.escalated']);
+export const STAFF_ONLY_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'ticket.warning',
+  'ticket.breached',
+  'ticket.escalated',
+]);
 
 export function checkEventTypes(eventTypes: readonly string[], customerId: string | null): void {
   const index = customerId ? eventTypes.findIndex((type) => STAFF_ONLY_EVENT_TYPES.has(type)) : -1;
-  if (index >= 0) throw invalid(`body.eventTypes.${index}`, 'is for staff only: SLA warnings, breaches and escalations are internal');
+  if (index >= 0)
+    throw invalid(`body.eventTypes.${index}`, 'is for staff only: SLA warnings, breaches and escalations are internal');
 }
 
 /**
@@ -54,7 +64,11 @@ export function checkEventTypes(eventTypes: readonly string[], customerId: strin
  * contracts, or the vendor's products. A customer can never name another account's objects:
  * what reaches it is scoped by its account in any case (the triggers match on it).
  */
-export async function checkProducts(deps: AppDeps, productIds: readonly string[], scope: { customerId: string | null; vendorId: string | null }): Promise<void> {
+export async function checkProducts(
+  deps: AppDeps,
+  productIds: readonly string[],
+  scope: { customerId: string | null; vendorId: string | null },
+): Promise<void> {
   if (productIds.length === 0) return;
   const found = await deps.db.product.findMany({
     where: {
@@ -67,7 +81,14 @@ export async function checkProducts(deps: AppDeps, productIds: readonly string[]
   const known = new Set(found.map((p) => p.id));
   const index = productIds.findIndex((id) => !known.has(id));
   if (index >= 0) {
-    throw invalid(`body.productIds.${index}`, scope.customerId ? 'is not a product your account has a contract for' : scope.vendorId ? "is not one of the vendor's products" : 'does not exist');
+    throw invalid(
+      `body.productIds.${index}`,
+      scope.customerId
+        ? 'is not a product your account has a contract for'
+        : scope.vendorId
+          ? "is not one of the vendor's products"
+          : 'does not exist',
+    );
   }
 }
 
@@ -85,7 +106,8 @@ export function presentSubscription(row: WebhookSubscription) {
     status: row.status,
     statusNote: row.statusNote,
     failingSince: isoOrNull(row.failingSince),
-    previousSecretExpiresAt: row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date() ? iso(row.previousSecretExpiresAt) : null,
+    previousSecretExpiresAt:
+      row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date() ? iso(row.previousSecretExpiresAt) : null,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

@@ -75,7 +75,12 @@ export interface CommandTarget {
   updateId?: string;
 }
 
-export function commandTarget(handle: WorkflowHandle, command: string, keyId: string, idempotencyKey: string | undefined): CommandTarget {
+export function commandTarget(
+  handle: WorkflowHandle,
+  command: string,
+  keyId: string,
+  idempotencyKey: string | undefined,
+): CommandTarget {
   return idempotencyKey ? { handle, updateId: `${keyId}:${command}:${idempotencyKey}` } : { handle };
 }
 
@@ -89,7 +94,10 @@ export async function runCommand<Ret, Arg>(
   arg: Arg,
 ): Promise<Ret> {
   try {
-    return await target.handle.executeUpdate(update, { args: [arg], ...(target.updateId && { updateId: target.updateId }) });
+    return await target.handle.executeUpdate(update, {
+      args: [arg],
+      ...(target.updateId && { updateId: target.updateId }),
+    });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       throw new ApiError('conflict', error.cause.message, { reason: error.cause.type ?? 'refused' });
@@ -107,7 +115,10 @@ export async function runCommand<Ret, Arg>(
  * `startIfNeverStarted` starts the workflow, as the sweep would (answering false for a row whose
  * workflow did run, which stays refused), and the command runs once more.
  */
-export async function commandStartingIfNeeded<T>(run: () => Promise<T>, startIfNeverStarted: () => Promise<boolean>): Promise<T> {
+export async function commandStartingIfNeeded<T>(
+  run: () => Promise<T>,
+  startIfNeverStarted: () => Promise<boolean>,
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
@@ -124,7 +135,10 @@ function isClosed(error: unknown): boolean {
  * The live answer of a running workflow; undefined once it has ended, or when Temporal (or a
  * busy worker) cannot answer within QUERY_DEADLINE_MS, so the caller answers from the database.
  */
-export async function queryIfRunning<Ret>(handle: WorkflowHandle, query: QueryDefinition<Ret, []>): Promise<Ret | undefined> {
+export async function queryIfRunning<Ret>(
+  handle: WorkflowHandle,
+  query: QueryDefinition<Ret, []>,
+): Promise<Ret | undefined> {
   try {
     return await handle.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, async () => {
       const description = await handle.describe();
@@ -134,7 +148,8 @@ export async function queryIfRunning<Ret>(handle: WorkflowHandle, query: QueryDe
   } catch (error) {
     // Any answer of Temporal's short of a live view (unreachable, past the deadline, rate-limited,
     // busy) leaves the read with the recorded view: a read never fails because the live one could not be had.
-    if (error instanceof WorkflowNotFoundError || error instanceof ServiceError || anyCause(error, isGrpcServiceError)) return undefined;
+    if (error instanceof WorkflowNotFoundError || error instanceof ServiceError || anyCause(error, isGrpcServiceError))
+      return undefined;
     throw error;
   }
 }

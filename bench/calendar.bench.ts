@@ -31,13 +31,18 @@ const CASES: Case[] = [
     name: '4 business days across Nowruz',
     unit: 'business_days',
     amount: 4,
-    windows: [['2026-03-10', '2026-03-20'], ['2027-03-10', '2027-03-20']],
+    windows: [
+      ['2026-03-10', '2026-03-20'],
+      ['2027-03-10', '2027-03-20'],
+    ],
   },
 ];
 
 function compilePresets(): (key: string) => BusinessCalendar {
   const holidays = iranianOfficialHolidays(1404, 1407);
-  const compiled = new Map(CALENDAR_PRESET_KEYS.map((key) => [key as string, compileCalendar(withHolidays(calendarPresets[key], holidays))]));
+  const compiled = new Map(
+    CALENDAR_PRESET_KEYS.map((key) => [key as string, compileCalendar(withHolidays(calendarPresets[key], holidays))]),
+  );
   return (key) => compiled.get(key)!;
 }
 

@@ -28,18 +28,36 @@ const HOUR = 3_600_000;
 async function arrange(db: Database, count: number) {
   const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
   const product = await db.product.create({
-    data: { key: `bench-claims-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Claims benchmark', nameFa: 'سرویس سنجش', creditTable: 'avanak' },
+    data: {
+      key: `bench-claims-${randomUUID().slice(0, 8)}`,
+      vendorId: avanak.vendorId,
+      departmentId: avanak.departmentId,
+      name: 'Claims benchmark',
+      nameFa: 'سرویس سنجش',
+      creditTable: 'avanak',
+    },
   });
   const policy = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: 'avanak' } } });
   const customers: { id: string; key: string }[] = [];
   for (let i = 0; i < count; i++) {
     const customer = await db.customer.create({
-      data: { name: `Claims bench ${i}`, contacts: { create: { name: 'Primary', email: `claims-${i}@bench.test`, phone: '09120000000', isPrimary: true } } },
+      data: {
+        name: `Claims bench ${i}`,
+        contacts: {
+          create: { name: 'Primary', email: `claims-${i}@bench.test`, phone: '09120000000', isPrimary: true },
+        },
+      },
     });
     await db.contract.create({
       data: {
-        customerId: customer.id, productId: product.id, policyId: policy.id, plan: 'avanak', paid: true, priceRials: 1_000_000_000n,
-        startsAt: new Date(Date.now() - 365 * 24 * HOUR), endsAt: new Date(Date.now() + 365 * 24 * HOUR),
+        customerId: customer.id,
+        productId: product.id,
+        policyId: policy.id,
+        plan: 'avanak',
+        paid: true,
+        priceRials: 1_000_000_000n,
+        startsAt: new Date(Date.now() - 365 * 24 * HOUR),
+        endsAt: new Date(Date.now() + 365 * 24 * HOUR),
       },
     });
     const key = await createKeyWithUser(db, { name: `claims bench ${i}`, role: 'customer', customerId: customer.id });
@@ -57,8 +75,11 @@ export async function runClaimsBench() {
     const staff = apiClient(stack.apiUrl, TEST_ADMIN_KEY);
     // One unplanned outage that ended an hour ago and lasted five hours.
     const outage = await staff('POST', '/v1/outages', {
-      productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(),
-      cause: 'unplanned', description: 'پنل پیامک در دسترس نبود',
+      productId: product.id,
+      startedAt: new Date(Date.now() - 6 * HOUR).toISOString(),
+      endedAt: new Date(Date.now() - HOUR).toISOString(),
+      cause: 'unplanned',
+      description: 'پنل پیامک در دسترس نبود',
     });
     if (outage.status !== 201) throw new Error(`outage not recorded: ${outage.status} ${JSON.stringify(outage.body)}`);
 
@@ -66,17 +87,28 @@ export async function runClaimsBench() {
     let filingFailures = 0;
     const filingStarted = performance.now();
     const filing = await pool(CLAIMS, CONCURRENCY, async (i) => {
-      const res = await apiClient(stack.apiUrl, customers[i]!.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] }, { 'idempotency-key': `bench-${i}` });
+      const res = await apiClient(stack.apiUrl, customers[i]!.key)(
+        'POST',
+        '/v1/claims',
+        { productId: product.id, outageIds: [outage.body.id] },
+        { 'idempotency-key': `bench-${i}` },
+      );
       if (res.status === 201) claimIds.push(res.body.id);
       else filingFailures++;
     });
     const filingSeconds = (performance.now() - filingStarted) / 1000;
 
     const deadline = Date.now() + 10 * 60_000;
-    while (Date.now() < deadline && (await db.claim.count({ where: { id: { in: claimIds }, acknowledgedAt: { not: null } } })) < claimIds.length) {
+    while (
+      Date.now() < deadline &&
+      (await db.claim.count({ where: { id: { in: claimIds }, acknowledgedAt: { not: null } } })) < claimIds.length
+    ) {
       await new Promise((r) => setTimeout(r, 1_000));
     }
-    const acknowledged = await db.claim.findMany({ where: { id: { in: claimIds }, acknowledgedAt: { not: null } }, select: { receivedAt: true, acknowledgedAt: true } });
+    const acknowledged = await db.claim.findMany({
+      where: { id: { in: claimIds }, acknowledgedAt: { not: null } },
+      select: { receivedAt: true, acknowledgedAt: true },
+    });
     const ackDelays = acknowledged.map((c) => c.acknowledgedAt!.getTime() - c.receivedAt.getTime());
 
     let decisionFailures = 0;
@@ -92,9 +124,25 @@ export async function runClaimsBench() {
       machine: describeMachine(),
       claims: CLAIMS,
       concurrency: CONCURRENCY,
-      filing: { failures: filingFailures, perSecond: Math.round((CLAIMS / filingSeconds) * 10) / 10, p50Ms: percentile(filing, 50), p99Ms: percentile(filing, 99) },
-      acknowledgement: { acknowledged: acknowledged.length, p50Ms: percentile(ackDelays, 50), p99Ms: percentile(ackDelays, 99), maxMs: Math.max(...ackDelays) },
-      decisions: { failures: decisionFailures, perSecond: Math.round((claimIds.length / decisionSeconds) * 10) / 10, p50Ms: percentile(decisions, 50), p99Ms: percentile(decisions, 99), creditNotes },
+      filing: {
+        failures: filingFailures,
+        perSecond: Math.round((CLAIMS / filingSeconds) * 10) / 10,
+        p50Ms: percentile(filing, 50),
+        p99Ms: percentile(filing, 99),
+      },
+      acknowledgement: {
+        acknowledged: acknowledged.length,
+        p50Ms: percentile(ackDelays, 50),
+        p99Ms: percentile(ackDelays, 99),
+        maxMs: Math.max(...ackDelays),
+      },
+      decisions: {
+        failures: decisionFailures,
+        perSecond: Math.round((claimIds.length / decisionSeconds) * 10) / 10,
+        p50Ms: percentile(decisions, 50),
+        p99Ms: percentile(decisions, 99),
+        creditNotes,
+      },
     };
     writeResult('claims', result);
     return result;

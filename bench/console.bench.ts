@@ -35,7 +35,9 @@ const PAGES = [
 
 async function launch(): Promise<Browser> {
   const { default: chromium } = await import('@sparticuz/chromium');
-  const args = chromium.args.filter((arg) => !['--single-process', '--disable-web-security', '--allow-running-insecure-content'].includes(arg));
+  const args = chromium.args.filter(
+    (arg) => !['--single-process', '--disable-web-security', '--allow-running-insecure-content'].includes(arg),
+  );
   return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
 }
 
@@ -73,7 +75,9 @@ async function visit(browser: Browser, url: string, row: string, managerKey: str
     const firstMs = await page.evaluate(() => (globalThis as unknown as { __marks: { first: number } }).__marks.first);
     // Heap after the page has rendered and ticked for a second with every countdown.
     await page.waitForTimeout(1_000);
-    const heapMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
+    const heapMb = await page.evaluate(
+      () => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20,
+    );
     return { firstMs, rows, heapMb, errors };
   } finally {
     await context.close();
@@ -87,14 +91,23 @@ export async function runConsoleBench() {
   let browser: Browser | undefined;
   try {
     // First responses due 40, 45, 50, 55 minutes after opening by priority: all within the hour.
-    const { productId, customerIds } = await arrangeFastPlan(db, { key: 'bench-console', minutes: 40, bandMinutes: 5, customers: 50 });
+    const { productId, customerIds } = await arrangeFastPlan(db, {
+      key: 'bench-console',
+      minutes: 40,
+      bandMinutes: 5,
+      customers: 50,
+    });
     const admin = apiClient(stack.apiUrl, TEST_ADMIN_KEY);
     let failures = 0;
     const seedStarted = performance.now();
     await pool(TICKETS, CONCURRENCY, async (i) => {
       const res = await admin('POST', '/v1/tickets', {
-        customerId: customerIds[i % customerIds.length], productId, priority: PRIORITIES[i % 4], channel: 'portal',
-        subject: `Console bench ticket ${i + 1}`, description: 'Seeded by bench/console.bench.ts',
+        customerId: customerIds[i % customerIds.length],
+        productId,
+        priority: PRIORITIES[i % 4],
+        channel: 'portal',
+        subject: `Console bench ticket ${i + 1}`,
+        description: 'Seeded by bench/console.bench.ts',
       });
       if (res.status !== 201) failures++;
     });
@@ -116,14 +129,18 @@ export async function runConsoleBench() {
     for (const target of PAGES) {
       await visit(browser, stack.apiUrl + target.path, target.row, manager.body.key); // warm-up: the server's first answers
       const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await visit(browser, stack.apiUrl + target.path, target.row, manager.body.key));
+      for (let i = 0; i < RUNS; i++)
+        runs.push(await visit(browser, stack.apiUrl + target.path, target.row, manager.body.key));
       errors.push(...runs.flatMap((r) => r.errors));
       const first = runs.map((r) => r.firstMs);
       pages[target.name] = {
         path: target.path,
         rowsRendered: runs[0]!.rows,
         firstRenderMs: { p50: percentile(first, 50), p95: percentile(first, 95), max: percentile(first, 100) },
-        jsHeapMb: percentile(runs.map((r) => r.heapMb), 50),
+        jsHeapMb: percentile(
+          runs.map((r) => r.heapMb),
+          50,
+        ),
         meetsGoal: percentile(first, 95) < GOAL_MS,
       };
     }

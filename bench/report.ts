@@ -11,7 +11,8 @@ const readme = path.join(__dirname, '..', 'README.md');
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 function read(name: string): Json | undefined {
   const file = path.join(results, `${name}.json`);
@@ -34,22 +35,54 @@ export function renderReport(): { json: Json; markdown: string } {
   // Each benchmark's own date: `npm run bench` runs them all at once, a single one may be rerun alone.
   const day = (result: Json) => (result?.machine?.date ?? '').slice(0, 10);
   for (const c of calendar?.results ?? []) {
-    rows.push([`Deadline arithmetic: ${c.case}`, `${n(c.warmPerSecond)}/s warm, ${n(c.coldPerSecond)}/s cold (one core; goal ${n(calendar.goalPerSecond)}/s)`, day(calendar)]);
+    rows.push([
+      `Deadline arithmetic: ${c.case}`,
+      `${n(c.warmPerSecond)}/s warm, ${n(c.coldPerSecond)}/s cold (one core; goal ${n(calendar.goalPerSecond)}/s)`,
+      day(calendar),
+    ]);
   }
   if (tickets) {
     const ratio = tickets.intake.perSecond / tickets.rawTemporalBaseline.perSecond;
     rows.push(
-      [`Ticket intake over HTTP (${tickets.concurrency} at a time)`, `${tickets.intake.perSecond}/s, p50 ${ms(tickets.intake.p50Ms)}, p99 ${ms(tickets.intake.p99Ms)}, ${tickets.intake.failures} failed`, day(tickets)],
-      ['Raw Temporal start, same run and concurrency', `${tickets.rawTemporalBaseline.perSecond}/s, p50 ${ms(tickets.rawTemporalBaseline.p50Ms)}, p99 ${ms(tickets.rawTemporalBaseline.p99Ms)} (intake runs at ${ratio.toFixed(2)} of it)`, day(tickets)],
-      [`Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets, deadlines in ${tickets.deadlines.bands} band(s) ${tickets.deadlines.bandMinutes} min apart`, `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`, day(tickets)],
-      ['Service memory (worker + API process)', `${n(tickets.memory.serviceRssMbIdle)} MB idle, ${n(tickets.memory.serviceRssMbWithOpenTickets)} MB with ${n(tickets.breach.openTicketsAtDeadlines)} open ticket workflows, ${n(tickets.memory.serviceRssMbAfterBreaches)} MB after their breaches`, day(tickets)],
+      [
+        `Ticket intake over HTTP (${tickets.concurrency} at a time)`,
+        `${tickets.intake.perSecond}/s, p50 ${ms(tickets.intake.p50Ms)}, p99 ${ms(tickets.intake.p99Ms)}, ${tickets.intake.failures} failed`,
+        day(tickets),
+      ],
+      [
+        'Raw Temporal start, same run and concurrency',
+        `${tickets.rawTemporalBaseline.perSecond}/s, p50 ${ms(tickets.rawTemporalBaseline.p50Ms)}, p99 ${ms(tickets.rawTemporalBaseline.p99Ms)} (intake runs at ${ratio.toFixed(2)} of it)`,
+        day(tickets),
+      ],
+      [
+        `Breach latency, ${n(tickets.breach.openTicketsAtDeadlines)} open tickets, deadlines in ${tickets.deadlines.bands} band(s) ${tickets.deadlines.bandMinutes} min apart`,
+        `${n(tickets.breach.escalationsRecorded)} recorded (${n(tickets.breach.distinctDedupeKeys)} distinct); delay p50 ${s(tickets.breach.p50DelayMs)}, p99 ${s(tickets.breach.p99DelayMs)}, max ${s(tickets.breach.maxDelayMs)}`,
+        day(tickets),
+      ],
+      [
+        'Service memory (worker + API process)',
+        `${n(tickets.memory.serviceRssMbIdle)} MB idle, ${n(tickets.memory.serviceRssMbWithOpenTickets)} MB with ${n(tickets.breach.openTicketsAtDeadlines)} open ticket workflows, ${n(tickets.memory.serviceRssMbAfterBreaches)} MB after their breaches`,
+        day(tickets),
+      ],
     );
   }
   if (claims) {
     rows.push(
-      [`Claims filed over HTTP (${claims.concurrency} at a time)`, `${claims.filing.perSecond}/s, p50 ${ms(claims.filing.p50Ms)}, p99 ${ms(claims.filing.p99Ms)}, ${claims.filing.failures} failed`, day(claims)],
-      ['Claim acknowledged after receipt', `p50 ${s(claims.acknowledgement.p50Ms)}, p99 ${s(claims.acknowledgement.p99Ms)}, max ${s(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`, day(claims)],
-      ['QA decisions (approve → credit note)', `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`, day(claims)],
+      [
+        `Claims filed over HTTP (${claims.concurrency} at a time)`,
+        `${claims.filing.perSecond}/s, p50 ${ms(claims.filing.p50Ms)}, p99 ${ms(claims.filing.p99Ms)}, ${claims.filing.failures} failed`,
+        day(claims),
+      ],
+      [
+        'Claim acknowledged after receipt',
+        `p50 ${s(claims.acknowledgement.p50Ms)}, p99 ${s(claims.acknowledgement.p99Ms)}, max ${s(claims.acknowledgement.maxMs)} (${n(claims.acknowledgement.acknowledged)} of ${n(claims.claims)})`,
+        day(claims),
+      ],
+      [
+        'QA decisions (approve → credit note)',
+        `${claims.decisions.perSecond}/s, p50 ${ms(claims.decisions.p50Ms)}, p99 ${ms(claims.decisions.p99Ms)}; ${n(claims.decisions.creditNotes)} credit notes`,
+        day(claims),
+      ],
     );
   }
   for (const [name, r] of Object.entries<Json>(reports?.reports ?? {})) {
@@ -61,16 +94,27 @@ export function renderReport(): { json: Json; markdown: string } {
   }
   if (webhooks) {
     const { paced, backlog } = webhooks;
-    const load = (phase: Json) => `load average ${phase.loadAverageBefore.join(' / ')} before${webhooks.note ? `; ${webhooks.note}` : ''}`;
-    const kept = (phase: Json) => `${n(phase.missing)} lost, ${n(phase.objectsOutOfOrder)} objects out of order, ${n(phase.duplicates)} duplicates`;
+    const load = (phase: Json) =>
+      `load average ${phase.loadAverageBefore.join(' / ')} before${webhooks.note ? `; ${webhooks.note}` : ''}`;
+    const kept = (phase: Json) =>
+      `${n(phase.missing)} lost, ${n(phase.objectsOutOfOrder)} objects out of order, ${n(phase.duplicates)} duplicates`;
     rows.push(
-      [`Webhook delay, event → delivery, ${n(webhooks.events)} events at ${paced.ratePerSecond}/s over ${webhooks.objects} objects`, `p50 ${s(paced.delayMs.p50)}, p99 ${s(paced.delayMs.p99)}, max ${s(paced.delayMs.max)}; ${paced.deliveredPerSecond}/s delivered; ${kept(paced)} (${load(paced)})`, day(webhooks)],
-      [`Webhook delivery throughput, backlog of ${n(webhooks.events)} events drained after resume`, `${backlog.deliveredPerSecond}/s (${s(backlog.drainedInS * 1000)}); ${kept(backlog)} (${load(backlog)})`, day(webhooks)],
+      [
+        `Webhook delay, event → delivery, ${n(webhooks.events)} events at ${paced.ratePerSecond}/s over ${webhooks.objects} objects`,
+        `p50 ${s(paced.delayMs.p50)}, p99 ${s(paced.delayMs.p99)}, max ${s(paced.delayMs.max)}; ${paced.deliveredPerSecond}/s delivered; ${kept(paced)} (${load(paced)})`,
+        day(webhooks),
+      ],
+      [
+        `Webhook delivery throughput, backlog of ${n(webhooks.events)} events drained after resume`,
+        `${backlog.deliveredPerSecond}/s (${s(backlog.drainedInS * 1000)}); ${kept(backlog)} (${load(backlog)})`,
+        day(webhooks),
+      ],
     );
   }
   if (consolePages) {
     const page = (name: string) => consolePages.pages[name];
-    const figures = (name: string) => `${page(name).path} p50 ${ms(page(name).firstRenderMs.p50)}, p95 ${ms(page(name).firstRenderMs.p95)} (${n(page(name).rowsRendered)} rows)`;
+    const figures = (name: string) =>
+      `${page(name).path} p50 ${ms(page(name).firstRenderMs.p50)}, p95 ${ms(page(name).firstRenderMs.p95)} (${n(page(name).rowsRendered)} rows)`;
     rows.push([
       `Console first render in Chromium, ${n(consolePages.openTickets)} open tickets in the manager's scope`,
       `${figures('now')}; ${figures('tickets')}; ${consolePages.runsPerPage} cold visits each (goal 1 s; load average ${consolePages.loadAverage.join(' / ')}; ${consolePages.browserErrors.length} browser errors)`,
@@ -80,14 +124,34 @@ export function renderReport(): { json: Json; markdown: string } {
   const machineLine = machine
     ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}`
     : 'no results yet';
-  const table = ['| Benchmark | Result | Run on |', '|---|---|---|', ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`)].join('\n');
+  const table = [
+    '| Benchmark | Result | Run on |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`),
+  ].join('\n');
   const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
-  return { json: { machine, calendar, tickets, claims, webhooks, console: consolePages, reports: reports && { ...reports, reports: withoutPlans(reports.reports) } }, markdown };
+  return {
+    json: {
+      machine,
+      calendar,
+      tickets,
+      claims,
+      webhooks,
+      console: consolePages,
+      reports: reports && { ...reports, reports: withoutPlans(reports.reports) },
+    },
+    markdown,
+  };
 }
 
 /** The plans stay in reports.json and reports-plans.txt; the summary keeps the figures. */
 function withoutPlans(reports: Json): Json {
-  return Object.fromEntries(Object.entries<Json>(reports).map(([name, windows]) => [name, Object.fromEntries(Object.entries<Json>(windows).map(([w, r]) => [w, { ...r, plans: undefined }]))]));
+  return Object.fromEntries(
+    Object.entries<Json>(reports).map(([name, windows]) => [
+      name,
+      Object.fromEntries(Object.entries<Json>(windows).map(([w, r]) => [w, { ...r, plans: undefined }])),
+    ]),
+  );
 }
 
 export function writeReport(): void {

@@ -22,7 +22,13 @@ import { startEmbeddedPostgres } from '../platform/embedded-postgres';
 import { createLogger } from '../platform/logger';
 import { migrate } from '../platform/migrations';
 import { seedPresets } from '../platform/seed';
-import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, nextJalaliMonth, type JalaliMonth } from '../sla/jalali-month';
+import {
+  formatJalaliMonth,
+  jalaliMonthOf,
+  jalaliMonthSpan,
+  nextJalaliMonth,
+  type JalaliMonth,
+} from '../sla/jalali-month';
 import { freePort } from '../test/support/ports';
 import { describeMachine, percentile, writeResult } from './support';
 
@@ -51,12 +57,19 @@ export function worldSql(months: JalaliMonth[]): string {
     months: String(MONTHS),
     creditMonths: `(ARRAY[${months.map((m) => `'${formatJalaliMonth(m)}'`).join(', ')}]::text[])`,
   };
-  return readFileSync(path.join(__dirname, 'reports-world.sql'), 'utf8').replace(/:(start|end|tickets|outcomes|months|creditMonths)\b/g, (_, name: string) => values[name]!);
+  return readFileSync(path.join(__dirname, 'reports-world.sql'), 'utf8').replace(
+    /:(start|end|tickets|outcomes|months|creditMonths)\b/g,
+    (_, name: string) => values[name]!,
+  );
 }
 
 type Report = 'sla' | 'breaches' | 'claims' | 'change-requests';
 
-function runner(db: Database, report: Report, period: ReportPeriod): { run: () => Promise<unknown>; queries: Prisma.Sql[] } {
+function runner(
+  db: Database,
+  report: Report,
+  period: ReportPeriod,
+): { run: () => Promise<unknown>; queries: Prisma.Sql[] } {
   const base = { period, asOfMs: Date.now() };
   switch (report) {
     case 'sla': {
@@ -75,14 +88,21 @@ function runner(db: Database, report: Report, period: ReportPeriod): { run: () =
 }
 
 async function explain(client: Client, query: Prisma.Sql): Promise<string> {
-  const result = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.text}`, query.values as unknown[]);
+  const result = await client.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS) ${query.text}`,
+    query.values as unknown[],
+  );
   return result.rows.map((row) => row['QUERY PLAN']).join('\n');
 }
 
 export async function runReportsBench() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pasban-bench-reports-'));
   const logger = createLogger('warn');
-  const postgres = await startEmbeddedPostgres({ dataDir, port: Number(process.env.BENCH_POSTGRES_PORT ?? (await freePort())), logger });
+  const postgres = await startEmbeddedPostgres({
+    dataDir,
+    port: Number(process.env.BENCH_POSTGRES_PORT ?? (await freePort())),
+    logger,
+  });
   const client = new Client({ connectionString: postgres.url });
   const db = createDatabase(postgres.url);
   try {
@@ -99,19 +119,35 @@ export async function runReportsBench() {
     // refresh is timed here, apart from the reports.
     const refreshStarted = performance.now();
     await client.query('SELECT report_refresh_dirty()');
-    await client.query('VACUUM ANALYZE report_ticket_targets, report_tickets, report_escalations, report_escalation_messages, report_sla_month_targets, report_sla_month_minutes');
+    await client.query(
+      'VACUUM ANALYZE report_ticket_targets, report_tickets, report_escalations, report_escalation_messages, report_sla_month_targets, report_sla_month_minutes',
+    );
     const refreshSeconds = Math.round((performance.now() - refreshStarted) / 100) / 10;
-    const counts = (await client.query('SELECT (SELECT count(*) FROM sla_outcomes)::int AS outcomes, (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM escalations)::int AS escalations, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM change_requests)::int AS "changeRequests", (SELECT count(*) FROM report_ticket_targets)::int AS "reportTargets", (SELECT count(*) FROM report_escalation_messages)::int AS "reportMessages"')).rows[0];
+    const counts = (
+      await client.query(
+        'SELECT (SELECT count(*) FROM sla_outcomes)::int AS outcomes, (SELECT count(*) FROM tickets)::int AS tickets, (SELECT count(*) FROM escalations)::int AS escalations, (SELECT count(*) FROM ticket_events)::int AS events, (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM change_requests)::int AS "changeRequests", (SELECT count(*) FROM report_ticket_targets)::int AS "reportTargets", (SELECT count(*) FROM report_escalation_messages)::int AS "reportMessages"',
+      )
+    ).rows[0];
     console.log(`seeded in ${seedSeconds} s, refreshed in ${refreshSeconds} s:`, counts);
 
-    const load = () => os.loadavg().map((l) => Math.round(l * 10) / 10).join(' / ');
+    const load = () =>
+      os
+        .loadavg()
+        .map((l) => Math.round(l * 10) / 10)
+        .join(' / ');
     const loadAtStart = load();
     const month = formatJalaliMonth(months[12]!);
     const windows = {
       month: { label: month, period: reportPeriod({ month }) },
-      year: { label: `${formatJalaliMonth(months[12]!)}…${formatJalaliMonth(months[23]!)}`, period: yearPeriod(months.slice(12)) },
+      year: {
+        label: `${formatJalaliMonth(months[12]!)}…${formatJalaliMonth(months[23]!)}`,
+        period: yearPeriod(months.slice(12)),
+      },
     };
-    const results: Record<string, Record<string, { window: string; p50Ms: number; p95Ms: number; maxMs: number; plans: string[] }>> = {};
+    const results: Record<
+      string,
+      Record<string, { window: string; p50Ms: number; p95Ms: number; maxMs: number; plans: string[] }>
+    > = {};
     for (const report of ['sla', 'breaches', 'claims', 'change-requests'] as const) {
       results[report] = {};
       for (const [name, window] of Object.entries(windows)) {
@@ -125,18 +161,41 @@ export async function runReportsBench() {
         }
         const plans: string[] = [];
         for (const query of queries) plans.push(await explain(client, query));
-        results[report]![name] = { window: window.label, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: Math.round(Math.max(...times)), plans };
+        results[report]![name] = {
+          window: window.label,
+          p50Ms: percentile(times, 50),
+          p95Ms: percentile(times, 95),
+          maxMs: Math.round(Math.max(...times)),
+          plans,
+        };
         console.log(report, name, results[report]![name]!.p50Ms, results[report]![name]!.p95Ms);
       }
     }
     // The machine is shared (2 cores, 8 agents at once): the load average before and after the timings.
     const loadAverage = `${loadAtStart} before, ${load()} after`;
     // BENCH_REPORT_NOTE says what else ran on the machine (it goes into the README row).
-    const result = { machine: describeMachine(), loadAverage, note: process.env.BENCH_REPORT_NOTE ?? null, outcomes: counts.outcomes, counts, seedSeconds, refreshSeconds, runs: RUNS, targets: { monthP95Ms: 300, yearP95Ms: 1000 }, reports: results };
+    const result = {
+      machine: describeMachine(),
+      loadAverage,
+      note: process.env.BENCH_REPORT_NOTE ?? null,
+      outcomes: counts.outcomes,
+      counts,
+      seedSeconds,
+      refreshSeconds,
+      runs: RUNS,
+      targets: { monthP95Ms: 300, yearP95Ms: 1000 },
+      reports: results,
+    };
     writeResult('reports', result, { quiet: true });
     writeFileSync(
       path.join(__dirname, 'results', 'reports-plans.txt'),
-      Object.entries(results).flatMap(([report, byWindow]) => Object.entries(byWindow).flatMap(([name, r]) => r.plans.map((plan, i) => `== ${report}, ${name} (${r.window}), query ${i + 1}\n${plan}\n`))).join('\n'),
+      Object.entries(results)
+        .flatMap(([report, byWindow]) =>
+          Object.entries(byWindow).flatMap(([name, r]) =>
+            r.plans.map((plan, i) => `== ${report}, ${name} (${r.window}), query ${i + 1}\n${plan}\n`),
+          ),
+        )
+        .join('\n'),
     );
     return result;
   } finally {

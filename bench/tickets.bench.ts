@@ -34,15 +34,22 @@ const CUSTOMERS = 50;
 /** Resident memory of the service process: tsx's node child that runs bin/start.ts, without PostgreSQL and Temporal. */
 function serviceRssMb(rootPid: number): number {
   const children = (pid: number) =>
-    readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
-      try {
-        return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    });
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((p) => {
+        try {
+          return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
+        } catch {
+          return false;
+        }
+      });
   // tsx's launcher is itself a node process whose command line names bin/start.ts: prefer its child.
-  const service = [...children(rootPid), rootPid].find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('bin/start.ts') && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node');
+  const service = [...children(rootPid), rootPid].find(
+    (p) =>
+      readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('bin/start.ts') &&
+      readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node',
+  );
   const status = readFileSync(`/proc/${service ?? rootPid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
@@ -52,7 +59,12 @@ export async function runTicketsBench() {
   const stack = await startStack(dataDir, undefined, { LOG_LEVEL: 'error' });
   const db = createDatabase(stack.databaseUrl);
   try {
-    const { productId, customerIds } = await arrangeFastPlan(db, { key: 'bench-fast', minutes: DEADLINE_MINUTES, bandMinutes: BAND_MINUTES, customers: CUSTOMERS });
+    const { productId, customerIds } = await arrangeFastPlan(db, {
+      key: 'bench-fast',
+      minutes: DEADLINE_MINUTES,
+      bandMinutes: BAND_MINUTES,
+      customers: CUSTOMERS,
+    });
     const api = apiClient(stack.apiUrl, TEST_ADMIN_KEY);
     const rssBefore = serviceRssMb(stack.pid);
 
@@ -60,7 +72,11 @@ export async function runTicketsBench() {
     const intakeStarted = performance.now();
     const intake = await pool(TICKETS, CONCURRENCY, async (i) => {
       const res = await api('POST', '/v1/tickets', {
-        customerId: customerIds[i % CUSTOMERS], productId, priority: PRIORITIES[i % 4], subject: `bench ${i}`, description: 'benchmark ticket',
+        customerId: customerIds[i % CUSTOMERS],
+        productId,
+        priority: PRIORITIES[i % 4],
+        subject: `bench ${i}`,
+        description: 'benchmark ticket',
       });
       if (res.status !== 201) failures++;
     });
@@ -70,7 +86,10 @@ export async function runTicketsBench() {
     const baselineQueue = `bench-baseline-${randomUUID()}`;
     const baselineStarted = performance.now();
     const baseline = await pool(BASELINE_STARTS, CONCURRENCY, async () => {
-      await client.workflow.start('pasbanBenchEmpty', { taskQueue: baselineQueue, workflowId: `bench-empty-${randomUUID()}` });
+      await client.workflow.start('pasbanBenchEmpty', {
+        taskQueue: baselineQueue,
+        workflowId: `bench-empty-${randomUUID()}`,
+      });
     });
     const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 
@@ -80,10 +99,16 @@ export async function runTicketsBench() {
     // Every deadline falls due DEADLINE_MINUTES (+ its band) after its ticket opened; wait for all escalations.
     const waitUntil = Date.now() + (DEADLINE_MINUTES + 3 * BAND_MINUTES + 10) * 60_000;
     let recorded = 0;
-    while (Date.now() < waitUntil && (recorded = await db.escalation.count({ where: { kind: 'breach' } })) < TICKETS - failures) {
+    while (
+      Date.now() < waitUntil &&
+      (recorded = await db.escalation.count({ where: { kind: 'breach' } })) < TICKETS - failures
+    ) {
       await new Promise((r) => setTimeout(r, 5_000));
     }
-    const escalations = await db.escalation.findMany({ where: { kind: 'breach' }, select: { dueAt: true, firedAt: true, dedupeKey: true } });
+    const escalations = await db.escalation.findMany({
+      where: { kind: 'breach' },
+      select: { dueAt: true, firedAt: true, dedupeKey: true },
+    });
     const delays = escalations.map((e) => e.firedAt.getTime() - e.dueAt.getTime());
     const rssAfter = serviceRssMb(stack.pid);
     await client.connection.close();
@@ -113,7 +138,11 @@ export async function runTicketsBench() {
         p99DelayMs: percentile(delays, 99),
         maxDelayMs: Math.max(...delays),
       },
-      memory: { serviceRssMbIdle: rssBefore, serviceRssMbWithOpenTickets: rssOpen, serviceRssMbAfterBreaches: rssAfter },
+      memory: {
+        serviceRssMbIdle: rssBefore,
+        serviceRssMbWithOpenTickets: rssOpen,
+        serviceRssMbAfterBreaches: rssAfter,
+      },
     };
     writeResult(BAND_MINUTES > 0 ? 'tickets-bands' : 'tickets-burst', result);
     return result;

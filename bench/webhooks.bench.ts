@@ -27,11 +27,17 @@ async function record(db: Database, objects: string[], from: number, count: numb
     `SELECT webhook_record('ticket.replied', 'ticket', ($1::uuid[])[1 + (i % ${OBJECTS})], NULL, NULL, NULL, clock_timestamp(),
        jsonb_build_object('ticketId', ($1::uuid[])[1 + (i % ${OBJECTS})], 'sequence', i, 'phase', $2::text))
      FROM generate_series($3::int, $4::int) i`,
-    objects, phase, from, from + count - 1,
+    objects,
+    phase,
+    from,
+    from + count - 1,
   );
 }
 
-function inOrder(receiver: WebhookReceiver, phase: string): { objectsOutOfOrder: number; missing: number; duplicates: number; arrived: number } {
+function inOrder(
+  receiver: WebhookReceiver,
+  phase: string,
+): { objectsOutOfOrder: number; missing: number; duplicates: number; arrived: number } {
   const accepted = receiver.accepted().filter((r) => r.json.data.phase === phase);
   const byObject = new Map<string, number[]>();
   for (const r of accepted) {
@@ -52,7 +58,11 @@ export async function runWebhooksBench(): Promise<void> {
   const receiver = await startWebhookReceiver('accept');
   try {
     const api = (method: string, route: string, body?: unknown) =>
-      fetch(stack.apiUrl + route, { method, headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(stack.apiUrl + route, {
+        method,
+        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const made = await api('POST', '/v1/webhooks', { url: receiver.url, eventTypes: ['ticket.replied'] });
     const subscription = (await made.json()) as { id: string };
     if (made.status !== 201) throw new Error(`subscription refused: ${made.status}`);
@@ -77,7 +87,8 @@ export async function runWebhooksBench(): Promise<void> {
 
     // Backlog: queued while paused, then resumed.
     await api('POST', `/v1/webhooks/${subscription.id}/pause`);
-    for (let sent = 0; sent < events; sent += 1000) await record(db, objects, sent, Math.min(1000, events - sent), 'backlog');
+    for (let sent = 0; sent < events; sent += 1000)
+      await record(db, objects, sent, Math.min(1000, events - sent), 'backlog');
     const backlogLoadBefore = load();
     const resumedAt = Date.now();
     await api('POST', `/v1/webhooks/${subscription.id}/resume`);

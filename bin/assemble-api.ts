@@ -13,7 +13,12 @@ import { probeTemporal } from '../platform/temporal';
  * Builds the app with its real dependencies and listens; resolves once the port is bound. While
  * it listens, it also starts the workflows of stored requests whose start failed (api/recovery.ts).
  */
-export async function startApiServer(options: { config: Config; db: Database; temporal: Client; logger: Logger }): Promise<Server> {
+export async function startApiServer(options: {
+  config: Config;
+  db: Database;
+  temporal: Client;
+  logger: Logger;
+}): Promise<Server> {
   const { config, db, temporal, logger } = options;
   const deps: AppDeps = {
     config,
@@ -21,7 +26,9 @@ export async function startApiServer(options: { config: Config; db: Database; te
     temporal,
     logger,
     // Per key across every API process (PostgreSQL); this process's own buckets while the database is unreachable.
-    rateLimiter: new SharedRateLimiter(db, config.RATE_LIMIT_PER_MINUTE, (error) => logger.debug({ err: error }, 'rate limit metered locally: the database did not answer')),
+    rateLimiter: new SharedRateLimiter(db, config.RATE_LIMIT_PER_MINUTE, (error) =>
+      logger.debug({ err: error }, 'rate limit metered locally: the database did not answer'),
+    ),
     probes: {
       database: async () => {
         await db.$queryRaw`SELECT 1`;

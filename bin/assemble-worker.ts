@@ -11,7 +11,13 @@ import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 
 const sdkLogLevels: Record<string, LogLevel> = {
-  trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR',
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'WARN',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'ERROR',
+  silent: 'ERROR',
 };
 let runtimeInstalled = false;
 
@@ -44,7 +50,10 @@ export async function createWorker(options: {
     send: createWebhookSender(destinationPolicy(config)),
     notify: createNotificationActivities({ db, logger, channels, queued: outbox.wake }).notify,
   });
-  const relay: OutboxRelay = { ...outbox, stop: async () => void (await Promise.all([outbox.stop(), webhooks.stop()])) };
+  const relay: OutboxRelay = {
+    ...outbox,
+    stop: async () => void (await Promise.all([outbox.stop(), webhooks.stop()])),
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -10,7 +10,11 @@ runUntilSignal(async (onStop) => {
   onStop(() => db.$disconnect());
   onStop(() => temporal.connection.close());
   const deps = {
-    config, db, temporal, logger, rateLimiter: new RateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    config,
+    db,
+    temporal,
+    logger,
+    rateLimiter: new RateLimiter(config.RATE_LIMIT_PER_MINUTE),
     probes: { database: async () => undefined, temporal: async () => undefined },
   };
   const outcomes = await repairStuckWorkflows(deps);

@@ -8,7 +8,9 @@ export async function requireServices() {
   const config = loadConfig();
   const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => !config[name]);
   if (missing.length > 0) {
-    throw new ConfigError(missing.map((variable) => ({ variable, reason: 'required here (only `npm start` starts embedded services)' })));
+    throw new ConfigError(
+      missing.map((variable) => ({ variable, reason: 'required here (only `npm start` starts embedded services)' })),
+    );
   }
   const logger = createLogger(config.LOG_LEVEL);
   const db = createDatabase(config.DATABASE_URL!);

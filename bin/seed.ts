@@ -15,8 +15,16 @@ runUntilSignal(async () => {
     await seedPresets(db, createLogger(config.LOG_LEVEL));
     const newAdminKey = await ensureAdminKey(db, config.PASBAN_ADMIN_API_KEY);
     if (newAdminKey) process.stdout.write(`Admin API key (shown once, store it now): ${newAdminKey}\n`);
-    const newAdminSignIn = await ensureAdminUser(db, { email: config.PASBAN_ADMIN_EMAIL, password: config.PASBAN_ADMIN_PASSWORD }, hashPassword, generatePassword);
-    if (newAdminSignIn) process.stdout.write(`Admin sign-in (shown once, store it now): ${newAdminSignIn.email} / ${newAdminSignIn.password}\n`);
+    const newAdminSignIn = await ensureAdminUser(
+      db,
+      { email: config.PASBAN_ADMIN_EMAIL, password: config.PASBAN_ADMIN_PASSWORD },
+      hashPassword,
+      generatePassword,
+    );
+    if (newAdminSignIn)
+      process.stdout.write(
+        `Admin sign-in (shown once, store it now): ${newAdminSignIn.email} / ${newAdminSignIn.password}\n`,
+      );
   } finally {
     await db.$disconnect();
   }

@@ -18,7 +18,12 @@ import { createLogger } from '../platform/logger';
 import { migrate } from '../platform/migrations';
 import { seedPresets } from '../platform/seed';
 import { stopChild } from '../platform/temporal-dev-server';
-import { buildTemporalServer, prepareTemporalSchemas, startTemporalServer, TEMPORAL_SERVER_VERSION } from '../platform/temporal-server';
+import {
+  buildTemporalServer,
+  prepareTemporalSchemas,
+  startTemporalServer,
+  TEMPORAL_SERVER_VERSION,
+} from '../platform/temporal-server';
 import { runUntilSignal } from './lifecycle';
 import { startBalancer } from './loopback-balancer';
 
@@ -57,7 +62,12 @@ runUntilSignal(async (onStop) => {
 
   const logDir = path.join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: postgres.url, TEMPORAL_ADDRESS: temporal.address };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: postgres.url,
+    TEMPORAL_ADDRESS: temporal.address,
+  };
   const children: ChildProcess[] = [];
   const run = (entry: 'worker' | 'api', index: number, extra: NodeJS.ProcessEnv = {}) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin', `${entry}.ts`)], {

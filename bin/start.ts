@@ -51,7 +51,7 @@ runUntilSignal(async (onStop) => {
     if (pg.pid !== null) children.push({ name: 'postgres', pid: pg.pid, signal: 'SIGINT', marker: 'postgres' });
   }
   let temporalAddress = config.TEMPORAL_ADDRESS;
-  let temporalUi = '(your Temporal cluster\'s UI)';
+  let temporalUi = "(your Temporal cluster's UI)";
   if (!temporalAddress) {
     await requireFreePort(config.EMBEDDED_TEMPORAL_PORT, 'EMBEDDED_TEMPORAL_PORT');
     await requireFreePort(config.EMBEDDED_TEMPORAL_UI_PORT, 'EMBEDDED_TEMPORAL_UI_PORT');
@@ -80,7 +80,12 @@ runUntilSignal(async (onStop) => {
   await seedPresets(db, logger);
   await warnAboutUnreachableRecipients(db, logger);
   const newAdminKey = await ensureAdminKey(db, config.PASBAN_ADMIN_API_KEY);
-  const newAdminSignIn = await ensureAdminUser(db, { email: config.PASBAN_ADMIN_EMAIL, password: config.PASBAN_ADMIN_PASSWORD }, hashPassword, generatePassword);
+  const newAdminSignIn = await ensureAdminUser(
+    db,
+    { email: config.PASBAN_ADMIN_EMAIL, password: config.PASBAN_ADMIN_PASSWORD },
+    hashPassword,
+    generatePassword,
+  );
 
   const temporal = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
   onStop(() => temporal.connection.close());
@@ -93,7 +98,9 @@ runUntilSignal(async (onStop) => {
   });
 
   // The web console is built on the first start (and after its sources change); the API serves without it if that fails.
-  await ensureConsoleBuilt((line) => logger.info(line)).catch((err: unknown) => logger.error({ err }, 'the web console could not be built'));
+  await ensureConsoleBuilt((line) => logger.info(line)).catch((err: unknown) =>
+    logger.error({ err }, 'the web console could not be built'),
+  );
   const server = await startApiServer({ config, db, temporal, logger });
   onStop(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -109,7 +116,8 @@ runUntilSignal(async (onStop) => {
     `  Data directory:   ${dataDir}`,
   ];
   if (newAdminKey) lines.push('', `  Admin API key (shown once, store it now): ${newAdminKey}`);
-  if (newAdminSignIn) lines.push('', `  Admin sign-in (shown once, store it now): ${newAdminSignIn.email} / ${newAdminSignIn.password}`);
+  if (newAdminSignIn)
+    lines.push('', `  Admin sign-in (shown once, store it now): ${newAdminSignIn.email} / ${newAdminSignIn.password}`);
   lines.push('', 'Press Ctrl-C to stop.');
   process.stdout.write(lines.join('\n') + '\n');
   logger.info({ api, temporalAddress }, 'pasban started');

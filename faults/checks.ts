@@ -41,11 +41,14 @@ export class AnswerLog {
   record(response: Response): void {
     this.byStatus[response.status] = (this.byStatus[response.status] ?? 0) + 1;
     if (response.status === 503 && !response.headers.get('retry-after')) this.unavailableWithoutRetryAfter++;
-    if (response.status >= 400 && !response.headers.get('content-type')?.startsWith('application/problem+json')) this.notProblemDocuments++;
+    if (response.status >= 400 && !response.headers.get('content-type')?.startsWith('application/problem+json'))
+      this.notProblemDocuments++;
   }
 
   count(predicate: (status: number) => boolean): number {
-    return Object.entries(this.byStatus).filter(([s]) => predicate(Number(s))).reduce((sum, [, n]) => sum + n, 0);
+    return Object.entries(this.byStatus)
+      .filter(([s]) => predicate(Number(s)))
+      .reduce((sum, [, n]) => sum + n, 0);
   }
 }
 
@@ -62,11 +65,20 @@ export interface OpenedTicket {
  * Opens one ticket and keeps trying through 503s (waiting Retry-After seconds, at most 5) and
  * refused connections, with one Idempotency-Key, until it is accepted (201, or 200 for a replay).
  */
-export async function openTicket(stack: ApiTarget, plan: FastPlan, i: number, answers: AnswerLog, giveUpAt: number): Promise<OpenedTicket> {
+export async function openTicket(
+  stack: ApiTarget,
+  plan: FastPlan,
+  i: number,
+  answers: AnswerLog,
+  giveUpAt: number,
+): Promise<OpenedTicket> {
   const idempotencyKey = `fault-${randomUUID()}`;
   const body = JSON.stringify({
-    customerId: plan.customerIds[i % plan.customerIds.length], productId: plan.productId, priority: 'critical',
-    subject: `fault ticket ${i}`, description: 'opened by a fault script',
+    customerId: plan.customerIds[i % plan.customerIds.length],
+    productId: plan.productId,
+    priority: 'critical',
+    subject: `fault ticket ${i}`,
+    description: 'opened by a fault script',
   });
   for (let retries = 0; ; retries++) {
     if (Date.now() > giveUpAt) throw new Error(`ticket ${i} was never accepted`);
@@ -74,7 +86,11 @@ export async function openTicket(stack: ApiTarget, plan: FastPlan, i: number, an
     try {
       response = await fetch(`${stack.apiUrl}/v1/tickets`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: {
+          authorization: `Bearer ${stack.adminKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
         body,
         signal: AbortSignal.timeout(60_000),
       });
@@ -84,10 +100,20 @@ export async function openTicket(stack: ApiTarget, plan: FastPlan, i: number, an
       continue;
     }
     answers.record(response);
-    const json = (await response.json().catch(() => ({}))) as { id?: string; openedAt?: string; clock?: { targets?: { dueAt: string | null }[] } };
+    const json = (await response.json().catch(() => ({}))) as {
+      id?: string;
+      openedAt?: string;
+      clock?: { targets?: { dueAt: string | null }[] };
+    };
     if (response.status === 201 || response.status === 200) {
       const dueAt = json.clock?.targets?.[0]?.dueAt;
-      return { id: json.id!, idempotencyKey, openedAtMs: Date.parse(json.openedAt!), dueAtMs: dueAt ? Date.parse(dueAt) : NaN, retries };
+      return {
+        id: json.id!,
+        idempotencyKey,
+        openedAtMs: Date.parse(json.openedAt!),
+        dueAtMs: dueAt ? Date.parse(dueAt) : NaN,
+        retries,
+      };
     }
     // Anything but a 503 is a finding, counted by the caller's checks; the client still retries it.
     if (response.status < 500) throw new Error(`ticket ${i}: unexpected ${response.status} ${JSON.stringify(json)}`);
@@ -150,7 +176,11 @@ export async function breachesOf(stack: Observed, ticketIds: string[]) {
  * The exactly-once checks for a run's breaches: one recorded per ticket (by dedupe key), one
  * notification row each, sent with one successful attempt, and one SMS each at the gateway.
  */
-export async function exactlyOnceChecks(stack: Observed, plan: FastPlan, tickets: OpenedTicket[]): Promise<{ checks: Check[]; breaches: Awaited<ReturnType<typeof breachesOf>> }> {
+export async function exactlyOnceChecks(
+  stack: Observed,
+  plan: FastPlan,
+  tickets: OpenedTicket[],
+): Promise<{ checks: Check[]; breaches: Awaited<ReturnType<typeof breachesOf>> }> {
   const ids = tickets.map((t) => t.id);
   const breaches = await breachesOf(stack, ids);
   const perTicket = new Map<string, number>();
@@ -162,7 +192,9 @@ export async function exactlyOnceChecks(stack: Observed, plan: FastPlan, tickets
     where: { dedupeKey: { in: breaches.map((b) => `${b.dedupeKey}:customer`) } },
     select: { status: true, attempts: { select: { ok: true } } },
   });
-  const sentOnce = notifications.filter((n) => n.status === 'sent' && n.attempts.filter((a) => a.ok).length === 1).length;
+  const sentOnce = notifications.filter(
+    (n) => n.status === 'sent' && n.attempts.filter((a) => a.ok).length === 1,
+  ).length;
 
   // Each notice names its ticket by the first eight characters of its id (messages.ts ticketReference).
   const byReference = new Map(ids.map((id) => [id.slice(0, 8).toUpperCase(), id]));
@@ -178,10 +210,26 @@ export async function exactlyOnceChecks(stack: Observed, plan: FastPlan, tickets
   return {
     breaches,
     checks: [
-      check('every due breach recorded', missing === 0, `${breaches.length} of ${ids.length} tickets have their breach; ${missing} missing`),
-      check('no breach recorded twice', twice === 0 && new Set(breaches.map((b) => b.dedupeKey)).size === breaches.length, `${new Set(breaches.map((b) => b.dedupeKey)).size} distinct dedupe keys; ${twice} tickets with more than one`),
-      check('every breach notice sent exactly once', sentOnce === ids.length, `${sentOnce} of ${ids.length} notices sent with exactly one successful attempt`),
-      check('the SMS gateway got each notice once', smsPerTicket.size === ids.length && smsTwice === 0, `${smsPerTicket.size} tickets' notices reached the gateway; ${smsTwice} more than once`),
+      check(
+        'every due breach recorded',
+        missing === 0,
+        `${breaches.length} of ${ids.length} tickets have their breach; ${missing} missing`,
+      ),
+      check(
+        'no breach recorded twice',
+        twice === 0 && new Set(breaches.map((b) => b.dedupeKey)).size === breaches.length,
+        `${new Set(breaches.map((b) => b.dedupeKey)).size} distinct dedupe keys; ${twice} tickets with more than one`,
+      ),
+      check(
+        'every breach notice sent exactly once',
+        sentOnce === ids.length,
+        `${sentOnce} of ${ids.length} notices sent with exactly one successful attempt`,
+      ),
+      check(
+        'the SMS gateway got each notice once',
+        smsPerTicket.size === ids.length && smsTwice === 0,
+        `${smsPerTicket.size} tickets' notices reached the gateway; ${smsTwice} more than once`,
+      ),
     ],
   };
 }

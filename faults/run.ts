@@ -36,16 +36,22 @@ const scenarios = { ...onFaultStack, ...onOwnStack };
 async function main(): Promise<void> {
   const tickets = Number(process.env.FAULT_TICKETS ?? 1000);
   const deadlineMinutes = Number(process.env.FAULT_DEADLINE_MINUTES ?? (tickets < 300 ? 1 : 2));
-  const only = process.env.FAULT_ONLY?.split(',').map((s) => s.trim()).filter(Boolean) ?? Object.keys(scenarios);
+  const only =
+    process.env.FAULT_ONLY?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? Object.keys(scenarios);
   const unknown = only.filter((name) => !scenarios[name]);
-  if (unknown.length > 0) throw new Error(`unknown fault script(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown fault script(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
   const resultsDir = path.resolve(process.env.FAULT_RESULTS ?? path.join(__dirname, 'results'));
   mkdirSync(resultsDir, { recursive: true });
 
   let failed = 0;
   for (const name of only) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `pasban-fault-${name}-`));
-    console.log(`\n== ${name}: ${tickets} tickets, deadlines ${deadlineMinutes} min after opening (data in ${dataDir})`);
+    console.log(
+      `\n== ${name}: ${tickets} tickets, deadlines ${deadlineMinutes} min after opening (data in ${dataDir})`,
+    );
     const started = Date.now();
     let result: Result;
     const own = onOwnStack[name];

@@ -40,7 +40,9 @@ export async function startSmsGateway(): Promise<{ url: string; deliveries: SmsD
     req.on('end', () => {
       const message = JSON.parse(body) as { to: string; text: string };
       deliveries.push({ to: message.to, text: message.text, at: Date.now() });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sms-${deliveries.length}` }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ id: `sms-${deliveries.length}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,7 +89,10 @@ class ServiceProcess {
     child.stderr!.on('data', collect);
     const deadline = Date.now() + 120_000;
     while (!(await ready(this.output))) {
-      if (!this.running) throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) while starting:\n${this.output.slice(-2000)}`);
+      if (!this.running)
+        throw new Error(
+          `${this.name} exited (${child.exitCode ?? child.signalCode}) while starting:\n${this.output.slice(-2000)}`,
+        );
       if (Date.now() > deadline) throw new Error(`${this.name} not ready within 120 s:\n${this.output.slice(-2000)}`);
       await sleep(250);
     }
@@ -163,7 +168,12 @@ export class FaultStack {
 
   static async start(dataDir: string): Promise<FaultStack> {
     const [apiPort, postgresPort, temporalPort] = await freePorts(3);
-    const ports = { api: apiPort!, postgres: postgresPort!, temporal: temporalPort!, temporalUi: await freePortRange(8) };
+    const ports = {
+      api: apiPort!,
+      postgres: postgresPort!,
+      temporal: temporalPort!,
+      temporalUi: await freePortRange(8),
+    };
     const postgres = await startEmbeddedPostgres({ dataDir, port: ports.postgres, logger });
     const temporalServer = await startTemporal(dataDir, ports, postgres.url);
     await migrate(postgres.url, logger);
@@ -234,13 +244,31 @@ async function startTemporal(
   databaseUrl: string,
 ): Promise<DevServerHandle> {
   if (process.env.FAULT_TEMPORAL !== 'server') {
-    return startTemporalDevServer({ dataDir, port: ports.temporal, uiPort: ports.temporalUi, namespace: 'default', logger });
+    return startTemporalDevServer({
+      dataDir,
+      port: ports.temporal,
+      uiPort: ports.temporalUi,
+      namespace: 'default',
+      logger,
+    });
   }
   const binaries = buildTemporalServer(logger);
   const url = new URL(databaseUrl);
-  const access = { host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  const access = {
+    host: url.hostname,
+    port: Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
   await prepareTemporalSchemas(binaries, access, logger);
-  return startTemporalServer({ binaries, access, ports: { frontend: ports.temporal, internalBase: ports.temporalUi }, dataDir, namespace: 'default', logger });
+  return startTemporalServer({
+    binaries,
+    access,
+    ports: { frontend: ports.temporal, internalBase: ports.temporalUi },
+    dataDir,
+    namespace: 'default',
+    logger,
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -49,7 +49,9 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     const customer = await db.customer.create({
       data: {
         name: `Fuzz customer ${tag}-${n}`,
-        contacts: { create: { name: 'مخاطب اصلی', email: `fuzz-${tag}-${n}@example.test`, phone: '09120000000', isPrimary: true } },
+        contacts: {
+          create: { name: 'مخاطب اصلی', email: `fuzz-${tag}-${n}@example.test`, phone: '09120000000', isPrimary: true },
+        },
       },
       include: { contacts: true },
     });
@@ -97,9 +99,20 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
     outages: [],
   };
   for (const customer of kept) {
-    const ticket = await post('/v1/tickets', { customerId: customer.id, productId: product.id, priority: 'high', subject: 'تیکت آزمون', description: 'سامانه از دسترس خارج شد' });
+    const ticket = await post('/v1/tickets', {
+      customerId: customer.id,
+      productId: product.id,
+      priority: 'high',
+      subject: 'تیکت آزمون',
+      description: 'سامانه از دسترس خارج شد',
+    });
     if (ticket) ids.tickets!.push(ticket);
-    const change = await post('/v1/change-requests', { customerId: customer.id, productId: product.id, title: 'تغییر آزمون', description: 'یک گزارش جدید می‌خواهیم' });
+    const change = await post('/v1/change-requests', {
+      customerId: customer.id,
+      productId: product.id,
+      title: 'تغییر آزمون',
+      description: 'یک گزارش جدید می‌خواهیم',
+    });
     if (change) ids['change-requests']!.push(change);
   }
   const hour = 3600 * 1000;
@@ -112,7 +125,12 @@ export async function arrangeFuzzWorld(db: Database, apiUrl: string, adminKey: s
   });
   if (outage) ids.outages!.push(outage);
   // Webhook subscriptions to a name that never resolves (.invalid), so nothing leaves the machine.
-  const webhook = () => post('/v1/webhooks', { url: 'https://hooks.pasban.invalid/fuzz', eventTypes: ['ticket.opened'], productIds: [product.id] });
+  const webhook = () =>
+    post('/v1/webhooks', {
+      url: 'https://hooks.pasban.invalid/fuzz',
+      eventTypes: ['ticket.opened'],
+      productIds: [product.id],
+    });
   const [keptWebhook, spoiledWebhook] = [await webhook(), await webhook()];
   ids.webhooks = keptWebhook ? [keptWebhook] : [];
   const disposableIds = {

@@ -75,10 +75,38 @@ export const ABSURD_NUMBERS: number[] = [-1, -0.5, -1e9, 0, 1e9, 1e12, 1e15, 2 *
 export const FOREIGN_DIGIT_NUMBERS: string[] = ['۱۲۳', '١٢٣', '۱۰۰۰۰۰۰۰', '۰', '-۵', '1۲3', '１２３'];
 
 /** Values of every JSON type, for type confusion. */
-export const ANY_TYPES: unknown[] = [null, true, false, 0, -1, 1.5, 'x', '', [], [1, 'a'], {}, { nested: { deeper: [null] } }, '123', 'true', 'null'];
+export const ANY_TYPES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  'x',
+  '',
+  [],
+  [1, 'a'],
+  {},
+  { nested: { deeper: [null] } },
+  '123',
+  'true',
+  'null',
+];
 
 /** Extra field names, including ones with meaning elsewhere. */
-export const EXTRA_FIELDS = ['fuzzExtra', '__proto__', 'constructor', 'id', 'createdAt', 'role', 'isAdmin', 'پاسبان', '', 'customerId ', 'PRIORITY'];
+export const EXTRA_FIELDS = [
+  'fuzzExtra',
+  '__proto__',
+  'constructor',
+  'id',
+  'createdAt',
+  'role',
+  'isAdmin',
+  'پاسبان',
+  '',
+  'customerId ',
+  'PRIORITY',
+];
 
 /** Path-segment values that are not ids, some written raw (already percent-encoded). */
 export const BAD_PATH_VALUES: { value: string; raw?: boolean }[] = [
@@ -161,7 +189,9 @@ export function encodeLoose(value: string): string {
         out += encodeURIComponent(value.slice(i, i + 2));
         i++;
       } else if (unit >= 0xd800 && unit <= 0xdfff) {
-        out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+        out += [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+          .map((b) => `%${b.toString(16).toUpperCase()}`)
+          .join('');
       } else out += encodeURIComponent(value[i]!);
     }
     return out;

@@ -1,6 +1,14 @@
 import { unescape } from 'node:querystring';
 import fc from 'fast-check';
-import { arbitraryFor, deref, PoolRef, typesOf, validate, type GenerationContext, type JsonSchema } from './json-schema';
+import {
+  arbitraryFor,
+  deref,
+  PoolRef,
+  typesOf,
+  validate,
+  type GenerationContext,
+  type JsonSchema,
+} from './json-schema';
 import {
   ABSURD_DATES,
   ABSURD_NUMBERS,
@@ -83,7 +91,14 @@ export interface Finding {
   mutation: string;
   message: string;
   occurrences: number;
-  example: { method: string; url: string; caller: Caller; headers: Record<string, string>; body?: string; response?: string };
+  example: {
+    method: string;
+    url: string;
+    caller: Caller;
+    headers: Record<string, string>;
+    body?: string;
+    response?: string;
+  };
 }
 
 export interface FuzzSummary {
@@ -195,7 +210,8 @@ function resolverOf(document: Record<string, unknown>) {
   return (ref: string): JsonSchema => {
     if (!ref.startsWith('#/')) throw new Error(`external $ref ${ref} is not supported`);
     let node: unknown = document;
-    for (const part of ref.slice(2).split('/')) node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    for (const part of ref.slice(2).split('/'))
+      node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
     if (!node || typeof node !== 'object') throw new Error(`dangling $ref ${ref}`);
     return node as JsonSchema;
   };
@@ -252,7 +268,13 @@ function resolveRefs(value: Json, pools: Pools): Json {
   if (Array.isArray(value)) return value.map((item) => resolveRefs(item, pools));
   if (value && typeof value === 'object') {
     const out: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, key, { value: resolveRefs(item, pools), enumerable: true, writable: true, configurable: true });
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(out, key, {
+        value: resolveRefs(item, pools),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;
@@ -264,7 +286,8 @@ function clone(value: Json): Json {
   if (Array.isArray(value)) return value.map(clone);
   if (value && typeof value === 'object' && !(value instanceof PoolRef)) {
     const out: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, key, { value: clone(item), enumerable: true, writable: true, configurable: true });
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(out, key, { value: clone(item), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
@@ -283,7 +306,13 @@ function setAt(root: Json, path: Path, value: Json | typeof REMOVE): Json {
 const REMOVE = Symbol('remove');
 
 /** Every position in `value` with the schema that governs it, descending into the branch a union took. */
-function nodesOf(schemaIn: JsonSchema, value: Json, resolve: (ref: string) => JsonSchema, path: Path = [], name?: string): Node[] {
+function nodesOf(
+  schemaIn: JsonSchema,
+  value: Json,
+  resolve: (ref: string) => JsonSchema,
+  path: Path = [],
+  name?: string,
+): Node[] {
   const schema = deref(schemaIn, resolve);
   const nodes: Node[] = [{ path, schema, value, name }];
   const branches = schema.oneOf ?? schema.anyOf;
@@ -296,30 +325,48 @@ function nodesOf(schemaIn: JsonSchema, value: Json, resolve: (ref: string) => Js
     value.forEach((item, i) => nodes.push(...nodesOf(schema.items!, item, resolve, [...path, i], name)));
   } else if (value && typeof value === 'object' && !(value instanceof PoolRef)) {
     for (const [key, item] of Object.entries(value)) {
-      const property = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
+      const property =
+        schema.properties?.[key] ??
+        (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
       if (property) nodes.push(...nodesOf(property, item, resolve, [...path, key], key));
     }
   }
   return nodes;
 }
 
-const isObjectNode = (n: Node) => typesOf(n.schema).includes('object') && n.value !== null && typeof n.value === 'object' && !Array.isArray(n.value) && !(n.value instanceof PoolRef);
+const isObjectNode = (n: Node) =>
+  typesOf(n.schema).includes('object') &&
+  n.value !== null &&
+  typeof n.value === 'object' &&
+  !Array.isArray(n.value) &&
+  !(n.value instanceof PoolRef);
 const isNumberNode = (n: Node) => typeof n.value === 'number';
 const isStringNode = (n: Node) => typeof n.value === 'string' || n.value instanceof PoolRef;
 const isDateLike = (n: Node) =>
-  isStringNode(n) && (n.schema.format === 'date-time' || n.schema.format === 'date' || /^(date|month|start|end|\w+(At|Date))$/.test(n.name ?? ''));
-const isAmountLike = (n: Node) => /minute|hour|day|amount|duration|percent|quantity|rials|cost|price|limit/i.test(n.name ?? '');
+  isStringNode(n) &&
+  (n.schema.format === 'date-time' ||
+    n.schema.format === 'date' ||
+    /^(date|month|start|end|\w+(At|Date))$/.test(n.name ?? ''));
+const isAmountLike = (n: Node) =>
+  /minute|hour|day|amount|duration|percent|quantity|rials|cost|price|limit/i.test(n.name ?? '');
 const fieldOf = (location: string, path: Path) => [location, ...path.map(String)].join('.');
 
 function mutationArbs(op: Operation, valid: Case, resolve: (ref: string) => JsonSchema): fc.Arbitrary<Case>[] {
   const arbs: fc.Arbitrary<Case>[] = [];
-  const base = (mutation: string, changes: Partial<Case>): Case => ({ ...valid, kind: 'invalid', mutation, ...changes });
+  const base = (mutation: string, changes: Partial<Case>): Case => ({
+    ...valid,
+    kind: 'invalid',
+    mutation,
+    ...changes,
+  });
   const pick = <T>(items: T[], build: (item: T) => Case | fc.Arbitrary<Case>) => {
     if (items.length === 0) return;
-    arbs.push(fc.constantFrom(...items).chain((item) => {
-      const built = build(item);
-      return built instanceof fc.Arbitrary ? built : fc.constant(built);
-    }));
+    arbs.push(
+      fc.constantFrom(...items).chain((item) => {
+        const built = build(item);
+        return built instanceof fc.Arbitrary ? built : fc.constant(built);
+      }),
+    );
   };
 
   if (op.body) {
@@ -327,72 +374,163 @@ function mutationArbs(op: Operation, valid: Case, resolve: (ref: string) => Json
     const bodyCase = (mutation: string, node: Node, value: Json | typeof REMOVE, target = fieldOf('body', node.path)) =>
       base(mutation, { body: setAt(valid.body, node.path, value), target });
     pick(
-      nodes.filter(isObjectNode).flatMap((n) => (n.schema.required ?? []).filter((k) => k in (n.value as object)).map((key) => ({ n, key }))),
+      nodes
+        .filter(isObjectNode)
+        .flatMap((n) => (n.schema.required ?? []).filter((k) => k in (n.value as object)).map((key) => ({ n, key }))),
       ({ n, key }) => bodyCase('body.drop-required', { ...n, path: [...n.path, key] }, REMOVE),
     );
     pick(
       nodes.filter((n) => isObjectNode(n) && n.schema.additionalProperties === false),
-      (n) => fc.tuple(fc.constantFrom(...EXTRA_FIELDS), fc.constantFrom(...ANY_TYPES)).map(([key, extra]) => ({
-        ...bodyCase('body.unknown-field', { ...n, path: [...n.path, key] }, extra),
-        exactTarget: true,
-      })),
+      (n) =>
+        fc.tuple(fc.constantFrom(...EXTRA_FIELDS), fc.constantFrom(...ANY_TYPES)).map(([key, extra]) => ({
+          ...bodyCase('body.unknown-field', { ...n, path: [...n.path, key] }, extra),
+          exactTarget: true,
+        })),
     );
     const wrongTypes = (n: Node) => ANY_TYPES.filter((v) => validate(n.schema, v, resolve).length > 0);
-    pick(nodes.filter((n) => wrongTypes(n).length > 0), (n) => fc.constantFrom(...wrongTypes(n)).map((v) => bodyCase('body.wrong-type', n, v)));
-    pick(nodes.filter(isNumberNode), (n) => fc.constantFrom(...ABSURD_NUMBERS).map((v) => bodyCase(isAmountLike(n) ? 'body.absurd-duration-or-amount' : 'body.absurd-number', n, v)));
-    pick(nodes.filter((n) => isNumberNode(n) || (typeof n.value === 'string' && /\\d/.test(n.schema.pattern ?? '') && !n.schema.format)), (n) =>
-      fc.constantFrom(...FOREIGN_DIGIT_NUMBERS, '-100', '1e3').map((v) => bodyCase('body.foreign-digits', n, v)),
+    pick(
+      nodes.filter((n) => wrongTypes(n).length > 0),
+      (n) => fc.constantFrom(...wrongTypes(n)).map((v) => bodyCase('body.wrong-type', n, v)),
     );
-    pick(nodes.filter((n) => isStringNode(n) && n.schema.maxLength !== undefined && n.schema.maxLength < 40_000), (n) =>
-      fc.tuple(fc.constantFrom('x', 'ی', 'ک\u200c'), fc.integer({ min: 1, max: 20 })).map(([unit, extra]) => {
-        const count = Math.ceil((n.schema.maxLength! + extra) / [...unit].length);
-        return bodyCase('body.too-long', n, `a${unit.repeat(count)}`);
-      }),
+    pick(nodes.filter(isNumberNode), (n) =>
+      fc
+        .constantFrom(...ABSURD_NUMBERS)
+        .map((v) => bodyCase(isAmountLike(n) ? 'body.absurd-duration-or-amount' : 'body.absurd-number', n, v)),
     );
-    pick(nodes.filter((n) => n.schema.enum !== undefined || n.schema.const !== undefined), (n) =>
-      fc.constantFrom('', 'X', 'CRITICAL', ' critical', 'ticket ', 'تیکت', 'يك', String(n.value).toUpperCase(), `${String(n.value)}\u200c`).map((v) => bodyCase('body.bad-enum', n, v)),
+    pick(
+      nodes.filter(
+        (n) =>
+          isNumberNode(n) || (typeof n.value === 'string' && /\\d/.test(n.schema.pattern ?? '') && !n.schema.format),
+      ),
+      (n) => fc.constantFrom(...FOREIGN_DIGIT_NUMBERS, '-100', '1e3').map((v) => bodyCase('body.foreign-digits', n, v)),
     );
-    pick(nodes.filter(isDateLike), (n) => fc.constantFrom(...ABSURD_DATES).map((v) => bodyCase('body.absurd-date', n, v)));
-    pick(nodes.filter((n) => isStringNode(n) && !n.schema.enum && n.schema.const === undefined), (n) =>
-      fc.constantFrom(...NASTY_STRINGS).map((s) => ({ ...bodyCase(`body.unicode.${s.name}`, n, s.value) })),
+    pick(
+      nodes.filter((n) => isStringNode(n) && n.schema.maxLength !== undefined && n.schema.maxLength < 40_000),
+      (n) =>
+        fc.tuple(fc.constantFrom('x', 'ی', 'ک\u200c'), fc.integer({ min: 1, max: 20 })).map(([unit, extra]) => {
+          const count = Math.ceil((n.schema.maxLength! + extra) / [...unit].length);
+          return bodyCase('body.too-long', n, `a${unit.repeat(count)}`);
+        }),
     );
-    arbs.push(fc.constantFrom<Json>('x', 1, [], null, true, [{}], 'null').map((v) => base('body.not-an-object', { body: v, target: 'body' })));
+    pick(
+      nodes.filter((n) => n.schema.enum !== undefined || n.schema.const !== undefined),
+      (n) =>
+        fc
+          .constantFrom(
+            '',
+            'X',
+            'CRITICAL',
+            ' critical',
+            'ticket ',
+            'تیکت',
+            'يك',
+            String(n.value).toUpperCase(),
+            `${String(n.value)}\u200c`,
+          )
+          .map((v) => bodyCase('body.bad-enum', n, v)),
+    );
+    pick(nodes.filter(isDateLike), (n) =>
+      fc.constantFrom(...ABSURD_DATES).map((v) => bodyCase('body.absurd-date', n, v)),
+    );
+    pick(
+      nodes.filter((n) => isStringNode(n) && !n.schema.enum && n.schema.const === undefined),
+      (n) => fc.constantFrom(...NASTY_STRINGS).map((s) => ({ ...bodyCase(`body.unicode.${s.name}`, n, s.value) })),
+    );
+    arbs.push(
+      fc
+        .constantFrom<Json>('x', 1, [], null, true, [{}], 'null')
+        .map((v) => base('body.not-an-object', { body: v, target: 'body' })),
+    );
   }
 
   for (const param of op.params) {
-    arbs.push(fc.constantFrom(...BAD_PATH_VALUES).map((bad) => base('params.bad-value', {
-      params: { ...valid.params, [param.name]: bad.value },
-      rawParams: new Set(bad.raw ? [param.name] : []),
-      target: `params.${param.name}`,
-    })));
+    arbs.push(
+      fc.constantFrom(...BAD_PATH_VALUES).map((bad) =>
+        base('params.bad-value', {
+          params: { ...valid.params, [param.name]: bad.value },
+          rawParams: new Set(bad.raw ? [param.name] : []),
+          target: `params.${param.name}`,
+        }),
+      ),
+    );
   }
   if (op.query.length) {
-    arbs.push(fc.tuple(fc.constantFrom(...op.query), fc.constantFrom(...BAD_QUERY_VALUES)).map(([param, bad]) => base('query.bad-value', bad.raw
-      ? { query: { ...valid.query, [param.name]: undefined }, rawQuery: [`${encodeURIComponent(param.name)}=${bad.value as string}`], target: `query.${param.name}` }
-      : { query: { ...valid.query, [param.name]: bad.value }, target: `query.${param.name}` })));
+    arbs.push(
+      fc
+        .tuple(fc.constantFrom(...op.query), fc.constantFrom(...BAD_QUERY_VALUES))
+        .map(([param, bad]) =>
+          base(
+            'query.bad-value',
+            bad.raw
+              ? {
+                  query: { ...valid.query, [param.name]: undefined },
+                  rawQuery: [`${encodeURIComponent(param.name)}=${bad.value as string}`],
+                  target: `query.${param.name}`,
+                }
+              : { query: { ...valid.query, [param.name]: bad.value }, target: `query.${param.name}` },
+          ),
+        ),
+    );
   }
-  arbs.push(fc.constantFrom('fuzz=1', '__proto__[x]=1', 'constructor=1', `${encodeURIComponent('پاسبان')}=${encodeURIComponent('مقدار')}`, 'a=%ED%A0%80').map((q) => base('query.unknown-param', { rawQuery: [q] })));
-  arbs.push(fc.constantFrom(...BAD_REQUEST_IDS).map((id) => base('header.request-id', { headers: { ...valid.headers, 'x-request-id': id } })));
+  arbs.push(
+    fc
+      .constantFrom(
+        'fuzz=1',
+        '__proto__[x]=1',
+        'constructor=1',
+        `${encodeURIComponent('پاسبان')}=${encodeURIComponent('مقدار')}`,
+        'a=%ED%A0%80',
+      )
+      .map((q) => base('query.unknown-param', { rawQuery: [q] })),
+  );
+  arbs.push(
+    fc
+      .constantFrom(...BAD_REQUEST_IDS)
+      .map((id) => base('header.request-id', { headers: { ...valid.headers, 'x-request-id': id } })),
+  );
   if (op.method === 'POST') {
-    arbs.push(fc.constantFrom(...BAD_IDEMPOTENCY_KEYS).map((key) => base('header.idempotency-key', { headers: { ...valid.headers, 'idempotency-key': key } })));
+    arbs.push(
+      fc
+        .constantFrom(...BAD_IDEMPOTENCY_KEYS)
+        .map((key) => base('header.idempotency-key', { headers: { ...valid.headers, 'idempotency-key': key } })),
+    );
   }
   if (op.query.some((param) => param.name === 'cursor')) {
     // Anything but a cursor the API gave out: 400 naming query.cursor (or a refusal of the caller first).
-    arbs.push(fc.constantFrom(...BAD_CURSORS).map((cursor) => base('query.bad-cursor', {
-      query: { ...valid.query, cursor },
-      target: 'query.cursor',
-      expectStatus: [400, 401, 403],
-    })));
+    arbs.push(
+      fc.constantFrom(...BAD_CURSORS).map((cursor) =>
+        base('query.bad-cursor', {
+          query: { ...valid.query, cursor },
+          target: 'query.cursor',
+          expectStatus: [400, 401, 403],
+        }),
+      ),
+    );
   }
   if (op.body && op.idempotent) {
     // The same Idempotency-Key with a changed body: the second answer is a 409 whenever the first was carried out.
-    const nodes = nodesOf(op.body, valid.body, resolve).filter((n) => isStringNode(n) && !n.schema.enum && n.schema.const === undefined && !n.schema.format && !n.schema.pattern?.startsWith('^('));
-    pick(nodes, (n) => fc.uuid({ version: 4 }).map((key) => base('idempotency.changed-body', {
-      kind: 'valid',
-      headers: { ...valid.headers, 'idempotency-key': `fuzz-${key}` },
-      replayFirst: valid.body,
-      body: setAt(valid.body, n.path, `${String(n.value).slice(0, Math.max(1, (n.schema.maxLength ?? 100) - 8))} دیگر`),
-    })));
+    const nodes = nodesOf(op.body, valid.body, resolve).filter(
+      (n) =>
+        isStringNode(n) &&
+        !n.schema.enum &&
+        n.schema.const === undefined &&
+        !n.schema.format &&
+        !n.schema.pattern?.startsWith('^('),
+    );
+    pick(nodes, (n) =>
+      fc.uuid({ version: 4 }).map((key) =>
+        base('idempotency.changed-body', {
+          kind: 'valid',
+          headers: { ...valid.headers, 'idempotency-key': `fuzz-${key}` },
+          replayFirst: valid.body,
+          body: setAt(
+            valid.body,
+            n.path,
+            `${String(n.value).slice(0, Math.max(1, (n.schema.maxLength ?? 100) - 8))} دیگر`,
+          ),
+        }),
+      ),
+    );
   }
 
   if (op.body) {
@@ -400,31 +538,70 @@ function mutationArbs(op: Operation, valid: Case, resolve: (ref: string) => Json
     const transport = (mutation: string, contentType: string | null, raw: Raw, expectStatus?: number[]) =>
       base(mutation, { transport: { contentType, raw: typeof raw === 'function' ? raw : () => raw }, expectStatus });
     arbs.push(
-      fc.constantFrom(
-        () => transport('transport.text-plain', 'text/plain', (json) => json, [415]),
-        () => transport('transport.form', 'application/x-www-form-urlencoded', 'a=1&b=2', [415]),
-        () => transport('transport.no-content-type', null, (json) => Buffer.from(json), [415]),
-        () => transport('transport.vendor-json', 'application/vnd.api+json', (json) => json, [415]),
-        () => transport('transport.multipart', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--', [415]),
-        () => transport('transport.charset-latin1', 'application/json; charset=latin1', (json) => json, [415]),
-        () => transport('transport.charset-utf16', 'application/json; charset=utf-16', (json) => Buffer.from(`\ufeff${json}`, 'utf16le')),
-        () => transport('transport.charset-bogus', 'application/json; charset=klingon', (json) => json, [415]),
-        () => transport('transport.malformed-json', 'application/json', (json) => json.slice(0, Math.max(1, json.length - 1)), [400]),
-        () => transport('transport.single-quotes', 'application/json', "{'a': 1}", [400]),
-        () => transport('transport.trailing-comma', 'application/json', '{"a": 1,}', [400]),
-        () => transport('transport.json-scalar', 'application/json', '"just a string"', [400]),
-        () => transport('transport.nan', 'application/json', '{"a": NaN}', [400]),
-        () => transport('transport.bom-json', 'application/json', (json) => `\ufeff${json}`),
-        () => transport('transport.invalid-utf8', 'application/json', Buffer.concat([Buffer.from('{"subject":"'), Buffer.from([0xed, 0xa0, 0x80, 0xff]), Buffer.from('"}')])),
-        () => transport('transport.deep-nesting', 'application/json', `${'['.repeat(20_000)}${']'.repeat(20_000)}`, [400]),
-        () => transport('transport.oversized', 'application/json', JSON.stringify({ padding: 'x'.repeat(FETCH_BODY_LIMIT_PROBE) }), [413]),
-        () => transport('transport.duplicate-keys', 'application/json', (json) => `{"a":1,"a":2,${json.slice(1)}`),
-        () => transport('transport.empty-body', 'application/json', ''),
-        ...CONTENT_ENCODINGS.map(({ name, encoding, encode }) => () => {
-          const sent = transport(`transport.content-encoding.${name}`, 'application/json', (json: string) => encode(json), [415]);
-          return { ...sent, transport: { ...sent.transport!, encoding } };
-        }),
-      ).map((make) => make()),
+      fc
+        .constantFrom(
+          () => transport('transport.text-plain', 'text/plain', (json) => json, [415]),
+          () => transport('transport.form', 'application/x-www-form-urlencoded', 'a=1&b=2', [415]),
+          () => transport('transport.no-content-type', null, (json) => Buffer.from(json), [415]),
+          () => transport('transport.vendor-json', 'application/vnd.api+json', (json) => json, [415]),
+          () =>
+            transport(
+              'transport.multipart',
+              'multipart/form-data; boundary=x',
+              '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--',
+              [415],
+            ),
+          () => transport('transport.charset-latin1', 'application/json; charset=latin1', (json) => json, [415]),
+          () =>
+            transport('transport.charset-utf16', 'application/json; charset=utf-16', (json) =>
+              Buffer.from(`\ufeff${json}`, 'utf16le'),
+            ),
+          () => transport('transport.charset-bogus', 'application/json; charset=klingon', (json) => json, [415]),
+          () =>
+            transport(
+              'transport.malformed-json',
+              'application/json',
+              (json) => json.slice(0, Math.max(1, json.length - 1)),
+              [400],
+            ),
+          () => transport('transport.single-quotes', 'application/json', "{'a': 1}", [400]),
+          () => transport('transport.trailing-comma', 'application/json', '{"a": 1,}', [400]),
+          () => transport('transport.json-scalar', 'application/json', '"just a string"', [400]),
+          () => transport('transport.nan', 'application/json', '{"a": NaN}', [400]),
+          () => transport('transport.bom-json', 'application/json', (json) => `\ufeff${json}`),
+          () =>
+            transport(
+              'transport.invalid-utf8',
+              'application/json',
+              Buffer.concat([Buffer.from('{"subject":"'), Buffer.from([0xed, 0xa0, 0x80, 0xff]), Buffer.from('"}')]),
+            ),
+          () =>
+            transport(
+              'transport.deep-nesting',
+              'application/json',
+              `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+              [400],
+            ),
+          () =>
+            transport(
+              'transport.oversized',
+              'application/json',
+              JSON.stringify({ padding: 'x'.repeat(FETCH_BODY_LIMIT_PROBE) }),
+              [413],
+            ),
+          () => transport('transport.duplicate-keys', 'application/json', (json) => `{"a":1,"a":2,${json.slice(1)}`),
+          () => transport('transport.empty-body', 'application/json', ''),
+          ...CONTENT_ENCODINGS.map(({ name, encoding, encode }) => () => {
+            const sent = transport(
+              `transport.content-encoding.${name}`,
+              'application/json',
+              (json: string) => encode(json),
+              [415],
+            );
+            return { ...sent, transport: { ...sent.transport!, encoding } };
+          }),
+        )
+        .map((make) => make()),
     );
   }
   return arbs;
@@ -436,43 +613,64 @@ function caseArb(op: Operation, keys: FuzzOptions['keys'], resolve: (ref: string
   const access = op.method === 'GET' ? 'read' : 'write';
   const ctx: GenerationContext = { resolve, access, poolFor: poolOfField };
   const params = fc.record(
-    Object.fromEntries(op.params.map((param) => {
-      const pool = poolOfParam(op.path, param.name);
-      const plain = arbitraryFor(param.schema, { ...ctx, poolFor: () => undefined }, param.name);
-      if (!pool || !/id$/i.test(param.name)) return [param.name, plain];
-      // Changing or deleting takes only ids the fuzzer may spoil (its own creations and the
-      // disposable ones); commands (POST) and reads take the owned ones too.
-      const poolName = op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE' ? `created:${pool}` : pool;
-      const real = fc.tuple(fc.nat(), fc.uuid({ version: 4 })).map(([n, fallback]) => new PoolRef(poolName, n, fallback, access));
-      return [param.name, fc.oneof({ weight: 4, arbitrary: real }, { weight: 1, arbitrary: plain })];
-    })),
+    Object.fromEntries(
+      op.params.map((param) => {
+        const pool = poolOfParam(op.path, param.name);
+        const plain = arbitraryFor(param.schema, { ...ctx, poolFor: () => undefined }, param.name);
+        if (!pool || !/id$/i.test(param.name)) return [param.name, plain];
+        // Changing or deleting takes only ids the fuzzer may spoil (its own creations and the
+        // disposable ones); commands (POST) and reads take the owned ones too.
+        const poolName =
+          op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE' ? `created:${pool}` : pool;
+        const real = fc
+          .tuple(fc.nat(), fc.uuid({ version: 4 }))
+          .map(([n, fallback]) => new PoolRef(poolName, n, fallback, access));
+        return [param.name, fc.oneof({ weight: 4, arbitrary: real }, { weight: 1, arbitrary: plain })];
+      }),
+    ),
   );
   const query = fc.record(
-    Object.fromEntries(op.query.map((param) => [param.name, fc.option(arbitraryFor(param.schema, { ...ctx, access: 'read' }, param.name), { nil: undefined, freq: 2 })])),
+    Object.fromEntries(
+      op.query.map((param) => [
+        param.name,
+        fc.option(arbitraryFor(param.schema, { ...ctx, access: 'read' }, param.name), { nil: undefined, freq: 2 }),
+      ]),
+    ),
   );
   const body = op.body ? arbitraryFor(op.body, ctx) : fc.constant(undefined);
   const admitted = op.roles === 'public' ? [] : op.roles.filter((role) => keys[role]);
-  const others = op.roles === 'public' ? [] : ROLES.filter((role) => keys[role] && !(op.roles as Role[]).includes(role));
-  const callers: fc.WeightedArbitrary<Caller>[] = op.roles === 'public'
-    ? [{ weight: 1, arbitrary: fc.constant<Caller>('none') }]
-    : [
-        { weight: 16, arbitrary: fc.constantFrom<Caller>(...(admitted.length ? admitted : ['admin' as const])) },
-        ...(others.length ? [{ weight: 2, arbitrary: fc.constantFrom<Caller>(...others) }] : []),
-        { weight: 1, arbitrary: fc.constantFrom<Caller>('none', 'bad-key') },
-      ];
+  const others =
+    op.roles === 'public' ? [] : ROLES.filter((role) => keys[role] && !(op.roles as Role[]).includes(role));
+  const callers: fc.WeightedArbitrary<Caller>[] =
+    op.roles === 'public'
+      ? [{ weight: 1, arbitrary: fc.constant<Caller>('none') }]
+      : [
+          { weight: 16, arbitrary: fc.constantFrom<Caller>(...(admitted.length ? admitted : ['admin' as const])) },
+          ...(others.length ? [{ weight: 2, arbitrary: fc.constantFrom<Caller>(...others) }] : []),
+          { weight: 1, arbitrary: fc.constantFrom<Caller>('none', 'bad-key') },
+        ];
   const caller = fc.oneof(...callers);
-  const valid = fc.record({ caller, params, query, body }).map(({ caller: who, params: p, query: q, body: b }): Case => ({
-    kind: 'valid',
-    mutation: 'none',
-    caller: who,
-    params: p,
-    rawParams: new Set(),
-    query: q,
-    rawQuery: [],
-    body: b,
-    headers: {},
-    expectStatus: op.roles === 'public' ? undefined : who === 'none' || who === 'bad-key' ? [401] : !(op.roles as string[]).includes(who) ? [403] : undefined,
-  }));
+  const valid = fc
+    .record({ caller, params, query, body })
+    .map(({ caller: who, params: p, query: q, body: b }): Case => ({
+      kind: 'valid',
+      mutation: 'none',
+      caller: who,
+      params: p,
+      rawParams: new Set(),
+      query: q,
+      rawQuery: [],
+      body: b,
+      headers: {},
+      expectStatus:
+        op.roles === 'public'
+          ? undefined
+          : who === 'none' || who === 'bad-key'
+            ? [401]
+            : !(op.roles as string[]).includes(who)
+              ? [403]
+              : undefined,
+    }));
   const admittedCaller = admitted[0] ?? 'admin';
   const invalid = fc
     .tuple(valid, fc.constantFrom<Caller>(...(admitted.length ? admitted : [admittedCaller])))
@@ -504,7 +702,8 @@ function prepare(op: Operation, c: Case, apiUrl: string, keys: FuzzOptions['keys
   for (const [name, raw] of Object.entries(c.query)) {
     if (raw === undefined) continue;
     const value = resolveRefs(raw, pools);
-    for (const item of Array.isArray(value) ? value : [value]) parts.push(`${encodeURIComponent(name)}=${encodeLoose(String(item))}`);
+    for (const item of Array.isArray(value) ? value : [value])
+      parts.push(`${encodeURIComponent(name)}=${encodeLoose(String(item))}`);
   }
   parts.push(...c.rawQuery);
   const url = `${apiUrl}${path}${parts.length ? `?${parts.join('&')}` : ''}`;
@@ -516,7 +715,13 @@ function prepare(op: Operation, c: Case, apiUrl: string, keys: FuzzOptions['keys
     if (c.transport.contentType) headers['content-type'] = c.transport.contentType;
     if (c.transport.encoding) headers['content-encoding'] = c.transport.encoding;
     const raw = c.transport.raw(JSON.stringify(resolvedBody ?? {}));
-    return { url, headers, body: raw, bodyText: typeof raw === 'string' ? raw : Buffer.from(raw).toString('latin1'), resolvedBody };
+    return {
+      url,
+      headers,
+      body: raw,
+      bodyText: typeof raw === 'string' ? raw : Buffer.from(raw).toString('latin1'),
+      resolvedBody,
+    };
   }
   if (op.body && resolvedBody !== undefined) {
     headers['content-type'] = 'application/json';
@@ -526,7 +731,8 @@ function prepare(op: Operation, c: Case, apiUrl: string, keys: FuzzOptions['keys
   return { url, headers, resolvedBody };
 }
 
-const truncate = (text: string | undefined, max = 1500) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
+const truncate = (text: string | undefined, max = 1500) =>
+  text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 
 /** Array items named either way: `body.week.fri[2].end` (the calendar checks) is `body.week.fri.2.end`. */
 const dotted = (field: string) => field.replace(/\[(\d+)\]/g, '.$1');
@@ -540,7 +746,15 @@ interface Check {
   message: string;
 }
 
-function check(op: Operation, c: Case, sent: Sent, status: number, headers: Headers, text: string, resolve: (ref: string) => JsonSchema): Check[] {
+function check(
+  op: Operation,
+  c: Case,
+  sent: Sent,
+  status: number,
+  headers: Headers,
+  text: string,
+  resolve: (ref: string) => JsonSchema,
+): Check[] {
   const problems: Check[] = [];
   const broken = brokenRules(op, c, sent, resolve);
   const contentType = headers.get('content-type') ?? '';
@@ -554,40 +768,77 @@ function check(op: Operation, c: Case, sent: Sent, status: number, headers: Head
   }
   if (status >= 500) problems.push({ kind: 'server_error', message: `answered ${status}` });
   if (status >= 400) {
-    if (!contentType.startsWith('application/problem+json')) problems.push({ kind: 'not_problem_json', message: `a ${status} with content-type "${contentType}"` });
+    if (!contentType.startsWith('application/problem+json'))
+      problems.push({ kind: 'not_problem_json', message: `a ${status} with content-type "${contentType}"` });
     const problem = json as Record<string, unknown> | undefined;
     if (!isJson || !problem || typeof problem !== 'object') {
       problems.push({ kind: 'problem_fields', message: `a ${status} whose body is not a JSON object` });
     } else {
-      const missing = ['status', 'code', 'detail', 'requestId'].filter((k) => problem[k] === undefined || problem[k] === '');
+      const missing = ['status', 'code', 'detail', 'requestId'].filter(
+        (k) => problem[k] === undefined || problem[k] === '',
+      );
       if (missing.length) problems.push({ kind: 'problem_fields', message: `problem lacks ${missing.join(', ')}` });
-      if (problem.status !== status) problems.push({ kind: 'problem_fields', message: `problem.status ${String(problem.status)} but HTTP ${status}` });
+      if (problem.status !== status)
+        problems.push({
+          kind: 'problem_fields',
+          message: `problem.status ${String(problem.status)} but HTTP ${status}`,
+        });
       if (typeof problem.requestId === 'string' && headers.get('x-request-id') !== problem.requestId) {
         problems.push({ kind: 'problem_fields', message: 'problem.requestId differs from X-Request-Id' });
       }
       if (status === 400 && problem.code === 'validation_failed') {
         const fields = problem.invalidFields as { field?: unknown; reason?: unknown }[] | undefined;
-        const good = Array.isArray(fields) && fields.length > 0 && fields.every((f) => typeof f.field === 'string' && /^(body|query|params|header)(\.|$)/.test(f.field) && typeof f.reason === 'string' && f.reason.length > 0);
-        if (!good) problems.push({ kind: 'validation_without_fields', message: `validation_failed without named fields: ${truncate(JSON.stringify(fields), 300)}` });
+        const good =
+          Array.isArray(fields) &&
+          fields.length > 0 &&
+          fields.every(
+            (f) =>
+              typeof f.field === 'string' &&
+              /^(body|query|params|header)(\.|$)/.test(f.field) &&
+              typeof f.reason === 'string' &&
+              f.reason.length > 0,
+          );
+        if (!good)
+          problems.push({
+            kind: 'validation_without_fields',
+            message: `validation_failed without named fields: ${truncate(JSON.stringify(fields), 300)}`,
+          });
         else if (c.target && broken.some((rule) => related(rule.slice(0, rule.indexOf(':')), c.target!))) {
           const named = fields!.map((f) => f.field as string);
           const location = c.target.split('.')[0];
           // Parts are checked in order (params, query, body): a refusal of an earlier part is no evidence.
-          const ok = !named.some((f) => f.split('.')[0] === location) || (c.exactTarget ? named.map(dotted).includes(dotted(c.target)) : named.some((f) => related(f, c.target!)));
-          if (!ok) problems.push({ kind: 'field_not_named', message: `broke ${c.target} but the refusal names ${named.join(', ')}` });
+          const ok =
+            !named.some((f) => f.split('.')[0] === location) ||
+            (c.exactTarget ? named.map(dotted).includes(dotted(c.target)) : named.some((f) => related(f, c.target!)));
+          if (!ok)
+            problems.push({
+              kind: 'field_not_named',
+              message: `broke ${c.target} but the refusal names ${named.join(', ')}`,
+            });
         }
       }
     }
   }
   if (status >= 200 && status < 300) {
     if (broken.length) {
-      problems.push({ kind: 'accepted_invalid', message: `accepted with ${status} input the document refuses: ${broken.slice(0, 3).join('; ')}` });
+      problems.push({
+        kind: 'accepted_invalid',
+        message: `accepted with ${status} input the document refuses: ${broken.slice(0, 3).join('; ')}`,
+      });
     }
     if (status !== 204 && op.successSchema) {
-      if (!contentType.startsWith('application/json') || !isJson) problems.push({ kind: 'response_schema', message: `a ${status} that is not JSON (content-type "${contentType}")` });
+      if (!contentType.startsWith('application/json') || !isJson)
+        problems.push({
+          kind: 'response_schema',
+          message: `a ${status} that is not JSON (content-type "${contentType}")`,
+        });
       else {
         const errors = validate(op.successSchema, json, resolve);
-        if (errors.length) problems.push({ kind: 'response_schema', message: `response breaks its schema: ${errors.slice(0, 3).join('; ')}` });
+        if (errors.length)
+          problems.push({
+            kind: 'response_schema',
+            message: `response breaks its schema: ${errors.slice(0, 3).join('; ')}`,
+          });
       }
     }
   }
@@ -600,9 +851,15 @@ function check(op: Operation, c: Case, sent: Sent, status: number, headers: Head
 /** A changed body under an Idempotency-Key that was carried out must be refused with 409. */
 function replayProblems(firstStatus: number | null, status: number): Check[] {
   if (firstStatus === null) return [];
-  if (firstStatus >= 500) return [{ kind: 'server_error', message: `the first request of an idempotency replay answered ${firstStatus}` }];
+  if (firstStatus >= 500)
+    return [{ kind: 'server_error', message: `the first request of an idempotency replay answered ${firstStatus}` }];
   if (firstStatus >= 200 && firstStatus < 300 && status !== 409) {
-    return [{ kind: 'idempotency_replay', message: `the same Idempotency-Key with a changed body answered ${status} after the first answered ${firstStatus} (expected 409)` }];
+    return [
+      {
+        kind: 'idempotency_replay',
+        message: `the same Idempotency-Key with a changed body answered ${status} after the first answered ${firstStatus} (expected 409)`,
+      },
+    ];
   }
   return [];
 }
@@ -611,13 +868,19 @@ function replayProblems(firstStatus: number | null, status: number): Check[] {
 function brokenRules(op: Operation, c: Case, sent: Sent, resolve: (ref: string) => JsonSchema): string[] {
   if (c.kind !== 'invalid') return [];
   // PostgreSQL cannot store NUL, and an unpaired surrogate has no UTF-8: accepting either loses data.
-  if (/^body\.unicode\.(nul|only-nul|lone-.*)$/.test(c.mutation)) return [`${c.target}: holds ${c.mutation.slice('body.unicode.'.length)}`];
+  if (/^body\.unicode\.(nul|only-nul|lone-.*)$/.test(c.mutation))
+    return [`${c.target}: holds ${c.mutation.slice('body.unicode.'.length)}`];
   if (c.mutation.startsWith('body.') && op.body) return validate(op.body, sent.resolvedBody, resolve);
   if (c.mutation === 'params.bad-value') {
     return op.params.flatMap((p) => {
       const value = c.params[p.name];
       if (value instanceof PoolRef) return [];
-      return validate(p.schema, c.rawParams.has(p.name) ? decodeOrNull(String(value)) : value, resolve, `params.${p.name}`);
+      return validate(
+        p.schema,
+        c.rawParams.has(p.name) ? decodeOrNull(String(value)) : value,
+        resolve,
+        `params.${p.name}`,
+      );
     });
   }
   if (c.mutation === 'query.bad-value') {
@@ -629,7 +892,12 @@ function brokenRules(op: Operation, c: Case, sent: Sent, resolve: (ref: string) 
       if (value === undefined || value instanceof PoolRef) return [];
       const types = typesOf(deref(p.schema, resolve));
       // Query values arrive as text: a number parameter is judged by the number the text spells.
-      if (typeof value === 'string' && (types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(value)) value = Number(value);
+      if (
+        typeof value === 'string' &&
+        (types.includes('integer') || types.includes('number')) &&
+        /^-?\d+(\.\d+)?$/.test(value)
+      )
+        value = Number(value);
       return validate(p.schema, value, resolve, `query.${p.name}`);
     });
   }
@@ -657,7 +925,8 @@ async function discover(apiUrl: string, key: string, operations: Operation[], po
     const list = await get(limited).catch(() => undefined);
     for (const item of list?.items ?? []) {
       pools.add('discovered', collection, item.id);
-      for (const contact of (item.contacts as { id?: string }[] | undefined) ?? []) pools.add('discovered', 'contacts', contact.id);
+      for (const contact of (item.contacts as { id?: string }[] | undefined) ?? [])
+        pools.add('discovered', 'contacts', contact.id);
     }
   }
   for (const contractId of [...(pools.discovered.get('contracts') ?? [])].slice(0, 10)) {
@@ -686,10 +955,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
 
   const pools = new Pools();
   for (const [pool, ids] of Object.entries(options.ids ?? {})) for (const id of ids) pools.add('owned', pool, id);
-  for (const [pool, ids] of Object.entries(options.disposableIds ?? {})) for (const id of ids) pools.add('created', pool, id);
+  for (const [pool, ids] of Object.entries(options.disposableIds ?? {}))
+    for (const id of ids) pools.add('created', pool, id);
   await discover(apiUrl, keys.admin, operations, pools);
 
-  const summary: FuzzSummary = { seed, runsPerOperation, requests: 0, byStatus: {}, byMutation: {}, operations: {}, undocumented: {}, findings: [], durationMs: 0 };
+  const summary: FuzzSummary = {
+    seed,
+    runsPerOperation,
+    requests: 0,
+    byStatus: {},
+    byMutation: {},
+    operations: {},
+    undocumented: {},
+    findings: [],
+    durationMs: 0,
+  };
   const findings = new Map<string, Finding>();
   const bump = (record: Record<string, number>, key: string) => (record[key] = (record[key] ?? 0) + 1);
 
@@ -697,7 +977,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const sendFirst = async (op: Operation, c: Case): Promise<number | null> => {
     const first = prepare(op, { ...c, body: c.replayFirst, replayFirst: undefined }, apiUrl, keys, pools);
     try {
-      const response = await fetch(first.url, { method: op.method, headers: first.headers, body: first.body, signal: AbortSignal.timeout(timeoutMs) });
+      const response = await fetch(first.url, {
+        method: op.method,
+        headers: first.headers,
+        body: first.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       await response.text();
       summary.requests++;
       summary.operations[op.key]!.requests++;
@@ -723,7 +1008,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
         let headers = new Headers();
         let failure: Check | undefined;
         try {
-          const response = await fetch(sent.url, { method: op.method, headers: sent.headers, body: sent.body, signal: AbortSignal.timeout(timeoutMs) });
+          const response = await fetch(sent.url, {
+            method: op.method,
+            headers: sent.headers,
+            body: sent.body,
+            signal: AbortSignal.timeout(timeoutMs),
+          });
           status = response.status;
           headers = response.headers;
           text = await response.text();
@@ -734,7 +1024,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
             // fetch itself refused the request (e.g. a header value it cannot send): nothing reached the API.
             opSummary.unsendable++;
             continue;
-          } else failure = { kind: 'network_error', message: `${err.name}: ${err.message} ${err.cause?.code ?? ''}`.trim() };
+          } else
+            failure = { kind: 'network_error', message: `${err.name}: ${err.message} ${err.cause?.code ?? ''}`.trim() };
         }
         summary.requests++;
         opSummary.requests++;
@@ -743,8 +1034,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
         const statusKey = status === null ? 'none' : String(status);
         bump(summary.byStatus, statusKey);
         bump(opSummary.byStatus, statusKey);
-        if (status !== null && !op.documented.has(status) && status !== 401 && status !== 403) bump(summary.undocumented, `${op.key} ${status}`);
-        const problems = failure ? [failure] : [...check(op, c, sent, status!, headers, text, resolve), ...replayProblems(replayed, status!)];
+        if (status !== null && !op.documented.has(status) && status !== 401 && status !== 403)
+          bump(summary.undocumented, `${op.key} ${status}`);
+        const problems = failure
+          ? [failure]
+          : [...check(op, c, sent, status!, headers, text, resolve), ...replayProblems(replayed, status!)];
         for (const problem of problems) {
           const key = `${problem.kind}|${op.key}|${status}|${c.mutation}`;
           const existing = findings.get(key);

@@ -29,24 +29,46 @@ async function main(): Promise<number> {
   try {
     const world = await arrangeFuzzWorld(db, stack.apiUrl, TEST_ADMIN_KEY);
     console.log(`fuzzing ${stack.apiUrl} with seed ${seed}, ${runsPerOperation} requests per operation …`);
-    const summary = await runFuzz({ apiUrl: stack.apiUrl, keys: world.keys, ids: world.ids, disposableIds: world.disposableIds, seed, runsPerOperation, only });
+    const summary = await runFuzz({
+      apiUrl: stack.apiUrl,
+      keys: world.keys,
+      ids: world.ids,
+      disposableIds: world.disposableIds,
+      seed,
+      runsPerOperation,
+      only,
+    });
 
     const width = Math.max(...Object.keys(summary.operations).map((k) => k.length));
     for (const [operation, counts] of Object.entries(summary.operations)) {
-      const statuses = Object.entries(counts.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => `${status}×${n}`).join(' ');
+      const statuses = Object.entries(counts.byStatus)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' ');
       console.log(`  ${operation.padEnd(width)}  ${String(counts.requests).padStart(4)}  ${statuses}`);
     }
     console.log(`\noperations: ${Object.keys(summary.operations).length}`);
     console.log(`requests:   ${summary.requests} in ${(summary.durationMs / 1000).toFixed(1)} s`);
-    console.log(`by status:  ${Object.entries(summary.byStatus).map(([status, n]) => `${status}: ${n}`).join(', ')}`);
+    console.log(
+      `by status:  ${Object.entries(summary.byStatus)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(', ')}`,
+    );
     console.log(`findings:   ${summary.findings.length}`);
     for (const finding of summary.findings) {
-      console.log(`  [${finding.kind}] ${finding.operation} (${finding.mutation}, ${finding.status ?? 'no answer'}, ×${finding.occurrences}): ${finding.message}`);
-      console.log(`      ${finding.example.method} ${finding.example.url}${finding.example.body ? `\n      body: ${finding.example.body.slice(0, 300)}` : ''}`);
+      console.log(
+        `  [${finding.kind}] ${finding.operation} (${finding.mutation}, ${finding.status ?? 'no answer'}, ×${finding.occurrences}): ${finding.message}`,
+      );
+      console.log(
+        `      ${finding.example.method} ${finding.example.url}${finding.example.body ? `\n      body: ${finding.example.body.slice(0, 300)}` : ''}`,
+      );
     }
     const results = path.join(__dirname, 'results');
     mkdirSync(results, { recursive: true });
-    writeFileSync(path.join(results, 'latest.json'), `${JSON.stringify({ when: new Date().toISOString(), ...summary }, null, 2)}\n`);
+    writeFileSync(
+      path.join(results, 'latest.json'),
+      `${JSON.stringify({ when: new Date().toISOString(), ...summary }, null, 2)}\n`,
+    );
     console.log(`\nwrote ${path.relative(process.cwd(), path.join(results, 'latest.json'))}`);
 
     const examples = Number(process.env.SCHEMATHESIS_EXAMPLES ?? 25);
@@ -55,7 +77,13 @@ async function main(): Promise<number> {
       console.log(`\nSchemathesis ${examples} examples per operation …`);
       const reportDir = path.join(results, 'schemathesis');
       mkdirSync(reportDir, { recursive: true });
-      schemathesis = await runSchemathesis({ apiUrl: stack.apiUrl, key: TEST_ADMIN_KEY, examples, seed, resultsDir: reportDir });
+      schemathesis = await runSchemathesis({
+        apiUrl: stack.apiUrl,
+        key: TEST_ADMIN_KEY,
+        examples,
+        seed,
+        resultsDir: reportDir,
+      });
       console.log(`Schemathesis: ${schemathesis === 0 ? 'passed' : `failed (exit ${schemathesis})`}`);
     }
     return summary.findings.length > 0 || schemathesis !== 0 ? 1 : 0;

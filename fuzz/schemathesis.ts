@@ -13,7 +13,10 @@ import { CROSS_FIELD_RULES } from '../api/cross-field-rules';
 
 const root = path.resolve(__dirname, '..');
 /** SCHEMATHESIS_CHECKS narrows them (CI gates on the four conformance checks; see the README for positive data). */
-export const SCHEMATHESIS_CHECKS = (process.env.SCHEMATHESIS_CHECKS ?? 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,positive_data_acceptance').split(',');
+export const SCHEMATHESIS_CHECKS = (
+  process.env.SCHEMATHESIS_CHECKS ??
+  'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,positive_data_acceptance'
+).split(',');
 
 /**
  * The config: the checks are chosen HERE, not with `--checks` on the command line — Schemathesis
@@ -32,36 +35,68 @@ export function schemathesisConfig(checks: readonly string[] = SCHEMATHESIS_CHEC
     '# every check off unless chosen (SCHEMATHESIS_CHECKS)',
     'enabled = false',
     '',
-    ...checks.flatMap((check) => [`[checks.${check}]`, 'enabled = true', ...(check === 'positive_data_acceptance'
-      ? ['# 404: random ids; 409: state; 422: eligibility and records the body names that do not exist', 'expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]']
-      : []), '']),
+    ...checks.flatMap((check) => [
+      `[checks.${check}]`,
+      'enabled = true',
+      ...(check === 'positive_data_acceptance'
+        ? [
+            '# 404: random ids; 409: state; 422: eligibility and records the body names that do not exist',
+            'expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]',
+          ]
+        : []),
+      '',
+    ]),
     ...operations,
   ].join('\n');
 }
 
 /** Revoking keys is left out: Schemathesis finds the ids in the listing and would revoke its own key. */
-export async function runSchemathesis(options: { apiUrl: string; key: string; examples: number; seed: number; resultsDir: string }): Promise<number> {
+export async function runSchemathesis(options: {
+  apiUrl: string;
+  key: string;
+  examples: number;
+  seed: number;
+  resultsDir: string;
+}): Promise<number> {
   const configFile = path.join(options.resultsDir, 'schemathesis.toml');
   writeFileSync(configFile, schemathesisConfig());
   const args = schemathesisArgs(configFile, options);
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [path.join(root, 'scripts', 'schemathesis.sh'), ...args], { cwd: root, stdio: 'inherit' });
+    const child = spawn('bash', [path.join(root, 'scripts', 'schemathesis.sh'), ...args], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     child.once('error', reject);
     child.once('exit', (code) => resolve(code ?? 1));
   });
 }
 
 /** The command line: no `--checks` (see schemathesisConfig). */
-export function schemathesisArgs(configFile: string, options: { apiUrl: string; key: string; examples: number; seed: number; resultsDir: string }): string[] {
+export function schemathesisArgs(
+  configFile: string,
+  options: { apiUrl: string; key: string; examples: number; seed: number; resultsDir: string },
+): string[] {
   return [
-    '--config-file', configFile, 'run', `${options.apiUrl}/openapi.json`,
-    '--url', options.apiUrl,
-    '--header', `Authorization: Bearer ${options.key}`,
-    '--phases', 'examples,fuzzing',
-    '--max-examples', String(options.examples),
-    '--seed', String(options.seed),
-    '--exclude-operation-id', 'deleteV1ApiKeysId',
+    '--config-file',
+    configFile,
+    'run',
+    `${options.apiUrl}/openapi.json`,
+    '--url',
+    options.apiUrl,
+    '--header',
+    `Authorization: Bearer ${options.key}`,
+    '--phases',
+    'examples,fuzzing',
+    '--max-examples',
+    String(options.examples),
+    '--seed',
+    String(options.seed),
+    '--exclude-operation-id',
+    'deleteV1ApiKeysId',
     '--no-color',
-    '--report', 'junit', '--report-junit-path', path.join(options.resultsDir, 'junit.xml'),
+    '--report',
+    'junit',
+    '--report-junit-path',
+    path.join(options.resultsDir, 'junit.xml'),
   ];
 }

@@ -7,13 +7,16 @@ const optionalUrl = (protocols: string[]) =>
     .string()
     .trim()
     .min(1)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.join(' or ')}//`)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.join(' or ')}//`,
+    )
     .optional();
 
 /**
@@ -48,14 +51,27 @@ export const configSchema = z.object({
   PASBAN_ADMIN_EMAIL: z.email({ error: 'must be an e-mail address' }).optional(),
   PASBAN_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
   /** Sessions of people (api/sessions.ts): idle and absolute lifetimes. */
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(30),
-  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(12),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** How long an Idempotency-Key's request is remembered (api/idempotency.ts); then it is purged. */
   IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
   /** How far past now a recorded outage may end (clocks differ a little); further is refused. */
   OUTAGE_END_MARGIN_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb').default('100kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100kb')
+    .default('100kb'),
 
   SMS_GATEWAY_URL: optionalUrl(['http:', 'https:']),
   SMS_GATEWAY_TOKEN: z.string().optional(),
@@ -65,7 +81,10 @@ export const configSchema = z.object({
   /** Webhook hosts an administrator allows to be private or loopback (comma-separated names or addresses). */
   WEBHOOK_ALLOWED_HOSTS: z
     .string()
-    .regex(/^[A-Za-z0-9.:[\]_-]+(,[A-Za-z0-9.:[\]_-]+)*$/, 'must be host names or addresses separated by commas, e.g. 127.0.0.1,hooks.internal')
+    .regex(
+      /^[A-Za-z0-9.:[\]_-]+(,[A-Za-z0-9.:[\]_-]+)*$/,
+      'must be host names or addresses separated by commas, e.g. 127.0.0.1,hooks.internal',
+    )
     .optional(),
 });
 
@@ -73,9 +92,7 @@ export type Config = z.infer<typeof configSchema> & { dataDir: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; reason: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'));
     this.name = 'ConfigError';
   }
 }

@@ -24,7 +24,11 @@ export function loggableError(error: unknown, depth = 0): Record<string, unknown
  * redact list covers every place one can sit, and an error under `err` is logged by
  * `loggableError`, never with all its properties.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', name = 'pasban', destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  name = 'pasban',
+  destination?: pino.DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     name,
     level,

@@ -21,28 +21,59 @@ const HOLIDAY_YEARS = [1404, 1407] as const;
 /** The four vendors of the README's "SLA rules and presets", each with a product department and its products. */
 const VENDORS = [
   {
-    key: 'amoot', name: 'Amoot', nameFa: 'آموت',
+    key: 'amoot',
+    name: 'Amoot',
+    nameFa: 'آموت',
     department: { name: 'Product departments', managerName: 'مدیر واحدهای محصول' },
     products: [
-      { key: 'owj', name: 'Owj', nameFa: 'اوج', creditTable: 'owj', plans: ['owj-basic', 'owj-committed', 'owj-agile'] },
+      {
+        key: 'owj',
+        name: 'Owj',
+        nameFa: 'اوج',
+        creditTable: 'owj',
+        plans: ['owj-basic', 'owj-committed', 'owj-agile'],
+      },
       { key: 'avanak', name: 'Avanak', nameFa: 'آوانک', creditTable: 'avanak', plans: ['avanak'] },
     ],
   },
   {
-    key: 'kian', name: 'Kian Pardaz Hooshmand', nameFa: 'کیان پرداز هوشمند',
+    key: 'kian',
+    name: 'Kian Pardaz Hooshmand',
+    nameFa: 'کیان پرداز هوشمند',
     department: { name: 'CRM support', managerName: 'مدیر پشتیبانی' },
     products: [
-      { key: 'kian-crm', name: 'Kian CRM', nameFa: 'سی‌آر‌ام کیان', creditTable: null, plans: ['kian-product-bronze', 'kian-product-silver', 'kian-product-gold'] },
-      { key: 'kian-crm-project', name: 'Kian CRM project', nameFa: 'پروژه سی‌آر‌ام کیان', creditTable: null, plans: ['kian-project-basic', 'kian-project-silver', 'kian-project-gold'] },
+      {
+        key: 'kian-crm',
+        name: 'Kian CRM',
+        nameFa: 'سی‌آر‌ام کیان',
+        creditTable: null,
+        plans: ['kian-product-bronze', 'kian-product-silver', 'kian-product-gold'],
+      },
+      {
+        key: 'kian-crm-project',
+        name: 'Kian CRM project',
+        nameFa: 'پروژه سی‌آر‌ام کیان',
+        creditTable: null,
+        plans: ['kian-project-basic', 'kian-project-silver', 'kian-project-gold'],
+      },
     ],
   },
   {
-    key: 'iotex', name: 'Iotex', nameFa: 'آیوتکس',
+    key: 'iotex',
+    name: 'Iotex',
+    nameFa: 'آیوتکس',
     department: { name: 'Product analysis', managerName: 'مدیر تحلیل محصول' },
-    products: [{ key: 'iotex-suite', name: 'Iotex suite', nameFa: 'نرم‌افزار آیوتکس', creditTable: null, plans: ['iotex-basic', 'iotex-standard', 'iotex-premium'] }],
+    products: [
+      {
+        key: 'iotex-suite',
+        name: 'Iotex suite',
+        nameFa: 'نرم‌افزار آیوتکس',
+        creditTable: null,
+        plans: ['iotex-basic', 'iotex-standard', 'iotex-premium'],
+      },
+    ],
   },
 ] as const;
-
 
 /**
  * Writes the presets: calendars, the official holidays of the coming years, every vendor's plan
@@ -55,7 +86,14 @@ export async function seedPresets(db: Database, logger: Logger): Promise<void> {
     await db.calendar.upsert({
       where: { key: spec.key },
       update: {},
-      create: { key: spec.key, name: spec.name, timeZone: spec.timeZone, week: asJson(spec.week), holidayHours: asJson(spec.holidayHours), holidaySet },
+      create: {
+        key: spec.key,
+        name: spec.name,
+        timeZone: spec.timeZone,
+        week: asJson(spec.week),
+        holidayHours: asJson(spec.holidayHours),
+        holidaySet,
+      },
     });
   }
   const holidays = await seedOfficialHolidays(db, logger);
@@ -73,12 +111,22 @@ export async function seedPresets(db: Database, logger: Logger): Promise<void> {
       await db.product.upsert({
         where: { key: product.key },
         update: {},
-        create: { key: product.key, vendorId: row.id, departmentId: department.id, name: product.name, nameFa: product.nameFa, creditTable: product.creditTable },
+        create: {
+          key: product.key,
+          vendorId: row.id,
+          departmentId: department.id,
+          name: product.name,
+          nameFa: product.nameFa,
+          creditTable: product.creditTable,
+        },
       });
       for (const plan of product.plans) await seedPlan(db, plan, row.id);
     }
   }
-  logger.info({ calendars: Object.keys(calendarPresets).length, holidays: holidays.length, plans: POLICY_PRESET_KEYS.length }, 'presets seeded');
+  logger.info(
+    { calendars: Object.keys(calendarPresets).length, holidays: holidays.length, plans: POLICY_PRESET_KEYS.length },
+    'presets seeded',
+  );
 }
 
 /**
@@ -96,10 +144,18 @@ async function seedOfficialHolidays(db: Database, logger: Logger) {
       where: {
         set: OFFICIAL_HOLIDAY_SET,
         source: 'computed',
-        date: { gte: dateOf(formatIsoDate(epochDayFromJalali(year, 1, 1))), lt: dateOf(formatIsoDate(epochDayFromJalali(year + 1, 1, 1))), notIn: publishedDates },
+        date: {
+          gte: dateOf(formatIsoDate(epochDayFromJalali(year, 1, 1))),
+          lt: dateOf(formatIsoDate(epochDayFromJalali(year + 1, 1, 1))),
+          notIn: publishedDates,
+        },
       },
     });
-    if (removed.count > 0) logger.warn({ year, removed: removed.count }, 'estimated holidays replaced by the published calendar; open work sees them after its next correction');
+    if (removed.count > 0)
+      logger.warn(
+        { year, removed: removed.count },
+        'estimated holidays replaced by the published calendar; open work sees them after its next correction',
+      );
   }
   for (const h of published) {
     const data = { name: h.name, nameEn: h.nameEn, source: 'published' as const, reference: h.source };
@@ -108,12 +164,22 @@ async function seedOfficialHolidays(db: Database, logger: Logger) {
       create: { set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), ...data },
       update: {},
     });
-    await db.holiday.updateMany({ where: { set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), source: 'computed' }, data });
+    await db.holiday.updateMany({
+      where: { set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), source: 'computed' },
+      data,
+    });
   }
   await db.holiday.createMany({
     data: holidays
       .filter((h) => h.status === 'estimated')
-      .map((h) => ({ set: OFFICIAL_HOLIDAY_SET, date: dateOf(h.date), name: h.name, nameEn: h.nameEn, source: 'computed' as const, reference: h.source })),
+      .map((h) => ({
+        set: OFFICIAL_HOLIDAY_SET,
+        date: dateOf(h.date),
+        name: h.name,
+        nameEn: h.nameEn,
+        source: 'computed' as const,
+        reference: h.source,
+      })),
     skipDuplicates: true,
   });
   return holidays;

@@ -133,7 +133,9 @@ export async function requireFreePort(port: number, variable: string): Promise<v
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
   if (!free) {
-    throw new AlreadyRunningError(`port ${port} is already in use by another process; stop it or set ${variable} to a free port`);
+    throw new AlreadyRunningError(
+      `port ${port} is already in use by another process; stop it or set ${variable} to a free port`,
+    );
   }
 }
 
@@ -143,11 +145,15 @@ export async function requireFreePort(port: number, variable: string): Promise<v
  */
 export function startWatchdog(dataDir: string, children: readonly GuardedChild[]): void {
   const script = path.join(__dirname, '..', 'bin', 'watchdog.ts');
-  const watchdog = spawn(process.execPath, [...process.execArgv, script, String(process.pid), JSON.stringify(children)], {
-    detached: true,
-    stdio: 'ignore',
-    cwd: dataDir,
-  });
+  const watchdog = spawn(
+    process.execPath,
+    [...process.execArgv, script, String(process.pid), JSON.stringify(children)],
+    {
+      detached: true,
+      stdio: 'ignore',
+      cwd: dataDir,
+    },
+  );
   watchdog.unref();
 }
 
@@ -157,7 +163,7 @@ export function startWatchdog(dataDir: string, children: readonly GuardedChild[]
  */
 export function launchers(): number[] {
   const chain: number[] = [];
-  for (let pid = process.ppid; pid > 1 && chain.length < 5; ) {
+  for (let pid = process.ppid; pid > 1 && chain.length < 5;) {
     const command = commandLine(pid);
     if (command === null || !/(^|[\s/])(npm|npm-cli\.js|tsx|cli\.mjs)(\s|$)|\bsh -c .*(tsx|start)/.test(command)) break;
     chain.push(pid);

@@ -59,12 +59,18 @@ export async function startTemporalDevServer(options: {
   const found = locateTemporalBinary('cli', { allowSdkDownload: false });
   if (found.kind !== 'path') throw new Error('unreachable: SDK download disabled');
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
   ];
   if (options.dataDir) {
     const dir = path.join(options.dataDir, 'temporal');
@@ -87,7 +93,13 @@ export async function startTemporalDevServer(options: {
       options.logger.debug({ temporal: chunk.toString().trim() });
     });
     const exited = new Promise<never>((_, reject) =>
-      started.once('exit', (code) => reject(new Error(`temporal server start-dev exited with code ${code}: ${stderrTail.trim() || '(nothing on stderr)'}`))),
+      started.once('exit', (code) =>
+        reject(
+          new Error(
+            `temporal server start-dev exited with code ${code}: ${stderrTail.trim() || '(nothing on stderr)'}`,
+          ),
+        ),
+      ),
     );
     exited.catch(() => undefined);
     try {
@@ -96,7 +108,10 @@ export async function startTemporalDevServer(options: {
     } catch (error) {
       if (started.exitCode === null) started.kill('SIGKILL');
       if (attempt >= STARTS) throw error;
-      options.logger.warn({ err: (error as Error).message, attempt }, 'Temporal dev server did not start; starting it again');
+      options.logger.warn(
+        { err: (error as Error).message, attempt },
+        'Temporal dev server did not start; starting it again',
+      );
     }
   }
   return {

@@ -63,15 +63,23 @@ export function buildTemporalServer(logger: Logger): TemporalServerBinaries {
     GOFLAGS: '-mod=mod',
   };
   for (const target of ['cmd/server', 'cmd/tools/sql']) {
-    logger.info({ target, version: TEMPORAL_SERVER_VERSION }, 'building the Temporal server from the Go module proxy (once, a few minutes)');
+    logger.info(
+      { target, version: TEMPORAL_SERVER_VERSION },
+      'building the Temporal server from the Go module proxy (once, a few minutes)',
+    );
     const result = spawnSync('go', ['install', `go.temporal.io/server/${target}@v${TEMPORAL_SERVER_VERSION}`], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (result.error) {
-      throw new Error(`cannot build the Temporal server: ${result.error.message} (is Go on PATH? or set TEMPORAL_SERVER_BIN_DIR)`);
+      throw new Error(
+        `cannot build the Temporal server: ${result.error.message} (is Go on PATH? or set TEMPORAL_SERVER_BIN_DIR)`,
+      );
     }
-    if (result.status !== 0) throw new Error(`go install go.temporal.io/server/${target}@v${TEMPORAL_SERVER_VERSION} failed (exit ${result.status})`);
+    if (result.status !== 0)
+      throw new Error(
+        `go install go.temporal.io/server/${target}@v${TEMPORAL_SERVER_VERSION} failed (exit ${result.status})`,
+      );
   }
   return locateTemporalServer()!;
 }
@@ -86,7 +94,11 @@ export interface PostgresAccess {
 const DATABASES = { temporal: 'postgresql/v12/temporal', temporal_visibility: 'postgresql/v12/visibility' } as const;
 
 /** Creates Temporal's two databases when missing and brings their schemas to this release's version. */
-export async function prepareTemporalSchemas(binaries: TemporalServerBinaries, access: PostgresAccess, logger: Logger): Promise<void> {
+export async function prepareTemporalSchemas(
+  binaries: TemporalServerBinaries,
+  access: PostgresAccess,
+  logger: Logger,
+): Promise<void> {
   const client = new pg.Client({ ...access, database: 'postgres' });
   await client.connect();
   try {
@@ -97,13 +109,26 @@ export async function prepareTemporalSchemas(binaries: TemporalServerBinaries, a
   } finally {
     await client.end();
   }
-  const connection = ['--plugin', 'postgres12', '--ep', access.host, '-p', String(access.port), '-u', access.user, '--pw', access.password];
+  const connection = [
+    '--plugin',
+    'postgres12',
+    '--ep',
+    access.host,
+    '-p',
+    String(access.port),
+    '-u',
+    access.user,
+    '--pw',
+    access.password,
+  ];
   for (const [database, schema] of Object.entries(DATABASES)) {
     // setup-schema only creates the version table; it refuses nothing on a database that has one.
     const run = (args: string[]) => {
       const result = spawnSync(binaries.sqlTool, [...connection, '--db', database, ...args], { encoding: 'utf8' });
       if (result.status !== 0) {
-        throw new Error(`temporal-sql-tool ${args[0]} on ${database} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+        throw new Error(
+          `temporal-sql-tool ${args[0]} on ${database} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
+        );
       }
     };
     run(['setup-schema', '-v', '0.0']);
@@ -120,7 +145,11 @@ export interface TemporalServerPorts {
 }
 
 /** The server's configuration: `development-postgres12`, every port on loopback, no metrics or pprof listener. */
-export function temporalServerConfig(access: PostgresAccess, ports: TemporalServerPorts, options: { historyShards: number; maxConns: number }): string {
+export function temporalServerConfig(
+  access: PostgresAccess,
+  ports: TemporalServerPorts,
+  options: { historyShards: number; maxConns: number },
+): string {
   const store = (database: string, maxConns: number) => `
       sql:
         pluginName: "postgres12"
@@ -190,11 +219,21 @@ export async function startTemporalServer(options: {
   const dir = path.join(options.dataDir, 'temporal-server');
   mkdirSync(dir, { recursive: true });
   const configFile = path.join(dir, 'config.yaml');
-  writeFileSync(configFile, temporalServerConfig(options.access, options.ports, { historyShards: options.historyShards ?? 4, maxConns: options.maxConns ?? 20 }));
-  const child: ChildProcess = spawn(options.binaries.server, ['--config-file', configFile, '--allow-no-auth', 'start'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  writeFileSync(
+    configFile,
+    temporalServerConfig(options.access, options.ports, {
+      historyShards: options.historyShards ?? 4,
+      maxConns: options.maxConns ?? 20,
+    }),
+  );
+  const child: ChildProcess = spawn(
+    options.binaries.server,
+    ['--config-file', configFile, '--allow-no-auth', 'start'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000);
@@ -209,7 +248,12 @@ export async function startTemporalServer(options: {
   exited.catch(() => undefined);
   const address = `127.0.0.1:${options.ports.frontend}`;
   await registerNamespace(address, options.namespace, options.logger);
-  return { address, uiUrl: '(no Web UI: run temporalio/ui against this address)', pid: child.pid!, stop: () => stopChild(child, 15_000) };
+  return {
+    address,
+    uiUrl: '(no Web UI: run temporalio/ui against this address)',
+    pid: child.pid!,
+    stop: () => stopChild(child, 15_000),
+  };
 }
 
 /** `temporal operator namespace create`, retried while the server's services join (a few seconds after the port opens). */
@@ -219,13 +263,20 @@ async function registerNamespace(address: string, namespace: string, logger: Log
   const deadline = Date.now() + 60_000;
   for (;;) {
     // Usable once the frontend answers a list in it (its namespace cache refreshes every few seconds).
-    const listed = spawnSync(cli.path, ['workflow', 'count', '--namespace', namespace, '--address', address], { encoding: 'utf8' });
-    if (listed.status === 0) return;
-    const created = spawnSync(cli.path, ['operator', 'namespace', 'create', '--namespace', namespace, '--retention', '72h', '--address', address], {
+    const listed = spawnSync(cli.path, ['workflow', 'count', '--namespace', namespace, '--address', address], {
       encoding: 'utf8',
     });
+    if (listed.status === 0) return;
+    const created = spawnSync(
+      cli.path,
+      ['operator', 'namespace', 'create', '--namespace', namespace, '--retention', '72h', '--address', address],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (created.status === 0) logger.info({ namespace }, 'namespace registered');
-    if (Date.now() > deadline) throw new Error(`namespace ${namespace} not usable: ${(listed.stderr || created.stderr).trim()}`);
+    if (Date.now() > deadline)
+      throw new Error(`namespace ${namespace} not usable: ${(listed.stderr || created.stderr).trim()}`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }

@@ -8,7 +8,8 @@ export async function connectClient(address: string, namespace: string, timeoutM
       const connection = await Connection.connect({ address, connectTimeout: 5_000 });
       return new Client({ connection, namespace });
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`Temporal at ${address} is unreachable: ${(error as Error).message}`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`Temporal at ${address} is unreachable: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -101,9 +101,16 @@ const extraUsable = (extra: ExtraGrant, atMs: number) => extra.fromMs <= atMs &&
 export function allowanceBalance(input: BalanceInput): AllowanceBalance {
   const allowance = input.entitlements.allowances[input.kind];
   const per = allowance?.per ?? 'contract_year';
-  const period = per === 'jalali_month' ? quotaMonthOf(input.asOfMs) : contractYearAt(input.contractStartMs, input.asOfMs);
+  const period =
+    per === 'jalali_month' ? quotaMonthOf(input.asOfMs) : contractYearAt(input.contractStartMs, input.asOfMs);
   const unit = allowanceUnit(input.kind);
-  const granted = !allowance ? 0 : allowance.amount === 'unlimited' ? 'unlimited' : unit === 'minutes' ? allowance.amount * 60 : allowance.amount;
+  const granted = !allowance
+    ? 0
+    : allowance.amount === 'unlimited'
+      ? 'unlimited'
+      : unit === 'minutes'
+        ? allowance.amount * 60
+        : allowance.amount;
   const used = input.uses
     .filter((use) => use.atMs >= period.startMs && use.atMs < period.endMs)
     .reduce((sum, use) => sum + use.amount - (use.fromExtras ?? 0), 0);
@@ -129,7 +136,13 @@ export const ON_SITE_KINDS = ['on_site_visits', 'on_site_hours'] as const satisf
 
 /** Tehran, in Latin or Persian letters, any case, spacing or Arabic yeh/kaf. */
 export function isTehran(city: string): boolean {
-  const plain = city.normalize('NFC').replace(/\u064a/g, '\u06cc').replace(/\u0643/g, '\u06a9').replace(/\s+/g, ' ').trim().toLowerCase();
+  const plain = city
+    .normalize('NFC')
+    .replace(/\u064a/g, '\u06cc')
+    .replace(/\u0643/g, '\u06a9')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
   return plain === 'tehran' || plain === '\u062a\u0647\u0631\u0627\u0646';
 }
 
@@ -162,36 +175,69 @@ export interface Draw {
 
 export type AllowanceDecision =
   | { ok: true; balance: AllowanceBalance; draw: Draw }
-  | { ok: false; reason: AllowanceRefusalReason; field: RefusedField; detail: string; balance: AllowanceBalance | null };
+  | {
+      ok: false;
+      reason: AllowanceRefusalReason;
+      field: RefusedField;
+      detail: string;
+      balance: AllowanceBalance | null;
+    };
 
-const joinOr = (words: readonly string[]) => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`);
+const joinOr = (words: readonly string[]) =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 
 /**
  * The plan's on-site terms (seed 002: Kian's visits only for critical problems and important
  * requests, only in Tehran; seed 003: Iotex's free on-site service for Tehran customers): a refusal,
  * or null when the use meets them (or they do not govern its kind).
  */
-function onSiteRefusal(input: { entitlements: PlanEntitlements; kind: RecordedAllowanceKind; planName: string; context: UseContext }) {
+function onSiteRefusal(input: {
+  entitlements: PlanEntitlements;
+  kind: RecordedAllowanceKind;
+  planName: string;
+  context: UseContext;
+}) {
   const terms = input.entitlements.onSite;
   if (!terms || !(ON_SITE_KINDS as readonly string[]).includes(input.kind)) return null;
   const name = NAMES[input.kind];
-  const refuse = (reason: AllowanceRefusalReason, field: RefusedField, detail: string) => ({ ok: false as const, reason, field, detail });
+  const refuse = (reason: AllowanceRefusalReason, field: RefusedField, detail: string) => ({
+    ok: false as const,
+    reason,
+    field,
+    detail,
+  });
   if (terms.priorities.length < 4) {
     const which = joinOr(terms.priorities);
     if (input.context.ticketId === null) {
-      return refuse('ticket_required', 'ticketId', `the ${input.planName} plan grants ${name} only for ${which} tickets: name the ticket (ticketId) the visit is for`);
+      return refuse(
+        'ticket_required',
+        'ticketId',
+        `the ${input.planName} plan grants ${name} only for ${which} tickets: name the ticket (ticketId) the visit is for`,
+      );
     }
     const priority = input.context.ticket?.priority;
     if (priority && !terms.priorities.includes(priority)) {
-      return refuse('priority_not_covered', 'ticketId', `ticket ${input.context.ticketId} is ${priority}: the ${input.planName} plan grants ${name} only for ${which} tickets`);
+      return refuse(
+        'priority_not_covered',
+        'ticketId',
+        `ticket ${input.context.ticketId} is ${priority}: the ${input.planName} plan grants ${name} only for ${which} tickets`,
+      );
     }
   }
   if (terms.tehranOnly) {
     if (input.context.city === null) {
-      return refuse('location_unknown', 'city', `the ${input.planName} plan grants ${name} only in Tehran, and the customer's city is not on file (an admin sets it: PATCH /v1/customers/:id with city)`);
+      return refuse(
+        'location_unknown',
+        'city',
+        `the ${input.planName} plan grants ${name} only in Tehran, and the customer's city is not on file (an admin sets it: PATCH /v1/customers/:id with city)`,
+      );
     }
     if (!isTehran(input.context.city)) {
-      return refuse('outside_tehran', 'city', `the ${input.planName} plan grants ${name} only in Tehran; the customer is in ${input.context.city} (on-site work elsewhere is arranged with sales)`);
+      return refuse(
+        'outside_tehran',
+        'city',
+        `the ${input.planName} plan grants ${name} only in Tehran; the customer is in ${input.context.city} (on-site work elsewhere is arranged with sales)`,
+      );
     }
   }
   return null;
@@ -205,26 +251,57 @@ const NO_CONTEXT: UseContext = { ticketId: null, ticket: null, city: null };
  * plan's on-site terms for on-site kinds, and only within what is left; the answer carries the
  * balance after the use and how it is drawn (or, on a refusal, the balance as it stands, in the reason).
  */
-export function decideAllowanceUse(input: BalanceInput & { contractEndMs: number; amount: number; planName: string; context?: UseContext }): AllowanceDecision {
+export function decideAllowanceUse(
+  input: BalanceInput & { contractEndMs: number; amount: number; planName: string; context?: UseContext },
+): AllowanceDecision {
   const context = input.context ?? NO_CONTEXT;
   if (input.asOfMs < input.contractStartMs || input.asOfMs >= input.contractEndMs) {
-    const when = input.asOfMs < input.contractStartMs ? `starts on ${day(input.contractStartMs)}` : `ended on ${day(input.contractEndMs)}`;
-    return { ok: false, reason: 'contract_not_in_force', field: 'contract', detail: `the contract ${when}: nothing can be used under it now`, balance: null };
+    const when =
+      input.asOfMs < input.contractStartMs
+        ? `starts on ${day(input.contractStartMs)}`
+        : `ended on ${day(input.contractEndMs)}`;
+    return {
+      ok: false,
+      reason: 'contract_not_in_force',
+      field: 'contract',
+      detail: `the contract ${when}: nothing can be used under it now`,
+      balance: null,
+    };
   }
   const balance = allowanceBalance(input);
   const name = NAMES[input.kind];
   if (balance.granted === 0 && balance.extras.length === 0) {
     const added = (input.extras ?? []).length > 0 ? ', and no extra added to the contract can be used now' : '';
-    return { ok: false, reason: 'not_in_plan', field: 'kind', detail: `the ${input.planName} plan grants no ${name}${added}`, balance };
+    return {
+      ok: false,
+      reason: 'not_in_plan',
+      field: 'kind',
+      detail: `the ${input.planName} plan grants no ${name}${added}`,
+      balance,
+    };
   }
   if (context.ticketId !== null && context.ticket === null) {
-    return { ok: false, reason: 'ticket_not_under_contract', field: 'ticketId', detail: `ticket ${context.ticketId} is not a ticket of this contract`, balance };
+    return {
+      ok: false,
+      reason: 'ticket_not_under_contract',
+      field: 'ticketId',
+      detail: `ticket ${context.ticketId} is not a ticket of this contract`,
+      balance,
+    };
   }
-  const onSite = onSiteRefusal({ entitlements: input.entitlements, kind: input.kind, planName: input.planName, context });
+  const onSite = onSiteRefusal({
+    entitlements: input.entitlements,
+    kind: input.kind,
+    planName: input.planName,
+    context,
+  });
   if (onSite) return { ...onSite, balance };
   if (balance.remaining !== 'unlimited' && input.amount > balance.remaining) {
     const period = `${balance.per === 'jalali_month' ? 'Jalali month' : 'contract year'} ${day(balance.periodStartMs)} to ${day(balance.periodEndMs)}`;
-    const extras = balance.extras.length === 0 ? '' : `; extras added: ${balance.extras.reduce((sum, e) => sum + e.quantity, 0)}, ${balance.extras.reduce((sum, e) => sum + e.used, 0)} used`;
+    const extras =
+      balance.extras.length === 0
+        ? ''
+        : `; extras added: ${balance.extras.reduce((sum, e) => sum + e.quantity, 0)}, ${balance.extras.reduce((sum, e) => sum + e.used, 0)} used`;
     return {
       ok: false,
       reason: 'allowance_exhausted',
@@ -235,11 +312,20 @@ export function decideAllowanceUse(input: BalanceInput & { contractEndMs: number
   }
   const draw = drawOf(balance, input.amount);
   const drawnFrom = new Map(draw.fromExtras.map((d) => [d.id, d.amount]));
-  const extras = balance.extras.map((e) => ({ ...e, used: e.used + (drawnFrom.get(e.id) ?? 0), remaining: e.remaining - (drawnFrom.get(e.id) ?? 0) }));
+  const extras = balance.extras.map((e) => ({
+    ...e,
+    used: e.used + (drawnFrom.get(e.id) ?? 0),
+    remaining: e.remaining - (drawnFrom.get(e.id) ?? 0),
+  }));
   return {
     ok: true,
     draw,
-    balance: { ...balance, used: balance.used + draw.fromPlan, extras, remaining: balance.remaining === 'unlimited' ? 'unlimited' : balance.remaining - input.amount },
+    balance: {
+      ...balance,
+      used: balance.used + draw.fromPlan,
+      extras,
+      remaining: balance.remaining === 'unlimited' ? 'unlimited' : balance.remaining - input.amount,
+    },
   };
 }
 
@@ -248,7 +334,9 @@ function drawOf(balance: AllowanceBalance, amount: number): Draw {
   const fromPlan = Math.min(amount, planLeft);
   let rest = amount - fromPlan;
   const fromExtras: Draw['fromExtras'] = [];
-  const soonestFirst = [...balance.extras].sort((a, b) => a.untilMs - b.untilMs || a.fromMs - b.fromMs || a.id.localeCompare(b.id));
+  const soonestFirst = [...balance.extras].sort(
+    (a, b) => a.untilMs - b.untilMs || a.fromMs - b.fromMs || a.id.localeCompare(b.id),
+  );
   for (const extra of soonestFirst) {
     if (rest === 0) break;
     const take = Math.min(rest, extra.remaining);

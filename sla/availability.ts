@@ -52,7 +52,10 @@ export function computeAvailability(input: AvailabilityInput): AvailabilityRepor
   if (!(periodEndMs > periodStartMs)) throw new RangeError('the period must end after it starts');
   const openEnd = Math.min(input.asOfMs ?? periodEndMs, periodEndMs);
   const inPeriod = input.outages
-    .map((outage) => ({ outage, span: clipSpans([{ start: outage.startMs, end: outage.endMs ?? openEnd }], periodStartMs, periodEndMs)[0]! }))
+    .map((outage) => ({
+      outage,
+      span: clipSpans([{ start: outage.startMs, end: outage.endMs ?? openEnd }], periodStartMs, periodEndMs)[0]!,
+    }))
     .filter(({ span }) => span.end > span.start);
   const counted = inPeriod.filter(({ outage }) => COUNTED_CAUSES.has(outage.cause));
   const excluded = inPeriod.filter(({ outage }) => !COUNTED_CAUSES.has(outage.cause));

@@ -29,17 +29,22 @@ function missingContact(channel: Channel, recipient: string): keyof DepartmentCo
   return null;
 }
 
-export function unreachableBreachRecipients(policy: TicketPolicy, department: DepartmentContacts): UnreachableRecipient[] {
+export function unreachableBreachRecipients(
+  policy: TicketPolicy,
+  department: DepartmentContacts,
+): UnreachableRecipient[] {
   const problems: UnreachableRecipient[] = [];
   const check = (priority: string, level: string, action: BreachAction) => {
     for (const recipient of action.recipients) {
       const missing = missingContact(action.channel, recipient);
-      if (missing && !department[missing]?.trim()) problems.push({ priority, level, channel: action.channel, recipient, missing });
+      if (missing && !department[missing]?.trim())
+        problems.push({ priority, level, channel: action.channel, recipient, missing });
     }
   };
   for (const priority of PRIORITIES) {
     check(priority, 'breach', policy.priorities[priority].breachAction);
-    for (const escalation of policy.escalations) check(priority, `escalation at ${escalation.atPercent}%`, escalation.action);
+    for (const escalation of policy.escalations)
+      check(priority, `escalation at ${escalation.atPercent}%`, escalation.action);
   }
   return problems;
 }

@@ -105,8 +105,17 @@ export function businessMsBetween(
   pauses: readonly Pause[] = [],
 ): number {
   if (toMs <= fromMs) return 0;
-  const paused = mergeSpans(clipSpans(pauses.map((pause) => ({ start: pause.start, end: pause.end ?? toMs })), fromMs, toMs));
-  return paused.reduce((worked, span) => worked - openMsWithin(cal, span.start, span.end), openMsWithin(cal, fromMs, toMs));
+  const paused = mergeSpans(
+    clipSpans(
+      pauses.map((pause) => ({ start: pause.start, end: pause.end ?? toMs })),
+      fromMs,
+      toMs,
+    ),
+  );
+  return paused.reduce(
+    (worked, span) => worked - openMsWithin(cal, span.start, span.end),
+    openMsWithin(cal, fromMs, toMs),
+  );
 }
 
 /**

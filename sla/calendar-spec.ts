@@ -69,10 +69,16 @@ function intervalProblems(intervals: readonly OpenInterval[], path: string): Cal
     const start = parseClockTime(interval.start);
     const end = parseClockTime(interval.end);
     if (start === null || start === MINUTES_PER_DAY) {
-      problems.push({ path: `${path}[${index}].start`, message: `"${interval.start}" is not a time between 00:00 and 23:59` });
+      problems.push({
+        path: `${path}[${index}].start`,
+        message: `"${interval.start}" is not a time between 00:00 and 23:59`,
+      });
     }
     if (end === null) {
-      problems.push({ path: `${path}[${index}].end`, message: `"${interval.end}" is not a time between 00:00 and 24:00` });
+      problems.push({
+        path: `${path}[${index}].end`,
+        message: `"${interval.end}" is not a time between 00:00 and 24:00`,
+      });
     }
     if (start === null || start === MINUTES_PER_DAY || end === null) return;
     if (end <= start) {
@@ -97,12 +103,19 @@ function datedProblems(entries: readonly { date: string }[], path: string): Cale
   const firstIndexByDate = new Map<string, number>();
   entries.forEach((entry, index) => {
     if (parseIsoDate(entry.date) === null) {
-      problems.push({ path: `${path}[${index}].date`, message: `"${entry.date}" is not a date in the form YYYY-MM-DD` });
+      problems.push({
+        path: `${path}[${index}].date`,
+        message: `"${entry.date}" is not a date in the form YYYY-MM-DD`,
+      });
       return;
     }
     const first = firstIndexByDate.get(entry.date);
     if (first === undefined) firstIndexByDate.set(entry.date, index);
-    else problems.push({ path: `${path}[${index}].date`, message: `${entry.date} is already listed at ${path}[${first}]` });
+    else
+      problems.push({
+        path: `${path}[${index}].date`,
+        message: `${entry.date} is already listed at ${path}[${first}]`,
+      });
   });
   return problems;
 }

@@ -95,7 +95,9 @@ class CompiledCalendar implements BusinessCalendar {
     this.week = new Map(WEEKDAYS.map((weekday) => [weekday, toMinuteRanges(spec.week[weekday])]));
     this.holidayHours = toMinuteRanges(spec.holidayHours);
     this.holidays = new Map(spec.holidays.map((holiday) => [holiday.date, holiday.name]));
-    this.exceptions = new Map(spec.exceptions.map((exception) => [exception.date, toMinuteRanges(exception.intervals)]));
+    this.exceptions = new Map(
+      spec.exceptions.map((exception) => [exception.date, toMinuteRanges(exception.intervals)]),
+    );
   }
 
   day(epochDay: number): BusinessDay {

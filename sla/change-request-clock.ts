@@ -26,7 +26,13 @@ export type ChangeRequestStatus =
   | 'cancelled';
 
 /** Statuses after which nothing more happens to the request. */
-export const FINAL_STATUSES: readonly ChangeRequestStatus[] = ['rejected', 'declined', 'expired', 'accepted', 'cancelled'];
+export const FINAL_STATUSES: readonly ChangeRequestStatus[] = [
+  'rejected',
+  'declined',
+  'expired',
+  'accepted',
+  'cancelled',
+];
 
 export interface Quote {
   /** Decimal digits: rials overflow nothing, but payloads carry no bigint. */
@@ -103,7 +109,8 @@ export interface Deadline {
   completedAtMs: number | null;
 }
 
-export type AlarmKind = 'review_overdue' | 'quote_reminder' | 'quote_expired' | 'delivery_overdue' | 'acceptance_lapsed' | 'fix_overdue';
+export type AlarmKind =
+  'review_overdue' | 'quote_reminder' | 'quote_expired' | 'delivery_overdue' | 'acceptance_lapsed' | 'fix_overdue';
 
 export interface Alarm {
   /** Once-only key: an alarm whose key has fired never fires again. A moved deadline gets a new key. */
@@ -125,7 +132,11 @@ export function delayDays(delays: readonly Pick<CustomerDelay, 'startMs' | 'endM
   return Math.ceil(totalLength(spans) / MS_PER_DAY);
 }
 
-export function delaysOf(record: Pick<ChangeRequestRecord, 'delays'>, phase: CustomerDelay['phase'], cycle: number): CustomerDelay[] {
+export function delaysOf(
+  record: Pick<ChangeRequestRecord, 'delays'>,
+  phase: CustomerDelay['phase'],
+  cycle: number,
+): CustomerDelay[] {
   return record.delays.filter((delay) => delay.phase === phase && delay.cycle === cycle);
 }
 
@@ -149,7 +160,13 @@ export function currentDelivery(record: Pick<ChangeRequestRecord, 'deliveries'>)
 
 /** Every deadline the request has held so far, in the order they arose. */
 export function changeRequestDeadlines(record: ChangeRequestRecord, nowMs: number): Deadline[] {
-  const deadline = (name: DeadlineName, cycle: number, owedBy: Deadline['owedBy'], dueAtMs: number, completedAtMs: number | null): Deadline => ({
+  const deadline = (
+    name: DeadlineName,
+    cycle: number,
+    owedBy: Deadline['owedBy'],
+    dueAtMs: number,
+    completedAtMs: number | null,
+  ): Deadline => ({
     name,
     cycle,
     owedBy,
@@ -158,18 +175,27 @@ export function changeRequestDeadlines(record: ChangeRequestRecord, nowMs: numbe
     state: stateOf(dueAtMs, completedAtMs, record.closedAtMs, nowMs),
   });
   const deadlines = [deadline('review', 1, 'vendor', record.reviewDueAtMs, record.reviewedAtMs)];
-  if (record.quote) deadlines.push(deadline('quote_expiry', 1, 'customer', record.quote.expiresAtMs, record.quoteAnsweredAtMs));
+  if (record.quote)
+    deadlines.push(deadline('quote_expiry', 1, 'customer', record.quote.expiresAtMs, record.quoteAnsweredAtMs));
   const deliveryDue = deliveryDueAt(record);
-  if (deliveryDue !== null) deadlines.push(deadline('delivery', 1, 'vendor', deliveryDue, record.deliveries[0]?.deliveredAtMs ?? null));
+  if (deliveryDue !== null)
+    deadlines.push(deadline('delivery', 1, 'vendor', deliveryDue, record.deliveries[0]?.deliveredAtMs ?? null));
   for (const delivery of record.deliveries) {
-    deadlines.push(deadline('acceptance', delivery.cycle, 'customer', delivery.acceptanceDueAtMs, delivery.answeredAtMs));
+    deadlines.push(
+      deadline('acceptance', delivery.cycle, 'customer', delivery.acceptanceDueAtMs, delivery.answeredAtMs),
+    );
     const fix = record.fixes.find((f) => f.cycle === delivery.cycle);
     if (fix) deadlines.push(deadline('fix', fix.cycle, 'vendor', fixDueAt(record, fix), fix.redeliveredAtMs));
   }
   return deadlines;
 }
 
-function stateOf(dueAtMs: number, completedAtMs: number | null, closedAtMs: number | null, nowMs: number): DeadlineState {
+function stateOf(
+  dueAtMs: number,
+  completedAtMs: number | null,
+  closedAtMs: number | null,
+  nowMs: number,
+): DeadlineState {
   if (completedAtMs !== null) return completedAtMs <= dueAtMs ? 'met' : 'missed';
   const endedAtMs = closedAtMs ?? nowMs;
   if (endedAtMs >= dueAtMs) return 'missed';
@@ -184,7 +210,9 @@ export function stageAlarms(record: ChangeRequestRecord): Alarm[] {
     case 'quoted': {
       const quote = record.quote!;
       const expiry: Alarm = { key: 'quote:expired', kind: 'quote_expired', atMs: quote.expiresAtMs };
-      return quote.reminderAtMs === null ? [expiry] : [{ key: 'quote:reminder', kind: 'quote_reminder', atMs: quote.reminderAtMs }, expiry];
+      return quote.reminderAtMs === null
+        ? [expiry]
+        : [{ key: 'quote:reminder', kind: 'quote_reminder', atMs: quote.reminderAtMs }, expiry];
     }
     case 'approved': {
       const due = deliveryDueAt(record);
@@ -192,7 +220,9 @@ export function stageAlarms(record: ChangeRequestRecord): Alarm[] {
     }
     case 'delivered': {
       const delivery = currentDelivery(record)!;
-      return [{ key: `acceptance:${delivery.cycle}:lapsed`, kind: 'acceptance_lapsed', atMs: delivery.acceptanceDueAtMs }];
+      return [
+        { key: `acceptance:${delivery.cycle}:lapsed`, kind: 'acceptance_lapsed', atMs: delivery.acceptanceDueAtMs },
+      ];
     }
     case 'fixing': {
       const fix = currentFix(record)!;
@@ -207,7 +237,10 @@ export function stageAlarms(record: ChangeRequestRecord): Alarm[] {
 /** The earliest alarm of the current stage that has not fired yet. */
 export function nextAlarm(record: ChangeRequestRecord, fired: ReadonlySet<string>): Alarm | null {
   const pending = stageAlarms(record).filter((alarm) => !fired.has(alarm.key));
-  return pending.reduce<Alarm | null>((earliest, alarm) => (earliest === null || alarm.atMs < earliest.atMs ? alarm : earliest), null);
+  return pending.reduce<Alarm | null>(
+    (earliest, alarm) => (earliest === null || alarm.atMs < earliest.atMs ? alarm : earliest),
+    null,
+  );
 }
 
 /** The quote's expiry and reminder instants, from the day counts the vendor and the policy give. */
@@ -218,7 +251,10 @@ export function quoteTimes(
 ): { expiresAtMs: number; reminderAtMs: number | null } {
   const expiresAtMs = quotedAtMs + validDays * MS_PER_DAY;
   const reminderAtMs = expiresAtMs - policy.quoteReminderBeforeDays * MS_PER_DAY;
-  return { expiresAtMs, reminderAtMs: policy.quoteReminderBeforeDays > 0 && reminderAtMs > quotedAtMs ? reminderAtMs : null };
+  return {
+    expiresAtMs,
+    reminderAtMs: policy.quoteReminderBeforeDays > 0 && reminderAtMs > quotedAtMs ? reminderAtMs : null,
+  };
 }
 
 /** The invoice of a delivered change request, as the workflow keeps it. */

@@ -41,7 +41,10 @@ export function dayOfWeek(epochDay: number): number {
 }
 
 export function daysInGregorianMonth(year: number, month: number): number {
-  return epochDayFromCivil(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - epochDayFromCivil(year, month, 1);
+  return (
+    epochDayFromCivil(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) -
+    epochDayFromCivil(year, month, 1)
+  );
 }
 
 /** Epoch day of a `YYYY-MM-DD` string, or null when it is not a real date. */

@@ -55,7 +55,8 @@ export function assessAvailabilityClaim(input: ClaimAssessmentInput): ClaimAsses
   const { startMs, endMs } = jalaliMonthSpan(input.month);
   const cited = new Set(input.citedIds);
   const earlier = new Set(input.earlierCitedIds);
-  const roleOf = (id: string): OutageRole => (cited.has(id) ? 'cited' : earlier.has(id) ? 'cited_earlier' : 'not_cited');
+  const roleOf = (id: string): OutageRole =>
+    cited.has(id) ? 'cited' : earlier.has(id) ? 'cited_earlier' : 'not_cited';
   const period = { periodStartMs: startMs, periodEndMs: endMs, creditTable: input.creditTable, asOfMs: input.asOfMs };
 
   // Excluded time is removed wherever it lies, cited or not: the vendor owes nothing for it.
@@ -65,7 +66,8 @@ export function assessAvailabilityClaim(input: ClaimAssessmentInput): ClaimAsses
     const role = roleOf(line.id);
     return { ...line, role, counted: line.exclusion === null && role !== 'not_cited' };
   });
-  const creditPercent = report.creditPercent === null ? null : Math.max(0, report.creditPercent - input.earlierCreditPercent);
+  const creditPercent =
+    report.creditPercent === null ? null : Math.max(0, report.creditPercent - input.earlierCreditPercent);
   return {
     month: formatJalaliMonth(input.month),
     periodStartMs: startMs,

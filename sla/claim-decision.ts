@@ -39,15 +39,26 @@ const refuse = (reason: string): Resolution => ({ ok: false, reason });
 /** Approve as computed; a different percentage or amount must go through an adjustment. */
 export function resolveApproval(computed: ComputedCredit, request: ApprovalRequest): Resolution {
   if (computed.percent === null) {
-    if (request.creditPercent === undefined) return refuse('no credit was computed for this claim: give the credit percentage (and the amount, if not that share of a month)');
-    return checked(computed, { percent: request.creditPercent, amountRials: request.amountRials ?? creditAmount(computed.monthlyFeeRials, request.creditPercent) });
+    if (request.creditPercent === undefined)
+      return refuse(
+        'no credit was computed for this claim: give the credit percentage (and the amount, if not that share of a month)',
+      );
+    return checked(computed, {
+      percent: request.creditPercent,
+      amountRials: request.amountRials ?? creditAmount(computed.monthlyFeeRials, request.creditPercent),
+    });
   }
   if (computed.percent === 0) {
     return refuse('the computed credit is 0%: reject the claim, or approve an adjusted amount with a justification');
   }
-  const credit = { percent: request.creditPercent ?? computed.percent, amountRials: request.amountRials ?? computed.amountRials! };
+  const credit = {
+    percent: request.creditPercent ?? computed.percent,
+    amountRials: request.amountRials ?? computed.amountRials!,
+  };
   if (credit.percent !== computed.percent || credit.amountRials !== computed.amountRials) {
-    return refuse(`the computed credit is ${computed.percent}% (${computed.amountRials} rials): approve an adjusted amount with a justification to change it`);
+    return refuse(
+      `the computed credit is ${computed.percent}% (${computed.amountRials} rials): approve an adjusted amount with a justification to change it`,
+    );
   }
   return checked(computed, credit);
 }
@@ -57,7 +68,9 @@ export function resolveAdjustedApproval(computed: ComputedCredit, request: Adjus
   if (request.justification.trim() === '') return refuse('an adjusted credit needs a justification');
   const percent =
     request.creditPercent ??
-    (computed.monthlyFeeRials > 0 ? Math.round((request.amountRials * 100) / computed.monthlyFeeRials) : computed.percent ?? 0);
+    (computed.monthlyFeeRials > 0
+      ? Math.round((request.amountRials * 100) / computed.monthlyFeeRials)
+      : (computed.percent ?? 0));
   return checked(computed, { percent, amountRials: request.amountRials });
 }
 
@@ -69,7 +82,9 @@ function checked(computed: ComputedCredit, credit: Credit): Resolution {
   if (computed.monthlyFeeRials > 0 && credit.amountRials > computed.monthlyFeeRials * months) {
     return months === 1
       ? refuse(`the credit cannot exceed one month's subscription (${computed.monthlyFeeRials} rials)`)
-      : refuse(`the credit cannot exceed the subscription of the ${months} months claimed (${computed.monthlyFeeRials * months} rials)`);
+      : refuse(
+          `the credit cannot exceed the subscription of the ${months} months claimed (${computed.monthlyFeeRials * months} rials)`,
+        );
   }
   if (!Number.isInteger(credit.percent) || credit.percent < 0 || credit.percent > 100 * months) {
     return refuse(`the credit percentage must be a whole number from 0 to ${100 * months}`);

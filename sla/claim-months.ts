@@ -34,7 +34,8 @@ export function claimMonths(spans: readonly TimeSpan[]): JalaliMonth[] {
  * Null when a month has no tier (a plan without a credit table): QA sets the credit.
  */
 export function computedCreditOverMonths(months: readonly ClaimAssessment[], monthlyFeeRials: number): ComputedCredit {
-  if (months.length === 0 || months.some((m) => m.creditPercent === null)) return { percent: null, amountRials: null, monthlyFeeRials, months: Math.max(1, months.length) };
+  if (months.length === 0 || months.some((m) => m.creditPercent === null))
+    return { percent: null, amountRials: null, monthlyFeeRials, months: Math.max(1, months.length) };
   return {
     percent: months.reduce((sum, m) => sum + m.creditPercent!, 0),
     amountRials: months.reduce((sum, m) => sum + m.creditAmountRials!, 0),
@@ -69,7 +70,11 @@ export function creditAppliesTo(earnedMonth: string, nextInvoiceMonth: string): 
  * and amount; an adjusted amount is shared out in proportion to the computed amounts (all on the
  * first month when nothing was computed), the last month taking the rounding remainder.
  */
-export function creditLines(months: readonly ClaimAssessment[], credit: Credit, nextInvoiceMonth: string): CreditLine[] {
+export function creditLines(
+  months: readonly ClaimAssessment[],
+  credit: Credit,
+  nextInvoiceMonth: string,
+): CreditLine[] {
   if (months.length === 0) return [];
   const computedTotal = months.reduce((sum, m) => sum + (m.creditAmountRials ?? 0), 0);
   const computedPercent = months.reduce((sum, m) => sum + (m.creditPercent ?? 0), 0);
@@ -93,4 +98,3 @@ export function creditLines(months: readonly ClaimAssessment[], credit: Credit, 
     };
   });
 }
-

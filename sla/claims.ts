@@ -9,7 +9,11 @@ export function claimFilingDeadline(outageEndedAtMs: number, policy: ClaimPolicy
   return outageEndedAtMs + policy.filingWindowMinutes * MS_PER_MINUTE;
 }
 
-export function claimInitialResponseDeadline(receivedAtMs: number, policy: ClaimPolicy, calendars: CalendarLookup): number {
+export function claimInitialResponseDeadline(
+  receivedAtMs: number,
+  policy: ClaimPolicy,
+  calendars: CalendarLookup,
+): number {
   return deadlineFor(policy.initialResponse, receivedAtMs, calendars)!;
 }
 

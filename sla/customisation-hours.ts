@@ -17,9 +17,14 @@ export interface InvoiceSplit {
  * Included minutes cover the effort first; the invoice is the quote's share of the remaining
  * minutes, rounded to the nearest rial (halves up).
  */
-export function splitInvoice(input: { quotedRials: bigint; effortMinutes: number; includedMinutesLeft: number }): InvoiceSplit {
+export function splitInvoice(input: {
+  quotedRials: bigint;
+  effortMinutes: number;
+  includedMinutesLeft: number;
+}): InvoiceSplit {
   const { quotedRials, effortMinutes } = input;
-  if (!Number.isInteger(effortMinutes) || effortMinutes <= 0) throw new RangeError(`effort must be a positive whole number of minutes, got ${effortMinutes}`);
+  if (!Number.isInteger(effortMinutes) || effortMinutes <= 0)
+    throw new RangeError(`effort must be a positive whole number of minutes, got ${effortMinutes}`);
   if (quotedRials < 0n) throw new RangeError('a quote cannot be negative');
   const includedMinutesUsed = Math.min(effortMinutes, Math.max(0, Math.floor(input.includedMinutesLeft)));
   const billedMinutes = effortMinutes - includedMinutesUsed;

@@ -4,7 +4,13 @@
  * status and what has been used, with the reason when the answer is no.
  */
 import { claimFilingDeadline } from './claims';
-import { KIAN_HOURLY_TERMS, remainingAllowance, type HourlyBalance, type HourlyPackageTerms, type PlanEntitlements } from './entitlements';
+import {
+  KIAN_HOURLY_TERMS,
+  remainingAllowance,
+  type HourlyBalance,
+  type HourlyPackageTerms,
+  type PlanEntitlements,
+} from './entitlements';
 import { toTehranIso } from './jalali';
 import type { ClaimPolicy, TicketPolicy } from './policy';
 
@@ -62,8 +68,7 @@ export type IneligibleReason =
   | 'claim_window_closed';
 
 export type Eligibility =
-  | { ok: true; contract: Contract; policyKey: string }
-  | { ok: false; reason: IneligibleReason; detail: string };
+  { ok: true; contract: Contract; policyKey: string } | { ok: false; reason: IneligibleReason; detail: string };
 
 type Refusal = Extract<Eligibility, { ok: false }>;
 
@@ -80,7 +85,9 @@ export function decideEligibility(input: EligibilityInput): Eligibility {
   }
   if (input.contracts.length === 0) return refuse('no_contract', 'no support contract covers this product');
   const coveredAt = input.kind === 'claim' && input.outageEndedAtMs !== undefined ? input.outageEndedAtMs : input.nowMs;
-  const inForce = input.contracts.filter((contract) => contract.startsAtMs <= coveredAt && coveredAt < contract.endsAtMs);
+  const inForce = input.contracts.filter(
+    (contract) => contract.startsAtMs <= coveredAt && coveredAt < contract.endsAtMs,
+  );
   if (inForce.length === 0) return noContractInForce(input.contracts, coveredAt);
 
   let firstRefusal: Refusal | null = null;
@@ -113,7 +120,8 @@ function ticketRefusal(
   usage: ContractUsage,
   input: EligibilityInput,
 ): Refusal | null {
-  if (!policy.ticketsAllowed) return refuse('plan_excludes_tickets', `the ${policy.name} plan does not include tickets`);
+  if (!policy.ticketsAllowed)
+    return refuse('plan_excludes_tickets', `the ${policy.name} plan does not include tickets`);
   const entitlements = input.policies.entitlements(contract.policyKey);
   if (entitlements?.allowances.tickets && remainingAllowance(entitlements, 'tickets', usage.ticketsThisMonth) === 0) {
     return refuse('monthly_quota_exhausted', `the ${policy.name} plan's tickets for this month are used up`);
@@ -125,7 +133,10 @@ function ticketRefusal(
       return refuse('hours_exhausted', `contract ${contract.id} has ${hourly.availableMinutes} minutes left`);
     }
     if (hourly.requestedThisMonthMinutes + minimum > hourly.monthlyCapMinutes) {
-      return refuse('monthly_hours_cap_reached', `this month's ${hourly.monthlyCapMinutes} requested minutes are used up`);
+      return refuse(
+        'monthly_hours_cap_reached',
+        `this month's ${hourly.monthlyCapMinutes} requested minutes are used up`,
+      );
     }
   }
   return null;
@@ -136,7 +147,8 @@ function claimRefusal(contract: Contract, input: EligibilityInput): Refusal | nu
   if (!policy) return refuse('plan_excludes_claims', `the plan "${contract.policyKey}" has no compensation claims`);
   if (input.outageEndedAtMs !== undefined) {
     const closesAt = claimFilingDeadline(input.outageEndedAtMs, policy);
-    if (input.nowMs > closesAt) return refuse('claim_window_closed', `claims for this outage closed at ${toTehranIso(closesAt)}`);
+    if (input.nowMs > closesAt)
+      return refuse('claim_window_closed', `claims for this outage closed at ${toTehranIso(closesAt)}`);
   }
   return null;
 }

@@ -53,7 +53,11 @@ export function channelOffered(entitlements: PlanEntitlements, channel: TicketCh
   return entitlements.channels.includes(channel === 'phone' ? 'phone' : 'ticket');
 }
 
-export function remainingAllowance(entitlements: PlanEntitlements, kind: AllowanceKind, used: number): number | 'unlimited' {
+export function remainingAllowance(
+  entitlements: PlanEntitlements,
+  kind: AllowanceKind,
+  used: number,
+): number | 'unlimited' {
   const allowance = entitlements.allowances[kind];
   if (!allowance) return 0;
   if (allowance.amount === 'unlimited') return 'unlimited';
@@ -109,7 +113,10 @@ export function monthlyHourCharge(
   return Math.min(balanceMinutes, Math.max(terms.minimumMonthlyMinutes, requestedMinutes));
 }
 
-export function monthlyRequestCapMinutes(purchasedHours: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): number {
+export function monthlyRequestCapMinutes(
+  purchasedHours: number,
+  terms: HourlyPackageTerms = KIAN_HOURLY_TERMS,
+): number {
   return Math.floor((purchasedHours * 60 * terms.monthlyRequestCapPercent) / 100);
 }
 
@@ -126,9 +133,14 @@ export function hourlyPackageExpiry(purchasedAtMs: number, terms: HourlyPackageT
 }
 
 /** Whether a package's remaining hours move into the next Jalali year, re-priced at that year's rate, and from when. */
-export function hourlyPackageCarryOver(purchasedAtMs: number, terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): { carriesOver: boolean; repricedFromMs: number | null } {
+export function hourlyPackageCarryOver(
+  purchasedAtMs: number,
+  terms: HourlyPackageTerms = KIAN_HOURLY_TERMS,
+): { carriesOver: boolean; repricedFromMs: number | null } {
   const { year, month } = jalaliDateAt(purchasedAtMs);
-  return month >= terms.carryOverFromMonth ? { carriesOver: true, repricedFromMs: jalaliYearRange(year).endMs } : { carriesOver: false, repricedFromMs: null };
+  return month >= terms.carryOverFromMonth
+    ? { carriesOver: true, repricedFromMs: jalaliYearRange(year).endMs }
+    : { carriesOver: false, repricedFromMs: null };
 }
 
 export interface RecordedWork {
@@ -142,7 +154,10 @@ export interface RecordedWork {
  * The tickets billed against a package (rule 11): a ticket's recorded minutes add up and the
  * ticket is billed at least the per-ticket minimum once, in the month its first record falls in.
  */
-export function billedTicketsOf(records: readonly RecordedWork[], terms: HourlyPackageTerms = KIAN_HOURLY_TERMS): BilledTicket[] {
+export function billedTicketsOf(
+  records: readonly RecordedWork[],
+  terms: HourlyPackageTerms = KIAN_HOURLY_TERMS,
+): BilledTicket[] {
   const byTicket = new Map<string, { atMs: number; minutes: number }>();
   const billed: BilledTicket[] = [];
   for (const record of records) {
@@ -151,9 +166,15 @@ export function billedTicketsOf(records: readonly RecordedWork[], terms: HourlyP
       continue;
     }
     const current = byTicket.get(record.reference);
-    byTicket.set(record.reference, current ? { atMs: Math.min(current.atMs, record.atMs), minutes: current.minutes + record.minutes } : { atMs: record.atMs, minutes: record.minutes });
+    byTicket.set(
+      record.reference,
+      current
+        ? { atMs: Math.min(current.atMs, record.atMs), minutes: current.minutes + record.minutes }
+        : { atMs: record.atMs, minutes: record.minutes },
+    );
   }
-  for (const ticket of byTicket.values()) billed.push({ atMs: ticket.atMs, minutes: billableMinutesForTicket(ticket.minutes, terms) });
+  for (const ticket of byTicket.values())
+    billed.push({ atMs: ticket.atMs, minutes: billableMinutesForTicket(ticket.minutes, terms) });
   return billed.sort((a, b) => a.atMs - b.atMs);
 }
 
@@ -182,7 +203,13 @@ export function hourlyBalance(input: {
     .filter((pkg) => pkg.purchasedAtMs <= input.asOfMs)
     .map((pkg) => ({ ...pkg, remaining: pkg.hours * 60, expiresAtMs: hourlyPackageExpiry(pkg.purchasedAtMs, terms) }))
     .sort((a, b) => a.expiresAtMs - b.expiresAtMs || a.purchasedAtMs - b.purchasedAtMs);
-  const balance = { availableMinutes: 0, chargedMinutes: 0, expiredMinutes: 0, requestedThisMonthMinutes: 0, monthlyCapMinutes: 0 };
+  const balance = {
+    availableMinutes: 0,
+    chargedMinutes: 0,
+    expiredMinutes: 0,
+    requestedThisMonthMinutes: 0,
+    monthlyCapMinutes: 0,
+  };
   if (lots.length === 0) return balance;
 
   let { year, month } = jalaliDateAt(Math.min(...lots.map((lot) => lot.purchasedAtMs)));
@@ -204,7 +231,10 @@ export function hourlyBalance(input: {
     if (!finished) {
       balance.requestedThisMonthMinutes = requested;
       balance.availableMinutes = usable.reduce((sum, lot) => sum + lot.remaining, 0);
-      balance.monthlyCapMinutes = monthlyRequestCapMinutes(usable.reduce((sum, lot) => sum + lot.hours, 0), terms);
+      balance.monthlyCapMinutes = monthlyRequestCapMinutes(
+        usable.reduce((sum, lot) => sum + lot.hours, 0),
+        terms,
+      );
       return balance;
     }
     for (const lot of lots.filter((candidate) => candidate.expiresAtMs <= endMs)) {

@@ -50,10 +50,20 @@ const LUNAR: readonly (Named & { month: number; day: number | typeof LAST_DAY })
   { month: 1, day: 9, name: 'تاسوعای حسینی', nameEn: 'Tasua' },
   { month: 1, day: 10, name: 'عاشورای حسینی', nameEn: 'Ashura' },
   { month: 2, day: 20, name: 'اربعین حسینی', nameEn: 'Arbaeen' },
-  { month: 2, day: 28, name: 'رحلت رسول اکرم و شهادت امام حسن مجتبی', nameEn: 'Death of the Prophet and martyrdom of Imam Hasan' },
+  {
+    month: 2,
+    day: 28,
+    name: 'رحلت رسول اکرم و شهادت امام حسن مجتبی',
+    nameEn: 'Death of the Prophet and martyrdom of Imam Hasan',
+  },
   { month: 2, day: LAST_DAY, name: 'شهادت امام رضا', nameEn: 'Martyrdom of Imam Reza' },
   { month: 3, day: 8, name: 'شهادت امام حسن عسکری', nameEn: 'Martyrdom of Imam Hasan al-Askari' },
-  { month: 3, day: 17, name: 'میلاد رسول اکرم و امام جعفر صادق', nameEn: 'Birth of the Prophet and Imam Jafar al-Sadiq' },
+  {
+    month: 3,
+    day: 17,
+    name: 'میلاد رسول اکرم و امام جعفر صادق',
+    nameEn: 'Birth of the Prophet and Imam Jafar al-Sadiq',
+  },
   { month: 6, day: 3, name: 'شهادت حضرت فاطمه زهرا', nameEn: 'Martyrdom of Fatimah' },
   { month: 7, day: 13, name: 'ولادت امام علی', nameEn: 'Birth of Imam Ali' },
   { month: 7, day: 27, name: 'مبعث رسول اکرم', nameEn: 'Mabath' },
@@ -73,7 +83,8 @@ const LUNAR: readonly (Named & { month: number; day: number | typeof LAST_DAY })
 export function iranianOfficialHolidays(fromJalaliYear: number, toJalaliYear: number): OfficialHoliday[] {
   const holidays: OfficialHoliday[] = [];
   for (let year = fromJalaliYear; year <= toJalaliYear; year++) {
-    if (isPublishedYear(year)) holidays.push(...PUBLISHED_HOLIDAYS[year]!.map((h) => ({ ...h, status: 'published' as const })));
+    if (isPublishedYear(year))
+      holidays.push(...PUBLISHED_HOLIDAYS[year]!.map((h) => ({ ...h, status: 'published' as const })));
     else holidays.push(...estimatedHolidays(year, year));
   }
   return holidays.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
@@ -87,7 +98,15 @@ export function estimatedHolidays(fromJalaliYear: number, toJalaliYear: number):
   for (let year = fromJalaliYear; year <= toJalaliYear; year++) {
     for (const { month, day, name, nameEn } of SOLAR) {
       const epochDay = epochDayFromJalali(year, month, day);
-      holidays.push({ epochDay, date: formatIsoDate(epochDay), name, nameEn, kind: 'solar', status: 'estimated', source: ESTIMATE_SOURCE });
+      holidays.push({
+        epochDay,
+        date: formatIsoDate(epochDay),
+        name,
+        nameEn,
+        kind: 'solar',
+        status: 'estimated',
+        source: ESTIMATE_SOURCE,
+      });
     }
   }
   let hijri = hijriDateOf(firstDay);
@@ -96,7 +115,15 @@ export function estimatedHolidays(fromJalaliYear: number, toJalaliYear: number):
     const isLastDayOfMonth = tomorrow.month !== hijri.month;
     for (const { month, day, name, nameEn } of LUNAR) {
       if (month === hijri.month && (day === hijri.day || (day === LAST_DAY && isLastDayOfMonth))) {
-        holidays.push({ epochDay, date: formatIsoDate(epochDay), name, nameEn, kind: 'lunar', status: 'estimated', source: ESTIMATE_SOURCE });
+        holidays.push({
+          epochDay,
+          date: formatIsoDate(epochDay),
+          name,
+          nameEn,
+          kind: 'lunar',
+          status: 'estimated',
+          source: ESTIMATE_SOURCE,
+        });
       }
     }
     hijri = tomorrow;

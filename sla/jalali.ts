@@ -62,7 +62,11 @@ export function jalaliDateAt(epochMs: number, timeZone: string = TEHRAN): Jalali
 }
 
 /** Local midnight at the start of the Jalali month and at the start of the next one. */
-export function jalaliMonthRange(year: number, month: number, timeZone: string = TEHRAN): { startMs: number; endMs: number } {
+export function jalaliMonthRange(
+  year: number,
+  month: number,
+  timeZone: string = TEHRAN,
+): { startMs: number; endMs: number } {
   const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
   return {
     startMs: wallTimeToEpoch(timeZone, epochDayFromJalali(year, month, 1), 0),

@@ -36,7 +36,12 @@ export function corrected(current: OutageFacts, change: OutageChange): OutageFac
     endMs: change.endMs === undefined ? current.endMs : change.endMs,
     cause,
     // A cause that concerns everyone names no customer.
-    customerId: change.customerId !== undefined ? change.customerId : CUSTOMER_SPECIFIC_CAUSES.has(cause) ? current.customerId : null,
+    customerId:
+      change.customerId !== undefined
+        ? change.customerId
+        : CUSTOMER_SPECIFIC_CAUSES.has(cause)
+          ? current.customerId
+          : null,
     announcedAtMs: cause === 'planned_maintenance' ? current.announcedAtMs : null,
   };
 }
@@ -54,7 +59,10 @@ export function outageProblems(outage: OutageFacts, nowMs: number, marginMs: num
   if (outage.endMs !== null) {
     if (outage.endMs <= outage.startMs) problems.push({ path: 'endedAt', message: 'must be after startedAt' });
     else if (outage.endMs > latest) {
-      problems.push({ path: 'endedAt', message: `must not be later than ${bound}; an outage still going on has no end (null)` });
+      problems.push({
+        path: 'endedAt',
+        message: `must not be later than ${bound}; an outage still going on has no end (null)`,
+      });
     }
   }
   if (CUSTOMER_SPECIFIC_CAUSES.has(outage.cause) !== (outage.customerId !== null)) {

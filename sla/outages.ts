@@ -98,7 +98,12 @@ export function periodAvailability(input: {
     .map((o) => {
       const start = Math.max(o.startMs, input.periodStartMs);
       const end = Math.min(o.endMs ?? openEnd, input.periodEndMs);
-      return { id: o.id, cause: o.cause, exclusion: exclusionOf(o), minutesInPeriod: Math.max(0, end - start) / 60_000 };
+      return {
+        id: o.id,
+        cause: o.cause,
+        exclusion: exclusionOf(o),
+        minutesInPeriod: Math.max(0, end - start) / 60_000,
+      };
     })
     .filter((line) => line.minutesInPeriod > 0);
   return { ...report, creditPercent: input.creditTable ? report.creditPercent : null, outages };

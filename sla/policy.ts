@@ -147,7 +147,14 @@ export function targetProblems(target: TargetSpec, path: string, knownCalendarKe
       problems.push({ path: `${path}.amount`, message: 'business days must be a whole number' });
     } else {
       const max = target.unit === 'business_days' ? MAX_TARGET_BUSINESS_DAYS : MAX_TARGET_BUSINESS_MINUTES;
-      problems.push(...atMost(target.amount, max, `${path}.amount`, target.unit === 'business_days' ? ' business days' : ' business minutes'));
+      problems.push(
+        ...atMost(
+          target.amount,
+          max,
+          `${path}.amount`,
+          target.unit === 'business_days' ? ' business days' : ' business minutes',
+        ),
+      );
     }
   } else if (target.amount !== undefined) {
     problems.push({ path: `${path}.amount`, message: `has no meaning for ${target.unit}` });
@@ -156,7 +163,8 @@ export function targetProblems(target: TargetSpec, path: string, knownCalendarKe
 }
 
 function actionProblems(action: BreachAction, path: string): Problem[] {
-  if (action.recipients.length === 0) return [{ path: `${path}.recipients`, message: 'must name at least one recipient' }];
+  if (action.recipients.length === 0)
+    return [{ path: `${path}.recipients`, message: 'must name at least one recipient' }];
   if (new Set(action.recipients).size !== action.recipients.length) {
     return [{ path: `${path}.recipients`, message: 'names a recipient twice' }];
   }

@@ -48,7 +48,11 @@ export const calendarPresets: Record<CalendarPresetKey, CalendarSpec> = {
     'Amoot office (shift 1)',
     week([SAT_TO_WED, hours(['08:30', '17:00'])], [['thu'], hours(['08:30', '14:00'])]),
   ),
-  'owj-committed': calendar('owj-committed', 'Owj Committed (shifts 1 and 2)', week([SAT_TO_THU, hours(['08:30', '21:00'])])),
+  'owj-committed': calendar(
+    'owj-committed',
+    'Owj Committed (shifts 1 and 2)',
+    week([SAT_TO_THU, hours(['08:30', '21:00'])]),
+  ),
   'owj-agile': calendar(
     'owj-agile',
     'Owj Agile (shifts 1 and 2, Fridays and holidays)',
@@ -63,5 +67,10 @@ export const calendarPresets: Record<CalendarPresetKey, CalendarSpec> = {
   ),
   'kian-office': calendar('kian-office', 'Kian Pardaz office hours', week([SAT_TO_WED, hours(['08:30', '17:30'])])),
   'iotex-office': calendar('iotex-office', 'Iotex support hours', week([SAT_TO_WED, hours(['09:00', '17:00'])])),
-  'always-open': calendar('always-open', 'Clock time (24/7)', week([EVERY_DAY, hours(['00:00', '24:00'])]), hours(['00:00', '24:00'])),
+  'always-open': calendar(
+    'always-open',
+    'Clock time (24/7)',
+    week([EVERY_DAY, hours(['00:00', '24:00'])]),
+    hours(['00:00', '24:00']),
+  ),
 };

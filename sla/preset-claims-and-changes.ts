@@ -101,5 +101,8 @@ function includedCustomisationHours(key: PolicyPresetKey): number {
 }
 
 export const changeRequestPolicyPresets = Object.fromEntries(
-  POLICY_PRESET_KEYS.map((key) => [key, { ...termsByPlan[key], includedCustomisationHours: includedCustomisationHours(key) }]),
+  POLICY_PRESET_KEYS.map((key) => [
+    key,
+    { ...termsByPlan[key], includedCustomisationHours: includedCustomisationHours(key) },
+  ]),
 ) as Record<PolicyPresetKey, ChangeRequestPolicy>;

@@ -22,7 +22,12 @@ const NOTHING_EXTRA: PlanEntitlements = {
 
 const OWJ_COMMITTED: PlanEntitlements = {
   ...NOTHING_EXTRA,
-  allowances: { ...UNLIMITED_TICKETS, training_sessions: perYear(1), on_site_installs: perYear(1), remote_installs: perYear(3) },
+  allowances: {
+    ...UNLIMITED_TICKETS,
+    training_sessions: perYear(1),
+    on_site_installs: perYear(1),
+    remote_installs: perYear(3),
+  },
 };
 
 const KIAN_PROJECT: PlanEntitlements = { ...NOTHING_EXTRA, channels: ['ticket'], hourlyPackages: true };
@@ -80,7 +85,11 @@ export const entitlementPresets: Record<PolicyPresetKey, PlanEntitlements> = {
     onSite: { priorities: ['critical', 'high'], tehranOnly: true, dispatchRank: null },
   },
   'iotex-basic': { ...NOTHING_EXTRA, allowances: UNLIMITED_TICKETS },
-  'iotex-standard': { ...NOTHING_EXTRA, allowances: { ...UNLIMITED_TICKETS, on_site_hours: perYear(4) }, onSite: IOTEX_ON_SITE(2) },
+  'iotex-standard': {
+    ...NOTHING_EXTRA,
+    allowances: { ...UNLIMITED_TICKETS, on_site_hours: perYear(4) },
+    onSite: IOTEX_ON_SITE(2),
+  },
   'iotex-premium': {
     ...NOTHING_EXTRA,
     allowances: { ...UNLIMITED_TICKETS, on_site_hours: perYear(12), periodic_visits: perYear(2) },

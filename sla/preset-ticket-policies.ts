@@ -37,7 +37,11 @@ const BREACH_ACTIONS: Record<Priority, BreachAction> = {
   low: IN_APP_TO_MANAGER,
 };
 
-const minutes = (amount: number, calendar: CalendarPresetKey): TargetSpec => ({ unit: 'business_minutes', amount, calendar });
+const minutes = (amount: number, calendar: CalendarPresetKey): TargetSpec => ({
+  unit: 'business_minutes',
+  amount,
+  calendar,
+});
 const days = (amount: number, calendar: CalendarPresetKey): TargetSpec => ({ unit: 'business_days', amount, calendar });
 const review = (calendar: CalendarPresetKey): TargetSpec => ({ unit: 'review', calendar });
 const none = (calendar: CalendarPresetKey): TargetSpec => ({ unit: 'none', calendar });
@@ -87,12 +91,22 @@ function avanak(): TicketPolicy {
     Object.entries(terms).map(([priority, p]) => [priority, { ...p, resolutionFrom: 'review_result' as const }]),
   ) as Record<Priority, PriorityPolicy>;
   return {
-    ...policy('avanak', { name: 'Avanak voice messaging', vendor: 'amoot', product: 'avanak', plan: 'standard' }, 'amoot-office', priorities),
+    ...policy(
+      'avanak',
+      { name: 'Avanak voice messaging', vendor: 'amoot', product: 'avanak', plan: 'standard' },
+      'amoot-office',
+      priorities,
+    ),
     reviewDeadline: review,
   };
 }
 
-function kian(key: PolicyPresetKey, product: 'kian-products' | 'kian-projects', plan: string, responseDays: number): TicketPolicy {
+function kian(
+  key: PolicyPresetKey,
+  product: 'kian-products' | 'kian-projects',
+  plan: string,
+  responseDays: number,
+): TicketPolicy {
   const kind = product === 'kian-products' ? 'product' : 'project';
   return policy(
     key,

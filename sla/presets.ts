@@ -38,4 +38,3 @@ export const presetPolicies: PolicyLookup = {
   claimPolicy: (key) => (isPresetKey(key) ? claimPolicyPresets[key] : undefined),
   entitlements: (key) => (isPresetKey(key) ? entitlementPresets[key] : undefined),
 };
-

@@ -18,12 +18,7 @@ import type { BusinessCalendar } from './calendar';
  * rejects the request; `none` (rule 6) is tracked without a deadline.
  */
 export type TargetUnit =
-  | 'business_minutes'
-  | 'business_days'
-  | 'same_business_day'
-  | 'end_of_next_business_day'
-  | 'review'
-  | 'none';
+  'business_minutes' | 'business_days' | 'same_business_day' | 'end_of_next_business_day' | 'review' | 'none';
 
 export interface TargetSpec {
   unit: TargetUnit;

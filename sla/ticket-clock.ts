@@ -17,7 +17,16 @@ export type AlarmKind = 'warning' | 'breach' | 'escalation';
  * `stopped`: the ticket was cancelled or closed before the target was met; its time no longer counts.
  * `awaiting_review`: the resolution target has no deadline until the review (rules 5 and 13).
  */
-export const TARGET_STATES = ['running', 'paused', 'met', 'breached', 'no_target', 'awaiting_review', 'rejected', 'stopped'] as const;
+export const TARGET_STATES = [
+  'running',
+  'paused',
+  'met',
+  'breached',
+  'no_target',
+  'awaiting_review',
+  'rejected',
+  'stopped',
+] as const;
 export type TargetState = (typeof TARGET_STATES)[number];
 
 export interface Alarm {
@@ -51,7 +60,8 @@ export interface ResolutionCycle {
    * Set once the agent announced a committed date or rejected the request (rule 5), or, where
    * the resolution counts from the review result (rule 13), confirmed the fault at `atMs`.
    */
-  review?: { decision: 'announced'; dueAtMs: number } | { decision: 'rejected' } | { decision: 'confirmed'; atMs: number };
+  review?:
+    { decision: 'announced'; dueAtMs: number } | { decision: 'rejected' } | { decision: 'confirmed'; atMs: number };
   completedAtMs?: number;
 }
 
@@ -89,14 +99,13 @@ export function ticketClock(input: TicketClockInput): TargetClock[] {
     clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, waiting ? 'awaiting_review' : 'no_target'));
   } else if (cycle.review.decision === 'confirmed') {
     // The fix counts from the review result, on the resolution's own calendar.
-    if (fromReview) clocks.push(measure(input, 'resolution', resolution, cycle.review.atMs, cycle.pauses, cycle.completedAtMs));
+    if (fromReview)
+      clocks.push(measure(input, 'resolution', resolution, cycle.review.atMs, cycle.pauses, cycle.completedAtMs));
     else clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, 'no_target'));
   } else if (cycle.review.decision === 'announced') {
     const committed = cycle.review.dueAtMs;
     const cal = calendars(resolution.calendar);
-    clocks.push(
-      measureAgainst(input, 'resolution', cal, cycle.startMs, committed, cycle.pauses, cycle.completedAtMs),
-    );
+    clocks.push(measureAgainst(input, 'resolution', cal, cycle.startMs, committed, cycle.pauses, cycle.completedAtMs));
   } else {
     clocks.push(noTarget('resolution', resolution.calendar, cycle.startMs, 'rejected'));
   }
@@ -165,7 +174,17 @@ function measureAgainst(
   const paused = completedAtMs === undefined && !stopped && pauses.some((p) => p.end === null);
   const breached = untilMs > dueAtMs;
   const state: TargetState =
-    completedAtMs !== undefined ? (breached ? 'breached' : 'met') : stopped ? 'stopped' : breached ? 'breached' : paused ? 'paused' : 'running';
+    completedAtMs !== undefined
+      ? breached
+        ? 'breached'
+        : 'met'
+      : stopped
+        ? 'stopped'
+        : breached
+          ? 'breached'
+          : paused
+            ? 'paused'
+            : 'running';
   return {
     target,
     calendar: cal.key,
@@ -178,7 +197,8 @@ function measureAgainst(
     paused,
     breached,
     completedAtMs: completedAtMs ?? null,
-    alarms: completedAtMs === undefined && !stopped ? alarmsFor(input, target, cal, startMs, allowedMs, dueAtMs, pauses) : [],
+    alarms:
+      completedAtMs === undefined && !stopped ? alarmsFor(input, target, cal, startMs, allowedMs, dueAtMs, pauses) : [],
   };
 }
 
@@ -195,14 +215,27 @@ function alarmsFor(
   const thresholds: { kind: AlarmKind; percent: number; action: BreachAction }[] = [
     ...policy.warningAtPercent.map((percent) => ({ kind: 'warning' as const, percent, action: WARNING_ACTION })),
     { kind: 'breach', percent: 100, action: policy.priorities[priority].breachAction },
-    ...policy.escalations.map((level) => ({ kind: 'escalation' as const, percent: level.atPercent, action: level.action })),
+    ...policy.escalations.map((level) => ({
+      kind: 'escalation' as const,
+      percent: level.atPercent,
+      action: level.action,
+    })),
   ];
   return thresholds
-    .map((t) => ({ target, ...t, atMs: t.percent === 100 ? dueAtMs : addBusinessMs(cal, startMs, (allowedMs * t.percent) / 100, pauses) }))
+    .map((t) => ({
+      target,
+      ...t,
+      atMs: t.percent === 100 ? dueAtMs : addBusinessMs(cal, startMs, (allowedMs * t.percent) / 100, pauses),
+    }))
     .filter((alarm) => Number.isFinite(alarm.atMs));
 }
 
-function noTarget(target: TargetName, calendar: string, startMs: number, state: 'no_target' | 'awaiting_review' | 'rejected'): TargetClock {
+function noTarget(
+  target: TargetName,
+  calendar: string,
+  startMs: number,
+  state: 'no_target' | 'awaiting_review' | 'rejected',
+): TargetClock {
   return {
     target,
     calendar,

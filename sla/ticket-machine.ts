@@ -8,7 +8,16 @@
 import { compileCalendar, type BusinessCalendar } from './calendar';
 import type { CalendarSpec } from './calendar-spec';
 import type { Priority, PriorityPolicy, TicketPolicy } from './policy';
-import { alarmKey, nextAlarm, shownAlarm, ticketClock, type Alarm, type AlarmKind, type ResolutionCycle, type TargetClock } from './ticket-clock';
+import {
+  alarmKey,
+  nextAlarm,
+  shownAlarm,
+  ticketClock,
+  type Alarm,
+  type AlarmKind,
+  type ResolutionCycle,
+  type TargetClock,
+} from './ticket-clock';
 
 export type TicketStatus = 'new' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed' | 'cancelled';
 
@@ -165,7 +174,9 @@ export class TicketRules {
 
 /** Rule 13: the resolution target has a deadline that starts at the review result. */
 export function countsFromReview(terms: PriorityPolicy): boolean {
-  return terms.resolutionFrom === 'review_result' && terms.resolution.unit !== 'review' && terms.resolution.unit !== 'none';
+  return (
+    terms.resolutionFrom === 'review_result' && terms.resolution.unit !== 'review' && terms.resolution.unit !== 'none'
+  );
 }
 
 /**
@@ -182,7 +193,9 @@ export function withResolutionFromOpening(policy: TicketPolicy): TicketPolicy {
 /** The ticket as anybody reads it at `nowMs`. */
 export function ticketView(rules: TicketRules, ticketId: string, state: TicketState, nowMs: number): TicketView {
   const current = rules.clocks(state, nowMs);
-  const alarm = OPEN_STATUSES.includes(state.status) ? nextAlarm(current, new Set(state.fired), state.cycleNumber) : null;
+  const alarm = OPEN_STATUSES.includes(state.status)
+    ? nextAlarm(current, new Set(state.fired), state.cycleNumber)
+    : null;
   return {
     ticketId,
     status: state.status,
@@ -207,7 +220,12 @@ export function projectSnapshot(snapshot: TicketSnapshot, nowMs: number): Ticket
 }
 
 /** Why `command` may not run against `state` at `nowMs`, or null when it may. */
-export function refusalOf(rules: TicketRules, state: TicketState, command: TicketCommand, nowMs: number): string | null {
+export function refusalOf(
+  rules: TicketRules,
+  state: TicketState,
+  command: TicketCommand,
+  nowMs: number,
+): string | null {
   const open = OPEN_STATUSES.includes(state.status);
   const requireOpen = (what: string) => (open ? null : `cannot ${what}: the ticket is ${state.status}`);
   const terms = rules.policy.priorities[state.priority];
@@ -221,15 +239,22 @@ export function refusalOf(rules: TicketRules, state: TicketState, command: Ticke
     case 'agentReply':
       return requireOpen('reply');
     case 'customerReply':
-      return state.status === 'closed' || state.status === 'cancelled' ? `cannot reply: the ticket is ${state.status}` : null;
+      return state.status === 'closed' || state.status === 'cancelled'
+        ? `cannot reply: the ticket is ${state.status}`
+        : null;
     case 'setStatus':
       return (
         requireOpen('change the status') ??
         (command.status === state.status ? `the ticket is already ${command.status}` : null) ??
-        (command.status === 'waiting_on_customer' && state.status === 'new' ? 'reply to the customer before waiting on them' : null)
+        (command.status === 'waiting_on_customer' && state.status === 'new'
+          ? 'reply to the customer before waiting on them'
+          : null)
       );
     case 'changePriority':
-      return requireOpen('change the priority') ?? (command.priority === state.priority ? `the priority is already ${command.priority}` : null);
+      return (
+        requireOpen('change the priority') ??
+        (command.priority === state.priority ? `the priority is already ${command.priority}` : null)
+      );
     case 'assign':
       return requireOpen('assign');
     case 'announceResolutionDate':
@@ -243,7 +268,9 @@ export function refusalOf(rules: TicketRules, state: TicketState, command: Ticke
     case 'confirmFault':
       return (
         requireOpen('confirm the fault') ??
-        (countsFromReview(terms) ? null : `the ${state.priority} resolution target of this plan does not count from a review result`) ??
+        (countsFromReview(terms)
+          ? null
+          : `the ${state.priority} resolution target of this plan does not count from a review result`) ??
         reviewPending()
       );
     case 'resolve':
@@ -261,7 +288,11 @@ export function refusalOf(rules: TicketRules, state: TicketState, command: Ticke
 export function copyState(state: TicketState): TicketState {
   return {
     ...state,
-    cycle: { ...state.cycle, pauses: state.cycle.pauses.map((p) => ({ ...p })), ...(state.cycle.review && { review: { ...state.cycle.review } }) },
+    cycle: {
+      ...state.cycle,
+      pauses: state.cycle.pauses.map((p) => ({ ...p })),
+      ...(state.cycle.review && { review: { ...state.cycle.review } }),
+    },
     fired: [...state.fired],
   };
 }
@@ -297,7 +328,11 @@ export function transition(rules: TicketRules, before: TicketState, command: Tic
       if (first) state.firstResponseAtMs = nowMs;
       if (command.public && state.status === 'new') state.status = 'in_progress';
       if (first) outcomes.push(measured('first_response')!);
-      return event(command.public ? 'agent_replied' : 'internal_note', { body: command.body, firstResponse: first }, command.public);
+      return event(
+        command.public ? 'agent_replied' : 'internal_note',
+        { body: command.body, firstResponse: first },
+        command.public,
+      );
     }
     case 'customerReply':
       if (state.status === 'resolved') return reopen('customer replied after resolution', { body: command.body });
@@ -317,7 +352,16 @@ export function transition(rules: TicketRules, before: TicketState, command: Tic
       const before = rules.clocks(state, nowMs);
       const from = state.priority;
       state.priority = command.priority;
-      return event('priority_changed', { from, to: command.priority, reason: command.reason, deadlines: deadlineChanges(before, rules.clocks(state, nowMs)) }, false);
+      return event(
+        'priority_changed',
+        {
+          from,
+          to: command.priority,
+          reason: command.reason,
+          deadlines: deadlineChanges(before, rules.clocks(state, nowMs)),
+        },
+        false,
+      );
     }
     case 'assign': {
       const from = state.assignee;
@@ -335,7 +379,11 @@ export function transition(rules: TicketRules, before: TicketState, command: Tic
     case 'confirmFault':
       outcomes.push({ ...measured('review')!, completedAtMs: nowMs });
       state.cycle.review = { decision: 'confirmed', atMs: nowMs };
-      return event('fault_confirmed', { finding: command.finding, fixDueAtMs: measured('resolution')?.dueAtMs ?? null }, true);
+      return event(
+        'fault_confirmed',
+        { finding: command.finding, fixDueAtMs: measured('resolution')?.dueAtMs ?? null },
+        true,
+      );
     case 'resolve': {
       closePause();
       if (state.firstResponseAtMs === null) {
@@ -366,9 +414,16 @@ export function transition(rules: TicketRules, before: TicketState, command: Tic
 }
 
 /** The old and new deadline of every target whose deadline moved. */
-export function deadlineChanges(before: TargetClock[], after: TargetClock[]): { target: string; fromMs: number | null; toMs: number | null }[] {
+export function deadlineChanges(
+  before: TargetClock[],
+  after: TargetClock[],
+): { target: string; fromMs: number | null; toMs: number | null }[] {
   return after
-    .map((clock) => ({ target: clock.target, fromMs: before.find((b) => b.target === clock.target)?.dueAtMs ?? null, toMs: clock.dueAtMs }))
+    .map((clock) => ({
+      target: clock.target,
+      fromMs: before.find((b) => b.target === clock.target)?.dueAtMs ?? null,
+      toMs: clock.dueAtMs,
+    }))
     .filter((change) => change.fromMs !== change.toMs);
 }
 
@@ -387,7 +442,12 @@ export interface RecordedTicketEvent {
  * can no longer be replayed starts from (see api/stuck-workflows.ts). Alarms recorded as fired
  * stay fired, so nothing is sent twice.
  */
-export function stateFromTimeline(rules: TicketRules, openedAtMs: number, fallbackPriority: Priority, events: readonly RecordedTicketEvent[]): TicketState {
+export function stateFromTimeline(
+  rules: TicketRules,
+  openedAtMs: number,
+  fallbackPriority: Priority,
+  events: readonly RecordedTicketEvent[],
+): TicketState {
   const ordered = [...events].sort((a, b) => a.sequence - b.sequence);
   const opened = ordered.find((e) => e.type === 'opened');
   let state = initialTicketState((opened?.data.priority as Priority | undefined) ?? fallbackPriority, openedAtMs);
@@ -402,7 +462,9 @@ export function stateFromTimeline(rules: TicketRules, openedAtMs: number, fallba
         case 'customer_replied':
           return { type: 'customerReply', actor, body: text('body') };
         case 'reopened':
-          return data.body !== undefined ? { type: 'customerReply', actor, body: text('body') } : { type: 'reopen', actor, reason: text('reason') };
+          return data.body !== undefined
+            ? { type: 'customerReply', actor, body: text('body') }
+            : { type: 'reopen', actor, reason: text('reason') };
         case 'status_changed':
           return { type: 'setStatus', actor, status: data.to as 'in_progress' | 'waiting_on_customer' };
         case 'priority_changed':
@@ -428,7 +490,10 @@ export function stateFromTimeline(rules: TicketRules, openedAtMs: number, fallba
     if (command) state = transition(rules, state, command, event.atMs).state;
     const alarm = /^sla_(warning|breach|escalation)$/.exec(event.type);
     if (alarm) {
-      const key = alarmKey({ target: data.target as TargetClock['target'], kind: alarm[1] as AlarmKind, percent: Number(data.percent) }, state.cycleNumber);
+      const key = alarmKey(
+        { target: data.target as TargetClock['target'], kind: alarm[1] as AlarmKind, percent: Number(data.percent) },
+        state.cycleNumber,
+      );
       if (!state.fired.includes(key)) state.fired.push(key);
     }
     state.sequence = Math.max(state.sequence, event.sequence);

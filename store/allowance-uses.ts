@@ -38,7 +38,14 @@ async function planOf(db: Database | Tx, planKey: string): Promise<PlanEntitleme
 /** The reference an extra's draw carries: the recorded use it was drawn by. */
 const DRAW_PREFIX = 'allowance-use:';
 
-type EntitlementRow = { id: string; kind: string; quantity: number | null; purchasedAt: Date | null; expiresAt: Date | null; uses: { amount: number; reference: string | null }[] };
+type EntitlementRow = {
+  id: string;
+  kind: string;
+  quantity: number | null;
+  purchasedAt: Date | null;
+  expiresAt: Date | null;
+  uses: { amount: number; reference: string | null }[];
+};
 
 /** How much of each recorded use was drawn from extras, by the use's id. */
 function drawnFromExtras(entitlements: readonly EntitlementRow[]): Map<string, number> {
@@ -52,10 +59,16 @@ function drawnFromExtras(entitlements: readonly EntitlementRow[]): Map<string, n
 }
 
 const usesOf = (rows: readonly AllowanceUse[], kind: string, drawn: Map<string, number>) =>
-  rows.filter((row) => row.kind === kind).map((row) => ({ atMs: row.usedAt.getTime(), amount: row.amount, fromExtras: drawn.get(row.id) ?? 0 }));
+  rows
+    .filter((row) => row.kind === kind)
+    .map((row) => ({ atMs: row.usedAt.getTime(), amount: row.amount, fromExtras: drawn.get(row.id) ?? 0 }));
 
 /** The extras of a kind an admin added to the contract: one-off, from purchase (else the start) to expiry (else the end). */
-const extrasOf = (rows: readonly EntitlementRow[], kind: string, contract: { startsAt: Date; endsAt: Date }): ExtraGrant[] =>
+const extrasOf = (
+  rows: readonly EntitlementRow[],
+  kind: string,
+  contract: { startsAt: Date; endsAt: Date },
+): ExtraGrant[] =>
   rows
     .filter((row) => row.kind === kind && row.quantity !== null)
     .map((row) => ({
@@ -69,24 +82,48 @@ const extrasOf = (rows: readonly EntitlementRow[], kind: string, contract: { sta
 const withDrawUses = { uses: { select: { amount: true, reference: true } } } as const;
 
 export interface ContractAllowances {
-  contract: { id: string; customerId: string; productId: string; planKey: string; startsAtMs: number; endsAtMs: number };
+  contract: {
+    id: string;
+    customerId: string;
+    productId: string;
+    planKey: string;
+    startsAtMs: number;
+    endsAtMs: number;
+  };
   /** Every kind the plan grants or an admin added, with what is left of it in the current period. */
   balances: AllowanceBalance[];
   uses: AllowanceUse[];
 }
 
 /** A contract's balances at `asOfMs` and its recorded uses, or null when there is no such contract. */
-export async function loadContractAllowances(db: Database, contractId: string, asOfMs: number): Promise<ContractAllowances | null> {
+export async function loadContractAllowances(
+  db: Database,
+  contractId: string,
+  asOfMs: number,
+): Promise<ContractAllowances | null> {
   const row = await db.contract.findUnique({
     where: { id: contractId },
-    include: { policy: true, allowanceUses: { orderBy: [{ usedAt: 'asc' }, { id: 'asc' }] }, entitlements: { where: { kind: { in: [...RECORDED_ALLOWANCE_KINDS] } }, include: withDrawUses } },
+    include: {
+      policy: true,
+      allowanceUses: { orderBy: [{ usedAt: 'asc' }, { id: 'asc' }] },
+      entitlements: { where: { kind: { in: [...RECORDED_ALLOWANCE_KINDS] } }, include: withDrawUses },
+    },
   });
   if (!row) return null;
   const entitlements = await planOf(db, row.policy.key);
   const drawn = drawnFromExtras(row.entitlements);
-  const granted = RECORDED_ALLOWANCE_KINDS.filter((kind) => entitlements.allowances[kind] !== undefined || row.entitlements.some((e) => e.kind === kind));
+  const granted = RECORDED_ALLOWANCE_KINDS.filter(
+    (kind) => entitlements.allowances[kind] !== undefined || row.entitlements.some((e) => e.kind === kind),
+  );
   return {
-    contract: { id: row.id, customerId: row.customerId, productId: row.productId, planKey: row.policy.key, startsAtMs: row.startsAt.getTime(), endsAtMs: row.endsAt.getTime() },
+    contract: {
+      id: row.id,
+      customerId: row.customerId,
+      productId: row.productId,
+      planKey: row.policy.key,
+      startsAtMs: row.startsAt.getTime(),
+      endsAtMs: row.endsAt.getTime(),
+    },
     balances: granted.map((kind) =>
       allowanceBalance({
         entitlements,
@@ -124,11 +161,17 @@ export async function recordAllowanceUse(
   },
 ): Promise<RecordOutcome> {
   return db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM contracts WHERE id = ${input.contractId}::uuid FOR UPDATE`;
+    const locked = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM contracts WHERE id = ${input.contractId}::uuid FOR UPDATE`;
     if (locked.length === 0) return { outcome: 'no_contract' } as const;
     const contract = await tx.contract.findUniqueOrThrow({
       where: { id: input.contractId },
-      include: { policy: true, customer: { select: { city: true } }, entitlements: { where: { kind: input.kind }, include: withDrawUses } },
+      include: {
+        policy: true,
+        customer: { select: { city: true } },
+        entitlements: { where: { kind: input.kind }, include: withDrawUses },
+      },
     });
     const entitlements = await planOf(tx, contract.policy.key);
     const uses = await tx.allowanceUse.findMany({ where: { contractId: contract.id, kind: input.kind } });
@@ -143,11 +186,20 @@ export async function recordAllowanceUse(
     };
 
     if (input.idempotencyKey !== null) {
-      const first = await tx.allowanceUse.findUnique({ where: { contractId_idempotencyKey: { contractId: contract.id, idempotencyKey: input.idempotencyKey } } });
-      if (first && (first.kind !== input.kind || first.amount !== input.amount || first.ticketId !== input.ticketId)) return { outcome: 'key_reused', use: first } as const;
+      const first = await tx.allowanceUse.findUnique({
+        where: { contractId_idempotencyKey: { contractId: contract.id, idempotencyKey: input.idempotencyKey } },
+      });
+      if (first && (first.kind !== input.kind || first.amount !== input.amount || first.ticketId !== input.ticketId))
+        return { outcome: 'key_reused', use: first } as const;
       if (first) return { outcome: 'replayed', use: first, balance: allowanceBalance(balanceInput) } as const;
     }
-    const ticket = input.ticketId === null ? null : await tx.ticket.findFirst({ where: { id: input.ticketId, contractId: contract.id }, select: { priority: true } });
+    const ticket =
+      input.ticketId === null
+        ? null
+        : await tx.ticket.findFirst({
+            where: { id: input.ticketId, contractId: contract.id },
+            select: { priority: true },
+          });
     const decision = decideAllowanceUse({
       ...balanceInput,
       amount: input.amount,
@@ -170,7 +222,12 @@ export async function recordAllowanceUse(
     });
     if (decision.draw.fromExtras.length > 0) {
       await tx.entitlementUse.createMany({
-        data: decision.draw.fromExtras.map((draw) => ({ entitlementId: draw.id, amount: draw.amount, usedAt: use.usedAt, reference: `${DRAW_PREFIX}${use.id}` })),
+        data: decision.draw.fromExtras.map((draw) => ({
+          entitlementId: draw.id,
+          amount: draw.amount,
+          usedAt: use.usedAt,
+          reference: `${DRAW_PREFIX}${use.id}`,
+        })),
       });
     }
     return { outcome: 'recorded', use, balance: decision.balance } as const;

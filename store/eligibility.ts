@@ -1,4 +1,10 @@
-import { decideEligibility, type Contract, type ContractUsage, type Eligibility, type RequestKind } from '../sla/eligibility';
+import {
+  decideEligibility,
+  type Contract,
+  type ContractUsage,
+  type Eligibility,
+  type RequestKind,
+} from '../sla/eligibility';
 import { billedTicketsOf, hourlyBalance, quotaMonthOf } from '../sla/entitlements';
 import type { Database } from '../platform/database';
 import { loadPolicyLookup } from './sla-config';
@@ -40,8 +46,16 @@ export async function checkEligibility(
       ticketsThisMonth,
       ...(hourly && {
         hourly: hourlyBalance({
-          packages: row.entitlements.map((e) => ({ id: e.id, purchasedAtMs: (e.purchasedAt ?? row.startsAt).getTime(), hours: e.quantity ?? 0 })),
-          billedTickets: billedTicketsOf(row.entitlements.flatMap((e) => e.uses.map((u) => ({ atMs: u.usedAt.getTime(), minutes: u.amount, reference: u.reference })))),
+          packages: row.entitlements.map((e) => ({
+            id: e.id,
+            purchasedAtMs: (e.purchasedAt ?? row.startsAt).getTime(),
+            hours: e.quantity ?? 0,
+          })),
+          billedTickets: billedTicketsOf(
+            row.entitlements.flatMap((e) =>
+              e.uses.map((u) => ({ atMs: u.usedAt.getTime(), minutes: u.amount, reference: u.reference })),
+            ),
+          ),
           asOfMs: request.nowMs,
         }),
       }),
@@ -53,7 +67,10 @@ export async function checkEligibility(
     product: { endOfSupportAt: product.endOfSupportAt?.getTime() ?? null },
     contracts,
     usage,
-    policies: await loadPolicyLookup(db, rows.map((r) => r.policy.key)),
+    policies: await loadPolicyLookup(
+      db,
+      rows.map((r) => r.policy.key),
+    ),
     ...(request.outageEndedAtMs !== undefined && { outageEndedAtMs: request.outageEndedAtMs }),
   });
 }

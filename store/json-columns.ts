@@ -9,7 +9,14 @@ import type { ClaimDeadlines } from '../sla/claims';
 import type { Deadline } from '../sla/change-request-clock';
 import { ALLOWANCE_KINDS, type PlanEntitlements } from '../sla/entitlements';
 import { EXCLUSIONS } from '../sla/outages';
-import { CHANNELS, PRIORITIES, RECIPIENTS, type ChangeRequestPolicy, type ClaimPolicy, type TicketPolicy } from '../sla/policy';
+import {
+  CHANNELS,
+  PRIORITIES,
+  RECIPIENTS,
+  type ChangeRequestPolicy,
+  type ClaimPolicy,
+  type TicketPolicy,
+} from '../sla/policy';
 import type { TargetSpec } from '../sla/targets';
 import type { TicketView } from '../sla/ticket-machine';
 import { TARGET_STATES } from '../sla/ticket-clock';
@@ -51,7 +58,9 @@ export interface RowRef {
 export function readColumn<T>(schema: z.ZodType<T>, value: unknown, where: RowRef): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(value)'}: ${issue.message}`).join('; ');
+  const issues = parsed.error.issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(value)'}: ${issue.message}`)
+    .join('; ');
   throw new UnreadableRow(where.table, where.id, where.column, issues);
 }
 
@@ -60,7 +69,11 @@ export function readColumn<T>(schema: z.ZodType<T>, value: unknown, where: RowRe
  * out and reported through `skip` (a log line with the row's id), so one bad row does not take
  * the whole list down. Any other error still propagates.
  */
-export function readableRows<Row, Out>(rows: readonly Row[], read: (row: Row) => Out, skip: (error: UnreadableRow) => void): Out[] {
+export function readableRows<Row, Out>(
+  rows: readonly Row[],
+  read: (row: Row) => Out,
+  skip: (error: UnreadableRow) => void,
+): Out[] {
   const out: Out[] = [];
   for (const row of rows) {
     try {
@@ -75,7 +88,10 @@ export function readableRows<Row, Out>(rows: readonly Row[], read: (row: Row) =>
 
 /** The `skip` of `readableRows` that logs the row left out, with its table, id and column. */
 export const logUnreadable = (logger: Pick<Logger, 'error'>, leftOutOf: string) => (error: UnreadableRow) =>
-  logger.error({ table: error.table, id: error.id, column: error.column, issues: error.issues }, `a row that cannot be read was left out of ${leftOutOf}`);
+  logger.error(
+    { table: error.table, id: error.id, column: error.column, issues: error.issues },
+    `a row that cannot be read was left out of ${leftOutOf}`,
+  );
 
 // ---- calendars ----
 
@@ -93,8 +109,19 @@ export const weekColumn: z.ZodType<Record<Weekday, OpenInterval[]>> = z.looseObj
 
 // ---- plan terms (policy.definition) ----
 
-const targetUnit = z.enum(['business_minutes', 'business_days', 'same_business_day', 'end_of_next_business_day', 'review', 'none']);
-const targetSpec: z.ZodType<TargetSpec> = z.looseObject({ unit: targetUnit, amount: z.number().optional(), calendar: z.string() });
+const targetUnit = z.enum([
+  'business_minutes',
+  'business_days',
+  'same_business_day',
+  'end_of_next_business_day',
+  'review',
+  'none',
+]);
+const targetSpec: z.ZodType<TargetSpec> = z.looseObject({
+  unit: targetUnit,
+  amount: z.number().optional(),
+  calendar: z.string(),
+});
 const breachAction = z.looseObject({ channel: z.enum(CHANNELS), recipients: z.array(z.enum(RECIPIENTS)) });
 const priorityPolicy = z.looseObject({ firstResponse: targetSpec, resolution: targetSpec, breachAction });
 
@@ -105,7 +132,12 @@ export const ticketPolicyColumn: z.ZodType<TicketPolicy> = z.looseObject({
   product: z.string(),
   plan: z.string(),
   ticketsAllowed: z.boolean(),
-  priorities: z.looseObject(Object.fromEntries(PRIORITIES.map((p) => [p, priorityPolicy])) as Record<(typeof PRIORITIES)[number], typeof priorityPolicy>),
+  priorities: z.looseObject(
+    Object.fromEntries(PRIORITIES.map((p) => [p, priorityPolicy])) as Record<
+      (typeof PRIORITIES)[number],
+      typeof priorityPolicy
+    >,
+  ),
   warningAtPercent: z.array(z.number()),
   escalations: z.array(z.looseObject({ atPercent: z.number(), action: breachAction })),
   reviewDeadline: targetSpec,
@@ -133,7 +165,10 @@ export const changeRequestPolicyColumn: z.ZodType<ChangeRequestPolicy> = z.loose
 });
 
 const allowanceKind = z.enum(ALLOWANCE_KINDS);
-const allowance = z.looseObject({ amount: z.union([z.number(), z.literal('unlimited')]), per: z.enum(['jalali_month', 'contract_year']) });
+const allowance = z.looseObject({
+  amount: z.union([z.number(), z.literal('unlimited')]),
+  per: z.enum(['jalali_month', 'contract_year']),
+});
 
 export const entitlementsColumn: z.ZodType<PlanEntitlements> = z.looseObject({
   allowances: z.partialRecord(allowanceKind, allowance),
@@ -141,7 +176,13 @@ export const entitlementsColumn: z.ZodType<PlanEntitlements> = z.looseObject({
   remoteConnection: z.boolean(),
   dedicatedSupportPerson: z.boolean(),
   technicalManager: z.boolean(),
-  onSite: z.looseObject({ priorities: z.array(z.enum(PRIORITIES)), tehranOnly: z.boolean(), dispatchRank: z.number().nullable() }).nullable(),
+  onSite: z
+    .looseObject({
+      priorities: z.array(z.enum(PRIORITIES)),
+      tehranOnly: z.boolean(),
+      dispatchRank: z.number().nullable(),
+    })
+    .nullable(),
   hourlyPackages: z.boolean(),
 });
 
@@ -152,11 +193,24 @@ export const definitionColumns = {
   change_request: changeRequestPolicyColumn,
   entitlements: entitlementsColumn,
 };
-export type Definitions = { ticket: TicketPolicy; claim: ClaimPolicy; change_request: ChangeRequestPolicy; entitlements: PlanEntitlements };
+export type Definitions = {
+  ticket: TicketPolicy;
+  claim: ClaimPolicy;
+  change_request: ChangeRequestPolicy;
+  entitlements: PlanEntitlements;
+};
 
 /** A policy row's definition in the shape of its kind. */
-export function readDefinition<K extends keyof Definitions>(row: { kind: K; key: string; definition: unknown }): Definitions[K] {
-  return readColumn(definitionColumns[row.kind] as z.ZodType<Definitions[K]>, row.definition, { table: 'policy', id: `${row.kind}/${row.key}`, column: 'definition' });
+export function readDefinition<K extends keyof Definitions>(row: {
+  kind: K;
+  key: string;
+  definition: unknown;
+}): Definitions[K] {
+  return readColumn(definitionColumns[row.kind] as z.ZodType<Definitions[K]>, row.definition, {
+    table: 'policy',
+    id: `${row.kind}/${row.key}`,
+    column: 'definition',
+  });
 }
 
 // ---- claims (claim.computation) ----
@@ -186,7 +240,11 @@ const assessment: z.ZodType<ClaimAssessment> = z.looseObject({
   ),
 });
 
-const claimDeadlines: z.ZodType<ClaimDeadlines> = z.looseObject({ acknowledgeDueAtMs: z.number(), reminderAtMs: z.number(), decisionDueAtMs: z.number() });
+const claimDeadlines: z.ZodType<ClaimDeadlines> = z.looseObject({
+  acknowledgeDueAtMs: z.number(),
+  reminderAtMs: z.number(),
+  decisionDueAtMs: z.number(),
+});
 const computedCredit: z.ZodType<ComputedCredit> = z.looseObject({
   percent: z.number().nullable(),
   amountRials: z.number().nullable(),
@@ -208,7 +266,14 @@ export interface ClaimComputation {
   filingClosesAtMs: number;
   computed: ComputedCredit;
   /** Corrections of cited outages since filing (POST /v1/outages/:id/corrections). */
-  corrections?: { correctionId: string; outageId: string; atMs: number; reason: string; voided: boolean; reassessed: boolean }[];
+  corrections?: {
+    correctionId: string;
+    outageId: string;
+    atMs: number;
+    reason: string;
+    voided: boolean;
+    reassessed: boolean;
+  }[];
 }
 
 export const claimComputationColumn: z.ZodType<ClaimComputation> = z.looseObject({

@@ -1,4 +1,8 @@
-import { unreachableBreachRecipients, type DepartmentContacts, type UnreachableRecipient } from '../sla/breach-readiness';
+import {
+  unreachableBreachRecipients,
+  type DepartmentContacts,
+  type UnreachableRecipient,
+} from '../sla/breach-readiness';
 import type { Database } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { readDefinition, UnreadableRow } from './json-columns';
@@ -26,7 +30,14 @@ export async function breachRecipientProblems(db: Database, nowMs: number): Prom
     const department = contract.product.department;
     const reach = await reachOf(db, department);
     for (const problem of unreachableBreachRecipients(readDefinition({ ...row, kind: 'ticket' }), reach.contacts)) {
-      problems.push({ planKey: row.key, productKey: contract.product.key, departmentId: department.id, departmentName: department.name, ...problem, missing: whatToFill(problem.missing, reach) });
+      problems.push({
+        planKey: row.key,
+        productKey: contract.product.key,
+        departmentId: department.id,
+        departmentName: department.name,
+        ...problem,
+        missing: whatToFill(problem.missing, reach),
+      });
     }
   }
   return problems;
@@ -45,11 +56,22 @@ interface Reach {
  * users (activities/notifications/outbox.ts, `peopleFor`), so a phone or e-mail counts as on file
  * when at least one of them has one; else the department's own columns.
  */
-async function reachOf(db: Database, department: DepartmentContacts & { id: string; vendorId: string }): Promise<Reach> {
+async function reachOf(
+  db: Database,
+  department: DepartmentContacts & { id: string; vendorId: string },
+): Promise<Reach> {
   const select = { name: true, phone: true, email: true } as const;
   const [managers, seniors] = await Promise.all([
-    db.user.findMany({ where: { role: 'manager', disabledAt: null, departments: { some: { departmentId: department.id } } }, select, orderBy: { name: 'asc' } }),
-    db.user.findMany({ where: { seniorManager: true, disabledAt: null, vendorId: department.vendorId, role: { not: 'customer' } }, select, orderBy: { name: 'asc' } }),
+    db.user.findMany({
+      where: { role: 'manager', disabledAt: null, departments: { some: { departmentId: department.id } } },
+      select,
+      orderBy: { name: 'asc' },
+    }),
+    db.user.findMany({
+      where: { seniorManager: true, disabledAt: null, vendorId: department.vendorId, role: { not: 'customer' } },
+      select,
+      orderBy: { name: 'asc' },
+    }),
   ]);
   const phoneOf = (people: typeof managers) => people.find((m) => m.phone?.trim())?.phone ?? null;
   const emailOf = (people: typeof managers) => people.find((m) => m.email?.trim())?.email ?? null;
@@ -84,13 +106,20 @@ export async function warnAboutUnreachableRecipients(db: Database, logger: Logge
   } catch (error) {
     // A plan whose terms cannot be read is a warning at start-up too, not a server that will not start.
     if (!(error instanceof UnreadableRow)) throw error;
-    logger.warn({ table: error.table, id: error.id, column: error.column, issues: error.issues }, 'a plan in use has terms that cannot be read');
+    logger.warn(
+      { table: error.table, id: error.id, column: error.column, issues: error.issues },
+      'a plan in use has terms that cannot be read',
+    );
     return;
   }
   const byPlan = new Map<string, PlanReadiness[]>();
-  for (const p of problems) byPlan.set(`${p.productKey} ${p.planKey}`, [...(byPlan.get(`${p.productKey} ${p.planKey}`) ?? []), p]);
+  for (const p of problems)
+    byPlan.set(`${p.productKey} ${p.planKey}`, [...(byPlan.get(`${p.productKey} ${p.planKey}`) ?? []), p]);
   for (const [key, list] of byPlan) {
     const missing = [...new Set(list.map((p) => `${p.missing} of department ${p.departmentName}`))];
-    logger.warn({ plan: key, priorities: [...new Set(list.map((p) => p.priority))], missing }, 'breach notices of a plan in use have no reachable recipient (GET /v1/readiness/breach-recipients)');
+    logger.warn(
+      { plan: key, priorities: [...new Set(list.map((p) => p.priority))], missing },
+      'breach notices of a plan in use have no reachable recipient (GET /v1/readiness/breach-recipients)',
+    );
   }
 }

@@ -20,26 +20,42 @@ export class UnknownConfiguration extends Error {
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
 export async function loadCalendarSpecs(db: Database, keys: readonly string[]): Promise<CalendarSpec[]> {
-  const rows = await db.calendar.findMany({ where: { key: { in: [...new Set(keys)] } }, include: { exceptions: true } });
+  const rows = await db.calendar.findMany({
+    where: { key: { in: [...new Set(keys)] } },
+    include: { exceptions: true },
+  });
   const missing = keys.filter((key) => !rows.some((row) => row.key === key));
   if (missing.length > 0) throw new UnknownConfiguration(`calendar ${missing.join(', ')}`);
   const sets = [...new Set(rows.map((row) => row.holidaySet).filter((set): set is string => set !== null))];
-  const holidays = sets.length === 0 ? [] : await db.holiday.findMany({ where: { set: { in: sets } }, orderBy: { date: 'asc' } });
+  const holidays =
+    sets.length === 0 ? [] : await db.holiday.findMany({ where: { set: { in: sets } }, orderBy: { date: 'asc' } });
   return rows.map((row) => ({
     key: row.key,
     name: row.name,
     timeZone: row.timeZone,
     week: readColumn(weekColumn, row.week, { table: 'calendar', id: row.key, column: 'week' }),
-    holidayHours: readColumn(openIntervals, row.holidayHours, { table: 'calendar', id: row.key, column: 'holidayHours' }),
+    holidayHours: readColumn(openIntervals, row.holidayHours, {
+      table: 'calendar',
+      id: row.key,
+      column: 'holidayHours',
+    }),
     holidays: holidays.filter((h) => h.set === row.holidaySet).map((h) => ({ date: isoDate(h.date), name: h.name })),
     exceptions: row.exceptions.map((e) => ({
       date: isoDate(e.date),
-      intervals: readColumn(openIntervals, e.intervals, { table: 'calendar exception', id: `${row.key}/${isoDate(e.date)}`, column: 'intervals' }),
+      intervals: readColumn(openIntervals, e.intervals, {
+        table: 'calendar exception',
+        id: `${row.key}/${isoDate(e.date)}`,
+        column: 'intervals',
+      }),
     })),
   }));
 }
 
-export async function loadDefinition<K extends PolicyKind>(db: Database, kind: K, key: string): Promise<Definitions[K] | undefined> {
+export async function loadDefinition<K extends PolicyKind>(
+  db: Database,
+  kind: K,
+  key: string,
+): Promise<Definitions[K] | undefined> {
   const row = await db.policy.findUnique({ where: { kind_key: { kind, key } } });
   return row ? readDefinition({ ...row, kind }) : undefined;
 }

@@ -25,7 +25,10 @@ export async function resolveAssignee(db: Database, assignee: string | null, ven
   const text = assignee.trim();
   if (UUID.test(text)) {
     // An id the API checked when it was assigned: the person even if they were disabled since.
-    const user = await db.user.findFirst({ where: { id: text.toLowerCase(), OR: [{ vendorId }, { vendorId: null }] }, select: { id: true, name: true } });
+    const user = await db.user.findFirst({
+      where: { id: text.toLowerCase(), OR: [{ vendorId }, { vendorId: null }] },
+      select: { id: true, name: true },
+    });
     if (user) return { userId: user.id, name: user.name };
   }
   const matches = await db.user.findMany({
@@ -46,11 +49,16 @@ export async function resolveAssignee(db: Database, assignee: string | null, ven
  * work tickets, be enabled and be staff of the vendor (or of no vendor, as they see every vendor's work).
  */
 export async function assigneeRefusal(db: Database, userId: string, vendorId: string): Promise<string | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { role: true, vendorId: true, disabledAt: true, name: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { role: true, vendorId: true, disabledAt: true, name: true },
+  });
   if (!user) return 'is not a known user';
-  if (!(ASSIGNABLE_ROLES as readonly string[]).includes(user.role)) return `names ${user.name}, a ${user.role} user: only staff who work tickets (agent, manager, admin) can be assignees`;
+  if (!(ASSIGNABLE_ROLES as readonly string[]).includes(user.role))
+    return `names ${user.name}, a ${user.role} user: only staff who work tickets (agent, manager, admin) can be assignees`;
   if (user.disabledAt) return `names ${user.name}, whose account is disabled`;
   // Staff of no vendor (users of keys made before users had vendors) work every vendor's tickets.
-  if (user.vendorId !== null && user.vendorId !== vendorId) return `names ${user.name}, who is not staff of this ticket's vendor`;
+  if (user.vendorId !== null && user.vendorId !== vendorId)
+    return `names ${user.name}, who is not staff of this ticket's vendor`;
   return null;
 }

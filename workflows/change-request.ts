@@ -96,7 +96,9 @@ export const review = defineUpdate<ChangeRequestView, [Actor & ReviewDecision]>(
 export const approveQuote = defineUpdate<ChangeRequestView, [Actor]>('approveQuote');
 export const declineQuote = defineUpdate<ChangeRequestView, [Actor & { reason?: string }]>('declineQuote');
 export const commitDelivery = defineUpdate<ChangeRequestView, [Actor & { deliverByMs: number }]>('commitDelivery');
-export const recordDelay = defineUpdate<ChangeRequestView, [Actor & { startMs: number; endMs: number; note?: string }]>('recordDelay');
+export const recordDelay = defineUpdate<ChangeRequestView, [Actor & { startMs: number; endMs: number; note?: string }]>(
+  'recordDelay',
+);
 export const deliver = defineUpdate<ChangeRequestView, [Actor & { note?: string }]>('deliver');
 export const accept = defineUpdate<ChangeRequestView, [Actor & { note?: string }]>('accept');
 export const listDefects = defineUpdate<ChangeRequestView, [Actor & { defects: string[] }]>('listDefects');
@@ -189,7 +191,12 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
     return written;
   }
 
-  async function write(actor: string, type: string, data: Record<string, unknown>, atMs: number): Promise<ChangeRequestView> {
+  async function write(
+    actor: string,
+    type: string,
+    data: Record<string, unknown>,
+    atMs: number,
+  ): Promise<ChangeRequestView> {
     state.sequence += 1;
     const sequence = state.sequence;
     await records.recordChangeRequestEvent({ changeRequestId, sequence, atMs, actor, type, data });
@@ -248,7 +255,11 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
     const after = reviewDeadlineOn(policy, state.openedAtMs, calendars);
     if (after === before) return;
     state.reviewDueAtMs = after;
-    await record('system', 'deadlines_recomputed', { reason, before: { reviewDueAtMs: before }, after: { reviewDueAtMs: after } });
+    await record('system', 'deadlines_recomputed', {
+      reason,
+      before: { reviewDueAtMs: before },
+      after: { reviewDueAtMs: after },
+    });
   };
   setHandler(calendarsChanged, (change) => (serialized ? lock.run(() => corrected(change)) : corrected(change)));
 
@@ -278,7 +289,8 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
         return;
       }
       if (!COSTS.test(command.costRials)) refuse('the cost must be a whole number of rials');
-      if (!(Number.isInteger(command.effortMinutes) && command.effortMinutes > 0)) refuse('the effort must be a positive whole number of minutes');
+      if (!(Number.isInteger(command.effortMinutes) && command.effortMinutes > 0))
+        refuse('the effort must be a positive whole number of minutes');
       if (!(command.proposedDeliveryAtMs > Date.now())) refuse('the proposed delivery date must be in the future');
       const days = command.validDays;
       if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= MAX_QUOTE_VALIDITY_DAYS)) {
@@ -320,7 +332,10 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
     },
     ({ deliverByMs }) => {
       requireStatus('commit a delivery date', 'approved');
-      if (state.commitment) refuse(`cannot commit a delivery date: the change request is approved and already committed for ${iso(state.commitment.deliverByMs)}`);
+      if (state.commitment)
+        refuse(
+          `cannot commit a delivery date: the change request is approved and already committed for ${iso(state.commitment.deliverByMs)}`,
+        );
       if (!(deliverByMs > Date.now())) refuse('the committed delivery date must be in the future');
     },
   );
@@ -363,7 +378,8 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       if (!(endMs > startMs)) refuse('a delay must end after it starts');
       if (startMs > Date.now()) refuse('a delay can be recorded once it has started');
       const phaseStart = state.status === 'fixing' ? currentFix(state)!.defectsListedAtMs : state.approvedAtMs!;
-      if (startMs < phaseStart) refuse(`a delay cannot start before ${iso(phaseStart)}, when the vendor's current deadline began`);
+      if (startMs < phaseStart)
+        refuse(`a delay cannot start before ${iso(phaseStart)}, when the vendor's current deadline began`);
     },
   );
 
@@ -371,17 +387,32 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
     deliver,
     async ({ actor, note }) => {
       const now = enter('delivered');
-      const delivery = { cycle: 1, deliveredAtMs: now, acceptanceDueAtMs: now + policy.acceptancePeriodDays * MS_PER_DAY, answeredAtMs: null };
+      const delivery = {
+        cycle: 1,
+        deliveredAtMs: now,
+        acceptanceDueAtMs: now + policy.acceptancePeriodDays * MS_PER_DAY,
+        answeredAtMs: null,
+      };
       state.deliveries.push(delivery);
-      return record(actor, 'delivered', { note: note ?? null, dueAtMs: deliveryDueAt(state), acceptanceDueAtMs: delivery.acceptanceDueAtMs, acceptBySilence: policy.acceptBySilence });
+      return record(actor, 'delivered', {
+        note: note ?? null,
+        dueAtMs: deliveryDueAt(state),
+        acceptanceDueAtMs: delivery.acceptanceDueAtMs,
+        acceptBySilence: policy.acceptBySilence,
+      });
     },
     (_command) => {
       requireStatus('deliver', 'approved');
-      if (!state.commitment) refuse('cannot deliver: the change request is approved but has no committed delivery date yet');
+      if (!state.commitment)
+        refuse('cannot deliver: the change request is approved but has no committed delivery date yet');
     },
   );
 
-  step(accept, async ({ actor, note }) => acceptWork(actor, false, note ?? null), (_command) => requireAnswerable('accept the delivery'));
+  step(
+    accept,
+    async ({ actor, note }) => acceptWork(actor, false, note ?? null),
+    (_command) => requireAnswerable('accept the delivery'),
+  );
 
   step(
     listDefects,
@@ -389,13 +420,20 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       const now = enter('fixing');
       const delivery = currentDelivery(state)!;
       delivery.answeredAtMs = now;
-      const fix = { cycle: delivery.cycle, defectsListedAtMs: now, defects, baseDueAtMs: now + policy.defectFixDays * MS_PER_DAY, redeliveredAtMs: null };
+      const fix = {
+        cycle: delivery.cycle,
+        defectsListedAtMs: now,
+        defects,
+        baseDueAtMs: now + policy.defectFixDays * MS_PER_DAY,
+        redeliveredAtMs: null,
+      };
       state.fixes.push(fix);
       return record(actor, 'defects_listed', { defects, cycle: fix.cycle, fixDueAtMs: fix.baseDueAtMs });
     },
     ({ defects }) => {
       requireAnswerable('list defects');
-      if (defects.length === 0 || defects.some((d: string) => d.trim() === '')) refuse('list at least one defect, none of them empty');
+      if (defects.length === 0 || defects.some((d: string) => d.trim() === ''))
+        refuse('list at least one defect, none of them empty');
     },
   );
 
@@ -405,9 +443,20 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       const now = enter('delivered');
       const fix = currentFix(state)!;
       fix.redeliveredAtMs = now;
-      const delivery = { cycle: fix.cycle + 1, deliveredAtMs: now, acceptanceDueAtMs: now + policy.acceptancePeriodDays * MS_PER_DAY, answeredAtMs: null };
+      const delivery = {
+        cycle: fix.cycle + 1,
+        deliveredAtMs: now,
+        acceptanceDueAtMs: now + policy.acceptancePeriodDays * MS_PER_DAY,
+        answeredAtMs: null,
+      };
       state.deliveries.push(delivery);
-      return record(actor, 'redelivered', { note: note ?? null, cycle: delivery.cycle, fixDueAtMs: fixDueAt(state, fix), acceptanceDueAtMs: delivery.acceptanceDueAtMs, acceptBySilence: policy.acceptBySilence });
+      return record(actor, 'redelivered', {
+        note: note ?? null,
+        cycle: delivery.cycle,
+        fixDueAtMs: fixDueAt(state, fix),
+        acceptanceDueAtMs: delivery.acceptanceDueAtMs,
+        acceptBySilence: policy.acceptBySilence,
+      });
     },
     (_command) => requireStatus('redeliver', 'fixing'),
   );
@@ -470,7 +519,11 @@ export async function changeRequestWorkflow(input: ChangeRequestWorkflowInput): 
       case 'acceptance_lapsed':
         if (policy.acceptBySilence) {
           const days = policy.acceptancePeriodDays;
-          await acceptWork('system', true, `no acceptance or defects within ${days} days of delivery: the terms count silence as acceptance`);
+          await acceptWork(
+            'system',
+            true,
+            `no acceptance or defects within ${days} days of delivery: the terms count silence as acceptance`,
+          );
         } else {
           await record('system', 'acceptance_period_lapsed', { dueAtMs: alarm.atMs });
         }

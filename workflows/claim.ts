@@ -41,7 +41,15 @@ import type { ClaimAlarm, ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimStatus
 import { OneAtATime } from './one-at-a-time';
 import { WakeUps } from './wake-ups';
 
-export type { ClaimAlarm, ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimKind, ClaimStatus, ClaimView } from '../sla/claim-state';
+export type {
+  ClaimAlarm,
+  ClaimAlarmKind,
+  ClaimDecision,
+  ClaimFacts,
+  ClaimKind,
+  ClaimStatus,
+  ClaimView,
+} from '../sla/claim-state';
 
 export interface ClaimWorkflowInput {
   claimId: string;
@@ -152,7 +160,12 @@ export function claimAlarms(deadlines: ClaimDeadlines, policy: ClaimPolicy): Cla
     recipients: policy.routeToQa ? ['qa_lead', 'department_manager'] : ['department_manager', 'senior_management'],
   };
   return [
-    { kind: 'acknowledgement_overdue', atMs: deadlines.acknowledgeDueAtMs, dueAtMs: deadlines.acknowledgeDueAtMs, action: overdue },
+    {
+      kind: 'acknowledgement_overdue',
+      atMs: deadlines.acknowledgeDueAtMs,
+      dueAtMs: deadlines.acknowledgeDueAtMs,
+      action: overdue,
+    },
     {
       kind: 'decision_reminder',
       atMs: deadlines.reminderAtMs,
@@ -241,7 +254,8 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   // before it replay the old order.
   let received: Promise<unknown> | undefined;
   if (serialized) received = lock.run(() => record(input.receivedBy, 'received', { ...facts, deadlines }));
-  else if (patched(RECEIPT_BEFORE_DECISIONS)) received = receipt = record(input.receivedBy, 'received', { ...facts, deadlines });
+  else if (patched(RECEIPT_BEFORE_DECISIONS))
+    received = receipt = record(input.receivedBy, 'received', { ...facts, deadlines });
 
   setHandler(
     approve,
@@ -250,7 +264,11 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
       return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null }, updateId);
+        return decide(
+          actor,
+          { outcome: 'approved', credit, adjusted: false, justification: null, rejectionReason: null },
+          updateId,
+        );
       });
     },
     {
@@ -268,7 +286,17 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
       return alone(async () => {
         if (serialized) requirePending('approve');
         const credit = requireResolved(resolveAdjustedApproval(facts.computed, request));
-        return decide(actor, { outcome: 'approved', credit, adjusted: true, justification: request.justification.trim(), rejectionReason: null }, updateId);
+        return decide(
+          actor,
+          {
+            outcome: 'approved',
+            credit,
+            adjusted: true,
+            justification: request.justification.trim(),
+            rejectionReason: null,
+          },
+          updateId,
+        );
       });
     },
     {
@@ -285,7 +313,17 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
       const updateId = currentUpdateInfo()?.id;
       return alone(async () => {
         if (serialized) requirePending('reject');
-        return decide(actor, { outcome: 'rejected', credit: null, adjusted: false, justification: null, rejectionReason: rejectionReason(request) }, updateId);
+        return decide(
+          actor,
+          {
+            outcome: 'rejected',
+            credit: null,
+            adjusted: false,
+            justification: null,
+            rejectionReason: rejectionReason(request),
+          },
+          updateId,
+        );
       });
     },
     {
@@ -310,7 +348,8 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
       if (!patched(CALENDAR_CORRECTIONS) || decision) return;
       const before = deadlines;
       const after = deadlinesOn(calendars);
-      if (after.acknowledgeDueAtMs === before.acknowledgeDueAtMs && after.decisionDueAtMs === before.decisionDueAtMs) return;
+      if (after.acknowledgeDueAtMs === before.acknowledgeDueAtMs && after.decisionDueAtMs === before.decisionDueAtMs)
+        return;
       deadlines = after;
       alarms = claimAlarms(after, input.policy);
       recomputed = true;
@@ -320,7 +359,9 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   async function decide(
     by: string,
-    outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & { credit: Credit | null },
+    outcome: Pick<ClaimDecision, 'outcome' | 'adjusted' | 'justification' | 'rejectionReason'> & {
+      credit: Credit | null;
+    },
     /** The update that decided: the API answers a retry of it (same Idempotency-Key) with this decision. */
     updateId: string | undefined,
   ): Promise<ClaimView> {
@@ -339,9 +380,16 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     const decided = decision;
     const eventSequence = await record(by, decided.outcome, { ...decided, ...(updateId && { updateId }) });
     if (credit) {
-      await records.writeCreditNote({ claimId, percent: credit.percent, amountRials: credit.amountRials, appliesToMonth: decided.creditNoteMonth! });
+      await records.writeCreditNote({
+        claimId,
+        percent: credit.percent,
+        amountRials: credit.amountRials,
+        appliesToMonth: decided.creditNoteMonth!,
+      });
     }
-    await sendQuietly('decision notice', () => messages.notifyClaimDecision({ claimId, sequence: eventSequence, decision: decided }));
+    await sendQuietly('decision notice', () =>
+      messages.notifyClaimDecision({ claimId, sequence: eventSequence, decision: decided }),
+    );
     return view();
   }
 
@@ -369,7 +417,13 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
   async function fire(alarm: ClaimAlarm): Promise<void> {
     fired.push(alarm.kind);
     await sendQuietly(alarm.kind, () =>
-      messages.escalateClaim({ claimId, dedupeKey: `claim:${claimId}:${alarm.kind}`, kind: alarm.kind, dueAtMs: alarm.dueAtMs, action: alarm.action }),
+      messages.escalateClaim({
+        claimId,
+        dedupeKey: `claim:${claimId}:${alarm.kind}`,
+        kind: alarm.kind,
+        dueAtMs: alarm.dueAtMs,
+        action: alarm.action,
+      }),
     );
     await record('system', alarm.kind, { dueAtMs: alarm.dueAtMs, recipients: alarm.action.recipients });
   }
@@ -385,7 +439,11 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   /** Alarms still to fire: the acknowledgement's until it is recorded, the decision's until it is made. */
   const pendingAlarms = () =>
-    alarms.filter((alarm) => !fired.includes(alarm.kind) && (alarm.kind === 'acknowledgement_overdue' ? acknowledgedAtMs === null : decision === null));
+    alarms.filter(
+      (alarm) =>
+        !fired.includes(alarm.kind) &&
+        (alarm.kind === 'acknowledgement_overdue' ? acknowledgedAtMs === null : decision === null),
+    );
 
   if (received) await received;
   else await record(input.receivedBy, 'received', { ...facts, deadlines });
@@ -412,7 +470,10 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     await lock.run(dueWork);
     if (decision) return;
     recomputed = false;
-    const wakeAt = Math.min(...pendingAlarms().map((a) => a.atMs), acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity);
+    const wakeAt = Math.min(
+      ...pendingAlarms().map((a) => a.atMs),
+      acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity,
+    );
     if (Number.isFinite(wakeAt)) {
       wakeUps.at(wakeAt);
       await condition(() => decision !== null || recomputed || wakeUps.due(wakeAt));
@@ -428,7 +489,10 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
     for (const alarm of pendingAlarms()) {
       if (alarm.atMs <= Date.now() && !decision) await fire(alarm);
     }
-    const wakeAt = Math.min(...pendingAlarms().map((a) => a.atMs), acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity);
+    const wakeAt = Math.min(
+      ...pendingAlarms().map((a) => a.atMs),
+      acknowledgedAtMs === null ? nextAcknowledgementAtMs : Infinity,
+    );
     if (decision) return;
     if (Number.isFinite(wakeAt)) await condition(() => decision !== null, Math.max(1, wakeAt - Date.now()));
     else await condition(() => decision !== null);

@@ -50,7 +50,14 @@ export async function outageWorkflow(input: OutageWorkflowInput): Promise<Outage
   let announced = false;
   let escalated = false;
   let customersNotified = false;
-  const view = (): OutageView => ({ outageId: input.outageId, noticeDueAtMs, noticePostedAtMs, announced, customersNotified, escalated });
+  const view = (): OutageView => ({
+    outageId: input.outageId,
+    noticeDueAtMs,
+    noticePostedAtMs,
+    announced,
+    customersNotified,
+    escalated,
+  });
 
   setHandler(outageView, view);
   setHandler(panelNoticePosted, ({ postedAtMs }) => {
@@ -84,7 +91,10 @@ export async function outageWorkflow(input: OutageWorkflowInput): Promise<Outage
       dueAtMs = noticeDueAtMs;
       await condition(() => settled() || noticeDueAtMs !== dueAtMs, Math.max(1, dueAtMs - Date.now()));
     }
-    if (!settled()) escalated = await quietly('notice escalation', () => acts.escalateOutageNotice({ outageId: input.outageId, dueAtMs: noticeDueAtMs }));
+    if (!settled())
+      escalated = await quietly('notice escalation', () =>
+        acts.escalateOutageNotice({ outageId: input.outageId, dueAtMs: noticeDueAtMs }),
+      );
   }
   return view();
 

@@ -69,8 +69,12 @@ export const ticketView = defineQuery<TicketView>('ticketView');
 export const ticketSnapshot = defineQuery<TicketSnapshot>('ticketSnapshot');
 export const agentReply = defineUpdate<TicketView, [Actor & { public: boolean; body: string }]>('agentReply');
 export const customerReply = defineUpdate<TicketView, [Actor & { body: string }]>('customerReply');
-export const setStatus = defineUpdate<TicketView, [Actor & { status: 'in_progress' | 'waiting_on_customer' }]>('setStatus');
-export const changePriority = defineUpdate<TicketView, [Actor & { priority: Priority; reason: string }]>('changePriority');
+export const setStatus = defineUpdate<TicketView, [Actor & { status: 'in_progress' | 'waiting_on_customer' }]>(
+  'setStatus',
+);
+export const changePriority = defineUpdate<TicketView, [Actor & { priority: Priority; reason: string }]>(
+  'changePriority',
+);
 export const assign = defineUpdate<TicketView, [Actor & { assignee: string }]>('assign');
 export const announceResolutionDate = defineUpdate<TicketView, [Actor & { dueAtMs: number }]>('announceResolutionDate');
 export const rejectRequest = defineUpdate<TicketView, [Actor & { reason: string }]>('rejectRequest');
@@ -81,9 +85,8 @@ export const reopen = defineUpdate<TicketView, [Actor & { reason: string }]>('re
 export const close = defineUpdate<TicketView, [Actor & { reason: string }]>('close');
 export const cancel = defineUpdate<TicketView, [Actor & { reason: string }]>('cancel');
 /** An administrator corrected the policy or a calendar: recompute every deadline. */
-export const configurationChanged = defineSignal<[{ policy?: TicketPolicy; calendars?: CalendarSpec[]; reason: string }]>(
-  'configurationChanged',
-);
+export const configurationChanged =
+  defineSignal<[{ policy?: TicketPolicy; calendars?: CalendarSpec[]; reason: string }]>('configurationChanged');
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' };
 const acts = proxyActivities<TicketActivities>({ startToCloseTimeout: '30 seconds', retry });
@@ -154,7 +157,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   const recordsAfterCommit = serialized && patched(RECORDS_AFTER_COMMIT);
   const fromReviewResult = patched(RESOLUTION_FROM_REVIEW_RESULT);
   /** The policy as this run reads it (see RESOLUTION_FROM_REVIEW_RESULT). */
-  const termsOf = (policy: TicketPolicy): TicketPolicy => (fromReviewResult ? policy : withResolutionFromOpening(policy));
+  const termsOf = (policy: TicketPolicy): TicketPolicy =>
+    fromReviewResult ? policy : withResolutionFromOpening(policy);
   let state: TicketState = input.state ?? initialTicketState(input.priority, input.openedAtMs);
   const rules = new TicketRules(termsOf(input.policy), input.calendars, input.openedAtMs);
   const lock = new OneAtATime();
@@ -192,7 +196,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       await acts.recordTicketEvent(event);
       await acts.syncTicket(snapshot);
     }
-    if (notifyCustomer) await quietly(`customer notice ${type}`, () => messages.notifyCustomer({ ticketId, event: type, sequence, view: snapshot, data }));
+    if (notifyCustomer)
+      await quietly(`customer notice ${type}`, () =>
+        messages.notifyCustomer({ ticketId, event: type, sequence, view: snapshot, data }),
+      );
     changed = true;
     return view();
   }
@@ -215,7 +222,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
    * if the commands before it changed the ticket so that it no longer applies, and otherwise
    * makes the transition, records the outcomes it completed and then its one timeline event.
    */
-  function command<Arg extends Actor>(update: ReturnType<typeof defineUpdate<TicketView, [Arg]>>, commandOf: (arg: Arg) => TicketCommand): void {
+  function command<Arg extends Actor>(
+    update: ReturnType<typeof defineUpdate<TicketView, [Arg]>>,
+    commandOf: (arg: Arg) => TicketCommand,
+  ): void {
     const check = (arg: Arg) => {
       const refusal = refusalOf(rules, state, commandOf(arg), Date.now());
       if (refusal) refuse(refusal);
@@ -248,7 +258,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let opened: Promise<unknown> | undefined;
   if (!input.state) {
     if (serialized) opened = lock.run(() => record(input.openedBy, 'opened', { priority: state.priority }, true));
-    else if (patched(OPENING_BEFORE_COMMANDS)) opened = opening = record(input.openedBy, 'opened', { priority: state.priority }, true);
+    else if (patched(OPENING_BEFORE_COMMANDS))
+      opened = opening = record(input.openedBy, 'opened', { priority: state.priority }, true);
   }
 
   command(agentReply, (c) => ({ type: 'agentReply', ...c }));
@@ -281,7 +292,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     else await nextDeadlineBeforeThePatch();
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? 2_000)) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketWorkflow>({ ...input, policy: rules.policy, calendars: rules.calendarSpecs, state });
+      await continueAsNew<typeof ticketWorkflow>({
+        ...input,
+        policy: rules.policy,
+        calendars: rules.calendarSpecs,
+        state,
+      });
     }
   }
   await condition(allHandlersFinished);
@@ -334,7 +350,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   async function closeQuietTicket(): Promise<void> {
     state.status = 'closed';
     state.closedAtMs = Date.now();
-    await record('system', 'closed', { reason: `no reply for ${input.closeAfterQuietMinutes} minutes after resolution` }, true);
+    await record(
+      'system',
+      'closed',
+      { reason: `no reply for ${input.closeAfterQuietMinutes} minutes after resolution` },
+      true,
+    );
   }
 
   async function fire(alarm: Alarm): Promise<void> {
@@ -356,7 +377,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       }),
     );
     const failure = escalated === true ? {} : { escalationFailed: escalated };
-    await record('system', `sla_${alarm.kind}`, { target: alarm.target, percent: alarm.percent, dueAtMs: alarm.atMs, ...failure });
+    await record('system', `sla_${alarm.kind}`, {
+      target: alarm.target,
+      percent: alarm.percent,
+      dueAtMs: alarm.atMs,
+      ...failure,
+    });
   }
 
   /**

@@ -46,8 +46,10 @@ export function effortFa(minutes: number): string {
   return toPersianDigits(parts.length > 0 ? parts.join(' و ') : '0 دقیقه');
 }
 
-const number = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'number' ? (data[key] as number) : null);
-const text = (data: Record<string, unknown>, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : null);
+const number = (data: Record<string, unknown>, key: string) =>
+  typeof data[key] === 'number' ? (data[key] as number) : null;
+const text = (data: Record<string, unknown>, key: string) =>
+  typeof data[key] === 'string' ? (data[key] as string) : null;
 const dateLine = (label: string, atMs: number | null) => (atMs === null ? null : `${label}: ${when(atMs)}`);
 
 /** The customer's message for an event, or null when it is not for them. */
@@ -55,12 +57,23 @@ function toCustomer(event: string, s: ChangeRequestSubject): RenderedMessage | n
   const ref = changeRequestReference(s.changeRequestId);
   const named = `درخواست تغییر «${s.title}» با شماره پیگیری ${ref}`;
   const { data } = s;
-  const message = (subject: string, ...body: (string | null)[]) => ({ subject: `${subject} | ${ref}`, body: lines(...body, PORTAL) });
+  const message = (subject: string, ...body: (string | null)[]) => ({
+    subject: `${subject} | ${ref}`,
+    body: lines(...body, PORTAL),
+  });
   switch (event) {
     case 'opened':
-      return message('ثبت درخواست تغییر', `${GREETING} ${named} ثبت شد و برای بررسی امکان‌سنجی به تیم تحلیل محصول رفت.`, dateLine('مهلت بررسی', number(data, 'reviewDueAtMs')));
+      return message(
+        'ثبت درخواست تغییر',
+        `${GREETING} ${named} ثبت شد و برای بررسی امکان‌سنجی به تیم تحلیل محصول رفت.`,
+        dateLine('مهلت بررسی', number(data, 'reviewDueAtMs')),
+      );
     case 'rejected':
-      return message('نتیجهٔ بررسی درخواست تغییر', `${GREETING} ${named} پس از بررسی پذیرفته نشد.`, `دلیل: ${text(data, 'reason') ?? ''}`);
+      return message(
+        'نتیجهٔ بررسی درخواست تغییر',
+        `${GREETING} ${named} پس از بررسی پذیرفته نشد.`,
+        `دلیل: ${text(data, 'reason') ?? ''}`,
+      );
     case 'quoted':
       return message(
         'پیش‌فاکتور درخواست تغییر',
@@ -72,15 +85,30 @@ function toCustomer(event: string, s: ChangeRequestSubject): RenderedMessage | n
         'لطفاً پیش‌فاکتور را در پورتال تأیید یا رد کنید.',
       );
     case 'quote_reminder':
-      return message('یادآوری پیش‌فاکتور', `${GREETING} پیش‌فاکتور ${named} هنوز بی‌پاسخ است.`, dateLine('اعتبار پیش‌فاکتور تا', number(data, 'expiresAtMs')), 'پس از این زمان درخواست بسته می‌شود.');
+      return message(
+        'یادآوری پیش‌فاکتور',
+        `${GREETING} پیش‌فاکتور ${named} هنوز بی‌پاسخ است.`,
+        dateLine('اعتبار پیش‌فاکتور تا', number(data, 'expiresAtMs')),
+        'پس از این زمان درخواست بسته می‌شود.',
+      );
     case 'quote_approved':
-      return message('تأیید پیش‌فاکتور', `${GREETING} تأیید پیش‌فاکتور ${named} ثبت شد. تاریخ تحویل به‌زودی اعلام می‌شود.`);
+      return message(
+        'تأیید پیش‌فاکتور',
+        `${GREETING} تأیید پیش‌فاکتور ${named} ثبت شد. تاریخ تحویل به‌زودی اعلام می‌شود.`,
+      );
     case 'quote_declined':
       return message('رد پیش‌فاکتور', `${GREETING} پیش‌فاکتور ${named} رد شد و درخواست بسته شد.`);
     case 'quote_expired':
-      return message('پایان اعتبار پیش‌فاکتور', `${GREETING} اعتبار پیش‌فاکتور ${named} بدون پاسخ به پایان رسید و درخواست بسته شد.`);
+      return message(
+        'پایان اعتبار پیش‌فاکتور',
+        `${GREETING} اعتبار پیش‌فاکتور ${named} بدون پاسخ به پایان رسید و درخواست بسته شد.`,
+      );
     case 'delivery_committed':
-      return message('تاریخ تحویل درخواست تغییر', `${GREETING} تاریخ تحویل ${named} تعیین شد.`, dateLine('تاریخ تحویل', number(data, 'deliverByMs')));
+      return message(
+        'تاریخ تحویل درخواست تغییر',
+        `${GREETING} تاریخ تحویل ${named} تعیین شد.`,
+        dateLine('تاریخ تحویل', number(data, 'deliverByMs')),
+      );
     case 'customer_delay_recorded':
       return message(
         'ثبت تأخیر از سوی مشتری',
@@ -96,10 +124,17 @@ function toCustomer(event: string, s: ChangeRequestSubject): RenderedMessage | n
         data.acceptBySilence === true ? 'اگر تا این زمان پاسخی نرسد، کار پذیرفته‌شده به شمار می‌آید.' : null,
       );
     case 'defects_listed':
-      return message('ثبت ایرادهای تحویل', `${GREETING} ایرادهایی که برای ${named} اعلام کردید ثبت شد.`, dateLine('مهلت رفع ایرادها', number(data, 'fixDueAtMs')));
+      return message(
+        'ثبت ایرادهای تحویل',
+        `${GREETING} ایرادهایی که برای ${named} اعلام کردید ثبت شد.`,
+        dateLine('مهلت رفع ایرادها', number(data, 'fixDueAtMs')),
+      );
     case 'accepted':
       return data.bySilence === true
-        ? message('پذیرش درخواست تغییر', `${GREETING} در مهلت تأیید، پاسخی برای ${named} نرسید و طبق قرارداد کار پذیرفته شد.`)
+        ? message(
+            'پذیرش درخواست تغییر',
+            `${GREETING} در مهلت تأیید، پاسخی برای ${named} نرسید و طبق قرارداد کار پذیرفته شد.`,
+          )
         : message('پذیرش درخواست تغییر', `${GREETING} پذیرش ${named} ثبت شد.`);
     case 'invoiced':
       return message(
@@ -110,7 +145,10 @@ function toCustomer(event: string, s: ChangeRequestSubject): RenderedMessage | n
         `مبلغ قابل پرداخت: ${rialsFa(text(data, 'amountRials') ?? '0')}`,
       );
     case 'acceptance_period_lapsed':
-      return message('مهلت تأیید به پایان رسید', `${GREETING} مهلت تأیید یا اعلام ایرادهای ${named} به پایان رسید. لطفاً نتیجه را اعلام کنید.`);
+      return message(
+        'مهلت تأیید به پایان رسید',
+        `${GREETING} مهلت تأیید یا اعلام ایرادهای ${named} به پایان رسید. لطفاً نتیجه را اعلام کنید.`,
+      );
     case 'cancelled':
       return message('لغو درخواست تغییر', `${GREETING} ${named} لغو شد.`, `دلیل: ${text(data, 'reason') ?? ''}`);
     default:
@@ -184,6 +222,10 @@ function toDepartment(event: string, s: ChangeRequestSubject): RenderedMessage |
   };
 }
 
-export function changeRequestMessage(event: string, subject: ChangeRequestSubject, audience: ChangeRequestAudience): RenderedMessage | null {
+export function changeRequestMessage(
+  event: string,
+  subject: ChangeRequestSubject,
+  audience: ChangeRequestAudience,
+): RenderedMessage | null {
   return audience === 'customer' ? toCustomer(event, subject) : toDepartment(event, subject);
 }

@@ -49,9 +49,7 @@ const isPermanentStatus = (status: number) => status >= 400 && status < 500 && s
 
 /** POSTs `{ to, text }` as JSON with a bearer token; any answer outside 2xx is a failure. */
 export class HttpSmsGateway implements NotificationChannel {
-  constructor(
-    private readonly options: { url: string; token?: string; timeoutMs?: number },
-  ) {}
+  constructor(private readonly options: { url: string; token?: string; timeoutMs?: number }) {}
 
   async send(message: OutgoingMessage): Promise<{ providerId?: string }> {
     const timeoutMs = this.options.timeoutMs ?? 10_000;
@@ -69,12 +67,18 @@ export class HttpSmsGateway implements NotificationChannel {
     } catch (error) {
       // fetch reports a refused connection as "fetch failed" with the system error as its cause.
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause?.code ?? cause?.message ?? (error as Error).message;
+      const reason =
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : (cause?.code ?? cause?.message ?? (error as Error).message);
       throw new DeliveryError(`SMS gateway unreachable: ${reason}`, false, { cause: error });
     }
     const text = await response.text().catch(() => '');
     if (!response.ok) {
-      throw new DeliveryError(`SMS gateway answered ${response.status}: ${text.slice(0, 200)}`.trim(), isPermanentStatus(response.status));
+      throw new DeliveryError(
+        `SMS gateway answered ${response.status}: ${text.slice(0, 200)}`.trim(),
+        isPermanentStatus(response.status),
+      );
     }
     return { providerId: providerIdFrom(text) };
   }
@@ -110,7 +114,9 @@ export class SmtpMailer implements NotificationChannel {
     } catch (error) {
       // SMTP 5xx replies reject the message itself; everything else (connection, 4xx) may pass later.
       const code = (error as { responseCode?: number }).responseCode;
-      throw new DeliveryError(`SMTP delivery failed: ${(error as Error).message}`, code !== undefined && code >= 500, { cause: error });
+      throw new DeliveryError(`SMTP delivery failed: ${(error as Error).message}`, code !== undefined && code >= 500, {
+        cause: error,
+      });
     }
   }
 
@@ -124,12 +130,16 @@ export function createDeliveryChannels(
   config: Pick<Config, 'NODE_ENV' | 'SMS_GATEWAY_URL' | 'SMS_GATEWAY_TOKEN' | 'SMTP_URL' | 'MAIL_FROM'>,
   logger: Logger,
 ): DeliveryChannels {
-  const missing = [config.SMS_GATEWAY_URL ? null : 'SMS_GATEWAY_URL', config.SMTP_URL ? null : 'SMTP_URL'].filter(Boolean);
+  const missing = [config.SMS_GATEWAY_URL ? null : 'SMS_GATEWAY_URL', config.SMTP_URL ? null : 'SMTP_URL'].filter(
+    Boolean,
+  );
   if (missing.length > 0 && config.NODE_ENV === 'production') {
     logger.warn({ missing }, 'messages on these channels are held in the outbox until the channel is configured');
   }
   return {
-    sms: config.SMS_GATEWAY_URL ? new HttpSmsGateway({ url: config.SMS_GATEWAY_URL, token: config.SMS_GATEWAY_TOKEN }) : null,
+    sms: config.SMS_GATEWAY_URL
+      ? new HttpSmsGateway({ url: config.SMS_GATEWAY_URL, token: config.SMS_GATEWAY_TOKEN })
+      : null,
     email: config.SMTP_URL ? new SmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : null,
   };
 }

@@ -9,7 +9,20 @@ import type { ClaimAlarmKind, ClaimKind } from '../../sla/claim-state';
 import type { RenderedMessage } from './messages';
 import { iso } from '../../sla/iso';
 
-const JALALI_MONTHS_FA = ['فروردین', 'اردیبهشت', 'خرداد', 'تیر', 'مرداد', 'شهریور', 'مهر', 'آبان', 'آذر', 'دی', 'بهمن', 'اسفند'];
+const JALALI_MONTHS_FA = [
+  'فروردین',
+  'اردیبهشت',
+  'خرداد',
+  'تیر',
+  'مرداد',
+  'شهریور',
+  'مهر',
+  'آبان',
+  'آذر',
+  'دی',
+  'بهمن',
+  'اسفند',
+];
 
 /** The short reference customers quote: the first eight characters of the claim id. */
 export function claimReference(claimId: string): string {
@@ -43,7 +56,8 @@ export interface ClaimRef {
   productName: string;
 }
 
-const named = (c: ClaimRef) => `درخواست جبران خسارت شما برای ${c.productName} با شماره پیگیری ${claimReference(c.claimId)}`;
+const named = (c: ClaimRef) =>
+  `درخواست جبران خسارت شما برای ${c.productName} با شماره پیگیری ${claimReference(c.claimId)}`;
 
 // --- To the customer -------------------------------------------------------------------------
 
@@ -56,9 +70,14 @@ export interface AcknowledgementFacts {
   amountRials: number | null;
 }
 
-export function claimAcknowledged(input: ClaimRef & AcknowledgementFacts & { decisionDueAtMs: number }): RenderedMessage {
+export function claimAcknowledged(
+  input: ClaimRef & AcknowledgementFacts & { decisionDueAtMs: number },
+): RenderedMessage {
   const availability =
-    input.kind === 'availability' && input.month !== null && input.downtimeMinutes !== null && input.availabilityPercent !== null
+    input.kind === 'availability' &&
+    input.month !== null &&
+    input.downtimeMinutes !== null &&
+    input.availabilityPercent !== null
       ? [
           `ماه بررسی‌شده: ${jalaliMonthFa(input.month)}`,
           `زمان قطعی محاسبه‌شده: ${minutesFa(input.downtimeMinutes)}؛ دسترس‌پذیری: ${toPersianDigits(input.availabilityPercent.toFixed(3))}٪`,
@@ -79,7 +98,13 @@ export function claimAcknowledged(input: ClaimRef & AcknowledgementFacts & { dec
 }
 
 export function claimApproved(
-  input: ClaimRef & { percent: number; amountRials: number; appliesToMonth: string; decidedAtMs: number; justification: string | null },
+  input: ClaimRef & {
+    percent: number;
+    amountRials: number;
+    appliesToMonth: string;
+    decidedAtMs: number;
+    justification: string | null;
+  },
 ): RenderedMessage {
   return {
     subject: `پذیرش درخواست جبران خسارت ${claimReference(input.claimId)}`,
@@ -103,14 +128,24 @@ const EXCLUSION_FA: Record<string, string> = {
 
 export function claimRejected(input: ClaimRef & { reason: string; decidedAtMs: number }): RenderedMessage {
   const [key, ...rest] = input.reason.split(': ');
-  const reason = key && EXCLUSION_FA[key] ? [EXCLUSION_FA[key], rest.join(': ')].filter(Boolean).join('؛ ') : input.reason;
+  const reason =
+    key && EXCLUSION_FA[key] ? [EXCLUSION_FA[key], rest.join(': ')].filter(Boolean).join('؛ ') : input.reason;
   return {
     subject: `نتیجهٔ بررسی درخواست جبران خسارت ${claimReference(input.claimId)}`,
-    body: lines(`${GREETING} ${named(input)} پس از بررسی در ${when(input.decidedAtMs)} پذیرفته نشد.`, `دلیل: ${reason}`, PORTAL),
+    body: lines(
+      `${GREETING} ${named(input)} پس از بررسی در ${when(input.decidedAtMs)} پذیرفته نشد.`,
+      `دلیل: ${reason}`,
+      PORTAL,
+    ),
   };
 }
 
-export function maintenanceAnnounced(input: { productName: string; startMs: number; endMs: number | null; description: string }): RenderedMessage {
+export function maintenanceAnnounced(input: {
+  productName: string;
+  startMs: number;
+  endMs: number | null;
+  description: string;
+}): RenderedMessage {
   return {
     subject: `اطلاعیهٔ نگهداری برنامه‌ریزی‌شدهٔ ${input.productName}`,
     body: lines(
@@ -122,7 +157,11 @@ export function maintenanceAnnounced(input: { productName: string; startMs: numb
 }
 
 /** Seed 001: an unplanned outage, told to the product's customers as soon as it is recorded. */
-export function outageUnannounced(input: { productName: string; startMs: number; description: string }): RenderedMessage {
+export function outageUnannounced(input: {
+  productName: string;
+  startMs: number;
+  description: string;
+}): RenderedMessage {
   return {
     subject: `اطلاعیهٔ اضطراری: قطعی ${input.productName}`,
     body: lines(
@@ -142,9 +181,12 @@ export interface ClaimAlarmInput extends ClaimRef {
 }
 
 const ALARM_FA: Record<ClaimAlarmKind, (input: ClaimAlarmInput) => string> = {
-  acknowledgement_overdue: (i) => `پاسخ اولیهٔ درخواست جبران خسارت ${claimReference(i.claimId)} (${i.customerName}، ${i.productName}) تا ${when(i.dueAtMs)} ثبت نشد.`,
-  decision_reminder: (i) => `مهلت اعلام نتیجهٔ درخواست جبران خسارت ${claimReference(i.claimId)} (${i.customerName}، ${i.productName}) ${when(i.dueAtMs)} است.`,
-  decision_overdue: (i) => `مهلت اعلام نتیجهٔ درخواست جبران خسارت ${claimReference(i.claimId)} (${i.customerName}، ${i.productName}) در ${when(i.dueAtMs)} گذشت و تصمیمی ثبت نشد.`,
+  acknowledgement_overdue: (i) =>
+    `پاسخ اولیهٔ درخواست جبران خسارت ${claimReference(i.claimId)} (${i.customerName}، ${i.productName}) تا ${when(i.dueAtMs)} ثبت نشد.`,
+  decision_reminder: (i) =>
+    `مهلت اعلام نتیجهٔ درخواست جبران خسارت ${claimReference(i.claimId)} (${i.customerName}، ${i.productName}) ${when(i.dueAtMs)} است.`,
+  decision_overdue: (i) =>
+    `مهلت اعلام نتیجهٔ درخواست جبران خسارت ${claimReference(i.claimId)} (${i.customerName}، ${i.productName}) در ${when(i.dueAtMs)} گذشت و تصمیمی ثبت نشد.`,
 };
 
 const ALARM_SUBJECT: Record<ClaimAlarmKind, [string, string]> = {
@@ -171,7 +213,13 @@ export function claimAlarm(input: ClaimAlarmInput): RenderedMessage {
   };
 }
 
-export function outageNoticeOverdue(input: { outageId: string; productName: string; startedAtMs: number; dueAtMs: number; description: string }): RenderedMessage {
+export function outageNoticeOverdue(input: {
+  outageId: string;
+  productName: string;
+  startedAtMs: number;
+  dueAtMs: number;
+  description: string;
+}): RenderedMessage {
   const ref = input.outageId.slice(0, 8).toUpperCase();
   return {
     subject: `اطلاعیهٔ قطعی ${input.productName} منتشر نشد | Outage notice overdue ${ref}`,

@@ -20,8 +20,16 @@ export interface TicketRef {
 
 const PRIORITY_FA: Record<Priority, string> = { critical: 'بحرانی', high: 'بالا', medium: 'متوسط', low: 'پایین' };
 
-const TARGET_FA: Record<string, string> = { first_response: 'اولین پاسخ', resolution: 'رفع مشکل', review: 'بررسی درخواست' };
-const TARGET_EN: Record<string, string> = { first_response: 'first response', resolution: 'resolution', review: 'review' };
+const TARGET_FA: Record<string, string> = {
+  first_response: 'اولین پاسخ',
+  resolution: 'رفع مشکل',
+  review: 'بررسی درخواست',
+};
+const TARGET_EN: Record<string, string> = {
+  first_response: 'first response',
+  resolution: 'resolution',
+  review: 'review',
+};
 
 /** What the customer reads next to each deadline in the "ticket opened" notice. */
 const DEADLINE_FA: Record<string, string> = {
@@ -48,7 +56,9 @@ const PORTAL = 'برای دیدن جزئیات به پورتال مشتریان 
 
 // --- To the customer -------------------------------------------------------------------------
 
-export function ticketOpened(input: TicketRef & { priority: Priority; deadlines: { target: string; dueAtMs: number }[] }): RenderedMessage {
+export function ticketOpened(
+  input: TicketRef & { priority: Priority; deadlines: { target: string; dueAtMs: number }[] },
+): RenderedMessage {
   return {
     subject: `ثبت درخواست ${ticketReference(input.ticketId)}`,
     body: lines(
@@ -90,7 +100,12 @@ export function faultConfirmed(input: TicketRef & { finding: string; fixDueAtMs:
   const due = input.fixDueAtMs === null ? [] : [`رفع خطا تا ${when(input.fixDueAtMs)} انجام می‌شود.`];
   return {
     subject: `نتیجهٔ بررسی درخواست ${ticketReference(input.ticketId)}`,
-    body: lines(`${GREETING} بررسی ${named(input)} انجام شد و خطا از سمت ما است.`, `نتیجهٔ بررسی: ${input.finding}`, ...due, PORTAL),
+    body: lines(
+      `${GREETING} بررسی ${named(input)} انجام شد و خطا از سمت ما است.`,
+      `نتیجهٔ بررسی: ${input.finding}`,
+      ...due,
+      PORTAL,
+    ),
   };
 }
 
@@ -111,7 +126,9 @@ export function ticketResolved(input: TicketRef & { resolvedAtMs: number }): Ren
   };
 }
 
-export function ticketReopened(input: TicketRef & { reopenedAtMs: number; resolutionDueMs: number | null }): RenderedMessage {
+export function ticketReopened(
+  input: TicketRef & { reopenedAtMs: number; resolutionDueMs: number | null },
+): RenderedMessage {
   return {
     subject: `درخواست ${ticketReference(input.ticketId)} دوباره باز شد`,
     body: lines(
@@ -197,7 +214,9 @@ export function escalationLevel(input: SlaAlarmInput): RenderedMessage {
 }
 
 /** To the person a ticket was just assigned to. */
-export function assignedMessage(input: TicketRef & { customerName: string; productName: string; priority: Priority }): RenderedMessage {
+export function assignedMessage(
+  input: TicketRef & { customerName: string; productName: string; priority: Priority },
+): RenderedMessage {
   const ref = ticketReference(input.ticketId);
   return {
     subject: `درخواست ${ref} به شما سپرده شد | Ticket ${ref} assigned to you`,
@@ -210,7 +229,9 @@ export function assignedMessage(input: TicketRef & { customerName: string; produ
 
 // --- Choosing the template -------------------------------------------------------------------
 
-export function escalationMessage(input: SlaAlarmInput & { kind: 'warning' | 'breach' | 'escalation' }): RenderedMessage {
+export function escalationMessage(
+  input: SlaAlarmInput & { kind: 'warning' | 'breach' | 'escalation' },
+): RenderedMessage {
   switch (input.kind) {
     case 'warning':
       return slaWarning(input);

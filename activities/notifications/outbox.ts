@@ -80,7 +80,8 @@ const notifyRequestSchema = z
       problem(['recipient', 'departmentId'], `is required for ${kind}`);
     }
     if (kind === 'role' && !request.recipient.role) problem(['recipient', 'role'], 'is required for a role inbox');
-    if ((kind === 'user') !== (request.recipient.userId !== undefined)) problem(['recipient', 'userId'], 'is given exactly for a user recipient');
+    if ((kind === 'user') !== (request.recipient.userId !== undefined))
+      problem(['recipient', 'userId'], 'is given exactly for a user recipient');
   });
 
 export interface NotificationActivityDeps {
@@ -127,7 +128,12 @@ export async function customerPreference(db: Database, customerId: string, categ
     category === 'emergency' && customer.messagingPreference === 'no_messages'
       ? await db.emergencyApproval.findFirst({ where: { customerId }, orderBy: { expiresAt: 'desc' } })
       : null;
-  return { customer, preference: customer.messagingPreference, emergencyApprovalExpiresAt: approval?.expiresAt ?? null, emergencyApprovedBy: approval?.approvedBy ?? null };
+  return {
+    customer,
+    preference: customer.messagingPreference,
+    emergencyApprovalExpiresAt: approval?.expiresAt ?? null,
+    emergencyApprovedBy: approval?.approvedBy ?? null,
+  };
 }
 
 export function createNotificationActivities(deps: NotificationActivityDeps) {
@@ -144,17 +150,33 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         preference: found.preference,
         emergencyApprovalExpiresAt: found.emergencyApprovalExpiresAt,
         emergencyApprovedBy: found.emergencyApprovedBy,
-        addresses: { sms: contacts.find((c) => c.phone)?.phone ?? null, email: contacts.find((c) => c.email)?.email ?? null },
+        addresses: {
+          sms: contacts.find((c) => c.phone)?.phone ?? null,
+          email: contacts.find((c) => c.email)?.email ?? null,
+        },
         label: 'the customer',
       };
     }
     if (recipient.kind === 'role') {
-      return { preference: null, emergencyApprovalExpiresAt: null, addresses: { sms: null, email: null }, label: `the ${recipient.role} role` };
+      return {
+        preference: null,
+        emergencyApprovalExpiresAt: null,
+        addresses: { sms: null, email: null },
+        label: `the ${recipient.role} role`,
+      };
     }
     if (recipient.kind === 'user') {
-      const user = await db.user.findUnique({ where: { id: recipient.userId! }, select: { name: true, phone: true, email: true } });
+      const user = await db.user.findUnique({
+        where: { id: recipient.userId! },
+        select: { name: true, phone: true, email: true },
+      });
       if (!user) throw new UnknownRecipient(`user ${recipient.userId} does not exist`);
-      return { preference: null, emergencyApprovalExpiresAt: null, addresses: { sms: user.phone, email: user.email }, label: user.name };
+      return {
+        preference: null,
+        emergencyApprovalExpiresAt: null,
+        addresses: { sms: user.phone, email: user.email },
+        label: user.name,
+      };
     }
     const department = await db.department.findUnique({ where: { id: recipient.departmentId! } });
     if (!department) throw new UnknownRecipient(`department ${recipient.departmentId} does not exist`);
@@ -171,7 +193,13 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   }
 
   async function planDelivery(request: NotifyRequest, now: Date): Promise<DeliveryPlan> {
-    const unsent = (status: NotificationStatus, note: string): DeliveryPlan => ({ channel: request.channel, address: null, status, note, notBefore: null });
+    const unsent = (status: NotificationStatus, note: string): DeliveryPlan => ({
+      channel: request.channel,
+      address: null,
+      status,
+      note,
+      notBefore: null,
+    });
     let facts: RecipientFacts;
     try {
       facts = await recipientFacts(request);
@@ -202,9 +230,16 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const missing = decision.channel === 'sms' ? 'phone number' : 'e-mail address';
       return unsent('failed', `no ${missing} on file for ${facts.label}`);
     }
-    if (decision.kind === 'hold') return { channel: decision.channel, address, status: 'held', note: decision.note, notBefore: decision.until };
+    if (decision.kind === 'hold')
+      return { channel: decision.channel, address, status: 'held', note: decision.note, notBefore: decision.until };
     if (!channels[decision.channel]) {
-      return { channel: decision.channel, address, status: 'held', note: heldForChannelNote(decision.channel), notBefore: null };
+      return {
+        channel: decision.channel,
+        address,
+        status: 'held',
+        note: heldForChannelNote(decision.channel),
+        notBefore: null,
+      };
     }
     return { channel: decision.channel, address, status: 'pending', note: decision.note, notBefore: null };
   }
@@ -217,7 +252,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   async function scopeOf(request: NotifyRequest): Promise<{ vendorId: string | null; departmentId: string | null }> {
     const none = { vendorId: null, departmentId: null };
     if (request.recipient.departmentId) {
-      const department = await db.department.findUnique({ where: { id: request.recipient.departmentId }, select: { id: true, vendorId: true } });
+      const department = await db.department.findUnique({
+        where: { id: request.recipient.departmentId },
+        select: { id: true, vendorId: true },
+      });
       return department ? { vendorId: department.vendorId, departmentId: department.id } : none;
     }
     const match = /^(ticket|claim|change-request|outage):([0-9a-f-]{36})$/.exec(request.subjectRef ?? '');
@@ -225,10 +263,13 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     const id = match[2]!;
     const select = { product: { select: { vendorId: true, departmentId: true } } } as const;
     const found =
-      match[1] === 'ticket' ? await db.ticket.findUnique({ where: { id }, select })
-      : match[1] === 'claim' ? await db.claim.findUnique({ where: { id }, select })
-      : match[1] === 'change-request' ? await db.changeRequest.findUnique({ where: { id }, select })
-      : await db.outage.findUnique({ where: { id }, select });
+      match[1] === 'ticket'
+        ? await db.ticket.findUnique({ where: { id }, select })
+        : match[1] === 'claim'
+          ? await db.claim.findUnique({ where: { id }, select })
+          : match[1] === 'change-request'
+            ? await db.changeRequest.findUnique({ where: { id }, select })
+            : await db.outage.findUnique({ where: { id }, select });
     return found ? { vendorId: found.product.vendorId, departmentId: found.product.departmentId } : none;
   }
 
@@ -249,7 +290,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     if (recipient.kind === 'senior_management') {
       // Senior management are people of the department's vendor, on every channel (in-app too:
       // they need not belong to the department, so each gets the notice in their own inbox).
-      const department = await db.department.findUnique({ where: { id: recipient.departmentId! }, select: { vendorId: true } });
+      const department = await db.department.findUnique({
+        where: { id: recipient.departmentId! },
+        select: { vendorId: true },
+      });
       if (!department) return [];
       return db.user.findMany({
         where: { ...active, seniorManager: true, vendorId: department.vendorId, role: { not: 'customer' } },
@@ -276,7 +320,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     if (recipient.kind === 'role' && recipient.role === 'qa') {
       const { vendorId } = await scopeOf(request);
       if (!vendorId) return [];
-      return db.user.findMany({ where: { ...active, role: 'qa', vendorId }, select: { id: true }, orderBy: [...order] });
+      return db.user.findMany({
+        where: { ...active, role: 'qa', vendorId },
+        select: { id: true },
+        orderBy: [...order],
+      });
     }
     return [];
   }
@@ -289,39 +337,51 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     const { row, created } = await insert(request, plan, now);
     if (created && row.status === 'held') {
       // The log names the row, never the recipient or the text (those stay in the outbox).
-      deps.logger.info({ notificationId: row.id, channel: row.channel, notBefore: row.notBefore, note: row.statusNote }, 'notification held');
+      deps.logger.info(
+        { notificationId: row.id, channel: row.channel, notBefore: row.notBefore, note: row.statusNote },
+        'notification held',
+      );
     }
     if (created && (row.status === 'pending' || row.status === 'held')) deps.queued?.();
     return result(row, !created);
   }
 
   /** Inserts the row unless the key exists (ON CONFLICT DO NOTHING); answers the row and whether it is new. */
-  async function insert(request: NotifyRequest, plan: DeliveryPlan, now: Date): Promise<{ row: Notification; created: boolean }> {
+  async function insert(
+    request: NotifyRequest,
+    plan: DeliveryPlan,
+    now: Date,
+  ): Promise<{ row: Notification; created: boolean }> {
     const scope = await scopeOf(request);
     const [created] = await db.notification.createManyAndReturn({
-      data: [{
-        dedupeKey: request.dedupeKey,
-        channel: plan.channel,
-        category: request.category,
-        audience: request.audience,
-        customerId: request.customerId ?? null,
-        role: request.audience === 'staff' ? inboxRole(request) : null,
-        address: plan.address,
-        subject: request.subject,
-        body: request.body,
-        subjectRef: request.subjectRef ?? null,
-        status: plan.status,
-        statusNote: plan.note,
-        notBefore: plan.notBefore,
-        sentAt: plan.status === 'sent' ? now : null,
-        userId: request.recipient.userId ?? null,
-        vendorId: scope.vendorId,
-        departmentId: scope.departmentId,
-      }],
+      data: [
+        {
+          dedupeKey: request.dedupeKey,
+          channel: plan.channel,
+          category: request.category,
+          audience: request.audience,
+          customerId: request.customerId ?? null,
+          role: request.audience === 'staff' ? inboxRole(request) : null,
+          address: plan.address,
+          subject: request.subject,
+          body: request.body,
+          subjectRef: request.subjectRef ?? null,
+          status: plan.status,
+          statusNote: plan.note,
+          notBefore: plan.notBefore,
+          sentAt: plan.status === 'sent' ? now : null,
+          userId: request.recipient.userId ?? null,
+          vendorId: scope.vendorId,
+          departmentId: scope.departmentId,
+        },
+      ],
       skipDuplicates: true,
     });
     if (created) return { row: created, created: true };
-    return { row: await db.notification.findUniqueOrThrow({ where: { dedupeKey: request.dedupeKey } }), created: false };
+    return {
+      row: await db.notification.findUniqueOrThrow({ where: { dedupeKey: request.dedupeKey } }),
+      created: false,
+    };
   }
 
   return {
@@ -347,7 +407,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           ...request,
           dedupeKey: `${request.dedupeKey}:user:${person.id}`,
           role: inboxRole(request),
-          recipient: { kind: 'user', userId: person.id, ...(request.recipient.departmentId ? { departmentId: request.recipient.departmentId } : {}) },
+          recipient: {
+            kind: 'user',
+            userId: person.id,
+            ...(request.recipient.departmentId ? { departmentId: request.recipient.departmentId } : {}),
+          },
         };
         rows.push({ ...(await queue(personal, now)), userId: person.id });
       }
@@ -373,7 +437,11 @@ function parseRequest(input: NotifyRequest): NotifyRequest {
   const parsed = notifyRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw ApplicationFailure.create({ type: 'InvalidNotifyRequest', message: `invalid notify request: ${detail}`, nonRetryable: true });
+  throw ApplicationFailure.create({
+    type: 'InvalidNotifyRequest',
+    message: `invalid notify request: ${detail}`,
+    nonRetryable: true,
+  });
 }
 
 const EMAIL_ADDRESS = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g;

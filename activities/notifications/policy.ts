@@ -56,7 +56,7 @@ const CHANNEL_LABEL: Record<ChannelName, string> = { sms: 'SMS', email: 'e-mail'
 
 export function decideDelivery(question: DeliveryQuestion): DeliveryDecision {
   const { channel, category, now } = question;
-  const preference = question.audience === 'customer' ? question.preference ?? 'all' : 'all';
+  const preference = question.audience === 'customer' ? (question.preference ?? 'all') : 'all';
 
   if (category === 'advertising') {
     if (preference !== 'all') return { kind: 'suppress', reason: `advertising not sent: ${OPT_OUT[preference]}` };
@@ -75,12 +75,22 @@ export function decideDelivery(question: DeliveryQuestion): DeliveryDecision {
     const expiresAt = question.emergencyApprovalExpiresAt;
     if (expiresAt && expiresAt.getTime() > now.getTime()) {
       const by = question.emergencyApprovedBy ? ` (approved by ${question.emergencyApprovedBy})` : '';
-      return { kind: 'send', channel, note: `emergency sent with senior management's approval${by}, valid until ${iso(expiresAt)}` };
+      return {
+        kind: 'send',
+        channel,
+        note: `emergency sent with senior management's approval${by}, valid until ${iso(expiresAt)}`,
+      };
     }
-    const approval = expiresAt ? `senior management's approval expired at ${iso(expiresAt)}` : 'senior management has not approved it';
+    const approval = expiresAt
+      ? `senior management's approval expired at ${iso(expiresAt)}`
+      : 'senior management has not approved it';
     return { kind: 'suppress', reason: `emergency not sent: ${OPT_OUT.no_messages} and ${approval}` };
   }
-  return { kind: 'send', channel: 'in_app', note: `${OPT_OUT.no_messages}: ${CHANNEL_LABEL[channel]} replaced by an in-app notice` };
+  return {
+    kind: 'send',
+    channel: 'in_app',
+    note: `${OPT_OUT.no_messages}: ${CHANNEL_LABEL[channel]} replaced by an in-app notice`,
+  };
 }
 
 /** The first instant at or after `at` when advertising on `medium` may go out, in Tehran's wall time. */

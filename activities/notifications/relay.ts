@@ -36,7 +36,9 @@ export interface OutboxRelayOptions {
 
 type ExternalChannel = 'sms' | 'email';
 
-type RowChange = Partial<Pick<Notification, 'channel' | 'address' | 'status' | 'statusNote' | 'notBefore' | 'sentAt' | 'attemptCount'>>;
+type RowChange = Partial<
+  Pick<Notification, 'channel' | 'address' | 'status' | 'statusNote' | 'notBefore' | 'sentAt' | 'attemptCount'>
+>;
 
 /** What one delivery turn did with a row. */
 export type RelayOutcome = 'sent' | 'retry' | 'failed' | 'held' | 'suppressed' | 'in_app' | 'lease_lost';
@@ -83,10 +85,21 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
    * Writes the row's new state (and the attempt, if one was made) and releases the lease, if this
    * turn still holds it; answers whether it did.
    */
-  async function settle(row: Notification, token: string, data: RowChange, attempt?: { ok: boolean; detail: string | null }): Promise<boolean> {
-    const update = db.notification.updateMany({ where: { id: row.id, leaseToken: token }, data: { ...data, leaseUntil: null, leaseToken: null } });
+  async function settle(
+    row: Notification,
+    token: string,
+    data: RowChange,
+    attempt?: { ok: boolean; detail: string | null },
+  ): Promise<boolean> {
+    const update = db.notification.updateMany({
+      where: { id: row.id, leaseToken: token },
+      data: { ...data, leaseUntil: null, leaseToken: null },
+    });
     if (!attempt) return (await update).count === 1;
-    const [, updated] = await db.$transaction([db.notificationAttempt.create({ data: { notificationId: row.id, ...attempt } }), update]);
+    const [, updated] = await db.$transaction([
+      db.notificationAttempt.create({ data: { notificationId: row.id, ...attempt } }),
+      update,
+    ]);
     return updated.count === 1;
   }
 
@@ -94,7 +107,14 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   async function decide(row: Notification, now: Date) {
     const category = row.category as Category;
     if (row.audience !== 'customer' || !row.customerId) {
-      return decideDelivery({ channel: row.channel as ChannelName, category, audience: 'staff', preference: null, emergencyApprovalExpiresAt: null, now });
+      return decideDelivery({
+        channel: row.channel as ChannelName,
+        category,
+        audience: 'staff',
+        preference: null,
+        emergencyApprovalExpiresAt: null,
+        now,
+      });
     }
     const found = await customerPreference(db, row.customerId, category);
     if (!found) return { kind: 'suppress', reason: `customer ${row.customerId} no longer exists` } as const;
@@ -112,20 +132,40 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   async function deliverRow(row: Notification, token: string): Promise<RelayOutcome> {
     const now = clock();
     const decision = await decide(row, now);
-    const finish = async (outcome: RelayOutcome, data: RowChange, attempt?: { ok: boolean; detail: string | null }): Promise<RelayOutcome> =>
-      ((await settle(row, token, data, attempt)) ? outcome : 'lease_lost');
-    if (decision.kind === 'suppress') return finish('suppressed', { status: 'suppressed', statusNote: decision.reason, notBefore: null });
+    const finish = async (
+      outcome: RelayOutcome,
+      data: RowChange,
+      attempt?: { ok: boolean; detail: string | null },
+    ): Promise<RelayOutcome> => ((await settle(row, token, data, attempt)) ? outcome : 'lease_lost');
+    if (decision.kind === 'suppress')
+      return finish('suppressed', { status: 'suppressed', statusNote: decision.reason, notBefore: null });
     if (decision.channel === 'in_app') {
-      return finish('in_app', { channel: 'in_app', address: null, status: 'sent', statusNote: decision.note, notBefore: null, sentAt: now });
+      return finish('in_app', {
+        channel: 'in_app',
+        address: null,
+        status: 'sent',
+        statusNote: decision.note,
+        notBefore: null,
+        sentAt: now,
+      });
     }
-    if (decision.kind === 'hold') return finish('held', { status: 'held', statusNote: decision.note, notBefore: decision.until });
+    if (decision.kind === 'hold')
+      return finish('held', { status: 'held', statusNote: decision.note, notBefore: decision.until });
     const provider = channels[row.channel as ExternalChannel];
     if (!provider || !row.address) {
-      return finish('failed', { status: 'failed', statusNote: row.address ? `no ${row.channel} channel` : `no address on the row` });
+      return finish('failed', {
+        status: 'failed',
+        statusNote: row.address ? `no ${row.channel} channel` : `no address on the row`,
+      });
     }
     const attemptCount = row.attemptCount + 1;
     try {
-      const { providerId } = await provider.send({ to: row.address, subject: row.subject, text: row.body, notificationId: row.id });
+      const { providerId } = await provider.send({
+        to: row.address,
+        subject: row.subject,
+        text: row.body,
+        notificationId: row.id,
+      });
       return finish(
         'sent',
         { status: 'sent', statusNote: decision.note, notBefore: null, sentAt: clock(), attemptCount },
@@ -138,10 +178,15 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       // Providers echo the recipient (and sometimes the text) in their errors: the attempt row
       // keeps the full detail for staff, the log gets it without personal data.
       const reason = withoutPersonalData(failure.message, [row.address, row.subject, row.body]);
-      logger.warn({ notificationId: row.id, channel: row.channel, permanent, attempt: attemptCount, givingUp, reason }, 'notification delivery failed');
+      logger.warn(
+        { notificationId: row.id, channel: row.channel, permanent, attempt: attemptCount, givingUp, reason },
+        'notification delivery failed',
+      );
       const attempt = { ok: false, detail: failure.message };
       if (givingUp) {
-        const why = permanent ? `refused: ${failure.message}` : `gave up after ${attemptCount} tries: ${failure.message}`;
+        const why = permanent
+          ? `refused: ${failure.message}`
+          : `gave up after ${attemptCount} tries: ${failure.message}`;
         return finish('failed', { status: 'failed', statusNote: why, notBefore: null, attemptCount }, attempt);
       }
       const next = new Date(clock().getTime() + retryDelayMs(attemptCount));
@@ -207,7 +252,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
       if (!stopped) return;
       stopped = false;
       for (const channel of configured) loops.push(loop(channel));
-      logger.info({ channels: configured }, configured.length > 0 ? 'outbox relay running' : 'outbox relay has no channel: SMS and e-mail stay held');
+      logger.info(
+        { channels: configured },
+        configured.length > 0 ? 'outbox relay running' : 'outbox relay has no channel: SMS and e-mail stay held',
+      );
     },
 
     /** Looks at the outbox now instead of at the next poll (a row was just queued). */

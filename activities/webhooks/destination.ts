@@ -17,21 +17,45 @@ export interface DestinationPolicy {
 }
 
 export function destinationPolicy(config: { NODE_ENV?: string; WEBHOOK_ALLOWED_HOSTS?: string }): DestinationPolicy {
-  const hosts = (config.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => normalHost(h.trim())).filter((h) => h.length > 0);
+  const hosts = (config.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => normalHost(h.trim()))
+    .filter((h) => h.length > 0);
   return { allowHttp: config.NODE_ENV !== 'production', allowedHosts: new Set(hosts) };
 }
 
 const blocked = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['2002::', 16],
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
 ] as const) {
   blocked.addSubnet(network, prefix, 'ipv6');
 }
@@ -46,7 +70,11 @@ export function isBlockedAddress(address: string): boolean {
   return blocked.check(address, 'ipv6');
 }
 
-const normalHost = (host: string) => host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+const normalHost = (host: string) =>
+  host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 
 /** Why a URL may not be a webhook destination, or null when it may. */
 export function refuseUrl(raw: string, policy: DestinationPolicy): string | null {
@@ -59,12 +87,15 @@ export function refuseUrl(raw: string, policy: DestinationPolicy): string | null
   const host = normalHost(url.hostname);
   // Plain http outside production, or in production to a host an administrator allowed (an internal receiver).
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (policy.allowHttp || policy.allowedHosts.has(host)))) {
-    return policy.allowHttp ? 'must start with https:// or http://' : 'must start with https:// (only https in production)';
+    return policy.allowHttp
+      ? 'must start with https:// or http://'
+      : 'must start with https:// (only https in production)';
   }
   if (url.username || url.password) return 'must not carry a user name or password';
   if (url.hash) return 'must not have a fragment';
   if (policy.allowedHosts.has(host)) return null;
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'must not be a loopback host unless an administrator allows it (WEBHOOK_ALLOWED_HOSTS)';
+  if (host === 'localhost' || host.endsWith('.localhost'))
+    return 'must not be a loopback host unless an administrator allows it (WEBHOOK_ALLOWED_HOSTS)';
   if (isIP(host) && isBlockedAddress(host)) {
     return 'must not be a private, loopback, link-local or reserved address unless an administrator allows it (WEBHOOK_ALLOWED_HOSTS)';
   }
@@ -73,7 +104,9 @@ export function refuseUrl(raw: string, policy: DestinationPolicy): string | null
 
 export class BlockedDestinationError extends Error {
   constructor(host: string, address: string) {
-    super(`${host} resolves to ${address}, a private, loopback, link-local or reserved address (not in WEBHOOK_ALLOWED_HOSTS)`);
+    super(
+      `${host} resolves to ${address}, a private, loopback, link-local or reserved address (not in WEBHOOK_ALLOWED_HOSTS)`,
+    );
     this.name = 'BlockedDestinationError';
   }
 }

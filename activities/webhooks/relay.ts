@@ -66,7 +66,10 @@ interface LeasedDelivery {
 }
 
 /** The body a receiver gets for an event (Standard Webhooks' type / timestamp / data), bounded in size. */
-export function webhookBody(event: { type: string; occurredAt: Date; data: Record<string, unknown> }, maxBytes = WEBHOOK_DEFAULTS.maxBodyBytes): string {
+export function webhookBody(
+  event: { type: string; occurredAt: Date; data: Record<string, unknown> },
+  maxBytes = WEBHOOK_DEFAULTS.maxBodyBytes,
+): string {
   const body = JSON.stringify({ type: event.type, timestamp: iso(event.occurredAt), data: event.data });
   if (Buffer.byteLength(body) <= maxBytes) return body;
   // The event's details (a long reply, a claim's whole computation) are left out; the object's id stays.
@@ -78,7 +81,10 @@ export type WebhookRelay = ReturnType<typeof createWebhookRelay>;
 
 export function createWebhookRelay(options: WebhookRelayOptions) {
   const { db, logger, send } = options;
-  const o = { ...WEBHOOK_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof WEBHOOK_DEFAULTS;
+  const o = {
+    ...WEBHOOK_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof WEBHOOK_DEFAULTS;
   const clock = options.now ?? (() => new Date());
 
   async function lease(token: string): Promise<LeasedDelivery[]> {
@@ -123,19 +129,38 @@ export function createWebhookRelay(options: WebhookRelayOptions) {
     const now = clock();
     const body = webhookBody({ type: row.type, occurredAt: row.occurred_at, data: row.data }, o.maxBodyBytes);
     const secrets = [row.secret];
-    if (row.previous_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > now) secrets.push(row.previous_secret);
+    if (row.previous_secret && row.previous_secret_expires_at && row.previous_secret_expires_at > now)
+      secrets.push(row.previous_secret);
     const headers = signedHeaders(secrets, row.event_id, Math.floor(now.getTime() / 1000), body);
-    const result = await send({ url: row.url, headers, body, timeoutMs: o.timeoutMs, maxResponseBytes: o.maxResponseBytes });
+    const result = await send({
+      url: row.url,
+      headers,
+      body,
+      timeoutMs: o.timeoutMs,
+      maxResponseBytes: o.maxResponseBytes,
+    });
     const attempt = db.webhookDeliveryAttempt.create({
       data: {
-        deliveryId: row.id, attemptedAt: now, ok: result.ok, statusCode: result.statusCode, durationMs: result.durationMs,
-        error: result.error, responseBody: result.responseBody,
+        deliveryId: row.id,
+        attemptedAt: now,
+        ok: result.ok,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        error: result.error,
+        responseBody: result.responseBody,
       },
     });
     const attemptCount = row.attempt_count + 1;
     const firstAttemptAt = row.first_attempt_at ?? now;
     const mine = { id: row.id, leaseToken: token };
-    const settled = { leaseUntil: null, leaseToken: null, attemptCount, firstAttemptAt, lastStatusCode: result.statusCode, lastError: result.error };
+    const settled = {
+      leaseUntil: null,
+      leaseToken: null,
+      attemptCount,
+      firstAttemptAt,
+      lastStatusCode: result.statusCode,
+      lastError: result.error,
+    };
     if (result.ok) {
       const [, updated] = await db.$transaction([
         attempt,
@@ -149,10 +174,16 @@ export function createWebhookRelay(options: WebhookRelayOptions) {
       return updated.count === 1 ? 'delivered' : 'lease_lost';
     }
     const givingUp = clock().getTime() - firstAttemptAt.getTime() >= o.retryWindowMs;
-    logger.warn({ deliveryId: row.id, subscriptionId: row.subscription_id, attempt: attemptCount, givingUp, error: result.error }, 'webhook delivery failed');
+    logger.warn(
+      { deliveryId: row.id, subscriptionId: row.subscription_id, attempt: attemptCount, givingUp, error: result.error },
+      'webhook delivery failed',
+    );
     if (!givingUp) {
       const next = new Date(clock().getTime() + o.retryDelayMs(attemptCount));
-      const [, updated] = await db.$transaction([attempt, db.webhookDelivery.updateMany({ where: mine, data: { ...settled, nextAttemptAt: next } })]);
+      const [, updated] = await db.$transaction([
+        attempt,
+        db.webhookDelivery.updateMany({ where: mine, data: { ...settled, nextAttemptAt: next } }),
+      ]);
       return updated.count === 1 ? 'retry' : 'lease_lost';
     }
     const reason = result.error ?? 'no answer';
@@ -161,7 +192,11 @@ export function createWebhookRelay(options: WebhookRelayOptions) {
       db.webhookDelivery.updateMany({ where: mine, data: { ...settled, status: 'failed' } }),
       db.webhookSubscription.updateMany({
         where: { id: row.subscription_id, status: 'active' },
-        data: { status: 'failing', failingSince: now, statusNote: `gave up on event ${row.event_id} after ${attemptCount} tries: ${reason}` },
+        data: {
+          status: 'failing',
+          failingSince: now,
+          statusNote: `gave up on event ${row.event_id} after ${attemptCount} tries: ${reason}`,
+        },
       }),
     ]);
     if (failing.count === 1) await ownerTold(row, reason, now);

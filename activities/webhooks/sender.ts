@@ -41,7 +41,13 @@ export function createWebhookSender(policy: DestinationPolicy): WebhookSender {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     // A literal address is never looked up, so it is checked here.
     if (isIP(host) && isBlockedAddress(host) && !policy.allowedHosts.has(host.toLowerCase())) {
-      return Promise.resolve({ ok: false, statusCode: null, durationMs: 0, responseBody: null, error: new BlockedDestinationError(host, host).message });
+      return Promise.resolve({
+        ok: false,
+        statusCode: null,
+        durationMs: 0,
+        responseBody: null,
+        error: new BlockedDestinationError(host, host).message,
+      });
     }
     const transport = url.protocol === 'https:' ? https : http;
     const agent = agents[url.protocol as 'http:' | 'https:'];
@@ -73,9 +79,17 @@ export function createWebhookSender(policy: DestinationPolicy): WebhookSender {
         const done = () => {
           const status = response.statusCode ?? 0;
           const body = Buffer.concat(chunks).subarray(0, options.maxResponseBytes).toString('utf8');
-          const redirect = status >= 300 && status < 400 ? `redirect not followed (${status} to ${response.headers.location ?? 'nowhere'})` : null;
+          const redirect =
+            status >= 300 && status < 400
+              ? `redirect not followed (${status} to ${response.headers.location ?? 'nowhere'})`
+              : null;
           const ok = status >= 200 && status < 300;
-          finish({ ok, statusCode: status, responseBody: body || null, error: ok ? null : (redirect ?? `answered ${status}`) });
+          finish({
+            ok,
+            statusCode: status,
+            responseBody: body || null,
+            error: ok ? null : (redirect ?? `answered ${status}`),
+          });
         };
         response.on('data', (chunk: Buffer) => {
           if (size >= options.maxResponseBytes) return;

@@ -24,7 +24,12 @@ export function signature(secret: string, id: string, timestampSeconds: number, 
 }
 
 /** The three headers for one request, signed with every secret given (newest first). */
-export function signedHeaders(secrets: readonly string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function signedHeaders(
+  secrets: readonly string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),

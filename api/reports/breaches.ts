@@ -19,8 +19,17 @@ export const ESCALATION_KINDS = ['breach', 'escalation', 'warning'] as const;
 export const breachesReportQuery = periodRules(
   z.strictObject({
     ...periodFields,
-    kind: z.enum(ESCALATION_KINDS).optional().describe('Only this kind; by default breaches and escalations (warnings are left out)'),
-    limit: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1000).default(200).describe('Rows per page (the summary covers the whole period)'),
+    kind: z
+      .enum(ESCALATION_KINDS)
+      .optional()
+      .describe('Only this kind; by default breaches and escalations (warnings are left out)'),
+    limit: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int()
+      .min(1)
+      .max(1000)
+      .default(200)
+      .describe('Rows per page (the summary covers the whole period)'),
     cursor: z.string().max(200).optional().describe('nextCursor of the previous page'),
   }),
 );
@@ -61,12 +70,20 @@ const kindSummary = z.object({
 export const breachesReport = z.object({
   report: z.literal('breaches'),
   asOf: z.string(),
-  filters: z.object({ customerId: z.string().nullable(), productId: z.string().nullable(), kind: z.string().nullable(), limit: z.number().int(), cursor: z.string().nullable() }),
+  filters: z.object({
+    customerId: z.string().nullable(),
+    productId: z.string().nullable(),
+    kind: z.string().nullable(),
+    limit: z.number().int(),
+    cursor: z.string().nullable(),
+  }),
   period: periodEcho,
   summary: z.object({
     total: kindSummary,
     byKind: z.array(kindSummary),
-    deliveries: z.array(z.object({ channel: z.string(), status: z.string(), count: z.number().int() })).describe('Messages the escalations put in the outbox, by channel and status'),
+    deliveries: z
+      .array(z.object({ channel: z.string(), status: z.string(), count: z.number().int() }))
+      .describe('Messages the escalations put in the outbox, by channel and status'),
   }),
   breaches: z.array(breachRow),
   nextCursor: z.string().nullable(),
@@ -150,13 +167,43 @@ function afterCursor(cursor: string | undefined): { firedAt: Date; id: string } 
 }
 
 /** The report's SQL, for the benchmark's query plans. */
-export const breachesReportQueries = (input: BreachesReportInput): Prisma.Sql[] => [summaryQuery(input), deliveriesQuery(input), pageQuery(input)];
+export const breachesReportQueries = (input: BreachesReportInput): Prisma.Sql[] => [
+  summaryQuery(input),
+  deliveriesQuery(input),
+  pageQuery(input),
+];
 
-interface SummaryRow { total_row: number; kind: string | null; count: number; answered_later: number; late_median: number | null; late_p90: number | null }
+interface SummaryRow {
+  total_row: number;
+  kind: string | null;
+  count: number;
+  answered_later: number;
+  late_median: number | null;
+  late_p90: number | null;
+}
 interface PageRow {
-  id: string; ticket_id: string; target: string; cycle: number; kind: string; percent: number; due_at: Date; fired_at: Date;
-  customer_id: string; customer_name: string; product_key: string; priority: string; completed_at: Date | null; deadline: Date | null;
-  notified: { audience: string; role: string | null; channel: string; status: string; statusNote: string | null; sentAt: string | null }[];
+  id: string;
+  ticket_id: string;
+  target: string;
+  cycle: number;
+  kind: string;
+  percent: number;
+  due_at: Date;
+  fired_at: Date;
+  customer_id: string;
+  customer_name: string;
+  product_key: string;
+  priority: string;
+  completed_at: Date | null;
+  deadline: Date | null;
+  notified: {
+    audience: string;
+    role: string | null;
+    channel: string;
+    status: string;
+    statusNote: string | null;
+    sentAt: string | null;
+  }[];
 }
 
 const kindFigures = (kind: string, row: SummaryRow | undefined) => ({
@@ -183,11 +230,23 @@ export async function breachesReportFor(db: Database, input: BreachesReportInput
   return {
     report: 'breaches',
     asOf: iso(input.asOfMs),
-    filters: { customerId: input.customerId ?? null, productId: input.productId ?? null, kind: input.kind ?? null, limit: input.limit, cursor: input.cursor ?? null },
+    filters: {
+      customerId: input.customerId ?? null,
+      productId: input.productId ?? null,
+      kind: input.kind ?? null,
+      limit: input.limit,
+      cursor: input.cursor ?? null,
+    },
     period: echoPeriod(input.period),
     summary: {
-      total: kindFigures('total', summary.find((r) => r.total_row === 1)),
-      byKind: summary.filter((r) => r.total_row === 0).map((r) => kindFigures(r.kind!, r)).sort((a, b) => a.kind.localeCompare(b.kind)),
+      total: kindFigures(
+        'total',
+        summary.find((r) => r.total_row === 1),
+      ),
+      byKind: summary
+        .filter((r) => r.total_row === 0)
+        .map((r) => kindFigures(r.kind!, r))
+        .sort((a, b) => a.kind.localeCompare(b.kind)),
       deliveries,
     },
     breaches: rows.map((r) => ({
@@ -204,22 +263,62 @@ export async function breachesReportFor(db: Database, input: BreachesReportInput
       dueAt: iso(r.due_at),
       firedAt: iso(r.fired_at),
       completedAt: r.completed_at ? iso(r.completed_at) : null,
-      minutesLate: r.completed_at && r.deadline ? round((r.completed_at.getTime() - r.deadline.getTime()) / 60_000) : null,
+      minutesLate:
+        r.completed_at && r.deadline ? round((r.completed_at.getTime() - r.deadline.getTime()) / 60_000) : null,
       notified: r.notified.map((n) => ({ ...n, sentAt: n.sentAt ? iso(Date.parse(n.sentAt)) : null })),
     })),
     nextCursor: page.length > input.limit && last ? encodeCursor({ createdAt: last.fired_at, id: last.id }) : null,
   };
 }
 
-const CSV_HEADER = ['fired_at', 'kind', 'percent', 'target', 'cycle', 'ticket_id', 'customer', 'product', 'priority', 'due_at', 'completed_at', 'minutes_late', 'recipient', 'channel', 'delivery_status', 'sent_at'];
+const CSV_HEADER = [
+  'fired_at',
+  'kind',
+  'percent',
+  'target',
+  'cycle',
+  'ticket_id',
+  'customer',
+  'product',
+  'priority',
+  'due_at',
+  'completed_at',
+  'minutes_late',
+  'recipient',
+  'channel',
+  'delivery_status',
+  'sent_at',
+];
 
 /** One line per message an escalation sent (or one line if it sent none), this page's rows. */
 export function breachesReportCsv(report: BreachesReport): CsvCell[][] {
-  const summary = [report.summary.total, ...report.summary.byKind].map((k) => ['summary', k.kind, k.count, k.answeredLater, k.unanswered, k.minutesLate.median, k.minutesLate.p90]);
+  const summary = [report.summary.total, ...report.summary.byKind].map((k) => [
+    'summary',
+    k.kind,
+    k.count,
+    k.answeredLater,
+    k.unanswered,
+    k.minutesLate.median,
+    k.minutesLate.p90,
+  ]);
   const lines = report.breaches.flatMap((b) =>
     (b.notified.length > 0 ? b.notified : [null]).map((n) => [
-      b.firedAt, b.kind, b.percent, b.target, b.cycle, b.ticketId, b.customerName, b.productKey, b.priority, b.dueAt, b.completedAt, b.minutesLate,
-      n ? (n.role ?? n.audience) : null, n?.channel ?? null, n?.status ?? null, n?.sentAt ?? null,
+      b.firedAt,
+      b.kind,
+      b.percent,
+      b.target,
+      b.cycle,
+      b.ticketId,
+      b.customerName,
+      b.productKey,
+      b.priority,
+      b.dueAt,
+      b.completedAt,
+      b.minutesLate,
+      n ? (n.role ?? n.audience) : null,
+      n?.channel ?? null,
+      n?.status ?? null,
+      n?.sentAt ?? null,
     ]),
   );
   const filters = { ...report.filters, limit: String(report.filters.limit), next_cursor: report.nextCursor };

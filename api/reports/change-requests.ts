@@ -109,13 +109,33 @@ function changeRequestsQuery(input: ChangeRequestsReportInput): Prisma.Sql {
 }
 
 /** The report's SQL, for the benchmark's query plans. */
-export const changeRequestsReportQueries = (input: ChangeRequestsReportInput): Prisma.Sql[] => [changeRequestsQuery(input)];
+export const changeRequestsReportQueries = (input: ChangeRequestsReportInput): Prisma.Sql[] => [
+  changeRequestsQuery(input),
+];
 
 interface Row {
-  total_row: number; month_bucket: number | null; requests: number; reviewed_on_time: number; reviewed_late: number; review_pending: number;
-  rejected: number; quoted: number; quotes_approved: number; delivered: number; delivered_on_time: number; delivered_late: number;
-  accepted_by_customer: number; accepted_by_silence: number; cancelled: number; delay_days: number | null; deliveries: number | null;
-  defects: number | null; invoices: number; included_hours: number; invoiced_hours: number; invoiced_rials: string;
+  total_row: number;
+  month_bucket: number | null;
+  requests: number;
+  reviewed_on_time: number;
+  reviewed_late: number;
+  review_pending: number;
+  rejected: number;
+  quoted: number;
+  quotes_approved: number;
+  delivered: number;
+  delivered_on_time: number;
+  delivered_late: number;
+  accepted_by_customer: number;
+  accepted_by_silence: number;
+  cancelled: number;
+  delay_days: number | null;
+  deliveries: number | null;
+  defects: number | null;
+  invoices: number;
+  included_hours: number;
+  invoiced_hours: number;
+  invoiced_rials: string;
 }
 
 function figuresOf(month: string, r: Row | undefined): z.infer<typeof figures> {
@@ -147,15 +167,26 @@ function figuresOf(month: string, r: Row | undefined): z.infer<typeof figures> {
   };
 }
 
-export async function changeRequestsReportFor(db: Database, input: ChangeRequestsReportInput): Promise<ChangeRequestsReport> {
+export async function changeRequestsReportFor(
+  db: Database,
+  input: ChangeRequestsReportInput,
+): Promise<ChangeRequestsReport> {
   const rows = await db.$queryRaw<Row[]>(changeRequestsQuery(input));
   return {
     report: 'change-requests',
     asOf: iso(input.asOfMs),
     filters: { customerId: input.customerId ?? null, productId: input.productId ?? null },
     period: echoPeriod(input.period),
-    total: figuresOf('total', rows.find((r) => r.total_row === 1)),
-    byMonth: input.period.months.map((m, i) => figuresOf(m.month, rows.find((r) => r.total_row === 0 && r.month_bucket === i + 1))),
+    total: figuresOf(
+      'total',
+      rows.find((r) => r.total_row === 1),
+    ),
+    byMonth: input.period.months.map((m, i) =>
+      figuresOf(
+        m.month,
+        rows.find((r) => r.total_row === 0 && r.month_bucket === i + 1),
+      ),
+    ),
   };
 }
 

@@ -89,7 +89,10 @@ function claimFilters(input: ClaimsReportInput, alias: string): Prisma.Sql[] {
 function claimsQuery(input: ClaimsReportInput): Prisma.Sql {
   const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
   const asOf = new Date(input.asOfMs);
-  const filters = [Prisma.sql`cl.received_at >= ${new Date(input.period.startMs)} AND cl.received_at < ${new Date(input.period.endMs)}`, ...claimFilters(input, 'cl')];
+  const filters = [
+    Prisma.sql`cl.received_at >= ${new Date(input.period.startMs)} AND cl.received_at < ${new Date(input.period.endMs)}`,
+    ...claimFilters(input, 'cl'),
+  ];
   return Prisma.sql`
     SELECT GROUPING(m)::int AS total_row, m AS month_bucket,
       count(*)::int AS filed,
@@ -121,11 +124,27 @@ function creditsQuery(input: ClaimsReportInput): Prisma.Sql {
 }
 
 /** The report's SQL, for the benchmark's query plans. */
-export const claimsReportQueries = (input: ClaimsReportInput): Prisma.Sql[] => [claimsQuery(input), creditsQuery(input)];
+export const claimsReportQueries = (input: ClaimsReportInput): Prisma.Sql[] => [
+  claimsQuery(input),
+  creditsQuery(input),
+];
 
 interface ClaimRow {
-  total_row: number; month_bucket: number | null; filed: number; ack_on_time: number; ack_late: number; ack_pending: number; ack_overdue: number;
-  decided_on_time: number; decided_late: number; decision_pending: number; decision_overdue: number; approved: number; adjusted: number; rejected: number; credited: string;
+  total_row: number;
+  month_bucket: number | null;
+  filed: number;
+  ack_on_time: number;
+  ack_late: number;
+  ack_pending: number;
+  ack_overdue: number;
+  decided_on_time: number;
+  decided_late: number;
+  decision_pending: number;
+  decision_overdue: number;
+  approved: number;
+  adjusted: number;
+  rejected: number;
+  credited: string;
 }
 
 const figuresOf = (month: string, r: ClaimRow | undefined): z.infer<typeof claimFigures> => ({
@@ -168,7 +187,10 @@ async function availabilityLines(db: Database, input: ClaimsReportInput): Promis
     },
   });
   return products.flatMap((product) => {
-    const table = product.creditTable !== null && product.creditTable in creditTables ? creditTables[product.creditTable as CreditTableKey] : null;
+    const table =
+      product.creditTable !== null && product.creditTable in creditTables
+        ? creditTables[product.creditTable as CreditTableKey]
+        : null;
     const own = outages.filter((o) => o.productId === product.id).map(recordedOutage);
     return input.period.months.map((month, i) => {
       const availability = periodAvailability({
@@ -196,7 +218,9 @@ async function availabilityLines(db: Database, input: ClaimsReportInput): Promis
 export async function claimsReportFor(db: Database, input: ClaimsReportInput): Promise<ClaimsReport> {
   const [claims, credits, availability] = await Promise.all([
     db.$queryRaw<ClaimRow[]>(claimsQuery(input)),
-    db.$queryRaw<{ applies_to_month: string; customer_id: string; customer_name: string; credit_notes: number; amount: string }[]>(creditsQuery(input)),
+    db.$queryRaw<
+      { applies_to_month: string; customer_id: string; customer_name: string; credit_notes: number; amount: string }[]
+    >(creditsQuery(input)),
     availabilityLines(db, input),
   ]);
   const labels = new Map(input.period.months.map((m) => [m.month, m.jalali]));
@@ -205,8 +229,16 @@ export async function claimsReportFor(db: Database, input: ClaimsReportInput): P
     asOf: iso(input.asOfMs),
     filters: { customerId: input.customerId ?? null, productId: input.productId ?? null },
     period: echoPeriod(input.period),
-    total: figuresOf('total', claims.find((r) => r.total_row === 1)),
-    byMonth: input.period.months.map((m, i) => figuresOf(m.month, claims.find((r) => r.total_row === 0 && r.month_bucket === i + 1))),
+    total: figuresOf(
+      'total',
+      claims.find((r) => r.total_row === 1),
+    ),
+    byMonth: input.period.months.map((m, i) =>
+      figuresOf(
+        m.month,
+        claims.find((r) => r.total_row === 0 && r.month_bucket === i + 1),
+      ),
+    ),
     credits: {
       total: {
         creditNotes: credits.reduce((sum, c) => sum + c.credit_notes, 0),
@@ -234,10 +266,35 @@ export function claimsReportCsv(report: ClaimsReport): CsvCell[][] {
     ...[...report.byMonth, report.total].map((row) => claimColumns.map((column) => row[column])),
     [],
     ['applies_to_month', 'applies_to_month_jalali', 'customer_id', 'customer', 'credit_notes', 'amount_rials'],
-    ...report.credits.lines.map((c) => [c.appliesToMonth, c.appliesToMonthJalali, c.customerId, c.customerName, c.creditNotes, c.amountRials]),
+    ...report.credits.lines.map((c) => [
+      c.appliesToMonth,
+      c.appliesToMonthJalali,
+      c.customerId,
+      c.customerName,
+      c.creditNotes,
+      c.amountRials,
+    ]),
     ['total', null, null, null, report.credits.total.creditNotes, report.credits.total.amountRials],
     [],
-    ['product', 'month', 'credit_table', 'target_percent', 'downtime_minutes', 'availability_percent', 'met_target', 'credit_percent'],
-    ...report.availability.map((a) => [a.productKey, a.month, a.creditTable, a.targetAvailabilityPercent, a.downtimeMinutes, a.availabilityPercent, a.metTarget, a.creditPercent]),
+    [
+      'product',
+      'month',
+      'credit_table',
+      'target_percent',
+      'downtime_minutes',
+      'availability_percent',
+      'met_target',
+      'credit_percent',
+    ],
+    ...report.availability.map((a) => [
+      a.productKey,
+      a.month,
+      a.creditTable,
+      a.targetAvailabilityPercent,
+      a.downtimeMinutes,
+      a.availabilityPercent,
+      a.metTarget,
+      a.creditPercent,
+    ]),
   ];
 }

@@ -20,7 +20,12 @@ export function toCsv(rows: CsvCell[][]): string {
 }
 
 /** The report's name, period and filters as the first lines of its CSV, then a blank line. */
-export function reportPreamble(name: string, asOf: string, period: z.infer<typeof periodEcho>, filters: Record<string, string | null>): CsvCell[][] {
+export function reportPreamble(
+  name: string,
+  asOf: string,
+  period: z.infer<typeof periodEcho>,
+  filters: Record<string, string | null>,
+): CsvCell[][] {
   return [
     ['report', name],
     ['as_of', asOf],

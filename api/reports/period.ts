@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import { jalaliMonthFa } from '../../activities/notifications/claim-messages';
 import { civilFromEpochDay, formatIsoDate, parseIsoDate } from '../../sla/civil-date';
-import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, nextJalaliMonth, parseJalaliMonth, type JalaliMonth } from '../../sla/jalali-month';
+import {
+  formatJalaliMonth,
+  jalaliMonthOf,
+  jalaliMonthSpan,
+  nextJalaliMonth,
+  parseJalaliMonth,
+  type JalaliMonth,
+} from '../../sla/jalali-month';
 import { formatJalaliLatin, TEHRAN } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
 import { actingCustomerId, type Principal } from '../auth';
@@ -25,7 +32,10 @@ export const periodFields = {
     .describe('A Jalali month (Tehran time), or give from and to; the current month by default'),
   from: isoDate.optional().describe('First day of the period (Tehran time), with to'),
   to: isoDate.optional().describe('Last day of the period, inclusive (Tehran time)'),
-  customerId: z.uuid({ error: 'must be a UUID' }).optional().describe('Only this customer (a customer key always reads its own)'),
+  customerId: z
+    .uuid({ error: 'must be a UUID' })
+    .optional()
+    .describe('Only this customer (a customer key always reads its own)'),
   productId: z.uuid({ error: 'must be a UUID' }).optional().describe('Only this product'),
 };
 
@@ -39,9 +49,18 @@ export function periodRules<T extends z.ZodType<PeriodFields>>(schema: T) {
   return schema
     .refine((q) => q.from === undefined || q.to !== undefined, { message: 'give to with from', path: ['to'] })
     .refine((q) => q.to === undefined || q.from !== undefined, { message: 'give from with to', path: ['from'] })
-    .refine((q) => q.month === undefined || (q.from === undefined && q.to === undefined), { message: 'give month or from/to, not both', path: ['from'] })
-    .refine((q) => q.from === undefined || q.to === undefined || q.to >= q.from, { message: 'must not be before from', path: ['to'] })
-    .refine((q) => q.from === undefined || q.to === undefined || daysBetween(q.from, q.to) <= MAX_DAYS, { message: `the period may be at most ${MAX_DAYS} days`, path: ['to'] });
+    .refine((q) => q.month === undefined || (q.from === undefined && q.to === undefined), {
+      message: 'give month or from/to, not both',
+      path: ['from'],
+    })
+    .refine((q) => q.from === undefined || q.to === undefined || q.to >= q.from, {
+      message: 'must not be before from',
+      path: ['to'],
+    })
+    .refine((q) => q.from === undefined || q.to === undefined || daysBetween(q.from, q.to) <= MAX_DAYS, {
+      message: `the period may be at most ${MAX_DAYS} days`,
+      path: ['to'],
+    });
 }
 
 export const reportQuery = periodRules(z.strictObject(periodFields));
@@ -95,7 +114,13 @@ export function reportPeriod(query: PeriodFields, nowMs = Date.now()): ReportPer
     const endMs = Math.min(whole.endMs, span.endMs);
     monthBoundsMs.push(startMs);
     const key = formatJalaliMonth(month);
-    months.push({ month: key, jalali: jalaliMonthFa(key), gregorian: gregorianLabel(startMs, endMs), from: iso(startMs), to: iso(endMs) });
+    months.push({
+      month: key,
+      jalali: jalaliMonthFa(key),
+      gregorian: gregorianLabel(startMs, endMs),
+      from: iso(startMs),
+      to: iso(endMs),
+    });
   }
   monthBoundsMs.push(span.endMs);
   return { ...span, monthBoundsMs, months };
@@ -134,6 +159,7 @@ export function echoPeriod(period: ReportPeriod): z.infer<typeof periodEcho> {
 
 /** Which customer a report may cover: a customer key reads only its own account. */
 export function scopedCustomer(principal: Principal, requested: string | undefined): string | undefined {
-  if (principal.role === 'customer' && principal.customerId === null) throw new ApiError('forbidden', 'this customer key names no customer account');
+  if (principal.role === 'customer' && principal.customerId === null)
+    throw new ApiError('forbidden', 'this customer key names no customer account');
   return actingCustomerId(principal, requested);
 }

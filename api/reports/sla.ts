@@ -25,7 +25,10 @@ export const TARGETS = ['first_response', 'resolution', 'review'] as const;
 export const slaReportQuery = periodRules(
   z.strictObject({
     ...periodFields,
-    groupBy: z.enum(SLA_GROUPINGS).optional().describe('Break the figures down by this; the totals come first either way'),
+    groupBy: z
+      .enum(SLA_GROUPINGS)
+      .optional()
+      .describe('Break the figures down by this; the totals come first either way'),
     priority: z.enum(PRIORITIES).optional().describe('Only tickets of this priority'),
     plan: z.string().max(100).optional().describe('Only tickets under this plan (policy key), e.g. owj-agile'),
   }),
@@ -38,7 +41,10 @@ const targetFigures = z.object({
   breached: z.number().int(),
   open: z.number().int().describe('Running on an open ticket: neither met nor breached yet'),
   total: z.number().int().describe('met + breached + open'),
-  compliancePercent: z.number().nullable().describe('met / (met + breached), two decimals; null when nothing was decided'),
+  compliancePercent: z
+    .number()
+    .nullable()
+    .describe('met / (met + breached), two decimals; null when nothing was decided'),
   businessMinutes: minutes.describe('Business minutes used by the completed targets, on the governing calendar'),
   clockMinutes: minutes.describe('Clock minutes from the start of the target to its completion'),
 });
@@ -159,7 +165,11 @@ interface TicketRow {
 
 /** Per target: met, breached (by its outcome, or by a breach escalation without one) and open. */
 function targetQuery(input: SlaReportInput): Prisma.Sql {
-  const facts = scoped(Prisma.sql`report_ticket_targets`, Prisma.sql`t.target, t.result, t.business_minutes, t.clock_minutes`, input);
+  const facts = scoped(
+    Prisma.sql`report_ticket_targets`,
+    Prisma.sql`t.target, t.result, t.business_minutes, t.clock_minutes`,
+    input,
+  );
   return Prisma.sql`
     WITH f AS (${facts})
     SELECT GROUPING(grp)::int AS total_row, grp, grp_label, target,
@@ -207,38 +217,71 @@ export function rollupAnswers(input: SlaReportInput): boolean {
   const first = jalaliMonthOf(input.period.startMs);
   const last = jalaliMonthOf(input.period.endMs - 1);
   return (
-    first.year >= ROLLUP_FIRST_YEAR && last.year <= ROLLUP_LAST_YEAR &&
-    jalaliMonthSpan(first).startMs === input.period.startMs && jalaliMonthSpan(last).endMs === input.period.endMs
+    first.year >= ROLLUP_FIRST_YEAR &&
+    last.year <= ROLLUP_LAST_YEAR &&
+    jalaliMonthSpan(first).startMs === input.period.startMs &&
+    jalaliMonthSpan(last).endMs === input.period.endMs
   );
 }
 
 /** The rollup's breakdown for the grouping, the group as SQL over rollup rows r, and its facts' filter over report_ticket_targets f for group g. */
-function rollupGrouping(input: SlaReportInput): { kind: string; grp: Prisma.Sql; joins: Prisma.Sql; factFilter: Prisma.Sql } {
+function rollupGrouping(input: SlaReportInput): {
+  kind: string;
+  grp: Prisma.Sql;
+  joins: Prisma.Sql;
+  factFilter: Prisma.Sql;
+} {
   const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
   switch (input.groupBy) {
     case undefined:
       return { kind: 'total', grp: Prisma.sql`''`, joins: Prisma.empty, factFilter: Prisma.sql`true` };
     case 'priority':
-      return { kind: 'priority', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`f.priority = g.grp::"Priority"` };
+      return {
+        kind: 'priority',
+        grp: Prisma.sql`r.key`,
+        joins: Prisma.empty,
+        factFilter: Prisma.sql`f.priority = g.grp::"Priority"`,
+      };
     case 'plan':
-      return { kind: 'plan', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`f.policy_key = g.grp` };
+      return {
+        kind: 'plan',
+        grp: Prisma.sql`r.key`,
+        joins: Prisma.empty,
+        factFilter: Prisma.sql`f.policy_key = g.grp`,
+      };
     case 'customer':
-      return { kind: 'customer', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`f.customer_id = g.grp::uuid` };
+      return {
+        kind: 'customer',
+        grp: Prisma.sql`r.key`,
+        joins: Prisma.empty,
+        factFilter: Prisma.sql`f.customer_id = g.grp::uuid`,
+      };
     case 'assignee':
-      return { kind: 'assignee', grp: Prisma.sql`r.key`, joins: Prisma.empty, factFilter: Prisma.sql`coalesce(f.assignee, '') = g.grp` };
+      return {
+        kind: 'assignee',
+        grp: Prisma.sql`r.key`,
+        joins: Prisma.empty,
+        factFilter: Prisma.sql`coalesce(f.assignee, '') = g.grp`,
+      };
     case 'product':
       return {
-        kind: 'product', grp: Prisma.sql`p.key`, joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
+        kind: 'product',
+        grp: Prisma.sql`p.key`,
+        joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
         factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.key = g.grp)`,
       };
     case 'department':
       return {
-        kind: 'product', grp: Prisma.sql`p.department_id::text`, joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
+        kind: 'product',
+        grp: Prisma.sql`p.department_id::text`,
+        joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
         factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.department_id::text = g.grp)`,
       };
     case 'month':
       return {
-        kind: 'total', grp: Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`, joins: Prisma.empty,
+        kind: 'total',
+        grp: Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`,
+        joins: Prisma.empty,
         factFilter: Prisma.sql`f.opened_at >= (${bounds}::timestamptz[])[g.grp::int] AND f.opened_at < (${bounds}::timestamptz[])[g.grp::int + 1]`,
       };
   }
@@ -341,7 +384,8 @@ function percentileCont(p: number, count: number, valueAt: Map<number, number>):
 
 /** The target rows the direct query gives, from the rollup. */
 function rollupTargets(counts: CountRow[], business: RankRow[], clock: RankRow[]): TargetRow[] {
-  const id = (row: { total_row: number; grp: string | null; target: string }) => `${row.total_row}\u0000${row.grp ?? ''}\u0000${row.target}`;
+  const id = (row: { total_row: number; grp: string | null; target: string }) =>
+    `${row.total_row}\u0000${row.grp ?? ''}\u0000${row.target}`;
   const ranks = (rows: RankRow[]) => {
     const byId = new Map<string, { count: number; valueAt: Map<number, number> }>();
     for (const row of rows) {
@@ -386,16 +430,18 @@ function figures(key: string, label: string, tickets: TicketRow | undefined, tar
     targets: TARGETS.flatMap((target) => {
       const row = targets.find((t) => t.target === target);
       if (!row) return [];
-      return [{
-        target,
-        met: row.met,
-        breached: row.breached,
-        open: row.open,
-        total: row.met + row.breached + row.open,
-        compliancePercent: percent(row.met, row.met + row.breached),
-        businessMinutes: spread(row.business_median, row.business_p90),
-        clockMinutes: spread(row.clock_median, row.clock_p90),
-      }];
+      return [
+        {
+          target,
+          met: row.met,
+          breached: row.breached,
+          open: row.open,
+          total: row.met + row.breached + row.open,
+          compliancePercent: percent(row.met, row.met + row.breached),
+          businessMinutes: spread(row.business_median, row.business_p90),
+          clockMinutes: spread(row.clock_median, row.clock_p90),
+        },
+      ];
     }),
   };
 }
@@ -419,12 +465,15 @@ export async function buildSlaReport(
   let tickets: TicketRow[];
   if ((options.rollup ?? true) && rollupAnswers(input)) {
     // Whole months, no filter: the monthly rollup (migration 20261207600000_report_sla_months).
-    const [counts, business, clock, ticketRows] = await db.$transaction([
-      db.$queryRaw<CountRow[]>(rollupCountsQuery(input)),
-      db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'b')),
-      db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'c')),
-      db.$queryRaw<TicketRow[]>(ticketQuery(input)),
-    ], { isolationLevel: 'RepeatableRead' });
+    const [counts, business, clock, ticketRows] = await db.$transaction(
+      [
+        db.$queryRaw<CountRow[]>(rollupCountsQuery(input)),
+        db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'b')),
+        db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'c')),
+        db.$queryRaw<TicketRow[]>(ticketQuery(input)),
+      ],
+      { isolationLevel: 'RepeatableRead' },
+    );
     targets = rollupTargets(counts, business, clock);
     tickets = ticketRows;
   } else {
@@ -439,17 +488,32 @@ export async function buildSlaReport(
     tickets = ticketRows;
   }
   const monthLabel = (bucket: string) => input.period.months[Number(bucket) - 1]?.month ?? bucket;
-  const byKey = input.groupBy === 'month' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const keys = tickets.filter((t) => t.total_row === 0).map((t) => t.grp!).sort(byKey);
+  const byKey =
+    input.groupBy === 'month'
+      ? (a: string, b: string) => Number(a) - Number(b)
+      : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const keys = tickets
+    .filter((t) => t.total_row === 0)
+    .map((t) => t.grp!)
+    .sort(byKey);
   const groupTargets = (key: string) => targets.filter((t) => t.total_row === 0 && t.grp === key);
   return {
-    total: figures('total', 'همه', tickets.find((t) => t.total_row === 1), targets.filter((t) => t.total_row === 1)),
-    groups: input.groupBy === undefined ? [] : keys.map((key) => {
-      const ticketRow = tickets.find((t) => t.total_row === 0 && t.grp === key)!;
-      const shown = input.groupBy === 'month' ? monthLabel(key) : key;
-      const label = input.groupBy === 'month' ? input.period.months[Number(key) - 1]!.jalali : ticketRow.grp_label ?? key;
-      return figures(shown, label, ticketRow, groupTargets(key));
-    }),
+    total: figures(
+      'total',
+      'همه',
+      tickets.find((t) => t.total_row === 1),
+      targets.filter((t) => t.total_row === 1),
+    ),
+    groups:
+      input.groupBy === undefined
+        ? []
+        : keys.map((key) => {
+            const ticketRow = tickets.find((t) => t.total_row === 0 && t.grp === key)!;
+            const shown = input.groupBy === 'month' ? monthLabel(key) : key;
+            const label =
+              input.groupBy === 'month' ? input.period.months[Number(key) - 1]!.jalali : (ticketRow.grp_label ?? key);
+            return figures(shown, label, ticketRow, groupTargets(key));
+          }),
   };
 }
 
@@ -470,15 +534,47 @@ export async function slaReportFor(db: Database, input: SlaReportInput): Promise
   };
 }
 
-const CSV_HEADER = ['group', 'label', 'target', 'met', 'breached', 'open', 'total', 'compliance_percent', 'business_minutes_median', 'business_minutes_p90', 'clock_minutes_median', 'clock_minutes_p90', 'tickets', 'resolved_tickets', 'reopened_tickets', 'reopen_rate_percent', 'paused_minutes'];
+const CSV_HEADER = [
+  'group',
+  'label',
+  'target',
+  'met',
+  'breached',
+  'open',
+  'total',
+  'compliance_percent',
+  'business_minutes_median',
+  'business_minutes_p90',
+  'clock_minutes_median',
+  'clock_minutes_p90',
+  'tickets',
+  'resolved_tickets',
+  'reopened_tickets',
+  'reopen_rate_percent',
+  'paused_minutes',
+];
 
 /** One line per group and target, the total first; the filters and period above the table. */
 export function slaReportCsv(report: SlaReport): CsvCell[][] {
   const lines = [report.total, ...report.groups].flatMap((group) =>
     (group.targets.length > 0 ? group.targets : [null]).map((t) => [
-      group.key, group.label, t?.target ?? null, t?.met ?? 0, t?.breached ?? 0, t?.open ?? 0, t?.total ?? 0, t?.compliancePercent ?? null,
-      t?.businessMinutes.median ?? null, t?.businessMinutes.p90 ?? null, t?.clockMinutes.median ?? null, t?.clockMinutes.p90 ?? null,
-      group.tickets, group.resolvedTickets, group.reopenedTickets, group.reopenRatePercent, group.pausedMinutes,
+      group.key,
+      group.label,
+      t?.target ?? null,
+      t?.met ?? 0,
+      t?.breached ?? 0,
+      t?.open ?? 0,
+      t?.total ?? 0,
+      t?.compliancePercent ?? null,
+      t?.businessMinutes.median ?? null,
+      t?.businessMinutes.p90 ?? null,
+      t?.clockMinutes.median ?? null,
+      t?.clockMinutes.p90 ?? null,
+      group.tickets,
+      group.resolvedTickets,
+      group.reopenedTickets,
+      group.reopenRatePercent,
+      group.pausedMinutes,
     ]),
   );
   return [...reportPreamble(report.report, report.asOf, report.period, report.filters), CSV_HEADER, ...lines];

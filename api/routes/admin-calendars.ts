@@ -23,7 +23,6 @@ import { iso } from '../../sla/iso';
 const withExceptions = { exceptions: { orderBy: { date: 'asc' } } } satisfies Prisma.CalendarInclude;
 type CalendarRow = Prisma.CalendarGetPayload<{ include: typeof withExceptions }>;
 
-
 function present(row: CalendarRow): z.infer<typeof calendarResponse> {
   return {
     id: row.id,
@@ -31,7 +30,11 @@ function present(row: CalendarRow): z.infer<typeof calendarResponse> {
     name: row.name,
     timeZone: row.timeZone,
     week: readColumn(weekColumn, row.week, { table: 'calendar', id: row.id, column: 'week' }),
-    holidayHours: readColumn(openIntervals, row.holidayHours, { table: 'calendar', id: row.id, column: 'holidayHours' }),
+    holidayHours: readColumn(openIntervals, row.holidayHours, {
+      table: 'calendar',
+      id: row.id,
+      column: 'holidayHours',
+    }),
     holidaySet: row.holidaySet,
     version: row.version,
     exceptions: row.exceptions.map((e) => ({
@@ -69,8 +72,16 @@ async function calendarChanged(
   reason: string,
   data: Prisma.CalendarUpdateInput = {},
 ) {
-  const row = await deps.db.calendar.update({ where: { id }, data: { ...data, version: { increment: 1 } }, include: withExceptions });
-  const counts = await correctOpenWorkOnCalendars(deps, [row.key], `${reason} (calendar ${row.key}, version ${row.version})`);
+  const row = await deps.db.calendar.update({
+    where: { id },
+    data: { ...data, version: { increment: 1 } },
+    include: withExceptions,
+  });
+  const counts = await correctOpenWorkOnCalendars(
+    deps,
+    [row.key],
+    `${reason} (calendar ${row.key}, version ${row.version})`,
+  );
   return { ...present(row), ...counts };
 }
 
@@ -84,7 +95,11 @@ export const calendarRoutes = [
     query: calendarListQuery,
     response: z.object({ items: z.array(calendarResponse) }),
     handler: async ({ query, deps }) => {
-      const rows = await deps.db.calendar.findMany({ where: query.key ? { key: query.key } : {}, include: withExceptions, orderBy: { key: 'asc' } });
+      const rows = await deps.db.calendar.findMany({
+        where: query.key ? { key: query.key } : {},
+        include: withExceptions,
+        orderBy: { key: 'asc' },
+      });
       return { items: readableRows(rows, present, logUnreadable(deps.logger, 'the list of calendars')) };
     },
   }),
@@ -102,7 +117,8 @@ export const calendarRoutes = [
     method: 'post',
     path: '/v1/calendars',
     tag: 'calendars',
-    summary: 'Create a business calendar: weekly open hours, holiday hours, the holiday set it observes, dated exceptions',
+    summary:
+      'Create a business calendar: weekly open hours, holiday hours, the holiday set it observes, dated exceptions',
     roles: ADMIN,
     body: createCalendarBody,
     status: 201,
@@ -120,7 +136,11 @@ export const calendarRoutes = [
             holidayHours: asJson(body.holidayHours),
             holidaySet: body.holidaySet,
             exceptions: {
-              create: body.exceptions.map((e) => ({ date: dateColumn(e.date), intervals: asJson(e.intervals), note: e.note ?? null })),
+              create: body.exceptions.map((e) => ({
+                date: dateColumn(e.date),
+                intervals: asJson(e.intervals),
+                note: e.note ?? null,
+              })),
             },
           },
           include: withExceptions,
@@ -173,7 +193,9 @@ export const calendarRoutes = [
       const current = await calendarOr404(deps.db, params.id);
       const users = await policiesNamingCalendar(deps.db, current.key);
       if (users.length > 0) {
-        throw new ApiError('conflict', `calendar ${current.key} is still used by ${users.join(', ')}`, { reason: 'in_use' });
+        throw new ApiError('conflict', `calendar ${current.key} is still used by ${users.join(', ')}`, {
+          reason: 'in_use',
+        });
       }
       await deps.db.calendar.delete({ where: { id: params.id } });
       return new Reply(204, undefined);
@@ -214,8 +236,11 @@ export const calendarRoutes = [
     response: correctedCalendarResponse,
     handler: async ({ params, deps }) => {
       await calendarOr404(deps.db, params.id);
-      const removed = await deps.db.calendarException.deleteMany({ where: { calendarId: params.id, date: dateColumn(params.date) } });
-      if (removed.count === 0) throw new ApiError('not_found', `calendar ${params.id} has no exception on ${params.date}`);
+      const removed = await deps.db.calendarException.deleteMany({
+        where: { calendarId: params.id, date: dateColumn(params.date) },
+      });
+      if (removed.count === 0)
+        throw new ApiError('not_found', `calendar ${params.id} has no exception on ${params.date}`);
       return calendarChanged(deps, params.id, `exception on ${params.date} removed`);
     },
   }),

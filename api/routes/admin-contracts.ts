@@ -39,7 +39,9 @@ const present = (row: ContractRow): z.infer<typeof contractResponse> => ({
   createdAt: iso(row.createdAt),
 });
 
-const presentEntitlement = (row: Entitlement & { uses: { amount: number }[] }): z.infer<typeof entitlementResponse> => ({
+const presentEntitlement = (
+  row: Entitlement & { uses: { amount: number }[] },
+): z.infer<typeof entitlementResponse> => ({
   id: row.id,
   contractId: row.contractId,
   kind: row.kind,
@@ -68,7 +70,9 @@ async function planFor(db: Database, policyId: string, productVendorId: string) 
   const policy = await db.policy.findUnique({ where: { id: policyId } });
   if (!policy) throw unknownReference('body.policyId', 'policy', policyId);
   const refuse = (reason: string) =>
-    new ApiError('unprocessable', `policy ${policy.key}: ${reason}`, { invalidFields: [{ field: 'body.policyId', reason }] });
+    new ApiError('unprocessable', `policy ${policy.key}: ${reason}`, {
+      invalidFields: [{ field: 'body.policyId', reason }],
+    });
   if (policy.kind !== 'ticket') throw refuse(`a contract names the plan's ticket policy, not its ${policy.kind} terms`);
   if (policy.vendorId !== null && policy.vendorId !== productVendorId) throw refuse("the plan is another vendor's");
   return policy;
@@ -102,7 +106,10 @@ export const contractRoutes = [
       const rows = await deps.db.contract.findMany({
         where: {
           AND: [
-            { ...(query.customerId && { customerId: query.customerId }), ...(query.productId && { productId: query.productId }) },
+            {
+              ...(query.customerId && { customerId: query.customerId }),
+              ...(query.productId && { productId: query.productId }),
+            },
             afterCursor(query.cursor),
           ],
         },
@@ -174,7 +181,10 @@ export const contractRoutes = [
       refuseEndBeforeStart(startsAt, endsAt);
       let policyId: string | undefined;
       if (body.policyId) {
-        const product = await deps.db.product.findUniqueOrThrow({ where: { id: current.productId }, select: { vendorId: true } });
+        const product = await deps.db.product.findUniqueOrThrow({
+          where: { id: current.productId },
+          select: { vendorId: true },
+        });
         policyId = (await planFor(deps.db, body.policyId, product.vendorId)).id;
       }
       const row = await deps.db.contract.update({
@@ -220,13 +230,17 @@ export const contractRoutes = [
     method: 'get',
     path: '/v1/contracts/:id/entitlements',
     tag: 'contracts',
-    summary: "What a contract includes beyond its plan, hourly packages among them, with what has been used",
+    summary: 'What a contract includes beyond its plan, hourly packages among them, with what has been used',
     roles: STAFF,
     params: idParams,
     response: z.object({ items: z.array(entitlementResponse) }),
     handler: async ({ params, deps }) => {
       await contractOr404(deps.db, params.id);
-      const rows = await deps.db.entitlement.findMany({ where: { contractId: params.id }, include: withUses, orderBy: [{ purchasedAt: 'asc' }, { id: 'asc' }] });
+      const rows = await deps.db.entitlement.findMany({
+        where: { contractId: params.id },
+        include: withUses,
+        orderBy: [{ purchasedAt: 'asc' }, { id: 'asc' }],
+      });
       return { items: rows.map(presentEntitlement) };
     },
   }),
@@ -252,7 +266,8 @@ export const contractRoutes = [
         const purchasedAt = dates.purchasedAt ?? new Date();
         dates = { purchasedAt, expiresAt: dates.expiresAt ?? new Date(hourlyPackageExpiry(purchasedAt.getTime())) };
       }
-      if (dates.purchasedAt && dates.expiresAt) refuseEndBeforeStart(dates.purchasedAt, dates.expiresAt, 'body.expiresAt', 'purchasedAt');
+      if (dates.purchasedAt && dates.expiresAt)
+        refuseEndBeforeStart(dates.purchasedAt, dates.expiresAt, 'body.expiresAt', 'purchasedAt');
       const row = await deps.db.entitlement.create({
         data: { contractId: params.id, kind: body.kind, quantity: body.quantity ?? null, ...dates },
         include: withUses,

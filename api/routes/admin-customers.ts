@@ -56,7 +56,10 @@ async function contactOr404(db: Database, customerId: string, contactId: string)
 
 /** Messages to a customer go to the one primary contact. */
 async function unsetOtherPrimaries(db: Database, customerId: string, keep: string): Promise<void> {
-  await db.contact.updateMany({ where: { customerId, isPrimary: true, id: { not: keep } }, data: { isPrimary: false } });
+  await db.contact.updateMany({
+    where: { customerId, isPrimary: true, id: { not: keep } },
+    data: { isPrimary: false },
+  });
 }
 
 export const customerRoutes = [
@@ -70,7 +73,9 @@ export const customerRoutes = [
     response: z.object({ items: z.array(customerResponse), nextCursor: z.string().nullable() }),
     handler: async ({ query, deps }) => {
       const rows = await deps.db.customer.findMany({
-        where: { AND: [query.name ? { name: { contains: query.name, mode: 'insensitive' } } : {}, afterCursor(query.cursor)] },
+        where: {
+          AND: [query.name ? { name: { contains: query.name, mode: 'insensitive' } } : {}, afterCursor(query.cursor)],
+        },
         include: withContacts,
         orderBy: oldestFirst(),
         take: query.limit + 1,
@@ -104,7 +109,14 @@ export const customerRoutes = [
           name: body.name,
           messagingPreference: body.messagingPreference,
           city: body.city ?? null,
-          contacts: { create: body.contacts.map((c) => ({ name: c.name, phone: c.phone ?? null, email: c.email ?? null, isPrimary: c.isPrimary })) },
+          contacts: {
+            create: body.contacts.map((c) => ({
+              name: c.name,
+              phone: c.phone ?? null,
+              email: c.email ?? null,
+              isPrimary: c.isPrimary,
+            })),
+          },
         },
         include: withContacts,
       });
@@ -115,7 +127,7 @@ export const customerRoutes = [
     method: 'patch',
     path: '/v1/customers/:id',
     tag: 'customers',
-    summary: "Rename a customer or change its messaging preference",
+    summary: 'Rename a customer or change its messaging preference',
     roles: ADMIN,
     params: idParams,
     body: updateCustomerBody,
@@ -163,7 +175,13 @@ export const customerRoutes = [
     handler: async ({ params, body, deps }) => {
       await customerOr404(deps.db, params.id);
       const row = await deps.db.contact.create({
-        data: { customerId: params.id, name: body.name, phone: body.phone ?? null, email: body.email ?? null, isPrimary: body.isPrimary },
+        data: {
+          customerId: params.id,
+          name: body.name,
+          phone: body.phone ?? null,
+          email: body.email ?? null,
+          isPrimary: body.isPrimary,
+        },
       });
       if (row.isPrimary) await unsetOtherPrimaries(deps.db, params.id, row.id);
       return presentContact(row);

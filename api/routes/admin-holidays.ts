@@ -44,9 +44,13 @@ const present = (row: Holiday): z.infer<typeof holidayResponse> => ({
 const todayInTehran = () => iso(Date.now()).slice(0, 10);
 
 function notAnEstimate(row: Holiday): ApiError {
-  return new ApiError('conflict', `holiday ${row.id} on ${dateOf(row.date)} is ${row.source}, not an estimate; PATCH it to change it`, {
-    reason: 'holiday_not_estimated',
-  });
+  return new ApiError(
+    'conflict',
+    `holiday ${row.id} on ${dateOf(row.date)} is ${row.source}, not an estimate; PATCH it to change it`,
+    {
+      reason: 'holiday_not_estimated',
+    },
+  );
 }
 
 async function holidayOr404(db: Database, id: string): Promise<Holiday> {
@@ -56,13 +60,24 @@ async function holidayOr404(db: Database, id: string): Promise<Holiday> {
 }
 
 async function holidaySetChanged(deps: AppDeps, set: string, reason: string) {
-  const calendars = await deps.db.calendar.findMany({ where: { holidaySet: set }, select: { key: true }, orderBy: { key: 'asc' } });
+  const calendars = await deps.db.calendar.findMany({
+    where: { holidaySet: set },
+    select: { key: true },
+    orderBy: { key: 'asc' },
+  });
   await deps.db.calendar.updateMany({ where: { holidaySet: set }, data: { version: { increment: 1 } } });
   const keys = calendars.map((c) => c.key);
   return { calendarsAffected: keys, ...(await correctOpenWorkOnCalendars(deps, keys, reason)) };
 }
 
-const NOTHING_TOLD = { ticketsSignalled: 0, ticketsFailed: 0, claimsSignalled: 0, claimsFailed: 0, changeRequestsSignalled: 0, changeRequestsFailed: 0 };
+const NOTHING_TOLD = {
+  ticketsSignalled: 0,
+  ticketsFailed: 0,
+  claimsSignalled: 0,
+  claimsFailed: 0,
+  changeRequestsSignalled: 0,
+  changeRequestsFailed: 0,
+};
 
 const taken = (set: string, date: string) => `the set ${set} already has a holiday on ${date}; move or rename that one`;
 
@@ -127,7 +142,12 @@ export const holidayRoutes = [
       if (current.source !== 'computed') throw notAnEstimate(current);
       const row = await deps.db.holiday.update({
         where: { id: params.id },
-        data: { source: 'admin', confirmedAt: new Date(), confirmedBy: principal.keyId, ...(body.reference && { reference: body.reference }) },
+        data: {
+          source: 'admin',
+          confirmedAt: new Date(),
+          confirmedBy: principal.keyId,
+          ...(body.reference && { reference: body.reference }),
+        },
       });
       return present(row);
     },
@@ -136,7 +156,8 @@ export const holidayRoutes = [
     method: 'post',
     path: '/v1/holidays/:id/correction',
     tag: 'holidays',
-    summary: 'Correct an estimated holiday to its official date; open tickets, claims and change requests on calendars observing the set recompute',
+    summary:
+      'Correct an estimated holiday to its official date; open tickets, claims and change requests on calendars observing the set recompute',
     roles: ADMIN,
     params: idParams,
     body: correctHolidayBody,
@@ -162,7 +183,14 @@ export const holidayRoutes = [
         taken(current.set, body.date),
       );
       if (body.date === from) return { ...present(row), calendarsAffected: [], ...NOTHING_TOLD };
-      return { ...present(row), ...(await holidaySetChanged(deps, row.set, `estimated holiday in ${row.set} corrected from ${from} to ${body.date}`)) };
+      return {
+        ...present(row),
+        ...(await holidaySetChanged(
+          deps,
+          row.set,
+          `estimated holiday in ${row.set} corrected from ${from} to ${body.date}`,
+        )),
+      };
     },
   }),
   defineRoute({
@@ -188,11 +216,20 @@ export const holidayRoutes = [
     handler: async ({ body, deps }) => {
       const row = await writeOrConflict(
         deps.db.holiday.create({
-          data: { set: body.set, date: dateColumn(body.date), name: body.name, nameEn: body.nameEn ?? null, source: 'admin' },
+          data: {
+            set: body.set,
+            date: dateColumn(body.date),
+            name: body.name,
+            nameEn: body.nameEn ?? null,
+            source: 'admin',
+          },
         }),
         taken(body.set, body.date),
       );
-      return { ...present(row), ...(await holidaySetChanged(deps, row.set, `holiday on ${body.date} added to ${row.set}`)) };
+      return {
+        ...present(row),
+        ...(await holidaySetChanged(deps, row.set, `holiday on ${body.date} added to ${row.set}`)),
+      };
     },
   }),
   defineRoute({
@@ -222,7 +259,10 @@ export const holidayRoutes = [
       );
       const to = dateOf(row.date);
       if (to === from) return { ...present(row), calendarsAffected: [], ...NOTHING_TOLD };
-      return { ...present(row), ...(await holidaySetChanged(deps, row.set, `holiday in ${row.set} moved from ${from} to ${to}`)) };
+      return {
+        ...present(row),
+        ...(await holidaySetChanged(deps, row.set, `holiday in ${row.set} moved from ${from} to ${to}`)),
+      };
     },
   }),
   defineRoute({

@@ -29,7 +29,6 @@ import {
 import { knownCalendarKeys } from '../sla-references';
 import { iso } from '../../sla/iso';
 
-
 const present = (row: Policy): z.infer<typeof policyResponse> => ({
   id: row.id,
   kind: row.kind,
@@ -91,14 +90,22 @@ async function checkedDefinition(db: Database, document: PolicyDocument, key: st
     case 'change_request': {
       const { definition } = document;
       const problems: Problem[] = [...targetProblems(definition.reviewDeadline, 'reviewDeadline', known)];
-      if (!known.has(definition.calendar)) problems.push({ path: 'calendar', message: `unknown calendar "${definition.calendar}"` });
+      if (!known.has(definition.calendar))
+        problems.push({ path: 'calendar', message: `unknown calendar "${definition.calendar}"` });
       if (!hasDeadline(definition.reviewDeadline)) {
         problems.push({ path: 'reviewDeadline.unit', message: 'a review deadline must set a deadline' });
       }
-      for (const field of ['quoteValidityDays', 'quoteReminderBeforeDays', 'acceptancePeriodDays', 'defectFixDays'] as const) {
+      for (const field of [
+        'quoteValidityDays',
+        'quoteReminderBeforeDays',
+        'acceptancePeriodDays',
+        'defectFixDays',
+      ] as const) {
         problems.push(...atMost(definition[field], MAX_POLICY_DAYS, field, ' days'));
       }
-      problems.push(...atMost(definition.includedCustomisationHours, MAX_INCLUDED_HOURS, 'includedCustomisationHours', ' hours'));
+      problems.push(
+        ...atMost(definition.includedCustomisationHours, MAX_INCLUDED_HOURS, 'includedCustomisationHours', ' hours'),
+      );
       problems.push(...atMost(definition.reviewRank, MAX_REVIEW_RANK, 'reviewRank'));
       if (definition.quoteReminderBeforeDays >= definition.quoteValidityDays) {
         problems.push({ path: 'quoteReminderBeforeDays', message: 'must be shorter than quoteValidityDays' });
@@ -128,7 +135,8 @@ async function usesOf(db: Database, row: Policy): Promise<Record<string, number>
   const inFlight = { in: [...TICKETS_IN_FLIGHT] };
   return {
     contracts: await db.contract.count({ where: { OR: [{ policyId: row.id }, { policy: { key: row.key } }] } }),
-    'open tickets': row.kind === 'ticket' ? await db.ticket.count({ where: { policyKey: row.key, status: inFlight } }) : 0,
+    'open tickets':
+      row.kind === 'ticket' ? await db.ticket.count({ where: { policyKey: row.key, status: inFlight } }) : 0,
     products:
       row.kind === 'claim'
         ? await db.product.count({ where: { claimPolicyKey: row.key } })
@@ -149,7 +157,11 @@ export const policyRoutes = [
     response: z.object({ items: z.array(policyResponse) }),
     handler: async ({ query, deps }) => {
       const rows = await deps.db.policy.findMany({
-        where: { ...(query.kind && { kind: query.kind }), ...(query.key && { key: query.key }), ...(query.vendorId && { vendorId: query.vendorId }) },
+        where: {
+          ...(query.kind && { kind: query.kind }),
+          ...(query.key && { key: query.key }),
+          ...(query.vendorId && { vendorId: query.vendorId }),
+        },
         orderBy: [{ key: 'asc' }, { kind: 'asc' }],
       });
       return { items: rows.map(present) };
@@ -180,7 +192,14 @@ export const policyRoutes = [
       await requireVendor(deps.db, body.vendorId);
       const row = await writeOrConflict(
         deps.db.policy.create({
-          data: { kind: body.kind, key: body.key, name: body.name, vendorId: body.vendorId ?? null, plan: body.plan ?? null, definition: asJson(definition) },
+          data: {
+            kind: body.kind,
+            key: body.key,
+            name: body.name,
+            vendorId: body.vendorId ?? null,
+            plan: body.plan ?? null,
+            definition: asJson(definition),
+          },
         }),
         `a ${body.kind} policy with key ${body.key} already exists`,
       );

@@ -40,13 +40,19 @@ async function requireDepartmentOf(db: Database, vendorId: string, departmentId:
   }
 }
 
-async function requirePolicy(db: Database, kind: PolicyKind, key: string | null | undefined, field: string): Promise<void> {
+async function requirePolicy(
+  db: Database,
+  kind: PolicyKind,
+  key: string | null | undefined,
+  field: string,
+): Promise<void> {
   if (key && !(await db.policy.findUnique({ where: { kind_key: { kind, key } }, select: { id: true } }))) {
     throw unknownReference(field, `${kind} policy`, key);
   }
 }
 
-const dateOrNull = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
+const dateOrNull = (value: string | null | undefined) =>
+  value === undefined ? undefined : value === null ? null : new Date(value);
 
 export const productRoutes = [
   defineRoute({
@@ -59,7 +65,10 @@ export const productRoutes = [
     response: z.object({ items: z.array(productResponse) }),
     handler: async ({ query, deps }) => {
       const rows = await deps.db.product.findMany({
-        where: { ...(query.vendorId && { vendorId: query.vendorId }), ...(query.departmentId && { departmentId: query.departmentId }) },
+        where: {
+          ...(query.vendorId && { vendorId: query.vendorId }),
+          ...(query.departmentId && { departmentId: query.departmentId }),
+        },
         orderBy: { key: 'asc' },
       });
       return { items: rows.map(present) };
@@ -79,7 +88,8 @@ export const productRoutes = [
     method: 'post',
     path: '/v1/products',
     tag: 'products',
-    summary: 'Create a product in a department of its vendor, with its end of support and claim and change-request terms',
+    summary:
+      'Create a product in a department of its vendor, with its end of support and claim and change-request terms',
     roles: ADMIN,
     body: createProductBody,
     status: 201,
@@ -115,7 +125,7 @@ export const productRoutes = [
     method: 'patch',
     path: '/v1/products/:id',
     tag: 'products',
-    summary: "Change a product (not its key or vendor); null clears an optional field",
+    summary: 'Change a product (not its key or vendor); null clears an optional field',
     roles: ADMIN,
     params: idParams,
     body: updateProductBody,

@@ -57,7 +57,9 @@ export const vendorRoutes = [
     summary: 'List vendors',
     roles: STAFF,
     response: z.object({ items: z.array(vendorResponse) }),
-    handler: async ({ deps }) => ({ items: (await deps.db.vendor.findMany({ orderBy: { key: 'asc' } })).map(presentVendor) }),
+    handler: async ({ deps }) => ({
+      items: (await deps.db.vendor.findMany({ orderBy: { key: 'asc' } })).map(presentVendor),
+    }),
   }),
   defineRoute({
     method: 'get',
@@ -80,13 +82,15 @@ export const vendorRoutes = [
     errors: [409],
     response: vendorResponse,
     handler: async ({ body, deps }) =>
-      presentVendor(await writeOrConflict(deps.db.vendor.create({ data: body }), `a vendor with key ${body.key} already exists`)),
+      presentVendor(
+        await writeOrConflict(deps.db.vendor.create({ data: body }), `a vendor with key ${body.key} already exists`),
+      ),
   }),
   defineRoute({
     method: 'patch',
     path: '/v1/vendors/:id',
     tag: 'vendors',
-    summary: "Rename a vendor (its key stays: policies name it)",
+    summary: 'Rename a vendor (its key stays: policies name it)',
     roles: ADMIN,
     params: idParams,
     body: updateVendorBody,
@@ -126,7 +130,10 @@ export const vendorRoutes = [
     response: z.object({ items: z.array(departmentResponse) }),
     handler: async ({ query, deps }) => ({
       items: (
-        await deps.db.department.findMany({ where: query.vendorId ? { vendorId: query.vendorId } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })
+        await deps.db.department.findMany({
+          where: query.vendorId ? { vendorId: query.vendorId } : {},
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        })
       ).map(presentDepartment),
     }),
   }),
@@ -183,7 +190,9 @@ export const vendorRoutes = [
     response: z.undefined(),
     handler: async ({ params, deps }) => {
       const department = await departmentOr404(deps.db, params.id);
-      refuseIfInUse(`department ${department.name}`, { products: await deps.db.product.count({ where: { departmentId: params.id } }) });
+      refuseIfInUse(`department ${department.name}`, {
+        products: await deps.db.product.count({ where: { departmentId: params.id } }),
+      });
       await writeOrConflict(deps.db.department.delete({ where: { id: params.id } }));
       return new Reply(204, undefined);
     },

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { AllowanceUse } from '../../generated/prisma/client';
-import { allowanceUnit, RECORDED_ALLOWANCE_KINDS, type AllowanceBalance, type RecordedAllowanceKind } from '../../sla/allowance-uses';
+import {
+  allowanceUnit,
+  RECORDED_ALLOWANCE_KINDS,
+  type AllowanceBalance,
+  type RecordedAllowanceKind,
+} from '../../sla/allowance-uses';
 import { loadContractAllowances, recordAllowanceUse } from '../../store/allowance-uses';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
@@ -23,11 +28,13 @@ const amountOrUnlimited = z.union([z.number().int(), z.literal('unlimited')]);
 
 const balanceResponse = z.object({
   kind: z.enum(RECORDED_ALLOWANCE_KINDS),
-  unit: z.enum(['minutes', 'count']).describe('on_site_hours and training_hours are granted in hours and counted in minutes'),
+  unit: z
+    .enum(['minutes', 'count'])
+    .describe('on_site_hours and training_hours are granted in hours and counted in minutes'),
   per: z.enum(['contract_year', 'jalali_month']),
   periodStart: z.string().describe('The period the balance counts in, from (inclusive)'),
   periodEnd: z.string().describe('to (exclusive): a contract anniversary, or the first of a Jalali month'),
-  granted: amountOrUnlimited.describe("What the plan grants for the period"),
+  granted: amountOrUnlimited.describe('What the plan grants for the period'),
   used: z.number().int().describe("Drawn from the plan's grant in the period"),
   extras: z
     .array(
@@ -40,8 +47,12 @@ const balanceResponse = z.object({
         validUntil: z.string(),
       }),
     )
-    .describe('Extras an admin added (POST /v1/contracts/:id/entitlements) usable at asOf: one-off, drawn from once the period’s grant is used up, the soonest to expire first'),
-  remaining: amountOrUnlimited.describe("What is left of the plan's grant in the period plus what is left of the extras"),
+    .describe(
+      'Extras an admin added (POST /v1/contracts/:id/entitlements) usable at asOf: one-off, drawn from once the period’s grant is used up, the soonest to expire first',
+    ),
+  remaining: amountOrUnlimited.describe(
+    "What is left of the plan's grant in the period plus what is left of the extras",
+  ),
 });
 
 const useResponse = z.object({
@@ -59,12 +70,16 @@ const allowancesResponse = z.object({
   contractId: z.uuid(),
   plan: z.string(),
   asOf: z.string(),
-  balances: z.array(balanceResponse).describe('Every kind the plan grants (other than tickets and customisation hours), in the period containing asOf'),
+  balances: z
+    .array(balanceResponse)
+    .describe('Every kind the plan grants (other than tickets and customisation hours), in the period containing asOf'),
   uses: z.array(useResponse).describe('Every recorded use, oldest first'),
 });
 
 const allowancesQuery = z.strictObject({
-  asOf: isoInstant.optional().describe('Show the balances of the period containing this instant (default: now), e.g. a past contract year'),
+  asOf: isoInstant
+    .optional()
+    .describe('Show the balances of the period containing this instant (default: now), e.g. a past contract year'),
 });
 
 const recordBody = z.strictObject({
@@ -78,7 +93,9 @@ const recordBody = z.strictObject({
   ticketId: z
     .uuid({ error: 'must be a UUID' })
     .optional()
-    .describe("The ticket the use is for: required for on-site visits on plans that grant them only for some priorities (Kian: critical and high)"),
+    .describe(
+      'The ticket the use is for: required for on-site visits on plans that grant them only for some priorities (Kian: critical and high)',
+    ),
   note: text(500).optional(),
 });
 
@@ -107,7 +124,9 @@ const presentUse = (u: AllowanceUse, actor: (a: string | null) => Actor): z.infe
   id: u.id,
   kind: u.kind,
   amount: u.amount,
-  unit: (RECORDED_ALLOWANCE_KINDS as readonly string[]).includes(u.kind) ? allowanceUnit(u.kind as RecordedAllowanceKind) : 'count',
+  unit: (RECORDED_ALLOWANCE_KINDS as readonly string[]).includes(u.kind)
+    ? allowanceUnit(u.kind as RecordedAllowanceKind)
+    : 'count',
   ticketId: u.ticketId,
   at: iso(u.usedAt),
   note: u.note,
@@ -116,20 +135,31 @@ const presentUse = (u: AllowanceUse, actor: (a: string | null) => Actor): z.infe
 
 /** The contract, if the caller may see it: a customer only its own, staff within their work scope. */
 async function visibleContract(deps: AppDeps, principal: Principal, id: string) {
-  const contract = await deps.db.contract.findUnique({ where: { id }, select: { id: true, customerId: true, productId: true } });
-  if (!contract || (principal.role === 'customer' && contract.customerId !== principal.customerId)) throw ApiError.notFound('contract', id);
+  const contract = await deps.db.contract.findUnique({
+    where: { id },
+    select: { id: true, customerId: true, productId: true },
+  });
+  if (!contract || (principal.role === 'customer' && contract.customerId !== principal.customerId))
+    throw ApiError.notFound('contract', id);
   await assertInWorkScope(deps.db, principal, contract.productId, 'contract', id);
   return contract;
 }
 
-const FIELD = { kind: 'body.kind', amount: 'body.amount', contract: 'params.id', ticketId: 'body.ticketId', city: 'customer.city' } as const;
+const FIELD = {
+  kind: 'body.kind',
+  amount: 'body.amount',
+  contract: 'params.id',
+  ticketId: 'body.ticketId',
+  city: 'customer.city',
+} as const;
 
 export const allowanceRoutes = [
   defineRoute({
     method: 'post',
     path: '/v1/contracts/:id/allowance-uses',
     tag: 'contracts',
-    summary: "Record a use of what the contract's plan grants (a visit, reinstall, installation, training, on-site time); refused beyond what is left of the period",
+    summary:
+      "Record a use of what the contract's plan grants (a visit, reinstall, installation, training, on-site time); refused beyond what is left of the period",
     roles: ['agent', 'manager', 'admin'],
     params: idParams,
     body: recordBody,
@@ -153,16 +183,29 @@ export const allowanceRoutes = [
         case 'no_contract':
           throw ApiError.notFound('contract', params.id);
         case 'key_reused':
-          throw new ApiError('conflict', 'this Idempotency-Key was used with a different request; use a new key for a new request', { reason: 'idempotency_key_reused' });
+          throw new ApiError(
+            'conflict',
+            'this Idempotency-Key was used with a different request; use a new key for a new request',
+            { reason: 'idempotency_key_reused' },
+          );
         case 'refused': {
           const { reason, detail, field } = outcome.decision;
-          throw new ApiError('unprocessable', detail, { reason, invalidFields: [{ field: FIELD[field], reason: detail }] });
+          throw new ApiError('unprocessable', detail, {
+            reason,
+            invalidFields: [{ field: FIELD[field], reason: detail }],
+          });
         }
         case 'recorded':
         case 'replayed': {
           const actor = await actorNames(deps.db, [outcome.use.recordedBy]);
-          const answer = { contractId: contract.id, use: presentUse(outcome.use, actor), balance: presentBalance(outcome.balance) };
-          return outcome.outcome === 'recorded' ? new Reply(201, answer) : new Reply(200, answer, { 'Idempotent-Replayed': 'true' });
+          const answer = {
+            contractId: contract.id,
+            use: presentUse(outcome.use, actor),
+            balance: presentBalance(outcome.balance),
+          };
+          return outcome.outcome === 'recorded'
+            ? new Reply(201, answer)
+            : new Reply(200, answer, { 'Idempotent-Replayed': 'true' });
         }
       }
     },
@@ -171,7 +214,8 @@ export const allowanceRoutes = [
     method: 'get',
     path: '/v1/contracts/:id/allowances',
     tag: 'contracts',
-    summary: "What the contract's plan grants besides tickets (visits, reinstalls, installations, training, on-site hours): what is left in the current period (or the one containing asOf), and every recorded use",
+    summary:
+      "What the contract's plan grants besides tickets (visits, reinstalls, installations, training, on-site hours): what is left in the current period (or the one containing asOf), and every recorded use",
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     params: idParams,
     query: allowancesQuery,
@@ -181,7 +225,10 @@ export const allowanceRoutes = [
       const nowMs = query.asOf === undefined ? Date.now() : Date.parse(query.asOf);
       const found = await loadContractAllowances(deps.db, params.id, nowMs);
       if (!found) throw ApiError.notFound('contract', params.id);
-      const actor = await actorNames(deps.db, found.uses.map((u) => u.recordedBy));
+      const actor = await actorNames(
+        deps.db,
+        found.uses.map((u) => u.recordedBy),
+      );
       return {
         contractId: found.contract.id,
         plan: found.contract.planKey,

@@ -9,26 +9,39 @@ import { iso, isoOrNull } from '../../sla/iso';
 const apiKeyResponse = z.object({
   id: z.uuid(),
   name: z.string(),
-  displayName: z.string().nullable().describe('How people see the holder in timelines and decisions; the role\'s label when null'),
+  displayName: z
+    .string()
+    .nullable()
+    .describe("How people see the holder in timelines and decisions; the role's label when null"),
   prefix: z.string(),
   role: z.enum(roles),
   customerId: z.uuid().nullable(),
   userId: z.uuid().describe('The user the key acts as'),
   createdAt: z.iso.datetime({ offset: true }),
   revokedAt: z.iso.datetime({ offset: true }).nullable(),
-  lastUsedAt: z.iso.datetime({ offset: true }).nullable().describe('When the key last authenticated a request, to the minute; null if never'),
+  lastUsedAt: z.iso
+    .datetime({ offset: true })
+    .nullable()
+    .describe('When the key last authenticated a request, to the minute; null if never'),
 });
 
 const createApiKeyBody = z
   .strictObject({
     name: line(200),
-    displayName: line(100).optional().describe('How people see the holder in timelines and decisions (e.g. "Sara, support"); never the key'),
-    userId: z.uuid().optional().describe('The user the key acts as (their role, customer account, vendor and departments); omitted, a user of its own is made from role, customerId and displayName or name'),
-    role: z.enum(roles).optional().describe('Without userId: the role of the key\'s new user'),
+    displayName: line(100)
+      .optional()
+      .describe('How people see the holder in timelines and decisions (e.g. "Sara, support"); never the key'),
+    userId: z
+      .uuid()
+      .optional()
+      .describe(
+        'The user the key acts as (their role, customer account, vendor and departments); omitted, a user of its own is made from role, customerId and displayName or name',
+      ),
+    role: z.enum(roles).optional().describe("Without userId: the role of the key's new user"),
     customerId: z.uuid().optional(),
   })
   .refine((b) => b.userId === undefined || (b.role === undefined && b.customerId === undefined), {
-    message: 'with userId the role and customer are the user\'s: leave them out',
+    message: "with userId the role and customer are the user's: leave them out",
     path: ['role'],
   })
   .refine((b) => b.userId !== undefined || b.role !== undefined, { message: 'required without userId', path: ['role'] })
@@ -38,8 +51,16 @@ const createApiKeyBody = z
   });
 
 type ApiKeyRow = {
-  id: string; name: string; displayName: string | null; prefix: string; role: z.infer<typeof apiKeyResponse>['role'];
-  customerId: string | null; userId: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null;
+  id: string;
+  name: string;
+  displayName: string | null;
+  prefix: string;
+  role: z.infer<typeof apiKeyResponse>['role'];
+  customerId: string | null;
+  userId: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
 };
 
 const present = (row: ApiKeyRow): z.infer<typeof apiKeyResponse> => ({
@@ -63,7 +84,7 @@ export const apiKeyRoutes = [
     summary: 'The principal behind the API key',
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     response: z.object({
-      keyId: z.string().describe('The API key\'s id (for a signed-in person: the user\'s id)'),
+      keyId: z.string().describe("The API key's id (for a signed-in person: the user's id)"),
       role: z.enum(roles),
       customerId: z.uuid().nullable(),
       user: sessionUserResponse,
@@ -71,7 +92,12 @@ export const apiKeyRoutes = [
     handler: async ({ principal, deps }) => {
       const user = await loadUser(deps.db, principal.userId);
       if (!user) throw new ApiError('unauthenticated', 'the user no longer exists');
-      return { keyId: principal.keyId, role: principal.role, customerId: principal.customerId, user: presentSessionUser(user) };
+      return {
+        keyId: principal.keyId,
+        role: principal.role,
+        customerId: principal.customerId,
+        user: presentSessionUser(user),
+      };
     },
   }),
   defineRoute({
@@ -91,14 +117,30 @@ export const apiKeyRoutes = [
         });
       }
       if (body.userId === undefined) {
-        const created = await createKeyWithUser(deps.db, { name: body.name, displayName: body.displayName ?? null, role: body.role!, customerId: body.customerId ?? null });
+        const created = await createKeyWithUser(deps.db, {
+          name: body.name,
+          displayName: body.displayName ?? null,
+          role: body.role!,
+          customerId: body.customerId ?? null,
+        });
         return { ...present(await deps.db.apiKey.findUniqueOrThrow({ where: { id: created.id } })), key: created.key };
       }
       const user = await deps.db.user.findUnique({ where: { id: body.userId } });
-      if (!user) throw new ApiError('unprocessable', `user ${body.userId} does not exist`, { invalidFields: [{ field: 'body.userId', reason: 'no such user' }] });
+      if (!user)
+        throw new ApiError('unprocessable', `user ${body.userId} does not exist`, {
+          invalidFields: [{ field: 'body.userId', reason: 'no such user' }],
+        });
       const generated = generateApiKey();
       const row = await deps.db.apiKey.create({
-        data: { name: body.name, displayName: body.displayName ?? null, role: user.role, customerId: user.customerId, userId: user.id, prefix: generated.prefix, secretHash: generated.secretHash },
+        data: {
+          name: body.name,
+          displayName: body.displayName ?? null,
+          role: user.role,
+          customerId: user.customerId,
+          userId: user.id,
+          prefix: generated.prefix,
+          secretHash: generated.secretHash,
+        },
       });
       return { ...present(row), key: generated.key };
     },
@@ -125,7 +167,10 @@ export const apiKeyRoutes = [
     handler: async ({ params, deps }) => {
       const existing = await deps.db.apiKey.findUnique({ where: { id: params.id } });
       if (!existing) throw ApiError.notFound('API key', params.id);
-      const row = await deps.db.apiKey.update({ where: { id: params.id }, data: { revokedAt: existing.revokedAt ?? new Date() } });
+      const row = await deps.db.apiKey.update({
+        where: { id: params.id },
+        data: { revokedAt: existing.revokedAt ?? new Date() },
+      });
       return present(row);
     },
   }),

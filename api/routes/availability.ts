@@ -25,8 +25,15 @@ const previewBody = z
     outages: z
       .array(
         z
-          .strictObject({ start: isoInstant, end: isoInstant.nullable().describe('null: still going on at the period\'s end'), cause: z.enum(OUTAGE_CAUSES) })
-          .refine((o) => o.end === null || ms(o.end) >= ms(o.start), { message: 'must not be before start', path: ['end'] }),
+          .strictObject({
+            start: isoInstant,
+            end: isoInstant.nullable().describe("null: still going on at the period's end"),
+            cause: z.enum(OUTAGE_CAUSES),
+          })
+          .refine((o) => o.end === null || ms(o.end) >= ms(o.start), {
+            message: 'must not be before start',
+            path: ['end'],
+          }),
       )
       .max(1000),
   })
@@ -56,7 +63,7 @@ const availabilityResponse = z.object({
   targetAvailabilityPercent: z.string().nullable(),
   downtimeMinutes: z.number().describe('Counted downtime: overlaps merged once, excluded causes removed'),
   availabilityPercent: z.number(),
-  creditPercent: z.number().nullable().describe('The tier of the product\'s credit table; null without a table'),
+  creditPercent: z.number().nullable().describe("The tier of the product's credit table; null without a table"),
   countedOutages: z.number().int(),
   excludedOutages: z.number().int(),
   outages: z.array(
@@ -83,13 +90,16 @@ export const availabilityRoutes = [
     method: 'get',
     path: '/v1/products/:id/availability',
     tag: 'availability',
-    summary: "A product's availability in a Jalali month (Tehran time): each outage counted or excluded, the downtime, the percentage and the credit tier",
+    summary:
+      "A product's availability in a Jalali month (Tehran time): each outage counted or excluded, the downtime, the percentage and the credit tier",
     roles: EVERYONE,
     params: keyOrIdParams,
     query: monthQuery,
     response: availabilityResponse,
     handler: async ({ params, query, principal, deps }) => {
-      const product = await deps.db.product.findFirst({ where: z.uuid().safeParse(params.id).success ? { id: params.id } : { key: params.id } });
+      const product = await deps.db.product.findFirst({
+        where: z.uuid().safeParse(params.id).success ? { id: params.id } : { key: params.id },
+      });
       if (!product) throw ApiError.notFound('product', params.id);
       const month = query.month ? parseJalaliMonth(query.month)! : jalaliMonthOf(Date.now());
       const { startMs, endMs } = jalaliMonthSpan(month);
@@ -98,7 +108,13 @@ export const availabilityRoutes = [
       const viewer = await outageViewerOf(deps.db, principal, product, params.id);
       const rows = await outagesTouching(deps.db, product.id, startMs, endMs, viewer);
       const table = tableOf(product.creditTable);
-      const report = periodAvailability({ periodStartMs: startMs, periodEndMs: endMs, outages: rows.map(recordedOutage), creditTable: table, asOfMs });
+      const report = periodAvailability({
+        periodStartMs: startMs,
+        periodEndMs: endMs,
+        outages: rows.map(recordedOutage),
+        creditTable: table,
+        asOfMs,
+      });
       return {
         productId: product.id,
         productKey: product.key,
@@ -135,7 +151,8 @@ export const availabilityRoutes = [
     method: 'post',
     path: '/v1/availability/preview',
     tag: 'availability',
-    summary: 'What a period with these outages is worth under a credit table (Pasban rule 7), without recording anything',
+    summary:
+      'What a period with these outages is worth under a credit table (Pasban rule 7), without recording anything',
     roles: EVERYONE,
     body: previewBody,
     response: z.object({ downtimeMinutes: z.number(), availabilityPercent: z.number(), creditPercent: z.number() }),
@@ -143,10 +160,18 @@ export const availabilityRoutes = [
       const report = computeAvailability({
         periodStartMs: ms(body.periodStart),
         periodEndMs: ms(body.periodEnd),
-        outages: body.outages.map((o) => ({ startMs: ms(o.start), endMs: o.end === null ? null : ms(o.end), cause: o.cause })),
+        outages: body.outages.map((o) => ({
+          startMs: ms(o.start),
+          endMs: o.end === null ? null : ms(o.end),
+          cause: o.cause,
+        })),
         creditTable: creditTables[body.creditTable],
       });
-      return { downtimeMinutes: report.downtimeMinutes, availabilityPercent: report.availabilityPercent, creditPercent: report.creditPercent };
+      return {
+        downtimeMinutes: report.downtimeMinutes,
+        availabilityPercent: report.availabilityPercent,
+        creditPercent: report.creditPercent,
+      };
     },
   }),
 ];

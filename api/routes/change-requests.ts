@@ -10,17 +10,55 @@ import * as cr from '../../workflows/change-request';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, requestingCustomer, requireEligible, text } from '../requests';
+import {
+  IDEMPOTENT_COMMAND,
+  IDEMPOTENT_CREATION,
+  idempotencyKeyOf,
+  line,
+  requestingCustomer,
+  requireEligible,
+  text,
+} from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { dateColumn, dateOf, isoInstant, isoDate, rials, rialsOut } from '../schemas/common';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { actorNames, actorResponse, assertInWorkScope, inWorkScope, presentTimeline, timelineEvent } from '../visibility';
-import { commandStartingIfNeeded, commandTarget, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
+import {
+  actorNames,
+  actorResponse,
+  assertInWorkScope,
+  inWorkScope,
+  presentTimeline,
+  timelineEvent,
+} from '../visibility';
+import {
+  commandStartingIfNeeded,
+  commandTarget,
+  runCommand,
+  startOnce,
+  type CommandTarget,
+} from '../workflow-commands';
 import { asJson } from '../../platform/database';
-import { attachmentsColumn, changeRequestDeadlinesColumn, logUnreadable, readableRows, readColumn } from '../../store/json-columns';
+import {
+  attachmentsColumn,
+  changeRequestDeadlinesColumn,
+  logUnreadable,
+  readableRows,
+  readColumn,
+} from '../../store/json-columns';
 import { iso, isoOrNull } from '../../sla/iso';
 
-const STATUSES = ['in_review', 'rejected', 'quoted', 'declined', 'expired', 'approved', 'delivered', 'fixing', 'accepted', 'cancelled'] as const;
+const STATUSES = [
+  'in_review',
+  'rejected',
+  'quoted',
+  'declined',
+  'expired',
+  'approved',
+  'delivered',
+  'fixing',
+  'accepted',
+  'cancelled',
+] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 /** The product-analysis team and those above it. */
 const VENDOR = ['agent', 'manager', 'admin'] as const;
@@ -45,15 +83,27 @@ const reviewBody = z.discriminatedUnion('decision', [
   z.strictObject({
     decision: z.literal('quote'),
     costRials: rials,
-    effortHours: z.number().min(1 / 60, 'must be at least a minute (1/60 hour)').max(10_000),
+    effortHours: z
+      .number()
+      .min(1 / 60, 'must be at least a minute (1/60 hour)')
+      .max(10_000),
     proposedDeliveryAt: futureInstant,
-    validDays: z.number().int().min(1).max(365).optional().describe("days the quote stays valid; the plan's default when absent"),
+    validDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .optional()
+      .describe("days the quote stays valid; the plan's default when absent"),
   }),
 ]);
 
 const delayBody = z
   .strictObject({ startsAt: isoInstant, endsAt: isoInstant, note })
-  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), { path: ['endsAt'], message: 'must be after startsAt' });
+  .refine((b) => Date.parse(b.endsAt) > Date.parse(b.startsAt), {
+    path: ['endsAt'],
+    message: 'must be after startsAt',
+  });
 
 const instant = z.string().nullable();
 
@@ -99,9 +149,25 @@ const summaryResponse = z.object({
 const changeRequestResponse = summaryResponse.extend({
   description: z.string(),
   attachments: z.array(z.string()),
-  delays: z.array(z.object({ id: z.uuid(), startsAt: z.string(), endsAt: z.string(), days: z.number().int(), recordedBy: actorResponse, note: z.string().nullable() })),
+  delays: z.array(
+    z.object({
+      id: z.uuid(),
+      startsAt: z.string(),
+      endsAt: z.string(),
+      days: z.number().int(),
+      recordedBy: actorResponse,
+      note: z.string().nullable(),
+    }),
+  ),
   invoice: z
-    .object({ id: z.uuid(), quotedRials: rialsOut, includedMinutesUsed: z.number().int(), billedMinutes: z.number().int(), amountRials: rialsOut, createdAt: z.string() })
+    .object({
+      id: z.uuid(),
+      quotedRials: rialsOut,
+      includedMinutesUsed: z.number().int(),
+      billedMinutes: z.number().int(),
+      amountRials: rialsOut,
+      createdAt: z.string(),
+    })
     .nullable(),
   timeline: z.array(timelineEvent).describe('a customer sees what is addressed to it: no internal escalations'),
 });
@@ -118,7 +184,11 @@ type SummaryRow = Prisma.ChangeRequestGetPayload<{ include: typeof withContract 
 type DetailRow = Prisma.ChangeRequestGetPayload<{ include: typeof withDetail }>;
 
 function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = null): z.infer<typeof summaryResponse> {
-  const deadlines = readColumn(changeRequestDeadlinesColumn, row.deadlines, { table: 'change request', id: row.id, column: 'deadlines' });
+  const deadlines = readColumn(changeRequestDeadlinesColumn, row.deadlines, {
+    table: 'change request',
+    id: row.id,
+    column: 'deadlines',
+  });
   return {
     id: row.id,
     customerId: row.customerId,
@@ -163,12 +233,20 @@ function presentSummary(row: SummaryRow, proposedDeliveryAtMs: number | null = n
  * before each step returns and when each deadline fires, so this is current without asking it.
  */
 async function present(db: AppDeps['db'], principal: Principal, row: DetailRow): Promise<ChangeRequestResponse> {
-  const nameOf = await actorNames(db, row.delays.map((d) => d.recordedBy));
-  const quoted = [...row.events].reverse().find((e) => e.type === 'quoted')?.data as { proposedDeliveryAtMs?: number } | undefined;
+  const nameOf = await actorNames(
+    db,
+    row.delays.map((d) => d.recordedBy),
+  );
+  const quoted = [...row.events].reverse().find((e) => e.type === 'quoted')?.data as
+    { proposedDeliveryAtMs?: number } | undefined;
   return {
     ...presentSummary(row, quoted?.proposedDeliveryAtMs ?? null),
     description: row.description,
-    attachments: readColumn(attachmentsColumn, row.attachments, { table: 'change request', id: row.id, column: 'attachments' }),
+    attachments: readColumn(attachmentsColumn, row.attachments, {
+      table: 'change request',
+      id: row.id,
+      column: 'attachments',
+    }),
     delays: row.delays.map((d) => ({
       id: d.id,
       startsAt: iso(d.startsAt),
@@ -192,7 +270,8 @@ async function present(db: AppDeps['db'], principal: Principal, row: DetailRow):
 /** A request the principal may see; anyone else's is "not found", so ids cannot be probed. */
 async function getOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<DetailRow> {
   const row = await deps.db.changeRequest.findUnique({ where: { id }, include: withDetail });
-  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('change request', id);
+  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId))
+    throw ApiError.notFound('change request', id);
   await assertInWorkScope(deps.db, principal, row.productId, 'change request', id);
   return row;
 }
@@ -205,18 +284,35 @@ const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`
 /** The plan's change-request terms and the calendar its review deadline counts on. */
 async function termsFor(deps: AppDeps, policyKey: string) {
   const policy = await loadDefinition(deps.db, 'change_request', policyKey);
-  if (!policy) throw new ApiError('not_eligible', `the plan "${policyKey}" has no change-request terms`, { reason: 'unknown_policy' });
+  if (!policy)
+    throw new ApiError('not_eligible', `the plan "${policyKey}" has no change-request terms`, {
+      reason: 'unknown_policy',
+    });
   return { policy, calendars: await loadCalendarSpecs(deps.db, [policy.reviewDeadline.calendar]) };
 }
 
 /** The deadlines a request starts with, computed by the same code the workflow runs. */
-function openingDeadlines(policy: ChangeRequestPolicy, calendars: cr.ChangeRequestWorkflowInput['calendars'], openedAtMs: number): Deadline[] {
+function openingDeadlines(
+  policy: ChangeRequestPolicy,
+  calendars: cr.ChangeRequestWorkflowInput['calendars'],
+  openedAtMs: number,
+): Deadline[] {
   const compiled = new Map(calendars.map((spec) => [spec.key, compileCalendar(spec)]));
   const reviewDueAtMs = reviewDeadline(policy, openedAtMs, (key) => compiled.get(key)!);
   return changeRequestDeadlines(
     {
-      status: 'in_review', openedAtMs, reviewDueAtMs, reviewedAtMs: null, quote: null, quoteAnsweredAtMs: null, approvedAtMs: null,
-      commitment: null, deliveries: [], fixes: [], delays: [], closedAtMs: null,
+      status: 'in_review',
+      openedAtMs,
+      reviewDueAtMs,
+      reviewedAtMs: null,
+      quote: null,
+      quoteAnsweredAtMs: null,
+      approvedAtMs: null,
+      commitment: null,
+      deliveries: [],
+      fixes: [],
+      delays: [],
+      closedAtMs: null,
     },
     openedAtMs,
   );
@@ -231,7 +327,11 @@ function command<Body>(
   summary: string,
   roles: readonly (typeof EVERYONE)[number][],
   body: z.ZodType<Body>,
-  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, target: CommandTarget, actor: string) => Promise<cr.ChangeRequestView>,
+  send: (
+    ctx: HandlerContext<{ id: string }, unknown, Body>,
+    target: CommandTarget,
+    actor: string,
+  ) => Promise<cr.ChangeRequestView>,
 ) {
   return defineRoute({
     method: 'post',
@@ -246,17 +346,33 @@ function command<Body>(
     response: changeRequestResponse,
     handler: async (ctx) => {
       const row = await getOrThrow(ctx.deps, ctx.params.id, ctx.principal);
-      const target = commandTarget(ctx.deps.temporal.workflow.getHandle(row.workflowId), path, ctx.principal.keyId, idempotencyKeyOf(ctx.headers));
+      const target = commandTarget(
+        ctx.deps.temporal.workflow.getHandle(row.workflowId),
+        path,
+        ctx.principal.keyId,
+        idempotencyKeyOf(ctx.headers),
+      );
       try {
-        await commandStartingIfNeeded(() => send(ctx, target, actorOf(ctx.principal)), async () => {
-          const unstarted = await ctx.deps.db.changeRequest.findFirst({ where: { id: row.id, ...neverStarted.changeRequests() }, select: { id: true } });
-          if (unstarted) await startChangeRequestWorkflow(ctx.deps, unstarted.id, RECOVERY_ACTOR);
-          return unstarted !== null;
-        });
+        await commandStartingIfNeeded(
+          () => send(ctx, target, actorOf(ctx.principal)),
+          async () => {
+            const unstarted = await ctx.deps.db.changeRequest.findFirst({
+              where: { id: row.id, ...neverStarted.changeRequests() },
+              select: { id: true },
+            });
+            if (unstarted) await startChangeRequestWorkflow(ctx.deps, unstarted.id, RECOVERY_ACTOR);
+            return unstarted !== null;
+          },
+        );
       } catch (error) {
         if (error instanceof ApiError && error.extra.reason === 'closed') {
-          const { status } = await ctx.deps.db.changeRequest.findUniqueOrThrow({ where: { id: row.id }, select: { status: true } });
-          throw new ApiError('conflict', `cannot ${path.replace(/-/g, ' ')}: the change request is ${status}`, { reason: 'InvalidChangeRequestCommand' });
+          const { status } = await ctx.deps.db.changeRequest.findUniqueOrThrow({
+            where: { id: row.id },
+            select: { status: true },
+          });
+          throw new ApiError('conflict', `cannot ${path.replace(/-/g, ' ')}: the change request is ${status}`, {
+            reason: 'InvalidChangeRequestCommand',
+          });
         }
         throw error;
       }
@@ -266,7 +382,10 @@ function command<Body>(
 }
 
 const listQuery = z.strictObject({
-  queue: z.enum(['review']).optional().describe('review: requests awaiting feasibility review, by contract priority, then age'),
+  queue: z
+    .enum(['review'])
+    .optional()
+    .describe('review: requests awaiting feasibility review, by contract priority, then age'),
   status: z.enum(STATUSES).optional(),
   customerId: z.uuid().optional(),
   productId: z.uuid().optional(),
@@ -279,7 +398,8 @@ export const changeRequestRoutes = [
     method: 'post',
     path: '/v1/change-requests',
     tag: 'change requests',
-    summary: "Request a custom change (a customer for itself, or staff on a customer's behalf); feasibility review starts at once",
+    summary:
+      "Request a custom change (a customer for itself, or staff on a customer's behalf); feasibility review starts at once",
     roles: ['customer', 'agent', 'manager', 'admin'],
     body: createBody,
     status: 201,
@@ -296,7 +416,12 @@ export const changeRequestRoutes = [
         if (existing) return replay(deps, principal, existing, body);
       }
       const nowMs = Date.now();
-      const eligibility = await requireEligible(deps.db, { kind: 'change_request', customerId, productId: body.productId, nowMs });
+      const eligibility = await requireEligible(deps.db, {
+        kind: 'change_request',
+        customerId,
+        productId: body.productId,
+        nowMs,
+      });
       const { policy, calendars } = await termsFor(deps, eligibility.policyKey);
 
       const id = randomUUID();
@@ -320,7 +445,8 @@ export const changeRequestRoutes = [
         row = await deps.db.changeRequest.create({ data, include: withContract });
       } catch (error) {
         // Two concurrent retries with one key: the loser answers with the winner's request.
-        const existing = idempotency && (await deps.db.changeRequest.findUnique({ where: byKey, include: withContract }));
+        const existing =
+          idempotency && (await deps.db.changeRequest.findUnique({ where: byKey, include: withContract }));
         if (existing) return replay(deps, principal, existing, body);
         throw error;
       }
@@ -332,7 +458,8 @@ export const changeRequestRoutes = [
     method: 'get',
     path: '/v1/change-requests',
     tag: 'change requests',
-    summary: 'List change requests, newest first (a customer sees only its own); queue=review gives the review queue in review order',
+    summary:
+      'List change requests, newest first (a customer sees only its own); queue=review gives the review queue in review order',
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(summaryResponse), nextCursor: z.uuid().nullable() }),
@@ -360,7 +487,14 @@ export const changeRequestRoutes = [
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
       });
       const page = rows.slice(0, query.limit);
-      return { items: readableRows(page, (row) => presentSummary(row), logUnreadable(deps.logger, 'a list of change requests')), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+      return {
+        items: readableRows(
+          page,
+          (row) => presentSummary(row),
+          logUnreadable(deps.logger, 'a list of change requests'),
+        ),
+        nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+      };
     },
   }),
   defineRoute({
@@ -371,38 +505,99 @@ export const changeRequestRoutes = [
     roles: EVERYONE,
     params: idParams,
     response: changeRequestResponse,
-    handler: async ({ params, principal, deps }) => present(deps.db, principal, await getOrThrow(deps, params.id, principal)),
+    handler: async ({ params, principal, deps }) =>
+      present(deps.db, principal, await getOrThrow(deps, params.id, principal)),
   }),
-  command('review', 'Feasibility review: reject with a reason, or quote the cost, effort, proposed delivery date and validity', VENDOR, reviewBody,
-    ({ body }, h, actor) => runCommand(h, cr.review, body.decision === 'reject'
-      ? { actor, decision: 'reject', reason: body.reason }
-      : {
-          actor,
-          decision: 'quote',
-          costRials: body.costRials.toString(),
-          effortMinutes: Math.round(body.effortHours * 60),
-          proposedDeliveryAtMs: Date.parse(body.proposedDeliveryAt),
-          ...(body.validDays !== undefined && { validDays: body.validDays }),
-        })),
-  command('approve-quote', "Approve the quote (the customer's decision)", CUSTOMER_SIDE, z.strictObject({}),
-    (_ctx, h, actor) => runCommand(h, cr.approveQuote, { actor })),
-  command('decline-quote', "Decline the quote (the customer's decision); the request closes", CUSTOMER_SIDE, z.strictObject({ reason: note }),
-    ({ body }, h, actor) => runCommand(h, cr.declineQuote, { actor, ...(body.reason && { reason: body.reason }) })),
-  command('commit-delivery', 'Commit to a delivery date after the quote was approved', VENDOR, z.strictObject({ deliverBy: futureInstant }),
-    ({ body }, h, actor) => runCommand(h, cr.commitDelivery, { actor, deliverByMs: Date.parse(body.deliverBy) })),
-  command('record-delay', "Record a delay the customer caused; the vendor's open deadline moves back a day for each day of delay", VENDOR, delayBody,
-    ({ body }, h, actor) => runCommand(h, cr.recordDelay, { actor, startMs: Date.parse(body.startsAt), endMs: Date.parse(body.endsAt), ...(body.note && { note: body.note }) })),
-  command('deliver', 'Deliver the change: the acceptance period starts', VENDOR, z.strictObject({ note }),
-    ({ body }, h, actor) => runCommand(h, cr.deliver, { actor, ...(body.note && { note: body.note }) })),
-  command('accept', "Accept the delivered change (the customer's decision): the invoice is made", CUSTOMER_SIDE, z.strictObject({ note }),
-    ({ body }, h, actor) => runCommand(h, cr.accept, { actor, ...(body.note && { note: body.note }) })),
-  command('list-defects', 'List what was not done properly (the customer); the fix period starts', CUSTOMER_SIDE,
+  command(
+    'review',
+    'Feasibility review: reject with a reason, or quote the cost, effort, proposed delivery date and validity',
+    VENDOR,
+    reviewBody,
+    ({ body }, h, actor) =>
+      runCommand(
+        h,
+        cr.review,
+        body.decision === 'reject'
+          ? { actor, decision: 'reject', reason: body.reason }
+          : {
+              actor,
+              decision: 'quote',
+              costRials: body.costRials.toString(),
+              effortMinutes: Math.round(body.effortHours * 60),
+              proposedDeliveryAtMs: Date.parse(body.proposedDeliveryAt),
+              ...(body.validDays !== undefined && { validDays: body.validDays }),
+            },
+      ),
+  ),
+  command(
+    'approve-quote',
+    "Approve the quote (the customer's decision)",
+    CUSTOMER_SIDE,
+    z.strictObject({}),
+    (_ctx, h, actor) => runCommand(h, cr.approveQuote, { actor }),
+  ),
+  command(
+    'decline-quote',
+    "Decline the quote (the customer's decision); the request closes",
+    CUSTOMER_SIDE,
+    z.strictObject({ reason: note }),
+    ({ body }, h, actor) => runCommand(h, cr.declineQuote, { actor, ...(body.reason && { reason: body.reason }) }),
+  ),
+  command(
+    'commit-delivery',
+    'Commit to a delivery date after the quote was approved',
+    VENDOR,
+    z.strictObject({ deliverBy: futureInstant }),
+    ({ body }, h, actor) => runCommand(h, cr.commitDelivery, { actor, deliverByMs: Date.parse(body.deliverBy) }),
+  ),
+  command(
+    'record-delay',
+    "Record a delay the customer caused; the vendor's open deadline moves back a day for each day of delay",
+    VENDOR,
+    delayBody,
+    ({ body }, h, actor) =>
+      runCommand(h, cr.recordDelay, {
+        actor,
+        startMs: Date.parse(body.startsAt),
+        endMs: Date.parse(body.endsAt),
+        ...(body.note && { note: body.note }),
+      }),
+  ),
+  command(
+    'deliver',
+    'Deliver the change: the acceptance period starts',
+    VENDOR,
+    z.strictObject({ note }),
+    ({ body }, h, actor) => runCommand(h, cr.deliver, { actor, ...(body.note && { note: body.note }) }),
+  ),
+  command(
+    'accept',
+    "Accept the delivered change (the customer's decision): the invoice is made",
+    CUSTOMER_SIDE,
+    z.strictObject({ note }),
+    ({ body }, h, actor) => runCommand(h, cr.accept, { actor, ...(body.note && { note: body.note }) }),
+  ),
+  command(
+    'list-defects',
+    'List what was not done properly (the customer); the fix period starts',
+    CUSTOMER_SIDE,
     z.strictObject({ defects: z.array(text(2000)).min(1, 'list at least one defect').max(50) }),
-    ({ body }, h, actor) => runCommand(h, cr.listDefects, { actor, defects: body.defects })),
-  command('redeliver', 'Deliver again after fixing the listed defects: the acceptance period starts again', VENDOR, z.strictObject({ note }),
-    ({ body }, h, actor) => runCommand(h, cr.redeliver, { actor, ...(body.note && { note: body.note }) })),
-  command('cancel', 'Cancel a request that has not been delivered, with the reason', CUSTOMER_SIDE, z.strictObject({ reason: text(2000) }),
-    ({ body }, h, actor) => runCommand(h, cr.cancel, { actor, reason: body.reason })),
+    ({ body }, h, actor) => runCommand(h, cr.listDefects, { actor, defects: body.defects }),
+  ),
+  command(
+    'redeliver',
+    'Deliver again after fixing the listed defects: the acceptance period starts again',
+    VENDOR,
+    z.strictObject({ note }),
+    ({ body }, h, actor) => runCommand(h, cr.redeliver, { actor, ...(body.note && { note: body.note }) }),
+  ),
+  command(
+    'cancel',
+    'Cancel a request that has not been delivered, with the reason',
+    CUSTOMER_SIDE,
+    z.strictObject({ reason: text(2000) }),
+    ({ body }, h, actor) => runCommand(h, cr.cancel, { actor, reason: body.reason }),
+  ),
 ];
 
 /** Starts a stored request's workflow unless it runs or ran (recovery after a failed start). */
@@ -412,9 +607,25 @@ export async function startChangeRequestWorkflow(deps: AppDeps, id: string, acto
   return start(deps, row, policy, calendars, actor);
 }
 
-async function start(deps: AppDeps, row: SummaryRow, policy: ChangeRequestPolicy, calendars: cr.ChangeRequestWorkflowInput['calendars'], openedBy: string): Promise<boolean> {
-  const input: cr.ChangeRequestWorkflowInput = { changeRequestId: row.id, policy, calendars, openedAtMs: row.createdAt.getTime(), openedBy };
-  return startOnce(deps.temporal, cr.changeRequestWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+async function start(
+  deps: AppDeps,
+  row: SummaryRow,
+  policy: ChangeRequestPolicy,
+  calendars: cr.ChangeRequestWorkflowInput['calendars'],
+  openedBy: string,
+): Promise<boolean> {
+  const input: cr.ChangeRequestWorkflowInput = {
+    changeRequestId: row.id,
+    policy,
+    calendars,
+    openedAtMs: row.createdAt.getTime(),
+    openedBy,
+  };
+  return startOnce(deps.temporal, cr.changeRequestWorkflow, {
+    workflowId: row.workflowId,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    args: [input],
+  });
 }
 
 /**
@@ -422,9 +633,16 @@ async function start(deps: AppDeps, row: SummaryRow, policy: ChangeRequestPolicy
  * attempt stored the row but died before starting it. A different request under the same key is
  * a client error.
  */
-async function replay(deps: AppDeps, principal: Principal, row: SummaryRow, body: z.infer<typeof createBody>): Promise<Reply<ChangeRequestResponse>> {
+async function replay(
+  deps: AppDeps,
+  principal: Principal,
+  row: SummaryRow,
+  body: z.infer<typeof createBody>,
+): Promise<Reply<ChangeRequestResponse>> {
   if (row.productId !== body.productId || row.title !== body.title) {
-    throw new ApiError('conflict', 'this Idempotency-Key was used for a different change request', { reason: 'idempotency_key_reused' });
+    throw new ApiError('conflict', 'this Idempotency-Key was used for a different change request', {
+      reason: 'idempotency_key_reused',
+    });
   }
   const { policy, calendars } = await termsFor(deps, row.contract.policy.key);
   await start(deps, row, policy, calendars, actorOf(principal));

@@ -14,12 +14,24 @@ const productForTickets = z.object({
   productKey: z.string(),
   name: z.string(),
   nameFa: z.string().nullable(),
-  plan: z.object({ key: z.string(), name: z.string() }).nullable().describe('The plan of the contract a new ticket would be opened under (or of the latest contract when none allows one)'),
+  plan: z
+    .object({ key: z.string(), name: z.string() })
+    .nullable()
+    .describe(
+      'The plan of the contract a new ticket would be opened under (or of the latest contract when none allows one)',
+    ),
   priorities: z.array(z.enum(PRIORITIES)).describe('The priorities the plan sets targets for'),
-  channels: z.array(z.enum(CHANNELS)).describe('The channels the plan takes tickets through (rule 12: portal, e-mail and the API are its "ticket" channel)'),
+  channels: z
+    .array(z.enum(CHANNELS))
+    .describe(
+      'The channels the plan takes tickets through (rule 12: portal, e-mail and the API are its "ticket" channel)',
+    ),
   eligible: z.boolean().describe('Whether POST /v1/tickets for this product would be accepted now'),
   refusal: z
-    .object({ reason: z.string().describe('The reason code POST /v1/tickets would answer (`reason` of its 422 problem)'), detail: z.string() })
+    .object({
+      reason: z.string().describe('The reason code POST /v1/tickets would answer (`reason` of its 422 problem)'),
+      detail: z.string(),
+    })
     .nullable(),
 });
 
@@ -34,29 +46,45 @@ export const customerProductRoutes = [
     method: 'get',
     path: '/v1/me/products',
     tag: 'tickets',
-    summary: 'The products a customer may open tickets about, with the plan\'s priorities and channels and whether a ticket would be accepted now',
+    summary:
+      "The products a customer may open tickets about, with the plan's priorities and channels and whether a ticket would be accepted now",
     roles: ['customer', 'agent', 'manager', 'admin'],
-    query: z.strictObject({ customerId: z.uuid().optional().describe('Required for staff: the customer asked about (a customer key asks about its own account)') }),
+    query: z.strictObject({
+      customerId: z
+        .uuid()
+        .optional()
+        .describe('Required for staff: the customer asked about (a customer key asks about its own account)'),
+    }),
     errors: [400, 403],
     response: z.object({ items: z.array(productForTickets) }),
     handler: async ({ principal, query, deps }) => {
       const customerId = actingCustomerId(principal, query.customerId);
       if (!customerId) {
-        throw new ApiError('validation_failed', 'query.customerId: required for staff', { invalidFields: [{ field: 'query.customerId', reason: 'required for staff' }] });
+        throw new ApiError('validation_failed', 'query.customerId: required for staff', {
+          invalidFields: [{ field: 'query.customerId', reason: 'required for staff' }],
+        });
       }
       const contracts = await deps.db.contract.findMany({
         where: { customerId },
         include: { product: true, policy: true },
         orderBy: { startsAt: 'desc' },
       });
-      const lookup = await loadPolicyLookup(deps.db, contracts.map((c) => c.policy.key));
+      const lookup = await loadPolicyLookup(
+        deps.db,
+        contracts.map((c) => c.policy.key),
+      );
       const nowMs = Date.now();
       const seen = new Set<string>();
       const items: z.infer<typeof productForTickets>[] = [];
       for (const contract of contracts) {
         if (seen.has(contract.productId)) continue;
         seen.add(contract.productId);
-        const eligibility = await checkEligibility(deps.db, { kind: 'ticket', customerId, productId: contract.productId, nowMs });
+        const eligibility = await checkEligibility(deps.db, {
+          kind: 'ticket',
+          customerId,
+          productId: contract.productId,
+          nowMs,
+        });
         const policyKey = eligibility.ok ? eligibility.policyKey : contract.policy.key;
         const policy = lookup.ticketPolicy(policyKey);
         const entitlements = lookup.entitlements(policyKey);

@@ -27,7 +27,9 @@ type Package = Entitlement & { uses: EntitlementUse[] };
 
 const balanceResponse = z.object({
   availableMinutes: z.number(),
-  chargedMinutes: z.number().describe('Consumed so far: each finished month at least 5 hours, the current month what was billed'),
+  chargedMinutes: z
+    .number()
+    .describe('Consumed so far: each finished month at least 5 hours, the current month what was billed'),
   expiredMinutes: z.number(),
   billedThisMonthMinutes: z.number(),
   monthlyCapMinutes: z.number().describe('20% of the purchased hours of the packages in use'),
@@ -43,15 +45,30 @@ const hoursResponse = z.object({
       hours: z.number(),
       purchasedAt: z.string(),
       expiresAt: z.string(),
-      carriesOver: z.boolean().describe('Bought in Dey, Bahman or Esfand: the remaining hours move into the new year, re-priced at its rate'),
+      carriesOver: z
+        .boolean()
+        .describe('Bought in Dey, Bahman or Esfand: the remaining hours move into the new year, re-priced at its rate'),
       repricedFrom: z.string().nullable(),
     }),
   ),
-  records: z.array(z.object({ id: z.uuid(), at: z.string(), minutes: z.number(), ticketId: z.uuid().nullable(), note: z.string().nullable() })),
+  records: z.array(
+    z.object({
+      id: z.uuid(),
+      at: z.string(),
+      minutes: z.number(),
+      ticketId: z.uuid().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
 });
 
 const recordTimeBody = z.strictObject({
-  minutes: z.number().int().min(1).max(24 * 60).describe('Minutes worked, whole'),
+  minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .describe('Minutes worked, whole'),
   note: z.string().trim().min(1).max(500).optional(),
 });
 
@@ -72,21 +89,37 @@ const present = (b: HourlyBalance) => ({
   monthlyCapMinutes: b.monthlyCapMinutes,
 });
 
-function balanceOf(packages: readonly Package[], fallbackPurchaseMs: number, asOfMs: number, extra: { minutes: number; reference: string } | null = null): HourlyBalance {
-  const records = packages.flatMap((p) => p.uses.map((u) => ({ atMs: u.usedAt.getTime(), minutes: u.amount, reference: u.reference })));
+function balanceOf(
+  packages: readonly Package[],
+  fallbackPurchaseMs: number,
+  asOfMs: number,
+  extra: { minutes: number; reference: string } | null = null,
+): HourlyBalance {
+  const records = packages.flatMap((p) =>
+    p.uses.map((u) => ({ atMs: u.usedAt.getTime(), minutes: u.amount, reference: u.reference })),
+  );
   if (extra) records.push({ atMs: asOfMs, ...extra });
   return hourlyBalance({
-    packages: packages.map((p) => ({ id: p.id, purchasedAtMs: (p.purchasedAt ?? new Date(fallbackPurchaseMs)).getTime(), hours: p.quantity ?? 0 })),
+    packages: packages.map((p) => ({
+      id: p.id,
+      purchasedAtMs: (p.purchasedAt ?? new Date(fallbackPurchaseMs)).getTime(),
+      hours: p.quantity ?? 0,
+    })),
     billedTickets: billedTicketsOf(records),
     asOfMs,
   });
 }
 
 async function packagesOf(deps: AppDeps, contractId: string): Promise<Package[]> {
-  return deps.db.entitlement.findMany({ where: { contractId, kind: HOURLY_PACKAGE }, include: { uses: { orderBy: { usedAt: 'asc' } } }, orderBy: { purchasedAt: 'asc' } });
+  return deps.db.entitlement.findMany({
+    where: { contractId, kind: HOURLY_PACKAGE },
+    include: { uses: { orderBy: { usedAt: 'asc' } } },
+    orderBy: { purchasedAt: 'asc' },
+  });
 }
 
-const refuse = (reason: string, message: string, field: string) => new ApiError('unprocessable', message, { reason, invalidFields: [{ field, reason: message }] });
+const refuse = (reason: string, message: string, field: string) =>
+  new ApiError('unprocessable', message, { reason, invalidFields: [{ field, reason: message }] });
 
 type TicketWithContract = Ticket & { contract: Contract };
 
@@ -102,14 +135,28 @@ export interface PlannedHours {
  * how to record them; refuses (422 naming `field`) without a package, beyond the month's 20% cap
  * or beyond the balance. Used by `POST /v1/tickets/:id/time` and by the resolve command.
  */
-export async function planTicketHours(deps: AppDeps, ticket: TicketWithContract, minutes: number, field: string): Promise<PlannedHours> {
+export async function planTicketHours(
+  deps: AppDeps,
+  ticket: TicketWithContract,
+  minutes: number,
+  field: string,
+): Promise<PlannedHours> {
   const packages = await packagesOf(deps, ticket.contractId);
-  if (packages.length === 0) throw refuse('no_hourly_package', `contract ${ticket.contractId} has no hourly package: hours worked are billed only against one`, field);
+  if (packages.length === 0)
+    throw refuse(
+      'no_hourly_package',
+      `contract ${ticket.contractId} has no hourly package: hours worked are billed only against one`,
+      field,
+    );
   const nowMs = Date.now();
   const reference = `ticket:${ticket.id}`;
-  const workedBefore = packages.flatMap((p) => p.uses).filter((u) => u.reference === reference).reduce((sum, u) => sum + u.amount, 0);
+  const workedBefore = packages
+    .flatMap((p) => p.uses)
+    .filter((u) => u.reference === reference)
+    .reduce((sum, u) => sum + u.amount, 0);
   const workedAfter = workedBefore + minutes;
-  const billedNow = billableMinutesForTicket(workedAfter) - (workedBefore > 0 ? billableMinutesForTicket(workedBefore) : 0);
+  const billedNow =
+    billableMinutesForTicket(workedAfter) - (workedBefore > 0 ? billableMinutesForTicket(workedBefore) : 0);
   const start = ticket.contract.startsAt.getTime();
   const before = balanceOf(packages, start, nowMs);
   const after = balanceOf(packages, start, nowMs, { minutes, reference });
@@ -121,15 +168,23 @@ export async function planTicketHours(deps: AppDeps, ticket: TicketWithContract,
     );
   }
   if (billedNow > before.availableMinutes) {
-    throw refuse('hours_exhausted', `this would bill ${billedNow} minutes but ${before.availableMinutes} are left on contract ${ticket.contractId}`, field);
+    throw refuse(
+      'hours_exhausted',
+      `this would bill ${billedNow} minutes but ${before.availableMinutes} are left on contract ${ticket.contractId}`,
+      field,
+    );
   }
-  const usable = packages.filter((p) => hourlyPackageExpiry((p.purchasedAt ?? ticket.contract.startsAt).getTime()) > nowMs);
+  const usable = packages.filter(
+    (p) => hourlyPackageExpiry((p.purchasedAt ?? ticket.contract.startsAt).getTime()) > nowMs,
+  );
   const drawFrom = usable[0] ?? packages[0]!;
   return {
     ticket,
     minutes,
     apply: async (note) => {
-      await deps.db.entitlementUse.create({ data: { entitlementId: drawFrom.id, amount: minutes, usedAt: new Date(nowMs), reference, note } });
+      await deps.db.entitlementUse.create({
+        data: { entitlementId: drawFrom.id, amount: minutes, usedAt: new Date(nowMs), reference, note },
+      });
       return {
         ticketId: ticket.id,
         contractId: ticket.contractId,
@@ -147,7 +202,8 @@ export const hoursRoutes = [
     method: 'post',
     path: '/v1/tickets/:id/time',
     tag: 'tickets',
-    summary: "Record hours worked on a ticket, billed against the contract's hourly packages (at least 30 minutes a ticket; refused beyond the month's 20% cap or the balance)",
+    summary:
+      "Record hours worked on a ticket, billed against the contract's hourly packages (at least 30 minutes a ticket; refused beyond the month's 20% cap or the balance)",
     roles: ['agent', 'manager', 'admin'],
     params: idParams,
     body: recordTimeBody,
@@ -166,13 +222,15 @@ export const hoursRoutes = [
     method: 'get',
     path: '/v1/contracts/:id/hours',
     tag: 'contracts',
-    summary: "A contract's hourly packages: balance, this month's billed hours against the cap, expiry and carry-over, and every record",
+    summary:
+      "A contract's hourly packages: balance, this month's billed hours against the cap, expiry and carry-over, and every record",
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     params: idParams,
     response: hoursResponse,
     handler: async ({ params, deps, principal }) => {
       const contract = await deps.db.contract.findUnique({ where: { id: params.id } });
-      if (!contract || (principal.role === 'customer' && contract.customerId !== principal.customerId)) throw ApiError.notFound('contract', params.id);
+      if (!contract || (principal.role === 'customer' && contract.customerId !== principal.customerId))
+        throw ApiError.notFound('contract', params.id);
       const packages = await packagesOf(deps, contract.id);
       const nowMs = Date.now();
       return {
@@ -194,7 +252,13 @@ export const hoursRoutes = [
         records: packages
           .flatMap((p) => p.uses)
           .sort((a, b) => a.usedAt.getTime() - b.usedAt.getTime())
-          .map((u) => ({ id: u.id, at: iso(u.usedAt), minutes: u.amount, ticketId: u.reference?.startsWith('ticket:') ? u.reference.slice(7) : null, note: u.note })),
+          .map((u) => ({
+            id: u.id,
+            at: iso(u.usedAt),
+            minutes: u.amount,
+            ticketId: u.reference?.startsWith('ticket:') ? u.reference.slice(7) : null,
+            note: u.note,
+          })),
       };
     },
   }),

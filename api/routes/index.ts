@@ -18,4 +18,23 @@ import { systemRoutes } from './system';
 import { ticketRoutes } from './tickets';
 import { webhookRoutes } from './webhooks';
 
-export const allRoutes: AnyRoute[] = [...systemRoutes, ...apiKeyRoutes, ...sessionRoutes, ...userRoutes, ...configurationRoutes, ...notificationRoutes, ...ticketRoutes, ...customerProductRoutes, ...hoursRoutes, ...allowanceRoutes, ...changeRequestRoutes, ...outageRoutes, ...outageCorrectionRoutes, ...availabilityRoutes, ...claimRoutes, ...reportRoutes, ...webhookRoutes, ...readinessRoutes];
+export const allRoutes: AnyRoute[] = [
+  ...systemRoutes,
+  ...apiKeyRoutes,
+  ...sessionRoutes,
+  ...userRoutes,
+  ...configurationRoutes,
+  ...notificationRoutes,
+  ...ticketRoutes,
+  ...customerProductRoutes,
+  ...hoursRoutes,
+  ...allowanceRoutes,
+  ...changeRequestRoutes,
+  ...outageRoutes,
+  ...outageCorrectionRoutes,
+  ...availabilityRoutes,
+  ...claimRoutes,
+  ...reportRoutes,
+  ...webhookRoutes,
+  ...readinessRoutes,
+];

@@ -28,7 +28,7 @@ const inboxItem = z.object({
   subject: z.string(),
   body: z.string(),
   subjectRef: z.string().nullable(),
-  personal: z.boolean().describe('Addressed to you by name (e.g. as a ticket\'s assignee), not to your role or account'),
+  personal: z.boolean().describe("Addressed to you by name (e.g. as a ticket's assignee), not to your role or account"),
   createdAt: timestamp,
   readAt: timestamp.nullable().describe('When you read it (every person has their own read state)'),
 });
@@ -58,14 +58,25 @@ const emergencyApprovalResponse = z.object({
   id: z.uuid(),
   customerId: z.uuid(),
   approvedBy: z.string().describe("The approving manager's name, from their own sign-in (rule 14)"),
-  approvedByUserId: z.uuid().nullable().describe('The approving manager (null on approvals recorded before names were taken from the sign-in)'),
+  approvedByUserId: z
+    .uuid()
+    .nullable()
+    .describe('The approving manager (null on approvals recorded before names were taken from the sign-in)'),
   reason: z.string(),
   createdAt: timestamp,
   expiresAt: timestamp,
 });
 const emergencyApprovalList = z.object({ items: z.array(emergencyApprovalResponse) });
 
-type EmergencyApprovalRow = { id: string; customerId: string; approvedBy: string; approvedByUserId: string | null; reason: string; createdAt: Date; expiresAt: Date };
+type EmergencyApprovalRow = {
+  id: string;
+  customerId: string;
+  approvedBy: string;
+  approvedByUserId: string | null;
+  reason: string;
+  createdAt: Date;
+  expiresAt: Date;
+};
 const approvalView = (row: EmergencyApprovalRow) => ({
   id: row.id,
   customerId: row.customerId,
@@ -82,7 +93,10 @@ const page = {
 };
 
 const inboxQuery = z.strictObject({
-  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   ...page,
 });
 
@@ -120,16 +134,30 @@ function inboxOf(principal: Principal): Prisma.NotificationWhereInput {
     if (!principal.customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
     return { ...delivered, audience: 'customer', customerId: principal.customerId, OR: [{ userId: null }, mine] };
   }
-  const vendor: Prisma.NotificationWhereInput = principal.vendorId ? { OR: [{ vendorId: principal.vendorId }, { vendorId: null }] } : {};
+  const vendor: Prisma.NotificationWhereInput = principal.vendorId
+    ? { OR: [{ vendorId: principal.vendorId }, { vendorId: null }] }
+    : {};
   const departments: Prisma.NotificationWhereInput =
-    (principal.role === 'manager' || principal.role === 'agent') && principal.departmentIds.length > 0 ? { OR: [{ departmentId: { in: principal.departmentIds } }, { departmentId: null }] } : {};
-  return { ...delivered, audience: 'staff', OR: [mine, { userId: null, role: principal.role, AND: [vendor, departments] }] };
+    (principal.role === 'manager' || principal.role === 'agent') && principal.departmentIds.length > 0
+      ? { OR: [{ departmentId: { in: principal.departmentIds } }, { departmentId: null }] }
+      : {};
+  return {
+    ...delivered,
+    audience: 'staff',
+    OR: [mine, { userId: null, role: principal.role, AND: [vendor, departments] }],
+  };
 }
 
 const newestFirst = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.NotificationOrderByWithRelationInput[];
 
 type InboxRow = {
-  id: string; category: string; subject: string; body: string; subjectRef: string | null; createdAt: Date; userId: string | null;
+  id: string;
+  category: string;
+  subject: string;
+  body: string;
+  subjectRef: string | null;
+  createdAt: Date;
+  userId: string | null;
   reads: { readAt: Date }[];
 };
 
@@ -145,7 +173,9 @@ const presentInboxItem = (row: InboxRow): z.infer<typeof inboxItem> => ({
 });
 
 const readBy = (principal: Principal) => ({ reads: { where: { userId: principal.userId }, select: { readAt: true } } });
-const unreadBy = (principal: Principal): Prisma.NotificationWhereInput => ({ reads: { none: { userId: principal.userId } } });
+const unreadBy = (principal: Principal): Prisma.NotificationWhereInput => ({
+  reads: { none: { userId: principal.userId } },
+});
 
 export const notificationRoutes = [
   defineRoute({
@@ -155,12 +185,26 @@ export const notificationRoutes = [
     summary: "The caller's own in-app inbox, newest first, with the number of unread notices",
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     query: inboxQuery,
-    response: z.object({ items: z.array(inboxItem), nextCursor: z.string().nullable(), unread: z.number().int().describe('Unread notices in your whole inbox') }),
+    response: z.object({
+      items: z.array(inboxItem),
+      nextCursor: z.string().nullable(),
+      unread: z.number().int().describe('Unread notices in your whole inbox'),
+    }),
     handler: async ({ query, principal, deps }) => {
       const inbox = inboxOf(principal);
-      const read: Prisma.NotificationWhereInput = query.unread === undefined ? {} : query.unread ? unreadBy(principal) : { reads: { some: { userId: principal.userId } } };
+      const read: Prisma.NotificationWhereInput =
+        query.unread === undefined
+          ? {}
+          : query.unread
+            ? unreadBy(principal)
+            : { reads: { some: { userId: principal.userId } } };
       const [rows, unread] = await Promise.all([
-        deps.db.notification.findMany({ where: { AND: [inbox, beforeCursor(query.cursor), read] }, include: readBy(principal), orderBy: newestFirst, take: query.limit + 1 }),
+        deps.db.notification.findMany({
+          where: { AND: [inbox, beforeCursor(query.cursor), read] },
+          include: readBy(principal),
+          orderBy: newestFirst,
+          take: query.limit + 1,
+        }),
         deps.db.notification.count({ where: { AND: [inbox, unreadBy(principal)] } }),
       ]);
       const { rows: items, nextCursor } = paged(rows, query.limit);
@@ -174,7 +218,9 @@ export const notificationRoutes = [
     summary: 'How many notices in your inbox you have not read (cheap enough to poll)',
     roles: ['customer', 'agent', 'qa', 'manager', 'admin'],
     response: z.object({ unread: z.number().int() }),
-    handler: async ({ principal, deps }) => ({ unread: await deps.db.notification.count({ where: { AND: [inboxOf(principal), unreadBy(principal)] } }) }),
+    handler: async ({ principal, deps }) => ({
+      unread: await deps.db.notification.count({ where: { AND: [inboxOf(principal), unreadBy(principal)] } }),
+    }),
   }),
   defineRoute({
     method: 'post',
@@ -189,9 +235,14 @@ export const notificationRoutes = [
       const visible = await deps.db.notification.findFirst({ where, select: { id: true } });
       if (!visible) throw ApiError.notFound('notification', params.id);
       // Marking is idempotent: the first read time stays. The row's own readAt is when anyone first read it (the outbox shows it).
-      await deps.db.notificationRead.createMany({ data: [{ notificationId: visible.id, userId: principal.userId }], skipDuplicates: true });
+      await deps.db.notificationRead.createMany({
+        data: [{ notificationId: visible.id, userId: principal.userId }],
+        skipDuplicates: true,
+      });
       await deps.db.notification.updateMany({ where: { id: visible.id, readAt: null }, data: { readAt: new Date() } });
-      return presentInboxItem(await deps.db.notification.findUniqueOrThrow({ where: { id: visible.id }, include: readBy(principal) }));
+      return presentInboxItem(
+        await deps.db.notification.findUniqueOrThrow({ where: { id: visible.id }, include: readBy(principal) }),
+      );
     },
   }),
   defineRoute({
@@ -245,7 +296,8 @@ export const notificationRoutes = [
     method: 'post',
     path: '/v1/customers/:id/emergency-approvals',
     tag: 'notifications',
-    summary: "Record senior management's approval to send emergency messages to a customer who opted out of all messages (managers only; the approver is the caller)",
+    summary:
+      "Record senior management's approval to send emergency messages to a customer who opted out of all messages (managers only; the approver is the caller)",
     roles: ['manager'],
     params: idParams,
     body: createEmergencyApprovalBody,
@@ -265,7 +317,10 @@ export const notificationRoutes = [
           expiresAt: new Date(body.expiresAt),
         },
       });
-      deps.logger.info({ approvalId: row.id, customerId: params.id, userId: principal.userId, keyId: principal.keyId }, 'emergency approval recorded');
+      deps.logger.info(
+        { approvalId: row.id, customerId: params.id, userId: principal.userId, keyId: principal.keyId },
+        'emergency approval recorded',
+      );
       return approvalView(row);
     },
   }),
@@ -273,7 +328,8 @@ export const notificationRoutes = [
     method: 'get',
     path: '/v1/customers/:id/emergency-approvals',
     tag: 'notifications',
-    summary: "The customer's emergency approvals, newest first: who approved, why, when, and until when (the audit trail)",
+    summary:
+      "The customer's emergency approvals, newest first: who approved, why, when, and until when (the audit trail)",
     roles: ['manager', 'admin'],
     params: idParams,
     response: emergencyApprovalList,
@@ -281,7 +337,11 @@ export const notificationRoutes = [
       if (!(await deps.db.customer.findUnique({ where: { id: params.id }, select: { id: true } }))) {
         throw ApiError.notFound('customer', params.id);
       }
-      const rows = await deps.db.emergencyApproval.findMany({ where: { customerId: params.id }, orderBy: { createdAt: 'desc' }, take: 200 });
+      const rows = await deps.db.emergencyApproval.findMany({
+        where: { customerId: params.id },
+        orderBy: { createdAt: 'desc' },
+        take: 200,
+      });
       return { items: rows.map(approvalView) };
     },
   }),

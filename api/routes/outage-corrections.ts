@@ -64,7 +64,10 @@ const correctionResponse = z.object({
   before: recorded,
   after: recorded,
   claimsReassessed: z.number().int().describe('Open claims citing the outage, judged again on the correction'),
-  claimsDecided: z.number().int().describe('Decided claims citing the outage: they keep their decision and list the correction'),
+  claimsDecided: z
+    .number()
+    .int()
+    .describe('Decided claims citing the outage: they keep their decision and list the correction'),
   createdAt: z.string(),
 });
 
@@ -91,7 +94,10 @@ const factsOfRow = (row: Outage): OutageFacts => ({
 });
 
 async function presentCorrections(deps: AppDeps, rows: OutageCorrection[]) {
-  const names = await actorNames(deps.db, rows.map((row) => row.correctedBy));
+  const names = await actorNames(
+    deps.db,
+    rows.map((row) => row.correctedBy),
+  );
   return rows.map((row) => ({
     ...row,
     correctedBy: names(row.correctedBy),
@@ -102,7 +108,11 @@ async function presentCorrections(deps: AppDeps, rows: OutageCorrection[]) {
 }
 
 /** The outage as corrected, checked whole: 400 naming each field at fault. */
-async function correctedData(deps: AppDeps, row: Outage, body: z.infer<typeof correctionBody>): Promise<Prisma.OutageUpdateInput> {
+async function correctedData(
+  deps: AppDeps,
+  row: Outage,
+  body: z.infer<typeof correctionBody>,
+): Promise<Prisma.OutageUpdateInput> {
   if (body.void) return { voidedAt: new Date() };
   const next = corrected(factsOfRow(row), {
     startMs: body.startedAt === undefined ? undefined : Date.parse(body.startedAt),
@@ -111,8 +121,14 @@ async function correctedData(deps: AppDeps, row: Outage, body: z.infer<typeof co
     customerId: body.customerId,
   });
   refuseProblems(outageProblems(next, Date.now(), deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000));
-  if (next.customerId && next.customerId !== row.customerId && !(await deps.db.customer.findUnique({ where: { id: next.customerId } }))) {
-    throw new ApiError('unprocessable', `customer ${next.customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
+  if (
+    next.customerId &&
+    next.customerId !== row.customerId &&
+    !(await deps.db.customer.findUnique({ where: { id: next.customerId } }))
+  ) {
+    throw new ApiError('unprocessable', `customer ${next.customerId} does not exist`, {
+      invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }],
+    });
   }
   return {
     startedAt: new Date(next.startMs),
@@ -125,8 +141,15 @@ async function correctedData(deps: AppDeps, row: Outage, body: z.infer<typeof co
 }
 
 /** Judges every claim citing the outage again; answers how many were reassessed and how many kept their decision. */
-async function reassessClaims(deps: AppDeps, correction: OutageCorrection, actor: string): Promise<{ reassessed: number; decided: number }> {
-  const claims = await deps.db.claim.findMany({ where: { outages: { some: { outageId: correction.outageId } } }, orderBy: { receivedAt: 'asc' } });
+async function reassessClaims(
+  deps: AppDeps,
+  correction: OutageCorrection,
+  actor: string,
+): Promise<{ reassessed: number; decided: number }> {
+  const claims = await deps.db.claim.findMany({
+    where: { outages: { some: { outageId: correction.outageId } } },
+    orderBy: { receivedAt: 'asc' },
+  });
   let reassessed = 0;
   for (const row of claims) {
     const open = row.status === 'received' || row.status === 'acknowledged';
@@ -138,9 +161,14 @@ async function reassessClaims(deps: AppDeps, correction: OutageCorrection, actor
       voided: correction.voided,
       reassessed: open,
     };
-    const computation: ClaimComputation = open ? await reassessedComputation(deps, row, Date.now()) : computationOf(row);
+    const computation: ClaimComputation = open
+      ? await reassessedComputation(deps, row, Date.now())
+      : computationOf(row);
     const notes = [...(computationOf(row).corrections ?? []), note];
-    await deps.db.claim.update({ where: { id: row.id }, data: { computation: { ...computation, corrections: notes } as never } });
+    await deps.db.claim.update({
+      where: { id: row.id },
+      data: { computation: { ...computation, corrections: notes } as never },
+    });
     if (!open) continue;
     reassessed++;
     await signal(deps, row.workflowId, claim.outageCorrected, {
@@ -155,7 +183,12 @@ async function reassessClaims(deps: AppDeps, correction: OutageCorrection, actor
 }
 
 /** Tells a workflow; one that has ended (a decided claim, a notice already escalated) has nothing to change. */
-async function signal<A extends unknown[]>(deps: AppDeps, workflowId: string, definition: SignalDefinition<A>, ...args: A): Promise<void> {
+async function signal<A extends unknown[]>(
+  deps: AppDeps,
+  workflowId: string,
+  definition: SignalDefinition<A>,
+  ...args: A
+): Promise<void> {
   try {
     await deps.temporal.workflow.getHandle(workflowId).signal(definition, ...args);
   } catch (error) {
@@ -168,7 +201,8 @@ export const outageCorrectionRoutes = [
     method: 'post',
     path: '/v1/outages/:id/corrections',
     tag: 'outages',
-    summary: "Correct an outage's times, cause or customer, or void it, with a reason: kept in its audit trail; open claims citing it are judged again, decided ones keep their decision",
+    summary:
+      "Correct an outage's times, cause or customer, or void it, with a reason: kept in its audit trail; open claims citing it are judged again, decided ones keep their decision",
     roles: RECORDERS,
     params: idParams,
     body: correctionBody,
@@ -177,13 +211,21 @@ export const outageCorrectionRoutes = [
     response: z.object({ outage: outageResponse, correction: correctionResponse }),
     handler: async ({ params, body, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
-      if (row.voidedAt) throw new ApiError('conflict', `the outage was voided at ${iso(row.voidedAt)}`, { reason: 'voided' });
+      if (row.voidedAt)
+        throw new ApiError('conflict', `the outage was voided at ${iso(row.voidedAt)}`, { reason: 'voided' });
       const actor = `${principal.role}:${principal.keyId}`;
       const data = await correctedData(deps, row, body);
       const [updated, correction] = await deps.db.$transaction(async (tx) => {
         const changed = await tx.outage.update({ where: { id: row.id }, data });
         const entry = await tx.outageCorrection.create({
-          data: { outageId: row.id, correctedBy: actor, reason: body.reason, voided: body.void === true, before: snapshot(row), after: snapshot(changed) },
+          data: {
+            outageId: row.id,
+            correctedBy: actor,
+            reason: body.reason,
+            voided: body.void === true,
+            before: snapshot(row),
+            after: snapshot(changed),
+          },
         });
         return [changed, entry] as const;
       });
@@ -193,7 +235,10 @@ export const outageCorrectionRoutes = [
         data: { claimsReassessed: counts.reassessed, claimsDecided: counts.decided },
       });
       if (updated.workflowId) {
-        await signal(deps, updated.workflowId, outage.outageCorrected, { startedAtMs: updated.startedAt.getTime(), voided: updated.voidedAt !== null });
+        await signal(deps, updated.workflowId, outage.outageCorrected, {
+          startedAtMs: updated.startedAt.getTime(),
+          voided: updated.voidedAt !== null,
+        });
       }
       const shown = await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections });
       return { outage: presentOutage(shown), correction: (await presentCorrections(deps, [counted]))[0]! };
@@ -209,7 +254,10 @@ export const outageCorrectionRoutes = [
     response: z.object({ items: z.array(correctionResponse) }),
     handler: async ({ params, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
-      const items = await deps.db.outageCorrection.findMany({ where: { outageId: row.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      const items = await deps.db.outageCorrection.findMany({
+        where: { outageId: row.id },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
       return { items: await presentCorrections(deps, items) };
     },
   }),

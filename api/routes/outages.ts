@@ -31,22 +31,40 @@ const createOutageBody = z
     startedAt: isoInstant,
     endedAt: isoInstant.nullable().default(null).describe('null while the outage goes on'),
     cause: z.enum(OUTAGE_CAUSES),
-    customerId: z.uuid().optional().describe('The customer concerned: required for customer_requested, customer_violation and non_payment_suspension, and only for them'),
+    customerId: z
+      .uuid()
+      .optional()
+      .describe(
+        'The customer concerned: required for customer_requested, customer_violation and non_payment_suspension, and only for them',
+      ),
     description,
-    announcedAt: isoInstant.optional().describe('Planned maintenance only: when it was announced (elsewhere); excluded from availability when at least 48 hours ahead'),
+    announcedAt: isoInstant
+      .optional()
+      .describe(
+        'Planned maintenance only: when it was announced (elsewhere); excluded from availability when at least 48 hours ahead',
+      ),
     panelNoticePostedAt: isoInstant.optional().describe('When the customer-panel notice was posted, if it already was'),
   })
-  .refine((b) => b.endedAt === null || ms(b.endedAt) > ms(b.startedAt), { message: 'must be after startedAt', path: ['endedAt'] })
+  .refine((b) => b.endedAt === null || ms(b.endedAt) > ms(b.startedAt), {
+    message: 'must be after startedAt',
+    path: ['endedAt'],
+  })
   .refine((b) => CUSTOMER_SPECIFIC_CAUSES.has(b.cause) === (b.customerId !== undefined), {
     message: 'required for customer-specific causes and only for them',
     path: ['customerId'],
   })
-  .refine((b) => b.announcedAt === undefined || b.cause === 'planned_maintenance', { message: 'only planned maintenance is announced', path: ['announcedAt'] });
+  .refine((b) => b.announcedAt === undefined || b.cause === 'planned_maintenance', {
+    message: 'only planned maintenance is announced',
+    path: ['announcedAt'],
+  });
 
 const maintenanceWindowBody = z
   .strictObject({ startsAt: isoInstant, endsAt: isoInstant, description })
   .refine((b) => ms(b.endsAt) > ms(b.startsAt), { message: 'must be after startsAt', path: ['endsAt'] })
-  .refine((b) => ms(b.startsAt) > Date.now(), { message: 'a window is announced before it starts', path: ['startsAt'] });
+  .refine((b) => ms(b.startsAt) > Date.now(), {
+    message: 'a window is announced before it starts',
+    path: ['startsAt'],
+  });
 
 const instant = z.string().nullable();
 
@@ -62,7 +80,10 @@ export const outageResponse = z.object({
   ongoing: z.boolean(),
   announcedAt: instant,
   announcedInTime: z.boolean().nullable().describe('Planned maintenance: announced at least 48 hours ahead'),
-  exclusion: z.enum(EXCLUSIONS).nullable().describe('Why the outage does not count against availability; null when it counts'),
+  exclusion: z
+    .enum(EXCLUSIONS)
+    .nullable()
+    .describe('Why the outage does not count against availability; null when it counts'),
   panelNoticePostedAt: instant,
   panelNoticeDueAt: z.string(),
   workflowId: z.string().nullable(),
@@ -98,13 +119,18 @@ export function presentOutage(row: Outage & { _count?: { corrections: number } }
 }
 
 export async function getOutageOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Outage> {
-  const row = await deps.db.outage.findFirst({ where: { id, ...outagesVisibleTo(principal) }, include: withCorrections });
+  const row = await deps.db.outage.findFirst({
+    where: { id, ...outagesVisibleTo(principal) },
+    include: withCorrections,
+  });
   if (!row) throw ApiError.notFound('outage', id);
   return row;
 }
 
 async function productOrThrow(deps: AppDeps, idOrKey: string) {
-  const product = await deps.db.product.findFirst({ where: z.uuid().safeParse(idOrKey).success ? { id: idOrKey } : { key: idOrKey } });
+  const product = await deps.db.product.findFirst({
+    where: z.uuid().safeParse(idOrKey).success ? { id: idOrKey } : { key: idOrKey },
+  });
   if (!product) throw ApiError.notFound('product', idOrKey);
   return product;
 }
@@ -132,15 +158,17 @@ export async function startOutageWorkflow(deps: AppDeps, row: Outage): Promise<O
   await startOnce(deps.temporal, outage.outageWorkflow, {
     workflowId: row.workflowId,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    args: [{
-      outageId: row.id,
-      startedAtMs: row.startedAt.getTime(),
-      noticeWithinMinutes: outage.PANEL_NOTICE_WITHIN_MINUTES,
-      noticePostedAtMs: noticePostedAt?.getTime() ?? null,
-      announce: row.announceToCustomers,
-      // Seed 001: an unplanned outage still running when recorded is told to the customers at once.
-      notifyCustomers: row.cause === 'unplanned' && (row.endedAt === null || row.endedAt.getTime() > Date.now()),
-    }],
+    args: [
+      {
+        outageId: row.id,
+        startedAtMs: row.startedAt.getTime(),
+        noticeWithinMinutes: outage.PANEL_NOTICE_WITHIN_MINUTES,
+        noticePostedAtMs: noticePostedAt?.getTime() ?? null,
+        announce: row.announceToCustomers,
+        // Seed 001: an unplanned outage still running when recorded is told to the customers at once.
+        notifyCustomers: row.cause === 'unplanned' && (row.endedAt === null || row.endedAt.getTime() > Date.now()),
+      },
+    ],
   });
   return deps.db.outage.update({ where: { id: row.id }, data: { workflowStartedAt: new Date() } });
 }
@@ -150,7 +178,10 @@ const listQuery = z.strictObject({
   cause: z.enum(OUTAGE_CAUSES).optional(),
   from: isoInstant.optional().describe('outages still going on at or after this instant'),
   to: isoInstant.optional().describe('outages that started before this instant'),
-  ongoing: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  ongoing: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
@@ -167,11 +198,17 @@ export const outageRoutes = [
     response: outageResponse,
     handler: async ({ body, principal, deps }) => {
       // Staff record outages of their own vendor's (a manager's: their departments') products only.
-      if (!(await deps.db.product.findFirst({ where: { AND: [{ id: body.productId }, workProducts(principal) ?? {}] } }))) {
-        throw new ApiError('unprocessable', `product ${body.productId} does not exist`, { invalidFields: [{ field: 'body.productId', reason: 'no such product' }] });
+      if (
+        !(await deps.db.product.findFirst({ where: { AND: [{ id: body.productId }, workProducts(principal) ?? {}] } }))
+      ) {
+        throw new ApiError('unprocessable', `product ${body.productId} does not exist`, {
+          invalidFields: [{ field: 'body.productId', reason: 'no such product' }],
+        });
       }
       if (body.customerId && !(await deps.db.customer.findUnique({ where: { id: body.customerId } }))) {
-        throw new ApiError('unprocessable', `customer ${body.customerId} does not exist`, { invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }] });
+        throw new ApiError('unprocessable', `customer ${body.customerId} does not exist`, {
+          invalidFields: [{ field: 'body.customerId', reason: 'no such customer' }],
+        });
       }
       refuseProblems(
         outageProblems(
@@ -186,16 +223,20 @@ export const outageRoutes = [
           deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000,
         ),
       );
-      const row = await recordOutage(deps, {
-        productId: body.productId,
-        startedAt: new Date(body.startedAt),
-        endedAt: body.endedAt === null ? null : new Date(body.endedAt),
-        cause: body.cause,
-        customerId: body.customerId ?? null,
-        description: body.description,
-        announcedAt: body.announcedAt ? new Date(body.announcedAt) : null,
-        panelNoticePostedAt: body.panelNoticePostedAt ? new Date(body.panelNoticePostedAt) : null,
-      }, false);
+      const row = await recordOutage(
+        deps,
+        {
+          productId: body.productId,
+          startedAt: new Date(body.startedAt),
+          endedAt: body.endedAt === null ? null : new Date(body.endedAt),
+          cause: body.cause,
+          customerId: body.customerId ?? null,
+          description: body.description,
+          announcedAt: body.announcedAt ? new Date(body.announcedAt) : null,
+          panelNoticePostedAt: body.panelNoticePostedAt ? new Date(body.panelNoticePostedAt) : null,
+        },
+        false,
+      );
       return presentOutage(row);
     },
   }),
@@ -203,7 +244,8 @@ export const outageRoutes = [
     method: 'post',
     path: '/v1/products/:id/maintenance-windows',
     tag: 'outages',
-    summary: "Plan a maintenance window and announce it now to every customer with a contract on the product (excluded from availability only when announced at least 48 hours ahead)",
+    summary:
+      'Plan a maintenance window and announce it now to every customer with a contract on the product (excluded from availability only when announced at least 48 hours ahead)',
     roles: RECORDERS,
     params: keyOrIdParams,
     body: maintenanceWindowBody,
@@ -213,16 +255,20 @@ export const outageRoutes = [
       const product = await productOrThrow(deps, params.id);
       // The announcement is the customers' notice of this outage.
       const now = new Date();
-      const row = await recordOutage(deps, {
-        productId: product.id,
-        startedAt: new Date(body.startsAt),
-        endedAt: new Date(body.endsAt),
-        cause: 'planned_maintenance',
-        customerId: null,
-        description: body.description,
-        announcedAt: now,
-        panelNoticePostedAt: now,
-      }, true);
+      const row = await recordOutage(
+        deps,
+        {
+          productId: product.id,
+          startedAt: new Date(body.startsAt),
+          endedAt: new Date(body.endsAt),
+          cause: 'planned_maintenance',
+          customerId: null,
+          description: body.description,
+          announcedAt: now,
+          panelNoticePostedAt: now,
+        },
+        true,
+      );
       return presentOutage(row);
     },
   }),
@@ -230,7 +276,7 @@ export const outageRoutes = [
     method: 'get',
     path: '/v1/outages',
     tag: 'outages',
-    summary: 'Outages, latest first (a customer sees those of its products, without other customers\' own)',
+    summary: "Outages, latest first (a customer sees those of its products, without other customers' own)",
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(outageResponse) }),
@@ -278,9 +324,18 @@ export const outageRoutes = [
       const endedAt = body.endedAt ? new Date(body.endedAt) : new Date();
       if (row.voidedAt) throw new ApiError('conflict', 'the outage was voided', { reason: 'voided' });
       if (endedAt.getTime() > Date.now() + deps.config.OUTAGE_END_MARGIN_MINUTES * 60_000) {
-        throw new ApiError('validation_failed', `body.endedAt: must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes`, {
-          invalidFields: [{ field: 'body.endedAt', reason: `must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes` }],
-        });
+        throw new ApiError(
+          'validation_failed',
+          `body.endedAt: must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes`,
+          {
+            invalidFields: [
+              {
+                field: 'body.endedAt',
+                reason: `must not be later than now plus ${deps.config.OUTAGE_END_MARGIN_MINUTES} minutes`,
+              },
+            ],
+          },
+        );
       }
       if (endedAt.getTime() <= row.startedAt.getTime()) {
         throw new ApiError('unprocessable', `the end must be after the start (${iso(row.startedAt)})`, {
@@ -288,7 +343,10 @@ export const outageRoutes = [
         });
       }
       const { count } = await deps.db.outage.updateMany({ where: { id: row.id, endedAt: null }, data: { endedAt } });
-      if (count === 0) throw new ApiError('conflict', `the outage already ended at ${isoOrNull(row.endedAt)}`, { reason: 'already_closed' });
+      if (count === 0)
+        throw new ApiError('conflict', `the outage already ended at ${isoOrNull(row.endedAt)}`, {
+          reason: 'already_closed',
+        });
       return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),
@@ -305,9 +363,16 @@ export const outageRoutes = [
     handler: async ({ params, body, principal, deps }) => {
       const row = await getOutageOrThrow(deps, params.id, principal);
       const postedAt = body.postedAt ? new Date(body.postedAt) : new Date();
-      const { count } = await deps.db.outage.updateMany({ where: { id: row.id, panelNoticePostedAt: null }, data: { panelNoticePostedAt: postedAt } });
-      if (count === 0) throw new ApiError('conflict', `the panel notice was already posted at ${isoOrNull(row.panelNoticePostedAt)}`, { reason: 'already_posted' });
-      if (row.workflowId) await signalNotice(deps, row.workflowId, `${principal.role}:${principal.keyId}`, postedAt.getTime());
+      const { count } = await deps.db.outage.updateMany({
+        where: { id: row.id, panelNoticePostedAt: null },
+        data: { panelNoticePostedAt: postedAt },
+      });
+      if (count === 0)
+        throw new ApiError('conflict', `the panel notice was already posted at ${isoOrNull(row.panelNoticePostedAt)}`, {
+          reason: 'already_posted',
+        });
+      if (row.workflowId)
+        await signalNotice(deps, row.workflowId, `${principal.role}:${principal.keyId}`, postedAt.getTime());
       return presentOutage(await deps.db.outage.findUniqueOrThrow({ where: { id: row.id }, include: withCorrections }));
     },
   }),

@@ -9,7 +9,8 @@ export const readinessRoutes = [
     method: 'get',
     path: '/v1/readiness/breach-recipients',
     tag: 'system',
-    summary: 'Every plan in use whose breach notices have no reachable recipient (e.g. an SMS to a department manager with no phone on file)',
+    summary:
+      'Every plan in use whose breach notices have no reachable recipient (e.g. an SMS to a department manager with no phone on file)',
     roles: STAFF,
     response: z.object({
       ready: z.boolean(),
@@ -23,7 +24,11 @@ export const readinessRoutes = [
           level: z.string(),
           channel: z.enum(['sms', 'email', 'in_app']),
           recipient: z.string(),
-          missing: z.string().describe('What to fill in: the department field (e.g. managerPhone) when the department\'s columns are how the recipient is reached; when it is reached through people (its manager users, the vendor\'s senior-management users), their phone or e-mail, naming them, e.g. "phone of a manager user: none of Ali, Sara has one"'),
+          missing: z
+            .string()
+            .describe(
+              'What to fill in: the department field (e.g. managerPhone) when the department\'s columns are how the recipient is reached; when it is reached through people (its manager users, the vendor\'s senior-management users), their phone or e-mail, naming them, e.g. "phone of a manager user: none of Ali, Sara has one"',
+            ),
         }),
       ),
     }),

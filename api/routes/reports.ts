@@ -5,7 +5,12 @@
  */
 import { defineRoute } from '../route';
 import { breachesReport, breachesReportCsv, breachesReportFor, breachesReportQuery } from '../reports/breaches';
-import { changeRequestsReport, changeRequestsReportCsv, changeRequestsReportFor, changeRequestsReportQuery } from '../reports/change-requests';
+import {
+  changeRequestsReport,
+  changeRequestsReportCsv,
+  changeRequestsReportFor,
+  changeRequestsReportQuery,
+} from '../reports/change-requests';
 import { claimsReport, claimsReportCsv, claimsReportFor, claimsReportQuery } from '../reports/claims';
 import { reportPeriod, scopedCustomer, type PeriodFields } from '../reports/period';
 import { slaReport, slaReportCsv, slaReportFor, slaReportQuery } from '../reports/sla';
@@ -27,31 +32,44 @@ export const reportRoutes = [
     method: 'get',
     path: '/v1/reports/sla',
     tag: 'reports',
-    summary: 'SLA compliance of the tickets opened in a Jalali month or date range (Tehran time): per target met, breached and open, times to first response and resolution, paused time, reopen rate',
+    summary:
+      'SLA compliance of the tickets opened in a Jalali month or date range (Tehran time): per target met, breached and open, times to first response and resolution, paused time, reopen rate',
     roles: EVERYONE,
     query: slaReportQuery,
     response: slaReport,
     csv: slaReportCsv,
     handler: async ({ query, principal, deps }) =>
-      slaReportFor(deps.db, { ...scope(query, principal), groupBy: query.groupBy, priority: query.priority, plan: query.plan }),
+      slaReportFor(deps.db, {
+        ...scope(query, principal),
+        groupBy: query.groupBy,
+        priority: query.priority,
+        plan: query.plan,
+      }),
   }),
   defineRoute({
     method: 'get',
     path: '/v1/reports/breaches',
     tag: 'reports',
-    summary: 'Every breach and escalation that fired in the period: who was told, by which channel, whether it was delivered, and how late the ticket was answered after all',
+    summary:
+      'Every breach and escalation that fired in the period: who was told, by which channel, whether it was delivered, and how late the ticket was answered after all',
     roles: STAFF,
     query: breachesReportQuery,
     response: breachesReport,
     csv: breachesReportCsv,
     handler: async ({ query, principal, deps }) =>
-      breachesReportFor(deps.db, { ...scope(query, principal), kind: query.kind, limit: query.limit, cursor: query.cursor }),
+      breachesReportFor(deps.db, {
+        ...scope(query, principal),
+        kind: query.kind,
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
   }),
   defineRoute({
     method: 'get',
     path: '/v1/reports/claims',
     tag: 'reports',
-    summary: 'Claims received in the period (acknowledged and decided on time, approved, adjusted, rejected), credit notes per month and customer, availability per product and month against its target',
+    summary:
+      'Claims received in the period (acknowledged and decided on time, approved, adjusted, rejected), credit notes per month and customer, availability per product and month against its target',
     roles: EVERYONE,
     query: claimsReportQuery,
     response: claimsReport,
@@ -62,7 +80,8 @@ export const reportRoutes = [
     method: 'get',
     path: '/v1/reports/change-requests',
     tag: 'reports',
-    summary: 'Change requests opened in the period: reviews and deliveries on time, customer delay days, acceptance by silence, defects per delivery, invoiced hours',
+    summary:
+      'Change requests opened in the period: reviews and deliveries on time, customer delay days, acceptance by silence, defects per delivery, invoiced hours',
     roles: STAFF,
     query: changeRequestsReportQuery,
     response: changeRequestsReport,

@@ -30,7 +30,8 @@ async function ticketPolicyRow(db: Database, body: z.infer<typeof slaPreviewBody
   }
   const row = await db.policy.findUnique({ where: { id: body.policyId! } });
   if (!row) throw refuse('body.policyId', `policy ${body.policyId} does not exist`);
-  if (row.kind !== 'ticket') throw refuse('body.policyId', `policy ${row.key} holds ${row.kind} terms, not a ticket policy`);
+  if (row.kind !== 'ticket')
+    throw refuse('body.policyId', `policy ${row.key} holds ${row.kind} terms, not a ticket policy`);
   return row;
 }
 
@@ -39,7 +40,9 @@ function refuse(field: string, reason: string): ApiError {
 }
 
 async function compiledCalendars(db: Database, policy: TicketPolicy): Promise<(key: string) => BusinessCalendar> {
-  const compiled = new Map((await loadCalendarSpecs(db, calendarsOf(policy))).map((spec) => [spec.key, compileCalendar(spec)]));
+  const compiled = new Map(
+    (await loadCalendarSpecs(db, calendarsOf(policy))).map((spec) => [spec.key, compileCalendar(spec)]),
+  );
   return (key) => {
     const calendar = compiled.get(key);
     if (!calendar) throw new Error(`calendar ${key} was not loaded`);
@@ -71,7 +74,14 @@ function presentTarget(clock: TargetClock, spec: TargetSpec, countsFrom: Resolut
       .sort((a, b) => a.atMs - b.atMs)
       .map((alarm) => {
         const at = tehran(alarm.atMs);
-        return { kind: alarm.kind, percent: alarm.percent, at: at.iso, atJalali: at.jalali, atJalaliLatin: at.jalaliLatin, action: alarm.action };
+        return {
+          kind: alarm.kind,
+          percent: alarm.percent,
+          at: at.iso,
+          atJalali: at.jalali,
+          atJalaliLatin: at.jalaliLatin,
+          action: alarm.action,
+        };
       }),
   };
 }
@@ -81,7 +91,8 @@ export const slaPreviewRoutes = [
     method: 'post',
     path: '/v1/sla/preview',
     tag: 'sla',
-    summary: "Every deadline a ticket of this plan and priority opened at `openedAt` would get, in Tehran time and Jalali",
+    summary:
+      'Every deadline a ticket of this plan and priority opened at `openedAt` would get, in Tehran time and Jalali',
     roles,
     body: slaPreviewBody,
     errors: [422],

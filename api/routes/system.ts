@@ -11,7 +11,9 @@ const readiness = z.object({
   }),
   stuckWorkflows: z
     .object({ count: z.number().int(), ids: z.array(z.string()), error: z.string().optional() })
-    .describe('running workflows whose tasks keep failing (at most 20 ids; `npm run repair-stuck` restarts stuck tickets); they do not make the service unready'),
+    .describe(
+      'running workflows whose tasks keep failing (at most 20 ids; `npm run repair-stuck` restarts stuck tickets); they do not make the service unready',
+    ),
 });
 
 async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
@@ -38,7 +40,11 @@ async function stuckWorkflows(deps: AppDeps): Promise<Readiness['stuckWorkflows'
     ids = await findStuckWorkflows(deps, 20);
   });
   if (!listed.ok) return { count: 0, ids: [], error: listed.error };
-  if (ids.length > 0) deps.logger.warn({ stuckWorkflows: ids }, `${ids.length} workflow(s) stuck: their tasks keep failing (npm run repair-stuck)`);
+  if (ids.length > 0)
+    deps.logger.warn(
+      { stuckWorkflows: ids },
+      `${ids.length} workflow(s) stuck: their tasks keep failing (npm run repair-stuck)`,
+    );
   return { count: ids.length, ids };
 }
 
@@ -76,14 +82,18 @@ export const systemRoutes = [
     method: 'get',
     path: '/readyz',
     tag: 'system',
-    summary: 'The database and Temporal are reachable (503 names the one that is not), and which workflows are stuck; the answer is reused for 2 s',
+    summary:
+      'The database and Temporal are reachable (503 names the one that is not), and which workflows are stuck; the answer is reused for 2 s',
     roles: 'public',
     response: readiness,
     errors: [503],
     handler: async ({ deps }) => {
       const answer = await readinessOf(deps);
       const ready = answer.status === 'ready';
-      return new Reply(ready ? 200 : 503, answer, { 'Cache-Control': 'max-age=2', ...(ready ? {} : { 'Retry-After': '5' }) });
+      return new Reply(ready ? 200 : 503, answer, {
+        'Cache-Control': 'max-age=2',
+        ...(ready ? {} : { 'Retry-After': '5' }),
+      });
     },
   }),
 ];

@@ -11,10 +11,25 @@ import * as ticket from '../../workflows/ticket';
 import { actingCustomerId, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, requestingCustomer, requireEligible, text } from '../requests';
+import {
+  IDEMPOTENT_COMMAND,
+  IDEMPOTENT_CREATION,
+  idempotencyKeyOf,
+  line,
+  requestingCustomer,
+  requireEligible,
+  text,
+} from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import { commandStartingIfNeeded, commandTarget, queryIfRunning, runCommand, startOnce, type CommandTarget } from '../workflow-commands';
+import {
+  commandStartingIfNeeded,
+  commandTarget,
+  queryIfRunning,
+  runCommand,
+  startOnce,
+  type CommandTarget,
+} from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 import { assertInWorkScope, inWorkScope, presentTimeline, seesInternals, timelineEvent } from '../visibility';
 import { planTicketHours } from './hours';
@@ -39,8 +54,11 @@ const createTicketBody = z.strictObject({
 const instant = z.string().nullable();
 const targetClockResponse = z.object({
   target: z.enum(['first_response', 'resolution', 'review']),
-  state: z.enum(TARGET_STATES)
-    .describe('stopped: the ticket was cancelled or closed before this target was met; its time no longer counts. awaiting_review: the resolution has no deadline until the review (POST /v1/tickets/:id/review): a committed date (rule 5), or, where the fix counts from the review result (rule 13, Avanak), the confirmed fault starts it'),
+  state: z
+    .enum(TARGET_STATES)
+    .describe(
+      'stopped: the ticket was cancelled or closed before this target was met; its time no longer counts. awaiting_review: the resolution has no deadline until the review (POST /v1/tickets/:id/review): a committed date (rule 5), or, where the fix counts from the review result (rule 13, Avanak), the confirmed fault starts it',
+    ),
   calendar: z.string(),
   startedAt: z.string(),
   dueAt: instant,
@@ -64,8 +82,18 @@ const ticketResponse = z.object({
   description: z.string(),
   channel: z.string(),
   status: z.enum(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled']),
-  assignee: z.uuid().nullable().describe('The staff user the ticket is assigned to (what POST /v1/tickets/:id/assign takes and `?assignee=` filters by); null when unassigned'),
-  assigneeName: z.string().nullable().describe('The assignee\'s name; for an assignment made before assignees were people that names no user, its free text (with `assignee` null)'),
+  assignee: z
+    .uuid()
+    .nullable()
+    .describe(
+      'The staff user the ticket is assigned to (what POST /v1/tickets/:id/assign takes and `?assignee=` filters by); null when unassigned',
+    ),
+  assigneeName: z
+    .string()
+    .nullable()
+    .describe(
+      "The assignee's name; for an assignment made before assignees were people that names no user, its free text (with `assignee` null)",
+    ),
   openedAt: z.string(),
   firstResponseAt: instant,
   resolvedAt: instant,
@@ -73,14 +101,20 @@ const ticketResponse = z.object({
   cancelReason: z.string().nullable(),
   breached: z.boolean(),
   clock: z.object({
-    live: z.boolean().describe('true when read from the running workflow; false when from the database record, or, before the workflow has recorded one, computed from the plan as at opening and run forward to asOf'),
+    live: z
+      .boolean()
+      .describe(
+        'true when read from the running workflow; false when from the database record, or, before the workflow has recorded one, computed from the plan as at opening and run forward to asOf',
+      ),
     asOf: z.string(),
     cycle: z.number().int(),
     targets: z.array(targetClockResponse),
     nextAlarm: z
       .object({ target: z.string(), kind: z.string(), percent: z.number(), at: z.string() })
       .nullable()
-      .describe("The workflow's next timer (a warning, the breach or an escalation to staff); null when none is left, and always null for customers"),
+      .describe(
+        "The workflow's next timer (a warning, the breach or an escalation to staff); null when none is left, and always null for customers",
+      ),
   }),
 });
 type TicketResponse = z.infer<typeof ticketResponse>;
@@ -94,7 +128,13 @@ async function assigneeOfView(deps: AppDeps, row: Ticket, view: ticket.TicketVie
   return resolveAssignee(deps.db, view.assignee, product.vendorId);
 }
 
-function present(row: Ticket, view: ticket.TicketView, live: boolean, principal: Principal, assignee: Assignee): TicketResponse {
+function present(
+  row: Ticket,
+  view: ticket.TicketView,
+  live: boolean,
+  principal: Principal,
+  assignee: Assignee,
+): TicketResponse {
   return {
     id: row.id,
     customerId: row.customerId,
@@ -133,7 +173,15 @@ function present(row: Ticket, view: ticket.TicketView, live: boolean, principal:
         completedAt: isoOrNull(t.completedAtMs),
       })),
       // The next alarm is the staff's (warnings, escalations to managers): a customer sees the deadlines only.
-      nextAlarm: seesInternals(principal) && view.nextAlarm ? { target: view.nextAlarm.target, kind: view.nextAlarm.kind, percent: view.nextAlarm.percent, at: iso(view.nextAlarm.atMs) } : null,
+      nextAlarm:
+        seesInternals(principal) && view.nextAlarm
+          ? {
+              target: view.nextAlarm.target,
+              kind: view.nextAlarm.kind,
+              percent: view.nextAlarm.percent,
+              at: iso(view.nextAlarm.atMs),
+            }
+          : null,
     },
   };
 }
@@ -144,13 +192,17 @@ async function requireChannelOffered(deps: AppDeps, policyKey: string, channel: 
   if (!entitlements || channelOffered(entitlements, channel)) return;
   const offered = entitlements.channels.length > 0 ? entitlements.channels.join(' and ') : 'no channel';
   const message = `the plan ${policyKey} does not offer the ${channel} channel (it offers ${offered})`;
-  throw new ApiError('unprocessable', message, { reason: 'channel_not_offered', invalidFields: [{ field: 'body.channel', reason: message }] });
+  throw new ApiError('unprocessable', message, {
+    reason: 'channel_not_offered',
+    invalidFields: [{ field: 'body.channel', reason: message }],
+  });
 }
 
 /** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
 async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
   const row = await deps.db.ticket.findUnique({ where: { id } });
-  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId)) throw ApiError.notFound('ticket', id);
+  if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId))
+    throw ApiError.notFound('ticket', id);
   await assertInWorkScope(deps.db, principal, row.productId, 'ticket', id);
   return row;
 }
@@ -168,7 +220,13 @@ async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<T
   // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
   // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
   // the opening one, run forward to now.
-  return present(row, openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()), false, principal, UNASSIGNED);
+  return present(
+    row,
+    openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()),
+    false,
+    principal,
+    UNASSIGNED,
+  );
 }
 
 /** A running workflow's ticket as at now, or undefined (ended, or Temporal cannot answer in time). */
@@ -178,9 +236,16 @@ async function liveView(deps: AppDeps, row: Ticket): Promise<ticket.TicketView |
 }
 
 /** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
-export async function ticketWorkflowInput(deps: AppDeps, row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>, openedBy: string): Promise<ticket.TicketWorkflowInput> {
+export async function ticketWorkflowInput(
+  deps: AppDeps,
+  row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>,
+  openedBy: string,
+): Promise<ticket.TicketWorkflowInput> {
   const policy = await loadDefinition(deps.db, 'ticket', row.policyKey);
-  if (!policy) throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, { reason: 'unknown_policy' });
+  if (!policy)
+    throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, {
+      reason: 'unknown_policy',
+    });
   return {
     ticketId: row.id,
     policy,
@@ -224,12 +289,20 @@ function command<Body>(
     response: ticketResponse,
     handler: async (ctx) => {
       const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
-      const target = commandTarget(ctx.deps.temporal.workflow.getHandle(row.workflowId), path, ctx.principal.keyId, idempotencyKeyOf(ctx.headers));
-      const view = await commandStartingIfNeeded(() => send(ctx, target), async () => {
-        const unstarted = await ctx.deps.db.ticket.findFirst({ where: { id: row.id, ...neverStarted.tickets() } });
-        if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
-        return unstarted !== null;
-      });
+      const target = commandTarget(
+        ctx.deps.temporal.workflow.getHandle(row.workflowId),
+        path,
+        ctx.principal.keyId,
+        idempotencyKeyOf(ctx.headers),
+      );
+      const view = await commandStartingIfNeeded(
+        () => send(ctx, target),
+        async () => {
+          const unstarted = await ctx.deps.db.ticket.findFirst({ where: { id: row.id, ...neverStarted.tickets() } });
+          if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
+          return unstarted !== null;
+        },
+      );
       return present(row, view, true, ctx.principal, await assigneeOfView(ctx.deps, row, view));
     },
   });
@@ -240,17 +313,43 @@ const listQuery = z.strictObject({
   priority: z.enum(PRIORITIES).optional(),
   customerId: z.uuid().optional(),
   productId: z.uuid().optional(),
-  breached: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  atRisk: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('open, not breached, next deadline within the hour'),
-  order: z.enum(['newest', 'due']).default('newest').describe('newest first, or the next deadline first (tickets without one last)'),
-  assignee: z.union([z.enum(['me', 'none']), z.uuid()]).optional().describe('me: assigned to you; none: assigned to nobody (an old free-text assignee that names no user counts as nobody); a user id: assigned to that person'),
-  departmentId: z.uuid().optional().describe('tickets of this department\'s products'),
-  q: z.string().trim().min(1).max(200).optional().describe('text in the subject, the description or the customer\'s name (any case)'),
+  breached: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  atRisk: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('open, not breached, next deadline within the hour'),
+  order: z
+    .enum(['newest', 'due'])
+    .default('newest')
+    .describe('newest first, or the next deadline first (tickets without one last)'),
+  assignee: z
+    .union([z.enum(['me', 'none']), z.uuid()])
+    .optional()
+    .describe(
+      'me: assigned to you; none: assigned to nobody (an old free-text assignee that names no user counts as nobody); a user id: assigned to that person',
+    ),
+  departmentId: z.uuid().optional().describe("tickets of this department's products"),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("text in the subject, the description or the customer's name (any case)"),
   openedFrom: isoInstant.optional().describe('opened at or after this instant'),
   openedTo: isoInstant.optional().describe('opened before this instant'),
   updatedFrom: isoInstant.optional().describe('last changed at or after this instant'),
   updatedTo: isoInstant.optional().describe('last changed before this instant'),
-  sort: z.enum(['opened', 'deadline', 'age']).optional().describe('opened: newest first (the default); deadline: the next deadline soonest first, tickets without one last (same as order=due); age: oldest first. Wins over order'),
+  sort: z
+    .enum(['opened', 'deadline', 'age'])
+    .optional()
+    .describe(
+      'opened: newest first (the default); deadline: the next deadline soonest first, tickets without one last (same as order=due); age: oldest first. Wins over order',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
@@ -262,7 +361,7 @@ export const ticketRoutes = [
     method: 'post',
     path: '/v1/tickets',
     tag: 'tickets',
-    summary: 'Open a ticket (a customer for itself, or staff on a customer\'s behalf); the answer carries its deadlines',
+    summary: "Open a ticket (a customer for itself, or staff on a customer's behalf); the answer carries its deadlines",
     roles: ['customer', 'agent', 'manager', 'admin'],
     body: createTicketBody,
     status: 201,
@@ -274,15 +373,26 @@ export const ticketRoutes = [
       const idempotency = idempotencyKeyOf(headers);
 
       if (idempotency) {
-        const existing = await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } });
+        const existing = await deps.db.ticket.findUnique({
+          where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } },
+        });
         if (existing) return replay(deps, existing, body, principal);
       }
       const nowMs = Date.now();
-      const eligibility = await requireEligible(deps.db, { kind: 'ticket', customerId, productId: body.productId, nowMs });
+      const eligibility = await requireEligible(deps.db, {
+        kind: 'ticket',
+        customerId,
+        productId: body.productId,
+        nowMs,
+      });
       await requireChannelOffered(deps, eligibility.policyKey, body.channel);
 
       const id = randomUUID();
-      const input = await ticketWorkflowInput(deps, { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) }, actorOf(principal));
+      const input = await ticketWorkflowInput(
+        deps,
+        { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) },
+        actorOf(principal),
+      );
       // Terms beyond what Pasban computes (stored before sla/limits.ts) are refused with 422 before anything is stored.
       const opening = openingView(input);
       const data: Prisma.TicketUncheckedCreateInput = {
@@ -305,11 +415,19 @@ export const ticketRoutes = [
         row = await deps.db.ticket.create({ data });
       } catch (error) {
         // Two concurrent retries with one key: the loser answers with the winner's ticket.
-        const existing = idempotency && (await deps.db.ticket.findUnique({ where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } } }));
+        const existing =
+          idempotency &&
+          (await deps.db.ticket.findUnique({
+            where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } },
+          }));
         if (existing) return replay(deps, existing, body, principal);
         throw error;
       }
-      await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+      await startOnce(deps.temporal, ticket.ticketWorkflow, {
+        workflowId: row.workflowId,
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+      });
       return present(row, opening, false, principal, UNASSIGNED);
     },
   }),
@@ -317,13 +435,18 @@ export const ticketRoutes = [
     method: 'get',
     path: '/v1/tickets',
     tag: 'tickets',
-    summary: 'List tickets, newest first, by next deadline or oldest first (a customer sees only its own; staff their vendor\'s, managers their departments\')',
+    summary:
+      "List tickets, newest first, by next deadline or oldest first (a customer sees only its own; staff their vendor's, managers their departments')",
     roles: EVERYONE,
     query: listQuery,
-    response: z.object({ items: z.array(ticketResponse.omit({ clock: true, description: true }).extend({ nextDeadlineAt: instant })), nextCursor: z.uuid().nullable() }),
+    response: z.object({
+      items: z.array(ticketResponse.omit({ clock: true, description: true }).extend({ nextDeadlineAt: instant })),
+      nextCursor: z.uuid().nullable(),
+    }),
     handler: async ({ query, principal, deps }) => {
       const customerId = actingCustomerId(principal, query.customerId);
-      const range = (from?: string, to?: string) => (from || to ? { ...(from && { gte: new Date(from) }), ...(to && { lt: new Date(to) }) } : undefined);
+      const range = (from?: string, to?: string) =>
+        from || to ? { ...(from && { gte: new Date(from) }), ...(to && { lt: new Date(to) }) } : undefined;
       const opened = range(query.openedFrom, query.openedTo);
       const updated = range(query.updatedFrom, query.updatedTo);
       const where: Prisma.TicketWhereInput = {
@@ -331,10 +454,19 @@ export const ticketRoutes = [
           inWorkScope(principal),
           query.departmentId ? { product: { departmentId: query.departmentId } } : {},
           query.q
-            ? { OR: [{ subject: { contains: query.q, mode: 'insensitive' } }, { description: { contains: query.q, mode: 'insensitive' } }, { customer: { name: { contains: query.q, mode: 'insensitive' } } }] }
+            ? {
+                OR: [
+                  { subject: { contains: query.q, mode: 'insensitive' } },
+                  { description: { contains: query.q, mode: 'insensitive' } },
+                  { customer: { name: { contains: query.q, mode: 'insensitive' } } },
+                ],
+              }
             : {},
         ],
-        ...(query.assignee && { assigneeUserId: query.assignee === 'none' ? null : query.assignee === 'me' ? principal.userId : query.assignee }),
+        ...(query.assignee && {
+          assigneeUserId:
+            query.assignee === 'none' ? null : query.assignee === 'me' ? principal.userId : query.assignee,
+        }),
         ...(opened && { openedAt: opened }),
         ...(updated && { updatedAt: updated }),
         ...(customerId && { customerId }),
@@ -342,7 +474,11 @@ export const ticketRoutes = [
         ...(query.priority && { priority: query.priority }),
         ...(query.productId && { productId: query.productId }),
         ...(query.breached !== undefined && { breached: query.breached }),
-        ...(query.atRisk && { breached: false, status: { in: [...OPEN_STATUSES] }, nextDeadlineAt: { lte: new Date(Date.now() + 3600_000) } }),
+        ...(query.atRisk && {
+          breached: false,
+          status: { in: [...OPEN_STATUSES] },
+          nextDeadlineAt: { lte: new Date(Date.now() + 3600_000) },
+        }),
       };
       const sort = query.sort ?? (query.order === 'due' ? 'deadline' : 'opened');
       const orderBy: Prisma.TicketOrderByWithRelationInput[] =
@@ -364,7 +500,11 @@ export const ticketRoutes = [
           page,
           (row) => {
             const assignee = { userId: row.assigneeUserId, name: row.assigneeUser?.name ?? row.assignee };
-            const { clock: _clock, description: _description, ...summary } = present(row, readTicketClock(row) ?? emptyView(row), false, principal, assignee);
+            const {
+              clock: _clock,
+              description: _description,
+              ...summary
+            } = present(row, readTicketClock(row) ?? emptyView(row), false, principal, assignee);
             return { ...summary, nextDeadlineAt: isoOrNull(row.nextDeadlineAt?.getTime()) };
           },
           logUnreadable(deps.logger, 'a list of tickets'),
@@ -381,13 +521,15 @@ export const ticketRoutes = [
     roles: EVERYONE,
     params: idParams,
     response: ticketResponse,
-    handler: async ({ params, principal, deps }) => read(deps, await getTicketOrThrow(deps, params.id, principal), principal),
+    handler: async ({ params, principal, deps }) =>
+      read(deps, await getTicketOrThrow(deps, params.id, principal), principal),
   }),
   defineRoute({
     method: 'get',
     path: '/v1/tickets/:id/events',
     tag: 'tickets',
-    summary: 'The ticket\'s timeline: who did what, when (a customer sees what is addressed to it: no internal notes or escalations)',
+    summary:
+      "The ticket's timeline: who did what, when (a customer sees what is addressed to it: no internal notes or escalations)",
     roles: EVERYONE,
     params: idParams,
     response: z.object({ items: z.array(timelineEvent) }),
@@ -397,56 +539,115 @@ export const ticketRoutes = [
       return { items: await presentTimeline(deps.db, principal, 'ticket', events) };
     },
   }),
-  command('replies', 'Reply: a customer\'s reply, or an agent\'s (public by default; the first public one is the first response)', EVERYONE,
+  command(
+    'replies',
+    "Reply: a customer's reply, or an agent's (public by default; the first public one is the first response)",
+    EVERYONE,
     z.strictObject({ body: text(10_000), public: z.boolean().default(true) }),
-    ({ body, principal }, h) => principal.role === 'customer'
-      ? runCommand(h, ticket.customerReply, { actor: actorOf(principal), body: body.body })
-      : runCommand(h, ticket.agentReply, { actor: actorOf(principal), public: body.public, body: body.body })),
-  command('status', 'Set in progress or waiting on the customer (which pauses the resolution clock)', STAFF,
+    ({ body, principal }, h) =>
+      principal.role === 'customer'
+        ? runCommand(h, ticket.customerReply, { actor: actorOf(principal), body: body.body })
+        : runCommand(h, ticket.agentReply, { actor: actorOf(principal), public: body.public, body: body.body }),
+  ),
+  command(
+    'status',
+    'Set in progress or waiting on the customer (which pauses the resolution clock)',
+    STAFF,
     z.strictObject({ status: z.enum(['in_progress', 'waiting_on_customer']) }),
-    ({ body, principal }, h) => runCommand(h, ticket.setStatus, { actor: actorOf(principal), status: body.status })),
-  command('priority', 'Change the priority: targets are recomputed from the ticket\'s start', STAFF,
+    ({ body, principal }, h) => runCommand(h, ticket.setStatus, { actor: actorOf(principal), status: body.status }),
+  ),
+  command(
+    'priority',
+    "Change the priority: targets are recomputed from the ticket's start",
+    STAFF,
     z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason })),
-  command('assign', 'Assign the ticket to a person: a staff user of the ticket\'s vendor who works tickets (agent, manager or admin; an agent may take it themselves). They hear of it in their inbox (and by e-mail when they have an address), and its "assignee" alarms reach them', STAFF,
-    z.strictObject({ assignee: z.uuid().describe('The user id of the person to assign (GET /v1/users lists them; GET /v1/sessions/current answers your own)') }),
-    async ({ body, principal, deps, params }, h) => {
-      const { product } = await deps.db.ticket.findUniqueOrThrow({ where: { id: params.id }, select: { product: { select: { vendorId: true } } } });
-      const refusal = await assigneeRefusal(deps.db, body.assignee, product.vendorId);
-      if (refusal) throw new ApiError('unprocessable', `assignee ${refusal}`, { reason: 'invalid_assignee', invalidFields: [{ field: 'body.assignee', reason: refusal }] });
-      return runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee });
+    ({ body, principal }, h) =>
+      runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason }),
+  ),
+  command(
+    'assign',
+    'Assign the ticket to a person: a staff user of the ticket\'s vendor who works tickets (agent, manager or admin; an agent may take it themselves). They hear of it in their inbox (and by e-mail when they have an address), and its "assignee" alarms reach them',
+    STAFF,
+    z.strictObject({
+      assignee: z
+        .uuid()
+        .describe(
+          'The user id of the person to assign (GET /v1/users lists them; GET /v1/sessions/current answers your own)',
+        ),
     }),
-  command('review', 'Record the review: announce a committed resolution date, or reject the request (rule 5, and rule 13 where it is not the vendor\'s fault); where the fix counts from the review result (rule 13, Avanak), `confirm` that the fault is the vendor\'s: the fix target starts now. The customer is told the result', STAFF,
+    async ({ body, principal, deps, params }, h) => {
+      const { product } = await deps.db.ticket.findUniqueOrThrow({
+        where: { id: params.id },
+        select: { product: { select: { vendorId: true } } },
+      });
+      const refusal = await assigneeRefusal(deps.db, body.assignee, product.vendorId);
+      if (refusal)
+        throw new ApiError('unprocessable', `assignee ${refusal}`, {
+          reason: 'invalid_assignee',
+          invalidFields: [{ field: 'body.assignee', reason: refusal }],
+        });
+      return runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee });
+    },
+  ),
+  command(
+    'review',
+    "Record the review: announce a committed resolution date, or reject the request (rule 5, and rule 13 where it is not the vendor's fault); where the fix counts from the review result (rule 13, Avanak), `confirm` that the fault is the vendor's: the fix target starts now. The customer is told the result",
+    STAFF,
     z.discriminatedUnion('decision', [
       z.strictObject({ decision: z.literal('announce'), dueAt: isoInstant }),
       z.strictObject({ decision: z.literal('reject'), reason: text(1000) }),
-      z.strictObject({ decision: z.literal('confirm'), finding: text(1000).describe('The review result told to the customer') }),
+      z.strictObject({
+        decision: z.literal('confirm'),
+        finding: text(1000).describe('The review result told to the customer'),
+      }),
     ]),
     ({ body, principal }, h) => {
       switch (body.decision) {
         case 'announce':
-          return runCommand(h, ticket.announceResolutionDate, { actor: actorOf(principal), dueAtMs: Date.parse(body.dueAt) });
+          return runCommand(h, ticket.announceResolutionDate, {
+            actor: actorOf(principal),
+            dueAtMs: Date.parse(body.dueAt),
+          });
         case 'reject':
           return runCommand(h, ticket.rejectRequest, { actor: actorOf(principal), reason: body.reason });
         case 'confirm':
           return runCommand(h, ticket.confirmFault, { actor: actorOf(principal), finding: body.finding });
       }
-    }),
-  command('resolve', 'Resolve the ticket; it closes itself after the quiet period. `minutesWorked` records the time worked with the resolution (rule 11: billed against the hourly package, refused with 422 beyond the monthly cap or the balance, before the ticket is resolved)', STAFF,
+    },
+  ),
+  command(
+    'resolve',
+    'Resolve the ticket; it closes itself after the quiet period. `minutesWorked` records the time worked with the resolution (rule 11: billed against the hourly package, refused with 422 beyond the monthly cap or the balance, before the ticket is resolved)',
+    STAFF,
     z.strictObject({
       note: text(10_000),
-      minutesWorked: z.number().int().min(1).max(24 * 60).optional().describe('Minutes worked on the ticket, recorded with the resolution as POST /v1/tickets/:id/time does'),
+      minutesWorked: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .optional()
+        .describe('Minutes worked on the ticket, recorded with the resolution as POST /v1/tickets/:id/time does'),
     }),
-    (ctx, h) => resolveWithHours(ctx, h)),
-  command('reopen', 'Reopen a resolved ticket: a new resolution cycle starts', EVERYONE,
+    (ctx, h) => resolveWithHours(ctx, h),
+  ),
+  command(
+    'reopen',
+    'Reopen a resolved ticket: a new resolution cycle starts',
+    EVERYONE,
     z.strictObject({ reason: text(1000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.reopen, { actor: actorOf(principal), reason: body.reason })),
-  command('close', 'Close a resolved ticket', STAFF,
+    ({ body, principal }, h) => runCommand(h, ticket.reopen, { actor: actorOf(principal), reason: body.reason }),
+  ),
+  command('close', 'Close a resolved ticket', STAFF, z.strictObject({ reason: text(1000) }), ({ body, principal }, h) =>
+    runCommand(h, ticket.close, { actor: actorOf(principal), reason: body.reason }),
+  ),
+  command(
+    'cancel',
+    'Cancel an open ticket (e.g. a duplicate), with the reason',
+    ['customer', 'agent', 'manager', 'admin'],
     z.strictObject({ reason: text(1000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.close, { actor: actorOf(principal), reason: body.reason })),
-  command('cancel', 'Cancel an open ticket (e.g. a duplicate), with the reason', ['customer', 'agent', 'manager', 'admin'],
-    z.strictObject({ reason: text(1000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.cancel, { actor: actorOf(principal), reason: body.reason })),
+    ({ body, principal }, h) => runCommand(h, ticket.cancel, { actor: actorOf(principal), reason: body.reason }),
+  ),
 ];
 
 /**
@@ -454,7 +655,13 @@ export const ticketRoutes = [
  * written once the resolution is accepted. A retry under the same Idempotency-Key records them once.
  */
 async function resolveWithHours(
-  { body, principal, deps, params, headers }: HandlerContext<{ id: string }, unknown, { note: string; minutesWorked?: number }>,
+  {
+    body,
+    principal,
+    deps,
+    params,
+    headers,
+  }: HandlerContext<{ id: string }, unknown, { note: string; minutesWorked?: number }>,
   h: CommandTarget,
 ): Promise<ticket.TicketView> {
   const resolve = () => runCommand(h, ticket.resolve, { actor: actorOf(principal), note: body.note });
@@ -462,7 +669,8 @@ async function resolveWithHours(
   const row = await deps.db.ticket.findUniqueOrThrow({ where: { id: params.id }, include: { contract: true } });
   const key = idempotencyKeyOf(headers);
   const note = `recorded with the resolution by ${actorOf(principal)}${key ? ` (Idempotency-Key ${key})` : ''}`;
-  if (key && (await deps.db.entitlementUse.findFirst({ where: { reference: `ticket:${row.id}`, note } }))) return resolve();
+  if (key && (await deps.db.entitlementUse.findFirst({ where: { reference: `ticket:${row.id}`, note } })))
+    return resolve();
   const planned = await planTicketHours(deps, row, body.minutesWorked, 'body.minutesWorked');
   const view = await resolve();
   await planned.apply(note);
@@ -474,27 +682,54 @@ async function resolveWithHours(
  * attempt stored the row but died before starting it. A different body under the same key is
  * a client error.
  */
-async function replay(deps: AppDeps, row: Ticket, body: z.infer<typeof createTicketBody>, principal: Principal): Promise<Reply<TicketResponse>> {
+async function replay(
+  deps: AppDeps,
+  row: Ticket,
+  body: z.infer<typeof createTicketBody>,
+  principal: Principal,
+): Promise<Reply<TicketResponse>> {
   if (row.productId !== body.productId || row.subject !== body.subject || row.priority !== body.priority) {
-    throw new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', { reason: 'idempotency_key_reused' });
+    throw new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', {
+      reason: 'idempotency_key_reused',
+    });
   }
   const input = await ticketWorkflowInput(deps, row, actorOf(principal));
-  await startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [input] });
+  await startOnce(deps.temporal, ticket.ticketWorkflow, {
+    workflowId: row.workflowId,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    args: [input],
+  });
   const live = await liveView(deps, row);
   const view = live ?? readTicketClock(row) ?? openingView(input);
-  return new Reply(200, present(row, view, live !== undefined, principal, await assigneeOfView(deps, row, view)), { 'Idempotent-Replayed': 'true' });
+  return new Reply(200, present(row, view, live !== undefined, principal, await assigneeOfView(deps, row, view)), {
+    'Idempotent-Replayed': 'true',
+  });
 }
 
 /** Starts a stored ticket's workflow unless it runs or ran (recovery after a failed start). */
 export async function startTicketWorkflow(deps: AppDeps, row: Ticket, actor: string): Promise<boolean> {
-  return startOnce(deps.temporal, ticket.ticketWorkflow, { workflowId: row.workflowId, taskQueue: deps.config.TEMPORAL_TASK_QUEUE, args: [await ticketWorkflowInput(deps, row, actor)] });
+  return startOnce(deps.temporal, ticket.ticketWorkflow, {
+    workflowId: row.workflowId,
+    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+    args: [await ticketWorkflowInput(deps, row, actor)],
+  });
 }
 
 /** A row whose workflow has not recorded a clock yet (it was just started). */
 function emptyView(row: Ticket): ticket.TicketView {
   return {
-    ticketId: row.id, status: row.status, priority: row.priority, assignee: row.assignee, cycle: 1,
-    firstResponseAtMs: null, resolvedAtMs: null, closedAtMs: null, cancelReason: null, breached: row.breached,
-    targets: [], nextAlarm: null, asOfMs: row.updatedAt.getTime(),
+    ticketId: row.id,
+    status: row.status,
+    priority: row.priority,
+    assignee: row.assignee,
+    cycle: 1,
+    firstResponseAtMs: null,
+    resolvedAtMs: null,
+    closedAtMs: null,
+    cancelReason: null,
+    breached: row.breached,
+    targets: [],
+    nextAlarm: null,
+    asOfMs: row.updatedAt.getTime(),
   };
 }

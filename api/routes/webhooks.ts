@@ -9,7 +9,15 @@ import { beforeCursor, paged } from '../paging';
 import { defineRoute, idParams } from '../route';
 import { distinctItems, isoInstant, timestamp } from '../schemas/common';
 import { line } from '../text';
-import { checkDestination, checkEventTypes, checkProducts, getSubscriptionOrThrow, ownVendorOf, presentSubscription, subscriptionsVisibleTo } from '../webhooks';
+import {
+  checkDestination,
+  checkEventTypes,
+  checkProducts,
+  getSubscriptionOrThrow,
+  ownVendorOf,
+  presentSubscription,
+  subscriptionsVisibleTo,
+} from '../webhooks';
 import { iso, isoOrNull } from '../../sla/iso';
 
 const SUBSCRIBERS = ['customer', 'manager', 'admin'] as const;
@@ -19,15 +27,24 @@ const MAX_REDELIVERY_DAYS = 31;
 const eventType = z.enum(WEBHOOK_EVENT_TYPES);
 // The URL's form is checked here, with the other fields; where it may point (scheme, credentials,
 // private addresses) is checkDestination's, in the handler.
-const url = z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters')
+const url = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2000, 'must be at most 2000 characters')
   .refine((text) => URL.canParse(text), 'must be an absolute URL, e.g. https://example.ir/hooks');
-const eventTypes = distinctItems(z.array(eventType).min(1, 'must name at least one event type').max(WEBHOOK_EVENT_TYPES.length), 'an event type');
+const eventTypes = distinctItems(
+  z.array(eventType).min(1, 'must name at least one event type').max(WEBHOOK_EVENT_TYPES.length),
+  'an event type',
+);
 const productIds = distinctItems(z.array(z.uuid({ error: 'must be a UUID' })).max(100), 'a product');
 const priorities = distinctItems(z.array(z.enum(PRIORITIES)).max(PRIORITIES.length), 'a priority');
 
 const subscriptionStatus = z
   .enum(['active', 'paused', 'failing'])
-  .describe('active: delivering; paused: events wait until resumed; failing: a delivery failed for a day, events wait until resumed');
+  .describe(
+    'active: delivering; paused: events wait until resumed; failing: a delivery failed for a day, events wait until resumed',
+  );
 
 const subscriptionResponse = z.object({
   id: z.uuid(),
@@ -35,14 +52,21 @@ const subscriptionResponse = z.object({
   description: z.string().nullable(),
   eventTypes: z.array(z.string()),
   productIds: z.array(z.uuid()).describe('Only events of these products; empty: every product'),
-  priorities: z.array(z.enum(PRIORITIES)).describe("Only ticket events of these priorities (other objects have none); empty: every priority"),
-  customerId: z.uuid().nullable().describe("The customer account whose events it receives; null: every account's (staff)"),
+  priorities: z
+    .array(z.enum(PRIORITIES))
+    .describe('Only ticket events of these priorities (other objects have none); empty: every priority'),
+  customerId: z
+    .uuid()
+    .nullable()
+    .describe("The customer account whose events it receives; null: every account's (staff)"),
   vendorId: z.uuid().nullable().describe("Only this vendor's products; null: every vendor's"),
   ownerKeyId: z.uuid().nullable().describe('The API key that made it; its owner hears when it fails'),
   status: subscriptionStatus,
   statusNote: z.string().nullable(),
   failingSince: timestamp.nullable(),
-  previousSecretExpiresAt: timestamp.nullable().describe('Until then requests are signed with the previous secret too (after a rotation)'),
+  previousSecretExpiresAt: timestamp
+    .nullable()
+    .describe('Until then requests are signed with the previous secret too (after a rotation)'),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -50,12 +74,17 @@ const subscriptionResponse = z.object({
 const secret = z.string().describe('The signing secret (whsec_…), shown only now: store it');
 
 const createBody = z.strictObject({
-  url: url.describe('Where events are POSTed: https (http only outside production); no private or loopback address unless an administrator allows the host'),
+  url: url.describe(
+    'Where events are POSTed: https (http only outside production); no private or loopback address unless an administrator allows the host',
+  ),
   eventTypes: eventTypes.describe('ticket.warning, ticket.breached and ticket.escalated are internal: staff only'),
   productIds: productIds.optional(),
   priorities: priorities.optional(),
   description: line(500).optional(),
-  vendorId: z.uuid({ error: 'must be a UUID' }).optional().describe("Admins: only this vendor's products; a manager's subscription is always its own vendor's"),
+  vendorId: z
+    .uuid({ error: 'must be a UUID' })
+    .optional()
+    .describe("Admins: only this vendor's products; a manager's subscription is always its own vendor's"),
 });
 
 const updateBody = z
@@ -69,7 +98,12 @@ const updateBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'must change at least one field', path: [] });
 
 const rotateBody = z.strictObject({
-  overlapMinutes: z.number().int().min(0).max(MAX_OVERLAP_MINUTES).optional()
+  overlapMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OVERLAP_MINUTES)
+    .optional()
     .describe(`How long the previous secret keeps signing too (default 1440, at most ${MAX_OVERLAP_MINUTES})`),
 });
 
@@ -81,15 +115,22 @@ const redeliverBody = z
   })
   .superRefine((b, ctx) => {
     const range = b.from !== undefined || b.to !== undefined;
-    if ((b.eventId !== undefined) === range) ctx.addIssue({ code: 'custom', message: 'give either eventId or from and to', path: ['eventId'] });
-    else if (range && (b.from === undefined || b.to === undefined)) ctx.addIssue({ code: 'custom', message: 'give both from and to', path: [b.from === undefined ? 'from' : 'to'] });
-    else if (range && Date.parse(b.to!) <= Date.parse(b.from!)) ctx.addIssue({ code: 'custom', message: 'must be after from', path: ['to'] });
+    if ((b.eventId !== undefined) === range)
+      ctx.addIssue({ code: 'custom', message: 'give either eventId or from and to', path: ['eventId'] });
+    else if (range && (b.from === undefined || b.to === undefined))
+      ctx.addIssue({ code: 'custom', message: 'give both from and to', path: [b.from === undefined ? 'from' : 'to'] });
+    else if (range && Date.parse(b.to!) <= Date.parse(b.from!))
+      ctx.addIssue({ code: 'custom', message: 'must be after from', path: ['to'] });
     else if (range && Date.parse(b.to!) - Date.parse(b.from!) > MAX_REDELIVERY_DAYS * 86_400_000) {
       ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_REDELIVERY_DAYS} days after from`, path: ['to'] });
     }
   });
 
-const deliveryStatus = z.enum(['pending', 'delivered', 'failed']).describe('pending: waiting for its (next) try; delivered: the receiver answered 2xx; failed: given up after a day of tries');
+const deliveryStatus = z
+  .enum(['pending', 'delivered', 'failed'])
+  .describe(
+    'pending: waiting for its (next) try; delivered: the receiver answered 2xx; failed: given up after a day of tries',
+  );
 
 const deliveryResponse = z.object({
   id: z.uuid(),
@@ -105,14 +146,16 @@ const deliveryResponse = z.object({
   lastStatusCode: z.number().int().nullable(),
   lastError: z.string().nullable(),
   body: z.string().describe('The request body sent'),
-  attempts: z.array(z.object({
-    at: timestamp,
-    ok: z.boolean(),
-    statusCode: z.number().int().nullable(),
-    durationMs: z.number().int(),
-    error: z.string().nullable(),
-    responseBody: z.string().nullable().describe("The start of the receiver's answer"),
-  })),
+  attempts: z.array(
+    z.object({
+      at: timestamp,
+      ok: z.boolean(),
+      statusCode: z.number().int().nullable(),
+      durationMs: z.number().int(),
+      error: z.string().nullable(),
+      responseBody: z.string().nullable().describe("The start of the receiver's answer"),
+    }),
+  ),
 });
 
 const deliveriesQuery = z.strictObject({
@@ -126,21 +169,30 @@ export const webhookRoutes = [
     method: 'post',
     path: '/v1/webhooks',
     tag: 'webhooks',
-    summary: "Subscribe a URL to events: a customer for its own account's, a manager for its vendor's, an admin for every vendor's (or one's); the secret is shown once",
+    summary:
+      "Subscribe a URL to events: a customer for its own account's, a manager for its vendor's, an admin for every vendor's (or one's); the secret is shown once",
     roles: SUBSCRIBERS,
     body: createBody,
     status: 201,
     response: subscriptionResponse.extend({ secret }),
     handler: async ({ body, principal, deps }) => {
       const customerId = principal.role === 'customer' ? principal.customerId : null;
-      if (principal.role === 'customer' && !customerId) throw new ApiError('forbidden', 'this customer key names no customer account');
-      if (principal.role === 'customer' && body.vendorId) throw new ApiError('validation_failed', 'body.vendorId: is for staff only', { invalidFields: [{ field: 'body.vendorId', reason: 'is for staff only' }] });
+      if (principal.role === 'customer' && !customerId)
+        throw new ApiError('forbidden', 'this customer key names no customer account');
+      if (principal.role === 'customer' && body.vendorId)
+        throw new ApiError('validation_failed', 'body.vendorId: is for staff only', {
+          invalidFields: [{ field: 'body.vendorId', reason: 'is for staff only' }],
+        });
       const ownVendor = ownVendorOf(principal);
       if (ownVendor && body.vendorId && body.vendorId !== ownVendor) {
-        throw new ApiError('validation_failed', 'body.vendorId: must be your own vendor', { invalidFields: [{ field: 'body.vendorId', reason: 'must be your own vendor' }] });
+        throw new ApiError('validation_failed', 'body.vendorId: must be your own vendor', {
+          invalidFields: [{ field: 'body.vendorId', reason: 'must be your own vendor' }],
+        });
       }
       if (body.vendorId && !(await deps.db.vendor.findUnique({ where: { id: body.vendorId }, select: { id: true } }))) {
-        throw new ApiError('validation_failed', 'body.vendorId: does not exist', { invalidFields: [{ field: 'body.vendorId', reason: 'does not exist' }] });
+        throw new ApiError('validation_failed', 'body.vendorId: does not exist', {
+          invalidFields: [{ field: 'body.vendorId', reason: 'does not exist' }],
+        });
       }
       const vendorId = ownVendor ?? body.vendorId ?? null;
       checkDestination(deps, body.url);
@@ -167,11 +219,15 @@ export const webhookRoutes = [
     method: 'get',
     path: '/v1/webhooks',
     tag: 'webhooks',
-    summary: 'The webhook subscriptions you may see (a customer: its account\'s), newest first',
+    summary: "The webhook subscriptions you may see (a customer: its account's), newest first",
     roles: SUBSCRIBERS,
     response: z.object({ items: z.array(subscriptionResponse) }),
     handler: async ({ principal, deps }) => {
-      const rows = await deps.db.webhookSubscription.findMany({ where: subscriptionsVisibleTo(principal), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 500 });
+      const rows = await deps.db.webhookSubscription.findMany({
+        where: subscriptionsVisibleTo(principal),
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: 500,
+      });
       return { items: rows.map(presentSubscription) };
     },
   }),
@@ -183,7 +239,8 @@ export const webhookRoutes = [
     roles: SUBSCRIBERS,
     params: idParams,
     response: subscriptionResponse,
-    handler: async ({ params, principal, deps }) => presentSubscription(await getSubscriptionOrThrow(deps, params.id, principal)),
+    handler: async ({ params, principal, deps }) =>
+      presentSubscription(await getSubscriptionOrThrow(deps, params.id, principal)),
   }),
   defineRoute({
     method: 'patch',
@@ -198,7 +255,8 @@ export const webhookRoutes = [
       const row = await getSubscriptionOrThrow(deps, params.id, principal);
       if (body.url !== undefined) checkDestination(deps, body.url);
       if (body.eventTypes) checkEventTypes(body.eventTypes, row.customerId);
-      if (body.productIds) await checkProducts(deps, body.productIds, { customerId: row.customerId, vendorId: row.vendorId });
+      if (body.productIds)
+        await checkProducts(deps, body.productIds, { customerId: row.customerId, vendorId: row.vendorId });
       const updated = await deps.db.webhookSubscription.update({
         where: { id: row.id },
         data: {
@@ -237,7 +295,12 @@ export const webhookRoutes = [
     response: subscriptionResponse,
     handler: async ({ params, principal, deps }) => {
       const row = await getSubscriptionOrThrow(deps, params.id, principal);
-      return presentSubscription(await deps.db.webhookSubscription.update({ where: { id: row.id }, data: { status: 'paused', statusNote: null } }));
+      return presentSubscription(
+        await deps.db.webhookSubscription.update({
+          where: { id: row.id },
+          data: { status: 'paused', statusNote: null },
+        }),
+      );
     },
   }),
   defineRoute({
@@ -252,7 +315,10 @@ export const webhookRoutes = [
       const row = await getSubscriptionOrThrow(deps, params.id, principal);
       const now = new Date();
       const [updated] = await deps.db.$transaction([
-        deps.db.webhookSubscription.update({ where: { id: row.id }, data: { status: 'active', statusNote: null, failingSince: null } }),
+        deps.db.webhookSubscription.update({
+          where: { id: row.id },
+          data: { status: 'active', statusNote: null, failingSince: null },
+        }),
         deps.db.webhookDelivery.updateMany({
           where: { subscriptionId: row.id, status: { in: ['pending', 'failed'] } },
           data: { status: 'pending', nextAttemptAt: now, firstAttemptAt: null },
@@ -265,7 +331,8 @@ export const webhookRoutes = [
     method: 'post',
     path: '/v1/webhooks/:id/rotate-secret',
     tag: 'webhooks',
-    summary: 'A new signing secret (shown once); the previous one keeps signing too for the overlap, so receivers can switch without losing a request',
+    summary:
+      'A new signing secret (shown once); the previous one keeps signing too for the overlap, so receivers can switch without losing a request',
     roles: SUBSCRIBERS,
     params: idParams,
     body: rotateBody,
@@ -275,7 +342,11 @@ export const webhookRoutes = [
       const overlapMs = (body.overlapMinutes ?? 1440) * 60_000;
       const updated = await deps.db.webhookSubscription.update({
         where: { id: row.id },
-        data: { secret: newWebhookSecret(), previousSecret: row.secret, previousSecretExpiresAt: new Date(Date.now() + overlapMs) },
+        data: {
+          secret: newWebhookSecret(),
+          previousSecret: row.secret,
+          previousSecretExpiresAt: new Date(Date.now() + overlapMs),
+        },
       });
       deps.logger.info({ subscriptionId: row.id, keyId: principal.keyId, overlapMs }, 'webhook secret rotated');
       return { ...presentSubscription(updated), secret: updated.secret };
@@ -296,9 +367,24 @@ export const webhookRoutes = [
       const deliveryId = randomUUID();
       await deps.db.$transaction(async (tx) => {
         const event = await tx.webhookEvent.create({
-          data: { id: eventId, type: PING_EVENT_TYPE, objectType: 'webhook', objectId: row.id, occurredAt: new Date(), data: { subscriptionId: row.id } },
+          data: {
+            id: eventId,
+            type: PING_EVENT_TYPE,
+            objectType: 'webhook',
+            objectId: row.id,
+            occurredAt: new Date(),
+            data: { subscriptionId: row.id },
+          },
         });
-        await tx.webhookDelivery.create({ data: { id: deliveryId, subscriptionId: row.id, eventId, eventSeq: event.seq, objectKey: `webhook:${row.id}` } });
+        await tx.webhookDelivery.create({
+          data: {
+            id: deliveryId,
+            subscriptionId: row.id,
+            eventId,
+            eventSeq: event.seq,
+            objectKey: `webhook:${row.id}`,
+          },
+        });
       });
       return { eventId, deliveryId };
     },
@@ -307,7 +393,8 @@ export const webhookRoutes = [
     method: 'get',
     path: '/v1/webhooks/:id/deliveries',
     tag: 'webhooks',
-    summary: "The subscription's delivery log, newest first: every try with its status code, time and the receiver's answer, and the body sent",
+    summary:
+      "The subscription's delivery log, newest first: every try with its status code, time and the receiver's answer, and the body sent",
     roles: SUBSCRIBERS,
     params: idParams,
     query: deliveriesQuery,
@@ -337,9 +424,18 @@ export const webhookRoutes = [
           deliveredAt: isoOrNull(d.deliveredAt),
           lastStatusCode: d.lastStatusCode,
           lastError: d.lastError,
-          body: webhookBody({ type: d.event.type, occurredAt: d.event.occurredAt, data: d.event.data as Record<string, unknown> }),
+          body: webhookBody({
+            type: d.event.type,
+            occurredAt: d.event.occurredAt,
+            data: d.event.data as Record<string, unknown>,
+          }),
           attempts: d.attempts.map((a) => ({
-            at: iso(a.attemptedAt), ok: a.ok, statusCode: a.statusCode, durationMs: a.durationMs, error: a.error, responseBody: a.responseBody,
+            at: iso(a.attemptedAt),
+            ok: a.ok,
+            statusCode: a.statusCode,
+            durationMs: a.durationMs,
+            error: a.error,
+            responseBody: a.responseBody,
           })),
         })),
         nextCursor,
@@ -355,13 +451,22 @@ export const webhookRoutes = [
     params: idParams,
     body: redeliverBody,
     status: 202,
-    response: z.object({ requeued: z.number().int().describe('Deliveries queued again (those already waiting are left as they are)') }),
+    response: z.object({
+      requeued: z.number().int().describe('Deliveries queued again (those already waiting are left as they are)'),
+    }),
     handler: async ({ params, body, principal, deps }) => {
       const row = await getSubscriptionOrThrow(deps, params.id, principal);
-      if (body.eventId && !(await deps.db.webhookDelivery.findUnique({ where: { subscriptionId_eventId: { subscriptionId: row.id, eventId: body.eventId } } }))) {
+      if (
+        body.eventId &&
+        !(await deps.db.webhookDelivery.findUnique({
+          where: { subscriptionId_eventId: { subscriptionId: row.id, eventId: body.eventId } },
+        }))
+      ) {
         throw ApiError.notFound('event for this subscription', body.eventId);
       }
-      const which = body.eventId ? { eventId: body.eventId } : { event: { occurredAt: { gte: new Date(body.from!), lte: new Date(body.to!) } } };
+      const which = body.eventId
+        ? { eventId: body.eventId }
+        : { event: { occurredAt: { gte: new Date(body.from!), lte: new Date(body.to!) } } };
       const { count } = await deps.db.webhookDelivery.updateMany({
         where: { subscriptionId: row.id, status: { in: ['delivered', 'failed'] }, ...which },
         data: { status: 'pending', nextAttemptAt: new Date(), firstAttemptAt: null, deliveredAt: null },

@@ -8,8 +8,16 @@ import { calendarCorrectionCounts, configKey, isoDate, label, timestamp } from '
  */
 export const openInterval = z.strictObject({
   // The patterns are for the OpenAPI document (what validateCalendarSpec accepts); the check itself names the problem.
-  start: z.string().max(5).describe('"HH:MM", local wall-clock time').meta({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
-  end: z.string().max(5).describe('"HH:MM"; "24:00" is the midnight that ends the day').meta({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' }),
+  start: z
+    .string()
+    .max(5)
+    .describe('"HH:MM", local wall-clock time')
+    .meta({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  end: z
+    .string()
+    .max(5)
+    .describe('"HH:MM"; "24:00" is the midnight that ends the day')
+    .meta({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' }),
 });
 
 const dayHours = z.array(openInterval).max(48).default([]);
@@ -113,8 +121,16 @@ export const holidayResponse = z.object({
   date: z.string(),
   name: z.string(),
   nameEn: z.string().nullable(),
-  source: z.enum(['computed', 'admin', 'published']).describe('published: the official calendar; computed: an estimate; admin: set, confirmed or corrected by an administrator'),
-  estimated: z.boolean().describe('A computed date for a year whose official calendar is not published (or not yet entered): to be confirmed or corrected'),
+  source: z
+    .enum(['computed', 'admin', 'published'])
+    .describe(
+      'published: the official calendar; computed: an estimate; admin: set, confirmed or corrected by an administrator',
+    ),
+  estimated: z
+    .boolean()
+    .describe(
+      'A computed date for a year whose official calendar is not published (or not yet entered): to be confirmed or corrected',
+    ),
   reference: z.string().nullable().describe('Where a published date was read, or how an estimate was computed'),
   confirmedAt: timestamp.nullable(),
   confirmedBy: z.string().nullable().describe('API key id of the administrator who confirmed or corrected it'),
@@ -130,7 +146,9 @@ export const estimatedHolidaysResponse = z.object({
   asOf: z.string(),
   warningDays: z.number().int().describe('An estimated holiday this many days ahead or nearer is a warning'),
   items: z.array(z.object({ holiday: holidayResponse, daysUntil: z.number().int() })),
-  warnings: z.array(z.object({ holidayId: z.uuid(), date: z.string(), daysUntil: z.number().int(), message: z.string() })),
+  warnings: z.array(
+    z.object({ holidayId: z.uuid(), date: z.string(), daysUntil: z.number().int(), message: z.string() }),
+  ),
 });
 
 export const confirmHolidayBody = z.strictObject({

@@ -17,7 +17,8 @@ const IN_RANGE = `must be in the years ${FIRST_YEAR}–${LAST_YEAR}`;
 const inYearRange = (ms: number) => ms >= Date.UTC(FIRST_YEAR, 0, 1) && ms < Date.UTC(LAST_YEAR + 1, 0, 1);
 
 /** An ISO-8601 instant with an offset, in the supported years. */
-export const boundedInstant = (error?: string) => z.iso.datetime({ offset: true, error }).refine((text) => inYearRange(Date.parse(text)), IN_RANGE);
+export const boundedInstant = (error?: string) =>
+  z.iso.datetime({ offset: true, error }).refine((text) => inYearRange(Date.parse(text)), IN_RANGE);
 export const timestamp = boundedInstant();
 /** The same, with the error message that shows an example. */
 export const isoInstant = boundedInstant('must be an ISO-8601 instant with an offset, e.g. 2026-11-22T10:30:00+03:30');
@@ -35,12 +36,20 @@ export const isoDate = z
   .refine((text) => parseIsoDate(text) !== null, 'must be a date in the form YYYY-MM-DD')
   .refine((text) => parseIsoDate(text) === null || inYearRange(Date.parse(`${text}T00:00:00Z`)), IN_RANGE);
 
-export const phone = z.string().trim().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'must be a phone number, e.g. 09121234567');
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 -]{5,19}$/, 'must be a phone number, e.g. 09121234567');
 export const email = z.email({ error: 'must be an e-mail address' });
 
 /** A list whose items may not repeat: refused with 400 naming the field, and documented as uniqueItems. */
 export const distinctItems = <Item extends z.ZodType>(array: z.ZodArray<Item>, noun: string) =>
-  array.refine((items) => new Set(items.map((item) => JSON.stringify(item))).size === items.length, `must not repeat ${noun}`).meta({ uniqueItems: true });
+  array
+    .refine(
+      (items) => new Set(items.map((item) => JSON.stringify(item))).size === items.length,
+      `must not repeat ${noun}`,
+    )
+    .meta({ uniqueItems: true });
 
 /** PostgreSQL bigint. */
 const MAX_RIALS = 9_223_372_036_854_775_807n;
@@ -66,7 +75,11 @@ export const calendarCorrectionCounts = {
   ...correctionCounts,
   claimsSignalled: z.number().int().nonnegative().describe('Open claims told to recompute their deadlines'),
   claimsFailed: z.number().int().nonnegative(),
-  changeRequestsSignalled: z.number().int().nonnegative().describe('Change requests in review told to recompute their review deadline'),
+  changeRequestsSignalled: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe('Change requests in review told to recompute their review deadline'),
   changeRequestsFailed: z.number().int().nonnegative(),
 };
 

@@ -10,7 +10,9 @@ const NOTHING_TO_CHANGE = 'name at least one field to change';
 
 const MESSAGING_PREFERENCES = ['all', 'no_advertising', 'no_messages'] as const;
 
-const city = line(100).describe('Where the customer is served on site, e.g. "Tehran" or "تهران": Kian\'s and Iotex\'s on-site terms are Tehran only');
+const city = line(100).describe(
+  'Where the customer is served on site, e.g. "Tehran" or "تهران": Kian\'s and Iotex\'s on-site terms are Tehran only',
+);
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -21,14 +23,25 @@ export const contactBody = z.strictObject({
   name: label,
   phone: phone.nullable().optional(),
   email: email.nullable().optional(),
-  isPrimary: z.boolean().default(false).describe('The one contact messages to the customer go to; setting it unsets the others'),
+  isPrimary: z
+    .boolean()
+    .default(false)
+    .describe('The one contact messages to the customer go to; setting it unsets the others'),
 });
 
 export const updateContactBody = z
-  .strictObject({ name: label.optional(), phone: phone.nullable().optional(), email: email.nullable().optional(), isPrimary: z.boolean().optional() })
+  .strictObject({
+    name: label.optional(),
+    phone: phone.nullable().optional(),
+    email: email.nullable().optional(),
+    isPrimary: z.boolean().optional(),
+  })
   .refine(nonEmpty, NOTHING_TO_CHANGE);
 
-export const contactParams = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }), contactId: z.uuid({ error: 'must be a UUID' }) });
+export const contactParams = z.strictObject({
+  id: z.uuid({ error: 'must be a UUID' }),
+  contactId: z.uuid({ error: 'must be a UUID' }),
+});
 
 export const createCustomerBody = z
   .strictObject({
@@ -40,10 +53,17 @@ export const createCustomerBody = z
     city: city.nullable().optional(),
     contacts: z.array(contactBody).max(50).default([]),
   })
-  .refine((body) => body.contacts.filter((c) => c.isPrimary).length <= 1, { message: 'at most one contact can be primary', path: ['contacts'] });
+  .refine((body) => body.contacts.filter((c) => c.isPrimary).length <= 1, {
+    message: 'at most one contact can be primary',
+    path: ['contacts'],
+  });
 
 export const updateCustomerBody = z
-  .strictObject({ name: label.optional(), messagingPreference: z.enum(MESSAGING_PREFERENCES).optional(), city: city.nullable().optional() })
+  .strictObject({
+    name: label.optional(),
+    messagingPreference: z.enum(MESSAGING_PREFERENCES).optional(),
+    city: city.nullable().optional(),
+  })
   .refine(nonEmpty, NOTHING_TO_CHANGE);
 
 export const customerListQuery = z.strictObject({ name: line(200).optional(), ...pageQuery });
@@ -98,7 +118,11 @@ export const updateContractBody = z
   .refine(nonEmpty, NOTHING_TO_CHANGE)
   .refine(endsAfterStart, ENDS_AFTER_START);
 
-export const contractListQuery = z.strictObject({ customerId: z.uuid().optional(), productId: z.uuid().optional(), ...pageQuery });
+export const contractListQuery = z.strictObject({
+  customerId: z.uuid().optional(),
+  productId: z.uuid().optional(),
+  ...pageQuery,
+});
 
 export const contractResponse = z.object({
   id: z.uuid(),
@@ -128,7 +152,11 @@ export const createEntitlementBody = z
       .optional()
       .describe('A count, minutes for other hour-based kinds, or the hours of an hourly package (required for one)'),
     purchasedAt: timestamp.optional().describe('Hourly packages: when bought (default now)'),
-    expiresAt: timestamp.optional().describe('Hourly packages: default the end of the Jalali year, or of the next one if bought in its last three months'),
+    expiresAt: timestamp
+      .optional()
+      .describe(
+        'Hourly packages: default the end of the Jalali year, or of the next one if bought in its last three months',
+      ),
   })
   .refine((body) => body.kind !== HOURLY_PACKAGE_KIND || body.quantity !== undefined, {
     message: 'an hourly package needs its hours',

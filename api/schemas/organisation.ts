@@ -7,7 +7,9 @@ const nonEmpty = (body: object) => Object.keys(body).length > 0;
 const NOTHING_TO_CHANGE = 'name at least one field to change';
 
 export const createVendorBody = z.strictObject({ key: configKey, name: label, nameFa: label });
-export const updateVendorBody = z.strictObject({ name: label.optional(), nameFa: label.optional() }).refine(nonEmpty, NOTHING_TO_CHANGE);
+export const updateVendorBody = z
+  .strictObject({ name: label.optional(), nameFa: label.optional() })
+  .refine(nonEmpty, NOTHING_TO_CHANGE);
 
 export const vendorResponse = z.object({
   id: z.uuid(),
@@ -48,8 +50,15 @@ export const departmentResponse = z.object({
 });
 
 const productTerms = {
-  endOfSupportAt: timestamp.nullable().optional().describe('From this instant no tickets or change requests are accepted'),
-  creditTable: z.enum(['owj', 'avanak']).nullable().optional().describe('The availability credit table compensation claims use'),
+  endOfSupportAt: timestamp
+    .nullable()
+    .optional()
+    .describe('From this instant no tickets or change requests are accepted'),
+  creditTable: z
+    .enum(['owj', 'avanak'])
+    .nullable()
+    .optional()
+    .describe('The availability credit table compensation claims use'),
   claimPolicyKey: configKey.nullable().optional().describe('Key of the claim policy for this product'),
   changePolicyKey: configKey.nullable().optional().describe('Key of the change-request policy for this product'),
 };
@@ -64,7 +73,12 @@ export const createProductBody = z.strictObject({
 });
 
 export const updateProductBody = z
-  .strictObject({ departmentId: z.uuid().optional(), name: label.optional(), nameFa: label.optional(), ...productTerms })
+  .strictObject({
+    departmentId: z.uuid().optional(),
+    name: label.optional(),
+    nameFa: label.optional(),
+    ...productTerms,
+  })
   .refine(nonEmpty, NOTHING_TO_CHANGE);
 
 export const productListQuery = z.strictObject({ vendorId: z.uuid().optional(), departmentId: z.uuid().optional() });

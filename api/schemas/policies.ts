@@ -47,7 +47,7 @@ const priorityTerms = z.strictObject({
     .enum(RESOLUTION_ANCHORS)
     .optional()
     .describe(
-      'Where the resolution target starts (rule 13): opening (the default), or review_result: it waits on the review (due by reviewDeadline) and counts from the moment the review is recorded (Avanak: the fault is the vendor\'s, fixed within 3 business days of that)',
+      "Where the resolution target starts (rule 13): opening (the default), or review_result: it waits on the review (due by reviewDeadline) and counts from the moment the review is recorded (Avanak: the fault is the vendor's, fixed within 3 business days of that)",
     ),
   breachAction,
 });
@@ -59,7 +59,12 @@ export const ticketPolicyDefinition = z.strictObject({
   product: z.string().max(100),
   plan: z.string().max(100),
   ticketsAllowed: z.boolean(),
-  priorities: z.strictObject({ critical: priorityTerms, high: priorityTerms, medium: priorityTerms, low: priorityTerms }),
+  priorities: z.strictObject({
+    critical: priorityTerms,
+    high: priorityTerms,
+    medium: priorityTerms,
+    low: priorityTerms,
+  }),
   warningAtPercent: z.array(z.number()).max(10),
   escalations: z.array(z.strictObject({ atPercent: z.number(), action: breachAction })).max(10),
   reviewDeadline: targetSpec,
@@ -109,11 +114,19 @@ export const entitlementsDefinition = z.strictObject({
 
 const ticketDocument = z.strictObject({ kind: z.literal('ticket'), definition: ticketPolicyDefinition });
 const claimDocument = z.strictObject({ kind: z.literal('claim'), definition: claimPolicyDefinition });
-const changeRequestDocument = z.strictObject({ kind: z.literal('change_request'), definition: changeRequestPolicyDefinition });
+const changeRequestDocument = z.strictObject({
+  kind: z.literal('change_request'),
+  definition: changeRequestPolicyDefinition,
+});
 const entitlementsDocument = z.strictObject({ kind: z.literal('entitlements'), definition: entitlementsDefinition });
 
 /** A definition together with its kind, so each kind's document is checked against its own shape. */
-export const policyDocument = z.discriminatedUnion('kind', [ticketDocument, claimDocument, changeRequestDocument, entitlementsDocument]);
+export const policyDocument = z.discriminatedUnion('kind', [
+  ticketDocument,
+  claimDocument,
+  changeRequestDocument,
+  entitlementsDocument,
+]);
 export type PolicyDocument = z.infer<typeof policyDocument>;
 
 const policyFields = {
@@ -155,7 +168,12 @@ export const policyResponse = z.object({
   name: z.string(),
   vendorId: z.uuid().nullable(),
   plan: z.string().nullable(),
-  definition: z.union([ticketPolicyDefinition, claimPolicyDefinition, changeRequestPolicyDefinition, entitlementsDefinition]),
+  definition: z.union([
+    ticketPolicyDefinition,
+    claimPolicyDefinition,
+    changeRequestPolicyDefinition,
+    entitlementsDefinition,
+  ]),
   version: z.number().int(),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -32,8 +32,14 @@ const targetPreview = z.object({
   calendar: z.string().describe('Key of the calendar the target counts on'),
   countsFrom: z
     .enum(RESOLUTION_ANCHORS)
-    .describe('Where the target starts: the opening, or (a resolution under rule 13, Avanak\'s fix) the review result, so that it has no deadline until the review'),
-  dueAt: tehranInstant.nullable().describe('null where the target is none, a review that sets no date yet, or a resolution that counts from the review result'),
+    .describe(
+      "Where the target starts: the opening, or (a resolution under rule 13, Avanak's fix) the review result, so that it has no deadline until the review",
+    ),
+  dueAt: tehranInstant
+    .nullable()
+    .describe(
+      'null where the target is none, a review that sets no date yet, or a resolution that counts from the review result',
+    ),
   dueAtJalali: z.string().nullable().describe('e.g. ۱۴۰۵/۰۹/۰۴ ساعت ۱۶:۰۰'),
   dueAtJalaliLatin: z.string().nullable().describe('e.g. 1405/09/04 16:00'),
   businessMinutesAllowed: z.number().nullable(),
@@ -49,6 +55,10 @@ export const slaPreviewResponse = z.object({
   openedAtJalaliLatin: z.string(),
   firstResponseDueAt: tehranInstant.nullable(),
   resolutionDueAt: tehranInstant.nullable(),
-  reviewDueAt: tehranInstant.nullable().describe('Set only where the resolution target is a review (Pasban rule 5) or counts from the review result (rule 13)'),
+  reviewDueAt: tehranInstant
+    .nullable()
+    .describe(
+      'Set only where the resolution target is a review (Pasban rule 5) or counts from the review result (rule 13)',
+    ),
   targets: z.array(targetPreview),
 });

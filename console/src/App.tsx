@@ -16,7 +16,13 @@ import { TicketsPage } from './tickets/TicketsPage';
 const ReportsPage = lazy(() => import('./reports/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 /** Where each role lands after signing in. */
-export const HOME: Record<Role, string> = { admin: '/now', manager: '/now', qa: '/claims', agent: '/tickets', customer: '/tickets' };
+export const HOME: Record<Role, string> = {
+  admin: '/now',
+  manager: '/now',
+  qa: '/claims',
+  agent: '/tickets',
+  customer: '/tickets',
+};
 
 export function App() {
   const { state } = useSession();

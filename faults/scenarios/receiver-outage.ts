@@ -12,7 +12,11 @@ import { AnswerLog, check, openTickets, waitUntil, type Check } from '../checks'
 import { sleep, type FaultStack } from '../stack';
 
 export async function receiverOutage(stack: FaultStack, options: { tickets: number; deadlineMinutes: number }) {
-  const plan = await arrangeFastPlan(stack.db, { key: 'fault-receiver-outage', minutes: options.deadlineMinutes, customers: 20 });
+  const plan = await arrangeFastPlan(stack.db, {
+    key: 'fault-receiver-outage',
+    minutes: options.deadlineMinutes,
+    customers: 20,
+  });
   const receiver = await startWebhookReceiver('refuse');
   try {
     const made = await fetch(`${stack.apiUrl}/v1/webhooks`, {
@@ -44,19 +48,29 @@ export async function receiverOutage(stack: FaultStack, options: { tickets: numb
 
     const accepted = () => new Set(receiver.accepted().map((r) => r.id));
     const eventIds = new Set(
-      (await stack.db.webhookDelivery.findMany({ where: { subscriptionId: subscription.id }, select: { eventId: true } })).map((d) => d.eventId),
+      (
+        await stack.db.webhookDelivery.findMany({
+          where: { subscriptionId: subscription.id },
+          select: { eventId: true },
+        })
+      ).map((d) => d.eventId),
     );
     await waitUntil(async () => [...eventIds].every((id) => accepted().has(id)), 15 * 60_000);
     const allDeliveredAtMs = Date.now();
     await sleep(3_000);
 
     const byTicket = new Map<string, number>();
-    for (const r of receiver.accepted()) byTicket.set(String(r.json.data.ticketId), (byTicket.get(String(r.json.data.ticketId)) ?? 0) + 1);
+    for (const r of receiver.accepted())
+      byTicket.set(String(r.json.data.ticketId), (byTicket.get(String(r.json.data.ticketId)) ?? 0) + 1);
     const lost = ids.filter((id) => !byTicket.has(id)).length;
     const webhook = new Webhook(subscription.secret);
     const unverified = receiver.received.filter((r) => {
       try {
-        webhook.verify(r.body, { 'webhook-id': r.id, 'webhook-timestamp': r.timestamp, 'webhook-signature': r.signature });
+        webhook.verify(r.body, {
+          'webhook-id': r.id,
+          'webhook-timestamp': r.timestamp,
+          'webhook-signature': r.signature,
+        });
         return false;
       } catch {
         return true;
@@ -65,20 +79,48 @@ export async function receiverOutage(stack: FaultStack, options: { tickets: numb
     const copies = new Map<string, Set<string>>();
     for (const r of receiver.received) copies.set(r.id, (copies.get(r.id) ?? new Set()).add(r.body));
     const duplicated = receiver.accepted().length - accepted().size;
-    const undelivered = await stack.db.webhookDelivery.count({ where: { subscriptionId: subscription.id, status: { not: 'delivered' } } });
+    const undelivered = await stack.db.webhookDelivery.count({
+      where: { subscriptionId: subscription.id, status: { not: 'delivered' } },
+    });
     const checks: Check[] = [
       check('every breach recorded', (await breaches()) === ids.length, `${await breaches()} of ${ids.length}`),
-      check('the receiver refused while it was down', refusedWhileDown > 0, `${refusedWhileDown} requests refused with 503`),
-      check('requests were in flight when the worker was killed', inFlight > 0, `${inFlight} requests held by the receiver at the kill`),
-      check('no breach event lost', lost === 0 && eventIds.size === ids.length, `${ids.length - lost} of ${ids.length} tickets' breaches accepted; ${eventIds.size} events queued`),
+      check(
+        'the receiver refused while it was down',
+        refusedWhileDown > 0,
+        `${refusedWhileDown} requests refused with 503`,
+      ),
+      check(
+        'requests were in flight when the worker was killed',
+        inFlight > 0,
+        `${inFlight} requests held by the receiver at the kill`,
+      ),
+      check(
+        'no breach event lost',
+        lost === 0 && eventIds.size === ids.length,
+        `${ids.length - lost} of ${ids.length} tickets' breaches accepted; ${eventIds.size} events queued`,
+      ),
       check('every delivery marked delivered', undelivered === 0, `${undelivered} not delivered`),
-      check('every request verifies (standardwebhooks)', unverified === 0, `${unverified} of ${receiver.received.length} did not verify`),
-      check('a duplicate carries the same webhook-id and body', [...copies.values()].every((bodies) => bodies.size === 1), `${duplicated} duplicate acceptances`),
+      check(
+        'every request verifies (standardwebhooks)',
+        unverified === 0,
+        `${unverified} of ${receiver.received.length} did not verify`,
+      ),
+      check(
+        'a duplicate carries the same webhook-id and body',
+        [...copies.values()].every((bodies) => bodies.size === 1),
+        `${duplicated} duplicate acceptances`,
+      ),
     ];
     return {
       scenario: 'receiver-outage',
       tickets: tickets.length,
-      requests: { total: receiver.received.length, refused: refusedWhileDown, inFlightAtKill: inFlight, accepted: receiver.accepted().length, duplicated },
+      requests: {
+        total: receiver.received.length,
+        refused: refusedWhileDown,
+        inFlightAtKill: inFlight,
+        accepted: receiver.accepted().length,
+        duplicated,
+      },
       timeline: {
         receiverDownS: (killedAtMs - outageStartedAtMs) / 1000,
         allDeliveredAfterReceiverBackS: (allDeliveredAtMs - receiverBackAtMs) / 1000,

@@ -15,7 +15,8 @@ import { startStack, TEST_ADMIN_KEY, type Stack } from '../../test/support/stack
 import { AnswerLog, check, exactlyOnceChecks, openTickets, waitUntil, type Check } from '../checks';
 import { sleep, startSmsGateway } from '../stack';
 
-const pidIn = (dataDir: string, name: string) => (JSON.parse(readFileSync(path.join(runDir(dataDir), `${name}.pid`), 'utf8')) as { pid: number }).pid;
+const pidIn = (dataDir: string, name: string) =>
+  (JSON.parse(readFileSync(path.join(runDir(dataDir), `${name}.pid`), 'utf8')) as { pid: number }).pid;
 
 export async function serviceKill(dataDir: string, options: { tickets: number; deadlineMinutes: number }) {
   const sms = await startSmsGateway();
@@ -27,7 +28,13 @@ export async function serviceKill(dataDir: string, options: { tickets: number; d
   const firstStartS = (Date.now() - firstStartedAt) / 1000;
   let db = createDatabase(stack.databaseUrl);
   try {
-    const plan = await arrangeFastPlan(db, { key: 'fault-service-kill', minutes: options.deadlineMinutes, customers: 20, channel: 'sms', recipient: 'customer' });
+    const plan = await arrangeFastPlan(db, {
+      key: 'fault-service-kill',
+      minutes: options.deadlineMinutes,
+      customers: 20,
+      channel: 'sms',
+      recipient: 'customer',
+    });
     const target = { apiUrl: stack.apiUrl, adminKey: TEST_ADMIN_KEY };
     const answers = new AnswerLog();
     const intakeStarted = Date.now();
@@ -35,11 +42,18 @@ export async function serviceKill(dataDir: string, options: { tickets: number; d
     const intakeSeconds = (Date.now() - intakeStarted) / 1000;
 
     const service = pidIn(dataDir, 'pasban');
-    const children = { temporal: pidIn(dataDir, 'temporal'), postgres: postmasterOf(path.join(dataDir, 'postgres'))!.pid };
+    const children = {
+      temporal: pidIn(dataDir, 'temporal'),
+      postgres: postmasterOf(path.join(dataDir, 'postgres'))!.pid,
+    };
     await db.$disconnect();
     const killedAt = Date.now();
     process.kill(service, 'SIGKILL');
-    const childrenGone = await waitUntil(async () => !isAlive(children.temporal) && !isAlive(children.postgres), 60_000, 250);
+    const childrenGone = await waitUntil(
+      async () => !isAlive(children.temporal) && !isAlive(children.postgres),
+      60_000,
+      250,
+    );
     const orphansGoneS = (Date.now() - killedAt) / 1000;
     await stack.stop('SIGKILL');
 
@@ -47,11 +61,20 @@ export async function serviceKill(dataDir: string, options: { tickets: number; d
     stack = await startStack(dataDir, ports, env);
     const restartS = (Date.now() - restartedAt) / 1000;
     db = createDatabase(stack.databaseUrl);
-    const newChildren = { temporal: pidIn(dataDir, 'temporal'), postgres: postmasterOf(path.join(dataDir, 'postgres'))!.pid };
+    const newChildren = {
+      temporal: pidIn(dataDir, 'temporal'),
+      postgres: postmasterOf(path.join(dataDir, 'postgres'))!.pid,
+    };
 
     const ids = tickets.map((t) => t.id);
-    await waitUntil(async () => (await db.escalation.count({ where: { kind: 'breach', ticketId: { in: ids } } })) >= ids.length
-      && (await db.notification.count({ where: { subjectRef: { in: ids.map((id) => `ticket:${id}`) }, status: 'sent', channel: 'sms' } })) >= ids.length, 10 * 60_000);
+    await waitUntil(
+      async () =>
+        (await db.escalation.count({ where: { kind: 'breach', ticketId: { in: ids } } })) >= ids.length &&
+        (await db.notification.count({
+          where: { subjectRef: { in: ids.map((id) => `ticket:${id}`) }, status: 'sent', channel: 'sms' },
+        })) >= ids.length,
+      10 * 60_000,
+    );
     const recoveredS = (Date.now() - restartedAt) / 1000;
     await sleep(3_000);
     const stored = await db.ticket.count({ where: { id: { in: ids } } });
@@ -60,26 +83,50 @@ export async function serviceKill(dataDir: string, options: { tickets: number; d
     // tsx exits as soon as it has passed the signal on; the service then stops its children.
     const stoppedAt = Date.now();
     const stopCode = await stack.stop('SIGTERM');
-    const cleanStop = await waitUntil(async () => !isAlive(newChildren.temporal) && !isAlive(newChildren.postgres), 60_000, 250);
+    const cleanStop = await waitUntil(
+      async () => !isAlive(newChildren.temporal) && !isAlive(newChildren.postgres),
+      60_000,
+      250,
+    );
     const stopS = (Date.now() - stoppedAt) / 1000;
     const allChecks: Check[] = [
       // Under load a start can miss its 5 s deadline (503 with Retry-After); the client's retry with its key is then a replay (200).
       check(
         'intake: no 500, every 503 with Retry-After, every ticket accepted once',
-        answers.count((s) => s >= 500 && s !== 503) === 0 && answers.unavailableWithoutRetryAfter === 0 && new Set(ids).size === ids.length,
+        answers.count((s) => s >= 500 && s !== 503) === 0 &&
+          answers.unavailableWithoutRetryAfter === 0 &&
+          new Set(ids).size === ids.length,
         JSON.stringify(answers.byStatus),
       ),
-      check('no orphans after the SIGKILL', childrenGone, `PostgreSQL (pid ${children.postgres}) and Temporal (pid ${children.temporal}) stopped ${orphansGoneS} s after the kill`),
-      check('the next npm start runs its own servers', newChildren.temporal !== children.temporal && newChildren.postgres !== children.postgres, `ready in ${restartS} s with PostgreSQL pid ${newChildren.postgres}, Temporal pid ${newChildren.temporal}`),
+      check(
+        'no orphans after the SIGKILL',
+        childrenGone,
+        `PostgreSQL (pid ${children.postgres}) and Temporal (pid ${children.temporal}) stopped ${orphansGoneS} s after the kill`,
+      ),
+      check(
+        'the next npm start runs its own servers',
+        newChildren.temporal !== children.temporal && newChildren.postgres !== children.postgres,
+        `ready in ${restartS} s with PostgreSQL pid ${newChildren.postgres}, Temporal pid ${newChildren.temporal}`,
+      ),
       check('every accepted ticket is stored', stored === ids.length, `${stored} of ${ids.length}`),
       ...checks,
-      check('SIGTERM then stops everything', stopCode === 0 && cleanStop, `exit code ${stopCode}; children ${cleanStop ? `gone ${stopS} s after the signal` : 'still running after 60 s'}`),
+      check(
+        'SIGTERM then stops everything',
+        stopCode === 0 && cleanStop,
+        `exit code ${stopCode}; children ${cleanStop ? `gone ${stopS} s after the signal` : 'still running after 60 s'}`,
+      ),
     ];
     return {
       scenario: 'service-kill',
       tickets: tickets.length,
       intake: { seconds: intakeSeconds, answers: answers.byStatus },
-      timeline: { firstStartS, orphansGoneAfterKillS: orphansGoneS, restartS, allRecordedAfterRestartS: recoveredS, cleanStopS: stopS },
+      timeline: {
+        firstStartS,
+        orphansGoneAfterKillS: orphansGoneS,
+        restartS,
+        allRecordedAfterRestartS: recoveredS,
+        cleanStopS: stopS,
+      },
       smsDelivered: sms.deliveries.length,
       checks: allChecks,
     };

@@ -9,7 +9,13 @@ import { AnswerLog, check, exactlyOnceChecks, openTickets, waitUntil, type Check
 import { sleep, type FaultStack } from '../stack';
 
 export async function workerKill(stack: FaultStack, options: { tickets: number; deadlineMinutes: number }) {
-  const plan = await arrangeFastPlan(stack.db, { key: 'fault-worker-kill', minutes: options.deadlineMinutes, customers: 20, channel: 'sms', recipient: 'customer' });
+  const plan = await arrangeFastPlan(stack.db, {
+    key: 'fault-worker-kill',
+    minutes: options.deadlineMinutes,
+    customers: 20,
+    channel: 'sms',
+    recipient: 'customer',
+  });
   const answers = new AnswerLog();
   const intakeStarted = Date.now();
   const tickets = await openTickets(stack, plan, options.tickets, { concurrency: 16, answers });
@@ -26,8 +32,14 @@ export async function workerKill(stack: FaultStack, options: { tickets: number; 
   const workerReadyAtMs = Date.now();
 
   const ids = tickets.map((t) => t.id);
-  await waitUntil(async () => (await stack.db.escalation.count({ where: { kind: 'breach', ticketId: { in: ids } } })) >= ids.length
-    && (await stack.db.notification.count({ where: { subjectRef: { in: ids.map((id) => `ticket:${id}`) }, status: 'sent', channel: 'sms' } })) >= ids.length, 10 * 60_000);
+  await waitUntil(
+    async () =>
+      (await stack.db.escalation.count({ where: { kind: 'breach', ticketId: { in: ids } } })) >= ids.length &&
+      (await stack.db.notification.count({
+        where: { subjectRef: { in: ids.map((id) => `ticket:${id}`) }, status: 'sent', channel: 'sms' },
+      })) >= ids.length,
+    10 * 60_000,
+  );
   const recoveredAtMs = Date.now();
   // Anything sent twice would arrive after the first copy: give stragglers a moment.
   await sleep(5_000);
@@ -35,7 +47,11 @@ export async function workerKill(stack: FaultStack, options: { tickets: number; 
   const dueWhileDead = tickets.filter((t) => t.dueAtMs > killedAtMs && t.dueAtMs < restartedAtMs).length;
   const afterRestart = breaches.map((b) => b.firedAt.getTime() - workerReadyAtMs);
   const allChecks: Check[] = [
-    check('every deadline fell due while the worker was dead', dueWhileDead === tickets.length, `${dueWhileDead} of ${tickets.length} deadlines between the kill and the restart`),
+    check(
+      'every deadline fell due while the worker was dead',
+      dueWhileDead === tickets.length,
+      `${dueWhileDead} of ${tickets.length} deadlines between the kill and the restart`,
+    ),
     check('intake answered only 201', answers.count((s) => s !== 201) === 0, JSON.stringify(answers.byStatus)),
     ...checks,
   ];
@@ -51,7 +67,11 @@ export async function workerKill(stack: FaultStack, options: { tickets: number; 
       workerStartS: (workerReadyAtMs - restartedAtMs) / 1000,
       allRecordedAfterRestartS: (recoveredAtMs - restartedAtMs) / 1000,
     },
-    breachRecordedAfterWorkerReadyMs: { p50: percentile(afterRestart, 50), p99: percentile(afterRestart, 99), max: Math.max(...afterRestart) },
+    breachRecordedAfterWorkerReadyMs: {
+      p50: percentile(afterRestart, 50),
+      p99: percentile(afterRestart, 99),
+      max: Math.max(...afterRestart),
+    },
     smsDelivered: stack.smsDeliveries.length,
     checks: allChecks,
   };

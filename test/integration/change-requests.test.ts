@@ -35,13 +35,17 @@ const quote = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-
 describe('requesting a change', () => {
   it('answers 201 with the review deadline, and the same request with 200 for a retry with the same Idempotency-Key', async () => {
-    const { product, key, customer } = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
+    const { product, key, customer } = await createCustomerWithContract({
+      productKey: 'kian-crm-project',
+      planKey: 'kian-project-silver',
+    });
     const api = testApi(key);
     const idempotencyKey = `cr-${randomUUID()}`;
-    const first = await api('POST', '/v1/change-requests', newRequest(product.id), { 'idempotency-key': idempotencyKey });
+    const first = await api('POST', '/v1/change-requests', newRequest(product.id), {
+      'idempotency-key': idempotencyKey,
+    });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({
       status: 'in_review',
@@ -51,24 +55,33 @@ describe('requesting a change', () => {
       attachments: ['https://files.example.test/mockup.png'],
       quote: null,
     });
-    expect(first.body.deadlines).toEqual([expect.objectContaining({ name: 'review', owedBy: 'vendor', state: 'running' })]);
+    expect(first.body.deadlines).toEqual([
+      expect.objectContaining({ name: 'review', owedBy: 'vendor', state: 'running' }),
+    ]);
     expect(first.body.deadlines[0].dueAt).toMatch(/\+03:30$/);
     expect(first.body.deadlines[0].dueAtJalali).toMatch(/^[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2}/);
 
-    const second = await api('POST', '/v1/change-requests', newRequest(product.id), { 'idempotency-key': idempotencyKey });
+    const second = await api('POST', '/v1/change-requests', newRequest(product.id), {
+      'idempotency-key': idempotencyKey,
+    });
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
     expect(await testDatabase().changeRequest.count({ where: { customerId: customer.id } })).toBe(1);
 
-    const reused = await api('POST', '/v1/change-requests', newRequest(product.id, { title: 'another change' }), { 'idempotency-key': idempotencyKey });
+    const reused = await api('POST', '/v1/change-requests', newRequest(product.id, { title: 'another change' }), {
+      'idempotency-key': idempotencyKey,
+    });
     expect(reused.status).toBe(409);
 
-    const opened = await waitFor(() => api('GET', `/v1/change-requests/${first.body.id}`), (r) => r.body.timeline.length > 0);
+    const opened = await waitFor(
+      () => api('GET', `/v1/change-requests/${first.body.id}`),
+      (r) => r.body.timeline.length > 0,
+    );
     expect(opened.body.timeline[0]).toMatchObject({ sequence: 1, type: 'opened' });
   });
 
-  it('lets an agent request on a customer\'s behalf, naming the customer, and refuses an ineligible customer with the reason', async () => {
+  it("lets an agent request on a customer's behalf, naming the customer, and refuses an ineligible customer with the reason", async () => {
     const { product, customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-committed' });
     const unnamed = await agent('POST', '/v1/change-requests', newRequest(product.id));
     expect(unnamed.status).toBe(400);
@@ -87,7 +100,12 @@ describe('requesting a change', () => {
 describe('the review queue', () => {
   it('orders the requests awaiting review by contract priority (premium, standard, basic), then age', async () => {
     const created: Record<string, string> = {};
-    for (const [name, plan] of [['basic', 'iotex-basic'], ['standard', 'iotex-standard'], ['premium', 'iotex-premium'], ['premium-later', 'iotex-premium']] as const) {
+    for (const [name, plan] of [
+      ['basic', 'iotex-basic'],
+      ['standard', 'iotex-standard'],
+      ['premium', 'iotex-premium'],
+      ['premium-later', 'iotex-premium'],
+    ] as const) {
       const { product, key } = await createCustomerWithContract({ productKey: 'iotex-suite', planKey: plan });
       const res = await testApi(key)('POST', '/v1/change-requests', newRequest(product.id, { title: `Iotex ${name}` }));
       expect(res.status).toBe(201);
@@ -97,7 +115,12 @@ describe('the review queue', () => {
     const queue = await agent('GET', `/v1/change-requests?queue=review&productId=${productId}&limit=100`);
     expect(queue.status).toBe(200);
     const ours = queue.body.items.filter((item: { id: string }) => created[item.id]);
-    expect(ours.map((item: { id: string }) => created[item.id])).toEqual(['premium', 'premium-later', 'standard', 'basic']);
+    expect(ours.map((item: { id: string }) => created[item.id])).toEqual([
+      'premium',
+      'premium-later',
+      'standard',
+      'basic',
+    ]);
     expect(ours.map((item: { reviewRank: number }) => item.reviewRank)).toEqual([1, 1, 2, 3]);
 
     const anyCustomer = await createCustomerWithContract({ productKey: 'iotex-suite', planKey: 'iotex-basic' });
@@ -108,7 +131,10 @@ describe('the review queue', () => {
 describe('a change request from review to invoice', () => {
   it('quotes, is approved, delivered late by a customer delay, accepted, and invoiced with the included hours used first', async () => {
     // Kian project Silver includes 3 customisation hours a contract year.
-    const { product, key, customer, contract } = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
+    const { product, key, customer, contract } = await createCustomerWithContract({
+      productKey: 'kian-crm-project',
+      planKey: 'kian-project-silver',
+    });
     const api = testApi(key);
     const { body: created } = await api('POST', '/v1/change-requests', newRequest(product.id));
     const path = `/v1/change-requests/${created.id}`;
@@ -127,25 +153,50 @@ describe('a change request from review to invoice', () => {
     const committed = await agent('POST', `${path}/commit-delivery`, { deliverBy });
     expect(Date.parse(committed.body.committedDeliveryAt)).toBe(Date.parse(deliverBy));
 
-    const delayed = await agent('POST', `${path}/record-delay`, { startsAt: new Date().toISOString(), endsAt: inDays(1.5), note: 'دسترسی سرور آزمون داده نشد' });
+    const delayed = await agent('POST', `${path}/record-delay`, {
+      startsAt: new Date().toISOString(),
+      endsAt: inDays(1.5),
+      note: 'دسترسی سرور آزمون داده نشد',
+    });
     expect(delayed.status).toBe(200);
     expect(Date.parse(delayed.body.deliveryDueAt)).toBe(Date.parse(deliverBy) + 2 * DAY);
     expect(delayed.body.delays).toEqual([expect.objectContaining({ days: 2, note: 'دسترسی سرور آزمون داده نشد' })]);
 
     const delivered = await agent('POST', `${path}/deliver`, { note: 'روی سرور آزمون نصب شد' });
     expect(delivered.body.status).toBe('delivered');
-    expect(delivered.body.deadlines.find((d: { name: string }) => d.name === 'acceptance')).toMatchObject({ owedBy: 'customer', state: 'running' });
+    expect(delivered.body.deadlines.find((d: { name: string }) => d.name === 'acceptance')).toMatchObject({
+      owedBy: 'customer',
+      state: 'running',
+    });
 
     const accepted = await api('POST', `${path}/accept`, {});
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ status: 'accepted', acceptedBySilence: false });
-    expect(accepted.body.invoice).toMatchObject({ quotedRials: '50000000', includedMinutesUsed: 180, billedMinutes: 120, amountRials: '20000000' });
+    expect(accepted.body.invoice).toMatchObject({
+      quotedRials: '50000000',
+      includedMinutesUsed: 180,
+      billedMinutes: 120,
+      amountRials: '20000000',
+    });
     expect(accepted.body.timeline.map((e: { type: string }) => e.type)).toEqual([
-      'opened', 'quoted', 'quote_approved', 'delivery_committed', 'customer_delay_recorded', 'delivered', 'accepted', 'invoiced',
+      'opened',
+      'quoted',
+      'quote_approved',
+      'delivery_committed',
+      'customer_delay_recorded',
+      'delivered',
+      'accepted',
+      'invoiced',
     ]);
 
     const invoice = await testDatabase().invoice.findUniqueOrThrow({ where: { changeRequestId: created.id } });
-    expect(invoice).toMatchObject({ customerId: customer.id, quotedRials: 50_000_000n, includedMinutesUsed: 180, billedMinutes: 120, amountRials: 20_000_000n });
+    expect(invoice).toMatchObject({
+      customerId: customer.id,
+      quotedRials: 50_000_000n,
+      includedMinutesUsed: 180,
+      billedMinutes: 120,
+      amountRials: 20_000_000n,
+    });
     expect(await testDatabase().customerDelay.count({ where: { changeRequestId: created.id } })).toBe(1);
 
     // The contract's 3 hours are spent: the next accepted request is invoiced in full.
@@ -156,20 +207,33 @@ describe('a change request from review to invoice', () => {
     await agent('POST', `${nextPath}/commit-delivery`, { deliverBy: inDays(5) });
     await agent('POST', `${nextPath}/deliver`, {});
     const nextAccepted = await api('POST', `${nextPath}/accept`, {});
-    expect(nextAccepted.body.invoice).toMatchObject({ includedMinutesUsed: 0, billedMinutes: 60, amountRials: '8000000' });
-    expect(await testDatabase().changeRequest.count({ where: { contractId: contract.id, invoice: { isNot: null } } })).toBe(2);
+    expect(nextAccepted.body.invoice).toMatchObject({
+      includedMinutesUsed: 0,
+      billedMinutes: 60,
+      amountRials: '8000000',
+    });
+    expect(
+      await testDatabase().changeRequest.count({ where: { contractId: contract.id, invoice: { isNot: null } } }),
+    ).toBe(2);
 
     // The customer and the department heard of every step.
-    const notices = await testDatabase().notification.findMany({ where: { subjectRef: `change-request:${created.id}` } });
+    const notices = await testDatabase().notification.findMany({
+      where: { subjectRef: `change-request:${created.id}` },
+    });
     expect(notices.filter((n) => n.audience === 'customer' && n.channel === 'email')).toHaveLength(8);
-    expect(notices.filter((n) => n.audience === 'staff' && n.channel === 'in_app' && n.role === 'manager')).toHaveLength(8);
+    expect(
+      notices.filter((n) => n.audience === 'staff' && n.channel === 'in_app' && n.role === 'manager'),
+    ).toHaveLength(8);
     expect(notices.find((n) => n.dedupeKey.endsWith(':customer') && n.body.includes('۲۰٬۰۰۰٬۰۰۰ ریال'))).toBeDefined();
   });
 });
 
 describe('steps out of order', () => {
   it('are refused with 409 naming the current state, also after the request has closed', async () => {
-    const { product, key } = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
+    const { product, key } = await createCustomerWithContract({
+      productKey: 'kian-crm-project',
+      planKey: 'kian-project-silver',
+    });
     const api = testApi(key);
     const { body: created } = await api('POST', '/v1/change-requests', newRequest(product.id));
     const path = `/v1/change-requests/${created.id}`;
@@ -201,21 +265,28 @@ describe('customer isolation', () => {
     expect((await intruder('POST', `/v1/change-requests/${created.id}/cancel`, { reason: 'x' })).status).toBe(404);
     expect((await intruder('GET', '/v1/change-requests')).body.items).toEqual([]);
     expect((await intruder('GET', `/v1/change-requests?customerId=${owner.customer.id}`)).status).toBe(403);
-    expect((await testApi(owner.key)('GET', '/v1/change-requests')).body.items.map((i: { id: string }) => i.id)).toEqual([created.id]);
+    expect(
+      (await testApi(owner.key)('GET', '/v1/change-requests')).body.items.map((i: { id: string }) => i.id),
+    ).toEqual([created.id]);
     expect((await agent('GET', `/v1/change-requests/${created.id}`)).status).toBe(200);
   });
 });
 
 describe('bad input', () => {
   it('is refused with 400 naming the field', async () => {
-    const { product, key } = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-basic' });
+    const { product, key } = await createCustomerWithContract({
+      productKey: 'kian-crm-project',
+      planKey: 'kian-project-basic',
+    });
     const api = testApi(key);
     const noTitle = await api('POST', '/v1/change-requests', { ...newRequest(product.id), title: '' });
     expect(noTitle.status).toBe(400);
     expect(noTitle.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.title' })]);
     const badLink = await api('POST', '/v1/change-requests', newRequest(product.id, { attachments: ['ftp://x'] }));
     expect(badLink.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.attachments.0' })]);
-    const badKey = await api('POST', '/v1/change-requests', newRequest(product.id), { 'idempotency-key': 'no spaces allowed' });
+    const badKey = await api('POST', '/v1/change-requests', newRequest(product.id), {
+      'idempotency-key': 'no spaces allowed',
+    });
     expect(badKey.status).toBe(400);
 
     const { body: created } = await api('POST', '/v1/change-requests', newRequest(product.id));
@@ -223,14 +294,22 @@ describe('bad input', () => {
     const negative = await agent('POST', `${path}/review`, quote({ effortHours: -1 }));
     expect(negative.status).toBe(400);
     expect(negative.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.effortHours' })]);
-    const past = await agent('POST', `${path}/review`, quote({ proposedDeliveryAt: new Date(Date.now() - DAY).toISOString() }));
-    expect(past.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.proposedDeliveryAt', reason: 'must be in the future' })]);
+    const past = await agent(
+      'POST',
+      `${path}/review`,
+      quote({ proposedDeliveryAt: new Date(Date.now() - DAY).toISOString() }),
+    );
+    expect(past.body.invalidFields).toEqual([
+      expect.objectContaining({ field: 'body.proposedDeliveryAt', reason: 'must be in the future' }),
+    ]);
     const noDecision = await agent('POST', `${path}/review`, { reason: 'x' });
     expect(noDecision.status).toBe(400);
     expect(noDecision.body.invalidFields[0].field).toBe('body.decision');
     const backwards = await agent('POST', `${path}/record-delay`, { startsAt: inDays(0), endsAt: inDays(-1) });
     expect(backwards.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.endsAt' })]);
-    expect((await agent('GET', '/v1/change-requests/not-a-uuid')).body.invalidFields).toEqual([expect.objectContaining({ field: 'params.id' })]);
+    expect((await agent('GET', '/v1/change-requests/not-a-uuid')).body.invalidFields).toEqual([
+      expect.objectContaining({ field: 'params.id' }),
+    ]);
     // A customer may not review its own request.
     expect((await api('POST', `${path}/review`, quote())).status).toBe(403);
   });

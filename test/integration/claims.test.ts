@@ -30,17 +30,29 @@ function daysAgoAt(daysAgo: number, hhmm: string): number {
   return wallTimeToEpoch(TEHRAN, epochToWallTime(TEHRAN, Date.now()).epochDay - daysAgo, h! * 60 + m!);
 }
 
-
 /** A product of its own under Amoot's product department, so no other test's outages touch it. */
 async function createProduct(creditTable: 'owj' | 'avanak' | null): Promise<Product> {
   const db = testDatabase();
   const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
   return db.product.create({
-    data: { key: `claims-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Claims test', nameFa: 'سرویس آزمایشی', creditTable },
+    data: {
+      key: `claims-${randomUUID().slice(0, 8)}`,
+      vendorId: avanak.vendorId,
+      departmentId: avanak.departmentId,
+      name: 'Claims test',
+      nameFa: 'سرویس آزمایشی',
+      creditTable,
+    },
   });
 }
 
-async function recordOutage(productId: string, startMs: number, endMs: number | null, cause = 'unplanned', extra: Record<string, unknown> = {}): Promise<string> {
+async function recordOutage(
+  productId: string,
+  startMs: number,
+  endMs: number | null,
+  cause = 'unplanned',
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const res = await agent('POST', '/v1/outages', {
     productId,
     startedAt: iso(startMs),
@@ -89,7 +101,11 @@ describe('the availability preview', () => {
     ['avanak', 1_296, 30],
     ['avanak', 1_297, 40],
   ] as const)('credits %s for %i minutes of a 30-day month with %i%%', async (creditTable, minutes, creditPercent) => {
-    const res = await customer('POST', '/v1/availability/preview', { creditTable, ...mehr, outages: downtime(mehr, minutes) });
+    const res = await customer('POST', '/v1/availability/preview', {
+      creditTable,
+      ...mehr,
+      outages: downtime(mehr, minutes),
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ downtimeMinutes: minutes, availabilityPercent: expect.any(Number), creditPercent });
     expect(res.body.availabilityPercent).toBeCloseTo((100 * (43_200 - minutes)) / 43_200, 9);
@@ -103,7 +119,11 @@ describe('the availability preview', () => {
     ['avanak', 1_339, 30],
     ['avanak', 1_340, 40],
   ] as const)('credits %s for %i minutes of a 31-day month with %i%%', async (creditTable, minutes, creditPercent) => {
-    const res = await customer('POST', '/v1/availability/preview', { creditTable, ...farvardin, outages: downtime(farvardin, minutes) });
+    const res = await customer('POST', '/v1/availability/preview', {
+      creditTable,
+      ...farvardin,
+      outages: downtime(farvardin, minutes),
+    });
     expect(res.body.creditPercent).toBe(creditPercent);
   });
 
@@ -124,10 +144,17 @@ describe('the availability preview', () => {
   });
 
   it('refuses a period that ends before it starts, and a caller without a key', async () => {
-    const bad = await customer('POST', '/v1/availability/preview', { creditTable: 'owj', periodStart: mehr.periodEnd, periodEnd: mehr.periodStart, outages: [] });
+    const bad = await customer('POST', '/v1/availability/preview', {
+      creditTable: 'owj',
+      periodStart: mehr.periodEnd,
+      periodEnd: mehr.periodStart,
+      outages: [],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.invalidFields).toEqual([{ field: 'body.periodEnd', reason: 'must be after periodStart' }]);
-    expect((await testApi('')('POST', '/v1/availability/preview', { creditTable: 'owj', ...mehr, outages: [] })).status).toBe(401);
+    expect(
+      (await testApi('')('POST', '/v1/availability/preview', { creditTable: 'owj', ...mehr, outages: [] })).status,
+    ).toBe(401);
   });
 });
 
@@ -140,9 +167,15 @@ describe("a product's availability in a Jalali month", () => {
     // Mehr 1404 (30 days from 23 September 2025).
     await recordOutage(product.id, at('2025-10-01T10:00'), at('2025-10-01T11:40'));
     await recordOutage(product.id, at('2025-10-01T11:00'), at('2025-10-01T12:00'));
-    await recordOutage(product.id, at('2025-10-05T02:00'), at('2025-10-05T04:00'), 'planned_maintenance', { announcedAt: iso(at('2025-10-02T02:00')) });
-    await recordOutage(product.id, at('2025-10-06T02:00'), at('2025-10-06T03:01'), 'planned_maintenance', { announcedAt: iso(at('2025-10-05T02:00')) });
-    await recordOutage(product.id, at('2025-10-07T10:00'), at('2025-10-07T15:00'), 'customer_violation', { customerId: violator });
+    await recordOutage(product.id, at('2025-10-05T02:00'), at('2025-10-05T04:00'), 'planned_maintenance', {
+      announcedAt: iso(at('2025-10-02T02:00')),
+    });
+    await recordOutage(product.id, at('2025-10-06T02:00'), at('2025-10-06T03:01'), 'planned_maintenance', {
+      announcedAt: iso(at('2025-10-05T02:00')),
+    });
+    await recordOutage(product.id, at('2025-10-07T10:00'), at('2025-10-07T15:00'), 'customer_violation', {
+      customerId: violator,
+    });
     await recordOutage(product.id, at('2025-10-08T10:00'), at('2025-10-08T11:00'), 'external_provider');
     // Ordibehesht 1404 (31 days from 21 April 2025).
     await recordOutage(product.id, at('2025-05-01T10:00'), at('2025-05-01T13:07'));
@@ -163,7 +196,16 @@ describe("a product's availability in a Jalali month", () => {
       countedOutages: 3,
       excludedOutages: 3,
     });
-    expect(res.body.outages.map((o: { cause: string; counted: boolean; exclusion: string | null; minutesInPeriod: number }) => [o.cause, o.counted, o.exclusion, o.minutesInPeriod])).toEqual([
+    expect(
+      res.body.outages.map(
+        (o: { cause: string; counted: boolean; exclusion: string | null; minutesInPeriod: number }) => [
+          o.cause,
+          o.counted,
+          o.exclusion,
+          o.minutesInPeriod,
+        ],
+      ),
+    ).toEqual([
       ['unplanned', true, null, 100],
       ['unplanned', true, null, 60],
       ['planned_maintenance', false, 'planned_maintenance', 120],
@@ -201,16 +243,26 @@ describe('outages', () => {
     const missing = await agent('POST', '/v1/outages', { ...body, cause: 'non_payment_suspension' });
     expect(missing.status).toBe(400);
     expect(missing.body.invalidFields[0].field).toBe('body.customerId');
-    const named = await agent('POST', '/v1/outages', { ...body, cause: 'non_payment_suspension', customerId: customer.id });
+    const named = await agent('POST', '/v1/outages', {
+      ...body,
+      cause: 'non_payment_suspension',
+      customerId: customer.id,
+    });
     expect(named.status).toBe(201);
-    expect(named.body).toMatchObject({ exclusion: 'non_payment_suspension', workflowId: null, customerId: customer.id });
+    expect(named.body).toMatchObject({
+      exclusion: 'non_payment_suspension',
+      workflowId: null,
+      customerId: customer.id,
+    });
   });
 
   it("are listed to a customer for its own products only, without other customers' own outages", async () => {
     const mine = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const other = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const wide = await recordOutage(product.id, Date.now() - 5 * HOUR, Date.now() - 4 * HOUR);
-    const theirs = await recordOutage(product.id, Date.now() - 5 * HOUR, Date.now() - 4 * HOUR, 'customer_requested', { customerId: other.customer.id });
+    const theirs = await recordOutage(product.id, Date.now() - 5 * HOUR, Date.now() - 4 * HOUR, 'customer_requested', {
+      customerId: other.customer.id,
+    });
     const elsewhere = await createProduct('owj');
     const hidden = await recordOutage(elsewhere.id, Date.now() - 5 * HOUR, Date.now() - 4 * HOUR);
     const api = testApi(mine.key);
@@ -220,7 +272,10 @@ describe('outages', () => {
     expect(listed).not.toContain(hidden);
     expect((await api('GET', `/v1/outages/${theirs}`)).status).toBe(404);
     expect((await api('GET', `/v1/outages/${hidden}`)).status).toBe(404);
-    expect((await testApi(other.key)('GET', `/v1/outages/${theirs}`)).body).toMatchObject({ id: theirs, cause: 'customer_requested' });
+    expect((await testApi(other.key)('GET', `/v1/outages/${theirs}`)).body).toMatchObject({
+      id: theirs,
+      cause: 'customer_requested',
+    });
   });
 
   it('close once, take one panel notice, and escalate to the department when the notice is 2 hours late', async () => {
@@ -233,10 +288,16 @@ describe('outages', () => {
     const posted = await agent('POST', `/v1/outages/${id}/panel-notice`, {});
     expect(posted.status).toBe(200);
     expect(posted.body.panelNoticePostedAt).toMatch(/\+03:30$/);
-    expect((await agent('POST', `/v1/outages/${id}/panel-notice`, {})).body).toMatchObject({ status: 409, reason: 'already_posted' });
+    expect((await agent('POST', `/v1/outages/${id}/panel-notice`, {})).body).toMatchObject({
+      status: 409,
+      reason: 'already_posted',
+    });
     const closed = await agent('POST', `/v1/outages/${id}/close`, {});
     expect(closed.body).toMatchObject({ ongoing: false });
-    expect((await agent('POST', `/v1/outages/${id}/close`, {})).body).toMatchObject({ status: 409, reason: 'already_closed' });
+    expect((await agent('POST', `/v1/outages/${id}/close`, {})).body).toMatchObject({
+      status: 409,
+      reason: 'already_closed',
+    });
   });
 
   it('announce a maintenance window to every customer with a contract on the product; 48 hours ahead it is excluded', async () => {
@@ -248,9 +309,16 @@ describe('outages', () => {
       description: 'ارتقای پایگاه داده',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ cause: 'planned_maintenance', announcedInTime: true, exclusion: 'planned_maintenance' });
+    expect(res.body).toMatchObject({
+      cause: 'planned_maintenance',
+      announcedInTime: true,
+      exclusion: 'planned_maintenance',
+    });
     const notice = await waitFor(
-      () => testDatabase().notification.findUnique({ where: { dedupeKey: `outage:${res.body.id}:announcement:${customer.id}` } }),
+      () =>
+        testDatabase().notification.findUnique({
+          where: { dedupeKey: `outage:${res.body.id}:announcement:${customer.id}` },
+        }),
       (row) => row !== null,
     );
     expect(notice!.body).toContain('نگهداری برنامه‌ریزی‌شده');
@@ -273,9 +341,17 @@ describe('compensation claims', () => {
   });
 
   it('files, acknowledges and approves a claim, ending in a credit note for the next month', async () => {
-    const { key, customer, contract } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const { key, customer, contract } = await createCustomerWithContract({
+      productKey: product.key,
+      planKey: 'avanak',
+    });
     const api = testApi(key);
-    const filed = await api('POST', '/v1/claims', { productId: product.id, outageIds: [outage], note: 'کل روز پیامک ارسال نشد' }, { 'idempotency-key': `c-${randomUUID()}` });
+    const filed = await api(
+      'POST',
+      '/v1/claims',
+      { productId: product.id, outageIds: [outage], note: 'کل روز پیامک ارسال نشد' },
+      { 'idempotency-key': `c-${randomUUID()}` },
+    );
     expect(filed.status).toBe(201);
     expect(filed.body).toMatchObject({
       kind: 'availability',
@@ -287,32 +363,66 @@ describe('compensation claims', () => {
       computedCredit: { percent: 30, amountRials: '24999999', monthlySubscriptionRials: '83333333' },
       decision: null,
     });
-    expect(filed.body.computation.outages).toEqual([expect.objectContaining({ id: outage, role: 'cited', counted: true, minutesInPeriod: 1000 })]);
+    expect(filed.body.computation.outages).toEqual([
+      expect.objectContaining({ id: outage, role: 'cited', counted: true, minutesInPeriod: 1000 }),
+    ]);
     expect(Date.parse(filed.body.deadlines.decisionDueAt) - Date.parse(filed.body.receivedAt)).toBe(7 * DAY);
     expect(filed.body.deadlines.acknowledgeDueAtJalali).toMatch(/^[۰-۹]{4}\/[۰-۹]{2}\/[۰-۹]{2} ساعت/);
 
-    const acknowledged = await waitFor(() => api('GET', `/v1/claims/${filed.body.id}`), (r) => r.body.status === 'acknowledged');
+    const acknowledged = await waitFor(
+      () => api('GET', `/v1/claims/${filed.body.id}`),
+      (r) => r.body.status === 'acknowledged',
+    );
     expect(acknowledged.body.events.map((e: { type: string }) => e.type)).toEqual(['received', 'acknowledged']);
-    const notice = await testDatabase().notification.findUniqueOrThrow({ where: { dedupeKey: `claim:${filed.body.id}:acknowledgement` } });
+    const notice = await testDatabase().notification.findUniqueOrThrow({
+      where: { dedupeKey: `claim:${filed.body.id}:acknowledgement` },
+    });
     expect(notice.body).toContain('زمان قطعی محاسبه‌شده: ۱۰۰۰ دقیقه');
 
     const approved = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {});
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approved', creditPercent: 30, creditAmountRials: '24999999', adjusted: false, late: false } });
+    expect(approved.body).toMatchObject({
+      status: 'approved',
+      decision: { outcome: 'approved', creditPercent: 30, creditAmountRials: '24999999', adjusted: false, late: false },
+    });
     const note = await testDatabase().creditNote.findUniqueOrThrow({ where: { claimId: filed.body.id } });
-    expect(note).toMatchObject({ customerId: customer.id, contractId: contract.id, percent: 30, amountRials: 24_999_999n, appliesToMonth: creditNoteMonth(Date.now()) });
-    expect(approved.body.creditNote).toMatchObject({ percent: 30, amountRials: '24999999', appliesToMonth: note.appliesToMonth });
-    await waitFor(() => testDatabase().notification.count({ where: { subjectRef: `claim:${filed.body.id}`, subject: { startsWith: 'پذیرش' } } }), (n) => n === 1);
+    expect(note).toMatchObject({
+      customerId: customer.id,
+      contractId: contract.id,
+      percent: 30,
+      amountRials: 24_999_999n,
+      appliesToMonth: creditNoteMonth(Date.now()),
+    });
+    expect(approved.body.creditNote).toMatchObject({
+      percent: 30,
+      amountRials: '24999999',
+      appliesToMonth: note.appliesToMonth,
+    });
+    await waitFor(
+      () =>
+        testDatabase().notification.count({
+          where: { subjectRef: `claim:${filed.body.id}`, subject: { startsWith: 'پذیرش' } },
+        }),
+      (n) => n === 1,
+    );
 
     const again = await qa('POST', `/v1/claims/${filed.body.id}/reject`, { reason: 'changed my mind' });
-    expect(again.body).toMatchObject({ status: 409, reason: 'already_decided', detail: 'cannot reject: the claim is already approved' });
+    expect(again.body).toMatchObject({
+      status: 409,
+      reason: 'already_decided',
+      detail: 'cannot reject: the claim is already approved',
+    });
     expect(await testDatabase().creditNote.count({ where: { claimId: filed.body.id } })).toBe(1);
   });
 
   it('answers a decision retried with the same Idempotency-Key with its first outcome (200), another key or verb with 409', async () => {
     const { key } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const own = await recordOutage(product.id, daysAgoAt(3, '01:00'), daysAgoAt(3, '01:00') + 200 * MINUTE);
-    const filed = await testApi(key)('POST', '/v1/claims', { productId: product.id, outageIds: [own], note: 'retry test' });
+    const filed = await testApi(key)('POST', '/v1/claims', {
+      productId: product.id,
+      outageIds: [own],
+      note: 'retry test',
+    });
     expect(filed.status).toBe(201);
     const idempotent = { 'idempotency-key': `decide-${randomUUID()}` };
     const first = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {}, idempotent);
@@ -324,11 +434,22 @@ describe('compensation claims', () => {
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(retried.body.decision).toEqual(first.body.decision);
     expect(retried.body.status).toBe('approved');
-    const otherKey = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {}, { 'idempotency-key': `decide-${randomUUID()}` });
+    const otherKey = await qa(
+      'POST',
+      `/v1/claims/${filed.body.id}/approve`,
+      {},
+      { 'idempotency-key': `decide-${randomUUID()}` },
+    );
     expect(otherKey.body).toMatchObject({ status: 409, reason: 'already_decided' });
     const otherVerb = await qa('POST', `/v1/claims/${filed.body.id}/reject`, { reason: 'changed my mind' }, idempotent);
-    expect(otherVerb.body).toMatchObject({ status: 409, reason: 'already_decided', detail: 'cannot reject: the claim is already approved' });
-    const events = await testDatabase().claimEvent.findMany({ where: { claimId: filed.body.id, type: { in: ['approved', 'rejected'] } } });
+    expect(otherVerb.body).toMatchObject({
+      status: 409,
+      reason: 'already_decided',
+      detail: 'cannot reject: the claim is already approved',
+    });
+    const events = await testDatabase().claimEvent.findMany({
+      where: { claimId: filed.body.id, type: { in: ['approved', 'rejected'] } },
+    });
     expect(events).toHaveLength(1);
     expect(await testDatabase().creditNote.count({ where: { claimId: filed.body.id } })).toBe(1);
   });
@@ -349,19 +470,41 @@ describe('compensation claims', () => {
       expect.objectContaining({ month: previous, downtimeMinutes: 60, monthCreditPercent: 10, creditPercent: 10 }),
       expect.objectContaining({ month: current }),
     ]);
-    const [first, second] = filed.body.months as { downtimeMinutes: number; creditPercent: number; creditAmountRials: string }[];
+    const [first, second] = filed.body.months as {
+      downtimeMinutes: number;
+      creditPercent: number;
+      creditAmountRials: string;
+    }[];
     expect(Math.abs(second!.downtimeMinutes - currentMinutes)).toBeLessThanOrEqual(1);
-    expect(filed.body.computedCredit.amountRials).toBe(String(Number(first!.creditAmountRials) + Number(second!.creditAmountRials)));
+    expect(filed.body.computedCredit.amountRials).toBe(
+      String(Number(first!.creditAmountRials) + Number(second!.creditAmountRials)),
+    );
     expect(filed.body.computedCredit.percent).toBe(first!.creditPercent + second!.creditPercent);
     // The whole outage is claimed: a second claim for it is refused, and nothing is left to claim.
-    expect((await api('POST', '/v1/claims', { productId: owj.id, outageIds: [spanning] })).body.reason).toBe('already_claimed');
+    expect((await api('POST', '/v1/claims', { productId: owj.id, outageIds: [spanning] })).body.reason).toBe(
+      'already_claimed',
+    );
 
     const approved = await qa('POST', `/v1/claims/${filed.body.id}/approve`, {});
     expect(approved.status).toBe(200);
     const invoice = creditNoteMonth(Date.now());
     expect(approved.body.creditLines).toEqual([
-      { earnedMonth: previous, downtimeMinutes: 60, availabilityPercent: expect.any(Number), percent: 10, amountRials: first!.creditAmountRials, appliesToMonth: invoice },
-      { earnedMonth: current, downtimeMinutes: second!.downtimeMinutes, availabilityPercent: expect.any(Number), percent: second!.creditPercent, amountRials: second!.creditAmountRials, appliesToMonth: invoice },
+      {
+        earnedMonth: previous,
+        downtimeMinutes: 60,
+        availabilityPercent: expect.any(Number),
+        percent: 10,
+        amountRials: first!.creditAmountRials,
+        appliesToMonth: invoice,
+      },
+      {
+        earnedMonth: current,
+        downtimeMinutes: second!.downtimeMinutes,
+        availabilityPercent: expect.any(Number),
+        percent: second!.creditPercent,
+        amountRials: second!.creditAmountRials,
+        appliesToMonth: invoice,
+      },
     ]);
     expect(await testDatabase().creditLine.count({ where: { claimId: filed.body.id } })).toBe(2);
   });
@@ -370,8 +513,18 @@ describe('compensation claims', () => {
     const { key, customer } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const api = testApi(key);
     const idempotencyKey = `retry-${randomUUID()}`;
-    const first = await api('POST', '/v1/claims', { productId: product.id, outageIds: [outage] }, { 'idempotency-key': idempotencyKey });
-    const retry = await api('POST', '/v1/claims', { productId: product.id, outageIds: [outage] }, { 'idempotency-key': idempotencyKey });
+    const first = await api(
+      'POST',
+      '/v1/claims',
+      { productId: product.id, outageIds: [outage] },
+      { 'idempotency-key': idempotencyKey },
+    );
+    const retry = await api(
+      'POST',
+      '/v1/claims',
+      { productId: product.id, outageIds: [outage] },
+      { 'idempotency-key': idempotencyKey },
+    );
     expect([first.status, retry.status]).toEqual([201, 200]);
     expect(retry.body.id).toBe(first.body.id);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -419,7 +572,10 @@ describe('compensation claims', () => {
     const counted = await recordOutage(product.id, start, start + 200 * MINUTE);
     const provider = await recordOutage(product.id, start + 170 * MINUTE, start + 230 * MINUTE, 'external_provider');
     const { key } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
-    const res = await testApi(key)('POST', '/v1/claims', { productId: product.id, period: { start: iso(start - MINUTE), end: iso(start + 240 * MINUTE) } });
+    const res = await testApi(key)('POST', '/v1/claims', {
+      productId: product.id,
+      period: { start: iso(start - MINUTE), end: iso(start + 240 * MINUTE) },
+    });
     expect(res.status).toBe(201);
     expect([...res.body.outageIds].sort()).toEqual([counted, provider].sort());
     expect(res.body.computation.downtimeMinutes).toBe(170);
@@ -431,41 +587,93 @@ describe('compensation claims', () => {
   it('lets QA adjust with a justification, refuses a changed tier without one, and rejects with an exclusion', async () => {
     const first = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const adjusted = await testApi(first.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage] });
-    expect((await qa('POST', `/v1/claims/${adjusted.body.id}/approve-adjusted`, { amountRials: 10_000_000 })).status).toBe(400);
+    expect(
+      (await qa('POST', `/v1/claims/${adjusted.body.id}/approve-adjusted`, { amountRials: 10_000_000 })).status,
+    ).toBe(400);
     const changed = await qa('POST', `/v1/claims/${adjusted.body.id}/approve`, { creditPercent: 10 });
     expect(changed.body).toMatchObject({ status: 409, reason: 'InvalidClaimCommand' });
     expect(changed.body.detail).toMatch(/computed credit is 30%/);
-    const ok = await qa('POST', `/v1/claims/${adjusted.body.id}/approve-adjusted`, { amountRials: '10000000', justification: 'حداکثر اعتبار قرارداد' });
-    expect(ok.body).toMatchObject({ decision: { adjusted: true, creditAmountRials: '10000000', creditPercent: 12, justification: 'حداکثر اعتبار قرارداد' } });
+    const ok = await qa('POST', `/v1/claims/${adjusted.body.id}/approve-adjusted`, {
+      amountRials: '10000000',
+      justification: 'حداکثر اعتبار قرارداد',
+    });
+    expect(ok.body).toMatchObject({
+      decision: {
+        adjusted: true,
+        creditAmountRials: '10000000',
+        creditPercent: 12,
+        justification: 'حداکثر اعتبار قرارداد',
+      },
+    });
 
     const second = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const rejected = await testApi(second.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage] });
-    const res = await qa('POST', `/v1/claims/${rejected.body.id}/reject`, { exclusion: 'external_provider', reason: 'اختلال سراسری اپراتورها' });
-    expect(res.body).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', rejectionReason: 'external_provider: اختلال سراسری اپراتورها' }, creditNote: null });
+    const res = await qa('POST', `/v1/claims/${rejected.body.id}/reject`, {
+      exclusion: 'external_provider',
+      reason: 'اختلال سراسری اپراتورها',
+    });
+    expect(res.body).toMatchObject({
+      status: 'rejected',
+      decision: { outcome: 'rejected', rejectionReason: 'external_provider: اختلال سراسری اپراتورها' },
+      creditNote: null,
+    });
     expect(await testDatabase().creditNote.count({ where: { claimId: rejected.body.id } })).toBe(0);
   });
 
   it('takes a support-timing claim citing a breached ticket; QA sets the credit', async () => {
-    const { key, customer, contract } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
+    const { key, customer, contract } = await createCustomerWithContract({
+      productKey: product.key,
+      planKey: 'avanak',
+    });
     const db = testDatabase();
     const ticket = (breached: boolean) =>
       db.ticket.create({
         data: {
-          customerId: customer.id, productId: product.id, contractId: contract.id, policyKey: 'avanak', priority: 'high',
-          subject: 'پنل باز نمی‌شود', description: '-', channel: 'portal', openedAt: new Date(Date.now() - 2 * DAY),
-          workflowId: `ticket-${randomUUID()}`, breached, status: 'closed',
-          ...(breached && { outcomes: { create: { target: 'resolution', cycle: 1, dueAt: new Date(Date.now() - DAY), met: false, breachedAt: new Date(Date.now() - DAY), businessMinutesUsed: 600 } } }),
+          customerId: customer.id,
+          productId: product.id,
+          contractId: contract.id,
+          policyKey: 'avanak',
+          priority: 'high',
+          subject: 'پنل باز نمی‌شود',
+          description: '-',
+          channel: 'portal',
+          openedAt: new Date(Date.now() - 2 * DAY),
+          workflowId: `ticket-${randomUUID()}`,
+          breached,
+          status: 'closed',
+          ...(breached && {
+            outcomes: {
+              create: {
+                target: 'resolution',
+                cycle: 1,
+                dueAt: new Date(Date.now() - DAY),
+                met: false,
+                breachedAt: new Date(Date.now() - DAY),
+                businessMinutesUsed: 600,
+              },
+            },
+          }),
         },
       });
     const breached = await ticket(true);
     const fine = await ticket(false);
     const api = testApi(key);
-    expect((await api('POST', '/v1/claims', { productId: product.id, ticketIds: [fine.id] })).body).toMatchObject({ status: 422, reason: 'ticket_not_breached' });
+    expect((await api('POST', '/v1/claims', { productId: product.id, ticketIds: [fine.id] })).body).toMatchObject({
+      status: 422,
+      reason: 'ticket_not_breached',
+    });
     const filed = await api('POST', '/v1/claims', { productId: product.id, ticketIds: [breached.id] });
     expect(filed.status).toBe(201);
-    expect(filed.body).toMatchObject({ kind: 'support_timing', ticketIds: [breached.id], computation: null, computedCredit: { percent: null, amountRials: null } });
+    expect(filed.body).toMatchObject({
+      kind: 'support_timing',
+      ticketIds: [breached.id],
+      computation: null,
+      computedCredit: { percent: null, amountRials: null },
+    });
     expect(filed.body.tickets[0].breachedAt).toMatch(/\+03:30$/);
-    expect((await qa('POST', `/v1/claims/${filed.body.id}/approve`, {})).body.detail).toMatch(/give the credit percentage/);
+    expect((await qa('POST', `/v1/claims/${filed.body.id}/approve`, {})).body.detail).toMatch(
+      /give the credit percentage/,
+    );
     const approved = await qa('POST', `/v1/claims/${filed.body.id}/approve`, { creditPercent: 15 });
     expect(approved.body.creditNote).toMatchObject({ percent: 15, amountRials: '12499999' });
   });
@@ -492,7 +700,11 @@ describe('compensation claims', () => {
       computation.deadlines.decisionDueAtMs -= shift;
       await db.claim.update({
         where: { id },
-        data: { receivedAt: new Date(row.receivedAt.getTime() - shift), decisionDueAt: new Date(row.decisionDueAt.getTime() - shift), computation },
+        data: {
+          receivedAt: new Date(row.receivedAt.getTime() - shift),
+          decisionDueAt: new Date(row.decisionDueAt.getTime() - shift),
+          computation,
+        },
       });
     };
     await age(oldest, 8);

@@ -22,7 +22,9 @@ beforeAll(async () => {
   // several contexts needs more than one process, and the tests want the web's security as users have it.
   // The package is ESM with a CommonJS build: a dynamic import reaches the latter under jest.
   const { default: chromium } = await import('@sparticuz/chromium');
-  const args = chromium.args.filter((arg) => !['--single-process', '--disable-web-security', '--allow-running-insecure-content'].includes(arg));
+  const args = chromium.args.filter(
+    (arg) => !['--single-process', '--disable-web-security', '--allow-running-insecure-content'].includes(arg),
+  );
   browser = await playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
 }, 120_000);
 afterAll(async () => {
@@ -49,7 +51,8 @@ async function openPage(): Promise<ConsolePage> {
     if (message.type() !== 'error') return;
     // Asking whether a session exists answers 401 (or 404 before sessions exist): Chromium logs that
     // answer as a failed resource, which is the expected answer for a visitor, not an error.
-    if (/Failed to load resource/.test(message.text()) && message.location().url.endsWith('/v1/sessions/current')) return;
+    if (/Failed to load resource/.test(message.text()) && message.location().url.endsWith('/v1/sessions/current'))
+      return;
     errors.push(`console: ${message.text()} (${message.location().url})`);
   });
   const opened = { page, context, errors };
@@ -78,13 +81,20 @@ async function signInWithKey(key: string): Promise<ConsolePage> {
 async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const result = await (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
   expect(violations).toEqual([]);
 }
 
-const languageAndDirection = (page: Page) => Promise.all([page.locator('html').getAttribute('lang'), page.locator('html').getAttribute('dir')]);
+const languageAndDirection = (page: Page) =>
+  Promise.all([page.locator('html').getAttribute('lang'), page.locator('html').getAttribute('dir')]);
 
 async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.PASBAN_SCREENSHOTS !== '1') return;
@@ -102,13 +112,21 @@ async function finish(opened: ConsolePage): Promise<void> {
 async function thirtyMinutePlan(): Promise<string> {
   const key = `console-${randomUUID().slice(0, 8)}`;
   const target = { unit: 'business_minutes', amount: 30, calendar: 'always-open' };
-  const terms = { firstResponse: target, resolution: { unit: 'business_minutes', amount: 600, calendar: 'always-open' }, breachAction: { channel: 'in_app', recipients: ['department_manager'] } };
+  const terms = {
+    firstResponse: target,
+    resolution: { unit: 'business_minutes', amount: 600, calendar: 'always-open' },
+    breachAction: { channel: 'in_app', recipients: ['department_manager'] },
+  };
   const res = await admin()('POST', '/v1/policies', {
     kind: 'ticket',
     key,
     name: 'Console test plan',
     definition: {
-      name: 'Console test plan', vendor: 'amoot', product: 'avanak', plan: key, ticketsAllowed: true,
+      name: 'Console test plan',
+      vendor: 'amoot',
+      product: 'avanak',
+      plan: key,
+      ticketsAllowed: true,
       priorities: { critical: terms, high: terms, medium: terms, low: terms },
       warningAtPercent: [75],
       escalations: [],
@@ -170,7 +188,10 @@ describe('the console in a browser', () => {
     });
     expect(opened.status).toBe(201);
     ticketId = opened.body.id;
-    await waitFor(() => admin()('GET', '/v1/tickets?atRisk=true&limit=100'), (r) => r.body.items.some((t: { id: string }) => t.id === ticketId));
+    await waitFor(
+      () => admin()('GET', '/v1/tickets?atRisk=true&limit=100'),
+      (r) => r.body.items.some((t: { id: string }) => t.id === ticketId),
+    );
   }, 60_000);
 
   it('the harness records JavaScript errors: an uncaught exception and a console.error in the page', async () => {
@@ -182,8 +203,15 @@ describe('the console in a browser', () => {
         throw new Error('harness check thrown');
       });
     });
-    await waitFor(async () => opened.errors.length, (n) => n >= 2, 5_000);
-    expect(opened.errors).toEqual([expect.stringContaining('console: harness check'), 'pageerror: harness check thrown']);
+    await waitFor(
+      async () => opened.errors.length,
+      (n) => n >= 2,
+      5_000,
+    );
+    expect(opened.errors).toEqual([
+      expect.stringContaining('console: harness check'),
+      'pageerror: harness check thrown',
+    ]);
     opened.errors.length = 0; // recorded as they should be: not this test's failure
     await finish(opened);
   });
@@ -228,8 +256,16 @@ describe('the console in a browser', () => {
     // The escalation a breach would send the department's manager, placed in the managers' inbox.
     const notice = await testDatabase().notification.create({
       data: {
-        dedupeKey: `console-test:${randomUUID()}`, channel: 'in_app', audience: 'staff', role: 'manager', status: 'sent', sentAt: new Date(),
-        subject: `تشدید: ${subject}`, body: 'مهلت نخستین پاسخ نزدیک است.', subjectRef: `ticket:${ticketId}`, category: 'escalation',
+        dedupeKey: `console-test:${randomUUID()}`,
+        channel: 'in_app',
+        audience: 'staff',
+        role: 'manager',
+        status: 'sent',
+        sentAt: new Date(),
+        subject: `تشدید: ${subject}`,
+        body: 'مهلت نخستین پاسخ نزدیک است.',
+        subjectRef: `ticket:${ticketId}`,
+        category: 'escalation',
       },
     });
     const opened = await signInWithKey(await createKey('manager'));
@@ -239,7 +275,11 @@ describe('the console in a browser', () => {
     const countdown = row.getByTestId('countdown');
     const first = await countdown.textContent();
     expect(first).toMatch(/^[۰-۹]+:[۰-۹]{2}:[۰-۹]{2}$/);
-    await waitFor(() => countdown.textContent(), (now) => now !== first, 5_000);
+    await waitFor(
+      () => countdown.textContent(),
+      (now) => now !== first,
+      5_000,
+    );
     await expectAccessible(page);
     await screenshot(page, 'manager-now');
 
@@ -249,7 +289,10 @@ describe('the console in a browser', () => {
     expect(sara.status).toBe(201);
     await item.getByLabel('مسئول').fill(sara.body.id);
     await item.getByRole('button', { name: 'واگذاری' }).click();
-    await waitFor(() => admin()('GET', `/v1/tickets/${ticketId}`), (r) => r.body.assigneeName === 'Sara');
+    await waitFor(
+      () => admin()('GET', `/v1/tickets/${ticketId}`),
+      (r) => r.body.assigneeName === 'Sara',
+    );
     await item.getByRole('button', { name: 'دیدم' }).click();
     await item.waitFor({ state: 'detached' });
     expect((await testDatabase().notification.findUniqueOrThrow({ where: { id: notice.id } })).readAt).not.toBeNull();
@@ -259,7 +302,9 @@ describe('the console in a browser', () => {
   it('manager: /now asks for its lists with the key check, not after it, and shows the at-risk list before the breached one answers', async () => {
     const opened = await openPage();
     const { page, context } = opened;
-    await context.addInitScript({ content: `sessionStorage.setItem('pasban.apiKey', ${JSON.stringify(await createKey('manager'))});` });
+    await context.addInitScript({
+      content: `sessionStorage.setItem('pasban.apiKey', ${JSON.stringify(await createKey('manager'))});`,
+    });
     let listAsked!: () => void;
     const listSeen = new Promise<boolean>((resolve) => (listAsked = () => resolve(true)));
     let releaseBreached!: () => void;
@@ -284,7 +329,10 @@ describe('the console in a browser', () => {
     await page.route(
       (url) => url.pathname === '/v1/me',
       async (route) => {
-        keyCheckWaitedForList = await Promise.race([listSeen, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+        keyCheckWaitedForList = await Promise.race([
+          listSeen,
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000)),
+        ]);
         await route.continue();
       },
     );
@@ -338,7 +386,7 @@ describe('the console in a browser', () => {
     await finish(opened);
   });
 
-  it('customer: opens a ticket with the plan\'s priorities and channels and sees its clock; a refusal is explained in Persian', async () => {
+  it("customer: opens a ticket with the plan's priorities and channels and sees its clock; a refusal is explained in Persian", async () => {
     const opened = await signInWithKey(customer.key);
     const { page } = opened;
     await page.waitForURL(/\/tickets$/);
@@ -360,14 +408,21 @@ describe('the console in a browser', () => {
     await page.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
     await page.getByTestId('target-first_response').getByTestId('countdown').waitFor();
     const id = page.url().split('/').pop()!;
-    expect((await admin()('GET', `/v1/tickets/${id}`)).body).toMatchObject({ subject: mine, priority: 'high', channel: 'portal', customerId: customer.customer.id });
+    expect((await admin()('GET', `/v1/tickets/${id}`)).body).toMatchObject({
+      subject: mine,
+      priority: 'high',
+      channel: 'portal',
+      customerId: customer.customer.id,
+    });
 
     // A customer whose contract is unpaid is told why, before typing anything.
     const unpaid = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile', paid: false });
     const refused = await signInWithKey(unpaid.key);
     await refused.page.goto(`${baseUrl()}/tickets/new`);
     await refused.page.getByTestId('eligibility').waitFor();
-    await expect(refused.page.getByTestId('eligibility').textContent()).resolves.toContain('هزینه‌ی قرارداد هنوز پرداخت نشده است');
+    await expect(refused.page.getByTestId('eligibility').textContent()).resolves.toContain(
+      'هزینه‌ی قرارداد هنوز پرداخت نشده است',
+    );
     expect(await refused.page.getByRole('button', { name: 'ثبت' }).isDisabled()).toBe(true);
     await expectAccessible(refused.page);
     await finish(refused);
@@ -378,15 +433,30 @@ describe('the console in a browser', () => {
     const db = testDatabase();
     const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
     const product = await db.product.create({
-      data: { key: `console-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Console claims', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' },
+      data: {
+        key: `console-${randomUUID().slice(0, 8)}`,
+        vendorId: avanak.vendorId,
+        departmentId: avanak.departmentId,
+        name: 'Console claims',
+        nameFa: 'سرویس آزمایشی',
+        creditTable: 'avanak',
+      },
     });
     const start = Date.now() - 2 * DAY;
     const outage = await testApi(await createKey('agent'))('POST', '/v1/outages', {
-      productId: product.id, startedAt: new Date(start).toISOString(), endedAt: new Date(start + 1000 * 60_000).toISOString(), cause: 'unplanned', description: 'پنل پیامک در دسترس نبود',
+      productId: product.id,
+      startedAt: new Date(start).toISOString(),
+      endedAt: new Date(start + 1000 * 60_000).toISOString(),
+      cause: 'unplanned',
+      description: 'پنل پیامک در دسترس نبود',
     });
     expect(outage.status).toBe(201);
     const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
-    const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id], note: 'کل روز پیامک ارسال نشد' });
+    const filed = await testApi(claimant.key)('POST', '/v1/claims', {
+      productId: product.id,
+      outageIds: [outage.body.id],
+      note: 'کل روز پیامک ارسال نشد',
+    });
     expect(filed.status).toBe(201);
 
     const opened = await signInWithKey(await createKey('qa'));
@@ -401,7 +471,10 @@ describe('the console in a browser', () => {
     await screenshot(page, 'qa-claim');
     await page.getByRole('button', { name: 'تأیید', exact: true }).click();
     await page.getByTestId('claim-decision').waitFor();
-    expect((await admin()('GET', `/v1/claims/${filed.body.id}`)).body.decision).toMatchObject({ outcome: 'approved', creditPercent: 30 });
+    expect((await admin()('GET', `/v1/claims/${filed.body.id}`)).body.decision).toMatchObject({
+      outcome: 'approved',
+      creditPercent: 30,
+    });
     await finish(opened);
   });
 
@@ -409,29 +482,47 @@ describe('the console in a browser', () => {
     const opened = await signInWithKey(await createKey('manager'));
     const { page } = opened;
     await page.waitForURL(/\/now$/);
-    const byPriority = page.waitForResponse((r) => r.url().includes('/v1/reports/sla') && r.url().includes('groupBy=priority'));
+    const byPriority = page.waitForResponse(
+      (r) => r.url().includes('/v1/reports/sla') && r.url().includes('groupBy=priority'),
+    );
     await page.getByRole('link', { name: 'گزارش‌ها' }).click();
     const asked = new URL((await byPriority).url());
     await page.getByTestId('compliance-chart').locator('svg').waitFor();
     await page.getByTestId('breaches-chart').locator('svg').waitFor();
 
     // The table beside the chart shows what the API answers for the same query (the console's ticket is in it).
-    const report = (await admin()('GET', asked.pathname + asked.search)).body as { groups: { key: string; targets: { target: string; breached: number }[] }[] };
+    const report = (await admin()('GET', asked.pathname + asked.search)).body as {
+      groups: { key: string; targets: { target: string; breached: number }[] }[];
+    };
     expect(report.groups.map((g) => g.key)).toContain('critical');
     const latin = (text: string) => text.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
-    const rows = await page.getByTestId('breaches-table').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const rows = await page
+      .getByTestId('breaches-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(rows.map((cells) => cells.map(latin))).toEqual(
-      report.groups.map((g) => ['first_response', 'resolution'].map((target) => String(g.targets.find((f) => f.target === target)?.breached ?? 0))),
+      report.groups.map((g) =>
+        ['first_response', 'resolution'].map((target) =>
+          String(g.targets.find((f) => f.target === target)?.breached ?? 0),
+        ),
+      ),
     );
     await expectAccessible(page);
     await screenshot(page, 'manager-reports');
 
     // The CSV download is the API's CSV of the month-by-month report.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'دریافت CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'دریافت CSV' }).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     const query = new URLSearchParams(asked.search);
     query.set('groupBy', 'month');
-    const fromApi = await (await fetch(`${baseUrl()}/v1/reports/sla?${query}`, { headers: { accept: 'text/csv', authorization: `Bearer ${process.env.PASBAN_TEST_ADMIN_KEY}` } })).text();
+    const fromApi = await (
+      await fetch(`${baseUrl()}/v1/reports/sla?${query}`, {
+        headers: { accept: 'text/csv', authorization: `Bearer ${process.env.PASBAN_TEST_ADMIN_KEY}` },
+      })
+    ).text();
     expect(csv.split('\n')[0]).toBe(fromApi.split('\n')[0]);
     expect(csv.split('\n').length).toBe(fromApi.split('\n').length);
     await finish(opened);
@@ -440,7 +531,14 @@ describe('the console in a browser', () => {
   it('admin: users (a new one created through the form) and calendars with estimated holidays flagged and confirmed', async () => {
     const set = `console-${randomUUID().slice(0, 8)}`;
     const holiday = await testDatabase().holiday.create({
-      data: { set, date: new Date(Date.UTC(new Date().getUTCFullYear() + 2, 2, 21)), name: 'نوروز آزمایشی', nameEn: 'Test Nowruz', source: 'computed', reference: 'computed by the console test' },
+      data: {
+        set,
+        date: new Date(Date.UTC(new Date().getUTCFullYear() + 2, 2, 21)),
+        name: 'نوروز آزمایشی',
+        nameEn: 'Test Nowruz',
+        source: 'computed',
+        reference: 'computed by the console test',
+      },
     });
     // More users than the page's first 100 (as in the whole suite's shared stack): the one made
     // through the form must still show.
@@ -474,7 +572,11 @@ describe('the console in a browser', () => {
     await screenshot(page, 'admin-calendars');
     await row.getByRole('button', { name: /تأیید تاریخ/ }).click();
     await row.waitFor({ state: 'detached' });
-    expect((await admin()('GET', `/v1/holidays/${holiday.id}`)).body).toMatchObject({ estimated: false, source: 'admin', confirmedAt: expect.any(String) });
+    expect((await admin()('GET', `/v1/holidays/${holiday.id}`)).body).toMatchObject({
+      estimated: false,
+      source: 'admin',
+      confirmedAt: expect.any(String),
+    });
     await finish(opened);
   });
 
@@ -490,7 +592,11 @@ describe('the console in a browser', () => {
     const english = await time.textContent();
     expect(english).toMatch(/20\d\d/);
     // The browser runs in Berlin; the console shows Tehran's wall clock (UTC+03:30).
-    const tehranHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tehran', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const tehranHour = Number(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tehran', hour: '2-digit', hourCycle: 'h23' }).format(
+        new Date(),
+      ),
+    );
     expect(english).toContain(`${String(tehranHour).padStart(2, '0')}:`);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -22,7 +22,8 @@ const ticketBody = (productId: string) => ({
 });
 
 type Target = { target: string; state: string; startedAt: string; dueAt: string | null };
-const targetOf = (body: { clock: { targets: Target[] } }, name: string) => body.clock.targets.find((t) => t.target === name);
+const targetOf = (body: { clock: { targets: Target[] } }, name: string) =>
+  body.clock.targets.find((t) => t.target === name);
 
 describe("rule 13: Avanak's fix counts from the review result", () => {
   it('shows the fix waiting on the review, then due 3 office days after the review is recorded', async () => {
@@ -43,14 +44,21 @@ describe("rule 13: Avanak's fix counts from the review result", () => {
     expect(targetOf(before.body, 'resolution')!.dueAt).toBeNull();
     expect(Date.parse(targetOf(before.body, 'review')!.dueAt!)).toBe(openedAtMs + 24 * 3_600_000);
 
-    const reviewed = await agent('POST', `/v1/tickets/${id}/review`, { decision: 'confirm', finding: 'خطا از سمت آوانک است و رفع می‌شود' });
+    const reviewed = await agent('POST', `/v1/tickets/${id}/review`, {
+      decision: 'confirm',
+      finding: 'خطا از سمت آوانک است و رفع می‌شود',
+    });
     expect(reviewed.status).toBe(200);
     const fix = targetOf(reviewed.body, 'resolution')!;
     expect(fix.state).toBe('running');
     const reviewedAtMs = Date.parse(fix.startedAt);
     expect(reviewedAtMs).toBeGreaterThan(openedAtMs);
     const office = compileCalendar((await loadCalendarSpecs(db, ['amoot-office']))[0]!);
-    const expected = deadlineFor({ unit: 'business_days', amount: 3, calendar: 'amoot-office' }, reviewedAtMs, () => office)!;
+    const expected = deadlineFor(
+      { unit: 'business_days', amount: 3, calendar: 'amoot-office' },
+      reviewedAtMs,
+      () => office,
+    )!;
     expect(Date.parse(fix.dueAt!)).toBe(expected);
     expect(targetOf(reviewed.body, 'review')).toBeUndefined();
 
@@ -72,7 +80,10 @@ describe("rule 13: Avanak's fix counts from the review result", () => {
     const missing = await agent('POST', `/v1/tickets/${opened.body.id}/review`, { decision: 'confirm' });
     expect(missing.status).toBe(400);
     expect(missing.body.invalidFields.map((f: { field: string }) => f.field)).toContain('body.finding');
-    expect((await testApi(key)('POST', `/v1/tickets/${opened.body.id}/review`, { decision: 'confirm', finding: 'x' })).status).toBe(403);
+    expect(
+      (await testApi(key)('POST', `/v1/tickets/${opened.body.id}/review`, { decision: 'confirm', finding: 'x' }))
+        .status,
+    ).toBe(403);
 
     const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const other = await testApi(owj.key)('POST', '/v1/tickets', ticketBody(owj.product.id));
@@ -83,8 +94,16 @@ describe("rule 13: Avanak's fix counts from the review result", () => {
 
   it('stores the avanak plan with its fix counted from the review result', async () => {
     const row = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: 'avanak' } } });
-    const definition = row.definition as { priorities: Record<string, { resolutionFrom?: string }>; reviewDeadline: unknown };
-    expect(Object.values(definition.priorities).map((p) => p.resolutionFrom)).toEqual(['review_result', 'review_result', 'review_result', 'review_result']);
+    const definition = row.definition as {
+      priorities: Record<string, { resolutionFrom?: string }>;
+      reviewDeadline: unknown;
+    };
+    expect(Object.values(definition.priorities).map((p) => p.resolutionFrom)).toEqual([
+      'review_result',
+      'review_result',
+      'review_result',
+      'review_result',
+    ]);
     expect(definition.reviewDeadline).toEqual({ unit: 'business_minutes', amount: 1440, calendar: 'always-open' });
   });
 });

@@ -14,7 +14,12 @@ function expectProblem(res: HttpResult, status: number, code?: string): void {
     status,
     contentType: expect.stringContaining('application/problem+json'),
   });
-  expect(res.body).toMatchObject({ status, code: code ?? expect.any(String), detail: expect.any(String), requestId: res.headers.get('x-request-id') });
+  expect(res.body).toMatchObject({
+    status,
+    code: code ?? expect.any(String),
+    detail: expect.any(String),
+    requestId: res.headers.get('x-request-id'),
+  });
 }
 
 /** A 400 validation_failed naming `field` (and a reason for it). */
@@ -25,7 +30,12 @@ function expectInvalidField(res: HttpResult, field: string): void {
 }
 
 /** Sends a raw body with exactly the content type given (none when null). */
-async function raw(path: string, body: string | Uint8Array, contentType: string | null, key = process.env.PASBAN_TEST_ADMIN_KEY!): Promise<HttpResult> {
+async function raw(
+  path: string,
+  body: string | Uint8Array,
+  contentType: string | null,
+  key = process.env.PASBAN_TEST_ADMIN_KEY!,
+): Promise<HttpResult> {
   const response = await fetch(apiUrl() + path, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, ...(contentType ? { 'content-type': contentType } : {}) },
@@ -52,25 +62,49 @@ afterAll(() => closeTestDatabase());
 
 describe('fuzzing every operation of the OpenAPI document', () => {
   it('answers thousands of generated requests without a 5xx, with problems that name fields, and 2xx bodies that match the document', async () => {
-    const document = (await testApi('')('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const document = (await testApi('')('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
 
-    const summary = await runFuzz({ apiUrl: apiUrl(), keys: world.keys, ids: world.ids, disposableIds: world.disposableIds, seed: 1405, runsPerOperation: 40 });
+    const summary = await runFuzz({
+      apiUrl: apiUrl(),
+      keys: world.keys,
+      ids: world.ids,
+      disposableIds: world.disposableIds,
+      seed: 1405,
+      runsPerOperation: 40,
+    });
 
     expect(summary.findings).toEqual([]);
     expect(summary.requests).toBeGreaterThanOrEqual(2000);
     expect(Object.keys(summary.operations).sort()).toEqual([...operations].sort());
-    const unexercised = Object.entries(summary.operations).filter(([, counts]) => counts.requests === 0).map(([operation]) => operation);
+    const unexercised = Object.entries(summary.operations)
+      .filter(([, counts]) => counts.requests === 0)
+      .map(([operation]) => operation);
     expect(unexercised).toEqual([]);
     expect(Object.keys(summary.byStatus).filter((status) => Number(status) >= 500)).toEqual([]);
     // The requests reached past authorization: successes, validation refusals and missing ids all occur.
-    expect(summary.byStatus).toEqual(expect.objectContaining({ '200': expect.any(Number), '201': expect.any(Number), '400': expect.any(Number), '404': expect.any(Number) }));
+    expect(summary.byStatus).toEqual(
+      expect.objectContaining({
+        '200': expect.any(Number),
+        '201': expect.any(Number),
+        '400': expect.any(Number),
+        '404': expect.any(Number),
+      }),
+    );
   }, 180_000);
 });
 
 describe('transport-level abuse is refused with a problem', () => {
   it('refuses a body over BODY_LIMIT (100kb) with 413', async () => {
-    const res = await raw('/v1/sla/preview', JSON.stringify({ ...preview, padding: 'x'.repeat(110 * 1024) }), 'application/json');
+    const res = await raw(
+      '/v1/sla/preview',
+      JSON.stringify({ ...preview, padding: 'x'.repeat(110 * 1024) }),
+      'application/json',
+    );
     expectProblem(res, 413, 'payload_too_large');
   });
 
@@ -79,7 +113,10 @@ describe('transport-level abuse is refused with a problem', () => {
     ['form-urlencoded', 'application/x-www-form-urlencoded'],
     ['no content type', null],
   ])('refuses a JSON route sent %s with 415', async (_name, contentType) => {
-    const body = contentType === 'application/x-www-form-urlencoded' ? 'preset=owj-agile&priority=critical' : JSON.stringify(preview);
+    const body =
+      contentType === 'application/x-www-form-urlencoded'
+        ? 'preset=owj-agile&priority=critical'
+        : JSON.stringify(preview);
     const res = await raw('/v1/sla/preview', contentType === null ? Buffer.from(body) : body, contentType);
     expectProblem(res, 415, 'unsupported_media_type');
   });
@@ -91,10 +128,22 @@ describe('transport-level abuse is refused with a problem', () => {
   });
 
   it('refuses a charset other than UTF-8 that it cannot read with 415, and reads UTF-16', async () => {
-    expectProblem(await raw('/v1/sla/preview', JSON.stringify(preview), 'application/json; charset=latin1'), 415, 'unsupported_media_type');
-    expectProblem(await raw('/v1/sla/preview', JSON.stringify(preview), 'application/json; charset=klingon'), 415, 'unsupported_media_type');
+    expectProblem(
+      await raw('/v1/sla/preview', JSON.stringify(preview), 'application/json; charset=latin1'),
+      415,
+      'unsupported_media_type',
+    );
+    expectProblem(
+      await raw('/v1/sla/preview', JSON.stringify(preview), 'application/json; charset=klingon'),
+      415,
+      'unsupported_media_type',
+    );
     const utf8 = await raw('/v1/sla/preview', JSON.stringify(preview), 'application/json; charset=utf-8');
-    const utf16 = await raw('/v1/sla/preview', Buffer.from(`\ufeff${JSON.stringify(preview)}`, 'utf16le'), 'application/json; charset=utf-16');
+    const utf16 = await raw(
+      '/v1/sla/preview',
+      Buffer.from(`\ufeff${JSON.stringify(preview)}`, 'utf16le'),
+      'application/json; charset=utf-16',
+    );
     expect(utf8.status).toBe(200);
     expect(utf16).toMatchObject({ status: 200, body: utf8.body });
   });
@@ -114,7 +163,11 @@ describe('transport-level abuse is refused with a problem', () => {
 describe('bad fields are refused with 400 naming the field', () => {
   it('names each unknown field itself, at any depth', async () => {
     expectInvalidField(await admin('POST', '/v1/sla/preview', { ...preview, fuzzExtra: 1 }), 'body.fuzzExtra');
-    const customer = await admin('POST', '/v1/customers', { name: 'مشتری', contacts: [{ name: 'علی', role: 'boss' }], isAdmin: true });
+    const customer = await admin('POST', '/v1/customers', {
+      name: 'مشتری',
+      contacts: [{ name: 'علی', role: 'boss' }],
+      isAdmin: true,
+    });
     expectInvalidField(customer, 'body.isAdmin');
     expectInvalidField(customer, 'body.contacts.0.role');
   });
@@ -131,42 +184,115 @@ describe('bad fields are refused with 400 naming the field', () => {
   });
 
   it('refuses absurd dates and instants wherever they are taken', async () => {
-    expectInvalidField(await admin('POST', '/v1/holidays', { set: 'fuzz-set', date: '0000-01-01', name: 'روز صفر' }), 'body.date');
-    expectInvalidField(await admin('POST', '/v1/holidays', { set: 'fuzz-set', date: '2026-13-45', name: 'روز' }), 'body.date');
+    expectInvalidField(
+      await admin('POST', '/v1/holidays', { set: 'fuzz-set', date: '0000-01-01', name: 'روز صفر' }),
+      'body.date',
+    );
+    expectInvalidField(
+      await admin('POST', '/v1/holidays', { set: 'fuzz-set', date: '2026-13-45', name: 'روز' }),
+      'body.date',
+    );
     const contract = world.ids.contracts![0]!;
-    expectInvalidField(await admin('POST', `/v1/contracts/${contract}/entitlements`, { kind: 'review_visits', purchasedAt: '0000-01-01T00:00:00Z' }), 'body.purchasedAt');
+    expectInvalidField(
+      await admin('POST', `/v1/contracts/${contract}/entitlements`, {
+        kind: 'review_visits',
+        purchasedAt: '0000-01-01T00:00:00Z',
+      }),
+      'body.purchasedAt',
+    );
     const change = world.ids['change-requests']![0] ?? randomUUID();
-    expectInvalidField(await admin('POST', `/v1/change-requests/${change}/commit-delivery`, { deliverBy: '6588-02-29T22:10:26-23:26' }), 'body.deliverBy');
+    expectInvalidField(
+      await admin('POST', `/v1/change-requests/${change}/commit-delivery`, { deliverBy: '6588-02-29T22:10:26-23:26' }),
+      'body.deliverBy',
+    );
   });
 
   it('refuses huge durations, quantities and negative amounts', async () => {
     const change = world.ids['change-requests']![0] ?? randomUUID();
-    const quote = { decision: 'quote', costRials: '1000', effortHours: 1e9, proposedDeliveryAt: '2027-01-01T10:00:00+03:30' };
+    const quote = {
+      decision: 'quote',
+      costRials: '1000',
+      effortHours: 1e9,
+      proposedDeliveryAt: '2027-01-01T10:00:00+03:30',
+    };
     expectInvalidField(await admin('POST', `/v1/change-requests/${change}/review`, quote), 'body.effortHours');
-    expectInvalidField(await admin('POST', `/v1/change-requests/${change}/review`, { ...quote, effortHours: 2, costRials: -5 }), 'body.costRials');
-    expectInvalidField(await admin('POST', `/v1/change-requests/${change}/review`, { ...quote, effortHours: 2, costRials: '۱۰۰۰' }), 'body.costRials');
+    expectInvalidField(
+      await admin('POST', `/v1/change-requests/${change}/review`, { ...quote, effortHours: 2, costRials: -5 }),
+      'body.costRials',
+    );
+    expectInvalidField(
+      await admin('POST', `/v1/change-requests/${change}/review`, { ...quote, effortHours: 2, costRials: '۱۰۰۰' }),
+      'body.costRials',
+    );
     const contract = world.ids.contracts![0]!;
-    expectInvalidField(await admin('POST', `/v1/contracts/${contract}/entitlements`, { kind: 'training_sessions', quantity: 1_549_777_953_279_360 }), 'body.quantity');
-    expectInvalidField(await admin('POST', `/v1/contracts/${contract}/entitlements`, { kind: 'training_sessions', quantity: -3 }), 'body.quantity');
+    expectInvalidField(
+      await admin('POST', `/v1/contracts/${contract}/entitlements`, {
+        kind: 'training_sessions',
+        quantity: 1_549_777_953_279_360,
+      }),
+      'body.quantity',
+    );
+    expectInvalidField(
+      await admin('POST', `/v1/contracts/${contract}/entitlements`, { kind: 'training_sessions', quantity: -3 }),
+      'body.quantity',
+    );
   });
 
   it('refuses extreme plan terms and outage instants (sla/limits.ts), and the service lives on', async () => {
     const { key: _key, ...agile } = ticketPolicyPresets['owj-agile'];
     const ticketTerms = (firstResponse: object, extra: object = {}) => ({
-      kind: 'ticket', key: `extreme-${randomUUID().slice(0, 8)}`, name: 'Extreme',
-      definition: { ...agile, ...extra, priorities: { ...agile.priorities, critical: { ...agile.priorities.critical, firstResponse } } },
+      kind: 'ticket',
+      key: `extreme-${randomUUID().slice(0, 8)}`,
+      name: 'Extreme',
+      definition: {
+        ...agile,
+        ...extra,
+        priorities: { ...agile.priorities, critical: { ...agile.priorities.critical, firstResponse } },
+      },
     });
     const amount = 'body.definition.priorities.critical.firstResponse.amount';
     for (const extreme of [1e15, 1e308, Number.MAX_SAFE_INTEGER, 200_001]) {
-      expectInvalidField(await admin('POST', '/v1/policies', ticketTerms({ unit: 'business_minutes', amount: extreme, calendar: 'owj-agile' })), amount);
+      expectInvalidField(
+        await admin(
+          'POST',
+          '/v1/policies',
+          ticketTerms({ unit: 'business_minutes', amount: extreme, calendar: 'owj-agile' }),
+        ),
+        amount,
+      );
     }
-    expectInvalidField(await admin('POST', '/v1/policies', ticketTerms({ unit: 'business_days', amount: 1_000_000, calendar: 'owj-agile' })), amount);
+    expectInvalidField(
+      await admin(
+        'POST',
+        '/v1/policies',
+        ticketTerms({ unit: 'business_days', amount: 1_000_000, calendar: 'owj-agile' }),
+      ),
+      amount,
+    );
     const escalation = { atPercent: 1e9, action: { channel: 'sms', recipients: ['senior_management'] } };
-    expectInvalidField(await admin('POST', '/v1/policies', ticketTerms(agile.priorities.critical.firstResponse, { escalations: [escalation] })), 'body.definition.escalations[0].atPercent');
+    expectInvalidField(
+      await admin(
+        'POST',
+        '/v1/policies',
+        ticketTerms(agile.priorities.critical.firstResponse, { escalations: [escalation] }),
+      ),
+      'body.definition.escalations[0].atPercent',
+    );
     const { avanak } = claimPolicyPresets;
-    const claimTerms = { kind: 'claim', key: `extreme-${randomUUID().slice(0, 8)}`, name: 'Extreme', definition: { ...avanak, decisionMinutes: 1e12 } };
+    const claimTerms = {
+      kind: 'claim',
+      key: `extreme-${randomUUID().slice(0, 8)}`,
+      name: 'Extreme',
+      definition: { ...avanak, decisionMinutes: 1e12 },
+    };
     expectInvalidField(await admin('POST', '/v1/policies', claimTerms), 'body.definition.decisionMinutes');
-    const outage = { productId: world.ids.products![0], startedAt: '2026-11-25T16:00:00+03:30', endedAt: '2062-01-01T00:00:00Z', cause: 'unplanned', description: 'typo' };
+    const outage = {
+      productId: world.ids.products![0],
+      startedAt: '2026-11-25T16:00:00+03:30',
+      endedAt: '2062-01-01T00:00:00Z',
+      cause: 'unplanned',
+      description: 'typo',
+    };
     expectInvalidField(await admin('POST', '/v1/outages', outage), 'body.endedAt');
     expect((await admin('GET', '/healthz')).status).toBe(200);
   });
@@ -178,7 +304,12 @@ describe('Persian text', () => {
   it('accepts ZWNJ, Persian digits, Arabic and Persian yeh/kaf, marks and emoji, and gives them back exactly', async () => {
     const subject = 'درخواست\u200cهای ۱۴۰۵/۰۹/۰۱ شماره ۱۲۳ \u200fفوری\u200f';
     const description = 'كيك و کیک یي و یی — زَ\u0650\u0651 — 👨‍👩‍👧‍👦 — می\u200cخواهم ١٢٣ و ۱۲۳';
-    const created = await customerApi()('POST', '/v1/tickets', { productId: world.ids.products![0], priority: 'low', subject, description });
+    const created = await customerApi()('POST', '/v1/tickets', {
+      productId: world.ids.products![0],
+      priority: 'low',
+      subject,
+      description,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ subject, description });
     const read = await customerApi()('GET', `/v1/tickets/${created.body.id}`);
@@ -197,7 +328,10 @@ describe('Persian text', () => {
     expectInvalidField(await customerApi()('POST', '/v1/tickets', { ...body, description: bad }), 'body.description');
     // Not only free text: every string a route takes, names included.
     expectInvalidField(await admin('POST', '/v1/customers', { name: bad }), 'body.name');
-    expectInvalidField(await admin('POST', '/v1/customers', { name: 'مشتری', contacts: [{ name: bad }] }), 'body.contacts.0.name');
+    expectInvalidField(
+      await admin('POST', '/v1/customers', { name: 'مشتری', contacts: [{ name: bad }] }),
+      'body.contacts.0.name',
+    );
   });
 
   it.each([
@@ -215,7 +349,12 @@ describe('Persian text', () => {
   });
 
   it('refuses line breaks in one-line fields and keeps them in free text', async () => {
-    const body = { productId: world.ids.products![0], priority: 'low', subject: 'موضوع', description: 'خط اول\r\nخط دوم\nخط سوم' };
+    const body = {
+      productId: world.ids.products![0],
+      priority: 'low',
+      subject: 'موضوع',
+      description: 'خط اول\r\nخط دوم\nخط سوم',
+    };
     for (const subject of ['خط اول\nخط دوم', 'خط اول\rخط دوم', 'الف\u2028ب']) {
       expectInvalidField(await customerApi()('POST', '/v1/tickets', { ...body, subject }), 'body.subject');
     }
@@ -244,9 +383,15 @@ describe('Persian text', () => {
 describe('races', () => {
   it('answers concurrent deletes of one record with one success and 404s, never 500', async () => {
     for (let round = 0; round < 5; round++) {
-      const created = await admin('POST', '/v1/holidays', { set: `fuzz-race-${randomUUID().slice(0, 8)}`, date: '2027-03-21', name: 'نوروز' });
+      const created = await admin('POST', '/v1/holidays', {
+        set: `fuzz-race-${randomUUID().slice(0, 8)}`,
+        date: '2027-03-21',
+        name: 'نوروز',
+      });
       expect(created.status).toBe(201);
-      const answers = await Promise.all(Array.from({ length: 6 }, () => admin('DELETE', `/v1/holidays/${created.body.id}`)));
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => admin('DELETE', `/v1/holidays/${created.body.id}`)),
+      );
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s !== 200).every((s) => s === 404)).toBe(true);

@@ -66,8 +66,14 @@ it('answers an agent reply in under a second while the mail server hangs, and th
   const year = 365 * 86_400_000;
   await db.contract.create({
     data: {
-      customerId: customer.body.id, productId: product.id, policyId: policy.id, plan: 'owj-agile',
-      startsAt: new Date(Date.now() - year), endsAt: new Date(Date.now() + year), paid: true, priceRials: 1_000_000_000n,
+      customerId: customer.body.id,
+      productId: product.id,
+      policyId: policy.id,
+      plan: 'owj-agile',
+      startsAt: new Date(Date.now() - year),
+      endsAt: new Date(Date.now() + year),
+      paid: true,
+      priceRials: 1_000_000_000n,
     },
   });
   const keys = await Promise.all([
@@ -76,11 +82,20 @@ it('answers an agent reply in under a second while the mail server hangs, and th
   ]);
   const [asCustomer, asAgent] = keys.map((k) => apiClient(stack.apiUrl, k.body.key as string));
 
-  const opened = await asCustomer!('POST', '/v1/tickets', { productId: product.id, priority: 'critical', subject: 'پنل بالا نمی‌آید', description: 'از صبح خطای ۵۰۲ می‌دهد.' });
+  const opened = await asCustomer!('POST', '/v1/tickets', {
+    productId: product.id,
+    priority: 'critical',
+    subject: 'پنل بالا نمی‌آید',
+    description: 'از صبح خطای ۵۰۲ می‌دهد.',
+  });
   expect(opened.status).toBe(201);
   const ticketId = opened.body.id as string;
   // The relay is now inside the opening notice's SMTP transaction, which never ends.
-  await waitFor(async () => smtp.messagesStarted(), (n) => n >= 1, 30_000);
+  await waitFor(
+    async () => smtp.messagesStarted(),
+    (n) => n >= 1,
+    30_000,
+  );
 
   const timings: number[] = [];
   for (const n of [1, 2, 3]) {
@@ -94,7 +109,10 @@ it('answers an agent reply in under a second while the mail server hangs, and th
 
   const timeline = await asAgent!('GET', `/v1/tickets/${ticketId}/events`);
   expect(timeline.body.items.filter((e: { type: string }) => e.type === 'agent_replied')).toHaveLength(3);
-  const rows = await db.notification.findMany({ where: { subjectRef: `ticket:${ticketId}`, channel: 'email' }, orderBy: { createdAt: 'asc' } });
+  const rows = await db.notification.findMany({
+    where: { subjectRef: `ticket:${ticketId}`, channel: 'email' },
+    orderBy: { createdAt: 'asc' },
+  });
   // The customer hears of the opening and of the first reply (the first response).
   expect(rows.map((r) => r.subject)).toEqual([expect.stringContaining('ثبت'), expect.stringContaining('پاسخ')]);
   expect(rows.every((r) => r.status === 'pending')).toBe(true);
@@ -106,7 +124,10 @@ it('answers an agent reply in under a second while the mail server hangs, and th
     (row) => row.attemptCount >= 1,
     45_000,
   );
-  expect(retried).toMatchObject({ status: 'pending', statusNote: expect.stringMatching(/^try 1 of 6 failed: SMTP delivery failed: .*; next try at /) });
+  expect(retried).toMatchObject({
+    status: 'pending',
+    statusNote: expect.stringMatching(/^try 1 of 6 failed: SMTP delivery failed: .*; next try at /),
+  });
   expect(retried.attempts[0]).toMatchObject({ ok: false });
   expect(retried.notBefore!.getTime()).toBeGreaterThan(Date.now());
 

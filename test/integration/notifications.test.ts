@@ -38,14 +38,21 @@ async function startSmtpServer(): Promise<{ url: string; received: ReceivedMail[
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((a) => a.address), ...parseMail(Buffer.concat(chunks).toString('latin1')) });
+        received.push({
+          to: session.envelope.rcptTo.map((a) => a.address),
+          ...parseMail(Buffer.concat(chunks).toString('latin1')),
+        });
         callback();
       });
     },
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** Just enough MIME to read back what nodemailer wrote: encoded-word subjects and a base64 or QP body. */
@@ -56,17 +63,26 @@ function parseMail(raw: string): { subject: string; text: string } {
   const subject = header('Subject')
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('latin1') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('latin1')
+        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
     );
   const body = raw.slice(split + 4);
   const encoding = header('Content-Transfer-Encoding').toLowerCase();
-  const text = encoding === 'base64' ? Buffer.from(body, 'base64').toString('latin1') : encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body, 'base64').toString('latin1')
+      : encoding === 'quoted-printable'
+        ? decodeQuotedPrintable(body)
+        : body;
   const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
   return { subject: utf8(subject), text: utf8(text).replace(/\r\n/g, '\n').trimEnd() };
 }
 
 function decodeQuotedPrintable(text: string): string {
-  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 interface GatewayRequest {
@@ -152,7 +168,8 @@ function relayAt(now?: Date, options: Partial<OutboxRelayOptions> = {}) {
  */
 async function relayed(notificationId: string, by: OutboxRelay = relay, until?: (row: Notification) => boolean) {
   const find = () => db.notification.findUniqueOrThrow({ where: { id: notificationId } });
-  const state = (row: Notification) => JSON.stringify([row.status, row.channel, row.attemptCount, row.notBefore, row.statusNote]);
+  const state = (row: Notification) =>
+    JSON.stringify([row.status, row.channel, row.attemptCount, row.notBefore, row.statusNote]);
   for (let turn = 0; turn < 100; turn += 1) {
     const before = await find();
     const outcomes = await by.deliverDue();
@@ -165,7 +182,10 @@ async function relayed(notificationId: string, by: OutboxRelay = relay, until?: 
 const phone = () => `+98912${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
 const tag = () => randomUUID().slice(0, 8);
 
-async function createCustomer(preference: MessagingPreference, contact: { phone?: string | null; email?: string | null } = {}) {
+async function createCustomer(
+  preference: MessagingPreference,
+  contact: { phone?: string | null; email?: string | null } = {},
+) {
   const t = tag();
   const primary = {
     phone: contact.phone === undefined ? phone() : contact.phone,
@@ -188,7 +208,9 @@ async function createCustomer(preference: MessagingPreference, contact: { phone?
 
 async function createDepartment() {
   const t = tag();
-  const vendor = await db.vendor.create({ data: { key: `notify-test-${t}`, name: `Vendor ${t}`, nameFa: `فروشنده ${t}` } });
+  const vendor = await db.vendor.create({
+    data: { key: `notify-test-${t}`, name: `Vendor ${t}`, nameFa: `فروشنده ${t}` },
+  });
   return db.department.create({
     data: {
       vendorId: vendor.id,
@@ -220,7 +242,8 @@ function toCustomer(customerId: string, overrides: Partial<NotifyRequest> = {}):
 
 const mailTo = (address: string) => smtp.received.filter((m) => m.to.includes(address));
 const smsTo = (number: string) => gateway.requests.filter((r) => r.body.to === number);
-const attemptsOf = (notificationId: string) => db.notificationAttempt.findMany({ where: { notificationId }, orderBy: { at: 'asc' } });
+const attemptsOf = (notificationId: string) =>
+  db.notificationAttempt.findMany({ where: { notificationId }, orderBy: { at: 'asc' } });
 
 // --- The outbox ------------------------------------------------------------------------------
 
@@ -256,7 +279,11 @@ describe('notify: queueing in the outbox', () => {
 
     expect(mailTo(customer.email!)).toHaveLength(1);
     expect(smsTo(department.managerPhone!)).toHaveLength(1);
-    expect(again.map((r) => [r.duplicate, r.status])).toEqual([[true, 'sent'], [true, 'sent'], [true, 'sent']]);
+    expect(again.map((r) => [r.duplicate, r.status])).toEqual([
+      [true, 'sent'],
+      [true, 'sent'],
+      [true, 'sent'],
+    ]);
     expect(again[0]!.notificationId).toBe(first[0]!.notificationId);
     expect(await db.notification.count({ where: { dedupeKey: { in: [email.dedupeKey, sms.dedupeKey] } } })).toBe(2);
     expect(await attemptsOf(first[1]!.notificationId)).toHaveLength(1);
@@ -267,8 +294,15 @@ describe('notify: queueing in the outbox', () => {
     const unconfigured = activitiesAt(undefined, { sms: null, email: null });
     const sms = await unconfigured.notify(toCustomer(customer.id, { channel: 'sms' }));
     const email = await unconfigured.notify(toCustomer(customer.id, { channel: 'email' }));
-    expect(sms).toMatchObject({ status: 'held', note: 'held: no SMS_GATEWAY_URL configured; sent once a worker with it runs', notBefore: null });
-    expect(email).toMatchObject({ status: 'held', note: 'held: no SMTP_URL configured; sent once a worker with it runs' });
+    expect(sms).toMatchObject({
+      status: 'held',
+      note: 'held: no SMS_GATEWAY_URL configured; sent once a worker with it runs',
+      notBefore: null,
+    });
+    expect(email).toMatchObject({
+      status: 'held',
+      note: 'held: no SMTP_URL configured; sent once a worker with it runs',
+    });
 
     // A relay without channels touches nothing.
     const idle = createOutboxRelay({ db, logger, channels: { sms: null, email: null } });
@@ -298,25 +332,47 @@ describe('notify: queueing in the outbox', () => {
       customerId: undefined,
       recipient: { kind: 'role', role: 'qa' },
     });
-    expect(result).toMatchObject({ channel: 'in_app', status: 'sent', note: 'the qa role has no phone: sent to its in-app inbox' });
-    expect(await db.notification.findUniqueOrThrow({ where: { id: result.notificationId } })).toMatchObject({ role: 'qa', audience: 'staff' });
+    expect(result).toMatchObject({
+      channel: 'in_app',
+      status: 'sent',
+      note: 'the qa role has no phone: sent to its in-app inbox',
+    });
+    expect(await db.notification.findUniqueOrThrow({ where: { id: result.notificationId } })).toMatchObject({
+      role: 'qa',
+      audience: 'staff',
+    });
   });
 
   it('records the message as failed when the recipient has no address for the channel, or does not exist, saying which', async () => {
     const customer = await createCustomer('all', { email: null });
     await db.contact.updateMany({ where: { customerId: customer.id }, data: { email: null } });
-    expect(await activities.notify(toCustomer(customer.id))).toMatchObject({ status: 'failed', note: 'no e-mail address on file for the customer' });
+    expect(await activities.notify(toCustomer(customer.id))).toMatchObject({
+      status: 'failed',
+      note: 'no e-mail address on file for the customer',
+    });
     const ghost = randomUUID();
-    expect(await activities.notify(toCustomer(ghost))).toMatchObject({ status: 'failed', note: `customer ${ghost} does not exist` });
+    expect(await activities.notify(toCustomer(ghost))).toMatchObject({
+      status: 'failed',
+      note: `customer ${ghost} does not exist`,
+    });
   });
 
   it('refuses a malformed request as non-retryable', async () => {
-    const staffToCustomer = await activities.notify({ ...toCustomer(randomUUID()), audience: 'staff' }).catch((error: unknown) => error);
-    expect(staffToCustomer).toMatchObject({ type: 'InvalidNotifyRequest', nonRetryable: true, message: expect.stringContaining('audience') });
+    const staffToCustomer = await activities
+      .notify({ ...toCustomer(randomUUID()), audience: 'staff' })
+      .catch((error: unknown) => error);
+    expect(staffToCustomer).toMatchObject({
+      type: 'InvalidNotifyRequest',
+      nonRetryable: true,
+      message: expect.stringContaining('audience'),
+    });
     const noDepartment = await activities
       .notify({ ...toCustomer(randomUUID()), audience: 'staff', recipient: { kind: 'department_manager' } })
       .catch((error: unknown) => error);
-    expect(noDepartment).toMatchObject({ type: 'InvalidNotifyRequest', message: expect.stringContaining('recipient.departmentId') });
+    expect(noDepartment).toMatchObject({
+      type: 'InvalidNotifyRequest',
+      message: expect.stringContaining('recipient.departmentId'),
+    });
   });
 });
 
@@ -331,7 +387,13 @@ describe('the relay: delivery', () => {
     expect(mailTo(customer.email!)).toHaveLength(1);
     expect(mail!.subject).toBe(request.subject);
     expect(mail!.text).toBe(request.body);
-    expect(row).toMatchObject({ status: 'sent', address: customer.email, audience: 'customer', customerId: customer.id, leaseToken: null });
+    expect(row).toMatchObject({
+      status: 'sent',
+      address: customer.email,
+      audience: 'customer',
+      customerId: customer.id,
+      leaseToken: null,
+    });
     expect(row.sentAt).toBeInstanceOf(Date);
     expect(await attemptsOf(row.id)).toMatchObject([{ ok: true, detail: expect.stringMatching(/^provider id </) }]);
   });
@@ -349,7 +411,10 @@ describe('the relay: delivery', () => {
     });
     await relayed(notificationId);
     expect(smsTo(department.seniorManagerPhone!)).toEqual([
-      { authorization: `Bearer ${SMS_TOKEN}`, body: { to: department.seniorManagerPhone, text: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.' } },
+      {
+        authorization: `Bearer ${SMS_TOKEN}`,
+        body: { to: department.seniorManagerPhone, text: 'درخواست ABCDEFAB به مدیریت ارشد ارجاع شد.' },
+      },
     ]);
     expect(smsTo(department.managerPhone!)).toHaveLength(0);
   });
@@ -360,7 +425,11 @@ describe('the relay: delivery', () => {
     gateway.answers.set(customer.phone!, 500);
     const patient = relayAt(undefined, { retryDelayMs: () => 60_000 });
     const waiting = await relayed(notificationId, patient);
-    expect(waiting).toMatchObject({ status: 'pending', attemptCount: 1, statusNote: expect.stringMatching(/^try 1 of 6 failed: SMS gateway answered 500.*; next try at /) });
+    expect(waiting).toMatchObject({
+      status: 'pending',
+      attemptCount: 1,
+      statusNote: expect.stringMatching(/^try 1 of 6 failed: SMS gateway answered 500.*; next try at /),
+    });
     expect(waiting.notBefore!.getTime()).toBeGreaterThan(Date.now() + 50_000);
     expect(waiting.sentAt).toBeNull();
 
@@ -376,7 +445,12 @@ describe('the relay: delivery', () => {
     const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
     gateway.answers.set(customer.phone!, 503);
     const row = await relayed(notificationId, relayAt(undefined, { maxAttempts: 3 }), (r) => r.status === 'failed');
-    expect(row).toMatchObject({ status: 'failed', attemptCount: 3, statusNote: expect.stringMatching(/^gave up after 3 tries: SMS gateway answered 503/), sentAt: null });
+    expect(row).toMatchObject({
+      status: 'failed',
+      attemptCount: 3,
+      statusNote: expect.stringMatching(/^gave up after 3 tries: SMS gateway answered 503/),
+      sentAt: null,
+    });
     expect(await attemptsOf(notificationId)).toHaveLength(3);
     expect(smsTo(customer.phone!)).toHaveLength(3);
   });
@@ -386,7 +460,11 @@ describe('the relay: delivery', () => {
     gateway.answers.set(customer.phone!, 400);
     const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
     const row = await relayed(notificationId);
-    expect(row).toMatchObject({ status: 'failed', attemptCount: 1, statusNote: expect.stringMatching(/^refused: SMS gateway answered 400/) });
+    expect(row).toMatchObject({
+      status: 'failed',
+      attemptCount: 1,
+      statusNote: expect.stringMatching(/^refused: SMS gateway answered 400/),
+    });
     expect(smsTo(customer.phone!)).toHaveLength(1);
   });
 
@@ -419,7 +497,10 @@ describe('the relay: delivery', () => {
   it('leaves a row another relay holds alone until its lease runs out', async () => {
     const customer = await createCustomer('all');
     const { notificationId } = await activities.notify(toCustomer(customer.id, { channel: 'sms' }));
-    await db.notification.update({ where: { id: notificationId }, data: { leaseUntil: new Date(Date.now() + 60_000), leaseToken: randomUUID() } });
+    await db.notification.update({
+      where: { id: notificationId },
+      data: { leaseUntil: new Date(Date.now() + 60_000), leaseToken: randomUUID() },
+    });
     await relay.deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(0);
     // The relay that held it died: once the lease has run out, another one delivers.
@@ -436,12 +517,19 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
     const email = await activities.notify(toCustomer(customer.id, { channel: 'email' }));
 
     for (const result of [sms, email]) {
-      expect(result).toMatchObject({ channel: 'in_app', status: 'sent', note: expect.stringContaining('replaced by an in-app notice') });
+      expect(result).toMatchObject({
+        channel: 'in_app',
+        status: 'sent',
+        note: expect.stringContaining('replaced by an in-app notice'),
+      });
     }
     expect(smsTo(customer.phone!)).toHaveLength(0);
     expect(mailTo(customer.email!)).toHaveLength(0);
     const rows = await db.notification.findMany({ where: { customerId: customer.id } });
-    expect(rows.map((r) => [r.channel, r.address])).toEqual([['in_app', null], ['in_app', null]]);
+    expect(rows.map((r) => [r.channel, r.address])).toEqual([
+      ['in_app', null],
+      ['in_app', null],
+    ]);
   });
 
   it('does not e-mail a customer who opted out after the message was queued: the inbox gets it instead', async () => {
@@ -449,7 +537,11 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
     const queued = await activities.notify(toCustomer(customer.id, { channel: 'email' }));
     expect(queued.status).toBe('pending');
     await db.customer.update({ where: { id: customer.id }, data: { messagingPreference: 'no_messages' } });
-    expect(await relayed(queued.notificationId)).toMatchObject({ channel: 'in_app', status: 'sent', statusNote: expect.stringContaining('no messages at all') });
+    expect(await relayed(queued.notificationId)).toMatchObject({
+      channel: 'in_app',
+      status: 'sent',
+      statusNote: expect.stringContaining('no messages at all'),
+    });
     expect(mailTo(customer.email!)).toHaveLength(0);
   });
 
@@ -459,10 +551,18 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
 
     const first = emergency();
     const refused = await activities.notify(first);
-    expect(refused).toMatchObject({ status: 'suppressed', note: expect.stringContaining('senior management has not approved it') });
+    expect(refused).toMatchObject({
+      status: 'suppressed',
+      note: expect.stringContaining('senior management has not approved it'),
+    });
 
     await db.emergencyApproval.create({
-      data: { customerId: customer.id, approvedBy: 'Old approval', reason: 'last outage', expiresAt: new Date(Date.now() - 60_000) },
+      data: {
+        customerId: customer.id,
+        approvedBy: 'Old approval',
+        reason: 'last outage',
+        expiresAt: new Date(Date.now() - 60_000),
+      },
     });
     const expired = await activities.notify(emergency());
     expect(expired).toMatchObject({ status: 'suppressed', note: expect.stringContaining('approval expired') });
@@ -470,18 +570,29 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
     expect(smsTo(customer.phone!)).toHaveLength(0);
 
     const created = await testApi()('POST', '/v1/api-keys', { name: 'ceo', role: 'manager', displayName: 'مدیرعامل' });
-    const approval = await testApi(created.body.key as string)('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
-      reason: 'قطعی سراسری',
-      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-    });
+    const approval = await testApi(created.body.key as string)(
+      'POST',
+      `/v1/customers/${customer.id}/emergency-approvals`,
+      {
+        reason: 'قطعی سراسری',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    );
     expect(approval.status).toBe(201);
     const approved = await activities.notify(emergency());
     expect(approved).toMatchObject({ channel: 'sms', status: 'pending' });
-    expect(await relayed(approved.notificationId)).toMatchObject({ status: 'sent', statusNote: expect.stringContaining("senior management's approval (approved by مدیرعامل)") });
+    expect(await relayed(approved.notificationId)).toMatchObject({
+      status: 'sent',
+      statusNote: expect.stringContaining("senior management's approval (approved by مدیرعامل)"),
+    });
     expect(smsTo(customer.phone!)).toHaveLength(1);
 
     // The suppressed key stays suppressed: a retry of the refused call never sends late.
-    expect(await activities.notify(first)).toMatchObject({ notificationId: refused.notificationId, status: 'suppressed', duplicate: true });
+    expect(await activities.notify(first)).toMatchObject({
+      notificationId: refused.notificationId,
+      status: 'suppressed',
+      duplicate: true,
+    });
     await relay.deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(1);
   });
@@ -498,7 +609,11 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
     const request = toCustomer(customer.id, { channel: 'sms', category: 'advertising' });
 
     const night = await activitiesAt(new Date('2026-11-22T23:00:00+03:30')).notify(request);
-    expect(night).toMatchObject({ status: 'held', notBefore: '2026-11-23T08:00:00.000+03:30', note: expect.stringContaining('08:00–22:00') });
+    expect(night).toMatchObject({
+      status: 'held',
+      notBefore: '2026-11-23T08:00:00.000+03:30',
+      note: expect.stringContaining('08:00–22:00'),
+    });
     await relayAt(new Date('2026-11-23T07:59:00+03:30')).deliverDue();
     expect(smsTo(customer.phone!)).toHaveLength(0);
 
@@ -509,7 +624,9 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
 
   it('holds an advertising SMS again when quiet hours began while it waited', async () => {
     const customer = await createCustomer('all');
-    const queued = await activitiesAt(new Date('2026-11-23T21:59:00+03:30')).notify(toCustomer(customer.id, { channel: 'sms', category: 'advertising' }));
+    const queued = await activitiesAt(new Date('2026-11-23T21:59:00+03:30')).notify(
+      toCustomer(customer.id, { channel: 'sms', category: 'advertising' }),
+    );
     expect(queued.status).toBe('pending');
     const late = await relayed(queued.notificationId, relayAt(new Date('2026-11-23T22:01:00+03:30')));
     expect(late).toMatchObject({ status: 'held', notBefore: new Date('2026-11-24T08:00:00+03:30') });
@@ -522,7 +639,11 @@ describe('the relay: the communications procedure (SLA-RULES 004), checked again
 const admin = testApi();
 
 async function apiKeyFor(role: 'customer' | 'agent' | 'qa' | 'manager', customerId?: string) {
-  const created = await admin('POST', '/v1/api-keys', { name: `notifications test ${role}`, role, ...(customerId ? { customerId } : {}) });
+  const created = await admin('POST', '/v1/api-keys', {
+    name: `notifications test ${role}`,
+    role,
+    ...(customerId ? { customerId } : {}),
+  });
   expect(created.status).toBe(201);
   return testApi(created.body.key as string);
 }
@@ -541,7 +662,10 @@ describe('GET /v1/notifications and POST /v1/notifications/:id/read (the in-app 
     other = await createCustomer('all');
     [asCustomer, asOther] = await Promise.all([apiKeyFor('customer', customer.id), apiKeyFor('customer', other.id)]);
     for (const n of [1, 2, 3]) {
-      ids.push((await activities.notify(toCustomer(customer.id, { channel: 'in_app', subject: `notice ${n}` }))).notificationId);
+      ids.push(
+        (await activities.notify(toCustomer(customer.id, { channel: 'in_app', subject: `notice ${n}` })))
+          .notificationId,
+      );
       await pause(5);
     }
     await activities.notify(toCustomer(other.id, { channel: 'in_app', subject: 'not yours' }));
@@ -647,7 +771,9 @@ describe('GET /v1/notifications/outbox', () => {
     await relayed(email.notificationId);
     gateway.answers.delete(customer.phone!);
     // Queued by a worker without SMTP, after the relay's turns: it waits for one that has it.
-    const held = await activitiesAt(undefined, { sms: null, email: null }).notify(toCustomer(customer.id, { channel: 'email', subjectRef }));
+    const held = await activitiesAt(undefined, { sms: null, email: null }).notify(
+      toCustomer(customer.id, { channel: 'email', subjectRef }),
+    );
 
     const asManager = await apiKeyFor('manager');
     const res = await asManager('GET', `/v1/notifications/outbox?subjectRef=${encodeURIComponent(subjectRef)}`);
@@ -661,11 +787,22 @@ describe('GET /v1/notifications/outbox', () => {
       attempts: [{ ok: false, at: expect.any(String), detail: expect.stringContaining('403') }],
     });
     expect(byId[email.notificationId]).toMatchObject({ status: 'sent', attempts: [{ ok: true }] });
-    expect(byId[held.notificationId]).toMatchObject({ status: 'held', statusNote: expect.stringContaining('SMTP_URL'), sentAt: null, attempts: [] });
+    expect(byId[held.notificationId]).toMatchObject({
+      status: 'held',
+      statusNote: expect.stringContaining('SMTP_URL'),
+      sentAt: null,
+      attempts: [],
+    });
 
-    const failedOnly = await asManager('GET', `/v1/notifications/outbox?status=failed&subjectRef=${encodeURIComponent(subjectRef)}`);
+    const failedOnly = await asManager(
+      'GET',
+      `/v1/notifications/outbox?status=failed&subjectRef=${encodeURIComponent(subjectRef)}`,
+    );
     expect(failedOnly.body.items.map((i: { id: string }) => i.id)).toEqual([sms.notificationId]);
-    const heldOnly = await asManager('GET', `/v1/notifications/outbox?status=held&subjectRef=${encodeURIComponent(subjectRef)}`);
+    const heldOnly = await asManager(
+      'GET',
+      `/v1/notifications/outbox?status=held&subjectRef=${encodeURIComponent(subjectRef)}`,
+    );
     expect(heldOnly.body.items.map((i: { id: string }) => i.id)).toEqual([held.notificationId]);
   });
 
@@ -682,7 +819,11 @@ describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager ap
   let managerUserId: string;
 
   beforeAll(async () => {
-    const created = await admin('POST', '/v1/api-keys', { name: 'emergency approvals test', role: 'manager', displayName: 'Reza Karimi (CEO)' });
+    const created = await admin('POST', '/v1/api-keys', {
+      name: 'emergency approvals test',
+      role: 'manager',
+      displayName: 'Reza Karimi (CEO)',
+    });
     expect(created.status).toBe(201);
     asManager = testApi(created.body.key as string);
     managerUserId = (await db.apiKey.findUniqueOrThrow({ where: { id: created.body.id as string } })).userId;
@@ -691,7 +832,10 @@ describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager ap
   it('records the approval in the name of the manager who gives it, and lists it as the audit trail', async () => {
     const customer = await createCustomer('no_messages');
     const expiresAt = inDays(2);
-    const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, { reason: 'data centre fire', expiresAt });
+    const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
+      reason: 'data centre fire',
+      expiresAt,
+    });
     expect(res.status).toBe(201);
     const approval = {
       id: expect.any(String),
@@ -713,7 +857,11 @@ describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager ap
 
   it('refuses a typed approver ("approvedBy": "anyone"), naming body.approvedBy', async () => {
     const customer = await createCustomer('no_messages');
-    const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, { approvedBy: 'anyone', reason: 'x', expiresAt: inDays(1) });
+    const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
+      approvedBy: 'anyone',
+      reason: 'x',
+      expiresAt: inDays(1),
+    });
     expect(res.status).toBe(400);
     expect(res.body.invalidFields).toEqual([expect.objectContaining({ field: 'body.approvedBy' })]);
     expect(await db.emergencyApproval.count({ where: { customerId: customer.id } })).toBe(0);
@@ -722,7 +870,10 @@ describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager ap
   it('refuses an expiry more than 7 days away or in the past, naming body.expiresAt', async () => {
     const customer = await createCustomer('no_messages');
     for (const expiresAt of [inDays(7.01), inDays(-1)]) {
-      const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, { reason: 'x', expiresAt });
+      const res = await asManager('POST', `/v1/customers/${customer.id}/emergency-approvals`, {
+        reason: 'x',
+        expiresAt,
+      });
       expect(res.status).toBe(400);
       expect(res.body.invalidFields).toEqual([{ field: 'body.expiresAt', reason: expect.stringContaining('7 days') }]);
     }
@@ -741,4 +892,3 @@ describe('POST /v1/customers/:id/emergency-approvals (rule 14: only a manager ap
     expect(await db.emergencyApproval.count({ where: { customerId: customer.id } })).toBe(0);
   });
 });
-

@@ -27,12 +27,25 @@ async function createProduct(): Promise<Product> {
   const db = testDatabase();
   const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
   return db.product.create({
-    data: { key: `corrections-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Corrections test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' },
+    data: {
+      key: `corrections-${randomUUID().slice(0, 8)}`,
+      vendorId: avanak.vendorId,
+      departmentId: avanak.departmentId,
+      name: 'Corrections test',
+      nameFa: 'سرویس آزمایشی',
+      creditTable: 'avanak',
+    },
   });
 }
 
 async function recordOutage(productId: string, startMs: number, endMs: number | null): Promise<string> {
-  const res = await agent('POST', '/v1/outages', { productId, startedAt: iso(startMs), endedAt: endMs === null ? null : iso(endMs), cause: 'unplanned', description: 'پنل پیامک در دسترس نبود' });
+  const res = await agent('POST', '/v1/outages', {
+    productId,
+    startedAt: iso(startMs),
+    endedAt: endMs === null ? null : iso(endMs),
+    cause: 'unplanned',
+    description: 'پنل پیامک در دسترس نبود',
+  });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
@@ -55,9 +68,17 @@ describe('bounds on outage instants', () => {
 
   it('refuses an end decades ahead (the 2062 typo) with 400 naming body.endedAt, when recording and when closing', async () => {
     const start = Date.now() - HOUR;
-    const typo = await agent('POST', '/v1/outages', { productId: product.id, startedAt: iso(start), endedAt: '2062-01-01T00:00:00Z', cause: 'unplanned', description: 'x' });
+    const typo = await agent('POST', '/v1/outages', {
+      productId: product.id,
+      startedAt: iso(start),
+      endedAt: '2062-01-01T00:00:00Z',
+      cause: 'unplanned',
+      description: 'x',
+    });
     expect(typo.status).toBe(400);
-    expect(typo.body.invalidFields).toEqual([{ field: 'body.endedAt', reason: expect.stringContaining('must not be later than now plus 15 minutes') }]);
+    expect(typo.body.invalidFields).toEqual([
+      { field: 'body.endedAt', reason: expect.stringContaining('must not be later than now plus 15 minutes') },
+    ]);
     const ongoing = await recordOutage(product.id, start, null);
     const close = await agent('POST', `/v1/outages/${ongoing}/close`, { endedAt: '2062-01-01T00:00:00Z' });
     expect(close.status).toBe(400);
@@ -69,19 +90,36 @@ describe('bounds on outage instants', () => {
     const id = await recordOutage(product.id, Date.now() - 2 * HOUR, Date.now() - HOUR);
     const noReason = await agent('POST', `/v1/outages/${id}/corrections`, { endedAt: iso(Date.now() - 90 * MINUTE) });
     expect(noReason.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['body.reason']);
-    expect((await agent('POST', `/v1/outages/${id}/corrections`, { reason: 'typo' })).body.invalidFields[0].field).toBe('body.reason');
-    const both = await agent('POST', `/v1/outages/${id}/corrections`, { reason: 'typo', void: true, cause: 'external_provider' });
+    expect((await agent('POST', `/v1/outages/${id}/corrections`, { reason: 'typo' })).body.invalidFields[0].field).toBe(
+      'body.reason',
+    );
+    const both = await agent('POST', `/v1/outages/${id}/corrections`, {
+      reason: 'typo',
+      void: true,
+      cause: 'external_provider',
+    });
     expect(both.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['body.void']);
-    const backwards = await agent('POST', `/v1/outages/${id}/corrections`, { reason: 'typo', endedAt: iso(Date.now() - 3 * HOUR) });
-    expect(backwards).toMatchObject({ status: 400, body: { invalidFields: [{ field: 'body.endedAt', reason: 'must be after startedAt' }] } });
-    const late = await agent('POST', `/v1/outages/${id}/corrections`, { reason: 'typo', endedAt: '2062-01-01T00:00:00Z' });
+    const backwards = await agent('POST', `/v1/outages/${id}/corrections`, {
+      reason: 'typo',
+      endedAt: iso(Date.now() - 3 * HOUR),
+    });
+    expect(backwards).toMatchObject({
+      status: 400,
+      body: { invalidFields: [{ field: 'body.endedAt', reason: 'must be after startedAt' }] },
+    });
+    const late = await agent('POST', `/v1/outages/${id}/corrections`, {
+      reason: 'typo',
+      endedAt: '2062-01-01T00:00:00Z',
+    });
     expect(late.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['body.endedAt']);
   });
 
   it('lets recorders correct and everyone who sees the outage read the trail, but not customers correct', async () => {
     const id = await recordOutage(product.id, Date.now() - 2 * HOUR, Date.now() - HOUR);
     const { key } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
-    expect((await testApi(key)('POST', `/v1/outages/${id}/corrections`, { reason: 'mine', void: true })).status).toBe(403);
+    expect((await testApi(key)('POST', `/v1/outages/${id}/corrections`, { reason: 'mine', void: true })).status).toBe(
+      403,
+    );
     expect((await qa('POST', `/v1/outages/${id}/corrections`, { reason: 'mine', void: true })).status).toBe(403);
     expect((await testApi(key)('GET', `/v1/outages/${id}/corrections`)).body).toEqual({ items: [] });
   });
@@ -98,15 +136,32 @@ describe('correcting an outage that claims cite', () => {
     const outageId = await recordOutage(product.id, start, start + 1000 * MINUTE);
     const decided = await fileClaim(product, outageId);
     expect(decided.filed.computedCredit).toMatchObject({ percent: 30 });
-    await waitFor(() => decided.api('GET', `/v1/claims/${decided.id}`), (r) => r.body.status === 'acknowledged');
-    expect((await qa('POST', `/v1/claims/${decided.id}/approve`, {})).body).toMatchObject({ status: 'approved', decision: { creditPercent: 30 } });
+    await waitFor(
+      () => decided.api('GET', `/v1/claims/${decided.id}`),
+      (r) => r.body.status === 'acknowledged',
+    );
+    expect((await qa('POST', `/v1/claims/${decided.id}/approve`, {})).body).toMatchObject({
+      status: 'approved',
+      decision: { creditPercent: 30 },
+    });
     const open = await fileClaim(product, outageId);
     // As the issue found it: an end in 2062, stored before outage instants were bounded.
-    await testDatabase().outage.update({ where: { id: outageId }, data: { endedAt: new Date('2062-01-01T00:00:00Z') } });
+    await testDatabase().outage.update({
+      where: { id: outageId },
+      data: { endedAt: new Date('2062-01-01T00:00:00Z') },
+    });
 
-    const res = await agent('POST', `/v1/outages/${outageId}/corrections`, { reason: 'the end was typed as 2062', endedAt: iso(start + 100 * MINUTE) });
+    const res = await agent('POST', `/v1/outages/${outageId}/corrections`, {
+      reason: 'the end was typed as 2062',
+      endedAt: iso(start + 100 * MINUTE),
+    });
     expect(res.status).toBe(201);
-    expect(res.body.outage).toMatchObject({ id: outageId, endedAt: expect.any(String), corrections: 1, voidedAt: null });
+    expect(res.body.outage).toMatchObject({
+      id: outageId,
+      endedAt: expect.any(String),
+      corrections: 1,
+      voidedAt: null,
+    });
     expect(Date.parse(res.body.outage.endedAt)).toBe(start + 100 * MINUTE);
     expect(res.body.correction).toMatchObject({
       outageId,
@@ -120,15 +175,32 @@ describe('correcting an outage that claims cite', () => {
     expect((await agent('GET', `/v1/outages/${outageId}/corrections`)).body.items).toEqual([res.body.correction]);
 
     // The open claim: 100 minutes now, under Avanak's first tier; its workflow recorded the reassessment.
-    const reassessed = await waitFor(() => open.api('GET', `/v1/claims/${open.id}`), (r) => eventTypes(r.body).includes('reassessed'));
+    const reassessed = await waitFor(
+      () => open.api('GET', `/v1/claims/${open.id}`),
+      (r) => eventTypes(r.body).includes('reassessed'),
+    );
     expect(reassessed.body).toMatchObject({
       computation: { downtimeMinutes: 100 },
       computedCredit: { percent: 0, amountRials: '0' },
-      outageCorrections: [{ correctionId: res.body.correction.id, outageId, reason: 'the end was typed as 2062', voided: false, reassessed: true }],
+      outageCorrections: [
+        {
+          correctionId: res.body.correction.id,
+          outageId,
+          reason: 'the end was typed as 2062',
+          voided: false,
+          reassessed: true,
+        },
+      ],
     });
     // QA decides on the corrected facts: the 30% it was filed with is no longer there to approve.
-    await waitFor(() => open.api('GET', `/v1/claims/${open.id}`), (r) => r.body.status === 'acknowledged');
-    expect((await qa('POST', `/v1/claims/${open.id}/approve`, {})).body).toMatchObject({ status: 409, detail: expect.stringContaining('the computed credit is 0%') });
+    await waitFor(
+      () => open.api('GET', `/v1/claims/${open.id}`),
+      (r) => r.body.status === 'acknowledged',
+    );
+    expect((await qa('POST', `/v1/claims/${open.id}/approve`, {})).body).toMatchObject({
+      status: 409,
+      detail: expect.stringContaining('the computed credit is 0%'),
+    });
 
     // The decided claim keeps its decision and its credit note, and shows the correction.
     const kept = await decided.api('GET', `/v1/claims/${decided.id}`);
@@ -139,7 +211,9 @@ describe('correcting an outage that claims cite', () => {
       outageCorrections: [{ correctionId: res.body.correction.id, reassessed: false }],
     });
     expect(eventTypes(kept.body)).not.toContain('reassessed');
-    expect(await testDatabase().creditNote.findUniqueOrThrow({ where: { claimId: decided.id } })).toMatchObject({ percent: 30 });
+    expect(await testDatabase().creditNote.findUniqueOrThrow({ where: { claimId: decided.id } })).toMatchObject({
+      percent: 30,
+    });
   });
 
   it('voids an outage: it counts nowhere, open claims drop it, it cannot be claimed or corrected again', async () => {
@@ -148,12 +222,18 @@ describe('correcting an outage that claims cite', () => {
     const open = await fileClaim(product, outageId);
     expect(open.filed.computation.downtimeMinutes).toBeGreaterThanOrEqual(500);
 
-    const res = await agent('POST', `/v1/outages/${outageId}/corrections`, { reason: 'a monitoring false alarm', void: true });
+    const res = await agent('POST', `/v1/outages/${outageId}/corrections`, {
+      reason: 'a monitoring false alarm',
+      void: true,
+    });
     expect(res.status).toBe(201);
     expect(res.body.outage.voidedAt).not.toBeNull();
     expect(res.body.correction).toMatchObject({ voided: true, after: { voided: true }, claimsReassessed: 1 });
 
-    const reassessed = await waitFor(() => open.api('GET', `/v1/claims/${open.id}`), (r) => eventTypes(r.body).includes('reassessed'));
+    const reassessed = await waitFor(
+      () => open.api('GET', `/v1/claims/${open.id}`),
+      (r) => eventTypes(r.body).includes('reassessed'),
+    );
     expect(reassessed.body.computation.outages.map((o: { id: string }) => o.id)).not.toContain(outageId);
     expect(reassessed.body.outageCorrections).toEqual([expect.objectContaining({ voided: true, reassessed: true })]);
 
@@ -178,23 +258,39 @@ describe('correcting an outage that claims cite', () => {
 
     // The outage really began an hour before the month did.
     const monthStart = jalaliMonthSpan(month).startMs;
-    const res = await agent('POST', `/v1/outages/${outageId}/corrections`, { reason: 'began before midnight', startedAt: iso(monthStart - HOUR) });
+    const res = await agent('POST', `/v1/outages/${outageId}/corrections`, {
+      reason: 'began before midnight',
+      startedAt: iso(monthStart - HOUR),
+    });
     expect(res.status).toBe(201);
 
-    const reassessed = await waitFor(() => open.api('GET', `/v1/claims/${open.id}`), (r) => eventTypes(r.body).includes('reassessed'));
+    const reassessed = await waitFor(
+      () => open.api('GET', `/v1/claims/${open.id}`),
+      (r) => eventTypes(r.body).includes('reassessed'),
+    );
     const previous = jalaliMonthOf(monthStart - HOUR);
     expect(reassessed.body.computation).toMatchObject({ month: formatJalaliMonth(previous), downtimeMinutes: 60 });
   });
 });
 
 describe('an unannounced outage (seed 001): the customers are told at once', () => {
-  it("queues an emergency SMS to each customer with a contract on the product when an ongoing unplanned outage is recorded", async () => {
+  it('queues an emergency SMS to each customer with a contract on the product when an ongoing unplanned outage is recorded', async () => {
     const product = await createProduct();
     const { customer } = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
     const id = await recordOutage(product.id, Date.now() - 10 * MINUTE, null);
     const db = testDatabase();
-    const rows = await waitFor(() => db.notification.findMany({ where: { subjectRef: `outage:${id}`, audience: 'customer' } }), (found) => found.length > 0);
-    expect(rows).toEqual([expect.objectContaining({ customerId: customer.id, channel: 'sms', category: 'emergency', dedupeKey: `outage:${id}:unplanned-notice:${customer.id}` })]);
+    const rows = await waitFor(
+      () => db.notification.findMany({ where: { subjectRef: `outage:${id}`, audience: 'customer' } }),
+      (found) => found.length > 0,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        customerId: customer.id,
+        channel: 'sms',
+        category: 'emergency',
+        dedupeKey: `outage:${id}:unplanned-notice:${customer.id}`,
+      }),
+    ]);
     expect(rows[0]!.body).toContain('سرویس آزمایشی');
   });
 });

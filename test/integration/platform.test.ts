@@ -31,14 +31,17 @@ describe('the running service (npm start)', () => {
       const res = await anonymous('GET', '/openapi.json');
       expect(res.status).toBe(200);
       expect(res.body.openapi).toBe('3.1.0');
-      const operations = Object.values(res.body.paths as Record<string, Record<string, { 'x-roles'?: string[]; security?: unknown[] }>>)
-        .flatMap((methods) => Object.values(methods));
+      const operations = Object.values(
+        res.body.paths as Record<string, Record<string, { 'x-roles'?: string[]; security?: unknown[] }>>,
+      ).flatMap((methods) => Object.values(methods));
       expect(operations.length).toBeGreaterThan(4);
       for (const operation of operations) {
         expect(operation['x-roles'] !== undefined || Array.isArray(operation.security)).toBe(true);
       }
       // A key needs a name; its role is its user's (userId) or names the key's new user's (a cross-field rule).
-      expect(res.body.paths['/v1/api-keys'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
+      expect(res.body.paths['/v1/api-keys'].post.requestBody.content['application/json'].schema.required).toEqual([
+        'name',
+      ]);
       expect(res.body.paths['/v1/api-keys'].post['x-rules']).toEqual([expect.stringContaining('either userId')]);
     });
 
@@ -46,13 +49,32 @@ describe('the running service (npm start)', () => {
       const res = await anonymous('GET', '/openapi.json');
       type Operation = { parameters: { name: string; in: string; schema: { pattern?: string } }[] };
       const withKey = Object.entries(res.body.paths as Record<string, Record<string, Operation>>)
-        .flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })))
+        .flatMap(([path, methods]) =>
+          Object.entries(methods).map(([method, operation]) => ({
+            route: `${method.toUpperCase()} ${path}`,
+            operation,
+          })),
+        )
         .filter(({ operation }) => operation.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'));
       const routes = withKey.map(({ route }) => route);
-      expect(routes).toEqual(expect.arrayContaining(['POST /v1/tickets', 'POST /v1/claims', 'POST /v1/change-requests', 'POST /v1/tickets/{id}/replies', 'POST /v1/claims/{id}/approve', 'POST /v1/change-requests/{id}/cancel']));
-      for (const route of routes) expect(route).toMatch(/^POST \/v1\/((tickets|claims|change-requests)(\/\{id\}\/[a-z-]+)?|contracts\/\{id\}\/allowance-uses)$/);
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          'POST /v1/tickets',
+          'POST /v1/claims',
+          'POST /v1/change-requests',
+          'POST /v1/tickets/{id}/replies',
+          'POST /v1/claims/{id}/approve',
+          'POST /v1/change-requests/{id}/cancel',
+        ]),
+      );
+      for (const route of routes)
+        expect(route).toMatch(
+          /^POST \/v1\/((tickets|claims|change-requests)(\/\{id\}\/[a-z-]+)?|contracts\/\{id\}\/allowance-uses)$/,
+        );
       for (const { operation } of withKey) {
-        expect(operation.parameters.find((p) => p.name === 'Idempotency-Key')!.schema.pattern).toBe('^[A-Za-z0-9._:-]{1,200}$');
+        expect(operation.parameters.find((p) => p.name === 'Idempotency-Key')!.schema.pattern).toBe(
+          '^[A-Za-z0-9._:-]{1,200}$',
+        );
       }
     });
 
@@ -92,7 +114,9 @@ describe('the running service (npm start)', () => {
       const agent = testApi(created.body.key);
       const before = Date.now();
       expect((await agent('GET', '/v1/me')).body.role).toBe('agent');
-      const listed = (await admin('GET', '/v1/api-keys')).body.items.find((item: { id: string }) => item.id === created.body.id);
+      const listed = (await admin('GET', '/v1/api-keys')).body.items.find(
+        (item: { id: string }) => item.id === created.body.id,
+      );
       expect(Date.parse(listed.lastUsedAt)).toBeGreaterThanOrEqual(before - 1000);
       expect(Date.parse(listed.lastUsedAt)).toBeLessThanOrEqual(Date.now());
       const forbidden = await agent('GET', '/v1/api-keys');
@@ -112,9 +136,18 @@ describe('the running service (npm start)', () => {
       for (const item of res.body.items) {
         // Other suites share this database and name keys freely, so look at
         // the fields and the values' shape, not at the names people chose.
-        expect(Object.keys(item).sort()).toEqual(
-          ['createdAt', 'customerId', 'displayName', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'role', 'userId'],
-        );
+        expect(Object.keys(item).sort()).toEqual([
+          'createdAt',
+          'customerId',
+          'displayName',
+          'id',
+          'lastUsedAt',
+          'name',
+          'prefix',
+          'revokedAt',
+          'role',
+          'userId',
+        ]);
         for (const value of Object.values(item)) {
           expect(String(value)).not.toMatch(/pk_[a-z0-9]{8}_/);
         }
@@ -155,7 +188,9 @@ describe('readiness when a dependency is down', () => {
 
   beforeAll(async () => {
     deadDb = createDatabase(`postgresql://postgres:x@127.0.0.1:${await freePort()}/pasban`);
-    liveTemporal = new Client({ connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }) });
+    liveTemporal = new Client({
+      connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }),
+    });
     deadTemporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
   });
   afterAll(async () => {
@@ -165,7 +200,13 @@ describe('readiness when a dependency is down', () => {
 
   async function readyz(db: Database, temporal: Client) {
     const app = createApp({
-      config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: '100kb', OUTAGE_END_MARGIN_MINUTES: 15, IDEMPOTENCY_KEY_RETENTION_HOURS: 24 },
+      config: {
+        TEMPORAL_TASK_QUEUE: 'pasban',
+        TEMPORAL_NAMESPACE: 'default',
+        BODY_LIMIT: '100kb',
+        OUTAGE_END_MARGIN_MINUTES: 15,
+        IDEMPOTENCY_KEY_RETENTION_HOURS: 24,
+      },
       db,
       temporal,
       logger: createLogger('silent'),

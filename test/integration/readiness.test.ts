@@ -11,7 +11,15 @@ it("lists a plan in use whose critical and high breach SMS have no manager's pho
   expect(res.body.ready).toBe(false);
   expect(res.body.problems).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ planKey: 'owj-committed', productKey: 'owj', priority: 'critical', level: 'breach', channel: 'sms', recipient: 'department_manager', missing: 'managerPhone' }),
+      expect.objectContaining({
+        planKey: 'owj-committed',
+        productKey: 'owj',
+        priority: 'critical',
+        level: 'breach',
+        channel: 'sms',
+        recipient: 'department_manager',
+        missing: 'managerPhone',
+      }),
     ]),
   );
   expect((await testApi(key)('GET', '/v1/readiness/breach-recipients')).status).toBe(403);

@@ -18,7 +18,6 @@ import { waitFor } from '../support/wait';
 const HOUR = 3_600_000;
 const TWO_MINUTES_AGO = () => new Date(Date.now() - 2 * 60_000);
 
-
 /**
  * A ticket, a change request and a claim filed through the API, each copied into a new row
  * stored at `storedAt()` whose workflow never started (the copies' ids, and who may see them).
@@ -28,36 +27,91 @@ async function storeUnstartedCopies(storedAt: () => Date) {
 
   // A ticket.
   const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
-  const opened = await testApi(owj.key)('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
+  const opened = await testApi(owj.key)('POST', '/v1/tickets', {
+    productId: owj.product.id,
+    priority: 'high',
+    subject: 'پنل کند است',
+    description: 'از صبح پنل کند است',
+  });
   expect(opened.status).toBe(201);
   const ticketId = randomUUID();
-  await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), { id: ticketId, workflowId: `ticket-${ticketId}`, openedAt: storedAt() }) as never });
+  await db.ticket.create({
+    data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: opened.body.id } }), {
+      id: ticketId,
+      workflowId: `ticket-${ticketId}`,
+      openedAt: storedAt(),
+    }) as never,
+  });
 
   // A change request.
   const kian = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-silver' });
-  const requested = await testApi(kian.key)('POST', '/v1/change-requests', { productId: kian.product.id, title: 'گزارش فروش', description: 'گزارش فروش ماهانه به تفکیک استان', desiredDate: '2027-01-15' });
+  const requested = await testApi(kian.key)('POST', '/v1/change-requests', {
+    productId: kian.product.id,
+    title: 'گزارش فروش',
+    description: 'گزارش فروش ماهانه به تفکیک استان',
+    desiredDate: '2027-01-15',
+  });
   expect(requested.status).toBe(201);
   const changeRequestId = randomUUID();
-  await db.changeRequest.create({ data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), { id: changeRequestId, workflowId: `change-request-${changeRequestId}`, createdAt: storedAt() }) as never });
+  await db.changeRequest.create({
+    data: copyOf(await db.changeRequest.findUniqueOrThrow({ where: { id: requested.body.id } }), {
+      id: changeRequestId,
+      workflowId: `change-request-${changeRequestId}`,
+      createdAt: storedAt(),
+    }) as never,
+  });
 
   // A claim for an outage of a product of its own.
   const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
-  const product = await db.product.create({ data: { key: `recovery-${randomUUID().slice(0, 8)}`, vendorId: avanak.vendorId, departmentId: avanak.departmentId, name: 'Recovery test', nameFa: 'سرویس آزمایشی', creditTable: 'avanak' } });
+  const product = await db.product.create({
+    data: {
+      key: `recovery-${randomUUID().slice(0, 8)}`,
+      vendorId: avanak.vendorId,
+      departmentId: avanak.departmentId,
+      name: 'Recovery test',
+      nameFa: 'سرویس آزمایشی',
+      creditTable: 'avanak',
+    },
+  });
   const claimant = await createCustomerWithContract({ productKey: product.key, planKey: 'avanak' });
-  const outage = await testApi()('POST', '/v1/outages', { productId: product.id, startedAt: new Date(Date.now() - 6 * HOUR).toISOString(), endedAt: new Date(Date.now() - HOUR).toISOString(), cause: 'unplanned', description: 'پنل در دسترس نبود' });
+  const outage = await testApi()('POST', '/v1/outages', {
+    productId: product.id,
+    startedAt: new Date(Date.now() - 6 * HOUR).toISOString(),
+    endedAt: new Date(Date.now() - HOUR).toISOString(),
+    cause: 'unplanned',
+    description: 'پنل در دسترس نبود',
+  });
   expect(outage.status).toBe(201);
-  const filed = await testApi(claimant.key)('POST', '/v1/claims', { productId: product.id, outageIds: [outage.body.id] });
+  const filed = await testApi(claimant.key)('POST', '/v1/claims', {
+    productId: product.id,
+    outageIds: [outage.body.id],
+  });
   expect(filed.status).toBe(201);
   const claimId = randomUUID();
-  await db.claim.create({ data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), { id: claimId, workflowId: `claim-${claimId}`, receivedAt: storedAt() }) as never });
+  await db.claim.create({
+    data: copyOf(await db.claim.findUniqueOrThrow({ where: { id: filed.body.id } }), {
+      id: claimId,
+      workflowId: `claim-${claimId}`,
+      receivedAt: storedAt(),
+    }) as never,
+  });
 
-  return { ticketId, changeRequestId, claimId, openedTicketId: opened.body.id as string, ticketOwnerKey: owj.key, changeRequesterKey: kian.key };
+  return {
+    ticketId,
+    changeRequestId,
+    claimId,
+    openedTicketId: opened.body.id as string,
+    ticketOwnerKey: owj.key,
+    changeRequesterKey: kian.key,
+  };
 }
 
 let temporal: Client;
 let deps: AppDeps;
 beforeAll(async () => {
-  temporal = new Client({ connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }) });
+  temporal = new Client({
+    connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }),
+  });
   deps = integrationDeps(temporal);
 });
 afterAll(async () => {
@@ -69,32 +123,54 @@ describe('the recovery sweep', () => {
   it('starts the workflow of a stored ticket, claim and change request that never got one, once, and leaves fresh rows alone', async () => {
     const db = testDatabase();
 
-    const { ticketId, changeRequestId, claimId, openedTicketId, ticketOwnerKey } = await storeUnstartedCopies(TWO_MINUTES_AGO);
+    const { ticketId, changeRequestId, claimId, openedTicketId, ticketOwnerKey } =
+      await storeUnstartedCopies(TWO_MINUTES_AGO);
 
     // A fresh copy (stored a moment ago) may still be starting: the sweep leaves it alone.
     const freshId = randomUUID();
-    await db.ticket.create({ data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: openedTicketId } }), { id: freshId, workflowId: `ticket-${freshId}`, openedAt: new Date() }) as never });
+    await db.ticket.create({
+      data: copyOf(await db.ticket.findUniqueOrThrow({ where: { id: openedTicketId } }), {
+        id: freshId,
+        workflowId: `ticket-${freshId}`,
+        openedAt: new Date(),
+      }) as never,
+    });
 
     const workflowIds = [`ticket-${ticketId}`, `change-request-${changeRequestId}`, `claim-${claimId}`];
-    for (const id of workflowIds) await expect(temporal.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
+    for (const id of workflowIds)
+      await expect(temporal.workflow.getHandle(id).describe()).rejects.toThrow(/not found/i);
 
     // (The running service sweeps too, once a minute: whichever sweep comes first starts them.)
     const first = await recoverUnstartedWorkflows(deps);
     expect(first.failed).toBe(0);
-    for (const id of workflowIds) expect((await temporal.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
+    for (const id of workflowIds)
+      expect((await temporal.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
     await expect(temporal.workflow.getHandle(`ticket-${freshId}`).describe()).rejects.toThrow(/not found/i);
 
     // Each workflow records its opening under the recovery actor; a second sweep starts none of them again.
-    const ticketEvents = await waitFor(() => db.ticketEvent.findMany({ where: { ticketId }, orderBy: { sequence: 'asc' } }), (events) => events.length > 0);
+    const ticketEvents = await waitFor(
+      () => db.ticketEvent.findMany({ where: { ticketId }, orderBy: { sequence: 'asc' } }),
+      (events) => events.length > 0,
+    );
     expect(ticketEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
-    const changeEvents = await waitFor(() => db.changeRequestEvent.findMany({ where: { changeRequestId }, orderBy: { sequence: 'asc' } }), (events) => events.length > 0);
+    const changeEvents = await waitFor(
+      () => db.changeRequestEvent.findMany({ where: { changeRequestId }, orderBy: { sequence: 'asc' } }),
+      (events) => events.length > 0,
+    );
     expect(changeEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
-    const claimEvents = await waitFor(() => db.claimEvent.findMany({ where: { claimId }, orderBy: { sequence: 'asc' } }), (events) => events.length > 0);
+    const claimEvents = await waitFor(
+      () => db.claimEvent.findMany({ where: { claimId }, orderBy: { sequence: 'asc' } }),
+      (events) => events.length > 0,
+    );
     expect(claimEvents[0]).toMatchObject({ type: 'received', actor: RECOVERY_ACTOR });
-    const runIds = await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId));
+    const runIds = await Promise.all(
+      workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId),
+    );
 
     await recoverUnstartedWorkflows(deps);
-    expect(await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId))).toEqual(runIds);
+    expect(
+      await Promise.all(workflowIds.map(async (id) => (await temporal.workflow.getHandle(id).describe()).runId)),
+    ).toEqual(runIds);
 
     // The recovered ticket now answers with its live clock, like any other.
     const read = await testApi(ticketOwnerKey)('GET', `/v1/tickets/${ticketId}`);
@@ -107,7 +183,13 @@ describe('the recovery sweep and outages', () => {
   it('starts the notice workflow of a stored outage whose start failed, notes it, and leaves started ones alone', async () => {
     const db = testDatabase();
     const owj = await db.product.findUniqueOrThrow({ where: { key: 'owj' } });
-    const recorded = await testApi()('POST', '/v1/outages', { productId: owj.id, startedAt: new Date(Date.now() - HOUR).toISOString(), endedAt: null, cause: 'unplanned', description: 'پنل از دسترس خارج شد' });
+    const recorded = await testApi()('POST', '/v1/outages', {
+      productId: owj.id,
+      startedAt: new Date(Date.now() - HOUR).toISOString(),
+      endedAt: null,
+      cause: 'unplanned',
+      description: 'پنل از دسترس خارج شد',
+    });
     expect(recorded.status).toBe(201);
     const original = await db.outage.findUniqueOrThrow({ where: { id: recorded.body.id } });
     // Intake notes the start it made.
@@ -116,7 +198,14 @@ describe('the recovery sweep and outages', () => {
 
     // A copy whose start failed two minutes ago.
     const outageId = randomUUID();
-    await db.outage.create({ data: copyOf(original, { id: outageId, workflowId: `outage-${outageId}`, createdAt: TWO_MINUTES_AGO(), workflowStartedAt: null }) as never });
+    await db.outage.create({
+      data: copyOf(original, {
+        id: outageId,
+        workflowId: `outage-${outageId}`,
+        createdAt: TWO_MINUTES_AGO(),
+        workflowStartedAt: null,
+      }) as never,
+    });
     await expect(temporal.workflow.getHandle(`outage-${outageId}`).describe()).rejects.toThrow(/not found/i);
 
     const first = await recoverUnstartedWorkflows(deps);
@@ -150,11 +239,20 @@ describe('a command on a stored request whose workflow never started', () => {
     const me = (await staff('GET', '/v1/me')).body.user as { id: string; name: string };
     const assigned = await staff('POST', `/v1/tickets/${ticketId}/assign`, { assignee: me.id });
     expect(assigned.status).toBe(200);
-    expect(assigned.body).toMatchObject({ id: ticketId, assignee: me.id, assigneeName: me.name, clock: { live: true } });
-    const cancelled = await testApi(changeRequesterKey)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دیگر لازم نیست' });
+    expect(assigned.body).toMatchObject({
+      id: ticketId,
+      assignee: me.id,
+      assigneeName: me.name,
+      clock: { live: true },
+    });
+    const cancelled = await testApi(changeRequesterKey)('POST', `/v1/change-requests/${changeRequestId}/cancel`, {
+      reason: 'دیگر لازم نیست',
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ id: changeRequestId, status: 'cancelled' });
-    const rejected = await staff('POST', `/v1/claims/${claimId}/reject`, { reason: 'قطعی در پنجره نگهداری اعلام‌شده بود' });
+    const rejected = await staff('POST', `/v1/claims/${claimId}/reject`, {
+      reason: 'قطعی در پنجره نگهداری اعلام‌شده بود',
+    });
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ id: claimId, status: 'rejected' });
 
@@ -162,14 +260,22 @@ describe('a command on a stored request whose workflow never started', () => {
     const ticketEvents = await db.ticketEvent.findMany({ where: { ticketId }, orderBy: { sequence: 'asc' } });
     expect(ticketEvents[0]).toMatchObject({ type: 'opened', actor: RECOVERY_ACTOR });
     expect(ticketEvents.at(-1)!.actor).toMatch(/^admin:/);
-    const changeEvents = await db.changeRequestEvent.findMany({ where: { changeRequestId }, orderBy: { sequence: 'asc' } });
-    expect(changeEvents.map((e) => [e.type, e.actor.startsWith('customer:') ? 'customer' : e.actor])).toEqual([['opened', RECOVERY_ACTOR], ['cancelled', 'customer']]);
+    const changeEvents = await db.changeRequestEvent.findMany({
+      where: { changeRequestId },
+      orderBy: { sequence: 'asc' },
+    });
+    expect(changeEvents.map((e) => [e.type, e.actor.startsWith('customer:') ? 'customer' : e.actor])).toEqual([
+      ['opened', RECOVERY_ACTOR],
+      ['cancelled', 'customer'],
+    ]);
     const claimEvents = await db.claimEvent.findMany({ where: { claimId }, orderBy: { sequence: 'asc' } });
     expect(claimEvents[0]).toMatchObject({ type: 'received', actor: RECOVERY_ACTOR });
     expect(claimEvents.some((e) => e.type === 'rejected' && e.actor.startsWith('admin:'))).toBe(true);
 
     // A request whose workflow did run and has ended stays refused: nothing starts it again.
-    const again = await testApi(changeRequesterKey)('POST', `/v1/change-requests/${changeRequestId}/cancel`, { reason: 'دوباره' });
+    const again = await testApi(changeRequesterKey)('POST', `/v1/change-requests/${changeRequestId}/cancel`, {
+      reason: 'دوباره',
+    });
     expect(again.status).toBe(409);
   });
 });
@@ -178,9 +284,17 @@ describe('intake and reads while Temporal is down', () => {
   it('answers intake 503 with Retry-After within the start deadline, keeps the row, and the retry with the same key starts it; reads answer the recorded clock', async () => {
     const owj = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const customer = testApi(owj.key);
-    const earlier = await customer('POST', '/v1/tickets', { productId: owj.product.id, priority: 'high', subject: 'پنل کند است', description: 'از صبح پنل کند است' });
+    const earlier = await customer('POST', '/v1/tickets', {
+      productId: owj.product.id,
+      priority: 'high',
+      subject: 'پنل کند است',
+      description: 'از صبح پنل کند است',
+    });
     expect(earlier.status).toBe(201);
-    await waitFor(() => testDatabase().ticket.findUniqueOrThrow({ where: { id: earlier.body.id } }), (row) => row.clock !== null);
+    await waitFor(
+      () => testDatabase().ticket.findUniqueOrThrow({ where: { id: earlier.body.id } }),
+      (row) => row.clock !== null,
+    );
 
     // The same API, its Temporal address pointing at a port nothing listens on.
     const deadTemporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}` }) });
@@ -192,10 +306,17 @@ describe('intake and reads while Temporal is down', () => {
       const read = await cut('GET', `/v1/tickets/${earlier.body.id}`);
       expect(read.status).toBe(200);
       expect(read.body.clock.live).toBe(false);
-      expect(read.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(earlier.body.clock.targets.map((t: { dueAt: string }) => t.dueAt));
+      expect(read.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(
+        earlier.body.clock.targets.map((t: { dueAt: string }) => t.dueAt),
+      );
 
       const idempotencyKey = `down-${randomUUID()}`;
-      const body = { productId: owj.product.id, priority: 'critical', subject: 'سامانه قطع است', description: 'هیچ صفحه‌ای باز نمی‌شود' };
+      const body = {
+        productId: owj.product.id,
+        priority: 'critical',
+        subject: 'سامانه قطع است',
+        description: 'هیچ صفحه‌ای باز نمی‌شود',
+      };
       const startedAt = Date.now();
       const refused = await cut('POST', '/v1/tickets', body, { 'idempotency-key': idempotencyKey });
       const waitedMs = Date.now() - startedAt;
@@ -203,7 +324,9 @@ describe('intake and reads while Temporal is down', () => {
       expect(refused.headers.get('retry-after')).toBe('5');
       // The start deadline (plus at most one retry backoff), not gRPC's own retries (about 35 s), bounds the wait.
       expect(waitedMs).toBeLessThan(START_DEADLINE_MS + GRPC_MAX_BACKOFF_MS + 1_000);
-      const stored = await testDatabase().ticket.findFirstOrThrow({ where: { customerId: owj.customer.id, idempotencyKey } });
+      const stored = await testDatabase().ticket.findFirstOrThrow({
+        where: { customerId: owj.customer.id, idempotencyKey },
+      });
 
       // The client retries against the service once Temporal is back: same ticket, workflow started.
       const retried = await customer('POST', '/v1/tickets', body, { 'idempotency-key': idempotencyKey });

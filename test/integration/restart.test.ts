@@ -10,10 +10,14 @@ import { startStack, TEST_ADMIN_KEY, type Stack } from '../support/stack';
 
 jest.setTimeout(300_000);
 
-const pidIn = (dataDir: string, name: string) => (JSON.parse(readFileSync(path.join(runDir(dataDir), `${name}.pid`), 'utf8')) as { pid: number }).pid;
+const pidIn = (dataDir: string, name: string) =>
+  (JSON.parse(readFileSync(path.join(runDir(dataDir), `${name}.pid`), 'utf8')) as { pid: number }).pid;
 
 /** The service's children, as its pid files name them. */
-const childrenOf = (dataDir: string) => ({ temporal: pidIn(dataDir, 'temporal'), postgres: postmasterOf(path.join(dataDir, 'postgres'))!.pid });
+const childrenOf = (dataDir: string) => ({
+  temporal: pidIn(dataDir, 'temporal'),
+  postgres: postmasterOf(path.join(dataDir, 'postgres'))!.pid,
+});
 
 async function gone(pids: number[], timeoutMs = 30_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -51,13 +55,22 @@ describe('restarting the service (npm start, Ctrl-C, npm start)', () => {
     const customer = await db.customer.create({ data: { name: 'Restart Co' } });
     await db.contract.create({
       data: {
-        customerId: customer.id, productId: product.id, policyId: policy.id, plan: 'owj-agile', paid: true,
-        startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 365 * 86_400_000),
+        customerId: customer.id,
+        productId: product.id,
+        policyId: policy.id,
+        plan: 'owj-agile',
+        paid: true,
+        startsAt: new Date(Date.now() - 86_400_000),
+        endsAt: new Date(Date.now() + 365 * 86_400_000),
       },
     });
     const api = apiClient(stack.apiUrl, TEST_ADMIN_KEY);
     const opened = await api('POST', '/v1/tickets', {
-      customerId: customer.id, productId: product.id, priority: 'low', subject: 'long timer', description: 'four business days',
+      customerId: customer.id,
+      productId: product.id,
+      priority: 'low',
+      subject: 'long timer',
+      description: 'four business days',
     });
     expect(opened.status).toBe(201);
     await db.$disconnect();
@@ -70,7 +83,9 @@ describe('restarting the service (npm start, Ctrl-C, npm start)', () => {
     const read = await after('GET', `/v1/tickets/${opened.body.id}`);
     expect(read.status).toBe(200);
     expect(read.body.clock.live).toBe(true);
-    expect(read.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(opened.body.clock.targets.map((t: { dueAt: string }) => t.dueAt));
+    expect(read.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(
+      opened.body.clock.targets.map((t: { dueAt: string }) => t.dueAt),
+    );
     const reply = await after('POST', `/v1/tickets/${opened.body.id}/replies`, { body: 'after the restart' });
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('in_progress');
@@ -110,7 +125,9 @@ describe('restarting the service (npm start, Ctrl-C, npm start)', () => {
     expect(childrenOf(dataDir).temporal).not.toBe(children.temporal);
 
     // A second start on the same data directory is refused instead of sharing the servers.
-    await expect(startStack(dataDir, stack.ports)).rejects.toThrow(/another npm start \(pid \d+\) is running on the data directory/);
+    await expect(startStack(dataDir, stack.ports)).rejects.toThrow(
+      /another npm start \(pid \d+\) is running on the data directory/,
+    );
 
     // Data and the ticket's workflow came through all of it.
     const api = apiClient(stack.apiUrl, TEST_ADMIN_KEY);

@@ -18,7 +18,9 @@ let temporal: Client;
 const pools: Database[] = [];
 
 beforeAll(async () => {
-  temporal = new Client({ connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }) });
+  temporal = new Client({
+    connection: await Connection.connect({ address: process.env.PASBAN_TEST_TEMPORAL_ADDRESS! }),
+  });
 });
 afterAll(async () => {
   await Promise.all(pools.map((db) => db.$disconnect()));
@@ -30,7 +32,8 @@ afterAll(async () => {
 function apiProcess(perMinute: number, limiter: 'shared' | 'in-memory' = 'shared'): { app: Express; deps: AppDeps } {
   const db = createDatabase(process.env.PASBAN_TEST_DATABASE_URL!);
   pools.push(db);
-  const rateLimiter: RateLimit = limiter === 'shared' ? new SharedRateLimiter(db, perMinute) : new RateLimiter(perMinute);
+  const rateLimiter: RateLimit =
+    limiter === 'shared' ? new SharedRateLimiter(db, perMinute) : new RateLimiter(perMinute);
   const deps: AppDeps = { ...integrationDeps(temporal), db, rateLimiter };
   return { app: createApp(deps), deps };
 }
@@ -50,14 +53,26 @@ describe('two API processes on one database', () => {
     // The same with each process's own memory: the key gets 5 requests from each.
     const other = await createKey('agent');
     const [c, d] = [apiProcess(5, 'in-memory'), apiProcess(5, 'in-memory')];
-    const local = await Promise.all(Array.from({ length: 12 }, (_, i) => supertest(i % 2 === 0 ? c.app : d.app).get('/v1/me').set('authorization', `Bearer ${other}`)));
+    const local = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        supertest(i % 2 === 0 ? c.app : d.app)
+          .get('/v1/me')
+          .set('authorization', `Bearer ${other}`),
+      ),
+    );
     expect(local.filter((res) => res.status === 200)).toHaveLength(10);
   });
 
   it('spend one bucket under concurrent requests through both processes: exactly the limit is let through', async () => {
     const key = await createKey('agent');
     const [a, b] = [apiProcess(20), apiProcess(20)];
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => supertest(i % 2 === 0 ? a.app : b.app).get('/v1/me').set('authorization', `Bearer ${key}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        supertest(i % 2 === 0 ? a.app : b.app)
+          .get('/v1/me')
+          .set('authorization', `Bearer ${key}`),
+      ),
+    );
     expect(answers.filter((res) => res.status === 200)).toHaveLength(20);
     expect(answers.filter((res) => res.status === 429)).toHaveLength(20);
   });
@@ -67,14 +82,22 @@ describe('two API processes on one database', () => {
     const [a, b] = [apiProcess(1000), apiProcess(1000)];
     const idempotencyKey = `scale-out-${randomUUID()}`;
     const body = { productId: product.id, priority: 'high', subject: 'دو پردازه', description: 'یک درخواست، دو بار' };
-    const open = (app: Express, sent: object) => supertest(app).post('/v1/tickets').set('authorization', `Bearer ${key}`).set('idempotency-key', idempotencyKey).send(sent);
+    const open = (app: Express, sent: object) =>
+      supertest(app)
+        .post('/v1/tickets')
+        .set('authorization', `Bearer ${key}`)
+        .set('idempotency-key', idempotencyKey)
+        .send(sent);
     const [first, second] = await Promise.all([open(a.app, body), open(b.app, body)]);
     expect([first.status, second.status].sort()).toEqual([200, 201]);
     expect(first.body.id).toBe(second.body.id);
     expect(await testDatabase().ticket.count({ where: { customerId: customer.id } })).toBe(1);
     for (const app of [a.app, b.app]) {
       const changed = await open(app, { ...body, description: 'متن دیگر' });
-      expect({ status: changed.status, reason: changed.body.reason }).toEqual({ status: 409, reason: 'idempotency_key_reused' });
+      expect({ status: changed.status, reason: changed.body.reason }).toEqual({
+        status: 409,
+        reason: 'idempotency_key_reused',
+      });
     }
   });
 
@@ -85,11 +108,14 @@ describe('two API processes on one database', () => {
     let held!: () => void;
     const holding = new Promise<void>((resolve) => (held = resolve));
     // Process A's sweep, stood in for by a transaction holding the sweep's lock.
-    const sweepingA = a.deps.db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RECOVERY_LOCK}::bigint)`;
-      held();
-      await released;
-    }, { timeout: 30_000 });
+    const sweepingA = a.deps.db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RECOVERY_LOCK}::bigint)`;
+        held();
+        await released;
+      },
+      { timeout: 30_000 },
+    );
     await holding;
     expect(await sweepOnce(b.deps)).toBeNull();
     release();
@@ -115,7 +141,9 @@ describe('the shared rate limit', () => {
     await median(local.app); // warm up
     const [withLocal, withShared] = [await median(local.app), await median(shared.app)];
     // A measurement, not a bound (the machine is shared): printed for the README.
-    console.log(`GET /v1/me, 200 sequential: in-memory p50 ${withLocal.p50.toFixed(2)} ms p99 ${withLocal.p99.toFixed(2)} ms; shared p50 ${withShared.p50.toFixed(2)} ms p99 ${withShared.p99.toFixed(2)} ms`);
+    console.log(
+      `GET /v1/me, 200 sequential: in-memory p50 ${withLocal.p50.toFixed(2)} ms p99 ${withLocal.p99.toFixed(2)} ms; shared p50 ${withShared.p50.toFixed(2)} ms p99 ${withShared.p99.toFixed(2)} ms`,
+    );
     // The shared path really went through PostgreSQL: the key has its bucket there.
     const keyId = (await supertest(local.app).get('/v1/me').set('authorization', `Bearer ${key}`)).body.keyId as string;
     expect(await testDatabase().rateLimitBucket.count({ where: { bucket: keyId, allowed: true } })).toBe(1);
@@ -128,7 +156,9 @@ describe('the shared rate limit', () => {
       statement.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
     statement.sort((x, y) => x - y);
-    console.log(`SharedRateLimiter.take, 300 sequential: p50 ${statement[150]!.toFixed(2)} ms p99 ${statement[297]!.toFixed(2)} ms`);
+    console.log(
+      `SharedRateLimiter.take, 300 sequential: p50 ${statement[150]!.toFixed(2)} ms p99 ${statement[297]!.toFixed(2)} ms`,
+    );
   });
 
   it('forgets buckets untouched for over a minute (full again), and falls back to the process when the database fails', async () => {

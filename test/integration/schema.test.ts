@@ -7,15 +7,37 @@ import { createLogger } from '../../platform/logger';
 import { applyMigrations, readMigrations } from '../../platform/migrations';
 
 interface DmmfField {
-  name: string; dbName: string | null; kind: 'scalar' | 'enum' | 'object'; type: string; isRequired: boolean; isList: boolean;
-  nativeType: [string, string[]] | null; relationFromFields?: string[];
+  name: string;
+  dbName: string | null;
+  kind: 'scalar' | 'enum' | 'object';
+  type: string;
+  isRequired: boolean;
+  isList: boolean;
+  nativeType: [string, string[]] | null;
+  relationFromFields?: string[];
 }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
-interface DmmfIndex { model: string; type: 'id' | 'unique' | 'normal' | 'fulltext'; fields: { name: string }[] }
-interface Dmmf { datamodel: { models: DmmfModel[]; enums: { name: string; dbName: string | null; values: { name: string }[] }[]; indexes: DmmfIndex[] } }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  fields: { name: string }[];
+}
+interface Dmmf {
+  datamodel: {
+    models: DmmfModel[];
+    enums: { name: string; dbName: string | null; values: { name: string }[] }[];
+    indexes: DmmfIndex[];
+  };
+}
 
 function loadDmmf(): Dmmf {
-  (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = { set_message: () => undefined };
+  (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
+    set_message: () => undefined,
+  };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
   const schema = readFileSync(path.resolve(__dirname, '../../prisma/schema.prisma'), 'utf8');
@@ -27,17 +49,25 @@ function expectedType(field: DmmfField, enumDbName: (name: string) => string): s
   if (field.kind === 'enum') return `enum:${enumDbName(field.type)}`;
   const native = field.nativeType?.[0];
   switch (field.type) {
-    case 'String': return native === 'Uuid' ? 'uuid' : 'text';
-    case 'Int': return 'integer';
-    case 'BigInt': return 'bigint';
-    case 'Boolean': return 'boolean';
-    case 'Float': return 'double precision';
-    case 'Decimal': return 'numeric';
-    case 'Json': return 'jsonb';
+    case 'String':
+      return native === 'Uuid' ? 'uuid' : 'text';
+    case 'Int':
+      return 'integer';
+    case 'BigInt':
+      return 'bigint';
+    case 'Boolean':
+      return 'boolean';
+    case 'Float':
+      return 'double precision';
+    case 'Decimal':
+      return 'numeric';
+    case 'Json':
+      return 'jsonb';
     case 'DateTime':
       if (native === 'Date') return 'date';
       return native === 'Timestamptz' ? 'timestamp with time zone' : 'timestamp without time zone';
-    default: throw new Error(`no mapping for ${field.type}`);
+    default:
+      throw new Error(`no mapping for ${field.type}`);
   }
 }
 
@@ -46,7 +76,14 @@ function columnType(row: { data_type: string; udt_name: string }): string {
   if (row.data_type === 'USER-DEFINED') return `enum:${row.udt_name}`;
   if (row.data_type !== 'ARRAY') return row.data_type;
   const element = row.udt_name.slice(1);
-  const builtIn: Record<string, string> = { text: 'text', uuid: 'uuid', int4: 'integer', int8: 'bigint', bool: 'boolean', jsonb: 'jsonb' };
+  const builtIn: Record<string, string> = {
+    text: 'text',
+    uuid: 'uuid',
+    int4: 'integer',
+    int8: 'bigint',
+    bool: 'boolean',
+    jsonb: 'jsonb',
+  };
   return `array of ${builtIn[element] ?? `enum:${element}`}`;
 }
 
@@ -76,8 +113,10 @@ describe('the migrated database', () => {
     await admin.end();
   });
 
-  it('records every migration in Prisma\'s _prisma_migrations table with its checksum', async () => {
-    const { rows } = await db.query('SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name');
+  it("records every migration in Prisma's _prisma_migrations table with its checksum", async () => {
+    const { rows } = await db.query(
+      'SELECT migration_name, checksum, finished_at FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(readMigrations().map((m) => [m.name, m.checksum]));
     expect(rows.every((r) => r.finished_at !== null)).toBe(true);
   });
@@ -94,7 +133,9 @@ describe('the migrated database', () => {
       'SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname',
     );
     const actual = Object.fromEntries(rows.map((r) => [r.typname, r.labels]));
-    const expected = Object.fromEntries(dmmf.datamodel.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.name)]));
+    const expected = Object.fromEntries(
+      dmmf.datamodel.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.name)]),
+    );
     expect(actual).toEqual(expected);
   });
 
@@ -103,12 +144,20 @@ describe('the migrated database', () => {
       "SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'",
     );
     const actual = rows
-      .map((r) => `${r.table_name}.${r.column_name} ${columnType(r)} ${r.is_nullable === 'NO' ? 'required' : 'optional'}`)
+      .map(
+        (r) => `${r.table_name}.${r.column_name} ${columnType(r)} ${r.is_nullable === 'NO' ? 'required' : 'optional'}`,
+      )
       .sort();
     const expected = dmmf.datamodel.models
-      .flatMap((m) => m.fields.filter((f) => f.kind !== 'object').map((f) =>
-        // Prisma makes a list a nullable array column (the client never writes NULL to it).
-        `${tableName(m)}.${columnName(f)} ${f.isList ? `array of ${expectedType(f, enumDbName)}` : expectedType(f, enumDbName)} ${f.isRequired && !f.isList ? 'required' : 'optional'}`))
+      .flatMap((m) =>
+        m.fields
+          .filter((f) => f.kind !== 'object')
+          .map(
+            (f) =>
+              // Prisma makes a list a nullable array column (the client never writes NULL to it).
+              `${tableName(m)}.${columnName(f)} ${f.isList ? `array of ${expectedType(f, enumDbName)}` : expectedType(f, enumDbName)} ${f.isRequired && !f.isList ? 'required' : 'optional'}`,
+          ),
+      )
       .sort();
     expect(actual).toEqual(expected);
   });
@@ -126,7 +175,9 @@ describe('the migrated database', () => {
       WHERE t.relname <> '_prisma_migrations' AND k.ord <= ix.indnkeyatts
       GROUP BY t.relname, ix.indexrelid, ix.indisunique, ix.indisprimary`);
     const actual = rows
-      .map((r) => `${r.table_name} ${r.is_primary ? 'id' : r.is_unique ? 'unique' : 'normal'} (${r.columns.join(', ')})`)
+      .map(
+        (r) => `${r.table_name} ${r.is_primary ? 'id' : r.is_unique ? 'unique' : 'normal'} (${r.columns.join(', ')})`,
+      )
       .sort();
     const expected = dmmf.datamodel.indexes
       .map((index) => {
@@ -138,7 +189,7 @@ describe('the migrated database', () => {
     expect(actual).toEqual(expected);
   });
 
-  it('has a foreign key for every relation, on the relation\'s columns', async () => {
+  it("has a foreign key for every relation, on the relation's columns", async () => {
     const { rows } = await db.query(`
       SELECT tc.table_name, array_agg(kcu.column_name::text ORDER BY kcu.ordinal_position) AS columns, ccu.table_name AS target
       FROM information_schema.table_constraints tc
@@ -148,12 +199,14 @@ describe('the migrated database', () => {
       GROUP BY tc.table_name, tc.constraint_name, ccu.table_name`);
     const actual = rows.map((r) => `${r.table_name} (${r.columns.join(', ')}) -> ${r.target}`).sort();
     const expected = dmmf.datamodel.models
-      .flatMap((m) => m.fields
-        .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
-        .map((f) => {
-          const columns = f.relationFromFields!.map((name) => columnName(m.fields.find((x) => x.name === name)!));
-          return `${tableName(m)} (${columns.join(', ')}) -> ${tableName(modelByName(f.type))}`;
-        }))
+      .flatMap((m) =>
+        m.fields
+          .filter((f) => f.kind === 'object' && (f.relationFromFields?.length ?? 0) > 0)
+          .map((f) => {
+            const columns = f.relationFromFields!.map((name) => columnName(m.fields.find((x) => x.name === name)!));
+            return `${tableName(m)} (${columns.join(', ')}) -> ${tableName(modelByName(f.type))}`;
+          }),
+      )
       .sort();
     expect(actual).toEqual(expected);
   });

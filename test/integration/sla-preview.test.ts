@@ -31,7 +31,13 @@ async function preview(body: Record<string, unknown>) {
   return res.body;
 }
 
-type TargetPreview = { target: string; dueAt: string | null; dueAtJalaliLatin: string | null; calendar: string; alarms: { kind: string; percent: number; at: string }[] };
+type TargetPreview = {
+  target: string;
+  dueAt: string | null;
+  dueAtJalaliLatin: string | null;
+  calendar: string;
+  alarms: { kind: string; percent: number; at: string }[];
+};
 const targetOf = (body: { targets: TargetPreview[] }, name: string) => body.targets.find((t) => t.target === name)!;
 const alarmTimes = (target: TargetPreview) => target.alarms.map((a) => [a.kind, a.percent, a.at]);
 
@@ -51,7 +57,12 @@ describe('the deadline preview, by hand', () => {
       reviewDueAt: null,
     });
     const firstResponse = targetOf(body, 'first_response');
-    expect(firstResponse).toMatchObject({ unit: 'business_minutes', amount: 15, calendar: 'owj-agile', businessMinutesAllowed: 15 });
+    expect(firstResponse).toMatchObject({
+      unit: 'business_minutes',
+      amount: 15,
+      calendar: 'owj-agile',
+      businessMinutesAllowed: 15,
+    });
     expect(alarmTimes(firstResponse)).toEqual([
       ['warning', 75, '2026-11-26T20:41:15.000+03:30'],
       ['breach', 100, at('2026-11-26T20:45')],
@@ -88,9 +99,20 @@ describe('the deadline preview, by hand', () => {
       resolutionDueAt: null,
       reviewDueAt: at('2026-11-26T16:00'),
     });
-    expect(targetOf(body, 'resolution')).toMatchObject({ unit: 'review', calendar: 'owj-committed', dueAt: null, dueAtJalali: null, alarms: [] });
+    expect(targetOf(body, 'resolution')).toMatchObject({
+      unit: 'review',
+      calendar: 'owj-committed',
+      dueAt: null,
+      dueAtJalali: null,
+      alarms: [],
+    });
     const review = targetOf(body, 'review');
-    expect(review).toMatchObject({ unit: 'business_days', amount: 1, calendar: 'owj-committed', businessMinutesAllowed: 750 });
+    expect(review).toMatchObject({
+      unit: 'business_days',
+      amount: 1,
+      calendar: 'owj-committed',
+      businessMinutesAllowed: 750,
+    });
     // 750 minutes: 300 on Wednesday to 21:00 and 450 on Thursday from 08:30. 150% runs past
     // Thursday's 21:00 and the closed Friday into Saturday.
     expect(alarmTimes(review)).toEqual([
@@ -103,9 +125,19 @@ describe('the deadline preview, by hand', () => {
 
   it('kian-product-silver, opened Wednesday 16:00: two business days on Kian’s Saturday–Wednesday office hours', async () => {
     const body = await preview({ preset: 'kian-product-silver', priority: 'low', openedAt: WEDNESDAY_1600 });
-    expect(body).toMatchObject({ firstResponseDueAt: at('2026-11-29T16:00'), resolutionDueAt: null, reviewDueAt: null });
+    expect(body).toMatchObject({
+      firstResponseDueAt: at('2026-11-29T16:00'),
+      resolutionDueAt: null,
+      reviewDueAt: null,
+    });
     const firstResponse = targetOf(body, 'first_response');
-    expect(firstResponse).toMatchObject({ unit: 'business_days', amount: 2, calendar: 'kian-office', businessMinutesAllowed: 1080, dueAtJalaliLatin: '1405/09/08 16:00' });
+    expect(firstResponse).toMatchObject({
+      unit: 'business_days',
+      amount: 2,
+      calendar: 'kian-office',
+      businessMinutesAllowed: 1080,
+      dueAtJalaliLatin: '1405/09/08 16:00',
+    });
     expect(alarmTimes(firstResponse)).toEqual([
       ['warning', 75, at('2026-11-29T11:30')],
       ['breach', 100, at('2026-11-29T16:00')],
@@ -140,9 +172,18 @@ describe('the deadline preview, by hand', () => {
 
   it('avanak, opened Wednesday 16:00: 24 clock hours to review; the 3 business days to fix count from the review result (rule 13)', async () => {
     const body = await preview({ preset: 'avanak', priority: 'medium', openedAt: WEDNESDAY_1600 });
-    expect(body).toMatchObject({ firstResponseDueAt: at('2026-11-26T16:00'), reviewDueAt: at('2026-11-26T16:00'), resolutionDueAt: null });
+    expect(body).toMatchObject({
+      firstResponseDueAt: at('2026-11-26T16:00'),
+      reviewDueAt: at('2026-11-26T16:00'),
+      resolutionDueAt: null,
+    });
     const firstResponse = targetOf(body, 'first_response');
-    expect(firstResponse).toMatchObject({ calendar: 'always-open', amount: 1440, businessMinutesAllowed: 1440, countsFrom: 'opening' });
+    expect(firstResponse).toMatchObject({
+      calendar: 'always-open',
+      amount: 1440,
+      businessMinutesAllowed: 1440,
+      countsFrom: 'opening',
+    });
     expect(alarmTimes(firstResponse)).toEqual([
       ['warning', 75, at('2026-11-26T10:00')],
       ['breach', 100, at('2026-11-26T16:00')],
@@ -151,13 +192,25 @@ describe('the deadline preview, by hand', () => {
     expect(alarmTimes(targetOf(body, 'review'))).toEqual(alarmTimes(firstResponse));
     // No deadline and no alarm for the fix until the review result starts it.
     const resolution = targetOf(body, 'resolution');
-    expect(resolution).toMatchObject({ calendar: 'amoot-office', unit: 'business_days', amount: 3, countsFrom: 'review_result', dueAt: null, businessMinutesAllowed: null });
+    expect(resolution).toMatchObject({
+      calendar: 'amoot-office',
+      unit: 'business_days',
+      amount: 3,
+      countsFrom: 'review_result',
+      dueAt: null,
+      businessMinutesAllowed: null,
+    });
     expect(resolution.alarms).toEqual([]);
   });
 
   it('owj-basic: the plan takes no tickets, and no target has a deadline', async () => {
     const body = await preview({ preset: 'owj-basic', priority: 'critical', openedAt: WEDNESDAY_1600 });
-    expect(body).toMatchObject({ ticketsAllowed: false, firstResponseDueAt: null, resolutionDueAt: null, reviewDueAt: null });
+    expect(body).toMatchObject({
+      ticketsAllowed: false,
+      firstResponseDueAt: null,
+      resolutionDueAt: null,
+      reviewDueAt: null,
+    });
   });
 
   it('reads an opening in any offset and answers in Tehran time', async () => {
@@ -171,43 +224,75 @@ describe('the preview and the ticket workflow agree', () => {
   const openings = [WEDNESDAY_1600, THURSDAY_2030, '2026-12-22T16:00:00+03:30', '2027-03-18T11:10:00+03:30'];
   const presets = ['owj-committed', 'owj-agile', 'avanak', 'kian-project-gold', 'iotex-standard'];
 
-  it.each(presets)('on every priority and opening of %s, as ticketClock computes them from the stored configuration', async (key) => {
-    const row = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key } } });
-    const policy = row.definition as unknown as TicketPolicy;
-    const compiled = new Map((await loadCalendarSpecs(db, calendarsOf(policy))).map((spec) => [spec.key, compileCalendar(spec)]));
-    for (const openedAt of openings) {
-      for (const priority of PRIORITIES) {
-        const openedAtMs = Date.parse(openedAt);
-        const clocks = ticketClock({
-          policy,
-          priority: priority as Priority,
-          calendars: (calendarKey) => compiled.get(calendarKey)!,
-          openedAtMs,
-          cycle: { startMs: openedAtMs, pauses: [] },
-          nowMs: openedAtMs,
-        });
-        const body = await preview({ policyId: row.id, priority, openedAt });
-        expect(body.targets.map((t: TargetPreview) => [t.target, t.dueAt, t.alarms.map((a) => a.at)])).toEqual(
-          clocks.map((c) => [c.target, c.dueAtMs === null ? null : toTehranIso(c.dueAtMs), [...c.alarms].sort((a, b) => a.atMs - b.atMs).map((a) => toTehranIso(a.atMs))]),
-        );
+  it.each(presets)(
+    'on every priority and opening of %s, as ticketClock computes them from the stored configuration',
+    async (key) => {
+      const row = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key } } });
+      const policy = row.definition as unknown as TicketPolicy;
+      const compiled = new Map(
+        (await loadCalendarSpecs(db, calendarsOf(policy))).map((spec) => [spec.key, compileCalendar(spec)]),
+      );
+      for (const openedAt of openings) {
+        for (const priority of PRIORITIES) {
+          const openedAtMs = Date.parse(openedAt);
+          const clocks = ticketClock({
+            policy,
+            priority: priority as Priority,
+            calendars: (calendarKey) => compiled.get(calendarKey)!,
+            openedAtMs,
+            cycle: { startMs: openedAtMs, pauses: [] },
+            nowMs: openedAtMs,
+          });
+          const body = await preview({ policyId: row.id, priority, openedAt });
+          expect(body.targets.map((t: TargetPreview) => [t.target, t.dueAt, t.alarms.map((a) => a.at)])).toEqual(
+            clocks.map((c) => [
+              c.target,
+              c.dueAtMs === null ? null : toTehranIso(c.dueAtMs),
+              [...c.alarms].sort((a, b) => a.atMs - b.atMs).map((a) => toTehranIso(a.atMs)),
+            ]),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it('follows an administrator’s correction of a calendar at once', async () => {
     const key = `test-preview-${randomUUID().slice(0, 8)}`;
-    const week = (end: string) => ({ sat: [{ start: '09:00', end }], sun: [{ start: '09:00', end }], mon: [], tue: [], wed: [], thu: [], fri: [] });
-    const calendar = await admin('POST', '/v1/calendars', { key, name: 'Weekend desk', timeZone: 'Asia/Tehran', week: week('17:00') });
+    const week = (end: string) => ({
+      sat: [{ start: '09:00', end }],
+      sun: [{ start: '09:00', end }],
+      mon: [],
+      tue: [],
+      wed: [],
+      thu: [],
+      fri: [],
+    });
+    const calendar = await admin('POST', '/v1/calendars', {
+      key,
+      name: 'Weekend desk',
+      timeZone: 'Asia/Tehran',
+      week: week('17:00'),
+    });
     const target = { unit: 'business_minutes', amount: 600, calendar: key };
-    const terms = { firstResponse: target, resolution: { unit: 'none', calendar: key }, breachAction: { channel: 'in_app', recipients: ['assignee'] } };
+    const terms = {
+      firstResponse: target,
+      resolution: { unit: 'none', calendar: key },
+      breachAction: { channel: 'in_app', recipients: ['assignee'] },
+    };
     const policy = await admin('POST', '/v1/policies', {
       kind: 'ticket',
       key,
       name: 'Weekend desk',
       definition: {
-        name: 'Weekend desk', vendor: 'test', product: 'test', plan: 'weekend', ticketsAllowed: true,
+        name: 'Weekend desk',
+        vendor: 'test',
+        product: 'test',
+        plan: 'weekend',
+        ticketsAllowed: true,
         priorities: { critical: terms, high: terms, medium: terms, low: terms },
-        warningAtPercent: [], escalations: [], reviewDeadline: { unit: 'business_days', amount: 1, calendar: key },
+        warningAtPercent: [],
+        escalations: [],
+        reviewDeadline: { unit: 'business_days', amount: 1, calendar: key },
       },
     });
     expect(policy.status).toBe(201);
@@ -224,23 +309,53 @@ describe('the preview and the ticket workflow agree', () => {
 
 describe('the preview refuses', () => {
   it('a body naming both or neither of preset and policyId, an opening without an offset, an unknown priority', async () => {
-    const both = await admin('POST', '/v1/sla/preview', { preset: 'avanak', policyId: randomUUID(), priority: 'low', openedAt: WEDNESDAY_1600 });
+    const both = await admin('POST', '/v1/sla/preview', {
+      preset: 'avanak',
+      policyId: randomUUID(),
+      priority: 'low',
+      openedAt: WEDNESDAY_1600,
+    });
     expect(both.status).toBe(400);
-    expect(both.body.invalidFields).toEqual([{ field: 'body.preset', reason: 'give exactly one of preset and policyId' }]);
+    expect(both.body.invalidFields).toEqual([
+      { field: 'body.preset', reason: 'give exactly one of preset and policyId' },
+    ]);
     expect((await admin('POST', '/v1/sla/preview', { priority: 'low', openedAt: WEDNESDAY_1600 })).status).toBe(400);
-    const noOffset = await admin('POST', '/v1/sla/preview', { preset: 'avanak', priority: 'low', openedAt: '2026-11-25T16:00:00' });
+    const noOffset = await admin('POST', '/v1/sla/preview', {
+      preset: 'avanak',
+      priority: 'low',
+      openedAt: '2026-11-25T16:00:00',
+    });
     expect(noOffset.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['body.openedAt']);
-    const urgent = await admin('POST', '/v1/sla/preview', { preset: 'avanak', priority: 'urgent', openedAt: WEDNESDAY_1600 });
+    const urgent = await admin('POST', '/v1/sla/preview', {
+      preset: 'avanak',
+      priority: 'urgent',
+      openedAt: WEDNESDAY_1600,
+    });
     expect(urgent.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['body.priority']);
   });
 
   it('an unknown preset or policy, and terms that are not a ticket policy, with 422', async () => {
-    const unknown = await admin('POST', '/v1/sla/preview', { preset: 'owj-platinum', priority: 'low', openedAt: WEDNESDAY_1600 });
-    expect(unknown).toMatchObject({ status: 422, body: { invalidFields: [{ field: 'body.preset', reason: 'no ticket policy has the key owj-platinum' }] } });
-    const missing = await admin('POST', '/v1/sla/preview', { policyId: randomUUID(), priority: 'low', openedAt: WEDNESDAY_1600 });
+    const unknown = await admin('POST', '/v1/sla/preview', {
+      preset: 'owj-platinum',
+      priority: 'low',
+      openedAt: WEDNESDAY_1600,
+    });
+    expect(unknown).toMatchObject({
+      status: 422,
+      body: { invalidFields: [{ field: 'body.preset', reason: 'no ticket policy has the key owj-platinum' }] },
+    });
+    const missing = await admin('POST', '/v1/sla/preview', {
+      policyId: randomUUID(),
+      priority: 'low',
+      openedAt: WEDNESDAY_1600,
+    });
     expect(missing.status).toBe(422);
     const claim = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'claim', key: 'avanak' } } });
-    const notTicket = await admin('POST', '/v1/sla/preview', { policyId: claim.id, priority: 'low', openedAt: WEDNESDAY_1600 });
+    const notTicket = await admin('POST', '/v1/sla/preview', {
+      policyId: claim.id,
+      priority: 'low',
+      openedAt: WEDNESDAY_1600,
+    });
     expect(notTicket.status).toBe(422);
     expect(notTicket.body.detail).toContain('claim terms');
   });
@@ -268,27 +383,46 @@ describe('terms too large to compute (issue 12, item 8)', () => {
     const res = await admin('POST', '/v1/policies', { kind: 'ticket', key, name: 'Huge', definition });
     expect(res.status).toBe(400);
     expect(res.body.invalidFields).toEqual([
-      { field: 'body.definition.priorities.critical.firstResponse.amount', reason: 'must be at most 200,000 business minutes' },
+      {
+        field: 'body.definition.priorities.critical.firstResponse.amount',
+        reason: 'must be at most 200,000 business minutes',
+      },
     ]);
   });
 
   it('answers a preview on terms stored before the bounds with 422, quickly, and the service lives on', async () => {
     const key = `stored-huge-${randomUUID().slice(0, 8)}`;
-    const row = await db.policy.create({ data: { kind: 'ticket', key, name: 'Stored huge', definition: { ...agileWith(1e15), key } as object } });
+    const row = await db.policy.create({
+      data: { kind: 'ticket', key, name: 'Stored huge', definition: { ...agileWith(1e15), key } as object },
+    });
     const began = Date.now();
-    const res = await admin('POST', '/v1/sla/preview', { policyId: row.id, priority: 'critical', openedAt: WEDNESDAY_1600 });
+    const res = await admin('POST', '/v1/sla/preview', {
+      policyId: row.id,
+      priority: 'critical',
+      openedAt: WEDNESDAY_1600,
+    });
     expect(res).toMatchObject({ status: 422, body: { code: 'unprocessable', reason: 'business_time_limit' } });
     expect(Date.now() - began).toBeLessThan(10_000);
     expect((await admin('GET', `/v1/policies/${row.id}`)).status).toBe(200);
-    expect((await admin('POST', '/v1/sla/preview', { preset: 'owj-agile', priority: 'critical', openedAt: WEDNESDAY_1600 })).status).toBe(200);
+    expect(
+      (await admin('POST', '/v1/sla/preview', { preset: 'owj-agile', priority: 'critical', openedAt: WEDNESDAY_1600 }))
+        .status,
+    ).toBe(200);
   });
 
   it('refuses a ticket on such terms with 422 before storing it or starting a workflow', async () => {
     const key = `stored-huge-${randomUUID().slice(0, 8)}`;
-    await db.policy.create({ data: { kind: 'ticket', key, name: 'Stored huge', definition: { ...agileWith(1e15), key } as object } });
+    await db.policy.create({
+      data: { kind: 'ticket', key, name: 'Stored huge', definition: { ...agileWith(1e15), key } as object },
+    });
     const customer = await createCustomerWithContract({ productKey: 'owj', planKey: key });
     const before = await db.ticket.count({ where: { customerId: customer.customer.id } });
-    const res = await testApi(customer.key)('POST', '/v1/tickets', { productId: customer.contract.productId, priority: 'critical', subject: 'huge', description: 'terms too large' });
+    const res = await testApi(customer.key)('POST', '/v1/tickets', {
+      productId: customer.contract.productId,
+      priority: 'critical',
+      subject: 'huge',
+      description: 'terms too large',
+    });
     expect(res).toMatchObject({ status: 422, body: { reason: 'business_time_limit' } });
     expect(await db.ticket.count({ where: { customerId: customer.customer.id } })).toBe(before);
   });

@@ -17,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(closeTestDatabase);
 
-
 const newTicket = (productId: string, extra: Record<string, unknown> = {}) => ({
   productId,
   priority: 'critical',
@@ -28,7 +27,7 @@ const newTicket = (productId: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('opening a ticket', () => {
-  it('answers 201 with deadlines on the plan\'s calendar, in Tehran time with Jalali renderings', async () => {
+  it("answers 201 with deadlines on the plan's calendar, in Tehran time with Jalali renderings", async () => {
     const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const res = await testApi(key)('POST', '/v1/tickets', newTicket(product.id));
     expect(res.status).toBe(201);
@@ -41,15 +40,20 @@ describe('opening a ticket', () => {
     expect(Date.parse(resolution.dueAt)).toBeGreaterThan(Date.parse(res.body.openedAt));
   });
 
-  it('starts the ticket\'s workflow, which records the opening on the timeline and answers the live clock', async () => {
+  it("starts the ticket's workflow, which records the opening on the timeline and answers the live clock", async () => {
     const { product, key } = await createCustomerWithContract({ productKey: 'iotex-suite', planKey: 'iotex-premium' });
     const customer = testApi(key);
     const created = await customer('POST', '/v1/tickets', newTicket(product.id, { priority: 'low' }));
-    const events = await waitFor(() => customer('GET', `/v1/tickets/${created.body.id}/events`), (r) => r.body.items.length > 0);
+    const events = await waitFor(
+      () => customer('GET', `/v1/tickets/${created.body.id}/events`),
+      (r) => r.body.items.length > 0,
+    );
     expect(events.body.items[0]).toMatchObject({ sequence: 1, type: 'opened' });
     const live = await customer('GET', `/v1/tickets/${created.body.id}`);
     expect(live.body.clock.live).toBe(true);
-    expect(live.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(created.body.clock.targets.map((t: { dueAt: string }) => t.dueAt));
+    expect(live.body.clock.targets.map((t: { dueAt: string }) => t.dueAt)).toEqual(
+      created.body.clock.targets.map((t: { dueAt: string }) => t.dueAt),
+    );
   });
 
   it('answers a ticket whose workflow has not recorded a clock yet with its opening clock run forward, not an error', async () => {
@@ -62,23 +66,41 @@ describe('opening a ticket', () => {
     const db = testDatabase();
     const unstartedId = randomUUID();
     const stored = await db.ticket.findUniqueOrThrow({ where: { id: created.body.id } });
-    await db.ticket.create({ data: copyOf(stored, { id: unstartedId, workflowId: `ticket-${unstartedId}`, clock: undefined }) as never });
+    await db.ticket.create({
+      data: copyOf(stored, { id: unstartedId, workflowId: `ticket-${unstartedId}`, clock: undefined }) as never,
+    });
     expect((await db.ticket.findUniqueOrThrow({ where: { id: unstartedId } })).clock).toBeNull();
 
     const res = await customer('GET', `/v1/tickets/${unstartedId}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: unstartedId, status: 'new', breached: false, clock: { live: false, cycle: 1 } });
-    expect(res.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [t.target, t.dueAt, t.state])).toEqual(
-      created.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [t.target, t.dueAt, t.state]),
+    expect(res.body).toMatchObject({
+      id: unstartedId,
+      status: 'new',
+      breached: false,
+      clock: { live: false, cycle: 1 },
+    });
+    expect(
+      res.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [t.target, t.dueAt, t.state]),
+    ).toEqual(
+      created.body.clock.targets.map((t: { target: string; dueAt: string; state: string }) => [
+        t.target,
+        t.dueAt,
+        t.state,
+      ]),
     );
     expect(Date.parse(res.body.clock.asOf)).toBeGreaterThanOrEqual(Date.parse(created.body.clock.asOf));
     // The next alarm is the staff's: null for the customer, the first response's for an agent.
     expect(res.body.clock.nextAlarm).toBeNull();
-    expect((await agent('GET', `/v1/tickets/${unstartedId}`)).body.clock.nextAlarm).toMatchObject({ target: 'first_response' });
+    expect((await agent('GET', `/v1/tickets/${unstartedId}`)).body.clock.nextAlarm).toMatchObject({
+      target: 'first_response',
+    });
   });
 
   it('returns the same ticket for a retry with the same Idempotency-Key and starts nothing twice', async () => {
-    const { product, key, customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-committed' });
+    const { product, key, customer } = await createCustomerWithContract({
+      productKey: 'owj',
+      planKey: 'owj-committed',
+    });
     const idempotencyKey = `retry-${randomUUID()}`;
     const api = testApi(key);
     const first = await api('POST', '/v1/tickets', newTicket(product.id), { 'idempotency-key': idempotencyKey });
@@ -88,15 +110,19 @@ describe('opening a ticket', () => {
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
     expect(await testDatabase().ticket.count({ where: { customerId: customer.id } })).toBe(1);
-    const reused = await api('POST', '/v1/tickets', newTicket(product.id, { subject: 'another' }), { 'idempotency-key': idempotencyKey });
+    const reused = await api('POST', '/v1/tickets', newTicket(product.id, { subject: 'another' }), {
+      'idempotency-key': idempotencyKey,
+    });
     expect(reused.status).toBe(409);
   });
 
-  it('lets staff open a ticket on a customer\'s behalf, naming the customer', async () => {
+  it("lets staff open a ticket on a customer's behalf, naming the customer", async () => {
     const { product, customer } = await createCustomerWithContract({ productKey: 'avanak', planKey: 'avanak' });
     const missing = await agent('POST', '/v1/tickets', newTicket(product.id));
     expect(missing.status).toBe(400);
-    expect(missing.body.invalidFields).toEqual([{ field: 'body.customerId', reason: 'required when staff open a ticket' }]);
+    expect(missing.body.invalidFields).toEqual([
+      { field: 'body.customerId', reason: 'required when staff open a ticket' },
+    ]);
     const res = await agent('POST', '/v1/tickets', newTicket(product.id, { customerId: customer.id }));
     expect(res.status).toBe(201);
     expect(res.body.customerId).toBe(customer.id);
@@ -107,7 +133,11 @@ describe('opening a ticket', () => {
   it.each([
     ['an unpaid contract', { productKey: 'owj', planKey: 'owj-agile', paid: false }, 'unpaid'],
     ['a plan without tickets (Owj Basic)', { productKey: 'owj', planKey: 'owj-basic' }, 'plan_excludes_tickets'],
-    ['an expired contract', { productKey: 'owj', planKey: 'owj-agile', startsAt: new Date('2024-01-01'), endsAt: new Date('2025-01-01') }, 'contract_expired'],
+    [
+      'an expired contract',
+      { productKey: 'owj', planKey: 'owj-agile', startsAt: new Date('2024-01-01'), endsAt: new Date('2025-01-01') },
+      'contract_expired',
+    ],
   ])('refuses %s with 422 and the reason code', async (_name, options, reason) => {
     const { product, key } = await createCustomerWithContract(options);
     const res = await testApi(key)('POST', '/v1/tickets', newTicket(product.id));
@@ -116,15 +146,32 @@ describe('opening a ticket', () => {
   });
 
   it('refuses a Kian Bronze ticket taken by phone with channel_not_offered (rule 12), and takes it through the portal', async () => {
-    const { product, key, customer } = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-bronze' });
+    const { product, key, customer } = await createCustomerWithContract({
+      productKey: 'kian-crm',
+      planKey: 'kian-product-bronze',
+    });
     const agent = testApi(await createKey('agent'));
-    const phoned = await agent('POST', '/v1/tickets', { ...newTicket(product.id), customerId: customer.id, channel: 'phone' });
+    const phoned = await agent('POST', '/v1/tickets', {
+      ...newTicket(product.id),
+      customerId: customer.id,
+      channel: 'phone',
+    });
     expect(phoned.status).toBe(422);
     expect(phoned.body).toMatchObject({ reason: 'channel_not_offered', invalidFields: [{ field: 'body.channel' }] });
     expect(phoned.body.detail).toContain('kian-product-bronze does not offer the phone channel (it offers ticket)');
-    expect((await testApi(key)('POST', '/v1/tickets', { ...newTicket(product.id), channel: 'portal' })).status).toBe(201);
+    expect((await testApi(key)('POST', '/v1/tickets', { ...newTicket(product.id), channel: 'portal' })).status).toBe(
+      201,
+    );
     const gold = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-gold' });
-    expect((await agent('POST', '/v1/tickets', { ...newTicket(gold.product.id), customerId: gold.customer.id, channel: 'phone' })).status).toBe(201);
+    expect(
+      (
+        await agent('POST', '/v1/tickets', {
+          ...newTicket(gold.product.id),
+          customerId: gold.customer.id,
+          channel: 'phone',
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('refuses a product the customer has no contract for with no_contract', async () => {
@@ -136,7 +183,12 @@ describe('opening a ticket', () => {
 
   it('names every invalid field of a bad ticket', async () => {
     const { key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
-    const res = await testApi(key)('POST', '/v1/tickets', { productId: 'x', priority: 'urgent', subject: '   ', extra: true });
+    const res = await testApi(key)('POST', '/v1/tickets', {
+      productId: 'x',
+      priority: 'urgent',
+      subject: '   ',
+      extra: true,
+    });
     expect(res.status).toBe(400);
     expect(res.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(
       expect.arrayContaining(['body.productId', 'body.priority', 'body.subject', 'body.description']),
@@ -170,36 +222,54 @@ describe('commands on a ticket', () => {
     const { body: created } = await customer('POST', '/v1/tickets', newTicket(product.id, { priority: 'high' }));
     const reply = { body: 'سلام، در حال بررسی هستیم.' };
     const idempotencyKey = `reply-${randomUUID()}`;
-    const first = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': idempotencyKey });
-    const retried = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': idempotencyKey });
+    const first = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, {
+      'idempotency-key': idempotencyKey,
+    });
+    const retried = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, {
+      'idempotency-key': idempotencyKey,
+    });
     expect([first.status, retried.status]).toEqual([200, 200]);
     expect(retried.body.firstResponseAt).toBe(first.body.firstResponseAt);
     // The same reply under another key is a second reply.
-    expect((await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': `reply-${randomUUID()}` })).status).toBe(200);
-    const events = await waitFor(() => customer('GET', `/v1/tickets/${created.id}/events`), (r) => r.body.items.length >= 3);
-    expect(events.body.items.map((e: { type: string }) => e.type).filter((type: string) => type !== 'opened')).toEqual(['agent_replied', 'agent_replied']);
+    expect(
+      (await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': `reply-${randomUUID()}` }))
+        .status,
+    ).toBe(200);
+    const events = await waitFor(
+      () => customer('GET', `/v1/tickets/${created.id}/events`),
+      (r) => r.body.items.length >= 3,
+    );
+    expect(events.body.items.map((e: { type: string }) => e.type).filter((type: string) => type !== 'opened')).toEqual([
+      'agent_replied',
+      'agent_replied',
+    ]);
     // A malformed key is refused naming the header.
     const bad = await agent('POST', `/v1/tickets/${created.id}/replies`, reply, { 'idempotency-key': 'not a key!' });
     expect(bad.status).toBe(400);
     expect(bad.body.invalidFields[0].field).toBe('header.idempotency-key');
   });
 
-  it('refuses a command the ticket\'s state does not allow with 409 naming the state', async () => {
+  it("refuses a command the ticket's state does not allow with 409 naming the state", async () => {
     const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const { body: created } = await testApi(key)('POST', '/v1/tickets', newTicket(product.id));
     const res = await agent('POST', `/v1/tickets/${created.id}/close`, { reason: 'done' });
     expect(res.status).toBe(409);
     expect(res.body.detail).toContain('it is new');
-    const review = await agent('POST', `/v1/tickets/${created.id}/review`, { decision: 'reject', reason: 'out of scope' });
+    const review = await agent('POST', `/v1/tickets/${created.id}/review`, {
+      decision: 'reject',
+      reason: 'out of scope',
+    });
     expect(review.status).toBe(409);
     expect(review.body.detail).toContain('not a review');
   });
 
-  it('resolves, then reopens on the customer\'s reply with a new cycle; a cancelled ticket takes no more commands', async () => {
+  it("resolves, then reopens on the customer's reply with a new cycle; a cancelled ticket takes no more commands", async () => {
     const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-committed' });
     const customer = testApi(key);
     const { body: created } = await customer('POST', '/v1/tickets', newTicket(product.id, { priority: 'medium' }));
-    expect(created.clock.targets.map((t: { target: string; dueAt: string | null }) => [t.target, t.dueAt === null])).toEqual([
+    expect(
+      created.clock.targets.map((t: { target: string; dueAt: string | null }) => [t.target, t.dueAt === null]),
+    ).toEqual([
       ['first_response', false],
       ['review', false],
       ['resolution', true],
@@ -207,9 +277,14 @@ describe('commands on a ticket', () => {
     await agent('POST', `/v1/tickets/${created.id}/resolve`, { note: 'fixed' });
     const reopened = await customer('POST', `/v1/tickets/${created.id}/replies`, { body: 'still broken' });
     expect(reopened.body).toMatchObject({ status: 'in_progress', clock: { cycle: 2 } });
-    const cancelled = await customer('POST', `/v1/tickets/${created.id}/cancel`, { reason: 'duplicate of another ticket' });
+    const cancelled = await customer('POST', `/v1/tickets/${created.id}/cancel`, {
+      reason: 'duplicate of another ticket',
+    });
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelReason: 'duplicate of another ticket' });
-    await waitFor(() => testDatabase().ticket.findUniqueOrThrow({ where: { id: created.id } }), (t) => t.status === 'cancelled');
+    await waitFor(
+      () => testDatabase().ticket.findUniqueOrThrow({ where: { id: created.id } }),
+      (t) => t.status === 'cancelled',
+    );
     const after = await agent('POST', `/v1/tickets/${created.id}/replies`, { body: 'hello?' });
     expect(after.status).toBe(409);
     const read = await customer('GET', `/v1/tickets/${created.id}`);
@@ -220,15 +295,20 @@ describe('commands on a ticket', () => {
     const { product, key } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const customer = testApi(key);
     const { body: created } = await customer('POST', '/v1/tickets', newTicket(product.id));
-    expect((await customer('POST', `/v1/tickets/${created.id}/priority`, { priority: 'low', reason: 'x' })).status).toBe(403);
-    const res = await agent('POST', `/v1/tickets/${created.id}/priority`, { priority: 'low', reason: 'workaround exists' });
+    expect(
+      (await customer('POST', `/v1/tickets/${created.id}/priority`, { priority: 'low', reason: 'x' })).status,
+    ).toBe(403);
+    const res = await agent('POST', `/v1/tickets/${created.id}/priority`, {
+      priority: 'low',
+      reason: 'workaround exists',
+    });
     expect(res.body.priority).toBe('low');
     expect(res.body.clock.targets[1].allowedMinutes).toBeGreaterThan(180);
   });
 });
 
 describe('customer isolation', () => {
-  it('never shows, lists or changes another customer\'s ticket', async () => {
+  it("never shows, lists or changes another customer's ticket", async () => {
     const owner = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const other = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const { body: created } = await testApi(owner.key)('POST', '/v1/tickets', newTicket(owner.product.id));
@@ -239,7 +319,9 @@ describe('customer isolation', () => {
     expect((await intruder('GET', `/v1/tickets?customerId=${owner.customer.id}`)).status).toBe(403);
     const list = await intruder('GET', '/v1/tickets');
     expect(list.body.items.every((t: { customerId: string }) => t.customerId === other.customer.id)).toBe(true);
-    expect((await intruder('POST', '/v1/tickets', newTicket(owner.product.id, { customerId: owner.customer.id }))).status).toBe(403);
+    expect(
+      (await intruder('POST', '/v1/tickets', newTicket(owner.product.id, { customerId: owner.customer.id }))).status,
+    ).toBe(403);
   });
 });
 
@@ -247,7 +329,8 @@ describe('listing tickets', () => {
   it('filters by status and priority and pages with a cursor', async () => {
     const { product, key, customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const api = testApi(key);
-    for (const priority of ['low', 'low', 'high']) await api('POST', '/v1/tickets', newTicket(product.id, { priority }));
+    for (const priority of ['low', 'low', 'high'])
+      await api('POST', '/v1/tickets', newTicket(product.id, { priority }));
     const lows = await admin('GET', `/v1/tickets?customerId=${customer.id}&priority=low`);
     expect(lows.body.items).toHaveLength(2);
     const page1 = await admin('GET', `/v1/tickets?customerId=${customer.id}&limit=2`);
@@ -264,13 +347,19 @@ describe('listing tickets', () => {
     const { product, key, customer } = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile' });
     const api = testApi(key);
     // Opened most urgent first: newest first and next deadline first then disagree.
-    for (const priority of ['critical', 'high', 'low']) expect((await api('POST', '/v1/tickets', newTicket(product.id, { priority }))).status).toBe(201);
+    for (const priority of ['critical', 'high', 'low'])
+      expect((await api('POST', '/v1/tickets', newTicket(product.id, { priority }))).status).toBe(201);
     const listed = await waitFor(
       () => admin('GET', `/v1/tickets?customerId=${customer.id}`),
-      (r) => r.body.items.length === 3 && r.body.items.every((t: { nextDeadlineAt: string | null }) => t.nextDeadlineAt !== null),
+      (r) =>
+        r.body.items.length === 3 &&
+        r.body.items.every((t: { nextDeadlineAt: string | null }) => t.nextDeadlineAt !== null),
     );
     const page1 = await admin('GET', `/v1/tickets?customerId=${customer.id}&order=due&limit=2`);
-    const page2 = await admin('GET', `/v1/tickets?customerId=${customer.id}&order=due&limit=2&cursor=${page1.body.nextCursor}`);
+    const page2 = await admin(
+      'GET',
+      `/v1/tickets?customerId=${customer.id}&order=due&limit=2&cursor=${page1.body.nextCursor}`,
+    );
     expect(page2.body.nextCursor).toBeNull();
     const byDue = [...page1.body.items, ...page2.body.items] as { id: string; nextDeadlineAt: string }[];
     const dues = byDue.map((t) => Date.parse(t.nextDeadlineAt));
@@ -314,35 +403,57 @@ describe('ticket activities against the real database', () => {
     const dueAtMs = Date.parse('2026-12-02T18:50:04+03:30');
     const dedupeKey = `ticket:${created.id}:first_response:warning:75:test`;
     await activities().escalate({
-      ticketId: created.id, dedupeKey, target: 'first_response', kind: 'warning', percent: 75, dueAtMs: warnAtMs, targetDueAtMs: dueAtMs,
-      firedAtMs: warnAtMs, action: { channel: 'email', recipients: ['department_manager'] }, priority: 'critical', assignee: null,
+      ticketId: created.id,
+      dedupeKey,
+      target: 'first_response',
+      kind: 'warning',
+      percent: 75,
+      dueAtMs: warnAtMs,
+      targetDueAtMs: dueAtMs,
+      firedAtMs: warnAtMs,
+      action: { channel: 'email', recipients: ['department_manager'] },
+      priority: 'critical',
+      assignee: null,
     });
-    const notice = await testDatabase().notification.findFirstOrThrow({ where: { dedupeKey: { startsWith: dedupeKey } } });
+    const notice = await testDatabase().notification.findFirstOrThrow({
+      where: { dedupeKey: { startsWith: dedupeKey } },
+    });
     expect(notice.body).toContain('due 2026-12-02 18:50 Tehran');
     expect(notice.body).toContain('موعد: ۱۴۰۵/۰۹/۱۱ ساعت ۱۸:۵۰');
     expect(notice.body).not.toContain('18:49');
   });
 });
 
-describe('GET /v1/me/products: what a customer may open a ticket about (the console\'s new-ticket form)', () => {
-  it('lists each product with the plan\'s priorities and channels, and why a ticket would be refused now', async () => {
+describe("GET /v1/me/products: what a customer may open a ticket about (the console's new-ticket form)", () => {
+  it("lists each product with the plan's priorities and channels, and why a ticket would be refused now", async () => {
     const bronze = await createCustomerWithContract({ productKey: 'kian-crm', planKey: 'kian-product-bronze' });
     const res = await testApi(bronze.key)('GET', '/v1/me/products');
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
       expect.objectContaining({
-        productId: bronze.product.id, plan: expect.objectContaining({ key: 'kian-product-bronze' }),
+        productId: bronze.product.id,
+        plan: expect.objectContaining({ key: 'kian-product-bronze' }),
         priorities: ['critical', 'high', 'medium', 'low'],
         // Kian Bronze takes tickets only (rule 12): no phone.
-        channels: ['portal', 'email', 'api'], eligible: true, refusal: null,
+        channels: ['portal', 'email', 'api'],
+        eligible: true,
+        refusal: null,
       }),
     ]);
 
     const unpaid = await createCustomerWithContract({ productKey: 'owj', planKey: 'owj-agile', paid: false });
     const refused = await testApi(unpaid.key)('GET', '/v1/me/products');
-    expect(refused.body.items).toEqual([expect.objectContaining({ eligible: false, refusal: { reason: 'unpaid', detail: expect.any(String) } })]);
+    expect(refused.body.items).toEqual([
+      expect.objectContaining({ eligible: false, refusal: { reason: 'unpaid', detail: expect.any(String) } }),
+    ]);
     // The same reason POST /v1/tickets answers.
-    const opened = await testApi(unpaid.key)('POST', '/v1/tickets', { productId: unpaid.product.id, priority: 'low', subject: 's', description: 'd', channel: 'portal' });
+    const opened = await testApi(unpaid.key)('POST', '/v1/tickets', {
+      productId: unpaid.product.id,
+      priority: 'low',
+      subject: 's',
+      description: 'd',
+      channel: 'portal',
+    });
     expect({ status: opened.status, reason: opened.body.reason }).toEqual({ status: 422, reason: 'unpaid' });
   });
 

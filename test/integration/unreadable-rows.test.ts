@@ -31,7 +31,11 @@ beforeAll(async () => {
     computation,
   });
   const computation = storedComputation({
-    kind: 'availability', policyKey: 'avanak', receivedAtMs, acknowledgeDueAtMs: receivedAtMs + DAY, decisionDueAtMs: receivedAtMs + 10 * DAY,
+    kind: 'availability',
+    policyKey: 'avanak',
+    receivedAtMs,
+    acknowledgeDueAtMs: receivedAtMs + DAY,
+    decisionDueAtMs: receivedAtMs + 10 * DAY,
   });
   await db.claim.create({ data: row(good, computation) });
   await db.claim.create({ data: row(bad, {}) });
@@ -55,7 +59,7 @@ describe('a claim row whose computation cannot be read', () => {
     expect(ids).not.toContain(bad);
   });
 
-  it('is left out of the customer\'s own list', async () => {
+  it("is left out of the customer's own list", async () => {
     const list = await testApi(customer.key)('GET', '/v1/claims');
     expect(list.status).toBe(200);
     expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([good]);

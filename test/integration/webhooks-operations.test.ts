@@ -39,7 +39,11 @@ afterAll(async () => {
 
 function verifies(secret: string, request: ReceivedWebhook): boolean {
   try {
-    new Webhook(secret).verify(request.body, { 'webhook-id': request.id, 'webhook-timestamp': request.timestamp, 'webhook-signature': request.signature });
+    new Webhook(secret).verify(request.body, {
+      'webhook-id': request.id,
+      'webhook-timestamp': request.timestamp,
+      'webhook-signature': request.signature,
+    });
     return true;
   } catch {
     return false;
@@ -55,15 +59,22 @@ async function customerSubscribed(url: string) {
   const agent = testApi(await createKey('agent'));
   /** A ticket and `replies` replies to it: 1 + replies events, in this order. */
   const ticketWith = async (replies: number): Promise<string> => {
-    const ticket = await asOne('POST', '/v1/tickets', { productId: one.product.id, priority: 'low', subject: 'وب‌هوک', description: 'رویدادهای یک تیکت' });
+    const ticket = await asOne('POST', '/v1/tickets', {
+      productId: one.product.id,
+      priority: 'low',
+      subject: 'وب‌هوک',
+      description: 'رویدادهای یک تیکت',
+    });
     expect(ticket.status).toBe(201);
-    for (let n = 0; n < replies; n++) expect((await agent('POST', `/v1/tickets/${ticket.body.id}/replies`, { body: `پاسخ ${n}` })).status).toBe(200);
+    for (let n = 0; n < replies; n++)
+      expect((await agent('POST', `/v1/tickets/${ticket.body.id}/replies`, { body: `پاسخ ${n}` })).status).toBe(200);
     return ticket.body.id as string;
   };
   return { one, asOne, sub: sub.body as { id: string; secret: string }, ticketWith };
 }
 
-const ofTicket = (requests: ReceivedWebhook[], ticketId: string) => requests.filter((r) => r.json.data.ticketId === ticketId);
+const ofTicket = (requests: ReceivedWebhook[], ticketId: string) =>
+  requests.filter((r) => r.json.data.ticketId === ticketId);
 const sequences = (requests: ReceivedWebhook[]) => requests.map((r) => r.json.data.sequence as number);
 const distinctIds = (requests: ReceivedWebhook[]) => new Set(requests.map((r) => r.id)).size;
 
@@ -74,7 +85,11 @@ describe('a subscriber', () => {
 
     const ping = await asOne('POST', `/v1/webhooks/${sub.id}/ping`);
     expect(ping.status).toBe(202);
-    const [pinged] = await waitFor(async () => hooks.accepted().filter((r) => r.id === ping.body.eventId), (found) => found.length > 0, 30_000);
+    const [pinged] = await waitFor(
+      async () => hooks.accepted().filter((r) => r.id === ping.body.eventId),
+      (found) => found.length > 0,
+      30_000,
+    );
     expect(pinged!.json).toMatchObject({ type: PING_EVENT_TYPE, data: { subscriptionId: sub.id } });
     expect(verifies(sub.secret, pinged!)).toBe(true);
 
@@ -87,7 +102,11 @@ describe('a subscriber', () => {
     expect(waiting.body.items.filter((d: { objectId: string }) => d.objectId === ticketId)).toHaveLength(3);
     // Resumed: all three, in the ticket's order.
     expect((await asOne('POST', `/v1/webhooks/${sub.id}/resume`)).body.status).toBe('active');
-    const arrived = await waitFor(async () => ofTicket(hooks.accepted(), ticketId), (found) => found.length >= 3, 30_000);
+    const arrived = await waitFor(
+      async () => ofTicket(hooks.accepted(), ticketId),
+      (found) => found.length >= 3,
+      30_000,
+    );
     expect(arrived.map((r) => r.json.type)).toEqual(['ticket.opened', 'ticket.replied', 'ticket.replied']);
     expect(sequences(arrived)).toEqual([...sequences(arrived)].sort((a, b) => a - b));
 
@@ -95,15 +114,30 @@ describe('a subscriber', () => {
     const first = arrived[0]!;
     const one = await asOne('POST', `/v1/webhooks/${sub.id}/redeliver`, { eventId: first.id });
     expect({ status: one.status, body: one.body }).toEqual({ status: 202, body: { requeued: 1 } });
-    await waitFor(async () => hooks.accepted().filter((r) => r.id === first.id).length, (n) => n === 2, 30_000);
-    expect(new Set(hooks.accepted().filter((r) => r.id === first.id).map((r) => r.body)).size).toBe(1);
+    await waitFor(
+      async () => hooks.accepted().filter((r) => r.id === first.id).length,
+      (n) => n === 2,
+      30_000,
+    );
+    expect(
+      new Set(
+        hooks
+          .accepted()
+          .filter((r) => r.id === first.id)
+          .map((r) => r.body),
+      ).size,
+    ).toBe(1);
     // Redelivery of a time range: every event in it (the ticket's three), once more each.
     const from = new Date(Date.parse(first.json.timestamp) - 1_000).toISOString();
     const to = new Date(Date.parse(arrived[2]!.json.timestamp) + 1_000).toISOString();
     const range = await asOne('POST', `/v1/webhooks/${sub.id}/redeliver`, { from, to });
     expect(range.status).toBe(202);
     expect(range.body.requeued).toBeGreaterThanOrEqual(3);
-    const again = await waitFor(async () => ofTicket(hooks.accepted(), ticketId), (found) => found.length >= 7, 30_000);
+    const again = await waitFor(
+      async () => ofTicket(hooks.accepted(), ticketId),
+      (found) => found.length >= 7,
+      30_000,
+    );
     for (const request of arrived) expect(again.filter((r) => r.id === request.id).length).toBeGreaterThanOrEqual(2);
     expect(hooks.received.every((r) => verifies(sub.secret, r))).toBe(true);
   });
@@ -114,7 +148,11 @@ describe('a subscriber', () => {
     const pingOnce = async () => {
       const ping = await asOne('POST', `/v1/webhooks/${sub.id}/ping`);
       expect(ping.status).toBe(202);
-      const [request] = await waitFor(async () => hooks.accepted().filter((r) => r.id === ping.body.eventId), (found) => found.length > 0, 30_000);
+      const [request] = await waitFor(
+        async () => hooks.accepted().filter((r) => r.id === ping.body.eventId),
+        (found) => found.length > 0,
+        30_000,
+      );
       return request!;
     };
     const rotated = await asOne('POST', `/v1/webhooks/${sub.id}/rotate-secret`, { overlapMinutes: 60 });
@@ -128,7 +166,11 @@ describe('a subscriber', () => {
     expect(cut.status).toBe(200);
     expect(cut.body.previousSecretExpiresAt).toBeNull();
     const after = await pingOnce();
-    expect([verifies(sub.secret, after), verifies(rotated.body.secret, after), verifies(cut.body.secret, after)]).toEqual([false, false, true]);
+    expect([
+      verifies(sub.secret, after),
+      verifies(rotated.body.secret, after),
+      verifies(cut.body.secret, after),
+    ]).toEqual([false, false, true]);
   });
 });
 
@@ -137,12 +179,29 @@ describe('a filter', () => {
     const hooks = await receiver();
     const one = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });
     const asOne = testApi(one.key);
-    const sub = await asOne('POST', '/v1/webhooks', { url: hooks.url, eventTypes: ['ticket.opened'], productIds: [one.product.id], priorities: ['critical'] });
+    const sub = await asOne('POST', '/v1/webhooks', {
+      url: hooks.url,
+      eventTypes: ['ticket.opened'],
+      productIds: [one.product.id],
+      priorities: ['critical'],
+    });
     expect(sub.status).toBe(201);
-    const open = async (priority: string) => (await asOne('POST', '/v1/tickets', { productId: one.product.id, priority, subject: priority, description: 'فیلتر اولویت' })).body.id as string;
+    const open = async (priority: string) =>
+      (
+        await asOne('POST', '/v1/tickets', {
+          productId: one.product.id,
+          priority,
+          subject: priority,
+          description: 'فیلتر اولویت',
+        })
+      ).body.id as string;
     const [low, critical] = [await open('low'), await open('critical')];
     // The critical ticket was opened after the low one: once it has arrived, the low one would have too.
-    await waitFor(async () => ofTicket(hooks.accepted(), critical).length, (n) => n === 1, 30_000);
+    await waitFor(
+      async () => ofTicket(hooks.accepted(), critical).length,
+      (n) => n === 1,
+      30_000,
+    );
     expect(ofTicket(hooks.received, low)).toEqual([]);
     const log = await asOne('GET', `/v1/webhooks/${sub.body.id}/deliveries`);
     expect(log.body.items.map((d: { objectId: string }) => d.objectId)).toEqual([critical]);
@@ -154,7 +213,11 @@ describe('the relay', () => {
     const hooks = await receiver('refuse');
     const { one, asOne, sub, ticketWith } = await customerSubscribed(hooks.url);
     const ticketId = await ticketWith(1);
-    await waitFor(async () => ofTicket(hooks.received, ticketId).length, (n) => n >= 1, 30_000);
+    await waitFor(
+      async () => ofTicket(hooks.received, ticketId).length,
+      (n) => n >= 1,
+      30_000,
+    );
     // A day of tries, compressed: the first try is back-dated by 24 hours and the next one is due now.
     const db = testDatabase();
     // The receiver hears the first try before the relay records it: back-date once the try is on record.
@@ -164,7 +227,11 @@ describe('the relay', () => {
       (updated) => updated >= 1,
       30_000,
     );
-    const failing = await waitFor(async () => (await asOne('GET', `/v1/webhooks/${sub.id}`)).body, (s) => s.status === 'failing', 30_000);
+    const failing = await waitFor(
+      async () => (await asOne('GET', `/v1/webhooks/${sub.id}`)).body,
+      (s) => s.status === 'failing',
+      30_000,
+    );
     expect(failing.failingSince).toEqual(expect.any(String));
     expect(failing.statusNote).toMatch(/gave up on event .* 503/);
     const log = await asOne('GET', `/v1/webhooks/${sub.id}/deliveries`);
@@ -178,8 +245,15 @@ describe('the relay', () => {
     hooks.setMode('accept');
     await sleep(2_000);
     expect(ofTicket(hooks.accepted(), ticketId)).toEqual([]);
-    expect((await asOne('POST', `/v1/webhooks/${sub.id}/resume`)).body).toMatchObject({ status: 'active', failingSince: null });
-    const arrived = await waitFor(async () => ofTicket(hooks.accepted(), ticketId), (found) => found.length >= 2, 30_000);
+    expect((await asOne('POST', `/v1/webhooks/${sub.id}/resume`)).body).toMatchObject({
+      status: 'active',
+      failingSince: null,
+    });
+    const arrived = await waitFor(
+      async () => ofTicket(hooks.accepted(), ticketId),
+      (found) => found.length >= 2,
+      30_000,
+    );
     expect(arrived.map((r) => r.json.type)).toEqual(['ticket.opened', 'ticket.replied']);
     expect(await db.webhookDelivery.count({ where: { subscriptionId: sub.id, status: { not: 'delivered' } } })).toBe(0);
   });
@@ -190,11 +264,23 @@ describe('the relay', () => {
     // A second relay process, as a second worker would run it, polling more often than the stack's
     // worker so that it is the one holding requests; its lease is short so the test need not wait 30 s.
     // Run by node itself (not tsx's wrapper), so that the SIGKILL reaches the process doing the work.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'support', 'webhook-relay-process.ts')], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: process.env.PASBAN_TEST_DATABASE_URL, RELAY_NAME: 'doomed', RELAY_POLL_MS: '50', RELAY_LEASE_MS: '5000', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'test', 'support', 'webhook-relay-process.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          DATABASE_URL: process.env.PASBAN_TEST_DATABASE_URL,
+          RELAY_NAME: 'doomed',
+          RELAY_POLL_MS: '50',
+          RELAY_LEASE_MS: '5000',
+          WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     children.push(child);
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('relay running') && resolve());
@@ -202,18 +288,32 @@ describe('the relay', () => {
     });
     const tickets = [await ticketWith(2), await ticketWith(2)];
     const byDoomed = (r: ReceivedWebhook) => r.headers['x-pasban-test-relay'] === 'doomed';
-    const inFlight = await waitFor(async () => hooks.received.filter(byDoomed), (held) => held.length > 0, 60_000);
+    const inFlight = await waitFor(
+      async () => hooks.received.filter(byDoomed),
+      (held) => held.length > 0,
+      60_000,
+    );
     child.kill('SIGKILL');
-    await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null)));
+    await new Promise((resolve) =>
+      child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null),
+    );
     const killedIds = inFlight.map((r) => r.id);
     // The receiver sees the dead relay's connections close, unanswered.
-    await waitFor(async () => inFlight.every((r) => r.abandoned === true), (done) => done, 10_000);
+    await waitFor(
+      async () => inFlight.every((r) => r.abandoned === true),
+      (done) => done,
+      10_000,
+    );
     expect(inFlight.every((r) => r.answered === null)).toBe(true);
 
     // The receiver answers again; the stack's relay takes over once the dead relay's lease runs out.
     hooks.setMode('accept');
     const expected = tickets.length * 3;
-    await waitFor(async () => distinctIds(hooks.accepted().filter((r) => tickets.includes(r.json.data.ticketId as string))), (n) => n >= expected, 60_000);
+    await waitFor(
+      async () => distinctIds(hooks.accepted().filter((r) => tickets.includes(r.json.data.ticketId as string))),
+      (n) => n >= expected,
+      60_000,
+    );
     for (const held of inFlight) {
       // Sent again by the stack's relay (the held copy itself died with its sender).
       const later = hooks.accepted().filter((r) => r.id === held.id && !byDoomed(r));
@@ -227,7 +327,9 @@ describe('the relay', () => {
       expect(sequences(accepted)).toEqual([...sequences(accepted)].sort((a, b) => a - b));
     }
     expect(hooks.received.every((r) => verifies(sub.secret, r))).toBe(true);
-    expect(await testDatabase().webhookDelivery.count({ where: { subscriptionId: sub.id, status: { not: 'delivered' } } })).toBe(0);
+    expect(
+      await testDatabase().webhookDelivery.count({ where: { subscriptionId: sub.id, status: { not: 'delivered' } } }),
+    ).toBe(0);
   });
 });
 
@@ -240,24 +342,42 @@ describe('the sender', () => {
     });
     await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`;
-    return { url, close: () => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); }) };
+    return {
+      url,
+      close: () =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        }),
+    };
   }
   const send = createWebhookSender({ allowHttp: true, allowedHosts: new Set(['127.0.0.1']) });
-  const request = (url: string, timeoutMs = 5_000) => send({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs, maxResponseBytes: 2_048 });
+  const request = (url: string, timeoutMs = 5_000) =>
+    send({ url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs, maxResponseBytes: 2_048 });
 
   it('does not follow redirects, reads the answer only up to its bound, and cuts off a receiver that never answers', async () => {
-    const moved = await server((res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end());
-    const chatty = await server((res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(1_000_000)));
+    const moved = await server((res) =>
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end(),
+    );
+    const chatty = await server((res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(1_000_000)),
+    );
     const silent = await server(() => undefined);
     try {
       expect(await request(moved.url)).toMatchObject({ ok: false, statusCode: 302 });
       const long = await request(chatty.url);
       expect(long).toMatchObject({ ok: true, statusCode: 200 });
       expect(long.responseBody!.length).toBeLessThanOrEqual(2_048);
-      expect(await request(silent.url, 500)).toMatchObject({ ok: false, statusCode: null, error: 'no answer within 500 ms' });
+      expect(await request(silent.url, 500)).toMatchObject({
+        ok: false,
+        statusCode: null,
+        error: 'no answer within 500 ms',
+      });
       // Loopback not allowed by the administrator: refused at connect time.
       const strict = createWebhookSender({ allowHttp: true, allowedHosts: new Set() });
-      expect(await strict({ url: moved.url, headers: {}, body: '{}', timeoutMs: 2_000, maxResponseBytes: 2_048 })).toMatchObject({ ok: false, statusCode: null });
+      expect(
+        await strict({ url: moved.url, headers: {}, body: '{}', timeoutMs: 2_000, maxResponseBytes: 2_048 }),
+      ).toMatchObject({ ok: false, statusCode: null });
     } finally {
       await Promise.all([moved.close(), chatty.close(), silent.close()]);
     }

@@ -6,10 +6,19 @@ import { probeTemporal } from '../../platform/temporal';
 import { testDatabase } from './fixtures';
 
 /** The API's dependencies on the integration stack's real database and Temporal, for in-process apps and sweeps. */
-export function integrationDeps(temporal: Client, options: { perMinute?: number; bodyLimit?: string; logger?: Logger } = {}): AppDeps {
+export function integrationDeps(
+  temporal: Client,
+  options: { perMinute?: number; bodyLimit?: string; logger?: Logger } = {},
+): AppDeps {
   const db = testDatabase();
   return {
-    config: { TEMPORAL_TASK_QUEUE: 'pasban', TEMPORAL_NAMESPACE: 'default', BODY_LIMIT: options.bodyLimit ?? '100kb', OUTAGE_END_MARGIN_MINUTES: 15, IDEMPOTENCY_KEY_RETENTION_HOURS: 24 },
+    config: {
+      TEMPORAL_TASK_QUEUE: 'pasban',
+      TEMPORAL_NAMESPACE: 'default',
+      BODY_LIMIT: options.bodyLimit ?? '100kb',
+      OUTAGE_END_MARGIN_MINUTES: 15,
+      IDEMPOTENCY_KEY_RETENTION_HOURS: 24,
+    },
     db,
     temporal,
     logger: options.logger ?? createLogger('silent'),

@@ -20,7 +20,11 @@ export function storedComputation(spec: {
     availability: null,
     months: [],
     tickets: [],
-    deadlines: { acknowledgeDueAtMs: spec.acknowledgeDueAtMs, reminderAtMs: spec.decisionDueAtMs - DAY_MS, decisionDueAtMs: spec.decisionDueAtMs },
+    deadlines: {
+      acknowledgeDueAtMs: spec.acknowledgeDueAtMs,
+      reminderAtMs: spec.decisionDueAtMs - DAY_MS,
+      decisionDueAtMs: spec.decisionDueAtMs,
+    },
     filingClosesAtMs: spec.receivedAtMs,
     computed: { percent: null, amountRials: null, monthlyFeeRials: spec.monthlyFeeRials ?? 0 },
   };

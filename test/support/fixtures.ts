@@ -19,13 +19,22 @@ export async function closeTestDatabase(): Promise<void> {
  * A stored row's own fields, without its identity, its workflow, its key and what the database
  * fills in, plus `overrides`: the data for a copy whose workflow never started.
  */
-export function copyOf<T extends Record<string, unknown>>(row: T, overrides: Record<string, unknown>): Record<string, unknown> {
+export function copyOf<T extends Record<string, unknown>>(
+  row: T,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
   const skip = new Set(['id', 'workflowId', 'idempotencyKey', 'createdAt', 'updatedAt']);
-  return { ...Object.fromEntries(Object.entries(row).filter(([key, value]) => !skip.has(key) && value !== null)), ...overrides };
+  return {
+    ...Object.fromEntries(Object.entries(row).filter(([key, value]) => !skip.has(key) && value !== null)),
+    ...overrides,
+  };
 }
 
 /** An API key of `role` (bound to `customerId` for customers) with a user of its own, created straight in the database. */
-export async function createKey(role: 'customer' | 'agent' | 'qa' | 'manager' | 'admin', customerId?: string): Promise<string> {
+export async function createKey(
+  role: 'customer' | 'agent' | 'qa' | 'manager' | 'admin',
+  customerId?: string,
+): Promise<string> {
   return (await createKeyWithUser(testDatabase(), { name: `test ${role}`, role, customerId: customerId ?? null })).key;
 }
 
@@ -48,7 +57,14 @@ export async function createCustomerWithContract(options: {
     data: {
       name: `Customer ${randomUUID().slice(0, 8)}`,
       messagingPreference: options.messagingPreference ?? 'all',
-      contacts: { create: { name: 'Primary', email: `c-${randomUUID().slice(0, 8)}@example.test`, phone: '09120000000', isPrimary: true } },
+      contacts: {
+        create: {
+          name: 'Primary',
+          email: `c-${randomUUID().slice(0, 8)}@example.test`,
+          phone: '09120000000',
+          isPrimary: true,
+        },
+      },
     },
   });
   const year = 365 * 24 * 3600 * 1000;

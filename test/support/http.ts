@@ -1,12 +1,14 @@
 /** A small fetch wrapper for integration tests: JSON in, status + JSON out. */
-export interface HttpResult<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface HttpResult<T = any> {
   status: number;
   headers: Headers;
   body: T;
 }
 
 export function apiClient(baseUrl: string, key?: string) {
-  return async function request<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return async function request<T = any>(
     method: string,
     path: string,
     body?: unknown,

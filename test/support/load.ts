@@ -53,15 +53,30 @@ export async function arrangeFastPlan(
   const base = ticketPolicyPresets['owj-agile'];
   const action = { channel: options.channel ?? 'in_app', recipients: [options.recipient ?? 'department_manager'] };
   const entry = (band: number) => ({
-    firstResponse: { unit: 'business_minutes' as const, amount: options.minutes + band * (options.bandMinutes ?? 0), calendar: 'always-open' },
+    firstResponse: {
+      unit: 'business_minutes' as const,
+      amount: options.minutes + band * (options.bandMinutes ?? 0),
+      calendar: 'always-open',
+    },
     resolution: { unit: 'none' as const, calendar: 'always-open' },
     breachAction: action,
   });
   const policy: TicketPolicy = {
-    ...base, key: options.key, name: options.key, warningAtPercent: [], escalations: [],
+    ...base,
+    key: options.key,
+    name: options.key,
+    warningAtPercent: [],
+    escalations: [],
     priorities: { critical: entry(0), high: entry(1), medium: entry(2), low: entry(3) },
   } as TicketPolicy;
-  const row = await db.policy.create({ data: { key: options.key, kind: 'ticket', name: options.key, definition: policy as unknown as Prisma.InputJsonValue } });
+  const row = await db.policy.create({
+    data: {
+      key: options.key,
+      kind: 'ticket',
+      name: options.key,
+      definition: policy as unknown as Prisma.InputJsonValue,
+    },
+  });
   const product = await db.product.findUniqueOrThrow({ where: { key: 'owj' } });
   const customerIds: string[] = [];
   const phones = new Map<string, string>();
@@ -72,8 +87,13 @@ export async function arrangeFastPlan(
     });
     await db.contract.create({
       data: {
-        customerId: customer.id, productId: product.id, policyId: row.id, plan: options.key, paid: true,
-        startsAt: new Date(Date.now() - 86_400_000), endsAt: new Date(Date.now() + 365 * 86_400_000),
+        customerId: customer.id,
+        productId: product.id,
+        policyId: row.id,
+        plan: options.key,
+        paid: true,
+        startsAt: new Date(Date.now() - 86_400_000),
+        endsAt: new Date(Date.now() + 365 * 86_400_000),
       },
     });
     customerIds.push(customer.id);

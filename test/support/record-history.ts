@@ -30,14 +30,30 @@ import * as wf from '../../workflows/ticket';
 
 async function main(kind: string, out: string): Promise<void> {
   const env = await TestWorkflowEnvironment.createTimeSkipping(
-    process.env.TEMPORAL_TEST_SERVER_PATH ? { server: { executable: { type: 'existing-path', path: process.env.TEMPORAL_TEST_SERVER_PATH } } } : {},
+    process.env.TEMPORAL_TEST_SERVER_PATH
+      ? { server: { executable: { type: 'existing-path', path: process.env.TEMPORAL_TEST_SERVER_PATH } } }
+      : {},
   );
   const pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
   // Every activity any of the three workflows calls: a short pause; the invoice answers a summary.
   const names = [
-    'recordTicketChange', 'recordTicketEvent', 'syncTicket', 'recordOutcome', 'escalate', 'notifyCustomer',
-    'recordClaimChange', 'recordClaimEvent', 'syncClaim', 'acknowledgeClaim', 'escalateClaim', 'notifyClaimDecision', 'writeCreditNote',
-    'recordChangeRequestEvent', 'syncChangeRequest', 'notifyChangeRequestEvent', 'recordCustomerDelay',
+    'recordTicketChange',
+    'recordTicketEvent',
+    'syncTicket',
+    'recordOutcome',
+    'escalate',
+    'notifyCustomer',
+    'recordClaimChange',
+    'recordClaimEvent',
+    'syncClaim',
+    'acknowledgeClaim',
+    'escalateClaim',
+    'notifyClaimDecision',
+    'writeCreditNote',
+    'recordChangeRequestEvent',
+    'syncChangeRequest',
+    'notifyChangeRequestEvent',
+    'recordCustomerDelay',
   ];
   const activities = {
     ...Object.fromEntries(names.map((name) => [name, pause])),
@@ -47,24 +63,43 @@ async function main(kind: string, out: string): Promise<void> {
     },
   } as unknown as TicketActivities;
   const taskQueue = `record-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
   const settle = (updates: Promise<unknown>[]) => Promise.allSettled(updates);
   const recordClaim = async () => {
     const claimId = randomUUID();
     const handle = await env.client.workflow.start(claim.claimWorkflow, {
       taskQueue,
       workflowId: `claim-${claimId}`,
-      args: [{
-        claimId, receivedAtMs: Date.now(), receivedBy: 'customer:test', policy: claimPolicyPresets.avanak, calendars: [calendarPresets['amoot-office']],
-        facts: { kind: 'availability', month: '1405-09', downtimeMinutes: 433, availabilityPercent: 98.998, computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 } },
-      }],
+      args: [
+        {
+          claimId,
+          receivedAtMs: Date.now(),
+          receivedBy: 'customer:test',
+          policy: claimPolicyPresets.avanak,
+          calendars: [calendarPresets['amoot-office']],
+          facts: {
+            kind: 'availability',
+            month: '1405-09',
+            downtimeMinutes: 433,
+            availabilityPercent: 98.998,
+            computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 },
+          },
+        },
+      ],
     });
     const qa = { actor: 'qa:reza' };
     await settle([
       handle.executeUpdate(claim.approve, { args: [qa] }),
       handle.executeUpdate(claim.reject, { args: [{ ...qa, exclusion: 'planned_maintenance' }] }),
       handle.executeUpdate(claim.approve, { args: [qa] }),
-      handle.executeUpdate(claim.approveAdjusted, { args: [{ ...qa, amountRials: 10_000_000, justification: 'partial' }] }),
+      handle.executeUpdate(claim.approveAdjusted, {
+        args: [{ ...qa, amountRials: 10_000_000, justification: 'partial' }],
+      }),
       handle.executeUpdate(claim.reject, { args: [{ ...qa, exclusion: 'external_provider' }] }),
     ]);
     await handle.result().catch(() => undefined);
@@ -76,10 +111,23 @@ async function main(kind: string, out: string): Promise<void> {
     const handle = await env.client.workflow.start(cr.changeRequestWorkflow, {
       taskQueue,
       workflowId: `change-request-${changeRequestId}`,
-      args: [{ changeRequestId, policy, calendars: [calendarPresets[policy.reviewDeadline.calendar as keyof typeof calendarPresets]], openedAtMs: Date.now(), openedBy: 'customer:test' }],
+      args: [
+        {
+          changeRequestId,
+          policy,
+          calendars: [calendarPresets[policy.reviewDeadline.calendar as keyof typeof calendarPresets]],
+          openedAtMs: Date.now(),
+          openedBy: 'customer:test',
+        },
+      ],
     });
     const agent = { actor: 'agent:sara' };
-    const quote = { decision: 'quote' as const, costRials: '1000', effortMinutes: 60, proposedDeliveryAtMs: Date.now() + 30 * 86_400_000 };
+    const quote = {
+      decision: 'quote' as const,
+      costRials: '1000',
+      effortMinutes: 60,
+      proposedDeliveryAtMs: Date.now() + 30 * 86_400_000,
+    };
     await settle([
       handle.executeUpdate(cr.review, { args: [{ ...agent, ...quote }] }),
       handle.executeUpdate(cr.review, { args: [{ ...agent, decision: 'reject', reason: 'no' }] }),
@@ -95,18 +143,36 @@ async function main(kind: string, out: string): Promise<void> {
     return handle.fetchHistory();
   };
   // A holiday on every one of the next 10 days: any handler that takes the signal moves the deadlines.
-  const holidays = Array.from({ length: 10 }, (_, i) => ({ date: new Date(Date.now() + (i + 1) * 86_400_000).toISOString().slice(0, 10), name: 'تعطیل' }));
+  const holidays = Array.from({ length: 10 }, (_, i) => ({
+    date: new Date(Date.now() + (i + 1) * 86_400_000).toISOString().slice(0, 10),
+    name: 'تعطیل',
+  }));
   const recordClaimCalendarSignal = async () => {
     const claimId = randomUUID();
     const handle = await env.client.workflow.start(claim.claimWorkflow, {
       taskQueue,
       workflowId: `claim-${claimId}`,
-      args: [{
-        claimId, receivedAtMs: Date.now(), receivedBy: 'customer:test', policy: claimPolicyPresets.avanak, calendars: [calendarPresets['amoot-office']],
-        facts: { kind: 'availability', month: '1405-09', downtimeMinutes: 433, availabilityPercent: 98.998, computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 } },
-      }],
+      args: [
+        {
+          claimId,
+          receivedAtMs: Date.now(),
+          receivedBy: 'customer:test',
+          policy: claimPolicyPresets.avanak,
+          calendars: [calendarPresets['amoot-office']],
+          facts: {
+            kind: 'availability',
+            month: '1405-09',
+            downtimeMinutes: 433,
+            availabilityPercent: 98.998,
+            computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 },
+          },
+        },
+      ],
     });
-    await handle.signal('calendarsChanged', { calendars: [{ ...calendarPresets['amoot-office'], holidays }], reason: 'recorded before the patch' });
+    await handle.signal('calendarsChanged', {
+      calendars: [{ ...calendarPresets['amoot-office'], holidays }],
+      reason: 'recorded before the patch',
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     await handle.executeUpdate(claim.approve, { args: [{ actor: 'qa:reza' }] });
     await handle.result().catch(() => undefined);
@@ -121,7 +187,10 @@ async function main(kind: string, out: string): Promise<void> {
       workflowId: `change-request-${changeRequestId}`,
       args: [{ changeRequestId, policy, calendars: [calendar], openedAtMs: Date.now(), openedBy: 'customer:test' }],
     });
-    await handle.signal('calendarsChanged', { calendars: [{ ...calendar, holidays }], reason: 'recorded before the patch' });
+    await handle.signal('calendarsChanged', {
+      calendars: [{ ...calendar, holidays }],
+      reason: 'recorded before the patch',
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     await handle.executeUpdate(cr.cancel, { args: [{ actor: 'agent:sara', reason: 'dup' }] });
     await handle.result().catch(() => undefined);
@@ -133,18 +202,35 @@ async function main(kind: string, out: string): Promise<void> {
     const handle = await env.client.workflow.start(wf.ticketWorkflow, {
       taskQueue,
       workflowId: `ticket-${ticketId}`,
-      args: [{
-        ticketId, policy, calendars: [calendarPresets['amoot-office'], calendarPresets['always-open']], priority: 'high',
-        openedAtMs: Date.now(), openedBy: 'customer:test', closeAfterQuietMinutes: 60,
-      }],
+      args: [
+        {
+          ticketId,
+          policy,
+          calendars: [calendarPresets['amoot-office'], calendarPresets['always-open']],
+          priority: 'high',
+          openedAtMs: Date.now(),
+          openedBy: 'customer:test',
+          closeAfterQuietMinutes: 60,
+        },
+      ],
     });
     const settled = () => new Promise((resolve) => setTimeout(resolve, 1_000));
     // The policy as rule 13 reads it: the review within 24 clock hours, the fix from its result.
     const priorities = Object.fromEntries(
-      Object.entries(policy.priorities).map(([priority, terms]) => [priority, { ...terms, resolutionFrom: 'review_result' }]),
+      Object.entries(policy.priorities).map(([priority, terms]) => [
+        priority,
+        { ...terms, resolutionFrom: 'review_result' },
+      ]),
     );
-    const anchored = { ...policy, priorities, reviewDeadline: { unit: 'business_minutes', amount: 24 * 60, calendar: 'always-open' } };
-    await handle.signal('configurationChanged', { policy: anchored, reason: 'recorded before the fix-from-review patch' });
+    const anchored = {
+      ...policy,
+      priorities,
+      reviewDeadline: { unit: 'business_minutes', amount: 24 * 60, calendar: 'always-open' },
+    };
+    await handle.signal('configurationChanged', {
+      policy: anchored,
+      reason: 'recorded before the fix-from-review patch',
+    });
     await settled();
     await handle.executeUpdate(wf.agentReply, { args: [{ actor: 'agent:sara', public: true, body: 'بررسی می‌کنیم' }] });
     await settled();
@@ -163,33 +249,43 @@ async function main(kind: string, out: string): Promise<void> {
     'claim-calendar-signal': recordClaimCalendarSignal,
     'change-request-calendar-signal': recordChangeRequestCalendarSignal,
   };
-  const history = await worker.runUntil(recorders[kind] ?? (async () => {
-    const ticketId = randomUUID();
-    const handle = await env.client.workflow.start(wf.ticketWorkflow, {
-      taskQueue,
-      workflowId: `ticket-${ticketId}`,
-      args: [{
-        ticketId, policy: ticketPolicyPresets['iotex-standard'], calendars: [calendarPresets['iotex-office']], priority: 'high',
-        openedAtMs: Date.now(), openedBy: 'customer:test', closeAfterQuietMinutes: 60,
-      }],
-    });
-    const agent = { actor: 'agent:sara' };
-    await settle([
-      handle.executeUpdate(wf.assign, { args: [{ ...agent, assignee: 'sara' }] }),
-      handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'one' }] }),
-      handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'two' }] }),
-      handle.executeUpdate(wf.resolve, { args: [{ ...agent, note: 'done' }] }),
-    ]);
-    await settle([
-      handle.executeUpdate(wf.customerReply, { args: [{ actor: 'customer:test', body: 'not yet' }] }),
-      handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: false, body: 'note' }] }),
-      handle.executeUpdate(wf.cancel, { args: [{ ...agent, reason: 'duplicate' }] }),
-      handle.executeUpdate(wf.resolve, { args: [{ ...agent, note: 'again' }] }),
-    ]);
-    await settle([handle.executeUpdate(wf.cancel, { args: [{ ...agent, reason: 'duplicate' }] })]);
-    await handle.result().catch(() => undefined);
-    return handle.fetchHistory();
-  }));
+  const history = await worker.runUntil(
+    recorders[kind] ??
+      (async () => {
+        const ticketId = randomUUID();
+        const handle = await env.client.workflow.start(wf.ticketWorkflow, {
+          taskQueue,
+          workflowId: `ticket-${ticketId}`,
+          args: [
+            {
+              ticketId,
+              policy: ticketPolicyPresets['iotex-standard'],
+              calendars: [calendarPresets['iotex-office']],
+              priority: 'high',
+              openedAtMs: Date.now(),
+              openedBy: 'customer:test',
+              closeAfterQuietMinutes: 60,
+            },
+          ],
+        });
+        const agent = { actor: 'agent:sara' };
+        await settle([
+          handle.executeUpdate(wf.assign, { args: [{ ...agent, assignee: 'sara' }] }),
+          handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'one' }] }),
+          handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'two' }] }),
+          handle.executeUpdate(wf.resolve, { args: [{ ...agent, note: 'done' }] }),
+        ]);
+        await settle([
+          handle.executeUpdate(wf.customerReply, { args: [{ actor: 'customer:test', body: 'not yet' }] }),
+          handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: false, body: 'note' }] }),
+          handle.executeUpdate(wf.cancel, { args: [{ ...agent, reason: 'duplicate' }] }),
+          handle.executeUpdate(wf.resolve, { args: [{ ...agent, note: 'again' }] }),
+        ]);
+        await settle([handle.executeUpdate(wf.cancel, { args: [{ ...agent, reason: 'duplicate' }] })]);
+        await handle.result().catch(() => undefined);
+        return handle.fetchHistory();
+      }),
+  );
   writeFileSync(out, temporal.api.history.v1.History.encode(history).finish());
   console.log(`wrote ${out}: ${history.events?.length} events`);
   await env.teardown();

@@ -32,7 +32,12 @@ export interface EscalationSpec {
   percent: number;
   /** Minutes after the ticket's opening. */
   dueAfterMinutes: number;
-  messages?: { recipient: string; channel: 'sms' | 'email' | 'in_app'; status: 'pending' | 'sent' | 'failed'; note?: string }[];
+  messages?: {
+    recipient: string;
+    channel: 'sms' | 'email' | 'in_app';
+    status: 'pending' | 'sent' | 'failed';
+    note?: string;
+  }[];
 }
 
 export interface TicketSpec {
@@ -74,19 +79,35 @@ export async function writeTicket(db: Database, world: WorldContext, spec: Ticke
       clock: {
         ticketId: id,
         cycle,
-        targets: (spec.running ?? []).map((r) => ({ target: r.target, state: 'running', dueAtMs: openedMs + r.dueAfterMinutes * MINUTE, completedAtMs: null })),
+        targets: (spec.running ?? []).map((r) => ({
+          target: r.target,
+          state: 'running',
+          dueAtMs: openedMs + r.dueAfterMinutes * MINUTE,
+          completedAtMs: null,
+        })),
       },
     },
   });
-  const events: { type: string; atMinutes: number; data: Record<string, unknown> }[] = [{ type: 'opened', atMinutes: 0, data: { priority: spec.priority } }];
-  (spec.reopenedAfterMinutes ?? []).forEach((minutes, i) => events.push({ type: 'reopened', atMinutes: minutes, data: { reason: 'again', cycle: i + 2 } }));
+  const events: { type: string; atMinutes: number; data: Record<string, unknown> }[] = [
+    { type: 'opened', atMinutes: 0, data: { priority: spec.priority } },
+  ];
+  (spec.reopenedAfterMinutes ?? []).forEach((minutes, i) =>
+    events.push({ type: 'reopened', atMinutes: minutes, data: { reason: 'again', cycle: i + 2 } }),
+  );
   for (const [from, to] of spec.pauses ?? []) {
     events.push({ type: 'status_changed', atMinutes: from, data: { from: 'in_progress', to: 'waiting_on_customer' } });
     if (to !== null) events.push({ type: 'customer_replied', atMinutes: to, data: { body: 'here it is' } });
   }
   events.sort((a, b) => a.atMinutes - b.atMinutes);
   await db.ticketEvent.createMany({
-    data: events.map((e, i) => ({ ticketId: id, sequence: i + 1, at: at(e.atMinutes), actor: 'world', type: e.type, data: e.data as object })),
+    data: events.map((e, i) => ({
+      ticketId: id,
+      sequence: i + 1,
+      at: at(e.atMinutes),
+      actor: 'world',
+      type: e.type,
+      data: e.data as object,
+    })),
   });
   const cycleStart = (c: number) => (c === 1 ? 0 : spec.reopenedAfterMinutes![c - 2]!);
   for (const o of spec.outcomes ?? []) {
@@ -109,7 +130,16 @@ export async function writeTicket(db: Database, world: WorldContext, spec: Ticke
     const key = e.target === 'first_response' ? 'first_response' : `${e.target}#${e.cycle ?? 1}`;
     const dedupeKey = `ticket:${id}:${key}:${e.kind}:${e.percent}`;
     await db.escalation.create({
-      data: { ticketId: id, dedupeKey, target: e.target, kind: e.kind, percent: e.percent, dueAt: at(e.dueAfterMinutes), firedAt: at(e.dueAfterMinutes), action: { channel: 'sms', recipients: [] } },
+      data: {
+        ticketId: id,
+        dedupeKey,
+        target: e.target,
+        kind: e.kind,
+        percent: e.percent,
+        dueAt: at(e.dueAfterMinutes),
+        firedAt: at(e.dueAfterMinutes),
+        action: { channel: 'sms', recipients: [] },
+      },
     });
     for (const m of e.messages ?? []) {
       await db.notification.create({

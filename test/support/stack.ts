@@ -21,7 +21,11 @@ export interface Stack {
  * Runs the README's run command (`bin/start.ts`) as a child process on free ports and a given
  * data directory, and resolves once it prints that it is running.
  */
-export async function startStack(dataDir: string, ports?: Stack['ports'], extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(
+  dataDir: string,
+  ports?: Stack['ports'],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Stack> {
   const [api, postgres, temporal, temporalUi] = await freePorts(4);
   const chosen = ports ?? { api: api!, postgres: postgres!, temporal: temporal!, temporalUi: temporalUi! };
   const env: NodeJS.ProcessEnv = {
@@ -66,7 +70,8 @@ function waitForOutput(child: ChildProcess, output: () => string, marker: string
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`no "${marker}" within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
     const poll = setInterval(() => output().includes(marker) && finish(), 100);
-    const onExit = (code: number | null) => finish(new Error(`start exited with ${code} before "${marker}":\n${output()}`));
+    const onExit = (code: number | null) =>
+      finish(new Error(`start exited with ${code} before "${marker}":\n${output()}`));
     child.once('exit', onExit);
     function finish(error?: Error) {
       clearTimeout(timer);

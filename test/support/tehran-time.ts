@@ -34,7 +34,10 @@ export async function skipTo(env: TestWorkflowEnvironment, instantMs: number): P
 
 /** A refused update: the validator's message travels as the failure's cause. */
 export async function expectRefused(update: Promise<unknown>, message: RegExp): Promise<void> {
-  const error = await update.then(() => undefined, (e: unknown) => e as Error & { cause?: Error });
+  const error = await update.then(
+    () => undefined,
+    (e: unknown) => e as Error & { cause?: Error },
+  );
   expect(error).toBeDefined();
   expect(error!.cause?.message).toMatch(message);
 }

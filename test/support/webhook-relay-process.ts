@@ -13,11 +13,14 @@ import { createLogger } from '../../platform/logger';
 
 const name = process.env.RELAY_NAME ?? 'child';
 const db = createDatabase(process.env.DATABASE_URL!);
-const send = createWebhookSender(destinationPolicy({ NODE_ENV: 'test', WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS }));
+const send = createWebhookSender(
+  destinationPolicy({ NODE_ENV: 'test', WEBHOOK_ALLOWED_HOSTS: process.env.WEBHOOK_ALLOWED_HOSTS }),
+);
 const relay = createWebhookRelay({
   db,
   logger: createLogger('warn', `relay-${name}`),
-  send: (options) => send({ ...options, headers: { ...options.headers, 'x-pasban-test-relay': name }, timeoutMs: 120_000 }),
+  send: (options) =>
+    send({ ...options, headers: { ...options.headers, 'x-pasban-test-relay': name }, timeoutMs: 120_000 }),
   leaseMs: Number(process.env.RELAY_LEASE_MS ?? 30_000),
   pollMs: Number(process.env.RELAY_POLL_MS ?? 500),
 });

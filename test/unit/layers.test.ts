@@ -65,7 +65,9 @@ function importsOf(file: string, text = readFileSync(path.join(root, file), 'utf
 }
 
 const folders = Object.keys(allowed) as Folder[];
-const importsByFolder = new Map(folders.map((folder) => [folder, sourceFiles(folder).flatMap((file) => importsOf(file))]));
+const importsByFolder = new Map(
+  folders.map((folder) => [folder, sourceFiles(folder).flatMap((file) => importsOf(file))]),
+);
 
 describe('layers', () => {
   it.each(folders)('%s/ imports only the layers beneath it', (folder) => {

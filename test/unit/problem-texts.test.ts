@@ -20,24 +20,51 @@ describe('problem texts', () => {
 
   it('say in Persian every reason the API refuses with', () => {
     const files = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+      );
     const api = path.join(__dirname, '..', '..', 'api');
-    const reasons = new Set(files(api).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/reason: '([a-z_]+)'/g)].map((m) => m[1]!)));
+    const reasons = new Set(
+      files(api).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/reason: '([a-z_]+)'/g)].map((m) => m[1]!)),
+    );
     expect(reasons.size).toBeGreaterThan(10);
-    for (const reason of reasons) expect({ reason, fa: REASON_DETAILS_FA[reason] }).toEqual({ reason, fa: expect.stringMatching(PERSIAN) });
+    for (const reason of reasons)
+      expect({ reason, fa: REASON_DETAILS_FA[reason] }).toEqual({ reason, fa: expect.stringMatching(PERSIAN) });
   });
 
   it('keep code, type, reason and field names, and translate title and detail', () => {
-    const error = new ApiError('validation_failed', 'body.subject: must not be empty', { invalidFields: [{ field: 'body.subject', reason: 'must not be empty' }] });
+    const error = new ApiError('validation_failed', 'body.subject: must not be empty', {
+      invalidFields: [{ field: 'body.subject', reason: 'must not be empty' }],
+    });
     const en = toProblem(error, 'r-1', 'en');
     const fa = toProblem(error, 'r-1', 'fa');
     expect(en).toEqual({
-      type: 'https://pasban.dev/problems/validation-failed', title: 'The request is invalid', status: 400, detail: 'body.subject: must not be empty',
-      code: 'validation_failed', invalidFields: [{ field: 'body.subject', reason: 'must not be empty' }], requestId: 'r-1',
+      type: 'https://pasban.dev/problems/validation-failed',
+      title: 'The request is invalid',
+      status: 400,
+      detail: 'body.subject: must not be empty',
+      code: 'validation_failed',
+      invalidFields: [{ field: 'body.subject', reason: 'must not be empty' }],
+      requestId: 'r-1',
     });
-    expect(fa).toEqual({ ...en, title: 'درخواست نامعتبر است', detail: 'برخی از مقادیر درخواست نامعتبرند. (body.subject)', detailEn: 'body.subject: must not be empty' });
-    const reused = toProblem(new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', { reason: 'idempotency_key_reused' }), 'r-2', 'fa');
-    expect(reused).toMatchObject({ code: 'conflict', reason: 'idempotency_key_reused', detail: REASON_DETAILS_FA.idempotency_key_reused });
+    expect(fa).toEqual({
+      ...en,
+      title: 'درخواست نامعتبر است',
+      detail: 'برخی از مقادیر درخواست نامعتبرند. (body.subject)',
+      detailEn: 'body.subject: must not be empty',
+    });
+    const reused = toProblem(
+      new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', {
+        reason: 'idempotency_key_reused',
+      }),
+      'r-2',
+      'fa',
+    );
+    expect(reused).toMatchObject({
+      code: 'conflict',
+      reason: 'idempotency_key_reused',
+      detail: REASON_DETAILS_FA.idempotency_key_reused,
+    });
   });
 });
 

@@ -6,7 +6,11 @@
 import { Webhook } from 'standardwebhooks';
 import { newWebhookSecret, signedHeaders } from '../../activities/webhooks/signing';
 
-const body = JSON.stringify({ type: 'ticket.opened', timestamp: '2026-12-03T09:00:00.000Z', data: { ticketId: 'x', subject: 'سلام' } });
+const body = JSON.stringify({
+  type: 'ticket.opened',
+  timestamp: '2026-12-03T09:00:00.000Z',
+  data: { ticketId: 'x', subject: 'سلام' },
+});
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('Standard Webhooks signing', () => {

@@ -5,7 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { ChangeRequestActivities, ChangeRequestEventRecord, InvoiceRequest } from '../../activities/change-requests';
+import type {
+  ChangeRequestActivities,
+  ChangeRequestEventRecord,
+  InvoiceRequest,
+} from '../../activities/change-requests';
 import type { CustomerDelay } from '../../sla/change-request-clock';
 import { dayOfWeek, formatIsoDate, parseIsoDate } from '../../sla/civil-date';
 import { splitInvoice } from '../../sla/customisation-hours';
@@ -31,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
-
 
 /** Included minutes a contract has spent this year, shared by the requests under it. */
 interface Ledger {
@@ -98,7 +101,10 @@ function expectNear(actualMs: number | null | undefined, expectedMs: number): vo
 
 /** A refused update: the validator's message travels as the failure's cause. */
 async function expectRefused(update: Promise<unknown>, message: RegExp): Promise<void> {
-  const error = await update.then(() => undefined, (e: unknown) => e as Error & { cause?: Error });
+  const error = await update.then(
+    () => undefined,
+    (e: unknown) => e as Error & { cause?: Error },
+  );
   expect(error).toBeDefined();
   expect(error!.cause?.message).toMatch(message);
 }
@@ -126,18 +132,34 @@ afterEach(async () => {
 });
 
 async function run<T>(activities: ChangeRequestActivities, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities,
+  });
   return worker.runUntil(fn);
 }
 
 const policies = changeRequestPolicyPresets;
 
-async function start(policy: ChangeRequestPolicy, openedAtMs: number): Promise<WorkflowHandle<typeof wf.changeRequestWorkflow>> {
+async function start(
+  policy: ChangeRequestPolicy,
+  openedAtMs: number,
+): Promise<WorkflowHandle<typeof wf.changeRequestWorkflow>> {
   const changeRequestId = randomUUID();
   const handle = await env.client.workflow.start(wf.changeRequestWorkflow, {
     taskQueue,
     workflowId: `change-request-${changeRequestId}`,
-    args: [{ changeRequestId, policy, calendars: [calendarPresets[policy.reviewDeadline.calendar as keyof typeof calendarPresets]], openedAtMs, openedBy: 'customer:acme' }],
+    args: [
+      {
+        changeRequestId,
+        policy,
+        calendars: [calendarPresets[policy.reviewDeadline.calendar as keyof typeof calendarPresets]],
+        openedAtMs,
+        openedBy: 'customer:acme',
+      },
+    ],
   });
   started.push(handle);
   return handle;
@@ -149,16 +171,23 @@ const customer = { actor: 'customer:acme' };
 type Handle = WorkflowHandle<typeof wf.changeRequestWorkflow>;
 
 /** Review with a quote, approve it and commit to a delivery date: the request is then being built. */
-async function quoteApproveCommit(handle: Handle, quote: { costRials: string; effortMinutes: number }, deliverByMs: number): Promise<wf.ChangeRequestView> {
-  await handle.executeUpdate(wf.review, { args: [{ ...agent, decision: 'quote', ...quote, proposedDeliveryAtMs: deliverByMs }] });
+async function quoteApproveCommit(
+  handle: Handle,
+  quote: { costRials: string; effortMinutes: number },
+  deliverByMs: number,
+): Promise<wf.ChangeRequestView> {
+  await handle.executeUpdate(wf.review, {
+    args: [{ ...agent, decision: 'quote', ...quote, proposedDeliveryAtMs: deliverByMs }],
+  });
   await handle.executeUpdate(wf.approveQuote, { args: [customer] });
   return handle.executeUpdate(wf.commitDelivery, { args: [{ ...agent, deliverByMs }] });
 }
 
-const deadline = (view: wf.ChangeRequestView, name: string, cycle = 1) => view.deadlines.find((d) => d.name === name && d.cycle === cycle);
+const deadline = (view: wf.ChangeRequestView, name: string, cycle = 1) =>
+  view.deadlines.find((d) => d.name === name && d.cycle === cycle);
 
 describe('the change-request workflow', () => {
-  it('approve → deliver → accepted by silence after Kian\'s 7 days, recording why, then invoiced from the included hours', async () => {
+  it("approve → deliver → accepted by silence after Kian's 7 days, recording why, then invoiced from the included hours", async () => {
     const sunday = await nextLocalDate(0);
     const openedAtMs = tehran(sunday, '10:00');
     await skipTo(openedAtMs);
@@ -168,12 +197,22 @@ describe('the change-request workflow', () => {
       const handle = await start(policies['kian-project-silver'], openedAtMs);
       let view = await handle.query(wf.changeRequestView);
       // Five business days on Kian's Sat–Wed office calendar: the next Sunday, same time.
-      expect(deadline(view, 'review')).toMatchObject({ state: 'running', owedBy: 'vendor', dueAtMs: tehran(sunday, '10:00', 7) });
+      expect(deadline(view, 'review')).toMatchObject({
+        state: 'running',
+        owedBy: 'vendor',
+        dueAtMs: tehran(sunday, '10:00', 7),
+      });
 
-      await expectRefused(handle.executeUpdate(wf.approveQuote, { args: [customer] }), /cannot approve the quote: the change request is in_review/);
+      await expectRefused(
+        handle.executeUpdate(wf.approveQuote, { args: [customer] }),
+        /cannot approve the quote: the change request is in_review/,
+      );
       await skipTo(tehran(sunday, '11:00'));
       await quoteApproveCommit(handle, { costRials: '20000000', effortMinutes: 120 }, tehran(sunday, '17:00', 10));
-      await expectRefused(handle.executeUpdate(wf.accept, { args: [customer] }), /cannot accept the delivery: the change request is approved/);
+      await expectRefused(
+        handle.executeUpdate(wf.accept, { args: [customer] }),
+        /cannot accept the delivery: the change request is approved/,
+      );
 
       await skipTo(tehran(sunday, '12:00', 2));
       view = await handle.executeUpdate(wf.deliver, { args: [agent] });
@@ -188,17 +227,28 @@ describe('the change-request workflow', () => {
     expect(result).toMatchObject({ status: 'accepted', acceptedBySilence: true });
     expect(result.acceptanceNote).toMatch(/within 7 days of delivery: the terms count silence as acceptance/);
     expect(deadline(result, 'acceptance')).toMatchObject({ state: 'missed', completedAtMs: null });
-    expect(recorded.events.find((e) => e.type === 'accepted')).toMatchObject({ actor: 'system', data: { bySilence: true } });
-    expect(recorded.invoices).toEqual([expect.objectContaining({ quotedRials: '20000000', effortMinutes: 120, includedCustomisationHours: 3 })]);
+    expect(recorded.events.find((e) => e.type === 'accepted')).toMatchObject({
+      actor: 'system',
+      data: { bySilence: true },
+    });
+    expect(recorded.invoices).toEqual([
+      expect.objectContaining({ quotedRials: '20000000', effortMinutes: 120, includedCustomisationHours: 3 }),
+    ]);
     expect(result.invoice).toMatchObject({ includedMinutesUsed: 120, billedMinutes: 0, amountRials: '0' });
     expect(recorded.events.map((e) => e.type)).toEqual([
-      'opened', 'quoted', 'quote_approved', 'delivery_committed', 'delivered', 'accepted', 'invoiced',
+      'opened',
+      'quoted',
+      'quote_approved',
+      'delivery_committed',
+      'delivered',
+      'accepted',
+      'invoiced',
     ]);
     expect(recorded.events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(recorded.notices).toEqual(recorded.events.map((e) => e.type));
   });
 
-  it('defects → fix → redeliver → accept on Owj\'s terms: 30 days to answer, 30 to fix, and no acceptance by silence', async () => {
+  it("defects → fix → redeliver → accept on Owj's terms: 30 days to answer, 30 to fix, and no acceptance by silence", async () => {
     const saturday = await nextLocalDate(6);
     const openedAtMs = tehran(saturday, '09:00');
     await skipTo(openedAtMs);
@@ -211,11 +261,19 @@ describe('the change-request workflow', () => {
       await handle.executeUpdate(wf.deliver, { args: [agent] });
 
       await skipTo(tehran(saturday, '10:00', 20));
-      let view = await handle.executeUpdate(wf.listDefects, { args: [{ ...customer, defects: ['گزارش ماهانه جمع اشتباه دارد', 'Export ignores the date filter'] }] });
-      expect(view).toMatchObject({ status: 'fixing', defects: ['گزارش ماهانه جمع اشتباه دارد', 'Export ignores the date filter'] });
+      let view = await handle.executeUpdate(wf.listDefects, {
+        args: [{ ...customer, defects: ['گزارش ماهانه جمع اشتباه دارد', 'Export ignores the date filter'] }],
+      });
+      expect(view).toMatchObject({
+        status: 'fixing',
+        defects: ['گزارش ماهانه جمع اشتباه دارد', 'Export ignores the date filter'],
+      });
       expect(deadline(view, 'acceptance')).toMatchObject({ state: 'met' });
       expectNear(deadline(view, 'fix')!.dueAtMs, tehran(saturday, '10:00', 50));
-      await expectRefused(handle.executeUpdate(wf.listDefects, { args: [{ ...customer, defects: ['again'] }] }), /the change request is fixing/);
+      await expectRefused(
+        handle.executeUpdate(wf.listDefects, { args: [{ ...customer, defects: ['again'] }] }),
+        /the change request is fixing/,
+      );
 
       await skipTo(tehran(saturday, '10:00', 30));
       view = await handle.executeUpdate(wf.redeliver, { args: [agent] });
@@ -233,10 +291,23 @@ describe('the change-request workflow', () => {
     });
 
     expect(result).toMatchObject({ status: 'accepted', acceptedBySilence: false, acceptanceNote: 'همه چیز درست است' });
-    expect(result.invoice).toMatchObject({ quotedRials: '90000000', includedMinutesUsed: 0, billedMinutes: 360, amountRials: '90000000' });
+    expect(result.invoice).toMatchObject({
+      quotedRials: '90000000',
+      includedMinutesUsed: 0,
+      billedMinutes: 360,
+      amountRials: '90000000',
+    });
     expect(recorded.events.map((e) => e.type)).toEqual([
-      'opened', 'quoted', 'quote_approved', 'delivery_committed', 'delivered', 'defects_listed', 'redelivered',
-      'acceptance_period_lapsed', 'accepted', 'invoiced',
+      'opened',
+      'quoted',
+      'quote_approved',
+      'delivery_committed',
+      'delivered',
+      'defects_listed',
+      'redelivered',
+      'acceptance_period_lapsed',
+      'accepted',
+      'invoiced',
     ]);
   });
 
@@ -249,7 +320,16 @@ describe('the change-request workflow', () => {
     const result = await run(activities, async () => {
       const handle = await start(policies['iotex-premium'], openedAtMs);
       const view = await handle.executeUpdate(wf.review, {
-        args: [{ ...agent, decision: 'quote', costRials: '14000000', effortMinutes: 600, proposedDeliveryAtMs: tehran(monday, '09:00', 30), validDays: 10 }],
+        args: [
+          {
+            ...agent,
+            decision: 'quote',
+            costRials: '14000000',
+            effortMinutes: 600,
+            proposedDeliveryAtMs: tehran(monday, '09:00', 30),
+            validDays: 10,
+          },
+        ],
       });
       // Valid 10 days; the reminder goes 7 days before the end.
       expect(view.quote).toMatchObject({ costRials: '14000000' });
@@ -282,24 +362,45 @@ describe('the change-request workflow', () => {
 
       await skipTo(tehran(sunday, '09:00', 6));
       await expectRefused(
-        handle.executeUpdate(wf.recordDelay, { args: [{ ...agent, startMs: tehran(sunday, '09:00', -2), endMs: tehran(sunday, '09:00', 1) }] }),
+        handle.executeUpdate(wf.recordDelay, {
+          args: [{ ...agent, startMs: tehran(sunday, '09:00', -2), endMs: tehran(sunday, '09:00', 1) }],
+        }),
         /cannot start before/,
       );
       // Waiting on the customer's test data from Tuesday 09:00 to Thursday 21:00: 2.5 days, counted as 3.
       const view = await handle.executeUpdate(wf.recordDelay, {
-        args: [{ ...agent, startMs: tehran(sunday, '09:00', 2), endMs: tehran(sunday, '21:00', 4), note: 'داده‌های آزمون دیر رسید' }],
+        args: [
+          {
+            ...agent,
+            startMs: tehran(sunday, '09:00', 2),
+            endMs: tehran(sunday, '21:00', 4),
+            note: 'داده‌های آزمون دیر رسید',
+          },
+        ],
       });
       expect(view.committedDeliveryAtMs).toBe(deliverByMs);
       expect(view.deliveryDueAtMs).toBe(deliverByMs + 3 * DAY);
       expect(deadline(view, 'delivery')!.dueAtMs).toBe(deliverByMs + 3 * DAY);
-      expect(recorded.delays).toEqual([expect.objectContaining({ phase: 'delivery', startMs: tehran(sunday, '09:00', 2), note: 'داده‌های آزمون دیر رسید' })]);
-      expect(recorded.events.find((e) => e.type === 'customer_delay_recorded')!.data).toMatchObject({ days: 3, fromMs: deliverByMs, toMs: deliverByMs + 3 * DAY });
+      expect(recorded.delays).toEqual([
+        expect.objectContaining({
+          phase: 'delivery',
+          startMs: tehran(sunday, '09:00', 2),
+          note: 'داده‌های آزمون دیر رسید',
+        }),
+      ]);
+      expect(recorded.events.find((e) => e.type === 'customer_delay_recorded')!.data).toMatchObject({
+        days: 3,
+        fromMs: deliverByMs,
+        toMs: deliverByMs + 3 * DAY,
+      });
 
       await skipTo(deliverByMs + DAY);
       expect(recorded.events.map((e) => e.type)).not.toContain('delivery_overdue');
       await skipTo(deliverByMs + 3 * DAY + MINUTE);
       await waitFor(() => recorded.events.some((e) => e.type === 'delivery_overdue'), 10_000);
-      expect((await handle.query(wf.changeRequestView)).deadlines.find((d) => d.name === 'delivery')!.state).toBe('missed');
+      expect((await handle.query(wf.changeRequestView)).deadlines.find((d) => d.name === 'delivery')!.state).toBe(
+        'missed',
+      );
     });
 
     const overdue = recorded.events.filter((e) => e.type === 'delivery_overdue');
@@ -308,7 +409,7 @@ describe('the change-request workflow', () => {
     expect(recorded.notices).toContain('delivery_overdue');
   });
 
-  it("escalates a late feasibility review and a missed delivery date to the department manager, each once", async () => {
+  it('escalates a late feasibility review and a missed delivery date to the department manager, each once', async () => {
     // Iotex Basic reviews within 15 business days on Iotex's Sat–Wed 09:00–17:00 calendar.
     const saturday = await nextLocalDate(6);
     const openedAtMs = tehran(saturday, '10:00');
@@ -322,7 +423,11 @@ describe('the change-request workflow', () => {
       expect(view.nextAlarm).toMatchObject({ kind: 'review_overdue', atMs: tehran(saturday, '10:00', 21) });
 
       await skipTo(tehran(saturday, '12:00', 22));
-      view = await quoteApproveCommit(handle, { costRials: '30000000', effortMinutes: 180 }, tehran(saturday, '17:00', 25));
+      view = await quoteApproveCommit(
+        handle,
+        { costRials: '30000000', effortMinutes: 180 },
+        tehran(saturday, '17:00', 25),
+      );
       expect(deadline(view, 'review')).toMatchObject({ state: 'missed' });
       expectNear(deadline(view, 'review')!.completedAtMs, tehran(saturday, '12:00', 22));
 
@@ -350,11 +455,16 @@ describe('the change-request workflow', () => {
     await skipTo(openedAtMs);
     const { recorded, activities } = fakeActivities();
     const policy = policies['kian-project-silver'];
-    const holidayOnTuesday = withHolidays(calendarPresets['kian-office'], [{ date: formatIsoDate(parseIsoDate(sunday)! + 2), name: 'تعطیل رسمی' }]);
+    const holidayOnTuesday = withHolidays(calendarPresets['kian-office'], [
+      { date: formatIsoDate(parseIsoDate(sunday)! + 2), name: 'تعطیل رسمی' },
+    ]);
 
     await run(activities, async () => {
       const handle = await start(policy, openedAtMs);
-      await handle.signal(wf.calendarsChanged, { calendars: [holidayOnTuesday], reason: 'estimated holiday corrected' });
+      await handle.signal(wf.calendarsChanged, {
+        calendars: [holidayOnTuesday],
+        reason: 'estimated holiday corrected',
+      });
       await waitFor(() => recorded.events.some((e) => e.type === 'deadlines_recomputed'), 10_000);
       const view = await handle.query(wf.changeRequestView);
       expect(deadline(view, 'review')!.dueAtMs).toBe(tehran(sunday, '10:00', 8));
@@ -367,15 +477,30 @@ describe('the change-request workflow', () => {
 
       // Reviewed: a later correction leaves the met or missed review alone.
       await handle.executeUpdate(wf.review, {
-        args: [{ ...agent, decision: 'quote', costRials: '10000000', effortMinutes: 60, proposedDeliveryAtMs: tehran(sunday, '10:00', 30) }],
+        args: [
+          {
+            ...agent,
+            decision: 'quote',
+            costRials: '10000000',
+            effortMinutes: 60,
+            proposedDeliveryAtMs: tehran(sunday, '10:00', 30),
+          },
+        ],
       });
-      await handle.signal(wf.calendarsChanged, { calendars: [calendarPresets['kian-office']], reason: 'holiday removed' });
+      await handle.signal(wf.calendarsChanged, {
+        calendars: [calendarPresets['kian-office']],
+        reason: 'holiday removed',
+      });
       const after = await handle.query(wf.changeRequestView);
       expect(deadline(after, 'review')).toMatchObject({ state: 'missed', dueAtMs: tehran(sunday, '10:00', 8) });
     });
 
     expect(recorded.events.filter((e) => e.type === 'deadlines_recomputed').map((e) => e.data)).toEqual([
-      { reason: 'estimated holiday corrected', before: { reviewDueAtMs: tehran(sunday, '10:00', 7) }, after: { reviewDueAtMs: tehran(sunday, '10:00', 8) } },
+      {
+        reason: 'estimated holiday corrected',
+        before: { reviewDueAtMs: tehran(sunday, '10:00', 7) },
+        after: { reviewDueAtMs: tehran(sunday, '10:00', 8) },
+      },
     ]);
     expect(recorded.events.find((e) => e.type === 'review_overdue')!.data.dueAtMs).toBe(tehran(sunday, '10:00', 8));
   });
@@ -389,7 +514,10 @@ describe('the change-request workflow', () => {
 
     const [first, second] = await run(activities, async () => {
       const results: wf.ChangeRequestView[] = [];
-      for (const quote of [{ costRials: '20000000', effortMinutes: 120 }, { costRials: '40000000', effortMinutes: 240 }]) {
+      for (const quote of [
+        { costRials: '20000000', effortMinutes: 120 },
+        { costRials: '40000000', effortMinutes: 240 },
+      ]) {
         const handle = await start(policies['kian-project-silver'], openedAtMs);
         await quoteApproveCommit(handle, quote, tehran(sunday, '17:00', 10));
         await handle.executeUpdate(wf.deliver, { args: [agent] });
@@ -411,15 +539,38 @@ describe('the change-request workflow', () => {
 
     const result = await run(activities, async () => {
       const handle = await start(policies['owj-agile'], openedAtMs);
-      await expectRefused(handle.executeUpdate(wf.deliver, { args: [agent] }), /cannot deliver: the change request is in_review/);
-      await expectRefused(handle.executeUpdate(wf.review, { args: [{ ...agent, decision: 'reject', reason: ' ' }] }), /needs a reason/);
+      await expectRefused(
+        handle.executeUpdate(wf.deliver, { args: [agent] }),
+        /cannot deliver: the change request is in_review/,
+      );
+      await expectRefused(
+        handle.executeUpdate(wf.review, { args: [{ ...agent, decision: 'reject', reason: ' ' }] }),
+        /needs a reason/,
+      );
       await handle.executeUpdate(wf.review, {
-        args: [{ ...agent, decision: 'quote', costRials: '1000', effortMinutes: 60, proposedDeliveryAtMs: openedAtMs + 30 * DAY }],
+        args: [
+          {
+            ...agent,
+            decision: 'quote',
+            costRials: '1000',
+            effortMinutes: 60,
+            proposedDeliveryAtMs: openedAtMs + 30 * DAY,
+          },
+        ],
       });
-      await expectRefused(handle.executeUpdate(wf.review, { args: [{ ...agent, decision: 'reject', reason: 'x' }] }), /cannot review: the change request is quoted/);
+      await expectRefused(
+        handle.executeUpdate(wf.review, { args: [{ ...agent, decision: 'reject', reason: 'x' }] }),
+        /cannot review: the change request is quoted/,
+      );
       await handle.executeUpdate(wf.approveQuote, { args: [customer] });
-      await expectRefused(handle.executeUpdate(wf.deliver, { args: [agent] }), /approved but has no committed delivery date/);
-      await expectRefused(handle.executeUpdate(wf.redeliver, { args: [agent] }), /cannot redeliver: the change request is approved/);
+      await expectRefused(
+        handle.executeUpdate(wf.deliver, { args: [agent] }),
+        /approved but has no committed delivery date/,
+      );
+      await expectRefused(
+        handle.executeUpdate(wf.redeliver, { args: [agent] }),
+        /cannot redeliver: the change request is approved/,
+      );
       return handle.executeUpdate(wf.cancel, { args: [{ ...customer, reason: 'بودجه حذف شد' }] });
     });
 
@@ -434,12 +585,17 @@ describe('the change-request workflow', () => {
     const { recorded, activities } = fakeActivities();
     const handle = await start(policies['kian-project-gold'], openedAtMs);
     // No worker polls yet: the first workflow task will carry the start and this update together.
-    const rejected = handle.executeUpdate(wf.review, { args: [{ ...agent, decision: 'reject', reason: 'خارج از محدودهٔ قرارداد' }] });
+    const rejected = handle.executeUpdate(wf.review, {
+      args: [{ ...agent, decision: 'reject', reason: 'خارج از محدودهٔ قرارداد' }],
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     const view = await run(activities, () => rejected);
 
     expect(view).toMatchObject({ status: 'rejected', rejectionReason: 'خارج از محدودهٔ قرارداد' });
-    expect(recorded.events.map((e) => [e.sequence, e.type])).toEqual([[1, 'opened'], [2, 'rejected']]);
+    expect(recorded.events.map((e) => [e.sequence, e.type])).toEqual([
+      [1, 'opened'],
+      [2, 'rejected'],
+    ]);
   });
 });

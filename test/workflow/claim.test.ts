@@ -6,12 +6,27 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { AcknowledgementRequest, ClaimActivities, ClaimEscalation, ClaimEventRecord, CreditNoteRequest, DecisionNotice } from '../../activities/claims';
+import type {
+  AcknowledgementRequest,
+  ClaimActivities,
+  ClaimEscalation,
+  ClaimEventRecord,
+  CreditNoteRequest,
+  DecisionNotice,
+} from '../../activities/claims';
 import { creditNoteMonth } from '../../sla/claim-assessment';
 import type { ClaimPolicy } from '../../sla/policy';
 import { calendarPresets, claimPolicyPresets, withHolidays } from '../../sla/presets';
 import * as wf from '../../workflows/claim';
-import { DAY, expectRefused, MINUTE, nextLocalDate, plusDays, skipTo as skipClock, tehranAt } from '../support/tehran-time';
+import {
+  DAY,
+  expectRefused,
+  MINUTE,
+  nextLocalDate,
+  plusDays,
+  skipTo as skipClock,
+  tehranAt,
+} from '../support/tehran-time';
 import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
 let env: TestWorkflowEnvironment;
@@ -48,7 +63,8 @@ function fakeActivities(options: { acknowledgementDown?: () => boolean } = {}) {
     },
     acknowledgeClaim: async (request) => {
       recorded.acknowledgementAttempts += 1;
-      if (options.acknowledgementDown?.()) throw ApplicationFailure.create({ message: 'mail server unreachable', nonRetryable: true });
+      if (options.acknowledgementDown?.())
+        throw ApplicationFailure.create({ message: 'mail server unreachable', nonRetryable: true });
       recorded.acknowledgements.push(request);
     },
     escalateClaim: async (escalation) => void recorded.escalations.push(escalation),
@@ -63,7 +79,10 @@ function fakeActivities(options: { acknowledgementDown?: () => boolean } = {}) {
 
 const avanak = claimPolicyPresets.avanak;
 const amootOffice = (holidays: string[] = []) =>
-  withHolidays(calendarPresets['amoot-office'], holidays.map((date) => ({ date, name: 'تعطیل رسمی' })));
+  withHolidays(
+    calendarPresets['amoot-office'],
+    holidays.map((date) => ({ date, name: 'تعطیل رسمی' })),
+  );
 
 /** 433 minutes of an Avanak month: 20%, of a 100,000,000-rial month. */
 const availabilityFacts: wf.ClaimFacts = {
@@ -116,8 +135,18 @@ async function skipTo(environment: TestWorkflowEnvironment, instantMs: number): 
 }
 
 /** Runs `fn` with a worker, which stops only once the test's workflows have no activity in flight. */
-async function run<T>(activities: ClaimActivities, fn: () => Promise<T>, options: { maxCachedWorkflows?: number } = {}): Promise<T> {
-  const worker = await Worker.create({ ...options, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+async function run<T>(
+  activities: ClaimActivities,
+  fn: () => Promise<T>,
+  options: { maxCachedWorkflows?: number } = {},
+): Promise<T> {
+  const worker = await Worker.create({
+    ...options,
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities,
+  });
   return worker.runUntil(async () => {
     const result = await fn();
     await settled();
@@ -125,12 +154,23 @@ async function run<T>(activities: ClaimActivities, fn: () => Promise<T>, options
   });
 }
 
-async function start(input: Partial<wf.ClaimWorkflowInput> & { receivedAtMs: number }): Promise<WorkflowHandle<typeof wf.claimWorkflow>> {
+async function start(
+  input: Partial<wf.ClaimWorkflowInput> & { receivedAtMs: number },
+): Promise<WorkflowHandle<typeof wf.claimWorkflow>> {
   const claimId = randomUUID();
   const handle = await env.client.workflow.start(wf.claimWorkflow, {
     taskQueue,
     workflowId: `claim-${claimId}`,
-    args: [{ claimId, receivedBy: 'customer:test', policy: avanak, calendars: [amootOffice()], facts: availabilityFacts, ...input }],
+    args: [
+      {
+        claimId,
+        receivedBy: 'customer:test',
+        policy: avanak,
+        calendars: [amootOffice()],
+        facts: availabilityFacts,
+        ...input,
+      },
+    ],
   });
   started.push(handle);
   return handle;
@@ -155,7 +195,10 @@ describe('the acknowledgement', () => {
     });
 
     expect(recorded.acknowledgements).toHaveLength(1);
-    expect(recorded.acknowledgements[0]).toMatchObject({ facts: availabilityFacts, decisionDueAtMs: receivedAtMs + 7 * DAY });
+    expect(recorded.acknowledgements[0]).toMatchObject({
+      facts: availabilityFacts,
+      decisionDueAtMs: receivedAtMs + 7 * DAY,
+    });
     expect(recorded.events.map((e) => e.type)).toEqual(['received']);
     expect(recorded.escalations).toEqual([]);
   });
@@ -170,7 +213,11 @@ describe('the acknowledgement', () => {
     const { recorded, activities } = fakeActivities({ acknowledgementDown: () => mailDown });
 
     await run(activities, async () => {
-      const handle = await start({ receivedAtMs, calendars: [amootOffice([plusDays(thursday, 2)])], acknowledgementRetryMinutes: 6 * 60 });
+      const handle = await start({
+        receivedAtMs,
+        calendars: [amootOffice([plusDays(thursday, 2)])],
+        acknowledgementRetryMinutes: 6 * 60,
+      });
       let view = await handle.query(wf.claimView);
       expect(view.deadlines.acknowledgeDueAtMs).toBe(tehranAt(thursday, '17:00', 3));
 
@@ -203,7 +250,7 @@ describe('the acknowledgement', () => {
 });
 
 describe('a calendar correction (an official holiday confirmed to another date)', () => {
-  it('moves an open claim\'s acknowledgement deadline, records old and new, and escalates at the new deadline only', async () => {
+  it("moves an open claim's acknowledgement deadline, records old and new, and escalates at the new deadline only", async () => {
     // Received Monday 10:00: due at Tuesday's closing, 17:00. Tuesday turns out to be an official
     // holiday (an estimate corrected onto it): the deadline moves to Wednesday 17:00.
     const monday = await nextLocalDate(env, 1);
@@ -212,10 +259,13 @@ describe('a calendar correction (an official holiday confirmed to another date)'
     const { recorded, activities } = fakeActivities({ acknowledgementDown: () => true });
 
     await run(activities, async () => {
-      const handle = await start({ receivedAtMs, acknowledgementRetryMinutes: 3 * DAY / MINUTE });
+      const handle = await start({ receivedAtMs, acknowledgementRetryMinutes: (3 * DAY) / MINUTE });
       expect((await handle.query(wf.claimView)).deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 1));
 
-      await handle.signal(wf.calendarsChanged, { calendars: [amootOffice([plusDays(monday, 1)])], reason: 'estimated holiday corrected' });
+      await handle.signal(wf.calendarsChanged, {
+        calendars: [amootOffice([plusDays(monday, 1)])],
+        reason: 'estimated holiday corrected',
+      });
       await skipTo(env, tehranAt(monday, '17:30', 1));
       let view = await handle.query(wf.claimView);
       expect(view.deadlines.acknowledgeDueAtMs).toBe(tehranAt(monday, '17:00', 2));
@@ -227,7 +277,9 @@ describe('a calendar correction (an official holiday confirmed to another date)'
       expect(view.fired).toEqual(['acknowledgement_overdue']);
     });
 
-    expect(recorded.escalations.map((e) => [e.kind, e.dueAtMs])).toEqual([['acknowledgement_overdue', tehranAt(monday, '17:00', 2)]]);
+    expect(recorded.escalations.map((e) => [e.kind, e.dueAtMs])).toEqual([
+      ['acknowledgement_overdue', tehranAt(monday, '17:00', 2)],
+    ]);
     const recomputed = recorded.events.find((e) => e.type === 'deadlines_recomputed')!;
     expect(recomputed).toMatchObject({
       actor: 'system',
@@ -250,7 +302,12 @@ describe('a calendar correction (an official holiday confirmed to another date)'
     await run(activities, async () => {
       const handle = await start({ receivedAtMs });
       await handle.executeUpdate(wf.approve, { args: [{ ...qa }] });
-      await handle.signal(wf.calendarsChanged, { calendars: [amootOffice([plusDays(monday, 1)])], reason: 'estimated holiday corrected' }).catch(() => undefined);
+      await handle
+        .signal(wf.calendarsChanged, {
+          calendars: [amootOffice([plusDays(monday, 1)])],
+          reason: 'estimated holiday corrected',
+        })
+        .catch(() => undefined);
       await handle.result();
     });
     expect(recorded.events.map((e) => e.type)).not.toContain('deadlines_recomputed');
@@ -274,7 +331,12 @@ describe('the decision deadline', () => {
       expect((await handle.query(wf.claimView)).fired).toEqual(['decision_reminder', 'decision_overdue']);
 
       const view = await handle.executeUpdate(wf.approve, { args: [{ ...qa }] });
-      expect(view.decision).toMatchObject({ outcome: 'approved', late: true, creditPercent: 20, amountRials: 20_000_000 });
+      expect(view.decision).toMatchObject({
+        outcome: 'approved',
+        late: true,
+        creditPercent: 20,
+        amountRials: 20_000_000,
+      });
       return handle.result();
     });
 
@@ -283,7 +345,12 @@ describe('the decision deadline', () => {
       ['decision_overdue', receivedAtMs + 7 * DAY, { channel: 'sms', recipients: ['qa_lead', 'department_manager'] }],
     ]);
     expect(result.status).toBe('approved');
-    expect(recorded.events.map((e) => e.type)).toEqual(['received', 'decision_reminder', 'decision_overdue', 'approved']);
+    expect(recorded.events.map((e) => e.type)).toEqual([
+      'received',
+      'decision_reminder',
+      'decision_overdue',
+      'approved',
+    ]);
     expect(recorded.events.map((e) => e.sequence)).toEqual([1, 3, 4, 5]);
   });
 
@@ -308,9 +375,22 @@ describe("QA's decision", () => {
     const handle = await run(activities, async () => {
       const h = await start({ receivedAtMs });
       await skipTo(env, tehranAt(sunday, '12:00'));
-      await expectRefused(h.executeUpdate(wf.approve, { args: [{ ...qa, creditPercent: 30 }] }), /computed credit is 20%.*adjusted amount/);
+      await expectRefused(
+        h.executeUpdate(wf.approve, { args: [{ ...qa, creditPercent: 30 }] }),
+        /computed credit is 20%.*adjusted amount/,
+      );
       const view = await h.executeUpdate(wf.approve, { args: [{ ...qa }] });
-      expect(view).toMatchObject({ status: 'approved', decision: { outcome: 'approved', by: 'qa:leila', late: false, adjusted: false, creditPercent: 20, amountRials: 20_000_000 } });
+      expect(view).toMatchObject({
+        status: 'approved',
+        decision: {
+          outcome: 'approved',
+          by: 'qa:leila',
+          late: false,
+          adjusted: false,
+          creditPercent: 20,
+          amountRials: 20_000_000,
+        },
+      });
       expect(view.decision!.creditNoteMonth).toBe(creditNoteMonth(view.decision!.atMs));
       await h.result();
       return h;
@@ -320,7 +400,12 @@ describe("QA's decision", () => {
 
     expect(recorded.creditNoteCalls).toBe(1);
     expect([...recorded.creditNotes.values()]).toEqual([
-      { claimId: expect.any(String), percent: 20, amountRials: 20_000_000, appliesToMonth: creditNoteMonth(tehranAt(sunday, '12:00')) },
+      {
+        claimId: expect.any(String),
+        percent: 20,
+        amountRials: 20_000_000,
+        appliesToMonth: creditNoteMonth(tehranAt(sunday, '12:00')),
+      },
     ]);
     expect(recorded.decisions).toHaveLength(1);
     // 1 received, 2 acknowledged, 3 approved.
@@ -344,7 +429,9 @@ describe("QA's decision", () => {
       const loser = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')!;
       const outcome = winner.value.decision!.outcome;
       const refusedVerb = outcome === 'approved' ? 'reject' : 'approve';
-      expect((loser.reason as { cause?: Error }).cause?.message).toBe(`cannot ${refusedVerb}: the claim is already ${outcome}`);
+      expect((loser.reason as { cause?: Error }).cause?.message).toBe(
+        `cannot ${refusedVerb}: the claim is already ${outcome}`,
+      );
     });
 
     expect(recorded.decisions).toHaveLength(1);
@@ -358,16 +445,30 @@ describe("QA's decision", () => {
 
     await run(activities, async () => {
       const handle = await start({ receivedAtMs });
-      await expectRefused(handle.executeUpdate(wf.approveAdjusted, { args: [{ ...qa, amountRials: 25_000_000, justification: ' ' }] }), /justification/);
       await expectRefused(
-        handle.executeUpdate(wf.approveAdjusted, { args: [{ ...qa, amountRials: 150_000_000, justification: 'peak season' }] }),
+        handle.executeUpdate(wf.approveAdjusted, { args: [{ ...qa, amountRials: 25_000_000, justification: ' ' }] }),
+        /justification/,
+      );
+      await expectRefused(
+        handle.executeUpdate(wf.approveAdjusted, {
+          args: [{ ...qa, amountRials: 150_000_000, justification: 'peak season' }],
+        }),
         /cannot exceed one month's subscription \(100000000 rials\)/,
       );
-      const view = await handle.executeUpdate(wf.approveAdjusted, { args: [{ ...qa, amountRials: 25_000_000, justification: 'the outage hit a campaign' }] });
-      expect(view.decision).toMatchObject({ adjusted: true, justification: 'the outage hit a campaign', creditPercent: 25, amountRials: 25_000_000 });
+      const view = await handle.executeUpdate(wf.approveAdjusted, {
+        args: [{ ...qa, amountRials: 25_000_000, justification: 'the outage hit a campaign' }],
+      });
+      expect(view.decision).toMatchObject({
+        adjusted: true,
+        justification: 'the outage hit a campaign',
+        creditPercent: 25,
+        amountRials: 25_000_000,
+      });
     });
 
-    expect([...recorded.creditNotes.values()]).toEqual([expect.objectContaining({ percent: 25, amountRials: 25_000_000 })]);
+    expect([...recorded.creditNotes.values()]).toEqual([
+      expect.objectContaining({ percent: 25, amountRials: 25_000_000 }),
+    ]);
   });
 
   it('rejects with a published exclusion or free text, and writes no credit note', async () => {
@@ -379,11 +480,20 @@ describe("QA's decision", () => {
     const result = await run(activities, async () => {
       const handle = await start({ receivedAtMs });
       await expectRefused(handle.executeUpdate(wf.reject, { args: [{ ...qa, reason: '  ' }] }), /give the reason/);
-      await handle.executeUpdate(wf.reject, { args: [{ ...qa, exclusion: 'external_provider', reason: 'nationwide operator failure' }] });
+      await handle.executeUpdate(wf.reject, {
+        args: [{ ...qa, exclusion: 'external_provider', reason: 'nationwide operator failure' }],
+      });
       return handle.result();
     });
 
-    expect(result).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', rejectionReason: 'external_provider: nationwide operator failure', creditPercent: null } });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      decision: {
+        outcome: 'rejected',
+        rejectionReason: 'external_provider: nationwide operator failure',
+        creditPercent: null,
+      },
+    });
     expect(recorded.creditNoteCalls).toBe(0);
     expect(recorded.decisions.map((d) => d.decision.outcome)).toEqual(['rejected']);
   });

@@ -36,10 +36,19 @@ afterEach(async () => {
 });
 
 const refused = () =>
-  ApplicationFailure.create({ type: 'NotificationDeliveryFailed', message: 'SMS gateway answered 400: number blocked', nonRetryable: true });
+  ApplicationFailure.create({
+    type: 'NotificationDeliveryFailed',
+    message: 'SMS gateway answered 400: number blocked',
+    nonRetryable: true,
+  });
 
 async function run<T>(activities: object, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities,
+  });
   return worker.runUntil(fn);
 }
 
@@ -79,14 +88,22 @@ describe('a claim whose messages are all refused', () => {
       const handle = await env.client.workflow.start(claims.claimWorkflow, {
         taskQueue,
         workflowId: `claim-${randomUUID()}`,
-        args: [{
-          claimId: randomUUID(),
-          receivedBy: 'customer:test',
-          receivedAtMs,
-          policy: claimPolicyPresets.avanak,
-          calendars: [withHolidays(calendarPresets['amoot-office'], [])],
-          facts: { kind: 'availability', month: '1405-09', downtimeMinutes: 433, availabilityPercent: 98.998, computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 } },
-        }],
+        args: [
+          {
+            claimId: randomUUID(),
+            receivedBy: 'customer:test',
+            receivedAtMs,
+            policy: claimPolicyPresets.avanak,
+            calendars: [withHolidays(calendarPresets['amoot-office'], [])],
+            facts: {
+              kind: 'availability',
+              month: '1405-09',
+              downtimeMinutes: 433,
+              availabilityPercent: 98.998,
+              computed: { percent: 20, amountRials: 20_000_000, monthlyFeeRials: 100_000_000 },
+            },
+          },
+        ],
       });
       started.push(handle);
       await skipTo(env, receivedAtMs + 6 * DAY - 1_500);
@@ -128,12 +145,22 @@ describe('a change request whose messages are all refused', () => {
       const handle = await env.client.workflow.start(changeRequests.changeRequestWorkflow, {
         taskQueue,
         workflowId: `change-request-${randomUUID()}`,
-        args: [{ changeRequestId: randomUUID(), policy, calendars: [calendarPresets['iotex-office']], openedAtMs, openedBy: 'customer:acme' }],
+        args: [
+          {
+            changeRequestId: randomUUID(),
+            policy,
+            calendars: [calendarPresets['iotex-office']],
+            openedAtMs,
+            openedBy: 'customer:acme',
+          },
+        ],
       });
       started.push(handle);
       await skipTo(env, tehranAt(saturday, '10:00', 21) - 1_500);
       await waitFor(() => types().includes('review_overdue'), 20_000);
-      return handle.executeUpdate(changeRequests.review, { args: [{ actor: 'agent:sara', decision: 'reject', reason: 'خارج از محدودهٔ محصول' }] });
+      return handle.executeUpdate(changeRequests.review, {
+        args: [{ actor: 'agent:sara', decision: 'reject', reason: 'خارج از محدودهٔ محصول' }],
+      });
     });
 
     expect(view.status).toBe('rejected');

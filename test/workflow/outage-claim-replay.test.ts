@@ -7,14 +7,21 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
-const historyOf = (name: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(__dirname, 'histories', name)));
+const historyOf = (name: string) =>
+  temporal.api.history.v1.History.decode(readFileSync(path.join(__dirname, 'histories', name)));
 
 describe('outage and claim workflows after outage corrections', () => {
   it.each([
     'outage-escalated-before-corrections.binpb',
     'outage-notice-posted-before-corrections.binpb',
     'claim-approved-before-corrections.binpb',
-  ])('replays %s', async (name) => {
-    await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, historyOf(name), name)).resolves.toBeUndefined();
-  }, 120_000);
+  ])(
+    'replays %s',
+    async (name) => {
+      await expect(
+        Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, historyOf(name), name),
+      ).resolves.toBeUndefined();
+    },
+    120_000,
+  );
 });

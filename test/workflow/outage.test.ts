@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 function fakeActivities() {
-  const recorded = { announcements: [] as string[], customerNotices: [] as string[], escalations: [] as { outageId: string; dueAtMs: number }[] };
+  const recorded = {
+    announcements: [] as string[],
+    customerNotices: [] as string[],
+    escalations: [] as { outageId: string; dueAtMs: number }[],
+  };
   const activities: OutageActivities = {
     announceMaintenance: async ({ outageId }) => {
       recorded.announcements.push(outageId);
@@ -52,16 +56,31 @@ afterEach(async () => {
 });
 
 async function run<T>(activities: OutageActivities, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities,
+  });
   return worker.runUntil(fn);
 }
 
-async function start(input: Partial<wf.OutageWorkflowInput> & { startedAtMs: number }): Promise<WorkflowHandle<typeof wf.outageWorkflow>> {
+async function start(
+  input: Partial<wf.OutageWorkflowInput> & { startedAtMs: number },
+): Promise<WorkflowHandle<typeof wf.outageWorkflow>> {
   const outageId = randomUUID();
   const handle = await env.client.workflow.start(wf.outageWorkflow, {
     taskQueue,
     workflowId: `outage-${outageId}`,
-    args: [{ outageId, noticeWithinMinutes: wf.PANEL_NOTICE_WITHIN_MINUTES, noticePostedAtMs: null, announce: false, ...input }],
+    args: [
+      {
+        outageId,
+        noticeWithinMinutes: wf.PANEL_NOTICE_WITHIN_MINUTES,
+        noticePostedAtMs: null,
+        announce: false,
+        ...input,
+      },
+    ],
   });
   started.push(handle);
   return handle;
@@ -109,11 +128,13 @@ describe('the outage notice', () => {
     expect(recorded.escalations).toHaveLength(1);
   });
 
-  it('announces a maintenance window to the product\'s customers; the announcement is the notice', async () => {
+  it("announces a maintenance window to the product's customers; the announcement is the notice", async () => {
     const now = await env.currentTimeMs();
     const { recorded, activities } = fakeActivities();
 
-    const result = await run(activities, async () => (await start({ startedAtMs: now + 72 * HOUR, noticePostedAtMs: now, announce: true })).result());
+    const result = await run(activities, async () =>
+      (await start({ startedAtMs: now + 72 * HOUR, noticePostedAtMs: now, announce: true })).result(),
+    );
 
     expect(result).toMatchObject({ announced: true, escalated: false, noticePostedAtMs: now });
     expect(recorded.announcements).toEqual([result.outageId]);
@@ -122,7 +143,7 @@ describe('the outage notice', () => {
 });
 
 describe('an unannounced outage (seed 001)', () => {
-  it('tells the product\'s customers at once, and the 2-hour panel notice rule stays', async () => {
+  it("tells the product's customers at once, and the 2-hour panel notice rule stays", async () => {
     const now = await env.currentTimeMs();
     const { recorded, activities } = fakeActivities();
 
@@ -141,7 +162,9 @@ describe('an unannounced outage (seed 001)', () => {
   it('tells no customer of an outage recorded without the flag (a planned window, or one already over)', async () => {
     const now = await env.currentTimeMs();
     const { recorded, activities } = fakeActivities();
-    const result = await run(activities, async () => (await start({ startedAtMs: now, noticePostedAtMs: now })).result());
+    const result = await run(activities, async () =>
+      (await start({ startedAtMs: now, noticePostedAtMs: now })).result(),
+    );
     expect(result).toMatchObject({ customersNotified: false });
     expect(recorded.customerNotices).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { calendarPresets, ticketPolicyPresets } from '../../sla/presets';
 import * as wf from '../../workflows/ticket';
 import { useTicketHarness } from './ticket-harness';
 
-const { agent, fakeActivities, tehran, nextLocalDate, expectNear, expectRefused, skipTo, run, start } = useTicketHarness();
+const { agent, fakeActivities, tehran, nextLocalDate, expectNear, expectRefused, skipTo, run, start } =
+  useTicketHarness();
 
 describe("the ticket workflow, rule 13: Avanak's fix from the review result", () => {
   it('opened Saturday 10:00, fault confirmed Monday 14:00: the fix is due Thursday 14:00 and breaches then, not Tuesday 10:00', async () => {
@@ -30,14 +31,19 @@ describe("the ticket workflow, rule 13: Avanak's fix from the review result", ()
 
       // Monday 14:00: the review (24 clock hours) is late; the fault is Avanak's.
       await skipTo(tehran(saturday, '14:00', 2));
-      view = await handle.executeUpdate(wf.confirmFault, { args: [{ ...agent, finding: 'خطای پنل از سمت آوانک است؛ رفع می‌شود' }] });
+      view = await handle.executeUpdate(wf.confirmFault, {
+        args: [{ ...agent, finding: 'خطای پنل از سمت آوانک است؛ رفع می‌شود' }],
+      });
       const fix = view.targets.find((t) => t.target === 'resolution')!;
       expect(fix.state).toBe('running');
       expectNear(fix.startMs, tehran(saturday, '14:00', 2));
       // Mon 14:00 + 3 office days: Tue, Wed, Thu 14:00 (Thursday's close).
       expectNear(fix.dueAtMs, tehran(saturday, '14:00', 5));
       expect(view.targets.some((t) => t.target === 'review')).toBe(false);
-      await expectRefused(handle.executeUpdate(wf.confirmFault, { args: [{ ...agent, finding: 'again' }] }), /already made \(confirmed\)/);
+      await expectRefused(
+        handle.executeUpdate(wf.confirmFault, { args: [{ ...agent, finding: 'again' }] }),
+        /already made \(confirmed\)/,
+      );
 
       // Tuesday 10:30: counted from the opening the fix would be breached by now; it is not.
       await skipTo(tehran(saturday, '10:30', 3));
@@ -61,22 +67,31 @@ describe("the ticket workflow, rule 13: Avanak's fix from the review result", ()
     // Every fix alarm fired after the review result, none before it.
     for (const escalation of fix) expect(escalation.firedAtMs).toBeGreaterThan(tehran(saturday, '14:00', 2));
     // The review itself was late (due Sunday 10:00): its breach fired, and its outcome records it.
-    expect(recorded.escalationCalls.find((e) => e.target === 'review' && e.kind === 'breach')?.dueAtMs).toBe(tehran(saturday, '10:00', 1));
+    expect(recorded.escalationCalls.find((e) => e.target === 'review' && e.kind === 'breach')?.dueAtMs).toBe(
+      tehran(saturday, '10:00', 1),
+    );
     expect(recorded.outcomes.get('review#1')).toMatchObject({ met: false, dueAtMs: tehran(saturday, '10:00', 1) });
     expect(recorded.events.map((e) => e.type)).toContain('fault_confirmed');
     expect(recorded.notices).toContain('fault_confirmed');
   });
 
-  it('a fault that is not the vendor\'s gets no fix deadline and no fix alarm', async () => {
+  it("a fault that is not the vendor's gets no fix deadline and no fix alarm", async () => {
     const saturday = await nextLocalDate(6);
     const openedAtMs = tehran(saturday, '10:00');
     await skipTo(openedAtMs);
     const { recorded, activities } = fakeActivities();
 
     await run(activities, async () => {
-      const handle = await start({ policy: ticketPolicyPresets.avanak, calendars: [calendarPresets['amoot-office'], calendarPresets['always-open']], priority: 'medium', openedAtMs });
+      const handle = await start({
+        policy: ticketPolicyPresets.avanak,
+        calendars: [calendarPresets['amoot-office'], calendarPresets['always-open']],
+        priority: 'medium',
+        openedAtMs,
+      });
       await skipTo(tehran(saturday, '16:00'));
-      const view = await handle.executeUpdate(wf.rejectRequest, { args: [{ ...agent, reason: 'خطا از تنظیمات مشتری است' }] });
+      const view = await handle.executeUpdate(wf.rejectRequest, {
+        args: [{ ...agent, reason: 'خطا از تنظیمات مشتری است' }],
+      });
       expect(view.targets.find((t) => t.target === 'resolution')).toMatchObject({ state: 'rejected', dueAtMs: null });
       await skipTo(tehran(saturday, '10:00', 7));
       await handle.query(wf.ticketView);

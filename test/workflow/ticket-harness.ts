@@ -13,7 +13,6 @@ import { parseIsoDate, formatIsoDate, dayOfWeek } from '../../sla/civil-date';
 import * as wf from '../../workflows/ticket';
 import { bundleWorkflows, createTimeSkippingEnv } from '../support/time-skipping';
 
-
 export type TicketHarness = ReturnType<typeof useTicketHarness>;
 
 /** Registers the jest hooks of a ticket workflow test file and returns its helpers. */
@@ -33,7 +32,6 @@ export function useTicketHarness() {
   afterAll(async () => {
     await env?.teardown();
   });
-
 
   /** In-memory activities with the real signatures; `failEscalationOnce` makes the first escalate fail. */
   function fakeActivities(options: { failEscalationOnce?: boolean } = {}) {
@@ -89,7 +87,10 @@ export function useTicketHarness() {
 
   /** A refused update: the validator's message travels as the failure's cause. */
   async function expectRefused(update: Promise<unknown>, message: RegExp): Promise<void> {
-    const error = await update.then(() => undefined, (e: unknown) => e as Error & { cause?: Error });
+    const error = await update.then(
+      () => undefined,
+      (e: unknown) => e as Error & { cause?: Error },
+    );
     expect(error).toBeDefined();
     expect(error!.cause?.message).toMatch(message);
   }
@@ -160,7 +161,11 @@ export function useTicketHarness() {
     }
   });
 
-  async function run<T>(activities: TicketActivities, fn: () => Promise<T>, options: { maxCachedWorkflows?: number } = {}): Promise<T> {
+  async function run<T>(
+    activities: TicketActivities,
+    fn: () => Promise<T>,
+    options: { maxCachedWorkflows?: number } = {},
+  ): Promise<T> {
     const worker = await Worker.create({
       ...options,
       connection: env.nativeConnection,
@@ -171,7 +176,10 @@ export function useTicketHarness() {
     return worker.runUntil(fn);
   }
 
-  async function start(input: Omit<wf.TicketWorkflowInput, 'ticketId' | 'openedBy' | 'closeAfterQuietMinutes'> & Partial<wf.TicketWorkflowInput>): Promise<WorkflowHandle<typeof wf.ticketWorkflow>> {
+  async function start(
+    input: Omit<wf.TicketWorkflowInput, 'ticketId' | 'openedBy' | 'closeAfterQuietMinutes'> &
+      Partial<wf.TicketWorkflowInput>,
+  ): Promise<WorkflowHandle<typeof wf.ticketWorkflow>> {
     const ticketId = randomUUID();
     const handle = await env.client.workflow.start(wf.ticketWorkflow, {
       taskQueue,

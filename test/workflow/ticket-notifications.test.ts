@@ -31,7 +31,11 @@ function failingMessages(failure: () => Error) {
 }
 
 const refused = () =>
-  ApplicationFailure.create({ type: 'NotificationDeliveryFailed', message: 'SMS gateway answered 400: number blocked', nonRetryable: true });
+  ApplicationFailure.create({
+    type: 'NotificationDeliveryFailed',
+    message: 'SMS gateway answered 400: number blocked',
+    nonRetryable: true,
+  });
 
 describe('the ticket workflow when messages cannot go out', () => {
   it('keeps its timers and records the failure when the gateway refuses every message for good', async () => {
@@ -51,7 +55,9 @@ describe('the ticket workflow when messages cannot go out', () => {
       await skipTo(tehran(monday, '12:00') - 1_500);
       await waitFor(() => types().includes('sla_escalation'), 20_000);
       // The ticket still takes commands, and its own customer notice failing does not refuse them.
-      const replied = await handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'در حال بررسی' }] });
+      const replied = await handle.executeUpdate(wf.agentReply, {
+        args: [{ ...agent, public: true, body: 'در حال بررسی' }],
+      });
       expect(replied.status).toBe('in_progress');
       const { status } = await handle.describe();
       expect(status.name).toBe('RUNNING');

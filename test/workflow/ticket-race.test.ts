@@ -17,7 +17,13 @@ const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() 
 /** The fake activities, each taking a few milliseconds, so handlers would interleave at their awaits. */
 function slowActivities(activities: TicketActivities): TicketActivities {
   return Object.fromEntries(
-    Object.entries(activities).map(([name, fn]) => [name, async (arg: never) => { await jitter(); return (fn as (a: never) => Promise<unknown>)(arg); }]),
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (arg: never) => {
+        await jitter();
+        return (fn as (a: never) => Promise<unknown>)(arg);
+      },
+    ]),
   ) as unknown as TicketActivities;
 }
 
@@ -35,21 +41,36 @@ describe('the ticket workflow under concurrent commands', () => {
     const policy = hoursPolicy();
     const calendars = [iotexLike([])];
 
-    const histories: { workflowId: string; history: Awaited<ReturnType<import('@temporalio/client').WorkflowHandle['fetchHistory']>> }[] = [];
+    const histories: {
+      workflowId: string;
+      history: Awaited<ReturnType<import('@temporalio/client').WorkflowHandle['fetchHistory']>>;
+    }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const { recorded, activities } = fakeActivities();
       const commands: { tag: string; command: TicketCommand }[] = [
         { tag: 'tag-cancel', command: { type: 'cancel', actor: 'customer:acme', reason: 'tag-cancel' } },
-        ...Array.from({ length: 6 }, (_, i) => ({ tag: `tag-agent-${i}`, command: { type: 'agentReply' as const, actor: 'agent:sara', public: true, body: `tag-agent-${i}` } })),
-        ...Array.from({ length: 3 }, (_, i) => ({ tag: `tag-customer-${i}`, command: { type: 'customerReply' as const, actor: 'customer:acme', body: `tag-customer-${i}` } })),
-        ...Array.from({ length: 3 }, (_, i) => ({ tag: `tag-resolve-${i}`, command: { type: 'resolve' as const, actor: 'agent:sara', note: `tag-resolve-${i}` } })),
+        ...Array.from({ length: 6 }, (_, i) => ({
+          tag: `tag-agent-${i}`,
+          command: { type: 'agentReply' as const, actor: 'agent:sara', public: true, body: `tag-agent-${i}` },
+        })),
+        ...Array.from({ length: 3 }, (_, i) => ({
+          tag: `tag-customer-${i}`,
+          command: { type: 'customerReply' as const, actor: 'customer:acme', body: `tag-customer-${i}` },
+        })),
+        ...Array.from({ length: 3 }, (_, i) => ({
+          tag: `tag-resolve-${i}`,
+          command: { type: 'resolve' as const, actor: 'agent:sara', note: `tag-resolve-${i}` },
+        })),
       ];
       const { handle, answers, result, history } = await run(slowActivities(activities), async () => {
         const h = await start({ policy, calendars, priority: 'high', openedAtMs });
         const send = ({ command }: { command: TicketCommand }) => {
           const { type, ...arg } = command;
           const update = {
-            agentReply: wf.agentReply, customerReply: wf.customerReply, resolve: wf.resolve, cancel: wf.cancel,
+            agentReply: wf.agentReply,
+            customerReply: wf.customerReply,
+            resolve: wf.resolve,
+            cancel: wf.cancel,
           }[type as 'agentReply' | 'customerReply' | 'resolve' | 'cancel'];
           return h.executeUpdate(update as typeof wf.cancel, { args: [arg as never] });
         };
@@ -84,7 +105,10 @@ describe('the ticket workflow under concurrent commands', () => {
       histories.push({ workflowId: handle.workflowId, history });
     }
     // Every history the race recorded replays on the current code.
-    for await (const replay of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+    for await (const replay of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../workflows') },
+      histories,
+    )) {
       expect(replay.error).toBeUndefined();
     }
   }, 240_000);

@@ -28,7 +28,8 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
-const load = (name: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(__dirname, 'histories', name)));
+const load = (name: string) =>
+  temporal.api.history.v1.History.decode(readFileSync(path.join(__dirname, 'histories', name)));
 const markers = (history: temporal.api.history.v1.IHistory) =>
   (history.events ?? []).flatMap((e) => {
     const details = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
@@ -51,11 +52,17 @@ describe('workflow versioning', () => {
     ['claim-calendar-signal-before-patch.binpb', ['claim-calendar-corrections']],
     ['change-request-calendar-signal-before-patch.binpb', ['change-request-calendar-corrections']],
     ['ticket-avanak-before-fix-from-review-patch.binpb', ['ticket-resolution-from-review-result']],
-  ])('replays %s', async (name, absentMarkers) => {
-    const history = load(name);
-    for (const marker of absentMarkers) expect(markers(history)).not.toContain(marker);
-    await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, name)).resolves.toBeUndefined();
-  }, 120_000);
+  ])(
+    'replays %s',
+    async (name, absentMarkers) => {
+      const history = load(name);
+      for (const marker of absentMarkers) expect(markers(history)).not.toContain(marker);
+      await expect(
+        Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, name),
+      ).resolves.toBeUndefined();
+    },
+    120_000,
+  );
 
   // The evidence histories as they are: three are refused by the SDK's own check, whatever the
   // workflow code (their migration is the repair: test/integration/stuck-evidence.test.ts).
@@ -64,11 +71,19 @@ describe('workflow versioning', () => {
     ['ticket-e35656ac-6ec9-4340-8063-c869bfedbd8a.binpb', /TMPRL1100/],
     ['ticket-ee847a2f-7c6f-4460-b63e-04387c27ae85.binpb', null],
     ['ticket-fd941d03-c8ae-4d46-9cf4-6612bd487a96.binpb', /TMPRL1100/],
-  ])('stuck evidence %s: replays or fails as recorded', async (name, failure) => {
-    const replay = Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, load(`stuck-evidence/${name}`), name);
-    if (failure) await expect(replay).rejects.toThrow(failure);
-    else await expect(replay).resolves.toBeUndefined();
-  }, 120_000);
+  ])(
+    'stuck evidence %s: replays or fails as recorded',
+    async (name, failure) => {
+      const replay = Worker.runReplayHistory(
+        { workflowsPath: require.resolve('../../workflows') },
+        load(`stuck-evidence/${name}`),
+        name,
+      );
+      if (failure) await expect(replay).rejects.toThrow(failure);
+      else await expect(replay).resolves.toBeUndefined();
+    },
+    120_000,
+  );
 
   it.each([
     ['ticket-burst-serialized.binpb', 'ticket-serialized-commands'],
@@ -80,8 +95,13 @@ describe('workflow versioning', () => {
     expect(markers(load(name))).toContain(marker);
   });
 
-  it.each(['claim-calendar-signal-before-patch.binpb', 'change-request-calendar-signal-before-patch.binpb'])('%s holds the calendarsChanged signal', (name) => {
-    const signals = (load(name).events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
-    expect(signals).toEqual(['calendarsChanged']);
-  });
+  it.each(['claim-calendar-signal-before-patch.binpb', 'change-request-calendar-signal-before-patch.binpb'])(
+    '%s holds the calendarsChanged signal',
+    (name) => {
+      const signals = (load(name).events ?? []).flatMap(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? [],
+      );
+      expect(signals).toEqual(['calendarsChanged']);
+    },
+  );
 });

@@ -4,7 +4,8 @@
 import * as wf from '../../workflows/ticket';
 import { useTicketHarness } from './ticket-harness';
 
-const { fakeActivities, tehran, nextLocalDate, waitFor, skipTo, iotexLike, hoursPolicy, run, start } = useTicketHarness();
+const { fakeActivities, tehran, nextLocalDate, waitFor, skipTo, iotexLike, hoursPolicy, run, start } =
+  useTicketHarness();
 
 describe('the ticket workflow under activity failure', () => {
   it('escalates exactly once even when the escalation activity fails and is retried, and after a worker restart', async () => {
@@ -16,14 +17,18 @@ describe('the ticket workflow under activity failure', () => {
 
     // Without a workflow cache every task replays the history so far, and no sticky queue ties
     // the workflow to the first worker.
-    const handle = await run(activities, async () => {
-      const h = await start({ policy, calendars: [iotexLike([])], priority: 'high', openedAtMs });
-      // The breach falls due at 11:00. The last second and a half pass in real time: the test
-      // server loses its time-skipping lock when an activity fails during env.sleep().
-      await skipTo(tehran(monday, '11:00') - 1_500);
-      await waitFor(() => recorded.escalations.size === 1, 20_000);
-      return h;
-    }, { maxCachedWorkflows: 0 });
+    const handle = await run(
+      activities,
+      async () => {
+        const h = await start({ policy, calendars: [iotexLike([])], priority: 'high', openedAtMs });
+        // The breach falls due at 11:00. The last second and a half pass in real time: the test
+        // server loses its time-skipping lock when an activity fails during env.sleep().
+        await skipTo(tehran(monday, '11:00') - 1_500);
+        await waitFor(() => recorded.escalations.size === 1, 20_000);
+        return h;
+      },
+      { maxCachedWorkflows: 0 },
+    );
     // A new worker replays the whole history to answer the query: nothing fires again.
     const replayed = await run(activities, () => handle.query(wf.ticketView), { maxCachedWorkflows: 0 });
     expect(replayed.breached).toBe(true);
@@ -33,5 +38,4 @@ describe('the ticket workflow under activity failure', () => {
     expect(new Set(breachCalls.map((e) => e.dedupeKey)).size).toBe(1);
     expect([...recorded.escalations.keys()].filter((k) => k.includes('first_response:breach'))).toHaveLength(1);
   });
-
 });

@@ -6,7 +6,24 @@ import { calendarPresets, ticketPolicyPresets } from '../../sla/presets';
 import * as wf from '../../workflows/ticket';
 import { useTicketHarness } from './ticket-harness';
 
-const { env, HOUR, agent, customer, fakeActivities, tehran, nextLocalDate, expectNear, expectRefused, waitFor, waitForAsync, skipTo, iotexLike, hoursPolicy, run, start } = useTicketHarness();
+const {
+  env,
+  HOUR,
+  agent,
+  customer,
+  fakeActivities,
+  tehran,
+  nextLocalDate,
+  expectNear,
+  expectRefused,
+  waitFor,
+  waitForAsync,
+  skipTo,
+  iotexLike,
+  hoursPolicy,
+  run,
+  start,
+} = useTicketHarness();
 
 describe('the ticket workflow', () => {
   it('pauses the resolution clock while waiting on the customer, over a weekend and a holiday', async () => {
@@ -19,7 +36,12 @@ describe('the ticket workflow', () => {
     const { recorded, activities } = fakeActivities();
 
     await run(activities, async () => {
-      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([holiday])], priority: 'high', openedAtMs });
+      const handle = await start({
+        policy: hoursPolicy(),
+        calendars: [iotexLike([holiday])],
+        priority: 'high',
+        openedAtMs,
+      });
       let view = await handle.query(wf.ticketView);
       expect(view.targets.find((t) => t.target === 'resolution')!.dueAtMs).toBe(tehran(wednesday, '17:00', 4));
 
@@ -71,7 +93,9 @@ describe('the ticket workflow', () => {
     await run(activities, async () => {
       const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'high', openedAtMs });
       await skipTo(tehran(monday, '09:10'));
-      const view = await handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'سلام، بررسی می‌کنیم' }] });
+      const view = await handle.executeUpdate(wf.agentReply, {
+        args: [{ ...agent, public: true, body: 'سلام، بررسی می‌کنیم' }],
+      });
       const reply = recorded.events.find((e) => e.type === 'agent_replied')!;
       expect(view.firstResponseAtMs).not.toBeNull();
       expect(reply.atMs).toBe(view.firstResponseAtMs);
@@ -86,7 +110,12 @@ describe('the ticket workflow', () => {
     const { recorded, activities } = fakeActivities();
 
     await run(activities, async () => {
-      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'critical', openedAtMs });
+      const handle = await start({
+        policy: hoursPolicy(),
+        calendars: [iotexLike([])],
+        priority: 'critical',
+        openedAtMs,
+      });
       // First response: 120 business minutes → 75% at 10:30, breach at 11:00, 150% at 12:00.
       await skipTo(tehran(monday, '12:30'));
       const view = await handle.query(wf.ticketView);
@@ -102,10 +131,12 @@ describe('the ticket workflow', () => {
     ]);
     expect(firstResponse[1]!.action).toEqual({ channel: 'sms', recipients: ['department_manager'] });
     expect(firstResponse[2]!.action).toEqual({ channel: 'sms', recipients: ['senior_management'] });
-    expect(recorded.events.map((e) => e.type)).toEqual(expect.arrayContaining(['opened', 'sla_warning', 'sla_breach', 'sla_escalation']));
+    expect(recorded.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['opened', 'sla_warning', 'sla_breach', 'sla_escalation']),
+    );
   });
 
-  it('recomputes deadlines from the ticket\'s start when the priority changes, keeping a breach that happened', async () => {
+  it("recomputes deadlines from the ticket's start when the priority changes, keeping a breach that happened", async () => {
     // Owj Agile: low = 1 h / 4 business days, critical = 15 min / 3 hours (Sat–Thu 08:30–21:00).
     const sunday = await nextLocalDate(0);
     const openedAtMs = tehran(sunday, '09:00');
@@ -118,18 +149,24 @@ describe('the ticket workflow', () => {
       await skipTo(tehran(sunday, '09:20'));
       await handle.executeUpdate(wf.agentReply, { args: [{ ...agent, public: true, body: 'در حال بررسی' }] });
       await skipTo(tehran(sunday, '13:00'));
-      let view = await handle.executeUpdate(wf.changePriority, { args: [{ ...agent, priority: 'critical', reason: 'production down' }] });
+      let view = await handle.executeUpdate(wf.changePriority, {
+        args: [{ ...agent, priority: 'critical', reason: 'production down' }],
+      });
       const resolution = view.targets.find((t) => t.target === 'resolution')!;
       expect(resolution.dueAtMs).toBe(tehran(sunday, '12:00'));
       expect(resolution.usedMinutes).toBeCloseTo(240, 0);
       // The 3-hour target is already past: the breach fires at once and stays recorded.
       await skipTo(tehran(sunday, '13:05'));
-      view = await handle.executeUpdate(wf.changePriority, { args: [{ ...agent, priority: 'low', reason: 'workaround found' }] });
+      view = await handle.executeUpdate(wf.changePriority, {
+        args: [{ ...agent, priority: 'low', reason: 'workaround found' }],
+      });
       expect(view.breached).toBe(true);
       expect(view.targets.find((t) => t.target === 'resolution')!.dueAtMs).toBe(tehran(sunday, '09:00', 4));
       const event = recorded.events.find((e) => e.type === 'priority_changed')!;
       expect(event.data.deadlines).toEqual(
-        expect.arrayContaining([{ target: 'resolution', fromMs: tehran(sunday, '09:00', 4), toMs: tehran(sunday, '12:00') }]),
+        expect.arrayContaining([
+          { target: 'resolution', fromMs: tehran(sunday, '09:00', 4), toMs: tehran(sunday, '12:00') },
+        ]),
       );
     });
 
@@ -143,7 +180,13 @@ describe('the ticket workflow', () => {
     const { recorded, activities } = fakeActivities();
 
     const result = await run(activities, async () => {
-      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'medium', openedAtMs, closeAfterQuietMinutes: 24 * 60 });
+      const handle = await start({
+        policy: hoursPolicy(),
+        calendars: [iotexLike([])],
+        priority: 'medium',
+        openedAtMs,
+        closeAfterQuietMinutes: 24 * 60,
+      });
       await skipTo(tehran(sunday, '10:00'));
       let view = await handle.executeUpdate(wf.resolve, { args: [{ ...agent, note: 'تنظیمات اصلاح شد' }] });
       expect(view.status).toBe('resolved');
@@ -153,7 +196,10 @@ describe('the ticket workflow', () => {
       const resolution = view.targets.find((t) => t.target === 'resolution')!;
       expectNear(resolution.startMs, tehran(sunday, '15:00'));
       expectNear(resolution.dueAtMs, tehran(sunday, '15:00', 2));
-      await expectRefused(handle.executeUpdate(wf.close, { args: [{ ...agent, reason: 'done' }] }), /only a resolved ticket/);
+      await expectRefused(
+        handle.executeUpdate(wf.close, { args: [{ ...agent, reason: 'done' }] }),
+        /only a resolved ticket/,
+      );
       await skipTo(tehran(sunday, '16:00'));
       await handle.executeUpdate(wf.resolve, { args: [{ ...agent, note: 'رفع شد' }] });
       return handle.result();
@@ -175,7 +221,12 @@ describe('the ticket workflow', () => {
     const policy = ticketPolicyPresets['owj-committed'];
 
     await run(activities, async () => {
-      const handle = await start({ policy, calendars: [calendarPresets['owj-committed']], priority: 'medium', openedAtMs });
+      const handle = await start({
+        policy,
+        calendars: [calendarPresets['owj-committed']],
+        priority: 'medium',
+        openedAtMs,
+      });
       let view = await handle.query(wf.ticketView);
       expect(view.targets.map((t) => [t.target, t.state])).toEqual([
         ['first_response', 'running'],
@@ -189,9 +240,17 @@ describe('the ticket workflow', () => {
       );
 
       await skipTo(tehran(saturday, '11:00', 1));
-      view = await handle.executeUpdate(wf.announceResolutionDate, { args: [{ ...agent, dueAtMs: tehran(saturday, '12:00', 3) }] });
-      expect(view.targets.find((t) => t.target === 'resolution')).toMatchObject({ state: 'running', dueAtMs: tehran(saturday, '12:00', 3) });
-      await expectRefused(handle.executeUpdate(wf.rejectRequest, { args: [{ ...agent, reason: 'x' }] }), /already made/);
+      view = await handle.executeUpdate(wf.announceResolutionDate, {
+        args: [{ ...agent, dueAtMs: tehran(saturday, '12:00', 3) }],
+      });
+      expect(view.targets.find((t) => t.target === 'resolution')).toMatchObject({
+        state: 'running',
+        dueAtMs: tehran(saturday, '12:00', 3),
+      });
+      await expectRefused(
+        handle.executeUpdate(wf.rejectRequest, { args: [{ ...agent, reason: 'x' }] }),
+        /already made/,
+      );
     });
 
     expect([...recorded.escalations.values()].find((e) => e.target === 'review' && e.kind === 'breach')).toMatchObject({
@@ -231,7 +290,13 @@ describe('the ticket workflow', () => {
     const { recorded, activities } = fakeActivities();
 
     await run(activities, async () => {
-      const handle = await start({ policy: hoursPolicy(), calendars: [iotexLike([])], priority: 'low', openedAtMs, historyLimit: 25 });
+      const handle = await start({
+        policy: hoursPolicy(),
+        calendars: [iotexLike([])],
+        priority: 'low',
+        openedAtMs,
+        historyLimit: 25,
+      });
       await handle.executeUpdate(wf.assign, { args: [{ ...agent, assignee: 'sara' }] });
       const firstRun = (await handle.describe()).runId;
       // Signals grow the history (each records an event); unlike updates, a signal that arrives
@@ -248,7 +313,9 @@ describe('the ticket workflow', () => {
     });
     // The event sequence carried over: one timeline, numbered without a gap or a repeat (signal
     // handlers run concurrently, so the records may arrive out of order).
-    const timeline = [...new Map(recorded.events.map((e) => [e.sequence, e])).values()].sort((a, b) => a.sequence - b.sequence);
+    const timeline = [...new Map(recorded.events.map((e) => [e.sequence, e])).values()].sort(
+      (a, b) => a.sequence - b.sequence,
+    );
     expect(timeline.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(timeline.map((e) => e.type)).toEqual(['opened', 'assigned', ...Array(6).fill('deadlines_recomputed')]);
   });

@@ -29,7 +29,8 @@ export function UsersPage() {
   const [created, setCreated] = useState<User[]>([]);
   const users = useQuery({
     queryKey: ['users', q],
-    queryFn: () => unwrap(api.GET('/v1/users', { params: { query: { limit: 100, ...(q.trim() && { q: q.trim() }) } } })),
+    queryFn: () =>
+      unwrap(api.GET('/v1/users', { params: { query: { limit: 100, ...(q.trim() && { q: q.trim() }) } } })),
   });
   return (
     <>
@@ -71,7 +72,12 @@ export function UsersPage() {
 function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   const { t } = useLocale();
   const queryClient = useQueryClient();
-  const [user, setUser] = useState({ name: '', email: '', role: 'agent' as (typeof STAFF_ROLES)[number], password: '' });
+  const [user, setUser] = useState({
+    name: '',
+    email: '',
+    role: 'agent' as (typeof STAFF_ROLES)[number],
+    password: '',
+  });
   const create = useMutation({
     mutationFn: (body: NewUser) => unwrap(api.POST('/v1/users', { body })),
     onSuccess: (made) => {
@@ -82,7 +88,12 @@ function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({ name: user.name, email: user.email, role: user.role, ...(user.password && { password: user.password }) });
+    create.mutate({
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      ...(user.password && { password: user.password }),
+    });
   };
   return (
     <form className="stack" aria-label={t.admin.newUser} onSubmit={submit}>
@@ -97,7 +108,10 @@ function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {
       </label>
       <label>
         {t.admin.role}
-        <select value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value as (typeof STAFF_ROLES)[number] })}>
+        <select
+          value={user.role}
+          onChange={(e) => setUser({ ...user, role: e.target.value as (typeof STAFF_ROLES)[number] })}
+        >
           {STAFF_ROLES.map((role) => (
             <option key={role} value={role}>
               {t.roles[role]}
@@ -107,7 +121,12 @@ function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {
       </label>
       <label>
         {t.password}
-        <input type="password" autoComplete="new-password" value={user.password} onChange={(e) => setUser({ ...user, password: e.target.value })} />
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={user.password}
+          onChange={(e) => setUser({ ...user, password: e.target.value })}
+        />
       </label>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
@@ -123,7 +142,10 @@ function NewUserForm({ onCreated }: { onCreated: (user: User) => void }) {
 export function CalendarsPage() {
   const { t } = useLocale();
   const calendars = useQuery({ queryKey: ['calendars'], queryFn: () => unwrap(api.GET('/v1/calendars')) });
-  const estimated = useQuery({ queryKey: ['holidays', 'estimated'], queryFn: () => unwrap(api.GET('/v1/holidays/estimated')) });
+  const estimated = useQuery({
+    queryKey: ['holidays', 'estimated'],
+    queryFn: () => unwrap(api.GET('/v1/holidays/estimated')),
+  });
   return (
     <>
       <AdminTabs />
@@ -184,7 +206,8 @@ function EstimatedRow({ item }: { item: EstimatedHoliday }) {
   const { t, date, number, language } = useLocale();
   const queryClient = useQueryClient();
   const confirm = useMutation({
-    mutationFn: () => unwrap(api.POST('/v1/holidays/{id}/confirm', { params: { path: { id: item.holiday.id } }, body: {} })),
+    mutationFn: () =>
+      unwrap(api.POST('/v1/holidays/{id}/confirm', { params: { path: { id: item.holiday.id } }, body: {} })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['holidays'] }),
   });
   const { holiday } = item;
@@ -192,12 +215,18 @@ function EstimatedRow({ item }: { item: EstimatedHoliday }) {
     <tr data-testid="estimated-holiday">
       <td>{date(holiday.date)}</td>
       <td>
-        {language === 'en' ? (holiday.nameEn ?? holiday.name) : holiday.name} <span className="badge estimated">{t.admin.estimated}</span>
+        {language === 'en' ? (holiday.nameEn ?? holiday.name) : holiday.name}{' '}
+        <span className="badge estimated">{t.admin.estimated}</span>
       </td>
       <td dir="ltr">{holiday.set}</td>
       <td>{number(item.daysUntil)}</td>
       <td>
-        <button type="button" onClick={() => confirm.mutate()} disabled={confirm.isPending} aria-label={`${t.admin.confirm}: ${holiday.name} ${holiday.date}`}>
+        <button
+          type="button"
+          onClick={() => confirm.mutate()}
+          disabled={confirm.isPending}
+          aria-label={`${t.admin.confirm}: ${holiday.name} ${holiday.date}`}
+        >
           {t.admin.confirm}
         </button>
         <MutationError error={confirm.error} />

@@ -8,7 +8,12 @@ export type { paths, components } from '../../generated/api';
 export class ApiProblem extends Error {
   constructor(
     readonly status: number,
-    readonly problem: { title?: string; detail?: string; reason?: string; invalidFields?: { field: string; reason: string }[] },
+    readonly problem: {
+      title?: string;
+      detail?: string;
+      reason?: string;
+      invalidFields?: { field: string; reason: string }[];
+    },
   ) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
   }
@@ -38,7 +43,8 @@ api.use(authenticate);
 /** The data of an openapi-fetch answer, or the API's problem as an exception (for TanStack Query). */
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
-  if (error !== undefined || !response.ok) throw new ApiProblem(response.status, (error ?? {}) as ApiProblem['problem']);
+  if (error !== undefined || !response.ok)
+    throw new ApiProblem(response.status, (error ?? {}) as ApiProblem['problem']);
   return data as T;
 }
 
@@ -49,4 +55,7 @@ type Ok<R> = R extends { 200: { content: { 'application/json': infer T } } }
     : never;
 
 /** The JSON a route answers on success, straight from the OpenAPI document: `ApiResponse<'/v1/tickets/{id}'>`. */
-export type ApiResponse<P extends keyof paths, M extends keyof paths[P] = 'get' & keyof paths[P]> = paths[P][M] extends { responses: infer R } ? Ok<R> : never;
+export type ApiResponse<
+  P extends keyof paths,
+  M extends keyof paths[P] = 'get' & keyof paths[P],
+> = paths[P][M] extends { responses: infer R } ? Ok<R> : never;

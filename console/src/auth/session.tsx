@@ -20,7 +20,10 @@ interface SessionAnswer {
   csrfToken: string;
 }
 
-type State = { status: 'loading' } | { status: 'signedOut' } | { status: 'signedIn'; user: SessionUser; via: 'session' | 'apiKey' };
+type State =
+  | { status: 'loading' }
+  | { status: 'signedOut' }
+  | { status: 'signedIn'; user: SessionUser; via: 'session' | 'apiKey' };
 
 interface Session {
   state: State;
@@ -43,7 +46,12 @@ async function sessionRequest(method: 'GET' | 'POST' | 'DELETE', path: string, b
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && credentials.csrfToken) headers['X-CSRF-Token'] = credentials.csrfToken;
-  return fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 async function problemOf(response: Response): Promise<ApiProblem> {
@@ -53,7 +61,15 @@ async function problemOf(response: Response): Promise<ApiProblem> {
 
 async function whoHoldsKey(): Promise<SessionUser> {
   const me = await unwrap(api.GET('/v1/me'));
-  return { id: me.user.id, name: me.role, email: null, role: me.role, vendorId: null, customerId: me.customerId, departments: [] };
+  return {
+    id: me.user.id,
+    name: me.role,
+    email: null,
+    role: me.role,
+    vendorId: null,
+    customerId: me.customerId,
+    departments: [],
+  };
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {

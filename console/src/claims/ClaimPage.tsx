@@ -13,7 +13,10 @@ type Claim = ApiResponse<'/v1/claims/{id}'>;
 /** A claim with the whole evidence, and QA's decision on it. */
 export function ClaimPage() {
   const { id = '' } = useParams();
-  const claim = useQuery({ queryKey: ['claims', id], queryFn: () => unwrap(api.GET('/v1/claims/{id}', { params: { path: { id } } })) });
+  const claim = useQuery({
+    queryKey: ['claims', id],
+    queryFn: () => unwrap(api.GET('/v1/claims/{id}', { params: { path: { id } } })),
+  });
   return <Loaded query={claim}>{(data) => <ClaimView claim={data} />}</Loaded>;
 }
 
@@ -45,7 +48,8 @@ function ClaimView({ claim }: { claim: Claim }) {
             <dt>{t.claims.computed}</dt>
             <dd>
               {claim.computedCredit.percent === null ? '—' : `${number(claim.computedCredit.percent)}٪`}
-              {claim.computedCredit.amountRials !== null && ` · ${number(claim.computedCredit.amountRials)} ${t.claims.amountRials}`}
+              {claim.computedCredit.amountRials !== null &&
+                ` · ${number(claim.computedCredit.amountRials)} ${t.claims.amountRials}`}
             </dd>
           </dl>
           {claim.months.length > 0 && (
@@ -102,7 +106,8 @@ function ClaimView({ claim }: { claim: Claim }) {
               <ul>
                 {claim.tickets.map((ticket) => (
                   <li key={ticket.id}>
-                    <Link to={`/tickets/${ticket.id}`}>{ticket.subject}</Link> · {t.ticket.breached} {dateTime(ticket.breachedAt)}
+                    <Link to={`/tickets/${ticket.id}`}>{ticket.subject}</Link> · {t.ticket.breached}{' '}
+                    {dateTime(ticket.breachedAt)}
                   </li>
                 ))}
               </ul>
@@ -115,7 +120,8 @@ function ClaimView({ claim }: { claim: Claim }) {
             <dl className="facts" data-testid="claim-decision">
               <dt>{t.claims.decided}</dt>
               <dd>
-                {claim.decision.outcome} · {claim.decision.decidedBy.name} · {dateTime(claim.decision.decidedAt)} {claim.decision.late && `(${t.claims.late})`}
+                {claim.decision.outcome} · {claim.decision.decidedBy.name} · {dateTime(claim.decision.decidedAt)}{' '}
+                {claim.decision.late && `(${t.claims.late})`}
               </dd>
               <dt>{t.claims.credit}</dt>
               <dd>
@@ -130,7 +136,8 @@ function ClaimView({ claim }: { claim: Claim }) {
               )}
             </dl>
           ) : (
-            undecided && (user.role === 'qa' || user.role === 'admin' || user.role === 'manager') && <DecisionForms claim={claim} />
+            undecided &&
+            (user.role === 'qa' || user.role === 'admin' || user.role === 'manager') && <DecisionForms claim={claim} />
           )}
         </section>
       </div>
@@ -150,7 +157,10 @@ function DecisionForms({ claim }: { claim: Claim }) {
   const decide = useMutation({
     mutationFn: (decision: 'approve' | 'adjust' | 'reject') => {
       if (decision === 'approve') return unwrap(api.POST('/v1/claims/{id}/approve', { ...path, body: {} }));
-      if (decision === 'adjust') return unwrap(api.POST('/v1/claims/{id}/approve-adjusted', { ...path, body: { amountRials: amount, justification } }));
+      if (decision === 'adjust')
+        return unwrap(
+          api.POST('/v1/claims/{id}/approve-adjusted', { ...path, body: { amountRials: amount, justification } }),
+        );
       return unwrap(api.POST('/v1/claims/{id}/reject', { ...path, body: { reason } }));
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['claims'] }),
@@ -169,7 +179,14 @@ function DecisionForms({ claim }: { claim: Claim }) {
       <form onSubmit={submit('adjust')} className="actions">
         <label>
           {t.claims.amountRials}
-          <input inputMode="numeric" pattern="[0-9]+" required value={amount} onChange={(e) => setAmount(e.target.value)} dir="ltr" />
+          <input
+            inputMode="numeric"
+            pattern="[0-9]+"
+            required
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            dir="ltr"
+          />
         </label>
         <label>
           {t.claims.justification}

@@ -13,7 +13,9 @@ export function ClaimsQueuePage() {
     refetchInterval: 15_000,
     queryFn: async () => {
       const page = await unwrap(api.GET('/v1/qa/claims', { params: { query: { limit: 100 } } }));
-      return [...page.items].sort((a, b) => Date.parse(a.deadlines.decisionDueAt) - Date.parse(b.deadlines.decisionDueAt));
+      return [...page.items].sort(
+        (a, b) => Date.parse(a.deadlines.decisionDueAt) - Date.parse(b.deadlines.decisionDueAt),
+      );
     },
   });
   return (

@@ -38,7 +38,17 @@ export function MutationError({ error }: { error: Error | null }) {
 }
 
 /** How many rows a paged list shows, and a button for the next page while the API has one. */
-export function More({ shown, hasMore, loading, onMore }: { shown: number; hasMore: boolean; loading: boolean; onMore: () => void }) {
+export function More({
+  shown,
+  hasMore,
+  loading,
+  onMore,
+}: {
+  shown: number;
+  hasMore: boolean;
+  loading: boolean;
+  onMore: () => void;
+}) {
   const { t, number } = useLocale();
   return (
     <p className="more">

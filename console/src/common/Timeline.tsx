@@ -13,11 +13,19 @@ export function Timeline({ events }: { events: Event[] }) {
     <ol className="timeline">
       {events.map((event) => {
         const internal = INTERNAL(event);
-        const body = typeof event.data.body === 'string' ? event.data.body : typeof event.data.reason === 'string' ? event.data.reason : typeof event.data.note === 'string' ? event.data.note : null;
+        const body =
+          typeof event.data.body === 'string'
+            ? event.data.body
+            : typeof event.data.reason === 'string'
+              ? event.data.reason
+              : typeof event.data.note === 'string'
+                ? event.data.note
+                : null;
         return (
           <li key={event.sequence} className={internal ? 'internal' : undefined} data-event={event.type}>
             <div>
-              <strong>{event.type.replaceAll('_', ' ')}</strong> · {event.actor.name} · <time dateTime={event.at}>{dateTime(event.at)}</time>{' '}
+              <strong>{event.type.replaceAll('_', ' ')}</strong> · {event.actor.name} ·{' '}
+              <time dateTime={event.at}>{dateTime(event.at)}</time>{' '}
               {internal && <span className="badge internal">{t.ticket.internal}</span>}
             </div>
             {body && <p>{body}</p>}

@@ -21,8 +21,18 @@ export const fa = {
   empty: 'موردی نیست',
   more: 'بیشتر',
   showing: 'نمایش {shown} مورد',
-  nav: { now: 'اکنون', reports: 'گزارش‌ها', claims: 'ادعاها', tickets: 'تیکت‌ها', portal: 'تیکت‌های من', admin: 'مدیریت' },
-  roles: { admin: 'مدیر سامانه', manager: 'مدیر', qa: 'کنترل کیفیت', agent: 'کارشناس', customer: 'مشتری' } as Record<string, string>,
+  nav: {
+    now: 'اکنون',
+    reports: 'گزارش‌ها',
+    claims: 'ادعاها',
+    tickets: 'تیکت‌ها',
+    portal: 'تیکت‌های من',
+    admin: 'مدیریت',
+  },
+  roles: { admin: 'مدیر سامانه', manager: 'مدیر', qa: 'کنترل کیفیت', agent: 'کارشناس', customer: 'مشتری' } as Record<
+    string,
+    string
+  >,
   now: {
     title: 'اکنون',
     atRisk: 'تیکت‌های در خطر و نقض‌شده',
@@ -60,7 +70,14 @@ export const fa = {
     description: 'شرح',
     create: 'ثبت',
     reopen: 'بازگشایی',
-    statuses: { new: 'تازه', in_progress: 'در جریان', waiting_on_customer: 'در انتظار مشتری', resolved: 'حل‌شده', closed: 'بسته', cancelled: 'لغو شده' } as Record<string, string>,
+    statuses: {
+      new: 'تازه',
+      in_progress: 'در جریان',
+      waiting_on_customer: 'در انتظار مشتری',
+      resolved: 'حل‌شده',
+      closed: 'بسته',
+      cancelled: 'لغو شده',
+    } as Record<string, string>,
     targets: { first_response: 'نخستین پاسخ', resolution: 'حل', review: 'بررسی' } as Record<string, string>,
     note: 'یادداشت',
     product: 'محصول',

@@ -43,7 +43,9 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
       dateTime: (instant) => dateTimeFormat.format(new Date(instant)),
       date: (instant) => dateFormat.format(new Date(instant)),
       number: (value, digits = 0) =>
-        new Intl.NumberFormat(language === 'fa' ? 'fa-IR' : 'en-GB', { maximumFractionDigits: digits }).format(typeof value === 'string' ? BigInt(value) : value),
+        new Intl.NumberFormat(language === 'fa' ? 'fa-IR' : 'en-GB', { maximumFractionDigits: digits }).format(
+          typeof value === 'string' ? BigInt(value) : value,
+        ),
     };
   }, [language]);
   return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;

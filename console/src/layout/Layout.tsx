@@ -35,7 +35,11 @@ export function Layout() {
         <span className="who">
           {t.signedInAs}: {user.name === user.role ? t.roles[user.role] : user.name} ({t.roles[user.role]})
         </span>
-        <button type="button" lang={language === 'fa' ? 'en' : 'fa'} onClick={() => setLanguage(language === 'fa' ? 'en' : 'fa')}>
+        <button
+          type="button"
+          lang={language === 'fa' ? 'en' : 'fa'}
+          onClick={() => setLanguage(language === 'fa' ? 'en' : 'fa')}
+        >
           {t.switchTo}
         </button>
         <button type="button" onClick={() => void signOut()}>

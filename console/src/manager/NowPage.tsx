@@ -51,7 +51,9 @@ export function NowPage() {
         <section aria-labelledby="at-risk">
           <h2 id="at-risk">{t.now.atRisk}</h2>
           {/* Whichever list answers first is shown at once; the other joins it, in due order, when it answers. */}
-          <Loaded query={tickets.atRisk.pages.isPending ? tickets.breached.pages : tickets.atRisk.pages}>{() => <AtRiskTable {...tickets} />}</Loaded>
+          <Loaded query={tickets.atRisk.pages.isPending ? tickets.breached.pages : tickets.atRisk.pages}>
+            {() => <AtRiskTable {...tickets} />}
+          </Loaded>
         </section>
         <section aria-labelledby="inbox">
           <h2 id="inbox">{t.now.inbox}</h2>
@@ -78,8 +80,10 @@ function AtRiskTable({ atRisk, breached }: ReturnType<typeof useAtRiskTickets>) 
   const { t } = useLocale();
   const tickets = useMemo(() => {
     const byId = new Map<string, TicketSummary>();
-    for (const ticket of [...atRisk.items, ...breached.items]) if (OPEN_STATUSES.includes(ticket.status)) byId.set(ticket.id, ticket);
-    const due = (ticket: TicketSummary) => (ticket.nextDeadlineAt ? Date.parse(ticket.nextDeadlineAt) : Number.POSITIVE_INFINITY);
+    for (const ticket of [...atRisk.items, ...breached.items])
+      if (OPEN_STATUSES.includes(ticket.status)) byId.set(ticket.id, ticket);
+    const due = (ticket: TicketSummary) =>
+      ticket.nextDeadlineAt ? Date.parse(ticket.nextDeadlineAt) : Number.POSITIVE_INFINITY;
     return [...byId.values()].sort((a, b) => due(a) - due(b));
   }, [atRisk.items, breached.items]);
   const hasMore = atRisk.pages.hasNextPage || breached.pages.hasNextPage;
@@ -92,10 +96,21 @@ function AtRiskTable({ atRisk, breached }: ReturnType<typeof useAtRiskTickets>) 
   const failed = [atRisk.pages, breached.pages].find((pages) => pages.isError);
   return (
     <>
-      {tickets.length > 0 ? <TicketTable tickets={tickets} columns={COLUMNS} rowTestId="at-risk-ticket" /> : stillLoading ? null : <p>{t.empty}</p>}
+      {tickets.length > 0 ? (
+        <TicketTable tickets={tickets} columns={COLUMNS} rowTestId="at-risk-ticket" />
+      ) : stillLoading ? null : (
+        <p>{t.empty}</p>
+      )}
       {stillLoading && <p aria-busy="true">{t.loading}</p>}
       {failed && <Loaded query={failed}>{() => null}</Loaded>}
-      {tickets.length > 0 && <More shown={tickets.length} hasMore={hasMore} loading={atRisk.pages.isFetchingNextPage || breached.pages.isFetchingNextPage} onMore={more} />}
+      {tickets.length > 0 && (
+        <More
+          shown={tickets.length}
+          hasMore={hasMore}
+          loading={atRisk.pages.isFetchingNextPage || breached.pages.isFetchingNextPage}
+          onMore={more}
+        />
+      )}
     </>
   );
 }
@@ -118,7 +133,8 @@ function InboxItem({ notice }: { notice: Notice }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['notifications'] }),
   });
   const assign = useMutation({
-    mutationFn: (ticketId: string) => unwrap(api.POST('/v1/tickets/{id}/assign', { params: { path: { id: ticketId } }, body: { assignee } })),
+    mutationFn: (ticketId: string) =>
+      unwrap(api.POST('/v1/tickets/{id}/assign', { params: { path: { id: ticketId } }, body: { assignee } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tickets'] }),
   });
   return (

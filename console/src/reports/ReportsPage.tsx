@@ -14,7 +14,10 @@ const SPANS = [3, 6, 12] as const;
 
 /** Today in Tehran as YYYY-MM-DD, and the day `months` months before it: the API's whole-day period. */
 function period(months: number): { from: string; to: string } {
-  const day = (date: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TEHRAN, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  const day = (date: Date) =>
+    new Intl.DateTimeFormat('en-CA', { timeZone: TEHRAN, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      date,
+    );
   const now = new Date();
   const start = new Date(now);
   start.setUTCMonth(start.getUTCMonth() - months);
@@ -27,18 +30,29 @@ export function ReportsPage() {
   const { t, number } = useLocale();
   const [months, setMonths] = useState<number>(6);
   const [priority, setPriority] = useState<string>('');
-  const filters: SlaQuery = { ...period(months), ...(priority && { priority: priority as (typeof PRIORITIES)[number] }) };
+  const filters: SlaQuery = {
+    ...period(months),
+    ...(priority && { priority: priority as (typeof PRIORITIES)[number] }),
+  };
   const byMonth = useQuery({
     queryKey: ['reports', 'sla', 'month', filters],
-    queryFn: () => unwrap(api.GET('/v1/reports/sla', { params: { query: { ...filters, groupBy: 'month' } } })) as Promise<SlaReport>,
+    queryFn: () =>
+      unwrap(api.GET('/v1/reports/sla', { params: { query: { ...filters, groupBy: 'month' } } })) as Promise<SlaReport>,
   });
   const byPriority = useQuery({
     queryKey: ['reports', 'sla', 'priority', filters],
-    queryFn: () => unwrap(api.GET('/v1/reports/sla', { params: { query: { ...filters, groupBy: 'priority' } } })) as Promise<SlaReport>,
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/reports/sla', { params: { query: { ...filters, groupBy: 'priority' } } }),
+      ) as Promise<SlaReport>,
   });
   const csv = useMutation({
     mutationFn: async () => {
-      const { data, response } = await api.GET('/v1/reports/sla', { params: { query: { ...filters, groupBy: 'month' } }, headers: { Accept: 'text/csv' }, parseAs: 'text' });
+      const { data, response } = await api.GET('/v1/reports/sla', {
+        params: { query: { ...filters, groupBy: 'month' } },
+        headers: { Accept: 'text/csv' },
+        parseAs: 'text',
+      });
       if (!response.ok || typeof data !== 'string') throw new Error(`HTTP ${response.status}`);
       const link = document.createElement('a');
       link.href = URL.createObjectURL(new Blob([data], { type: 'text/csv' }));
@@ -141,21 +155,34 @@ function ComplianceByMonth({ report }: { report: SlaReport }) {
 
 function BreachesByPriority({ report }: { report: SlaReport }) {
   const { t, number, language } = useLocale();
-  const breached = (group: SlaReport['groups'][number], target: string) => group.targets.find((f) => f.target === target)?.breached ?? 0;
+  const breached = (group: SlaReport['groups'][number], target: string) =>
+    group.targets.find((f) => f.target === target)?.breached ?? 0;
   const option = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
       legend: {},
       grid: { left: 48, right: 24, bottom: 32, top: 40 },
-      xAxis: { type: 'category', inverse: language === 'fa', data: report.groups.map((g) => t.priorities[g.key] ?? g.label) },
+      xAxis: {
+        type: 'category',
+        inverse: language === 'fa',
+        data: report.groups.map((g) => t.priorities[g.key] ?? g.label),
+      },
       yAxis: { type: 'value', minInterval: 1, position: language === 'fa' ? 'right' : 'left' },
-      series: TARGETS.map((target) => ({ name: t.ticket.targets[target], type: 'bar', data: report.groups.map((g) => breached(g, target)) })),
+      series: TARGETS.map((target) => ({
+        name: t.ticket.targets[target],
+        type: 'bar',
+        data: report.groups.map((g) => breached(g, target)),
+      })),
     }),
     [report, t, language],
   );
   return (
     <>
-      <Chart option={option} label={`${t.reports.breachesByPriority}. ${t.reports.chartNote}`} testId="breaches-chart" />
+      <Chart
+        option={option}
+        label={`${t.reports.breachesByPriority}. ${t.reports.chartNote}`}
+        testId="breaches-chart"
+      />
       <table data-testid="breaches-table">
         <thead>
           <tr>

@@ -15,7 +15,11 @@ export function SignInPage() {
     setError(null);
     action()
       .catch((e: unknown) => {
-        setError(e instanceof ApiProblem && e.status === 404 ? t.sessionsUnavailable : `${t.signInFailed}: ${(e as Error).message}`);
+        setError(
+          e instanceof ApiProblem && e.status === 404
+            ? t.sessionsUnavailable
+            : `${t.signInFailed}: ${(e as Error).message}`,
+        );
       })
       .finally(() => setBusy(false));
   };
@@ -26,18 +30,39 @@ export function SignInPage() {
   return (
     <main className="sign-in">
       <h1>{t.signInTitle}</h1>
-      <button type="button" className="link" lang={language === 'fa' ? 'en' : 'fa'} onClick={() => setLanguage(language === 'fa' ? 'en' : 'fa')}>
+      <button
+        type="button"
+        className="link"
+        lang={language === 'fa' ? 'en' : 'fa'}
+        onClick={() => setLanguage(language === 'fa' ? 'en' : 'fa')}
+      >
         {t.switchTo}
       </button>
       <form onSubmit={attempt(() => signIn(email, password))} aria-label={t.signInWithPassword}>
         <h2>{t.signInWithPassword}</h2>
         <label>
           {t.email}
-          <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} dir="ltr" />
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            dir="ltr"
+          />
         </label>
         <label>
           {t.password}
-          <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} dir="ltr" />
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            dir="ltr"
+          />
         </label>
         <button type="submit" disabled={busy}>
           {t.signIn}
@@ -47,7 +72,15 @@ export function SignInPage() {
         <h2>{t.signInWithKey}</h2>
         <label>
           {t.apiKey}
-          <input type="password" name="apiKey" autoComplete="off" required value={apiKey} onChange={(e) => setApiKey(e.target.value)} dir="ltr" />
+          <input
+            type="password"
+            name="apiKey"
+            autoComplete="off"
+            required
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            dir="ltr"
+          />
         </label>
         <button type="submit" disabled={busy}>
           {t.signIn}

@@ -20,7 +20,15 @@ export function NewTicketPage() {
   return (
     <>
       <h1>{t.newTicket.title}</h1>
-      <Loaded query={products}>{(answer) => (answer.items.length === 0 ? <p>{t.newTicket.refusals.no_contract}</p> : <NewTicketForm products={answer.items} />)}</Loaded>
+      <Loaded query={products}>
+        {(answer) =>
+          answer.items.length === 0 ? (
+            <p>{t.newTicket.refusals.no_contract}</p>
+          ) : (
+            <NewTicketForm products={answer.items} />
+          )
+        }
+      </Loaded>
     </>
   );
 }
@@ -40,7 +48,13 @@ function NewTicketForm({ products }: { products: ProductForTickets[] }) {
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    open.mutate({ productId, priority: priority as NewTicket['priority'], channel: offeredChannel as NewTicket['channel'], subject, description });
+    open.mutate({
+      productId,
+      priority: priority as NewTicket['priority'],
+      channel: offeredChannel as NewTicket['channel'],
+      subject,
+      description,
+    });
   };
   const channels: string[] = product.channels;
   // The channel chosen, or the product's first when its plan does not offer the one chosen before.

@@ -112,14 +112,20 @@ function Actions({ ticket }: { ticket: Ticket }) {
   const open = OPEN.has(ticket.status);
   return (
     <div className="decision-forms">
-      <form onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/replies', { ...path, body: { body: reply, public: !internal } })), () => setReply(''))}>
+      <form
+        onSubmit={run(
+          () => unwrap(api.POST('/v1/tickets/{id}/replies', { ...path, body: { body: reply, public: !internal } })),
+          () => setReply(''),
+        )}
+      >
         <label>
           {t.ticket.reply}
           <textarea required rows={3} value={reply} onChange={(e) => setReply(e.target.value)} />
         </label>
         {staff && (
           <label className="inline">
-            <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> {t.ticket.internal}
+            <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />{' '}
+            {t.ticket.internal}
           </label>
         )}
         <button type="submit" className="primary" disabled={act.isPending}>
@@ -130,12 +136,20 @@ function Actions({ ticket }: { ticket: Ticket }) {
         <>
           <div className="actions">
             {(['in_progress', 'waiting_on_customer'] as const).map((status) => (
-              <button key={status} type="button" disabled={act.isPending || ticket.status === status} onClick={run(() => unwrap(api.POST('/v1/tickets/{id}/status', { ...path, body: { status } })))}>
+              <button
+                key={status}
+                type="button"
+                disabled={act.isPending || ticket.status === status}
+                onClick={run(() => unwrap(api.POST('/v1/tickets/{id}/status', { ...path, body: { status } })))}
+              >
                 {t.ticket.statuses[status]}
               </button>
             ))}
           </div>
-          <form className="actions" onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/assign', { ...path, body: { assignee } })))}>
+          <form
+            className="actions"
+            onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/assign', { ...path, body: { assignee } })))}
+          >
             <label>
               {t.ticket.assignee}
               <input required value={assignee} onChange={(e) => setAssignee(e.target.value)} />
@@ -144,7 +158,13 @@ function Actions({ ticket }: { ticket: Ticket }) {
               {t.ticket.assign}
             </button>
           </form>
-          <form className="actions" onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/priority', { ...path, body: { priority, reason } })), () => setReason(''))}>
+          <form
+            className="actions"
+            onSubmit={run(
+              () => unwrap(api.POST('/v1/tickets/{id}/priority', { ...path, body: { priority, reason } })),
+              () => setReason(''),
+            )}
+          >
             <label>
               {t.ticket.priority}
               <select value={priority} onChange={(e) => setPriority(e.target.value as (typeof PRIORITIES)[number])}>
@@ -163,7 +183,13 @@ function Actions({ ticket }: { ticket: Ticket }) {
               {t.ticket.changePriority}
             </button>
           </form>
-          <form className="actions" onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/resolve', { ...path, body: { note } })), () => setNote(''))}>
+          <form
+            className="actions"
+            onSubmit={run(
+              () => unwrap(api.POST('/v1/tickets/{id}/resolve', { ...path, body: { note } })),
+              () => setNote(''),
+            )}
+          >
             <label>
               {t.ticket.note}
               <input required value={note} onChange={(e) => setNote(e.target.value)} />
@@ -175,7 +201,13 @@ function Actions({ ticket }: { ticket: Ticket }) {
         </>
       )}
       {ticket.status === 'resolved' && (
-        <form className="actions" onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/reopen', { ...path, body: { reason } })), () => setReason(''))}>
+        <form
+          className="actions"
+          onSubmit={run(
+            () => unwrap(api.POST('/v1/tickets/{id}/reopen', { ...path, body: { reason } })),
+            () => setReason(''),
+          )}
+        >
           <label>
             {t.ticket.reason}
             <input required value={reason} onChange={(e) => setReason(e.target.value)} />

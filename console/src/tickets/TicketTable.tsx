@@ -11,7 +11,15 @@ export type TicketColumn = 'subject' | 'priority' | 'status' | 'assignee' | 'ope
 export const OPEN_STATUSES: readonly string[] = ['new', 'in_progress', 'waiting_on_customer'];
 
 /** Tickets as rows: the subject links to the ticket, breached ones are marked, open ones tick down to their next deadline. */
-export function TicketTable({ tickets, columns, rowTestId }: { tickets: TicketSummary[]; columns: readonly TicketColumn[]; rowTestId: string }) {
+export function TicketTable({
+  tickets,
+  columns,
+  rowTestId,
+}: {
+  tickets: TicketSummary[];
+  columns: readonly TicketColumn[];
+  rowTestId: string;
+}) {
   const { t } = useLocale();
   const headings: Record<TicketColumn, string> = {
     subject: t.ticket.subject,
@@ -55,7 +63,8 @@ function Cell({ ticket, column }: { ticket: TicketSummary; column: TicketColumn 
     case 'subject':
       return (
         <>
-          <Link to={`/tickets/${ticket.id}`}>{ticket.subject}</Link> {ticket.breached && <span className="badge breached">{t.ticket.breached}</span>}
+          <Link to={`/tickets/${ticket.id}`}>{ticket.subject}</Link>{' '}
+          {ticket.breached && <span className="badge breached">{t.ticket.breached}</span>}
         </>
       );
     case 'priority':

@@ -80,7 +80,12 @@ export function TicketsPage() {
         {() => (
           <>
             <FilteredTickets tickets={items} filter={filter} search={search} me={user.id} />
-            <More shown={items.length} hasMore={pages.hasNextPage} loading={pages.isFetchingNextPage} onMore={() => void pages.fetchNextPage()} />
+            <More
+              shown={items.length}
+              hasMore={pages.hasNextPage}
+              loading={pages.isFetchingNextPage}
+              onMore={() => void pages.fetchNextPage()}
+            />
           </>
         )}
       </Loaded>
@@ -88,7 +93,17 @@ export function TicketsPage() {
   );
 }
 
-function FilteredTickets({ tickets, filter, search, me }: { tickets: TicketSummary[]; filter: Filter; search: string; me: string }) {
+function FilteredTickets({
+  tickets,
+  filter,
+  search,
+  me,
+}: {
+  tickets: TicketSummary[];
+  filter: Filter;
+  search: string;
+  me: string;
+}) {
   const { t } = useLocale();
   // "Mine", "unassigned" and text search narrow the page the API answered (its filters for them come with issue 15).
   const shown = useMemo(() => {

@@ -18,7 +18,12 @@ export function ticketPagesOptions(key: string, query: TicketQuery, refetchInter
     refetchInterval,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/v1/tickets', { params: { query: { ...query, limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }) } } })),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/v1/tickets', {
+          params: { query: { ...query, limit: PAGE_SIZE, ...(pageParam && { cursor: pageParam }) } },
+        }),
+      ),
   });
 }
 

@@ -12,7 +12,9 @@ import { parseClockTime } from '../../../sla/clock-time';
 
 type Node = Record<string, unknown>;
 const doc = buildOpenApi(allRoutes, 'test') as { paths: Record<string, Record<string, Node>> };
-const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+  Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+);
 const bodyOf = (name: string) => {
   const found = operations.find((o) => o.name === name)!;
   return ((found.op.requestBody as Node).content as Record<string, { schema: Node }>)['application/json']!.schema;
@@ -44,17 +46,24 @@ describe('the OpenAPI document says what the API enforces', () => {
   it('bounds instants to the years 1970–2199 with a pattern', () => {
     const startedAt = props(bodyOf('POST /v1/outages')).startedAt!;
     expect(matches(startedAt, '2026-11-22T10:30:00+03:30')).toBe(true);
-    for (const outside of ['1969-12-31T23:59:59Z', '2200-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '2026-02-30T00:00:00Z']) expect(matches(startedAt, outside)).toBe(false);
+    for (const outside of [
+      '1969-12-31T23:59:59Z',
+      '2200-01-01T00:00:00Z',
+      '-000001-01-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+    ])
+      expect(matches(startedAt, outside)).toBe(false);
   });
 
   it('refuses whitespace- or control-only text in the pattern of a text that may not be empty', () => {
     const reason = props(bodyOf('POST /v1/tickets/{id}/cancel')).reason!;
     expect(matches(reason, 'مشتری منصرف شد')).toBe(true);
-    for (const empty of ['\u000b', '   ', '\u200c\u200b', 'a\u0001b', 'a\u202eb']) expect(matches(reason, empty)).toBe(false);
+    for (const empty of ['\u000b', '   ', '\u200c\u200b', 'a\u0001b', 'a\u202eb'])
+      expect(matches(reason, empty)).toBe(false);
   });
 
   it("gives a calendar's open hours the pattern of the times the API accepts (was: any string of 5, a 400 for schema-valid data)", () => {
-    const { start, end } = props((props(bodyOf('PUT /v1/calendars/{id}/exceptions/{date}')).intervals!.items as Node))!;
+    const { start, end } = props(props(bodyOf('PUT /v1/calendars/{id}/exceptions/{date}')).intervals!.items as Node)!;
     for (const time of ['00:00', '08:30', '23:59', '24:00', '24:01', '9:00', '25:00', '12:60', ':òÈĮ', '']) {
       const minutes = parseClockTime(time);
       expect({ time, start: matches(start!, time) }).toEqual({ time, start: minutes !== null && minutes < 1440 });
@@ -66,13 +75,16 @@ describe('the OpenAPI document says what the API enforces', () => {
   // lists repeated items, because the document did not say they may not.
   it('documents lists that refuse repeats as uniqueItems, and the fuzzer generates and checks them so', () => {
     const subscription = props(bodyOf('POST /v1/webhooks'));
-    for (const field of ['eventTypes', 'productIds', 'priorities']) expect({ field, uniqueItems: subscription[field]!.uniqueItems }).toEqual({ field, uniqueItems: true });
+    for (const field of ['eventTypes', 'productIds', 'priorities'])
+      expect({ field, uniqueItems: subscription[field]!.uniqueItems }).toEqual({ field, uniqueItems: true });
     expect(props(bodyOf('POST /v1/users')).departmentIds!.uniqueItems).toBe(true);
     const schema = subscription.priorities as JsonSchema;
     const resolve = () => ({});
-    fc.assert(fc.property(arbitraryFor(schema, { resolve, poolFor: () => undefined, access: 'write' }), (value) => {
-      expect(new Set(value as string[]).size).toBe((value as string[]).length);
-    }));
+    fc.assert(
+      fc.property(arbitraryFor(schema, { resolve, poolFor: () => undefined, access: 'write' }), (value) => {
+        expect(new Set(value as string[]).size).toBe((value as string[]).length);
+      }),
+    );
     expect(validate(schema, ['high', 'high'], resolve)).toEqual(['body: items repeat']);
   });
 });
@@ -82,14 +94,28 @@ describe("Schemathesis's configuration", () => {
   const config = schemathesisConfig(checks);
 
   it('chooses the checks in the config file, not with --checks (a check named on the command line overrides the per-operation exclusions)', () => {
-    expect(schemathesisArgs('/tmp/x.toml', { apiUrl: 'http://127.0.0.1:1', key: 'k', examples: 5, seed: 1, resultsDir: '/tmp' })).not.toContain('--checks');
+    expect(
+      schemathesisArgs('/tmp/x.toml', {
+        apiUrl: 'http://127.0.0.1:1',
+        key: 'k',
+        examples: 5,
+        seed: 1,
+        resultsDir: '/tmp',
+      }),
+    ).not.toContain('--checks');
     expect(config).toMatch(/^\[checks\]\n(#.*\n)?enabled = false\n/);
     for (const check of checks) expect(config).toContain(`[checks.${check}]\nenabled = true`);
   });
 
   it('turns positive data off on exactly the operations with a documented cross-field rule, and only that check', () => {
-    const sections = config.split('[[operations]]\n').slice(1).map((section) => section.trim().split('\n'));
-    expect(sections.map(([method, path]) => `${method!.match(/"(.*)"/)![1]} ${path!.match(/"(.*)"/)![1]}`).sort()).toEqual(Object.keys(CROSS_FIELD_RULES).sort());
-    for (const section of sections) expect(section.slice(2)).toEqual(['checks.positive_data_acceptance.enabled = false']);
+    const sections = config
+      .split('[[operations]]\n')
+      .slice(1)
+      .map((section) => section.trim().split('\n'));
+    expect(
+      sections.map(([method, path]) => `${method!.match(/"(.*)"/)![1]} ${path!.match(/"(.*)"/)![1]}`).sort(),
+    ).toEqual(Object.keys(CROSS_FIELD_RULES).sort());
+    for (const section of sections)
+      expect(section.slice(2)).toEqual(['checks.positive_data_acceptance.enabled = false']);
   });
 });

@@ -1,4 +1,9 @@
-import { changeRequestMessage, effortFa, rialsFa, type ChangeRequestSubject } from '../../../activities/notifications/change-request-messages';
+import {
+  changeRequestMessage,
+  effortFa,
+  rialsFa,
+  type ChangeRequestSubject,
+} from '../../../activities/notifications/change-request-messages';
 import { formatJalali } from '../../../sla/jalali';
 
 const subject = (data: Record<string, unknown>): ChangeRequestSubject => ({
@@ -12,7 +17,11 @@ const subject = (data: Record<string, unknown>): ChangeRequestSubject => ({
 describe('change-request messages', () => {
   it('tell the customer the quote in Persian, with rials, effort and Jalali dates', () => {
     const expiresAtMs = Date.parse('2026-12-22T06:30:00Z');
-    const message = changeRequestMessage('quoted', subject({ costRials: '50000000', effortMinutes: 150, proposedDeliveryAtMs: expiresAtMs, expiresAtMs }), 'customer')!;
+    const message = changeRequestMessage(
+      'quoted',
+      subject({ costRials: '50000000', effortMinutes: 150, proposedDeliveryAtMs: expiresAtMs, expiresAtMs }),
+      'customer',
+    )!;
     expect(message.subject).toBe('پیش‌فاکتور درخواست تغییر | 3F2A9C1E');
     expect(message.body).toContain('۵۰٬۰۰۰٬۰۰۰ ریال');
     expect(message.body).toContain('۲ ساعت و ۳۰ دقیقه');
@@ -20,7 +29,9 @@ describe('change-request messages', () => {
   });
 
   it('tell the customer why silence was taken as acceptance', () => {
-    expect(changeRequestMessage('accepted', subject({ bySilence: true }), 'customer')!.body).toContain('طبق قرارداد کار پذیرفته شد');
+    expect(changeRequestMessage('accepted', subject({ bySilence: true }), 'customer')!.body).toContain(
+      'طبق قرارداد کار پذیرفته شد',
+    );
   });
 
   it('send escalations to the department only, with the due time in both languages', () => {

@@ -14,7 +14,11 @@ function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-const base = { NODE_ENV: 'development' as const, MAIL_FROM: 'Pasban <no-reply@pasban.local>', SMS_GATEWAY_TOKEN: undefined };
+const base = {
+  NODE_ENV: 'development' as const,
+  MAIL_FROM: 'Pasban <no-reply@pasban.local>',
+  SMS_GATEWAY_TOKEN: undefined,
+};
 
 describe('createDeliveryChannels', () => {
   it('has no SMS or e-mail channel when no gateway or SMTP server is configured (their messages are held)', () => {
@@ -26,7 +30,12 @@ describe('createDeliveryChannels', () => {
   it('uses the HTTP gateway and SMTP when their URLs are set', () => {
     const { logger } = capturingLogger();
     const channels = createDeliveryChannels(
-      { ...base, SMS_GATEWAY_URL: 'https://sms.example.test/send', SMS_GATEWAY_TOKEN: 't', SMTP_URL: 'smtp://mail.example.test:25' },
+      {
+        ...base,
+        SMS_GATEWAY_URL: 'https://sms.example.test/send',
+        SMS_GATEWAY_TOKEN: 't',
+        SMTP_URL: 'smtp://mail.example.test:25',
+      },
       logger,
     );
     expect(channels.sms).toBeInstanceOf(HttpSmsGateway);
@@ -35,7 +44,10 @@ describe('createDeliveryChannels', () => {
 
   it('warns in production that messages are held', () => {
     const { logger, lines } = capturingLogger();
-    createDeliveryChannels({ ...base, NODE_ENV: 'production', SMS_GATEWAY_URL: undefined, SMTP_URL: undefined }, logger);
+    createDeliveryChannels(
+      { ...base, NODE_ENV: 'production', SMS_GATEWAY_URL: undefined, SMTP_URL: undefined },
+      logger,
+    );
     expect(lines).toEqual([expect.objectContaining({ level: 40, missing: ['SMS_GATEWAY_URL', 'SMTP_URL'] })]);
   });
 });

@@ -34,40 +34,78 @@ describe('claim notices to the customer', () => {
   });
 
   it('acknowledge a support-timing claim without figures: QA sets the amount', () => {
-    const message = claimAcknowledged({ ...ref, kind: 'support_timing', month: null, downtimeMinutes: null, availabilityPercent: null, creditPercent: null, amountRials: null, decisionDueAtMs: tehran('2026-12-02T20:00') });
+    const message = claimAcknowledged({
+      ...ref,
+      kind: 'support_timing',
+      month: null,
+      downtimeMinutes: null,
+      availabilityPercent: null,
+      creditPercent: null,
+      amountRials: null,
+      decisionDueAtMs: tehran('2026-12-02T20:00'),
+    });
     expect(message.body).toContain('واحد تضمین کیفیت تعیین می‌کند');
   });
 
   it('tell the approved credit and the month it is deducted from', () => {
-    const message = claimApproved({ ...ref, percent: 10, amountRials: 8_333_333, appliesToMonth: '1405-10', decidedAtMs: tehran('2026-11-30T11:00'), justification: null });
+    const message = claimApproved({
+      ...ref,
+      percent: 10,
+      amountRials: 8_333_333,
+      appliesToMonth: '1405-10',
+      decidedAtMs: tehran('2026-11-30T11:00'),
+      justification: null,
+    });
     expect(message.body).toContain('۱۰٪ به مبلغ ۸٬۳۳۳٬۳۳۳ ریال');
     expect(message.body).toContain('اشتراک دی ۱۴۰۵');
     expect(message.body).toContain('۱۴۰۵/۰۹/۰۹ ساعت ۱۱:۰۰');
   });
 
-  it('tell a rejection by a published exclusion in words, with QA\'s text after it', () => {
-    const message = claimRejected({ ...ref, reason: 'external_provider: nationwide operator failure', decidedAtMs: tehran('2026-11-30T11:00') });
+  it("tell a rejection by a published exclusion in words, with QA's text after it", () => {
+    const message = claimRejected({
+      ...ref,
+      reason: 'external_provider: nationwide operator failure',
+      decidedAtMs: tehran('2026-11-30T11:00'),
+    });
     expect(message.body).toContain('خارج از کنترل ارائه‌دهنده');
     expect(message.body).toContain('nationwide operator failure');
-    expect(claimRejected({ ...ref, reason: 'تکراری', decidedAtMs: tehran('2026-11-30T11:00') }).body).toContain('دلیل: تکراری');
+    expect(claimRejected({ ...ref, reason: 'تکراری', decidedAtMs: tehran('2026-11-30T11:00') }).body).toContain(
+      'دلیل: تکراری',
+    );
   });
 
   it('announce maintenance with its window in Jalali', () => {
-    const message = maintenanceAnnounced({ productName: 'آوانک', startMs: tehran('2026-12-05T01:00'), endMs: tehran('2026-12-05T03:00'), description: 'ارتقای پایگاه داده' });
+    const message = maintenanceAnnounced({
+      productName: 'آوانک',
+      startMs: tehran('2026-12-05T01:00'),
+      endMs: tehran('2026-12-05T03:00'),
+      description: 'ارتقای پایگاه داده',
+    });
     expect(message.body).toContain('۱۴۰۵/۰۹/۱۴ ساعت ۰۱:۰۰ تا ۱۴۰۵/۰۹/۱۴ ساعت ۰۳:۰۰');
   });
 });
 
 describe('claim and outage notices to staff', () => {
   it('name the claim, the customer and the deadline in Persian and English', () => {
-    const message = claimAlarm({ ...ref, kind: 'decision_overdue', customerName: 'Acme', dueAtMs: tehran('2026-12-02T20:00') });
+    const message = claimAlarm({
+      ...ref,
+      kind: 'decision_overdue',
+      customerName: 'Acme',
+      dueAtMs: tehran('2026-12-02T20:00'),
+    });
     expect(message.subject).toContain('Claim decision overdue');
     expect(message.body).toContain('Acme');
     expect(message.body).toContain('2026-12-02 20:00 Tehran');
   });
 
   it('report a missing panel notice', () => {
-    const message = outageNoticeOverdue({ outageId: 'abcdef12-0000-4000-8000-000000000000', productName: 'آوانک', startedAtMs: tehran('2026-11-25T10:00'), dueAtMs: tehran('2026-11-25T12:00'), description: 'x' });
+    const message = outageNoticeOverdue({
+      outageId: 'abcdef12-0000-4000-8000-000000000000',
+      productName: 'آوانک',
+      startedAtMs: tehran('2026-11-25T10:00'),
+      dueAtMs: tehran('2026-11-25T12:00'),
+      description: 'x',
+    });
     expect(message.subject).toContain('ABCDEF12');
     expect(message.body).toContain('2026-11-25 12:00 Tehran');
   });

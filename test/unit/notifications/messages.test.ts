@@ -25,8 +25,12 @@ const tehran = (local: string) => Date.parse(`${local}:00+03:30`);
 function intlJalali(atMs: number): { date: string; time: string } {
   const options = { timeZone: 'Asia/Tehran', calendar: 'persian' } as const;
   return {
-    date: new Intl.DateTimeFormat('fa-IR', { ...options, year: 'numeric', month: '2-digit', day: '2-digit' }).format(atMs),
-    time: new Intl.DateTimeFormat('fa-IR', { ...options, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(atMs),
+    date: new Intl.DateTimeFormat('fa-IR', { ...options, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+      atMs,
+    ),
+    time: new Intl.DateTimeFormat('fa-IR', { ...options, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+      atMs,
+    ),
   };
 }
 
@@ -49,22 +53,32 @@ const customerMessages = {
   waiting: waitingOnCustomer(TICKET),
   resolved: ticketResolved({ ...TICKET, resolvedAtMs: tehran('2026-11-23T09:05') }),
   closed: ticketClosed({ ...TICKET, closedAtMs: tehran('2026-11-30T09:05') }),
-  reopened: ticketReopened({ ...TICKET, reopenedAtMs: tehran('2026-11-24T11:00'), resolutionDueMs: tehran('2026-11-25T11:00') }),
+  reopened: ticketReopened({
+    ...TICKET,
+    reopenedAtMs: tehran('2026-11-24T11:00'),
+    resolutionDueMs: tehran('2026-11-25T11:00'),
+  }),
 };
 
 describe('customer notices', () => {
-  it.each(Object.entries(customerMessages))('%s is Persian text: Persian digits, no Latin besides the ticket reference', (_name, message) => {
-    expect(message.subject).toMatch(PERSIAN_LETTERS);
-    expect(message.body).toMatch(PERSIAN_LETTERS);
-    expect(message.body).not.toMatch(LATIN_DIGITS);
-    expect(message.body.replaceAll('ABCDEFAB', '')).not.toMatch(/[A-Za-z]/);
-  });
+  it.each(Object.entries(customerMessages))(
+    '%s is Persian text: Persian digits, no Latin besides the ticket reference',
+    (_name, message) => {
+      expect(message.subject).toMatch(PERSIAN_LETTERS);
+      expect(message.body).toMatch(PERSIAN_LETTERS);
+      expect(message.body).not.toMatch(LATIN_DIGITS);
+      expect(message.body.replaceAll('ABCDEFAB', '')).not.toMatch(/[A-Za-z]/);
+    },
+  );
 
-  it.each(Object.entries(customerMessages))('%s names the ticket by its subject and short reference', (_name, message) => {
-    expect(message.body).toContain('«قطعی سامانه»');
-    expect(message.body).toContain('ABCDEFAB');
-    expect(message.subject).toContain('ABCDEFAB');
-  });
+  it.each(Object.entries(customerMessages))(
+    '%s names the ticket by its subject and short reference',
+    (_name, message) => {
+      expect(message.body).toContain('«قطعی سامانه»');
+      expect(message.body).toContain('ABCDEFAB');
+      expect(message.subject).toContain('ABCDEFAB');
+    },
+  );
 
   it('gives the deadlines of a new ticket as Jalali dates in Tehran time', () => {
     const firstResponse = intlJalali(tehran('2026-11-22T10:30'));
@@ -87,7 +101,11 @@ describe('customer notices', () => {
 
   it('gives a reopened ticket its new resolution deadline, or none when there is none', () => {
     expect(customerMessages.reopened.body).toContain(`مهلت رفع مشکل: ${intlJalali(tehran('2026-11-25T11:00')).date}`);
-    const withoutDeadline = ticketReopened({ ...TICKET, reopenedAtMs: tehran('2026-11-24T11:00'), resolutionDueMs: null });
+    const withoutDeadline = ticketReopened({
+      ...TICKET,
+      reopenedAtMs: tehran('2026-11-24T11:00'),
+      resolutionDueMs: null,
+    });
     expect(withoutDeadline.body).not.toContain('مهلت');
   });
 });
@@ -168,24 +186,36 @@ describe('ticketMessage: the customer notice for a ticket workflow event', () =>
   });
 
   it('tells the customer when the ticket waits on them, not of other status changes', () => {
-    expect(ticketMessage('status_changed', notice({ from: 'in_progress', to: 'waiting_on_customer' }))).toEqual(waitingOnCustomer(TICKET));
+    expect(ticketMessage('status_changed', notice({ from: 'in_progress', to: 'waiting_on_customer' }))).toEqual(
+      waitingOnCustomer(TICKET),
+    );
     expect(ticketMessage('status_changed', notice({ from: 'waiting_on_customer', to: 'in_progress' }))).toBeNull();
   });
 
   it('announces a committed resolution date and a rejection with its reason', () => {
-    expect(ticketMessage('resolution_date_announced', notice({ dueAtMs: tehran('2026-11-26T12:00') }))!.body).toContain('۱۴۰۵/۰۹/۰۵ ساعت ۱۲:۰۰');
-    expect(ticketMessage('request_rejected', notice({ reason: 'خارج از قرارداد' }))!.body).toContain('دلیل: خارج از قرارداد');
+    expect(ticketMessage('resolution_date_announced', notice({ dueAtMs: tehran('2026-11-26T12:00') }))!.body).toContain(
+      '۱۴۰۵/۰۹/۰۵ ساعت ۱۲:۰۰',
+    );
+    expect(ticketMessage('request_rejected', notice({ reason: 'خارج از قرارداد' }))!.body).toContain(
+      'دلیل: خارج از قرارداد',
+    );
   });
 
-  it('tells the review result of a fault that is the vendor\'s, with the fix deadline it starts (rule 13)', () => {
-    const body = ticketMessage('fault_confirmed', notice({ finding: 'خطای پنل از سمت آوانک است', fixDueAtMs: tehran('2026-11-26T14:00') }))!.body;
+  it("tells the review result of a fault that is the vendor's, with the fix deadline it starts (rule 13)", () => {
+    const body = ticketMessage(
+      'fault_confirmed',
+      notice({ finding: 'خطای پنل از سمت آوانک است', fixDueAtMs: tehran('2026-11-26T14:00') }),
+    )!.body;
     expect(body).toContain('نتیجهٔ بررسی: خطای پنل از سمت آوانک است');
     expect(body).toContain('رفع خطا تا ۱۴۰۵/۰۹/۰۵ ساعت ۱۴:۰۰');
   });
 
   it('has notices for resolved, reopened, closed and cancelled', () => {
     for (const event of ['resolved', 'reopened', 'closed', 'cancelled']) {
-      expect(ticketMessage(event, notice())).toEqual({ subject: expect.stringContaining('ABCDEFAB'), body: expect.any(String) });
+      expect(ticketMessage(event, notice())).toEqual({
+        subject: expect.stringContaining('ABCDEFAB'),
+        body: expect.any(String),
+      });
     }
   });
 

@@ -53,7 +53,9 @@ describe('which channel a message to a customer goes out on, in the daytime and 
     },
   };
   const cases = (Object.keys(expected) as Preference[]).flatMap((preference) =>
-    CATEGORIES.flatMap((category) => CHANNELS.map((channel) => ({ preference, category, channel, want: expected[preference][category][channel] }))),
+    CATEGORIES.flatMap((category) =>
+      CHANNELS.map((channel) => ({ preference, category, channel, want: expected[preference][category][channel] })),
+    ),
   );
 
   it.each(cases)('$preference customer, $category by $channel → $want', ({ preference, category, channel, want }) => {
@@ -101,7 +103,10 @@ describe('staff notices', () => {
   });
 
   it('go out at any hour when informational (SLA notices)', () => {
-    expect(ask({ audience: 'staff', preference: null, now: tehran('2026-11-22T03:00') })).toMatchObject({ kind: 'send', channel: 'sms' });
+    expect(ask({ audience: 'staff', preference: null, now: tehran('2026-11-22T03:00') })).toMatchObject({
+      kind: 'send',
+      channel: 'sms',
+    });
   });
 });
 
@@ -111,7 +116,11 @@ describe('an emergency message to a customer who asked for no messages at all', 
 
   it('goes out on its own channel while senior management’s approval is valid', () => {
     const decision = emergency(tehran('2026-11-23T10:00'));
-    expect(decision).toMatchObject({ kind: 'send', channel: 'sms', note: expect.stringContaining("senior management's approval") });
+    expect(decision).toMatchObject({
+      kind: 'send',
+      channel: 'sms',
+      note: expect.stringContaining("senior management's approval"),
+    });
     expect(emergency(tehran('2026-11-23T10:00'), 'email')).toMatchObject({ kind: 'send', channel: 'email' });
   });
 
@@ -125,7 +134,7 @@ describe('an emergency message to a customer who asked for no messages at all', 
   it('is suppressed when the approval has expired, naming when', () => {
     expect(emergency(tehran('2026-11-22T09:00'))).toEqual({
       kind: 'suppress',
-      reason: expect.stringContaining("approval expired at 2026-11-22T09:00:00.000+03:30"),
+      reason: expect.stringContaining('approval expired at 2026-11-22T09:00:00.000+03:30'),
     });
   });
 
@@ -138,7 +147,9 @@ describe('an emergency message to a customer who asked for no messages at all', 
   });
 
   it('is not held to quiet hours', () => {
-    expect(ask({ preference: 'all', category: 'emergency', now: tehran('2026-11-22T02:00') })).toMatchObject({ kind: 'send' });
+    expect(ask({ preference: 'all', category: 'emergency', now: tehran('2026-11-22T02:00') })).toMatchObject({
+      kind: 'send',
+    });
   });
 });
 
@@ -168,8 +179,12 @@ describe('quiet hours for advertising SMS (08:00–22:00 Tehran)', () => {
   });
 
   it('does not hold advertising by e-mail or in-app (the procedure limits SMS and voice only)', () => {
-    expect(ask({ category: 'advertising', channel: 'email', now: tehran('2026-11-22T23:00') })).toMatchObject({ kind: 'send' });
-    expect(ask({ category: 'advertising', channel: 'in_app', now: tehran('2026-11-22T23:00') })).toMatchObject({ kind: 'send' });
+    expect(ask({ category: 'advertising', channel: 'email', now: tehran('2026-11-22T23:00') })).toMatchObject({
+      kind: 'send',
+    });
+    expect(ask({ category: 'advertising', channel: 'in_app', now: tehran('2026-11-22T23:00') })).toMatchObject({
+      kind: 'send',
+    });
   });
 
   it('does not hold informational SMS at night', () => {

@@ -5,7 +5,9 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((line) => line.trim());
 
 /** Each stage's name and its instructions (continuation lines joined). */
 function stages(): Map<string, string[]> {
@@ -38,7 +40,9 @@ describe('Dockerfile: the web console in the image', () => {
     const pruneStage = /--from=(\S+)/.exec(fromPrune)![1]!;
     expect(all.get(pruneStage)!.some((line) => /npm prune --omit=dev/.test(line))).toBe(true);
     // The built console comes after the sources, so a stale local build cannot overwrite it.
-    expect(runtime.indexOf('COPY . .')).toBeLessThan(runtime.indexOf('COPY --from=console /app/console/dist ./console/dist'));
+    expect(runtime.indexOf('COPY . .')).toBeLessThan(
+      runtime.indexOf('COPY --from=console /app/console/dist ./console/dist'),
+    );
   });
 
   it('keeps a local console build and its generated types out of the build context', () => {

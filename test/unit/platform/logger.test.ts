@@ -11,7 +11,10 @@ function capture() {
       done();
     },
   });
-  return { logger: createLogger('info', 'test', sink), entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    logger: createLogger('info', 'test', sink),
+    entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }
 
 class DriverError extends Error {
@@ -36,7 +39,12 @@ describe('logged errors', () => {
     expect(entry).toMatchObject({
       msg: 'request failed',
       requestId: 'r-1',
-      err: { type: 'DriverError', message: 'query failed', code: 'P2010', cause: { type: 'Error', message: 'connection reset' } },
+      err: {
+        type: 'DriverError',
+        message: 'query failed',
+        code: 'P2010',
+        cause: { type: 'Error', message: 'connection reset' },
+      },
     });
     expect((entry!.err as { stack: string }).stack).toContain('query failed');
     const text = JSON.stringify(entry);
@@ -49,7 +57,8 @@ describe('logged errors', () => {
     let deepest: Error = new Error('level 5');
     for (let level = 4; level >= 0; level--) deepest = new Error(`level ${level}`, { cause: deepest });
     const logged = loggableError(deepest) as { cause?: unknown };
-    const depth = (value: { cause?: unknown } | undefined): number => (value?.cause ? 1 + depth(value.cause as { cause?: unknown }) : 0);
+    const depth = (value: { cause?: unknown } | undefined): number =>
+      value?.cause ? 1 + depth(value.cause as { cause?: unknown }) : 0;
     expect(depth(logged)).toBe(3);
   });
 });

@@ -15,9 +15,15 @@ it('starts a dying dev server again, and fails with its own words when its UI po
   const taken = net.createServer();
   await new Promise<void>((resolve) => taken.listen(uiPort, '127.0.0.1', resolve));
   const lines: { msg: string; attempt?: number }[] = [];
-  const logger = createLogger('info', 'test', new Writable({ write: (chunk, _enc, done) => void (lines.push(JSON.parse(String(chunk))), done()) }));
+  const logger = createLogger(
+    'info',
+    'test',
+    new Writable({ write: (chunk, _enc, done) => void (lines.push(JSON.parse(String(chunk))), done()) }),
+  );
   try {
-    await expect(startTemporalDevServer({ dataDir, port: port!, uiPort: uiPort!, namespace: 'default', logger })).rejects.toThrow(/exited with code 1: .*address already in use/);
+    await expect(
+      startTemporalDevServer({ dataDir, port: port!, uiPort: uiPort!, namespace: 'default', logger }),
+    ).rejects.toThrow(/exited with code 1: .*address already in use/);
   } finally {
     taken.close();
     rmSync(dataDir, { recursive: true, force: true });

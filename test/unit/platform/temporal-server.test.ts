@@ -5,7 +5,9 @@ import { TEMPORAL_SERVER_VERSION, temporalServerConfig } from '../../../platform
 describe('the real Temporal server (platform/temporal-server.ts)', () => {
   it('is the version docker-compose.yml runs, everywhere the compose file names one', () => {
     const compose = readFileSync(path.join(__dirname, '..', '..', '..', 'docker-compose.yml'), 'utf8');
-    const versions = [...compose.matchAll(/temporalio\/(?:server|admin-tools):\$\{TEMPORAL_VERSION:-([\d.]+)\}/g)].map((m) => m[1]);
+    const versions = [...compose.matchAll(/temporalio\/(?:server|admin-tools):\$\{TEMPORAL_VERSION:-([\d.]+)\}/g)].map(
+      (m) => m[1],
+    );
     expect(versions.length).toBeGreaterThanOrEqual(2);
     expect(new Set(versions)).toEqual(new Set([TEMPORAL_SERVER_VERSION]));
   });

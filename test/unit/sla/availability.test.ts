@@ -13,8 +13,11 @@ function outageOf(minutes: number, period = mehr, cause: Outage['cause'] = 'unpl
 }
 
 function creditFor(table: keyof typeof creditTables, minutes: number, period = mehr): number {
-  return computeAvailability({ ...{ periodStartMs: period.startMs, periodEndMs: period.endMs }, outages: [outageOf(minutes, period)], creditTable: creditTables[table] })
-    .creditPercent;
+  return computeAvailability({
+    ...{ periodStartMs: period.startMs, periodEndMs: period.endMs },
+    outages: [outageOf(minutes, period)],
+    creditTable: creditTables[table],
+  }).creditPercent;
 }
 
 describe('the Jalali months used here', () => {

@@ -16,7 +16,10 @@ import { CALENDAR_PRESET_KEYS } from '../../../sla/presets';
 import { businessMinutesAllowed, deadlineWithPauses, type TargetSpec } from '../../../sla/targets';
 import { presetCalendar, specOf, tehran, utc } from './support';
 
-const nineToSix: [string, string][] = [['09:00', '12:30'], ['13:30', '18:00']];
+const nineToSix: [string, string][] = [
+  ['09:00', '12:30'],
+  ['13:30', '18:00'],
+];
 const berlin = compileCalendar(
   specOf('Europe/Berlin', {
     mon: nineToSix,
@@ -120,13 +123,20 @@ describe.each(calendars)('business time on %s', (name, cal) => {
   it('pushes a paused deadline back so that the unpaused business time stays what the target allows', () => {
     const target: TargetSpec = { unit: 'business_days', amount: 2, calendar: name };
     fc.assert(
-      fc.property(at, fc.array(fc.tuple(at, fc.integer({ min: 0, max: 5 * 86_400_000 })), { maxLength: 4 }), (opened, raw) => {
-        const pauses = raw.map(([start, length]) => ({ start, end: start + length }));
-        const unpaused = deadlineWithPauses(target, opened, cal, [])!;
-        const paused = deadlineWithPauses(target, opened, cal, pauses)!;
-        expect(paused).toBeGreaterThanOrEqual(unpaused);
-        expect(businessMinutesBetween(cal, opened, paused, pauses)).toBeCloseTo(businessMinutesAllowed(target, opened, cal)!, 6);
-      }),
+      fc.property(
+        at,
+        fc.array(fc.tuple(at, fc.integer({ min: 0, max: 5 * 86_400_000 })), { maxLength: 4 }),
+        (opened, raw) => {
+          const pauses = raw.map(([start, length]) => ({ start, end: start + length }));
+          const unpaused = deadlineWithPauses(target, opened, cal, [])!;
+          const paused = deadlineWithPauses(target, opened, cal, pauses)!;
+          expect(paused).toBeGreaterThanOrEqual(unpaused);
+          expect(businessMinutesBetween(cal, opened, paused, pauses)).toBeCloseTo(
+            businessMinutesAllowed(target, opened, cal)!,
+            6,
+          );
+        },
+      ),
     );
   });
 });

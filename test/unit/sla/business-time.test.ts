@@ -63,8 +63,14 @@ describe('business days with a break whose hours differ by day', () => {
   // Monday 08:00–12:00 and 13:00–17:00; Tuesday 08:00–10:00 and 14:00–18:00.
   const cal = compileCalendar(
     specOf(TEHRAN, {
-      mon: [['08:00', '12:00'], ['13:00', '17:00']],
-      tue: [['08:00', '10:00'], ['14:00', '18:00']],
+      mon: [
+        ['08:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+      tue: [
+        ['08:00', '10:00'],
+        ['14:00', '18:00'],
+      ],
     }),
   );
 
@@ -170,14 +176,24 @@ describe('pauses when measuring business time', () => {
 
 describe('a calendar in Europe/Berlin across daylight-saving changes', () => {
   const everyDay: [string, string][] = [['00:00', '24:00']];
-  const allWeek = specOf('Europe/Berlin', { sat: everyDay, sun: everyDay, mon: everyDay, tue: everyDay, wed: everyDay, thu: everyDay, fri: everyDay });
+  const allWeek = specOf('Europe/Berlin', {
+    sat: everyDay,
+    sun: everyDay,
+    mon: everyDay,
+    tue: everyDay,
+    wed: everyDay,
+    thu: everyDay,
+    fri: everyDay,
+  });
   const always = compileCalendar(allWeek);
   const office = compileCalendar(specOf('Europe/Berlin', { mon: NINE_TO_FIVE, fri: NINE_TO_FIVE }));
   const night = compileCalendar(specOf('Europe/Berlin', { sun: [['01:30', '03:30']] }));
 
   it('has a 23-hour Sunday when clocks spring forward on 29 March 2026', () => {
     expect(businessMinutesBetween(always, utc('2026-03-28T23:00Z'), utc('2026-03-29T22:00Z'))).toBe(23 * 60);
-    expect(always.dayAt(utc('2026-03-29T12:00Z')).endMs - always.dayAt(utc('2026-03-29T12:00Z')).startMs).toBe(23 * 3_600_000);
+    expect(always.dayAt(utc('2026-03-29T12:00Z')).endMs - always.dayAt(utc('2026-03-29T12:00Z')).startMs).toBe(
+      23 * 3_600_000,
+    );
   });
 
   it('has a 25-hour Sunday when clocks fall back on 25 October 2026', () => {
@@ -231,7 +247,9 @@ describe('the hard cap on a walk (sla/limits.ts)', () => {
   });
 
   it('refuses to measure business time across more than a century', () => {
-    expect(() => businessMinutesBetween(office, start, start + 101 * 365.25 * 86_400_000)).toThrow(BusinessTimeLimitError);
+    expect(() => businessMinutesBetween(office, start, start + 101 * 365.25 * 86_400_000)).toThrow(
+      BusinessTimeLimitError,
+    );
   });
 
   it('still adds the largest bounded targets: 1,000 business days and 200,000 business minutes', () => {

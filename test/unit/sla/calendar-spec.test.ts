@@ -2,7 +2,12 @@ import { validateCalendarSpec } from '../../../sla/calendar';
 import { calendarPresets, CALENDAR_PRESET_KEYS } from '../../../sla/presets';
 import { specOf } from './support';
 
-const valid = specOf('Asia/Tehran', { sat: [['08:30', '14:00'], ['14:45', '24:00']] });
+const valid = specOf('Asia/Tehran', {
+  sat: [
+    ['08:30', '14:00'],
+    ['14:45', '24:00'],
+  ],
+});
 const paths = (spec: typeof valid) => validateCalendarSpec(spec).map((problem) => problem.path);
 
 describe('validating a calendar spec', () => {
@@ -11,7 +16,16 @@ describe('validating a calendar spec', () => {
   });
 
   it('accepts 24:00 as an end and intervals that touch', () => {
-    expect(validateCalendarSpec(specOf('Asia/Tehran', { sat: [['08:00', '12:00'], ['12:00', '24:00']] }))).toEqual([]);
+    expect(
+      validateCalendarSpec(
+        specOf('Asia/Tehran', {
+          sat: [
+            ['08:00', '12:00'],
+            ['12:00', '24:00'],
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('names an unknown time zone', () => {
@@ -29,27 +43,58 @@ describe('validating a calendar spec', () => {
   });
 
   it('does not let an interval start at 24:00', () => {
-    expect(paths(specOf('Asia/Tehran', { sat: [['09:00', '10:00'], ['24:00', '24:00']] }))).toEqual(['week.sat[1].start']);
+    expect(
+      paths(
+        specOf('Asia/Tehran', {
+          sat: [
+            ['09:00', '10:00'],
+            ['24:00', '24:00'],
+          ],
+        }),
+      ),
+    ).toEqual(['week.sat[1].start']);
   });
 
   it('names an interval that ends at or before its start', () => {
-    expect(validateCalendarSpec(specOf('Asia/Tehran', { sat: [['09:00', '17:00'], ['18:00', '18:00']] }))).toEqual([
-      { path: 'week.sat[1].end', message: 'must be later than the start 18:00' },
-    ]);
+    expect(
+      validateCalendarSpec(
+        specOf('Asia/Tehran', {
+          sat: [
+            ['09:00', '17:00'],
+            ['18:00', '18:00'],
+          ],
+        }),
+      ),
+    ).toEqual([{ path: 'week.sat[1].end', message: 'must be later than the start 18:00' }]);
     expect(paths(specOf('Asia/Tehran', { mon: [['17:00', '09:00']] }))).toEqual(['week.mon[0].end']);
   });
 
   it('names the later of two overlapping intervals, whatever their order', () => {
-    expect(validateCalendarSpec(specOf('Asia/Tehran', { sat: [['13:00', '17:00'], ['08:30', '14:00']] }))).toEqual([
-      { path: 'week.sat[0]', message: 'overlaps week.sat[1]' },
-    ]);
+    expect(
+      validateCalendarSpec(
+        specOf('Asia/Tehran', {
+          sat: [
+            ['13:00', '17:00'],
+            ['08:30', '14:00'],
+          ],
+        }),
+      ),
+    ).toEqual([{ path: 'week.sat[0]', message: 'overlaps week.sat[1]' }]);
   });
 
   it('checks holiday hours and exception intervals the same way', () => {
     const spec = {
       ...valid,
       holidayHours: [{ start: '10:00', end: '09:00' }],
-      exceptions: [{ date: '2026-03-21', intervals: [{ start: '10:00', end: '12:00' }, { start: '11:00', end: '13:00' }] }],
+      exceptions: [
+        {
+          date: '2026-03-21',
+          intervals: [
+            { start: '10:00', end: '12:00' },
+            { start: '11:00', end: '13:00' },
+          ],
+        },
+      ],
     };
     expect(paths(spec)).toEqual(['holidayHours[0].end', 'exceptions[0].intervals[1]']);
   });

@@ -3,7 +3,16 @@ import { inTehran, specOf, tehran } from './support';
 
 describe('a compiled calendar', () => {
   const cal = compileCalendar(
-    specOf('Asia/Tehran', { sat: [['14:45', '24:00'], ['08:30', '14:00']] }, { holidays: [{ date: '2026-11-28', name: 'A holiday' }] }),
+    specOf(
+      'Asia/Tehran',
+      {
+        sat: [
+          ['14:45', '24:00'],
+          ['08:30', '14:00'],
+        ],
+      },
+      { holidays: [{ date: '2026-11-28', name: 'A holiday' }] },
+    ),
   );
 
   it("gives a day's open hours as absolute, ordered intervals", () => {

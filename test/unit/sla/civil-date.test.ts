@@ -15,7 +15,11 @@ describe('epoch days', () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.UTC(1600, 0, 1) / DAY, max: Date.UTC(2400, 0, 1) / DAY }), (epochDay) => {
         const date = new Date(epochDay * DAY);
-        expect(civilFromEpochDay(epochDay)).toEqual({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() });
+        expect(civilFromEpochDay(epochDay)).toEqual({
+          year: date.getUTCFullYear(),
+          month: date.getUTCMonth() + 1,
+          day: date.getUTCDate(),
+        });
         expect(epochDayFromCivil(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate())).toBe(epochDay);
         expect(dayOfWeek(epochDay)).toBe(date.getUTCDay());
       }),

@@ -1,4 +1,10 @@
-import { assessAvailabilityClaim, creditAmount, creditNoteMonth, monthlySubscriptionRials, type ClaimAssessmentInput } from '../../../sla/claim-assessment';
+import {
+  assessAvailabilityClaim,
+  creditAmount,
+  creditNoteMonth,
+  monthlySubscriptionRials,
+  type ClaimAssessmentInput,
+} from '../../../sla/claim-assessment';
 import { claimDeadlines } from '../../../sla/claims';
 import { creditTables } from '../../../sla/credit-tables';
 import type { RecordedOutage } from '../../../sla/outages';
@@ -7,9 +13,22 @@ import { inTehran, MINUTE, presetCalendars, tehran } from './support';
 
 const azar = { year: 1405, month: 9 } as const;
 
-function outage(id: string, startLocal: string, minutes: number, overrides: Partial<RecordedOutage> = {}): RecordedOutage {
+function outage(
+  id: string,
+  startLocal: string,
+  minutes: number,
+  overrides: Partial<RecordedOutage> = {},
+): RecordedOutage {
   const startMs = tehran(startLocal);
-  return { id, startMs, endMs: startMs + minutes * MINUTE, cause: 'unplanned', customerId: null, announcedAtMs: null, ...overrides };
+  return {
+    id,
+    startMs,
+    endMs: startMs + minutes * MINUTE,
+    cause: 'unplanned',
+    customerId: null,
+    announcedAtMs: null,
+    ...overrides,
+  };
 }
 
 function assess(overrides: Partial<ClaimAssessmentInput>) {
@@ -27,7 +46,7 @@ function assess(overrides: Partial<ClaimAssessmentInput>) {
 }
 
 describe('an availability claim', () => {
-  it('is judged on the Jalali month of its outages, priced by the plan\'s credit table', () => {
+  it("is judged on the Jalali month of its outages, priced by the plan's credit table", () => {
     const result = assess({ outages: [outage('a', '2026-11-25T10:00', 433)], citedIds: ['a'] });
     expect(result).toMatchObject({
       month: '1405-09',
@@ -39,7 +58,9 @@ describe('an availability claim', () => {
       creditAmountRials: 20_000_000,
     });
     expect(inTehran(result.periodStartMs)).toBe('2026-11-22T00:00');
-    expect(result.outages).toEqual([{ id: 'a', cause: 'unplanned', exclusion: null, minutesInPeriod: 433, role: 'cited', counted: true }]);
+    expect(result.outages).toEqual([
+      { id: 'a', cause: 'unplanned', exclusion: null, minutesInPeriod: 433, role: 'cited', counted: true },
+    ]);
   });
 
   it('counts only the outages that were claimed, but removes excluded time wherever it lies', () => {
@@ -61,7 +82,10 @@ describe('an availability claim', () => {
   });
 
   it('counts overlapping claimed outages once', () => {
-    const result = assess({ outages: [outage('a', '2026-11-25T10:00', 120), outage('b', '2026-11-25T11:00', 120)], citedIds: ['a', 'b'] });
+    const result = assess({
+      outages: [outage('a', '2026-11-25T10:00', 120), outage('b', '2026-11-25T11:00', 120)],
+      citedIds: ['a', 'b'],
+    });
     expect(result.downtimeMinutes).toBe(180);
   });
 
@@ -72,21 +96,36 @@ describe('an availability claim', () => {
       earlierCitedIds: ['first'],
       earlierCreditPercent: 10,
     });
-    expect(result).toMatchObject({ downtimeMinutes: 600, monthCreditPercent: 20, earlierCreditPercent: 10, creditPercent: 10, creditAmountRials: 10_000_000 });
+    expect(result).toMatchObject({
+      downtimeMinutes: 600,
+      monthCreditPercent: 20,
+      earlierCreditPercent: 10,
+      creditPercent: 10,
+      creditAmountRials: 10_000_000,
+    });
   });
 
   it('never gives a negative credit when earlier claims were credited more', () => {
-    expect(assess({ outages: [outage('a', '2026-11-25T10:00', 200)], citedIds: ['a'], earlierCreditPercent: 30 }).creditPercent).toBe(0);
+    expect(
+      assess({ outages: [outage('a', '2026-11-25T10:00', 200)], citedIds: ['a'], earlierCreditPercent: 30 })
+        .creditPercent,
+    ).toBe(0);
   });
 
   it('has no computed credit where the plan has no credit table', () => {
     const result = assess({ outages: [outage('a', '2026-11-25T10:00', 2000)], citedIds: ['a'], creditTable: null });
-    expect(result).toMatchObject({ downtimeMinutes: 2000, creditTable: null, monthCreditPercent: null, creditPercent: null, creditAmountRials: null });
+    expect(result).toMatchObject({
+      downtimeMinutes: 2000,
+      creditTable: null,
+      monthCreditPercent: null,
+      creditPercent: null,
+      creditAmountRials: null,
+    });
   });
 });
 
 describe('credit amounts and where they apply', () => {
-  it('takes a twelfth of the yearly contract price as the month\'s subscription', () => {
+  it("takes a twelfth of the yearly contract price as the month's subscription", () => {
     expect(monthlySubscriptionRials(1_000_000_000n)).toBe(83_333_333);
     expect(creditAmount(83_333_333, 10)).toBe(8_333_333);
   });

@@ -32,11 +32,16 @@ const assessed = claimMonths([{ startMs: outage.startMs, endMs: outage.endMs! }]
 
 describe('an outage across a Jalali month boundary', () => {
   it('touches both months, Aban and Azar 1405', () => {
-    expect(claimMonths([{ startMs: outage.startMs, endMs: outage.endMs! }]).map(formatJalaliMonth)).toEqual(['1405-08', '1405-09']);
+    expect(claimMonths([{ startMs: outage.startMs, endMs: outage.endMs! }]).map(formatJalaliMonth)).toEqual([
+      '1405-08',
+      '1405-09',
+    ]);
   });
 
   it('does not touch the month that begins at the instant it ends', () => {
-    expect(claimMonths([{ startMs: tehran('2026-11-21T22:00'), endMs: tehran('2026-11-22T00:00') }]).map(formatJalaliMonth)).toEqual(['1405-08']);
+    expect(
+      claimMonths([{ startMs: tehran('2026-11-21T22:00'), endMs: tehran('2026-11-22T00:00') }]).map(formatJalaliMonth),
+    ).toEqual(['1405-08']);
   });
 
   it('is assessed month by month: 60 minutes of Aban (10%) and 5,760 minutes of Azar (50%)', () => {
@@ -47,18 +52,37 @@ describe('an outage across a Jalali month boundary', () => {
   });
 
   it('earns one claim worth both months: 60% of a month, 6,000,000 rials', () => {
-    expect(computedCreditOverMonths(assessed, FEE)).toEqual({ percent: 60, amountRials: 6_000_000, monthlyFeeRials: FEE, months: 2 });
+    expect(computedCreditOverMonths(assessed, FEE)).toEqual({
+      percent: 60,
+      amountRials: 6_000_000,
+      monthlyFeeRials: FEE,
+      months: 2,
+    });
   });
 
   it('becomes one credit line per month, each on the invoice after its month (approved in Azar: both on Dey)', () => {
     const credit = { percent: 60, amountRials: 6_000_000 };
     expect(creditLines(assessed, credit, creditNoteMonth(tehran('2026-11-28T10:00')))).toEqual([
-      { earnedMonth: '1405-08', downtimeMinutes: 60, availabilityPercent: expect.any(Number), percent: 10, amountRials: 1_000_000, appliesToMonth: '1405-10' },
-      { earnedMonth: '1405-09', downtimeMinutes: 5_760, availabilityPercent: expect.any(Number), percent: 50, amountRials: 5_000_000, appliesToMonth: '1405-10' },
+      {
+        earnedMonth: '1405-08',
+        downtimeMinutes: 60,
+        availabilityPercent: expect.any(Number),
+        percent: 10,
+        amountRials: 1_000_000,
+        appliesToMonth: '1405-10',
+      },
+      {
+        earnedMonth: '1405-09',
+        downtimeMinutes: 5_760,
+        availabilityPercent: expect.any(Number),
+        percent: 50,
+        amountRials: 5_000_000,
+        appliesToMonth: '1405-10',
+      },
     ]);
   });
 
-  it("applies a line to the invoice after its own month when that invoice is not yet issued", () => {
+  it('applies a line to the invoice after its own month when that invoice is not yet issued', () => {
     expect(creditAppliesTo('1405-09', creditNoteMonth(tehran('2026-11-30T10:00')))).toBe('1405-10');
     expect(creditAppliesTo('1405-08', '1405-09')).toBe('1405-09');
     expect(creditAppliesTo('1405-08', creditNoteMonth(tehran('2027-01-05T10:00')))).toBe('1405-11');
@@ -73,7 +97,7 @@ describe('an outage across a Jalali month boundary', () => {
     ]);
   });
 
-  it('may be approved as computed beyond one month\'s share, but not beyond the months claimed', () => {
+  it("may be approved as computed beyond one month's share, but not beyond the months claimed", () => {
     const computed = { percent: 110, amountRials: 11_000_000, monthlyFeeRials: FEE, months: 2 };
     expect(resolveApproval(computed, {})).toEqual({ ok: true, credit: { percent: 110, amountRials: 11_000_000 } });
     expect(resolveAdjustedApproval(computed, { amountRials: 21_000_000, justification: 'x' })).toEqual({

@@ -1,4 +1,9 @@
-import { claimDecisionDeadline, claimFilingDeadline, claimInitialResponseDeadline, claimReminderAt } from '../../../sla/claims';
+import {
+  claimDecisionDeadline,
+  claimFilingDeadline,
+  claimInitialResponseDeadline,
+  claimReminderAt,
+} from '../../../sla/claims';
 import { claimPolicyPresets } from '../../../sla/presets';
 import { inTehran, presetCalendars, tehran } from './support';
 
@@ -10,8 +15,12 @@ describe("Avanak's compensation claim", () => {
   });
 
   it("is first answered by the end of the next business day on Amoot's office calendar", () => {
-    expect(inTehran(claimInitialResponseDeadline(tehran('2026-11-25T20:00'), avanak, presetCalendars()))).toBe('2026-11-26T14:00');
-    expect(inTehran(claimInitialResponseDeadline(tehran('2026-11-27T11:00'), avanak, presetCalendars()))).toBe('2026-11-28T17:00');
+    expect(inTehran(claimInitialResponseDeadline(tehran('2026-11-25T20:00'), avanak, presetCalendars()))).toBe(
+      '2026-11-26T14:00',
+    );
+    expect(inTehran(claimInitialResponseDeadline(tehran('2026-11-27T11:00'), avanak, presetCalendars()))).toBe(
+      '2026-11-28T17:00',
+    );
   });
 
   it('is decided within 7 × 24 hours of receipt, with a reminder a day before', () => {
@@ -27,12 +36,20 @@ describe("Avanak's compensation claim", () => {
 describe("other vendors' claims", () => {
   it("are first answered on the vendor's own office calendar", () => {
     // Received Wednesday evening: Kian and Iotex are closed on Thursday, so Saturday closing.
-    expect(inTehran(claimInitialResponseDeadline(tehran('2026-11-25T20:00'), claimPolicyPresets['kian-product-gold'], presetCalendars()))).toBe(
-      '2026-11-28T17:30',
-    );
-    expect(inTehran(claimInitialResponseDeadline(tehran('2026-11-25T20:00'), claimPolicyPresets['iotex-basic'], presetCalendars()))).toBe(
-      '2026-11-28T17:00',
-    );
+    expect(
+      inTehran(
+        claimInitialResponseDeadline(
+          tehran('2026-11-25T20:00'),
+          claimPolicyPresets['kian-product-gold'],
+          presetCalendars(),
+        ),
+      ),
+    ).toBe('2026-11-28T17:30');
+    expect(
+      inTehran(
+        claimInitialResponseDeadline(tehran('2026-11-25T20:00'), claimPolicyPresets['iotex-basic'], presetCalendars()),
+      ),
+    ).toBe('2026-11-28T17:00');
   });
 
   it("use Owj's credit table for Owj", () => {

@@ -21,14 +21,21 @@ describe('an accepted change request', () => {
   });
 
   it('is invoiced in full when the plan includes no hours or they are used up', () => {
-    expect(splitInvoice({ quotedRials: 90_000_000n, effortMinutes: 360, includedMinutesLeft: 0 })).toMatchObject({ billedMinutes: 360, amountRials: 90_000_000n });
-    expect(splitInvoice({ quotedRials: 90_000_000n, effortMinutes: 360, includedMinutesLeft: -30 })).toMatchObject({ includedMinutesUsed: 0 });
+    expect(splitInvoice({ quotedRials: 90_000_000n, effortMinutes: 360, includedMinutesLeft: 0 })).toMatchObject({
+      billedMinutes: 360,
+      amountRials: 90_000_000n,
+    });
+    expect(splitInvoice({ quotedRials: 90_000_000n, effortMinutes: 360, includedMinutesLeft: -30 })).toMatchObject({
+      includedMinutesUsed: 0,
+    });
   });
 
   it('rounds the pro-rata amount to the nearest rial, halves up, even beyond safe integers', () => {
     expect(splitInvoice({ quotedRials: 10n, effortMinutes: 4, includedMinutesLeft: 1 }).amountRials).toBe(8n); // 7.5
     expect(splitInvoice({ quotedRials: 10n, effortMinutes: 3, includedMinutesLeft: 2 }).amountRials).toBe(3n); // 3.33
-    expect(splitInvoice({ quotedRials: 10n ** 20n, effortMinutes: 2, includedMinutesLeft: 1 }).amountRials).toBe(5n * 10n ** 19n);
+    expect(splitInvoice({ quotedRials: 10n ** 20n, effortMinutes: 2, includedMinutesLeft: 1 }).amountRials).toBe(
+      5n * 10n ** 19n,
+    );
   });
 
   it('refuses an effort that is not a positive whole number of minutes', () => {

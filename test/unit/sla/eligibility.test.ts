@@ -13,7 +13,15 @@ const contract = (overrides: Partial<Contract> = {}): Contract => ({
   ...overrides,
 });
 const ask = (overrides: Partial<EligibilityInput>) =>
-  decideEligibility({ kind: 'ticket', nowMs: now, product: {}, contracts: [contract()], usage: {}, policies: presetPolicies, ...overrides });
+  decideEligibility({
+    kind: 'ticket',
+    nowMs: now,
+    product: {},
+    contracts: [contract()],
+    usage: {},
+    policies: presetPolicies,
+    ...overrides,
+  });
 
 describe('opening a ticket', () => {
   it('is allowed under a paid contract in force, naming the contract and its policy', () => {
@@ -26,11 +34,18 @@ describe('opening a ticket', () => {
 
   it('is refused once the contract has ended, saying when', () => {
     const decision = ask({ contracts: [contract({ endsAtMs: tehran('2026-11-01T00:00') })] });
-    expect(decision).toEqual({ ok: false, reason: 'contract_expired', detail: 'the last support contract ended on 2026-11-01T00:00:00.000+03:30' });
+    expect(decision).toEqual({
+      ok: false,
+      reason: 'contract_expired',
+      detail: 'the last support contract ended on 2026-11-01T00:00:00.000+03:30',
+    });
   });
 
   it('is refused before the contract starts', () => {
-    expect(ask({ contracts: [contract({ startsAtMs: tehran('2026-12-01T00:00') })] })).toMatchObject({ ok: false, reason: 'contract_not_started' });
+    expect(ask({ contracts: [contract({ startsAtMs: tehran('2026-12-01T00:00') })] })).toMatchObject({
+      ok: false,
+      reason: 'contract_not_started',
+    });
   });
 
   it('is refused while the contract is unpaid', () => {
@@ -38,20 +53,32 @@ describe('opening a ticket', () => {
   });
 
   it('is refused once the product reached end of support', () => {
-    expect(ask({ product: { endOfSupportAt: tehran('2026-11-01T00:00') } })).toMatchObject({ ok: false, reason: 'product_end_of_support' });
+    expect(ask({ product: { endOfSupportAt: tehran('2026-11-01T00:00') } })).toMatchObject({
+      ok: false,
+      reason: 'product_end_of_support',
+    });
   });
 
   it('is refused on Owj Basic, whose plan has no tickets', () => {
-    expect(ask({ contracts: [contract({ policyKey: 'owj-basic' })] })).toMatchObject({ ok: false, reason: 'plan_excludes_tickets' });
+    expect(ask({ contracts: [contract({ policyKey: 'owj-basic' })] })).toMatchObject({
+      ok: false,
+      reason: 'plan_excludes_tickets',
+    });
   });
 
   it('is refused for a policy nobody configured', () => {
-    expect(ask({ contracts: [contract({ policyKey: 'nobody' })] })).toMatchObject({ ok: false, reason: 'unknown_policy' });
+    expect(ask({ contracts: [contract({ policyKey: 'nobody' })] })).toMatchObject({
+      ok: false,
+      reason: 'unknown_policy',
+    });
   });
 
   it("is refused once Kian Bronze's five tickets of this Jalali month are used", () => {
     expect(ask({ usage: { c1: { ticketsThisMonth: 4 } } })).toMatchObject({ ok: true });
-    expect(ask({ usage: { c1: { ticketsThisMonth: 5 } } })).toMatchObject({ ok: false, reason: 'monthly_quota_exhausted' });
+    expect(ask({ usage: { c1: { ticketsThisMonth: 5 } } })).toMatchObject({
+      ok: false,
+      reason: 'monthly_quota_exhausted',
+    });
   });
 
   it('is allowed under the second contract when the first refuses', () => {
@@ -62,14 +89,21 @@ describe('opening a ticket', () => {
 
   it("answers with the first contract's refusal when every contract refuses", () => {
     const unpaid = contract({ id: 'c2', paid: false });
-    expect(ask({ contracts: [contract(), unpaid], usage: { c1: { ticketsThisMonth: 5 } } })).toMatchObject({ reason: 'monthly_quota_exhausted' });
+    expect(ask({ contracts: [contract(), unpaid], usage: { c1: { ticketsThisMonth: 5 } } })).toMatchObject({
+      reason: 'monthly_quota_exhausted',
+    });
   });
 });
 
 describe('opening a ticket on hourly hours', () => {
   const hourly = contract({ policyKey: 'kian-project-basic', billing: 'hourly' });
   const withHours = (availableMinutes: number, requestedThisMonthMinutes: number) =>
-    ask({ contracts: [hourly], usage: { c1: { ticketsThisMonth: 0, hourly: { availableMinutes, requestedThisMonthMinutes, monthlyCapMinutes: 600 } } } });
+    ask({
+      contracts: [hourly],
+      usage: {
+        c1: { ticketsThisMonth: 0, hourly: { availableMinutes, requestedThisMonthMinutes, monthlyCapMinutes: 600 } },
+      },
+    });
 
   it('is allowed while half an hour is left and the month is under its cap', () => {
     expect(withHours(30, 570)).toMatchObject({ ok: true });
@@ -89,17 +123,33 @@ describe('filing a compensation claim', () => {
   const outageEnded = tehran('2026-11-15T10:00');
 
   it('is allowed within 7 × 24 hours of the outage', () => {
-    expect(ask({ kind: 'claim', contracts: [avanak], outageEndedAtMs: outageEnded, nowMs: tehran('2026-11-22T10:00') })).toMatchObject({ ok: true });
+    expect(
+      ask({ kind: 'claim', contracts: [avanak], outageEndedAtMs: outageEnded, nowMs: tehran('2026-11-22T10:00') }),
+    ).toMatchObject({ ok: true });
   });
 
   it('is refused a minute later, saying when the window closed', () => {
-    const decision = ask({ kind: 'claim', contracts: [avanak], outageEndedAtMs: outageEnded, nowMs: tehran('2026-11-22T10:01') });
-    expect(decision).toEqual({ ok: false, reason: 'claim_window_closed', detail: 'claims for this outage closed at 2026-11-22T10:00:00.000+03:30' });
+    const decision = ask({
+      kind: 'claim',
+      contracts: [avanak],
+      outageEndedAtMs: outageEnded,
+      nowMs: tehran('2026-11-22T10:01'),
+    });
+    expect(decision).toEqual({
+      ok: false,
+      reason: 'claim_window_closed',
+      detail: 'claims for this outage closed at 2026-11-22T10:00:00.000+03:30',
+    });
   });
 
   it('is judged by the contract that covered the outage, and not refused for end of support', () => {
     const ended = contract({ policyKey: 'avanak', endsAtMs: tehran('2026-11-20T00:00') });
-    const decision = ask({ kind: 'claim', contracts: [ended], outageEndedAtMs: outageEnded, product: { endOfSupportAt: tehran('2026-11-18T00:00') } });
+    const decision = ask({
+      kind: 'claim',
+      contracts: [ended],
+      outageEndedAtMs: outageEnded,
+      product: { endOfSupportAt: tehran('2026-11-18T00:00') },
+    });
     expect(decision).toMatchObject({ ok: true });
   });
 
@@ -110,10 +160,14 @@ describe('filing a compensation claim', () => {
 
 describe('asking for a change', () => {
   it('is allowed on Owj Basic, which has no tickets', () => {
-    expect(ask({ kind: 'change_request', contracts: [contract({ policyKey: 'owj-basic' })] })).toMatchObject({ ok: true });
+    expect(ask({ kind: 'change_request', contracts: [contract({ policyKey: 'owj-basic' })] })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('is refused after end of support', () => {
-    expect(ask({ kind: 'change_request', product: { endOfSupportAt: now } })).toMatchObject({ reason: 'product_end_of_support' });
+    expect(ask({ kind: 'change_request', product: { endOfSupportAt: now } })).toMatchObject({
+      reason: 'product_end_of_support',
+    });
   });
 });

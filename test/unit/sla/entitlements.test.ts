@@ -27,7 +27,7 @@ describe('plan allowances', () => {
     expect(remainingAllowance(entitlementPresets['kian-product-bronze'], 'on_site_visits', 0)).toBe(0);
   });
 
-  it("give Owj Committed one training, one on-site and three remote installs a year", () => {
+  it('give Owj Committed one training, one on-site and three remote installs a year', () => {
     const { allowances } = entitlementPresets['owj-committed'];
     expect([allowances.training_sessions, allowances.on_site_installs, allowances.remote_installs]).toEqual([
       { amount: 1, per: 'contract_year' },
@@ -37,7 +37,10 @@ describe('plan allowances', () => {
   });
 
   it('count monthly quotas in the Tehran Jalali month', () => {
-    expect(quotaMonthOf(tehran('2026-11-22T00:10'))).toEqual({ startMs: tehran('2026-11-22T00:00'), endMs: tehran('2026-12-22T00:00') });
+    expect(quotaMonthOf(tehran('2026-11-22T00:10'))).toEqual({
+      startMs: tehran('2026-11-22T00:00'),
+      endMs: tehran('2026-12-22T00:00'),
+    });
   });
 });
 
@@ -64,7 +67,10 @@ describe('hourly packages', () => {
     expect(hourlyPackageExpiry(tehran('2026-12-20T10:00'))).toBe(tehran('2027-03-21T00:00'));
     // Bought on 1 Dey 1405: carried into 1406, expiring one year after purchase (1 Dey 1406), not at the end of 1406.
     expect(hourlyPackageExpiry(tehran('2026-12-22T10:00'))).toBe(tehran('2027-12-22T10:00'));
-    expect(hourlyPackageCarryOver(tehran('2026-12-22T10:00'))).toEqual({ carriesOver: true, repricedFromMs: tehran('2027-03-21T00:00') });
+    expect(hourlyPackageCarryOver(tehran('2026-12-22T10:00'))).toEqual({
+      carriesOver: true,
+      repricedFromMs: tehran('2027-03-21T00:00'),
+    });
     expect(hourlyPackageCarryOver(tehran('2026-05-01T10:00'))).toEqual({ carriesOver: false, repricedFromMs: null });
   });
 
@@ -139,6 +145,7 @@ describe('plan channels (rule 12)', () => {
     expect(channelOffered(entitlementPresets['kian-product-bronze'], 'phone')).toBe(false);
     expect(channelOffered(entitlementPresets['kian-product-silver'], 'phone')).toBe(false);
     expect(channelOffered(entitlementPresets['kian-product-gold'], 'phone')).toBe(true);
-    for (const channel of ['portal', 'email', 'api'] as const) expect(channelOffered(entitlementPresets['kian-product-bronze'], channel)).toBe(true);
+    for (const channel of ['portal', 'email', 'api'] as const)
+      expect(channelOffered(entitlementPresets['kian-product-bronze'], channel)).toBe(true);
   });
 });

@@ -9,11 +9,13 @@ const DAY = 86_400_000;
 
 /** The tabular ("civil") Hijri calendar, by its arithmetic definition: an oracle independent of ICU. */
 function tabularHijriToIso(year: number, month: number, day: number): string {
-  const julianDay = day + Math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + Math.floor((3 + 11 * year) / 30) + 1_948_439;
+  const julianDay =
+    day + Math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + Math.floor((3 + 11 * year) / 30) + 1_948_439;
   return new Date((julianDay - 2_440_588) * DAY).toISOString().slice(0, 10);
 }
 
-const datesOfYear = (from: string, to: string) => holidays.filter((h) => h.date >= from && h.date < to).map((h) => h.date);
+const datesOfYear = (from: string, to: string) =>
+  holidays.filter((h) => h.date >= from && h.date < to).map((h) => h.date);
 
 describe("Iran's official holidays", () => {
   it('are, for 1405, the 26 dates of the official calendar, date by date', () => {
@@ -51,26 +53,61 @@ describe("Iran's official holidays", () => {
 
   it('are, for 1404, the 26 dates of the official calendar, date by date', () => {
     expect(datesOfYear('2025-03-21', '2026-03-21')).toEqual([
-      '2025-03-21', '2025-03-22', '2025-03-23', '2025-03-24', // 1–4 Farvardin (2nd: martyrdom of Imam Ali too)
-      '2025-03-31', '2025-04-01', '2025-04-02', // 11–13 Farvardin: Eid al-Fitr, the day after and Islamic Republic Day, Nature Day
+      '2025-03-21',
+      '2025-03-22',
+      '2025-03-23',
+      '2025-03-24', // 1–4 Farvardin (2nd: martyrdom of Imam Ali too)
+      '2025-03-31',
+      '2025-04-01',
+      '2025-04-02', // 11–13 Farvardin: Eid al-Fitr, the day after and Islamic Republic Day, Nature Day
       '2025-04-24', // 4 Ordibehesht: Imam Jafar al-Sadiq
-      '2025-06-04', '2025-06-05', '2025-06-06', '2025-06-14', // 14, 15, 16 (Eid al-Adha), 24 Khordad (Ghadir)
-      '2025-07-05', '2025-07-06', // 14 and 15 Tir: Tasua, Ashura
-      '2025-08-14', '2025-08-22', // 23 and 31 Mordad: Arbaeen, death of the Prophet
-      '2025-08-24', '2025-09-01', '2025-09-10', // 2, 10, 19 Shahrivar
+      '2025-06-04',
+      '2025-06-05',
+      '2025-06-06',
+      '2025-06-14', // 14, 15, 16 (Eid al-Adha), 24 Khordad (Ghadir)
+      '2025-07-05',
+      '2025-07-06', // 14 and 15 Tir: Tasua, Ashura
+      '2025-08-14',
+      '2025-08-22', // 23 and 31 Mordad: Arbaeen, death of the Prophet
+      '2025-08-24',
+      '2025-09-01',
+      '2025-09-10', // 2, 10, 19 Shahrivar
       '2025-11-24', // 3 Azar: Fatimah
-      '2026-01-03', '2026-01-17', // 13 and 27 Dey
-      '2026-02-04', '2026-02-11', // 15 and 22 Bahman
-      '2026-03-11', '2026-03-20', // 20 and 29 Esfand
+      '2026-01-03',
+      '2026-01-17', // 13 and 27 Dey
+      '2026-02-04',
+      '2026-02-11', // 15 and 22 Bahman
+      '2026-03-11',
+      '2026-03-20', // 20 and 29 Esfand
     ]);
   });
 
   it('hold, in each published year, every holiday the law names (10 solar, 17 lunar), none missing', () => {
     const law = [
-      'Nowruz', 'Islamic Republic Day', 'Nature Day', 'Death of Imam Khomeini', '15 Khordad', 'Victory of the Islamic Revolution',
-      'Nationalisation of the oil industry', 'Tasua', 'Ashura', 'Arbaeen', 'Death of the Prophet', 'Imam Reza', 'Hasan al-Askari',
-      'Birth of the Prophet', 'Fatimah', 'Birth of Imam Ali', 'Mabath', 'Birth of Imam Mahdi', 'Martyrdom of Imam Ali', 'Eid al-Fitr',
-      'Day after Eid al-Fitr', 'Martyrdom of Imam Jafar al-Sadiq', 'Eid al-Adha', 'Eid al-Ghadir',
+      'Nowruz',
+      'Islamic Republic Day',
+      'Nature Day',
+      'Death of Imam Khomeini',
+      '15 Khordad',
+      'Victory of the Islamic Revolution',
+      'Nationalisation of the oil industry',
+      'Tasua',
+      'Ashura',
+      'Arbaeen',
+      'Death of the Prophet',
+      'Imam Reza',
+      'Hasan al-Askari',
+      'Birth of the Prophet',
+      'Fatimah',
+      'Birth of Imam Ali',
+      'Mabath',
+      'Birth of Imam Mahdi',
+      'Martyrdom of Imam Ali',
+      'Eid al-Fitr',
+      'Day after Eid al-Fitr',
+      'Martyrdom of Imam Jafar al-Sadiq',
+      'Eid al-Adha',
+      'Eid al-Ghadir',
     ];
     for (const year of [1404, 1405]) {
       const names = PUBLISHED_HOLIDAYS[year]!.map((h) => h.nameEn).join(' | ');
@@ -79,7 +116,9 @@ describe("Iran's official holidays", () => {
     // 1405 holds two Eids al-Fitr (1447 and 1448) and one 21 Ramadan (1448); Nowruz's four days are four dates.
     const nowruz = PUBLISHED_HOLIDAYS[1405]!.filter((h) => h.nameEn.startsWith('Nowruz'));
     expect(nowruz).toHaveLength(4);
-    expect(PUBLISHED_HOLIDAYS[1405]!.filter((h) => h.nameEn.includes('Eid al-Fitr') && !h.nameEn.includes('after'))).toHaveLength(2);
+    expect(
+      PUBLISHED_HOLIDAYS[1405]!.filter((h) => h.nameEn.includes('Eid al-Fitr') && !h.nameEn.includes('after')),
+    ).toHaveLength(2);
   });
 
   it('put 25 Farvardin 1405 on a Tuesday, the 25th day after 1 Shawwal = 1 Farvardin', () => {
@@ -123,11 +162,23 @@ describe("Iran's official holidays", () => {
 
   it('estimate the lunar holidays of unpublished years where the tabular Hijri calendar puts them', () => {
     const rules: [number, number | 'last', string][] = [
-      [1, 9, 'Tasua'], [1, 10, 'Ashura'], [2, 20, 'Arbaeen'], [2, 28, 'Death of the Prophet and martyrdom of Imam Hasan'],
-      [2, 'last', 'Martyrdom of Imam Reza'], [3, 8, 'Martyrdom of Imam Hasan al-Askari'],
-      [3, 17, 'Birth of the Prophet and Imam Jafar al-Sadiq'], [6, 3, 'Martyrdom of Fatimah'], [7, 13, 'Birth of Imam Ali'],
-      [7, 27, 'Mabath'], [8, 15, 'Birth of Imam Mahdi'], [9, 21, 'Martyrdom of Imam Ali'], [10, 1, 'Eid al-Fitr'],
-      [10, 2, 'Day after Eid al-Fitr'], [10, 25, 'Martyrdom of Imam Jafar al-Sadiq'], [12, 10, 'Eid al-Adha'], [12, 18, 'Eid al-Ghadir'],
+      [1, 9, 'Tasua'],
+      [1, 10, 'Ashura'],
+      [2, 20, 'Arbaeen'],
+      [2, 28, 'Death of the Prophet and martyrdom of Imam Hasan'],
+      [2, 'last', 'Martyrdom of Imam Reza'],
+      [3, 8, 'Martyrdom of Imam Hasan al-Askari'],
+      [3, 17, 'Birth of the Prophet and Imam Jafar al-Sadiq'],
+      [6, 3, 'Martyrdom of Fatimah'],
+      [7, 13, 'Birth of Imam Ali'],
+      [7, 27, 'Mabath'],
+      [8, 15, 'Birth of Imam Mahdi'],
+      [9, 21, 'Martyrdom of Imam Ali'],
+      [10, 1, 'Eid al-Fitr'],
+      [10, 2, 'Day after Eid al-Fitr'],
+      [10, 25, 'Martyrdom of Imam Jafar al-Sadiq'],
+      [12, 10, 'Eid al-Adha'],
+      [12, 18, 'Eid al-Ghadir'],
     ];
     const expected = [];
     for (let year = 1448; year <= 1450; year++) {
@@ -137,7 +188,9 @@ describe("Iran's official holidays", () => {
         if (date >= '2027-03-21' && date < '2029-03-20') expected.push(`${date} ${nameEn}`);
       }
     }
-    const lunar = estimatedHolidays(1406, 1407).filter((h) => h.kind === 'lunar').map((h) => `${h.date} ${h.nameEn}`);
+    const lunar = estimatedHolidays(1406, 1407)
+      .filter((h) => h.kind === 'lunar')
+      .map((h) => `${h.date} ${h.nameEn}`);
     expect(lunar.sort()).toEqual(expected.sort());
     expect(HIJRI_CALENDAR).toBe('islamic-civil');
   });

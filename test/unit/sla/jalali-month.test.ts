@@ -1,4 +1,10 @@
-import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan, nextJalaliMonth, parseJalaliMonth } from '../../../sla/jalali-month';
+import {
+  formatJalaliMonth,
+  jalaliMonthOf,
+  jalaliMonthSpan,
+  nextJalaliMonth,
+  parseJalaliMonth,
+} from '../../../sla/jalali-month';
 import { inTehran, MINUTE, tehran } from './support';
 
 describe('a Jalali month written as YYYY-MM', () => {

@@ -15,7 +15,12 @@ import {
 import { tehran } from './support';
 
 const DAY = 86_400_000;
-const persian = new Intl.DateTimeFormat('en-u-ca-persian', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
+const persian = new Intl.DateTimeFormat('en-u-ca-persian', {
+  timeZone: 'UTC',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+});
 
 function icuJalali(epochDay: number): { year: number; month: number; day: number } {
   const parts = Object.fromEntries(persian.formatToParts(epochDay * DAY).map((part) => [part.type, part.value]));
@@ -60,8 +65,14 @@ describe('Jalali dates', () => {
 
 describe('Jalali months in Tehran', () => {
   it('run from local midnight to local midnight', () => {
-    expect(jalaliMonthRange(1405, 9)).toEqual({ startMs: tehran('2026-11-22T00:00'), endMs: tehran('2026-12-22T00:00') });
-    expect(jalaliMonthRange(1405, 12)).toEqual({ startMs: tehran('2027-02-20T00:00'), endMs: tehran('2027-03-21T00:00') });
+    expect(jalaliMonthRange(1405, 9)).toEqual({
+      startMs: tehran('2026-11-22T00:00'),
+      endMs: tehran('2026-12-22T00:00'),
+    });
+    expect(jalaliMonthRange(1405, 12)).toEqual({
+      startMs: tehran('2027-02-20T00:00'),
+      endMs: tehran('2027-03-21T00:00'),
+    });
   });
 
   it('hold an instant by its Tehran wall time, not its UTC date', () => {

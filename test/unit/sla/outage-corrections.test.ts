@@ -3,7 +3,13 @@ import { corrected, MAX_MAINTENANCE_AHEAD_MS, outageProblems, type OutageFacts }
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-03T10:00:00+03:30');
 const MARGIN = 15 * 60_000;
-const outage: OutageFacts = { startMs: NOW - 3 * HOUR, endMs: NOW - HOUR, cause: 'unplanned', customerId: null, announcedAtMs: null };
+const outage: OutageFacts = {
+  startMs: NOW - 3 * HOUR,
+  endMs: NOW - HOUR,
+  cause: 'unplanned',
+  customerId: null,
+  announcedAtMs: null,
+};
 
 describe('correcting an outage', () => {
   it('changes only the fields given, and null reopens it as ongoing', () => {
@@ -29,20 +35,37 @@ describe('the bounds on an outage', () => {
 
   it('refuses an end in 2062, naming endedAt', () => {
     expect(outageProblems({ ...outage, endMs: Date.parse('2062-01-01T00:00:00Z') }, NOW, MARGIN)).toEqual([
-      { path: 'endedAt', message: 'must not be later than now plus 15 minutes; an outage still going on has no end (null)' },
+      {
+        path: 'endedAt',
+        message: 'must not be later than now plus 15 minutes; an outage still going on has no end (null)',
+      },
     ]);
   });
 
   it('refuses an end before the start, a start in the future, and a customer on a cause that concerns everyone', () => {
-    expect(outageProblems({ ...outage, endMs: outage.startMs }, NOW, MARGIN)).toEqual([{ path: 'endedAt', message: 'must be after startedAt' }]);
-    expect(outageProblems({ ...outage, startMs: NOW + HOUR, endMs: null }, NOW, MARGIN).map((p) => p.path)).toEqual(['startedAt']);
+    expect(outageProblems({ ...outage, endMs: outage.startMs }, NOW, MARGIN)).toEqual([
+      { path: 'endedAt', message: 'must be after startedAt' },
+    ]);
+    expect(outageProblems({ ...outage, startMs: NOW + HOUR, endMs: null }, NOW, MARGIN).map((p) => p.path)).toEqual([
+      'startedAt',
+    ]);
     expect(outageProblems({ ...outage, customerId: 'c-1' }, NOW, MARGIN).map((p) => p.path)).toEqual(['customerId']);
   });
 
   it('lets an announced maintenance window lie ahead, up to a year', () => {
-    const window = { ...outage, cause: 'planned_maintenance' as const, announcedAtMs: NOW, startMs: NOW + 72 * HOUR, endMs: NOW + 74 * HOUR };
+    const window = {
+      ...outage,
+      cause: 'planned_maintenance' as const,
+      announcedAtMs: NOW,
+      startMs: NOW + 72 * HOUR,
+      endMs: NOW + 74 * HOUR,
+    };
     expect(outageProblems(window, NOW, MARGIN)).toEqual([]);
-    const far = { ...window, startMs: NOW + MAX_MAINTENANCE_AHEAD_MS + HOUR, endMs: NOW + MAX_MAINTENANCE_AHEAD_MS + 2 * HOUR };
+    const far = {
+      ...window,
+      startMs: NOW + MAX_MAINTENANCE_AHEAD_MS + HOUR,
+      endMs: NOW + MAX_MAINTENANCE_AHEAD_MS + 2 * HOUR,
+    };
     expect(outageProblems(far, NOW, MARGIN).map((p) => p.path)).toEqual(['startedAt', 'endedAt']);
   });
 });

@@ -1,13 +1,27 @@
 import { creditTables } from '../../../sla/credit-tables';
 import { jalaliMonthSpan } from '../../../sla/jalali-month';
-import { announcedInTime, concernsCustomer, exclusionOf, periodAvailability, type RecordedOutage } from '../../../sla/outages';
+import {
+  announcedInTime,
+  concernsCustomer,
+  exclusionOf,
+  periodAvailability,
+  type RecordedOutage,
+} from '../../../sla/outages';
 import { MINUTE, tehran } from './support';
 
 const HOUR = 60 * MINUTE;
 const azar = jalaliMonthSpan({ year: 1405, month: 9 });
 
 function outage(overrides: Partial<RecordedOutage> = {}): RecordedOutage {
-  return { id: 'o1', startMs: tehran('2026-11-25T10:00'), endMs: tehran('2026-11-25T11:00'), cause: 'unplanned', customerId: null, announcedAtMs: null, ...overrides };
+  return {
+    id: 'o1',
+    startMs: tehran('2026-11-25T10:00'),
+    endMs: tehran('2026-11-25T11:00'),
+    cause: 'unplanned',
+    customerId: null,
+    announcedAtMs: null,
+    ...overrides,
+  };
 }
 
 describe('whether an outage counts', () => {
@@ -17,19 +31,28 @@ describe('whether an outage counts', () => {
 
   it('excludes planned maintenance announced 48 hours ahead or more', () => {
     const start = tehran('2026-11-25T10:00');
-    expect(exclusionOf(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: start - 48 * HOUR }))).toBe('planned_maintenance');
-    expect(announcedInTime(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: start - 72 * HOUR }))).toBe(true);
+    expect(
+      exclusionOf(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: start - 48 * HOUR })),
+    ).toBe('planned_maintenance');
+    expect(
+      announcedInTime(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: start - 72 * HOUR })),
+    ).toBe(true);
   });
 
   it('counts planned maintenance announced late, or never, as ordinary downtime', () => {
     const start = tehran('2026-11-25T10:00');
-    expect(exclusionOf(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: start - 48 * HOUR + MINUTE }))).toBeNull();
+    expect(
+      exclusionOf(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: start - 48 * HOUR + MINUTE })),
+    ).toBeNull();
     expect(exclusionOf(outage({ cause: 'planned_maintenance', startMs: start, announcedAtMs: null }))).toBeNull();
   });
 
-  it.each(['customer_requested', 'customer_violation', 'non_payment_suspension', 'external_provider'] as const)('excludes %s', (cause) => {
-    expect(exclusionOf(outage({ cause }))).toBe(cause);
-  });
+  it.each(['customer_requested', 'customer_violation', 'non_payment_suspension', 'external_provider'] as const)(
+    'excludes %s',
+    (cause) => {
+      expect(exclusionOf(outage({ cause }))).toBe(cause);
+    },
+  );
 });
 
 describe('whom an outage concerns', () => {
@@ -49,8 +72,20 @@ describe("a period's availability over recorded outages", () => {
       ...period,
       creditTable: creditTables.avanak,
       outages: [
-        outage({ id: 'late', cause: 'planned_maintenance', startMs: start, endMs: start + 200 * MINUTE, announcedAtMs: start - HOUR }),
-        outage({ id: 'announced', cause: 'planned_maintenance', startMs: start + 2 * 86_400_000, endMs: start + 2 * 86_400_000 + 300 * MINUTE, announcedAtMs: start - 7 * 86_400_000 }),
+        outage({
+          id: 'late',
+          cause: 'planned_maintenance',
+          startMs: start,
+          endMs: start + 200 * MINUTE,
+          announcedAtMs: start - HOUR,
+        }),
+        outage({
+          id: 'announced',
+          cause: 'planned_maintenance',
+          startMs: start + 2 * 86_400_000,
+          endMs: start + 2 * 86_400_000 + 300 * MINUTE,
+          announcedAtMs: start - 7 * 86_400_000,
+        }),
       ],
     });
     expect(report).toMatchObject({ downtimeMinutes: 200, creditPercent: 10, countedOutages: 1, excludedOutages: 1 });
@@ -61,7 +96,11 @@ describe("a period's availability over recorded outages", () => {
   });
 
   it('has no credit without a credit table', () => {
-    const report = periodAvailability({ ...period, creditTable: null, outages: [outage({ endMs: tehran('2026-11-25T20:00') })] });
+    const report = periodAvailability({
+      ...period,
+      creditTable: null,
+      outages: [outage({ endMs: tehran('2026-11-25T20:00') })],
+    });
     expect(report.downtimeMinutes).toBe(600);
     expect(report.creditPercent).toBeNull();
   });

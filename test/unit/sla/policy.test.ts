@@ -28,9 +28,15 @@ describe('validating a ticket policy', () => {
 
   it('wants a positive amount for business minutes and a whole one for business days', () => {
     const path = 'priorities.high.resolution.amount';
-    expect(problemsOf(withHigh({ unit: 'business_minutes', calendar: 'owj-agile' }))).toEqual([{ path, message: 'is required for business_minutes' }]);
-    expect(problemsOf(withHigh({ unit: 'business_minutes', amount: 0, calendar: 'owj-agile' }))).toEqual([{ path, message: 'must be greater than 0' }]);
-    expect(problemsOf(withHigh({ unit: 'business_days', amount: -2, calendar: 'owj-agile' }))).toEqual([{ path, message: 'must be greater than 0' }]);
+    expect(problemsOf(withHigh({ unit: 'business_minutes', calendar: 'owj-agile' }))).toEqual([
+      { path, message: 'is required for business_minutes' },
+    ]);
+    expect(problemsOf(withHigh({ unit: 'business_minutes', amount: 0, calendar: 'owj-agile' }))).toEqual([
+      { path, message: 'must be greater than 0' },
+    ]);
+    expect(problemsOf(withHigh({ unit: 'business_days', amount: -2, calendar: 'owj-agile' }))).toEqual([
+      { path, message: 'must be greater than 0' },
+    ]);
     expect(problemsOf(withHigh({ unit: 'business_days', amount: 1.5, calendar: 'owj-agile' }))).toEqual([
       { path, message: 'business days must be a whole number' },
     ]);
@@ -51,7 +57,16 @@ describe('validating a ticket policy', () => {
 
   it('wants escalations increasing and above 100', () => {
     const action = base.escalations[0]!.action;
-    expect(problemsOf({ ...base, escalations: [{ atPercent: 200, action }, { atPercent: 150, action }, { atPercent: 90, action }] })).toEqual([
+    expect(
+      problemsOf({
+        ...base,
+        escalations: [
+          { atPercent: 200, action },
+          { atPercent: 150, action },
+          { atPercent: 90, action },
+        ],
+      }),
+    ).toEqual([
       { path: 'escalations[1].atPercent', message: 'thresholds must increase' },
       { path: 'escalations[2].atPercent', message: 'must be above 100' },
     ]);
@@ -61,7 +76,10 @@ describe('validating a ticket policy', () => {
     const priorities = {
       ...base.priorities,
       low: { ...base.priorities.low, breachAction: { channel: 'in_app' as const, recipients: [] } },
-      medium: { ...base.priorities.medium, breachAction: { channel: 'sms' as const, recipients: ['qa' as const, 'qa' as const] } },
+      medium: {
+        ...base.priorities.medium,
+        breachAction: { channel: 'sms' as const, recipients: ['qa' as const, 'qa' as const] },
+      },
     };
     expect(problemsOf({ ...base, priorities }).map((problem) => problem.path)).toEqual([
       'priorities.medium.breachAction.recipients',
@@ -84,7 +102,10 @@ describe('the bounds on a ticket policy (sla/limits.ts)', () => {
   it('refuses a first-response amount of 1e15 business minutes, naming the field', () => {
     const priorities = {
       ...base.priorities,
-      critical: { ...base.priorities.critical, firstResponse: { unit: 'business_minutes' as const, amount: 1e15, calendar: 'owj-agile' } },
+      critical: {
+        ...base.priorities.critical,
+        firstResponse: { unit: 'business_minutes' as const, amount: 1e15, calendar: 'owj-agile' },
+      },
     };
     expect(problemsOf({ ...base, priorities })).toEqual([
       { path: 'priorities.critical.firstResponse.amount', message: 'must be at most 200,000 business minutes' },
@@ -100,8 +121,14 @@ describe('the bounds on a ticket policy (sla/limits.ts)', () => {
 
   it('refuses an escalation beyond 1,000% of the target', () => {
     const action = base.escalations[0]!.action;
-    expect(problemsOf({ ...base, escalations: [{ atPercent: 150, action }, { atPercent: 1e9, action }] })).toEqual([
-      { path: 'escalations[1].atPercent', message: 'must be at most 1,000' },
-    ]);
+    expect(
+      problemsOf({
+        ...base,
+        escalations: [
+          { atPercent: 150, action },
+          { atPercent: 1e9, action },
+        ],
+      }),
+    ).toEqual([{ path: 'escalations[1].atPercent', message: 'must be at most 1,000' }]);
   });
 });

@@ -3,7 +3,12 @@
  * openings: Wednesday 25 November 2026 at 16:00 (A) and Thursday 26 November
  * at 20:30 (B), in a week with no official holiday.
  */
-import { CALENDAR_PRESET_KEYS, POLICY_PRESET_KEYS, ticketPolicyPresets, type PolicyPresetKey } from '../../../sla/presets';
+import {
+  CALENDAR_PRESET_KEYS,
+  POLICY_PRESET_KEYS,
+  ticketPolicyPresets,
+  type PolicyPresetKey,
+} from '../../../sla/presets';
 import { PRIORITIES, validateTicketPolicy, type Priority } from '../../../sla/policy';
 import { deadlineFor } from '../../../sla/targets';
 import { inTehran, presetCalendars, tehran } from './support';
@@ -69,7 +74,11 @@ describe.each(POLICY_PRESET_KEYS)('the %s preset', (key) => {
 
   // Avanak's review is its seed's 24 clock hours (rule 13: its fix counts from the review result).
   it(key === 'avanak' ? 'gives a review 24 clock hours' : 'gives a review one business day', () => {
-    expect(policy.reviewDeadline).toMatchObject(key === 'avanak' ? { unit: 'business_minutes', amount: 1440, calendar: 'always-open' } : { unit: 'business_days', amount: 1 });
+    expect(policy.reviewDeadline).toMatchObject(
+      key === 'avanak'
+        ? { unit: 'business_minutes', amount: 1440, calendar: 'always-open' }
+        : { unit: 'business_days', amount: 1 },
+    );
   });
 });
 
@@ -85,8 +94,16 @@ describe('the plans', () => {
   });
 
   it("count Avanak's 24-hour review in clock time and its fix on Amoot's office calendar", () => {
-    expect(ticketPolicyPresets.avanak.priorities.low.firstResponse).toEqual({ unit: 'business_minutes', amount: 1440, calendar: 'always-open' });
-    expect(ticketPolicyPresets.avanak.priorities.low.resolution).toEqual({ unit: 'business_days', amount: 3, calendar: 'amoot-office' });
+    expect(ticketPolicyPresets.avanak.priorities.low.firstResponse).toEqual({
+      unit: 'business_minutes',
+      amount: 1440,
+      calendar: 'always-open',
+    });
+    expect(ticketPolicyPresets.avanak.priorities.low.resolution).toEqual({
+      unit: 'business_days',
+      amount: 3,
+      calendar: 'amoot-office',
+    });
   });
 
   it('reach Owj Agile Nowruz tickets on holiday hours while Committed waits for Wednesday', () => {

@@ -17,12 +17,31 @@ import { specOf } from './support';
 describe('the preset keys', () => {
   it('are exactly those named in the rules', () => {
     expect([...CALENDAR_PRESET_KEYS].sort()).toEqual(
-      ['amoot-office', 'owj-committed', 'owj-agile', 'avanak-support', 'kian-office', 'iotex-office', 'always-open'].sort(),
+      [
+        'amoot-office',
+        'owj-committed',
+        'owj-agile',
+        'avanak-support',
+        'kian-office',
+        'iotex-office',
+        'always-open',
+      ].sort(),
     );
     expect([...POLICY_PRESET_KEYS].sort()).toEqual(
       [
-        'owj-basic', 'owj-committed', 'owj-agile', 'avanak', 'kian-product-bronze', 'kian-product-silver', 'kian-product-gold',
-        'kian-project-basic', 'kian-project-silver', 'kian-project-gold', 'iotex-basic', 'iotex-standard', 'iotex-premium',
+        'owj-basic',
+        'owj-committed',
+        'owj-agile',
+        'avanak',
+        'kian-product-bronze',
+        'kian-product-silver',
+        'kian-product-gold',
+        'kian-project-basic',
+        'kian-project-silver',
+        'kian-project-gold',
+        'iotex-basic',
+        'iotex-standard',
+        'iotex-premium',
       ].sort(),
     );
     expect(Object.keys(creditTables).sort()).toEqual(['avanak', 'owj']);
@@ -69,17 +88,34 @@ describe('adding holidays to a calendar', () => {
 });
 
 describe('the change-request presets', () => {
-  it("give Owj 30 days to accept and 30 to fix, without acceptance by silence", () => {
-    expect(changeRequestPolicyPresets['owj-agile']).toMatchObject({ acceptancePeriodDays: 30, acceptBySilence: false, defectFixDays: 30, calendar: 'amoot-office' });
+  it('give Owj 30 days to accept and 30 to fix, without acceptance by silence', () => {
+    expect(changeRequestPolicyPresets['owj-agile']).toMatchObject({
+      acceptancePeriodDays: 30,
+      acceptBySilence: false,
+      defectFixDays: 30,
+      calendar: 'amoot-office',
+    });
   });
 
   it("accept Kian's delivered work after a week of silence", () => {
-    expect(changeRequestPolicyPresets['kian-project-basic']).toMatchObject({ acceptancePeriodDays: 7, acceptBySilence: true, calendar: 'kian-office' });
+    expect(changeRequestPolicyPresets['kian-project-basic']).toMatchObject({
+      acceptancePeriodDays: 7,
+      acceptBySilence: true,
+      calendar: 'kian-office',
+    });
   });
 
   it("include Kian project Silver's 3 and Gold's 7 customisation hours, and none elsewhere", () => {
-    const hours = Object.fromEntries(POLICY_PRESET_KEYS.map((key) => [key, changeRequestPolicyPresets[key].includedCustomisationHours]));
-    expect(hours).toMatchObject({ 'kian-project-silver': 3, 'kian-project-gold': 7, 'kian-project-basic': 0, 'kian-product-gold': 0, 'owj-agile': 0 });
+    const hours = Object.fromEntries(
+      POLICY_PRESET_KEYS.map((key) => [key, changeRequestPolicyPresets[key].includedCustomisationHours]),
+    );
+    expect(hours).toMatchObject({
+      'kian-project-silver': 3,
+      'kian-project-gold': 7,
+      'kian-project-basic': 0,
+      'kian-product-gold': 0,
+      'owj-agile': 0,
+    });
   });
 
   it('review Iotex requests in the order of the support contract', () => {

@@ -29,7 +29,9 @@ describe('a deadline without pauses', () => {
   });
 
   it('refuses a business-minutes target without an amount', () => {
-    expect(() => deadlineFor({ unit: 'business_minutes', calendar: 'kian-office' }, saturdayNine, presetCalendars())).toThrow(RangeError);
+    expect(() =>
+      deadlineFor({ unit: 'business_minutes', calendar: 'kian-office' }, saturdayNine, presetCalendars()),
+    ).toThrow(RangeError);
   });
 });
 

@@ -24,7 +24,7 @@ function clock(overrides: Partial<TicketClockInput> & Pick<TicketClockInput, 'op
 
 // 2026-11-26 is a Thursday; Kian's office is open Sat–Wed 08:30–17:30.
 describe('the ticket clock', () => {
-  it('keeps rule 1\'s instant for work opened after hours: Thursday 20:30 + 2 business days is Monday 08:30', () => {
+  it("keeps rule 1's instant for work opened after hours: Thursday 20:30 + 2 business days is Monday 08:30", () => {
     const [firstResponse] = clock({ openedAtMs: at('2026-11-26', '20:30') });
     expect(firstResponse!.dueAtMs).toBe(at('2026-11-30', '08:30'));
     expect(firstResponse!.allowedMinutes).toBe(18 * 60);
@@ -35,7 +35,13 @@ describe('the ticket clock', () => {
     const policy = ticketPolicyPresets['owj-agile'];
     const openedAtMs = at('2026-11-29', '09:00'); // Sunday; low = 4 business days on 08:30–21:00
     const pauses = [{ start: at('2026-11-29', '10:00'), end: at('2026-11-29', '12:00') }];
-    const [, resolution] = clock({ policy, priority: 'low', openedAtMs, cycle: { startMs: openedAtMs, pauses }, nowMs: at('2026-11-29', '13:00') });
+    const [, resolution] = clock({
+      policy,
+      priority: 'low',
+      openedAtMs,
+      cycle: { startMs: openedAtMs, pauses },
+      nowMs: at('2026-11-29', '13:00'),
+    });
     expect(resolution!.dueAtMs).toBe(at('2026-12-03', '11:00'));
     expect(resolution!.usedMinutes).toBe(120);
     expect(resolution!.paused).toBe(false);

@@ -29,7 +29,9 @@ describe('wall time to an instant', () => {
   const october25 = epochDayFromCivil(2026, 10, 25);
 
   it('is plain on an ordinary day', () => {
-    expect(wallTimeToEpoch('Asia/Tehran', epochDayFromCivil(2026, 11, 22), 10 * 60 + 30)).toBe(Date.parse('2026-11-22T10:30:00+03:30'));
+    expect(wallTimeToEpoch('Asia/Tehran', epochDayFromCivil(2026, 11, 22), 10 * 60 + 30)).toBe(
+      Date.parse('2026-11-22T10:30:00+03:30'),
+    );
   });
 
   it('moves a skipped wall time forward by the skipped hour', () => {
@@ -42,7 +44,10 @@ describe('wall time to an instant', () => {
   });
 
   it('reads back the wall time of an instant', () => {
-    expect(epochToWallTime('Europe/Berlin', Date.parse('2026-10-25T01:30:00Z'))).toEqual({ epochDay: october25, minutesOfDay: 150 });
+    expect(epochToWallTime('Europe/Berlin', Date.parse('2026-10-25T01:30:00Z'))).toEqual({
+      epochDay: october25,
+      minutesOfDay: 150,
+    });
     expect(epochToWallTime('Asia/Tehran', Date.parse('2026-11-21T20:29:30Z'))).toEqual({
       epochDay: epochDayFromCivil(2026, 11, 21),
       minutesOfDay: 23 * 60 + 59.5,
