@@ -456,20 +456,18 @@ function mutationArbs(op: Operation, valid: Case, resolve: (ref: string) => Json
   }
   if (op.query.length) {
     arbs.push(
-      fc
-        .tuple(fc.constantFrom(...op.query), fc.constantFrom(...BAD_QUERY_VALUES))
-        .map(([param, bad]) =>
-          base(
-            'query.bad-value',
-            bad.raw
-              ? {
-                  query: { ...valid.query, [param.name]: undefined },
-                  rawQuery: [`${encodeURIComponent(param.name)}=${bad.value as string}`],
-                  target: `query.${param.name}`,
-                }
-              : { query: { ...valid.query, [param.name]: bad.value }, target: `query.${param.name}` },
-          ),
+      fc.tuple(fc.constantFrom(...op.query), fc.constantFrom(...BAD_QUERY_VALUES)).map(([param, bad]) =>
+        base(
+          'query.bad-value',
+          bad.raw
+            ? {
+                query: { ...valid.query, [param.name]: undefined },
+                rawQuery: [`${encodeURIComponent(param.name)}=${bad.value as string}`],
+                target: `query.${param.name}`,
+              }
+            : { query: { ...valid.query, [param.name]: bad.value }, target: `query.${param.name}` },
         ),
+      ),
     );
   }
   arbs.push(
