@@ -3,10 +3,10 @@
 // crash). After a clean stop the children are gone already and it just exits.
 import { isAlive, isRunning, removePidFile, stopProcess, type GuardedChild } from '../platform/supervision';
 
-const [guardedPid, childrenJson] = process.argv.slice(2);
+const [guardedPid, childrenJson, dataDirArg] = process.argv.slice(2);
 const guarded = Number(guardedPid);
 const children = JSON.parse(childrenJson ?? '[]') as GuardedChild[];
-const dataDir = process.cwd();
+const dataDir = dataDirArg ?? process.cwd();
 
 const timer = setInterval(() => {
   if (children.every((child) => !isRunning(child))) process.exit(0);

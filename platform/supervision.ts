@@ -144,14 +144,17 @@ export async function requireFreePort(port: number, variable: string): Promise<v
  * (own session, no pipes to it) and stops the children then; it exits once they are gone.
  */
 export function startWatchdog(dataDir: string, children: readonly GuardedChild[]): void {
-  const script = path.join(__dirname, '..', 'bin', 'watchdog.ts');
+  const root = path.join(__dirname, '..');
+  const script = path.join(root, 'bin', 'watchdog.ts');
+  // From the project's folder: `node --import tsx` (npm start) names the loader by package, which
+  // resolves from the working directory, so the data directory goes as an argument instead.
   const watchdog = spawn(
     process.execPath,
-    [...process.execArgv, script, String(process.pid), JSON.stringify(children)],
+    [...process.execArgv, script, String(process.pid), JSON.stringify(children), path.resolve(dataDir)],
     {
       detached: true,
       stdio: 'ignore',
-      cwd: dataDir,
+      cwd: root,
     },
   );
   watchdog.unref();

@@ -45,7 +45,9 @@ export async function startStack(
   };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'bin', 'start.ts')], {
+  // `npm start`'s command: node with tsx's loader, so a signal reaches the service itself (the tsx
+  // CLI relays it and SIGKILLs a child that does not confirm within 30 ms, as under heavy load).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin', 'start.ts')], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,7 +86,8 @@ function waitForOutput(child: ChildProcess, output: () => string, marker: string
 }
 
 function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // Gone already (exited, or killed by a signal: then exitCode stays null and 'exit' has fired).
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('exit', (code) => {
