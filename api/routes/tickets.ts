@@ -185,6 +185,14 @@ async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<T
   return present(row, view, live, principal, await assigneeOfView(deps, row, view));
 }
 
+/** How a refusal names a command whose path is not its verb ("cannot reply: the ticket is cancelled"). */
+const VERBS: Partial<Record<string, string>> = {
+  replies: 'reply',
+  status: 'set the status',
+  priority: 'change the priority',
+  review: 'record the review',
+};
+
 /**
  * A command on one ticket: visibility check, then the ticket service sends it to the workflow
  * (../services/workflow-command); answers the ticket as it now stands.
@@ -213,7 +221,12 @@ function command<Body>(
     response: ticketResponse,
     handler: async (ctx) => {
       const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
-      const request = { name: path, principal: ctx.principal, idempotencyKey: idempotencyKeyOf(ctx.headers) };
+      const request = {
+        name: path,
+        ...(VERBS[path] && { verb: VERBS[path] }),
+        principal: ctx.principal,
+        idempotencyKey: idempotencyKeyOf(ctx.headers),
+      };
       const view = await send(ctx, row, request);
       return present(row, view, true, ctx.principal, await assigneeOfView(ctx.deps, row, view));
     },
