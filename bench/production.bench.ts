@@ -40,6 +40,7 @@ const API_PORTS = [PORT + 1, PORT + 2];
 const HOUR = 3_600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const run = `bench-${Date.now()}`;
 const loadAverage = () => os.loadavg().map((l) => round(l, 2));
 
 // ---- processes of the stack: who is who, their memory and CPU ----
@@ -203,9 +204,28 @@ async function startProductionStack(dataDir: string): Promise<{ child: ChildProc
   return { child, output: () => output };
 }
 
-/** API clients for both API processes: request i goes to process i % 2. */
+/** Connection errors retried (a keep-alive socket the server closed as it was reused): counted per run. */
+let networkRetries = 0;
+type Request = ReturnType<typeof apiClient>;
+function retrying(request: Request): Request {
+  return async (method, url, body, headers) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request(method, url, body, headers);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        networkRetries++;
+      }
+    }
+  };
+}
+
+/**
+ * API clients for both API processes: request i goes to process i % 2. A request that fails on
+ * the connection is retried, as a client would, with the same Idempotency-Key (callers send one).
+ */
 function apis(key: string) {
-  const clients = API_PORTS.map((p) => apiClient(`http://127.0.0.1:${p}`, key));
+  const clients = API_PORTS.map((p) => retrying(apiClient(`http://127.0.0.1:${p}`, key)));
   return (i: number) => clients[i % clients.length]!;
 }
 
@@ -242,13 +262,18 @@ async function intakePhase(db: Database, client: Client, stackPid: number) {
   let failures = 0;
   const started = performance.now();
   const latencies = await pool(tickets, concurrency, async (i) => {
-    const res = await api(i)('POST', '/v1/tickets', {
-      customerId: plan.customerIds[i % plan.customerIds.length],
-      productId: plan.productId,
-      priority: PRIORITIES[i % 4],
-      subject: `intake ${i}`,
-      description: 'production-shape intake benchmark',
-    });
+    const res = await api(i)(
+      'POST',
+      '/v1/tickets',
+      {
+        customerId: plan.customerIds[i % plan.customerIds.length],
+        productId: plan.productId,
+        priority: PRIORITIES[i % 4],
+        subject: `intake ${i}`,
+        description: 'production-shape intake benchmark',
+      },
+      { 'idempotency-key': `${run}-intake-${i}` },
+    );
     if (res.status !== 201) failures++;
   });
   const seconds = (performance.now() - started) / 1000;
@@ -270,6 +295,7 @@ async function intakePhase(db: Database, client: Client, stackPid: number) {
     rawTemporalAfter: rawAfter,
     ratioToRawBefore: round(intake.perSecond / rawBefore.perSecond, 2),
     ratioToRawAfter: round(intake.perSecond / rawAfter.perSecond, 2),
+    networkRetries,
     processes: { ...intakeProcesses, timeline: undefined },
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadAverage(),
@@ -296,11 +322,11 @@ async function claimsPhase(db: Database, stackPid: number) {
   let filingFailures = 0;
   const filingStarted = performance.now();
   const filing = await pool(count, concurrency, async (i) => {
-    const res = await apiClient(`http://127.0.0.1:${API_PORTS[i % API_PORTS.length]}`, customers[i]!.key)(
+    const res = await retrying(apiClient(`http://127.0.0.1:${API_PORTS[i % API_PORTS.length]}`, customers[i]!.key))(
       'POST',
       '/v1/claims',
       { productId: product.id, outageIds: [outage.body.id] },
-      { 'idempotency-key': `prod-bench-${i}` },
+      { 'idempotency-key': `${run}-claim-${i}` },
     );
     if (res.status === 201) claimIds.push(res.body.id);
     else filingFailures++;
@@ -321,7 +347,12 @@ async function claimsPhase(db: Database, stackPid: number) {
   let decisionFailures = 0;
   const decisionsStarted = performance.now();
   const decisions = await pool(claimIds.length, concurrency, async (i) => {
-    const res = await staff(i)('POST', `/v1/claims/${claimIds[i]}/approve`, {});
+    const res = await staff(i)(
+      'POST',
+      `/v1/claims/${claimIds[i]}/approve`,
+      {},
+      { 'idempotency-key': `${run}-approve-${i}` },
+    );
     if (res.status !== 200) decisionFailures++;
   });
   const decisionSeconds = (performance.now() - decisionsStarted) / 1000;
@@ -350,6 +381,7 @@ async function claimsPhase(db: Database, stackPid: number) {
       p99Ms: percentile(decisions, 99),
       creditNotes,
     },
+    networkRetries,
     processes: { ...processes, timeline: undefined },
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadAverage(),
@@ -383,13 +415,18 @@ async function ticketsPhase(db: Database, stackPid: number) {
   const intakeStarted = performance.now();
   const latencies = await pool(tickets, concurrency, async (i) => {
     const plan = plans[i % 4]!;
-    const res = await api(i)('POST', '/v1/tickets', {
-      customerId: plan.customerIds[Math.floor(i / 4) % plan.customerIds.length],
-      productId: plan.productId,
-      priority: PRIORITIES[Math.floor(i / 4) % 4],
-      subject: `open ${i}`,
-      description: 'production-shape open-tickets benchmark',
-    });
+    const res = await api(i)(
+      'POST',
+      '/v1/tickets',
+      {
+        customerId: plan.customerIds[Math.floor(i / 4) % plan.customerIds.length],
+        productId: plan.productId,
+        priority: PRIORITIES[Math.floor(i / 4) % 4],
+        subject: `open ${i}`,
+        description: 'production-shape open-tickets benchmark',
+      },
+      { 'idempotency-key': `${run}-open-${i}` },
+    );
     if (res.status === 201) ticketIds.push(res.body.id);
     else failures++;
   });
@@ -454,6 +491,7 @@ async function ticketsPhase(db: Database, stackPid: number) {
       postgresPeakRssSumMb: processes.peakMb.postgresRssSum,
       postgresPeakPssSumMb: processes.peakMb.postgresPssSum,
     },
+    networkRetries,
     processes,
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadAverage(),
