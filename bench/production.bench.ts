@@ -213,8 +213,9 @@ function retrying(request: Request): Request {
       try {
         return await request(method, url, body, headers);
       } catch (error) {
-        if (attempt >= 3) throw error;
+        if (attempt >= 10) throw error;
         networkRetries++;
+        await sleep(200);
       }
     }
   };
