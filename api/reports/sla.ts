@@ -184,12 +184,26 @@ function targetQuery(input: SlaReportInput): Prisma.Sql {
     GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
 }
 
+/**
+ * Paused minutes from whole milliseconds: the closed waits' sum, plus each open wait up to asOf
+ * (openWaits * asOf - the sum of their starts). Integer sums, one division: the direct query and
+ * the monthly rollup (which keeps the same sums) answer the same float.
+ */
+function pausedMinutes(
+  pausedMs: Prisma.Sql,
+  openWaits: Prisma.Sql,
+  openWaitSinceMs: Prisma.Sql,
+  asOfMs: number,
+): Prisma.Sql {
+  return Prisma.sql`((coalesce(${pausedMs}, 0))::numeric + (coalesce(${openWaits}, 0))::numeric * ${Math.round(asOfMs)}::bigint - (coalesce(${openWaitSinceMs}, 0))::numeric)::float8 / 60000`;
+}
+
 /** Per ticket: resolved, reopened, and its clock minutes waiting on the customer (an open wait up to asOf). */
 function ticketQuery(input: SlaReportInput): Prisma.Sql {
-  const asOf = new Date(input.asOfMs);
   const rows = scoped(
     Prisma.sql`report_tickets`,
-    Prisma.sql`t.resolved, t.reopened, t.paused_minutes + coalesce(EXTRACT(EPOCH FROM ${asOf}::timestamptz - t.open_wait_since)::float8 / 60, 0) AS paused_minutes`,
+    Prisma.sql`t.resolved, t.reopened, round(t.paused_minutes * 60000)::bigint AS paused_ms,
+               (EXTRACT(EPOCH FROM t.open_wait_since) * 1000)::bigint AS open_wait_since_ms`,
     input,
   );
   return Prisma.sql`
@@ -198,7 +212,7 @@ function ticketQuery(input: SlaReportInput): Prisma.Sql {
            count(*)::int AS tickets,
            count(*) FILTER (WHERE s.resolved)::int AS resolved,
            count(*) FILTER (WHERE s.reopened)::int AS reopened,
-           coalesce(sum(s.paused_minutes), 0)::float8 AS paused_minutes
+           ${pausedMinutes(Prisma.sql`sum(s.paused_ms)`, Prisma.sql`count(s.open_wait_since_ms)`, Prisma.sql`sum(s.open_wait_since_ms)`, input.asOfMs)} AS paused_minutes
     FROM s
     GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
 }
@@ -230,17 +244,29 @@ function rollupGrouping(input: SlaReportInput): {
   grp: Prisma.Sql;
   joins: Prisma.Sql;
   factFilter: Prisma.Sql;
+  /** The group's label as the direct query gives it, over r and labelJoins. */
+  label: Prisma.Sql;
+  labelJoins: Prisma.Sql;
 } {
   const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
+  const own = { label: Prisma.sql`r.key`, labelJoins: Prisma.empty };
   switch (input.groupBy) {
     case undefined:
-      return { kind: 'total', grp: Prisma.sql`''`, joins: Prisma.empty, factFilter: Prisma.sql`true` };
+      return {
+        kind: 'total',
+        grp: Prisma.sql`''`,
+        joins: Prisma.empty,
+        factFilter: Prisma.sql`true`,
+        label: Prisma.sql`''`,
+        labelJoins: Prisma.empty,
+      };
     case 'priority':
       return {
         kind: 'priority',
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
         factFilter: Prisma.sql`f.priority = g.grp::"Priority"`,
+        ...own,
       };
     case 'plan':
       return {
@@ -248,6 +274,7 @@ function rollupGrouping(input: SlaReportInput): {
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
         factFilter: Prisma.sql`f.policy_key = g.grp`,
+        ...own,
       };
     case 'customer':
       return {
@@ -255,6 +282,8 @@ function rollupGrouping(input: SlaReportInput): {
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
         factFilter: Prisma.sql`f.customer_id = g.grp::uuid`,
+        label: Prisma.sql`c.name`,
+        labelJoins: Prisma.sql`JOIN customers c ON c.id = r.key::uuid`,
       };
     case 'assignee':
       return {
@@ -262,6 +291,8 @@ function rollupGrouping(input: SlaReportInput): {
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
         factFilter: Prisma.sql`coalesce(f.assignee, '') = g.grp`,
+        label: Prisma.sql`CASE WHEN r.key = '' THEN 'بدون مسئول' ELSE r.key END`,
+        labelJoins: Prisma.empty,
       };
     case 'product':
       return {
@@ -269,6 +300,8 @@ function rollupGrouping(input: SlaReportInput): {
         grp: Prisma.sql`p.key`,
         joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
         factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.key = g.grp)`,
+        label: Prisma.sql`p.name_fa`,
+        labelJoins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
       };
     case 'department':
       return {
@@ -276,14 +309,20 @@ function rollupGrouping(input: SlaReportInput): {
         grp: Prisma.sql`p.department_id::text`,
         joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
         factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.department_id::text = g.grp)`,
+        label: Prisma.sql`d.name`,
+        labelJoins: Prisma.sql`JOIN products p ON p.id = r.key::uuid JOIN departments d ON d.id = p.department_id`,
       };
-    case 'month':
+    case 'month': {
+      const bucket = Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`;
       return {
         kind: 'total',
-        grp: Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`,
+        grp: bucket,
         joins: Prisma.empty,
         factFilter: Prisma.sql`f.opened_at >= (${bounds}::timestamptz[])[g.grp::int] AND f.opened_at < (${bounds}::timestamptz[])[g.grp::int + 1]`,
+        label: bucket,
+        labelJoins: Prisma.empty,
       };
+    }
   }
 }
 
@@ -305,6 +344,27 @@ function rollupCountsQuery(input: SlaReportInput): Prisma.Sql {
     FROM report_sla_month_targets r
     WHERE ${rollupMonths(input, 'total')}
     GROUP BY 3 HAVING sum(r.met + r.breached + r.open) > 0`;
+}
+
+/**
+ * Per group (total_row 0) and in total (total_row 1): tickets, resolved, reopened and paused
+ * minutes, summed over the months (migration 20261208003000_report_sla_month_tickets). The total
+ * is one row even for no tickets, as the direct query's empty grouping set gives.
+ */
+function rollupTicketsQuery(input: SlaReportInput): Prisma.Sql {
+  const { kind, grp, label, labelJoins } = rollupGrouping(input);
+  const sums = Prisma.sql`coalesce(sum(r.tickets), 0)::int AS tickets, coalesce(sum(r.resolved), 0)::int AS resolved,
+    coalesce(sum(r.reopened), 0)::int AS reopened,
+    ${pausedMinutes(Prisma.sql`sum(r.paused_ms)`, Prisma.sql`sum(r.open_waits)`, Prisma.sql`sum(r.open_wait_since_ms)`, input.asOfMs)} AS paused_minutes`;
+  return Prisma.sql`
+    SELECT 0 AS total_row, ${grp} AS grp, ${label} AS grp_label, ${sums}
+    FROM report_sla_month_tickets r ${labelJoins}
+    WHERE ${rollupMonths(input, kind)}
+    GROUP BY 2, 3 HAVING sum(r.tickets) > 0
+    UNION ALL
+    SELECT 1, NULL, NULL, ${sums}
+    FROM report_sla_month_tickets r
+    WHERE ${rollupMonths(input, 'total')}`;
 }
 
 /**
@@ -413,7 +473,7 @@ function rollupTargets(counts: CountRow[], business: RankRow[], clock: RankRow[]
 /** The report's SQL, for the benchmark's query plans. */
 export const slaReportQueries = (input: SlaReportInput): Prisma.Sql[] =>
   rollupAnswers(input)
-    ? [rollupCountsQuery(input), rollupRanksQuery(input, 'b'), rollupRanksQuery(input, 'c'), ticketQuery(input)]
+    ? [rollupCountsQuery(input), rollupRanksQuery(input, 'b'), rollupRanksQuery(input, 'c'), rollupTicketsQuery(input)]
     : [targetQuery(input), ticketQuery(input)];
 
 function figures(key: string, label: string, tickets: TicketRow | undefined, targets: TargetRow[]): SlaReport['total'] {
@@ -470,7 +530,7 @@ export async function buildSlaReport(
         db.$queryRaw<CountRow[]>(rollupCountsQuery(input)),
         db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'b')),
         db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'c')),
-        db.$queryRaw<TicketRow[]>(ticketQuery(input)),
+        db.$queryRaw<TicketRow[]>(rollupTicketsQuery(input)),
       ],
       { isolationLevel: 'RepeatableRead' },
     );
