@@ -121,9 +121,19 @@ type TicketResponse = z.infer<typeof ticketResponse>;
 
 const UNASSIGNED: Assignee = { userId: null, name: null };
 
-/** Who the view's assignee is (a user id since issue 15; free text on older tickets). */
-async function assigneeOfView(deps: AppDeps, row: Ticket, view: ticket.TicketView): Promise<Assignee> {
+/** A ticket row read with its assignee's name joined in (one query). */
+const withAssignee = { assigneeUser: { select: { name: true } } } as const;
+type TicketRow = Ticket & { assigneeUser?: { name: string } | null };
+
+/**
+ * Who the view's assignee is (a user id since issue 15; free text on older tickets). The row
+ * names the person the workflow last recorded (resolved once, on the `assigned` event); only a
+ * view that has moved past its row (just assigned) or a row read without the join is resolved here.
+ */
+async function assigneeOfView(deps: AppDeps, row: TicketRow, view: ticket.TicketView): Promise<Assignee> {
   if (view.assignee === null) return UNASSIGNED;
+  if (view.assignee === row.assignee && row.assigneeUser !== undefined)
+    return { userId: row.assigneeUserId, name: row.assigneeUser?.name ?? row.assignee };
   const product = await deps.db.product.findUniqueOrThrow({ where: { id: row.productId }, select: { vendorId: true } });
   return resolveAssignee(deps.db, view.assignee, product.vendorId);
 }
@@ -199,8 +209,8 @@ async function requireChannelOffered(deps: AppDeps, policyKey: string, channel: 
 }
 
 /** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
-async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
-  const row = await deps.db.ticket.findUnique({ where: { id } });
+async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<TicketRow> {
+  const row = await deps.db.ticket.findUnique({ where: { id }, include: withAssignee });
   if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId))
     throw ApiError.notFound('ticket', id);
   await assertInWorkScope(deps.db, principal, row.productId, 'ticket', id);
@@ -212,7 +222,7 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
  * answer with the code the workflow runs), the recorded one after it ends, the computed opening
  * one before it has recorded any.
  */
-async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<TicketResponse> {
+async function read(deps: AppDeps, row: TicketRow, principal: Principal): Promise<TicketResponse> {
   const live = await liveView(deps, row);
   if (live) return present(row, live, true, principal, await assigneeOfView(deps, row, live));
   const recorded = readTicketClock(row);
@@ -489,7 +499,7 @@ export const ticketRoutes = [
             : [{ openedAt: 'desc' }, { id: 'desc' }];
       const rows = await deps.db.ticket.findMany({
         where,
-        include: { assigneeUser: { select: { name: true } } },
+        include: withAssignee,
         orderBy,
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
