@@ -1,4 +1,9 @@
-import type { ChangeRequestView, CustomerDelay, InvoiceSummary } from '../sla/change-request-clock';
+import {
+  nextDeadlineAt,
+  type ChangeRequestView,
+  type CustomerDelay,
+  type InvoiceSummary,
+} from '../sla/change-request-clock';
 import { contractYearAt, splitInvoice } from '../sla/customisation-hours';
 export type { InvoiceSummary } from '../sla/change-request-clock';
 import type { ActivityDeps } from './index';
@@ -97,6 +102,7 @@ export function createChangeRequestActivities(
           acceptedAt: dateOrNull(view.acceptedAtMs),
           acceptedBySilence: view.acceptedBySilence,
           deadlines: asJson(view.deadlines),
+          nextDeadlineAt: dateOrNull(nextDeadlineAt(view.status, view.deadlines)),
         },
       });
     },

@@ -3,7 +3,13 @@ import type { BreachAction, Recipient } from '../sla/policy';
 import type { ClaimAlarmKind, ClaimDecision, ClaimFacts, ClaimView } from '../sla/claim-state';
 import type { ActivityDeps } from './index';
 import type { NotifyRequest } from './notifications/outbox';
-import { claimAcknowledged, claimAlarm, claimApproved, claimRejected } from './notifications/claim-messages';
+import {
+  claimAcknowledged,
+  claimAlarm,
+  claimApproved,
+  claimFiled,
+  claimRejected,
+} from './notifications/claim-messages';
 import { readComputation } from '../store/json-columns';
 import { creditLines } from '../sla/claim-months';
 import { asJson } from '../platform/database';
@@ -32,6 +38,13 @@ export interface ClaimEscalation {
   kind: ClaimAlarmKind;
   dueAtMs: number;
   action: BreachAction;
+}
+
+/** A claim has arrived: its deciders hear of it in their inboxes, each their own notice. */
+export interface FilingNotice {
+  claimId: string;
+  decisionDueAtMs: number;
+  recipients: Recipient[];
 }
 
 export interface DecisionNotice {
@@ -153,6 +166,28 @@ export function createClaimActivities(deps: ActivityDeps & { notify: (request: N
         type: 'acknowledged',
         data: { ...request.facts, decisionDueAtMs: request.decisionDueAtMs },
       });
+    },
+
+    /** Tells the claim's deciders (QA of the vendor, or the department's manager) that it arrived. */
+    async notifyClaimFiled(notice: FilingNotice): Promise<void> {
+      const claim = await claimContext(notice.claimId);
+      const message = claimFiled({
+        claimId: claim.id,
+        productName: claim.product.nameFa,
+        customerName: claim.customer.name,
+        decisionDueAtMs: notice.decisionDueAtMs,
+      });
+      for (const recipient of notice.recipients) {
+        await notify({
+          dedupeKey: `claim:${claim.id}:filed:${recipient}`,
+          channel: 'in_app',
+          category: 'informational',
+          ...staffRecipient(recipient, claim.product.departmentId),
+          subject: message.subject,
+          body: message.body,
+          subjectRef: `claim:${claim.id}`,
+        });
+      }
     },
 
     /** Tells each recipient the alarm names that a claim deadline is near or has passed. */

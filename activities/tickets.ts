@@ -84,14 +84,15 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
     return resolveAssignee(db, assignee, product.vendorId);
   }
 
-  const ticketUpdate = (view: TicketView, assignee: Assignee) =>
+  /** The row as of the view; its assignee's person only when given (resolved on `assigned` events). */
+  const ticketUpdate = (view: TicketView, assignee?: Assignee) =>
     db.ticket.update({
       where: { id: view.ticketId },
       data: {
         status: view.status,
         priority: view.priority,
         assignee: view.assignee,
-        assigneeUserId: assignee.userId,
+        ...(assignee && { assigneeUserId: assignee.userId }),
         firstResponseAt: view.firstResponseAtMs === null ? null : new Date(view.firstResponseAtMs),
         resolvedAt: view.resolvedAtMs === null ? null : new Date(view.resolvedAtMs),
         closedAt: view.closedAtMs === null ? null : new Date(view.closedAtMs),
@@ -144,12 +145,14 @@ export function createTicketActivities(deps: ActivityDeps & { notify: (request: 
   return {
     /** The timeline event and the ticket row as of it, in one transaction (one round trip for the workflow). */
     async recordTicketChange(change: { event: TicketEventRecord; view: TicketView }): Promise<void> {
-      const assignee = await assigneeOf(change.view.ticketId, change.view.assignee);
+      // Only an assignment changes who the assignee is; every other change leaves the row's person.
+      const assignee =
+        change.event.type === 'assigned' ? await assigneeOf(change.view.ticketId, change.view.assignee) : undefined;
       await db.$transaction([
         db.ticketEvent.createMany({ data: [eventRow(change.event)], skipDuplicates: true }),
         ticketUpdate(change.view, assignee),
       ]);
-      await tellAssignee(change.event, assignee);
+      if (assignee) await tellAssignee(change.event, assignee);
     },
 
     /** Superseded by recordTicketChange; kept while tickets started before that patch may replay. */

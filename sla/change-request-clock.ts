@@ -190,6 +190,16 @@ export function changeRequestDeadlines(record: ChangeRequestRecord, nowMs: numbe
   return deadlines;
 }
 
+/**
+ * The soonest deadline still owed, by either side (the work lists sort by it); null once the
+ * request has ended or owes nothing.
+ */
+export function nextDeadlineAt(status: ChangeRequestStatus, deadlines: readonly Deadline[]): number | null {
+  if (FINAL_STATUSES.includes(status)) return null;
+  const owed = deadlines.filter((d) => d.completedAtMs === null && d.state !== 'void').map((d) => d.dueAtMs);
+  return owed.length > 0 ? Math.min(...owed) : null;
+}
+
 function stateOf(
   dueAtMs: number,
   completedAtMs: number | null,

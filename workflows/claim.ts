@@ -145,6 +145,13 @@ const CALENDAR_CORRECTIONS = 'claim-calendar-corrections';
  */
 const RECORDS_AFTER_COMMIT = 'claim-records-after-commit';
 
+/**
+ * Patch: the claim's deciders (QA where the vendor routes claims to QA, otherwise the department's
+ * manager) get an in-app notice as soon as the claim is received, not only at the reminder. Claims
+ * started before it replay without that notice.
+ */
+const TELL_DECIDERS_ON_FILING = 'claim-deciders-told-on-filing';
+
 /** A refused decision: the API answers 409 with this message, which names the claim's state. */
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: 'InvalidClaimCommand', message, nonRetryable: true });
@@ -447,6 +454,15 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<ClaimVie
 
   if (received) await received;
   else await record(input.receivedBy, 'received', { ...facts, deadlines });
+  if (patched(TELL_DECIDERS_ON_FILING)) {
+    await sendQuietly('filing notice', () =>
+      messages.notifyClaimFiled({
+        claimId,
+        decisionDueAtMs: deadlines.decisionDueAtMs,
+        recipients: [input.policy.routeToQa ? 'qa' : 'department_manager'],
+      }),
+    );
+  }
 
   while (!decision) {
     if (serialized) await nextDeadline();

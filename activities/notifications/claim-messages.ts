@@ -201,6 +201,18 @@ const ALARM_EN: Record<ClaimAlarmKind, string> = {
   decision_overdue: 'was not decided by',
 };
 
+/** A claim has arrived: QA (or the department's manager) hears of it at once, not only at the reminder. */
+export function claimFiled(input: ClaimRef & { customerName: string; decisionDueAtMs: number }): RenderedMessage {
+  const ref = claimReference(input.claimId);
+  return {
+    subject: `درخواست جبران خسارت جدید ${ref} | New claim ${ref}`,
+    body: lines(
+      `درخواست جبران خسارت ${ref} از ${input.customerName} برای ${input.productName} ثبت شد؛ مهلت اعلام نتیجه ${when(input.decisionDueAtMs)} است.`,
+      `Claim ${ref} (${input.customerName}, ${input.productName}) was filed; it must be decided by ${tehranClock(input.decisionDueAtMs)}.`,
+    ),
+  };
+}
+
 export function claimAlarm(input: ClaimAlarmInput): RenderedMessage {
   const ref = claimReference(input.claimId);
   const [fa, en] = ALARM_SUBJECT[input.kind];

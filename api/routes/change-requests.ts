@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
 import { compileCalendar } from '../../sla/calendar';
-import { changeRequestDeadlines, delayDays, reviewDeadline, type Deadline } from '../../sla/change-request-clock';
+import {
+  changeRequestDeadlines,
+  delayDays,
+  nextDeadlineAt,
+  reviewDeadline,
+  type Deadline,
+} from '../../sla/change-request-clock';
 import { formatJalali } from '../../sla/jalali';
 import type { ChangeRequestPolicy } from '../../sla/policy';
 import * as cr from '../../workflows/change-request';
@@ -389,9 +395,21 @@ const listQuery = z.strictObject({
   status: z.enum(STATUSES).optional(),
   customerId: z.uuid().optional(),
   productId: z.uuid().optional(),
+  sort: z
+    .enum(['deadline', 'opened', 'age'])
+    .default('deadline')
+    .describe(
+      'deadline: the next deadline still owed soonest first, ended requests last, the newest first (the default); opened: newest first; age: oldest first. queue=review keeps its own order',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
+
+const LIST_ORDER: Record<z.infer<typeof listQuery>['sort'], Prisma.ChangeRequestOrderByWithRelationInput[]> = {
+  deadline: [{ nextDeadlineAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'desc' }],
+  opened: [{ createdAt: 'desc' }, { id: 'desc' }],
+  age: [{ createdAt: 'asc' }, { id: 'asc' }],
+};
 
 export const changeRequestRoutes = [
   defineRoute({
@@ -425,6 +443,7 @@ export const changeRequestRoutes = [
       const { policy, calendars } = await termsFor(deps, eligibility.policyKey);
 
       const id = randomUUID();
+      const deadlines = openingDeadlines(policy, calendars, nowMs);
       const data: Prisma.ChangeRequestUncheckedCreateInput = {
         id,
         customerId,
@@ -435,7 +454,8 @@ export const changeRequestRoutes = [
         desiredDate: body.desiredDate ? dateColumn(body.desiredDate) : null,
         attachments: body.attachments,
         reviewRank: policy.reviewRank,
-        deadlines: asJson(openingDeadlines(policy, calendars, nowMs)),
+        deadlines: asJson(deadlines),
+        nextDeadlineAt: new Date(nextDeadlineAt('in_review', deadlines)!),
         workflowId: `change-request-${id}`,
         idempotencyKey: idempotency ?? null,
         createdAt: new Date(nowMs),
@@ -459,7 +479,7 @@ export const changeRequestRoutes = [
     path: '/v1/change-requests',
     tag: 'change requests',
     summary:
-      'List change requests, newest first (a customer sees only its own); queue=review gives the review queue in review order',
+      'List change requests, the next deadline soonest first (sort=opened: newest first; sort=age: oldest first; a customer sees only its own); queue=review gives the review queue in review order',
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(summaryResponse), nextCursor: z.uuid().nullable() }),
@@ -478,7 +498,7 @@ export const changeRequestRoutes = [
       const orderBy: Prisma.ChangeRequestOrderByWithRelationInput[] =
         query.queue === 'review'
           ? [{ reviewRank: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }]
-          : [{ createdAt: 'desc' }, { id: 'desc' }];
+          : LIST_ORDER[query.sort];
       const rows = await deps.db.changeRequest.findMany({
         where,
         orderBy,

@@ -106,17 +106,31 @@ const listQuery = z.strictObject({
   customerId: z.uuid().optional().describe("Staff: one customer's claims"),
   productId: z.uuid().optional(),
   status: z.enum(CLAIM_STATUSES).optional(),
+  sort: z
+    .enum(['deadline', 'opened', 'age'])
+    .default('deadline')
+    .describe(
+      'deadline: undecided claims first, the decision due soonest first, then decided claims, the latest decided first (the default); opened: newest first; age: oldest first',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.uuid().optional().describe('the last id of the previous page'),
 });
+
+const CLAIM_ORDER: Record<z.infer<typeof listQuery>['sort'], Prisma.ClaimOrderByWithRelationInput[]> = {
+  deadline: [{ decidedAt: { sort: 'desc', nulls: 'first' } }, { decisionDueAt: 'asc' }, { id: 'asc' }],
+  opened: [{ receivedAt: 'desc' }, { id: 'desc' }],
+  age: [{ receivedAt: 'asc' }, { id: 'asc' }],
+};
 
 const queueQuery = z.strictObject({
   dueState: z.enum(['pending', 'due_soon', 'overdue']).optional(),
   productId: z.uuid().optional(),
   sort: z
-    .enum(['due', 'age'])
-    .default('due')
-    .describe('due: the decision due soonest first (default); age: the oldest claim first'),
+    .enum(['deadline', 'due', 'age'])
+    .default('deadline')
+    .describe(
+      'deadline: the decision due soonest first (the default; due is its earlier name); age: the oldest claim first',
+    ),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
@@ -146,7 +160,8 @@ export const claimRoutes = [
     method: 'get',
     path: '/v1/claims',
     tag: 'claims',
-    summary: "Claims, newest first: a customer's own, or for staff any customer's",
+    summary:
+      "Claims, undecided ones due soonest first (sort=opened: newest first; sort=age: oldest first): a customer's own, or for staff their vendor's",
     roles: EVERYONE,
     query: listQuery,
     response: z.object({ items: z.array(claimResponse), nextCursor: z.uuid().nullable() }),
@@ -161,7 +176,7 @@ export const claimRoutes = [
       const rows = await deps.db.claim.findMany({
         where,
         include: claimInclude,
-        orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+        orderBy: CLAIM_ORDER[query.sort],
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),
       });
@@ -200,7 +215,7 @@ export const claimRoutes = [
         },
         include: claimInclude,
         orderBy:
-          query.sort === 'due'
+          query.sort !== 'age'
             ? [{ decisionDueAt: 'asc' }, { receivedAt: 'asc' }, { id: 'asc' }]
             : [{ receivedAt: 'asc' }, { id: 'asc' }],
       });

@@ -105,9 +105,19 @@ type TicketResponse = z.infer<typeof ticketResponse>;
 
 const UNASSIGNED: Assignee = { userId: null, name: null };
 
-/** Who the view's assignee is (a user id since issue 15; free text on older tickets). */
-async function assigneeOfView(deps: AppDeps, row: Ticket, view: TicketView): Promise<Assignee> {
+/** A ticket row read with its assignee's name joined in (one query). */
+const withAssignee = { assigneeUser: { select: { name: true } } } as const;
+type TicketRow = Ticket & { assigneeUser?: { name: string } | null };
+
+/**
+ * Who the view's assignee is (a user id since issue 15; free text on older tickets). The row
+ * names the person the workflow last recorded (resolved once, on the `assigned` event); only a
+ * view that has moved past its row (just assigned) or a row read without the join is resolved here.
+ */
+async function assigneeOfView(deps: AppDeps, row: TicketRow, view: TicketView): Promise<Assignee> {
   if (view.assignee === null) return UNASSIGNED;
+  if (view.assignee === row.assignee && row.assigneeUser !== undefined)
+    return { userId: row.assigneeUserId, name: row.assigneeUser?.name ?? row.assignee };
   const product = await deps.db.product.findUniqueOrThrow({ where: { id: row.productId }, select: { vendorId: true } });
   return resolveAssignee(deps.db, view.assignee, product.vendorId);
 }
@@ -171,8 +181,8 @@ function present(
 }
 
 /** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
-async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
-  const row = await deps.db.ticket.findUnique({ where: { id } });
+async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<TicketRow> {
+  const row = await deps.db.ticket.findUnique({ where: { id }, include: withAssignee });
   if (!row || (principal.role === 'customer' && row.customerId !== principal.customerId))
     throw ApiError.notFound('ticket', id);
   await assertInWorkScope(deps.db, principal, row.productId, 'ticket', id);
@@ -180,7 +190,7 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
 }
 
 /** A ticket as a read answers it: the running workflow's clock, the recorded one, or the opening one. */
-async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<TicketResponse> {
+async function read(deps: AppDeps, row: TicketRow, principal: Principal): Promise<TicketResponse> {
   const { view, live } = await readTicket(deps, row);
   return present(row, view, live, principal, await assigneeOfView(deps, row, view));
 }
@@ -361,7 +371,7 @@ export const ticketRoutes = [
             : [{ openedAt: 'desc' }, { id: 'desc' }];
       const rows = await deps.db.ticket.findMany({
         where,
-        include: { assigneeUser: { select: { name: true } } },
+        include: withAssignee,
         orderBy,
         take: query.limit + 1,
         ...(query.cursor && { cursor: { id: query.cursor }, skip: 1 }),

@@ -254,6 +254,44 @@ describe('steps out of order', () => {
   });
 });
 
+describe('the list', () => {
+  it('puts the next deadline owed first, ended requests last; sort=opened newest first, sort=age oldest first', async () => {
+    const { product, key } = await createCustomerWithContract({
+      productKey: 'kian-crm-project',
+      planKey: 'kian-project-silver',
+    });
+    const api = testApi(key);
+    const open = async (title: string) => {
+      const res = await api('POST', '/v1/change-requests', newRequest(product.id, { title }));
+      expect(res.status).toBe(201);
+      return res.body as { id: string; deadlines: { name: string; dueAt: string }[] };
+    };
+    const [x, y, z] = [await open('X'), await open('Y'), await open('Z')];
+    const db = testDatabase();
+    for (const request of [x, y, z]) {
+      const row = await db.changeRequest.findUniqueOrThrow({ where: { id: request.id } });
+      expect(row.nextDeadlineAt?.getTime()).toBe(Date.parse(request.deadlines[0]!.dueAt));
+    }
+    expect((await api('POST', `/v1/change-requests/${z.id}/cancel`, { reason: 'دیگر لازم نیست' })).status).toBe(200);
+    await waitFor(
+      () => db.changeRequest.findUniqueOrThrow({ where: { id: z.id } }),
+      (row) => row.status === 'cancelled' && row.nextDeadlineAt === null,
+    );
+    // Y owes something in ten minutes (as a quote about to lapse would).
+    await db.changeRequest.update({ where: { id: y.id }, data: { nextDeadlineAt: new Date(Date.now() + 600_000) } });
+    const ids = async (query: string) =>
+      ((await api('GET', `/v1/change-requests${query}`)).body.items as { id: string }[]).map((i) => i.id);
+
+    expect(await ids('')).toEqual([y.id, x.id, z.id]);
+    expect(await ids('?sort=deadline')).toEqual([y.id, x.id, z.id]);
+    expect(await ids('?sort=opened')).toEqual([z.id, y.id, x.id]);
+    expect(await ids('?sort=age')).toEqual([x.id, y.id, z.id]);
+    const first = await api('GET', '/v1/change-requests?limit=2');
+    expect(first.body.items.map((i: { id: string }) => i.id)).toEqual([y.id, x.id]);
+    expect(await ids(`?limit=2&cursor=${first.body.nextCursor}`)).toEqual([z.id]);
+  });
+});
+
 describe('customer isolation', () => {
   it("hides another customer's requests: 404 for its id, and lists only the caller's own", async () => {
     const owner = await createCustomerWithContract({ productKey: 'kian-crm-project', planKey: 'kian-project-gold' });

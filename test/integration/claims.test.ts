@@ -9,6 +9,7 @@ import { dayOfWeek } from '../../sla/civil-date';
 import { formatJalaliMonth, jalaliMonthOf, jalaliMonthSpan } from '../../sla/jalali-month';
 import { TEHRAN } from '../../sla/jalali';
 import { epochToWallTime, wallTimeToEpoch } from '../../sla/time-zone';
+import { createKeyWithUser } from '../../api/auth';
 import { closeTestDatabase, createCustomerWithContract, createKey, testDatabase } from '../support/fixtures';
 import { testApi } from '../support/http';
 import { waitFor } from '../support/wait';
@@ -678,7 +679,7 @@ describe('compensation claims', () => {
     expect(approved.body.creditNote).toMatchObject({ percent: 15, amountRials: '12499999' });
   });
 
-  it('queues undecided claims for QA oldest first, as pending, due soon or overdue', async () => {
+  it('queues undecided claims for QA, the decision due soonest first, as pending, due soon or overdue', async () => {
     const queueProduct = await createProduct('avanak');
     const queued = await recordOutage(queueProduct.id, daysAgoAt(2, '01:00'), daysAgoAt(2, '02:00'));
     const file = async () => {
@@ -729,6 +730,76 @@ describe('compensation claims', () => {
     const overdue = await qa('GET', `/v1/qa/claims?productId=${queueProduct.id}&dueState=overdue`);
     expect(overdue.body.items.map((c: { id: string }) => c.id)).toEqual([oldest]);
     expect((await agent('GET', '/v1/qa/claims')).status).toBe(403);
+  });
+
+  it('tells QA of the vendor in their inbox as soon as a claim is filed, not QA of another vendor', async () => {
+    const db = testDatabase();
+    const filedProduct = await createProduct('avanak');
+    const outageId = await recordOutage(filedProduct.id, daysAgoAt(2, '03:00'), daysAgoAt(2, '04:00'));
+    const other = await db.vendor.findFirstOrThrow({ where: { id: { not: filedProduct.vendorId } } });
+    const ours = testApi(
+      (await createKeyWithUser(db, { name: 'qa ours', role: 'qa', vendorId: filedProduct.vendorId })).key,
+    );
+    const theirs = testApi((await createKeyWithUser(db, { name: 'qa theirs', role: 'qa', vendorId: other.id })).key);
+    const { key } = await createCustomerWithContract({ productKey: filedProduct.key, planKey: 'avanak' });
+    const filed = await testApi(key)('POST', '/v1/claims', { productId: filedProduct.id, outageIds: [outageId] });
+    expect(filed.status).toBe(201);
+    const ref = `claim:${filed.body.id}`;
+
+    const inbox = await waitFor(
+      () => ours('GET', '/v1/notifications?limit=100'),
+      (r) => r.body.items.some((n: { subjectRef: string }) => n.subjectRef === ref),
+    );
+    const notice = inbox.body.items.find((n: { subjectRef: string }) => n.subjectRef === ref);
+    expect(notice.subject).toContain('درخواست جبران خسارت جدید');
+    expect(notice.body).toContain(filed.body.id.slice(0, 8).toUpperCase());
+    expect(
+      (await theirs('GET', '/v1/notifications?limit=100')).body.items.some(
+        (n: { subjectRef: string }) => n.subjectRef === ref,
+      ),
+    ).toBe(false);
+  });
+
+  it('puts what is due first: the QA queue and the claims list by decision deadline, sort=age and sort=opened by receipt', async () => {
+    const db = testDatabase();
+    const sortProduct = await createProduct('avanak');
+    const outageId = await recordOutage(sortProduct.id, daysAgoAt(2, '05:00'), daysAgoAt(2, '06:00'));
+    const file = async () => {
+      const { key } = await createCustomerWithContract({ productKey: sortProduct.key, planKey: 'avanak' });
+      const res = await testApi(key)('POST', '/v1/claims', { productId: sortProduct.id, outageIds: [outageId] });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    // Received in the order a, b, c, d; b is due in 10 minutes, c in 3 days, a in 7 days; d is rejected.
+    const [a, b, c, d] = [await file(), await file(), await file(), await file()];
+    const dueIn = async (id: string, ms: number) => {
+      // After the acknowledgement, whose sync writes the deadlines the workflow holds.
+      const row = await waitFor(
+        () => db.claim.findUniqueOrThrow({ where: { id } }),
+        (claim) => claim.status === 'acknowledged',
+      );
+      await db.claim.update({ where: { id }, data: { decisionDueAt: new Date(row.receivedAt.getTime() + ms) } });
+    };
+    await dueIn(b, 10 * MINUTE);
+    await dueIn(c, 3 * DAY);
+    expect((await qa('POST', `/v1/claims/${d}/reject`, { reason: 'outside the contract' })).status).toBe(200);
+    const ids = (r: { body: { items: { id: string }[] } }) => r.body.items.map((i) => i.id);
+
+    expect(ids(await qa('GET', `/v1/qa/claims?productId=${sortProduct.id}`))).toEqual([b, c, a]);
+    expect(ids(await qa('GET', `/v1/qa/claims?productId=${sortProduct.id}&sort=deadline`))).toEqual([b, c, a]);
+    expect(ids(await qa('GET', `/v1/qa/claims?productId=${sortProduct.id}&sort=age`))).toEqual([a, b, c]);
+
+    const list = (query: string) => qa('GET', `/v1/claims?productId=${sortProduct.id}${query}`);
+    expect(ids(await list(''))).toEqual([b, c, a, d]);
+    expect(ids(await list('&sort=opened'))).toEqual([d, c, b, a]);
+    expect(ids(await list('&sort=age'))).toEqual([a, b, c, d]);
+    const first = await list('&limit=2');
+    expect(ids(first)).toEqual([b, c]);
+    expect(ids(await list(`&limit=2&cursor=${first.body.nextCursor}`))).toEqual([a, d]);
+
+    const bad = await list('&sort=soonest');
+    expect(bad.status).toBe(400);
+    expect(bad.body.invalidFields.map((f: { field: string }) => f.field)).toEqual(['query.sort']);
   });
 });
 

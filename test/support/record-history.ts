@@ -49,6 +49,7 @@ async function main(kind: string, out: string): Promise<void> {
     'acknowledgeClaim',
     'escalateClaim',
     'notifyClaimDecision',
+    'notifyClaimFiled',
     'writeCreditNote',
     'recordChangeRequestEvent',
     'syncChangeRequest',

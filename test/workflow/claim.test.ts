@@ -13,6 +13,7 @@ import type {
   ClaimEventRecord,
   CreditNoteRequest,
   DecisionNotice,
+  FilingNotice,
 } from '../../activities/claims';
 import { creditNoteMonth } from '../../sla/claim-assessment';
 import type { ClaimPolicy } from '../../sla/policy';
@@ -51,6 +52,7 @@ function fakeActivities(options: { acknowledgementDown?: () => boolean } = {}) {
     acknowledgements: [] as AcknowledgementRequest[],
     escalations: [] as ClaimEscalation[],
     decisions: [] as DecisionNotice[],
+    filings: [] as FilingNotice[],
     creditNoteCalls: 0,
     creditNotes: new Map<string, CreditNoteRequest>(),
   };
@@ -69,6 +71,7 @@ function fakeActivities(options: { acknowledgementDown?: () => boolean } = {}) {
     },
     escalateClaim: async (escalation) => void recorded.escalations.push(escalation),
     notifyClaimDecision: async (notice) => void recorded.decisions.push(notice),
+    notifyClaimFiled: async (notice) => void recorded.filings.push(notice),
     writeCreditNote: async (request) => {
       recorded.creditNoteCalls += 1;
       if (!recorded.creditNotes.has(request.claimId)) recorded.creditNotes.set(request.claimId, request);
@@ -177,6 +180,40 @@ async function start(
 }
 
 const qa = { actor: 'qa:leila' };
+
+describe('a claim received', () => {
+  it('tells QA at once, in the inbox, with the decision deadline; not again at the acknowledgement', async () => {
+    const monday = await nextLocalDate(env, 1);
+    const receivedAtMs = tehranAt(monday, '09:00');
+    await skipTo(env, receivedAtMs);
+    const { recorded, activities } = fakeActivities();
+
+    await run(activities, async () => {
+      const handle = await start({ receivedAtMs });
+      await skipTo(env, receivedAtMs + 2 * DAY);
+      expect((await handle.query(wf.claimView)).status).toBe('acknowledged');
+    });
+
+    expect(recorded.filings).toEqual([
+      { claimId: expect.any(String), decisionDueAtMs: receivedAtMs + 7 * DAY, recipients: ['qa'] },
+    ]);
+    expect(recorded.escalations).toEqual([]);
+  });
+
+  it("tells the department's manager where the vendor has no QA unit", async () => {
+    const monday = await nextLocalDate(env, 1);
+    const receivedAtMs = tehranAt(monday, '09:00');
+    await skipTo(env, receivedAtMs);
+    const { recorded, activities } = fakeActivities();
+
+    await run(activities, async () => {
+      await start({ receivedAtMs, policy: { ...avanak, routeToQa: false } });
+      await skipTo(env, receivedAtMs + MINUTE);
+    });
+
+    expect(recorded.filings.map((f) => f.recipients)).toEqual([['department_manager']]);
+  });
+});
 
 describe('the acknowledgement', () => {
   it('goes out at once with the computed facts; due at the end of the next business day, a Thursday half day', async () => {

@@ -80,6 +80,10 @@ describe('a claim whose messages are all refused', () => {
         tried.push('decision');
         throw refused();
       },
+      notifyClaimFiled: async () => {
+        tried.push('filed');
+        throw refused();
+      },
       writeCreditNote: async () => undefined,
     };
     const types = () => events.map((e) => e.type);
@@ -116,7 +120,7 @@ describe('a claim whose messages are all refused', () => {
     });
 
     expect(result.status).toBe('approved');
-    expect(tried).toEqual(['decision_reminder', 'decision_overdue', 'decision']);
+    expect(tried).toEqual(['filed', 'decision_reminder', 'decision_overdue', 'decision']);
     expect(types()).toEqual(['received', 'decision_reminder', 'decision_overdue', 'approved']);
   });
 });

@@ -17,6 +17,8 @@
 //   decline and cancels (test/support/record-history.ts claim|change-request);
 // - a claim and a change request that received a calendarsChanged signal before the
 //   calendar-corrections patch (no handler yet: buffered, never handled), recorded on be1b793;
+// - a claim burst with claim-deciders-told-on-filing (QA's in-app notice when the claim arrives),
+//   recorded on branch h2; the histories before it carry no such marker and replay without it;
 // - an Avanak ticket before the ticket-resolution-from-review-result patch (rule 13), recorded on
 //   fe35a53 (test/support/record-history.ts ticket-avanak): a configurationChanged signal brought
 //   it a policy whose fix counts from the review result, which that code ignored, and its fix
@@ -45,7 +47,8 @@ describe('workflow versioning', () => {
     ['ticket-stuck-bad-cancel-timer.binpb', ['ticket-serialized-commands']],
     ['claim-burst-before-serialized-patch.binpb', ['claim-one-decision']],
     ['claim-burst-serialized.binpb', ['claim-records-after-commit']],
-    ['claim-burst-records-after-commit.binpb', []],
+    ['claim-burst-records-after-commit.binpb', ['claim-deciders-told-on-filing']],
+    ['claim-burst-told-on-filing.binpb', []],
     ['change-request-burst-before-serialized-patch.binpb', ['change-request-serialized']],
     ['change-request-burst-serialized.binpb', []],
     // A calendarsChanged signal buffered by code without its handler: replayed as ignored.
@@ -90,6 +93,7 @@ describe('workflow versioning', () => {
     ['ticket-burst-records-after-commit.binpb', 'ticket-records-after-commit'],
     ['claim-burst-serialized.binpb', 'claim-one-decision'],
     ['claim-burst-records-after-commit.binpb', 'claim-records-after-commit'],
+    ['claim-burst-told-on-filing.binpb', 'claim-deciders-told-on-filing'],
     ['change-request-burst-serialized.binpb', 'change-request-serialized'],
   ])('%s carries the %s patch', (name, marker) => {
     expect(markers(load(name))).toContain(marker);

@@ -3,6 +3,7 @@ import {
   delayDays,
   deliveryDueAt,
   nextAlarm,
+  nextDeadlineAt,
   quoteTimes,
   reviewDeadline,
   type ChangeRequestRecord,
@@ -184,5 +185,25 @@ describe("a change request's deadlines", () => {
       ['acceptance', 2, 'running'],
     ]);
     expect(nextAlarm(redelivered, new Set())).toMatchObject({ key: 'acceptance:2:lapsed', atMs: d2 + 30 * DAY });
+  });
+});
+
+describe('the next deadline owed (what the work lists sort by)', () => {
+  it('is the review deadline of a request in review', () => {
+    const r = record();
+    expect(nextDeadlineAt(r.status, changeRequestDeadlines(r, tehran('2026-11-23T10:00')))).toBe(r.reviewDueAtMs);
+  });
+
+  it('still counts a deadline that has passed unmet, the soonest first', () => {
+    const r = record();
+    expect(nextDeadlineAt(r.status, changeRequestDeadlines(r, tehran('2026-12-10T10:00')))).toBe(r.reviewDueAtMs);
+  });
+
+  it('skips the deadlines met and is null for an ended request', () => {
+    const reviewed = record({ reviewedAtMs: tehran('2026-11-24T10:00') });
+    expect(nextDeadlineAt('rejected', changeRequestDeadlines(reviewed, tehran('2026-11-25T10:00')))).toBeNull();
+    expect(nextDeadlineAt('in_review', changeRequestDeadlines(reviewed, tehran('2026-11-25T10:00')))).toBeNull();
+    const cancelled = record({ status: 'cancelled', closedAtMs: tehran('2026-11-23T10:00') });
+    expect(nextDeadlineAt('cancelled', changeRequestDeadlines(cancelled, tehran('2026-11-25T10:00')))).toBeNull();
   });
 });
