@@ -122,7 +122,7 @@ export function renderReport(): { json: Json; markdown: string } {
     ]);
   }
   const load = (r: Json) =>
-    `load average ${r.loadAverageBefore.join(' / ')} before, ${r.loadAverageAfter.join(' / ')} after; 2 cores shared with other agents' work`;
+    `load average ${r.loadAverageBefore.join(' / ')} before, ${r.loadAverageAfter.join(' / ')} after; 2 cores shared with other agents' work${r.note ? `; ${r.note}` : ''}`;
   const production = {
     intake: read('production-intake'),
     claims: read('production-claims'),
