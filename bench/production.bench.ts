@@ -13,7 +13,7 @@
  *     every 5 s throughout (each worker's and API's RSS, the Temporal server's RSS, PostgreSQL's
  *     RSS and PSS summed over its processes) with each process's CPU seconds, to say what bounds it.
  * The machine is shared: every result keeps the load average before and after.
- * Run: npx tsx bench/production.bench.ts   (BENCH_PHASES=intake,claims,tickets;
+ * Run: npx tsx bench/production.bench.ts   (BENCH_PHASES=intake,claims,tickets; BENCH_STACK_PID;
  *   BENCH_PORT=3150, BENCH_POSTGRES_PORT=5550, BENCH_TEMPORAL_PORT=7250, BENCH_DATA_DIR;
  *   BENCH_INTAKE_TICKETS=2000, BENCH_CONCURRENCY=32; BENCH_CLAIMS=500, BENCH_CLAIMS_CONCURRENCY=16;
  *   BENCH_OPEN_TICKETS=20000, BENCH_FIRST_DEADLINE_MINUTES=10, BENCH_SPREAD_MINUTES=20, BENCH_GRACE_MINUTES=5)
@@ -501,8 +501,11 @@ async function ticketsPhase(db: Database, stackPid: number) {
 
 export async function runProductionBench() {
   const phases = (process.env.BENCH_PHASES ?? 'intake,claims,tickets').split(',').map((p) => p.trim());
-  const dataDir = process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'pasban-bench-production-'));
+  // BENCH_STACK_PID: measure a stack:production already running on the BENCH_* ports instead of starting one.
   const attachPid = process.env.BENCH_STACK_PID ? Number(process.env.BENCH_STACK_PID) : undefined;
+  const dataDir =
+    process.env.BENCH_DATA_DIR ??
+    (attachPid === undefined ? mkdtempSync(path.join(os.tmpdir(), 'pasban-bench-production-')) : '');
   const stack = attachPid === undefined ? await startProductionStack(dataDir) : undefined;
   const stackPid = attachPid ?? stack!.child.pid!;
   const db = createDatabase(`postgresql://postgres:pasban-embedded@127.0.0.1:${POSTGRES_PORT}/pasban`);
