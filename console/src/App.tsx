@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { CalendarsPage, UsersPage } from './admin/AdminPages';
+import { CalendarsPage } from './admin/CalendarsPage';
+import { UsersPage } from './admin/UsersPage';
 import { useSession, type Role } from './auth/session';
 import { ClaimPage } from './claims/ClaimPage';
 import { ClaimsQueuePage } from './claims/ClaimsQueuePage';

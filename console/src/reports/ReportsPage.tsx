@@ -2,11 +2,14 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api, unwrap, type ApiResponse, type paths } from '../api/client';
 import { Chart, type ChartOption } from '../common/Chart';
+import { DataTable } from '../common/DataTable';
+import { SelectField } from '../common/Field';
 import { Loaded, MutationError } from '../common/Status';
 import { TEHRAN, useLocale } from '../i18n/locale';
 
 /** The JSON answer (the route also answers CSV). */
 type SlaReport = Exclude<ApiResponse<'/v1/reports/sla'>, string>;
+type SlaGroup = SlaReport['groups'][number];
 type SlaQuery = NonNullable<paths['/v1/reports/sla']['get']['parameters']['query']>;
 
 const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -65,27 +68,21 @@ export function ReportsPage() {
     <>
       <h1>{t.reports.title}</h1>
       <div className="filters" role="search">
-        <label>
-          {t.reports.period}
-          <select value={months} onChange={(e) => setMonths(Number(e.target.value))}>
-            {SPANS.map((n) => (
-              <option key={n} value={n}>
-                {t.reports.lastMonths.replace('{n}', number(n))}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t.ticket.priority}
-          <select value={priority} onChange={(e) => setPriority(e.target.value)}>
-            <option value="">{t.filters.all}</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t.priorities[p]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t.reports.period}
+          value={String(months)}
+          onChange={(n) => setMonths(Number(n))}
+          choices={SPANS.map((n) => ({ value: String(n), label: t.reports.lastMonths.replace('{n}', number(n)) }))}
+        />
+        <SelectField
+          label={t.ticket.priority}
+          value={priority}
+          onChange={setPriority}
+          choices={[
+            { value: '', label: t.filters.all },
+            ...PRIORITIES.map((p) => ({ value: p, label: t.priorities[p] })),
+          ]}
+        />
         <button type="button" onClick={() => csv.mutate()} disabled={csv.isPending}>
           {t.reports.downloadCsv}
         </button>
@@ -126,37 +123,29 @@ function ComplianceByMonth({ report }: { report: SlaReport }) {
   return (
     <>
       <Chart option={option} label={`${t.reports.compliance}. ${t.reports.chartNote}`} testId="compliance-chart" />
-      <table data-testid="compliance-table">
-        <thead>
-          <tr>
-            <th scope="col">{t.reports.month}</th>
-            {TARGETS.map((target) => (
-              <th key={target} scope="col">
-                {t.ticket.targets[target]} (%)
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {report.groups.map((group) => (
-            <tr key={group.key}>
-              <th scope="row">{group.label}</th>
-              {TARGETS.map((target) => {
-                const percent = group.targets.find((f) => f.target === target)?.compliancePercent;
-                return <td key={target}>{percent === null || percent === undefined ? '—' : number(percent, 2)}</td>;
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        testId="compliance-table"
+        rows={report.groups}
+        rowKey={(group) => group.key}
+        columns={[
+          { header: t.reports.month, rowHeader: true, cell: (group) => group.label },
+          ...TARGETS.map((target) => ({
+            key: target,
+            header: `${t.ticket.targets[target]} (%)`,
+            cell: (group: SlaGroup) => {
+              const percent = group.targets.find((f) => f.target === target)?.compliancePercent;
+              return percent === null || percent === undefined ? '—' : number(percent, 2);
+            },
+          })),
+        ]}
+      />
     </>
   );
 }
 
 function BreachesByPriority({ report }: { report: SlaReport }) {
   const { t, number, language } = useLocale();
-  const breached = (group: SlaReport['groups'][number], target: string) =>
-    group.targets.find((f) => f.target === target)?.breached ?? 0;
+  const breached = (group: SlaGroup, target: string) => group.targets.find((f) => f.target === target)?.breached ?? 0;
   const option = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
@@ -183,28 +172,19 @@ function BreachesByPriority({ report }: { report: SlaReport }) {
         label={`${t.reports.breachesByPriority}. ${t.reports.chartNote}`}
         testId="breaches-chart"
       />
-      <table data-testid="breaches-table">
-        <thead>
-          <tr>
-            <th scope="col">{t.ticket.priority}</th>
-            {TARGETS.map((target) => (
-              <th key={target} scope="col">
-                {t.ticket.targets[target]}: {t.reports.breached}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {report.groups.map((group) => (
-            <tr key={group.key}>
-              <th scope="row">{t.priorities[group.key] ?? group.label}</th>
-              {TARGETS.map((target) => (
-                <td key={target}>{number(breached(group, target))}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        testId="breaches-table"
+        rows={report.groups}
+        rowKey={(group) => group.key}
+        columns={[
+          { header: t.ticket.priority, rowHeader: true, cell: (group) => t.priorities[group.key] ?? group.label },
+          ...TARGETS.map((target) => ({
+            key: target,
+            header: `${t.ticket.targets[target]}: ${t.reports.breached}`,
+            cell: (group: SlaGroup) => number(breached(group, target)),
+          })),
+        ]}
+      />
     </>
   );
 }
