@@ -9,6 +9,7 @@ import { SelectField, TextField } from '../common/Field';
 import { Loaded, MutationError } from '../common/Status';
 import { Timeline } from '../common/Timeline';
 import { useLocale } from '../i18n/locale';
+import { AssignBox } from './AssignBox';
 
 type Ticket = ApiResponse<'/v1/tickets/{id}'>;
 type Target = Ticket['clock']['targets'][number];
@@ -90,7 +91,6 @@ function Actions({ ticket }: { ticket: Ticket }) {
   const [internal, setInternal] = useState(false);
   const [priority, setPriority] = useState<(typeof PRIORITIES)[number]>(ticket.priority);
   const [reason, setReason] = useState('');
-  const [assignee, setAssignee] = useState(ticket.assignee ?? '');
   const [note, setNote] = useState('');
   const act = useMutation({
     mutationFn: (command: () => Promise<unknown>) => command(),
@@ -138,18 +138,7 @@ function Actions({ ticket }: { ticket: Ticket }) {
               </button>
             ))}
           </div>
-          <form
-            className="actions"
-            onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/assign', { ...path, body: { assignee } })))}
-          >
-            <label>
-              {t.ticket.assignee}
-              <input required value={assignee} onChange={(e) => setAssignee(e.target.value)} />
-            </label>
-            <button type="submit" disabled={act.isPending}>
-              {t.ticket.assign}
-            </button>
-          </form>
+          <AssignBox ticketId={ticket.id} current={ticket.assignee} />
           <form
             className="actions"
             onSubmit={run(
