@@ -9,7 +9,7 @@ import type { AppDeps } from './deps';
 import { buildOpenApi } from './openapi';
 import { mountRoute, type AnyRoute } from './route';
 import { allRoutes } from './routes';
-import { isTemporalUnreachable } from './workflow-commands';
+import { isTemporalUnreachable } from './services/workflow-command';
 import { DOC_PATHS, mountDocs } from './routes/docs';
 import { meterAddress } from './rate-limit';
 import { mountConsole } from './console';

@@ -153,6 +153,9 @@ export function authorize(principal: Principal, allowed: readonly Role[]): void 
   }
 }
 
+/** Who did it, as timelines and workflows record an actor: `<role>:<key id>`. */
+export const actorOf = (principal: Pick<Principal, 'role' | 'keyId'>): string => `${principal.role}:${principal.keyId}`;
+
 /** The customer a request acts for: a customer key's own account, or the one staff name. */
 export function actingCustomerId(principal: Principal, requested?: string): string | undefined {
   if (principal.role === 'customer') {

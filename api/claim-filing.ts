@@ -29,7 +29,7 @@ import {
 import type { AppDeps } from './deps';
 import { ApiError } from './errors';
 import { outagesTouching, recordedOutage } from './outage-rows';
-import { refusal, startOnce } from './workflow-commands';
+import { refusal, startOnce } from './services/workflow-command';
 import { isoInstant } from './schemas/common';
 import { text } from './text';
 

@@ -14,7 +14,7 @@ import { purgeIdempotencyKeys } from './idempotency';
 import { startClaimWorkflow } from './claim-filing';
 import { startChangeRequestWorkflow } from './routes/change-requests';
 import { startOutageWorkflow } from './routes/outages';
-import { startTicketWorkflow } from './routes/tickets';
+import { ticketResource } from './services/tickets';
 import { neverStarted, RECOVERY_ACTOR } from './unstarted';
 
 export { RECOVERY_ACTOR } from './unstarted';
@@ -37,7 +37,7 @@ export async function recoverUnstartedWorkflows(
   const cutoff = new Date((options.nowMs ?? Date.now()) - (options.olderThanMs ?? 60_000));
   const take = options.limit ?? 100;
   const [tickets, claims, changeRequests, outages] = await Promise.all([
-    deps.db.ticket.findMany({ where: neverStarted.tickets(cutoff), take }),
+    ticketResource.neverStarted(deps, { before: cutoff, take }),
     deps.db.claim.findMany({ where: neverStarted.claims(cutoff), take }),
     deps.db.changeRequest.findMany({ where: neverStarted.changeRequests(cutoff), select: { id: true }, take }),
     deps.db.outage.findMany({ where: neverStarted.outages(cutoff), take }),
@@ -58,7 +58,7 @@ export async function recoverUnstartedWorkflows(
       );
     }
   };
-  for (const row of tickets) await attempt('tickets', row.id, () => startTicketWorkflow(deps, row, RECOVERY_ACTOR));
+  for (const row of tickets) await attempt('tickets', row.id, () => ticketResource.start(deps, row, RECOVERY_ACTOR));
   for (const row of claims) await attempt('claims', row.id, () => startClaimWorkflow(deps, row, RECOVERY_ACTOR));
   for (const row of changeRequests)
     await attempt('changeRequests', row.id, () => startChangeRequestWorkflow(deps, row.id, RECOVERY_ACTOR));

@@ -5,7 +5,7 @@ import type { Eligibility, RequestKind } from '../sla/eligibility';
 import { actingCustomerId, type Principal } from './auth';
 import { ApiError, type InvalidField } from './errors';
 import { refusedText } from './text';
-import { refusal } from './workflow-commands';
+import { refusal } from './services/workflow-command';
 
 export { line, text } from './text';
 

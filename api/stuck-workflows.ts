@@ -12,7 +12,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { stateFromTimeline, TicketRules } from '../sla/ticket-machine';
 import * as ticket from '../workflows/ticket';
 import type { AppDeps } from './deps';
-import { ticketWorkflowInput } from './routes/tickets';
+import { ticketWorkflowInput } from './services/tickets';
 
 export const STUCK_QUERY = `ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL`;
 

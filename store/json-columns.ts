@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Logger } from '../platform/logger';
 import { OUTAGE_CAUSES } from '../sla/availability';
 import type { OpenInterval, Weekday } from '../sla/calendar-spec';
-import type { ClaimAssessment } from '../sla/claim-assessment';
+import type { ClaimAssessment, OutageRole } from '../sla/claim-assessment';
 import type { ComputedCredit } from '../sla/claim-decision';
 import type { ClaimKind } from '../sla/claim-state';
 import type { ClaimDeadlines } from '../sla/claims';
-import type { Deadline } from '../sla/change-request-clock';
-import { ALLOWANCE_KINDS, type PlanEntitlements } from '../sla/entitlements';
+import type { Deadline, DeadlineName, DeadlineState } from '../sla/change-request-clock';
+import { ALLOWANCE_KINDS, type Allowance, type PlanEntitlements } from '../sla/entitlements';
 import { EXCLUSIONS } from '../sla/outages';
 import {
   CHANNELS,
@@ -15,11 +15,12 @@ import {
   RECIPIENTS,
   type ChangeRequestPolicy,
   type ClaimPolicy,
+  type CreditTableKey,
   type TicketPolicy,
 } from '../sla/policy';
-import type { TargetSpec } from '../sla/targets';
-import type { TicketView } from '../sla/ticket-machine';
-import { TARGET_STATES } from '../sla/ticket-clock';
+import type { TargetSpec, TargetUnit } from '../sla/targets';
+import type { TicketStatus, TicketView } from '../sla/ticket-machine';
+import { TARGET_STATES, type AlarmKind, type TargetName } from '../sla/ticket-clock';
 
 /**
  * The JSON columns' shapes, checked when a row is read (README "Where things live"): Prisma types
@@ -34,6 +35,18 @@ import { TARGET_STATES } from '../sla/ticket-clock';
  * What a reader does with an unreadable row is decided per place: a list skips it and logs it
  * (`readableRows`), a single read answers a 500 naming the row (the API maps `UnreadableRow`).
  */
+
+/**
+ * A zod enum over exactly the members of the union `T`: a list that misses a member (or names one
+ * `T` does not have) does not compile. A plain `z.enum([...])` narrower than its domain type still
+ * type-checks against `z.ZodType<Domain>` in a loose object, and rows with the missing value are
+ * then read as unreadable (last session: `awaiting_review` left out of the ticket clock's states).
+ */
+function enumOf<T extends string>() {
+  return <const V extends readonly [T, ...T[]]>(
+    values: V & ([T] extends [V[number]] ? unknown : { missing: Exclude<T, V[number]> }),
+  ) => z.enum(values);
+}
 
 /** A row whose JSON column does not have the shape its readers rely on. */
 export class UnreadableRow extends Error {
@@ -109,7 +122,7 @@ export const weekColumn: z.ZodType<Record<Weekday, OpenInterval[]>> = z.looseObj
 
 // ---- plan terms (policy.definition) ----
 
-const targetUnit = z.enum([
+const targetUnit = enumOf<TargetUnit>()([
   'business_minutes',
   'business_days',
   'same_business_day',
@@ -149,7 +162,7 @@ export const claimPolicyColumn: z.ZodType<ClaimPolicy> = z.looseObject({
   decisionMinutes: z.number(),
   reminderBeforeMinutes: z.number(),
   routeToQa: z.boolean(),
-  creditTable: z.enum(['owj', 'avanak']).nullable(),
+  creditTable: enumOf<CreditTableKey>()(['owj', 'avanak']).nullable(),
 });
 
 export const changeRequestPolicyColumn: z.ZodType<ChangeRequestPolicy> = z.looseObject({
@@ -167,12 +180,12 @@ export const changeRequestPolicyColumn: z.ZodType<ChangeRequestPolicy> = z.loose
 const allowanceKind = z.enum(ALLOWANCE_KINDS);
 const allowance = z.looseObject({
   amount: z.union([z.number(), z.literal('unlimited')]),
-  per: z.enum(['jalali_month', 'contract_year']),
+  per: enumOf<Allowance['per']>()(['jalali_month', 'contract_year']),
 });
 
 export const entitlementsColumn: z.ZodType<PlanEntitlements> = z.looseObject({
   allowances: z.partialRecord(allowanceKind, allowance),
-  channels: z.array(z.enum(['ticket', 'phone'])),
+  channels: z.array(enumOf<PlanEntitlements['channels'][number]>()(['ticket', 'phone'])),
   remoteConnection: z.boolean(),
   dedicatedSupportPerson: z.boolean(),
   technicalManager: z.boolean(),
@@ -234,7 +247,7 @@ const assessment: z.ZodType<ClaimAssessment> = z.looseObject({
       cause: z.enum(OUTAGE_CAUSES),
       exclusion: z.enum(EXCLUSIONS).nullable(),
       minutesInPeriod: z.number(),
-      role: z.enum(['cited', 'cited_earlier', 'not_cited']),
+      role: enumOf<OutageRole>()(['cited', 'cited_earlier', 'not_cited']),
       counted: z.boolean(),
     }),
   ),
@@ -277,7 +290,7 @@ export interface ClaimComputation {
 }
 
 export const claimComputationColumn: z.ZodType<ClaimComputation> = z.looseObject({
-  kind: z.enum(['availability', 'support_timing']),
+  kind: enumOf<ClaimKind>()(['availability', 'support_timing']),
   policyKey: z.string(),
   availability: assessment.nullable(),
   months: z.array(assessment).optional(),
@@ -307,11 +320,11 @@ export const readComputation = (row: { id: string; computation: unknown }): Clai
 
 export const changeRequestDeadlinesColumn: z.ZodType<Deadline[]> = z.array(
   z.looseObject({
-    name: z.enum(['review', 'quote_expiry', 'delivery', 'acceptance', 'fix']),
+    name: enumOf<DeadlineName>()(['review', 'quote_expiry', 'delivery', 'acceptance', 'fix']),
     cycle: z.number(),
-    owedBy: z.enum(['vendor', 'customer']),
+    owedBy: enumOf<Deadline['owedBy']>()(['vendor', 'customer']),
     dueAtMs: z.number(),
-    state: z.enum(['running', 'met', 'missed', 'void']),
+    state: enumOf<DeadlineState>()(['running', 'met', 'missed', 'void']),
     completedAtMs: z.number().nullable(),
   }),
 );
@@ -319,11 +332,11 @@ export const attachmentsColumn: z.ZodType<string[]> = z.array(z.string());
 
 // ---- tickets (ticket.clock: the workflow's last view, written by the activity that records it) ----
 
-const alarmKind = z.enum(['warning', 'breach', 'escalation']);
-const targetName = z.enum(['first_response', 'resolution', 'review']);
+const alarmKind = enumOf<AlarmKind>()(['warning', 'breach', 'escalation']);
+const targetName = enumOf<TargetName>()(['first_response', 'resolution', 'review']);
 export const ticketViewColumn: z.ZodType<TicketView> = z.looseObject({
   ticketId: z.string(),
-  status: z.enum(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled']),
+  status: enumOf<TicketStatus>()(['new', 'in_progress', 'waiting_on_customer', 'resolved', 'closed', 'cancelled']),
   priority: z.enum(PRIORITIES),
   assignee: z.string().nullable(),
   cycle: z.number(),

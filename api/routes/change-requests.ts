@@ -36,7 +36,7 @@ import {
   runCommand,
   startOnce,
   type CommandTarget,
-} from '../workflow-commands';
+} from '../services/workflow-command';
 import { asJson } from '../../platform/database';
 import {
   attachmentsColumn,

@@ -21,7 +21,7 @@ import { ApiError } from '../errors';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
 import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
 import { actorNames, inWorkScope, presentTimeline, timelineEvent } from '../visibility';
-import { commandStartingIfNeeded, commandTarget, runCommand, type CommandTarget } from '../workflow-commands';
+import { commandStartingIfNeeded, commandTarget, runCommand, type CommandTarget } from '../services/workflow-command';
 
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 const FILERS = ['customer', 'agent', 'manager', 'admin'] as const;

@@ -12,7 +12,7 @@ import { ApiError } from '../errors';
 import { recordedOutage } from '../outage-rows';
 import { defineRoute, idParams, keyOrIdParams } from '../route';
 import { outagesVisibleTo, workProducts } from '../visibility';
-import { startOnce } from '../workflow-commands';
+import { startOnce } from '../services/workflow-command';
 import { isoInstant } from '../schemas/common';
 import { text } from '../text';
 import { refuseProblems } from '../configuration-errors';

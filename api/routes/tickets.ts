@@ -1,44 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma, Ticket } from '../../generated/prisma/client';
-import { calendarsOf, loadCalendarSpecs, loadDefinition } from '../../store/sla-config';
 import { formatJalali } from '../../sla/jalali';
-import { channelOffered, type TicketChannel } from '../../sla/entitlements';
 import { PRIORITIES } from '../../sla/policy';
 import { TARGET_STATES } from '../../sla/ticket-clock';
-import { initialTicketState, projectSnapshot, TicketRules, ticketView } from '../../sla/ticket-machine';
-import * as ticket from '../../workflows/ticket';
-import { actingCustomerId, type Principal } from '../auth';
+import { actingCustomerId, actorOf, type Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
-import {
-  IDEMPOTENT_COMMAND,
-  IDEMPOTENT_CREATION,
-  idempotencyKeyOf,
-  line,
-  requestingCustomer,
-  requireEligible,
-  text,
-} from '../requests';
+import { IDEMPOTENT_COMMAND, IDEMPOTENT_CREATION, idempotencyKeyOf, line, requestingCustomer, text } from '../requests';
 import { defineRoute, idParams, Reply, type HandlerContext } from '../route';
-import { neverStarted, RECOVERY_ACTOR } from '../unstarted';
-import {
-  commandStartingIfNeeded,
-  commandTarget,
-  queryIfRunning,
-  runCommand,
-  startOnce,
-  type CommandTarget,
-} from '../workflow-commands';
 import { isoInstant } from '../schemas/common';
 import { assertInWorkScope, inWorkScope, presentTimeline, seesInternals, timelineEvent } from '../visibility';
-import { planTicketHours } from './hours';
-import { assigneeRefusal, resolveAssignee, type Assignee } from '../../store/ticket-assignee';
+import {
+  assignTicket,
+  commandTicket,
+  openTicket,
+  readTicket,
+  resolveTicket,
+  type TicketCommandRequest,
+  type TicketView,
+} from '../services/tickets';
+import { resolveAssignee, type Assignee } from '../../store/ticket-assignee';
 import { logUnreadable, readableRows, readTicketClock } from '../../store/json-columns';
 import { iso, isoOrNull } from '../../sla/iso';
 
-/** Resolved tickets close after three quiet days; a customer reply before that reopens them. */
-const CLOSE_AFTER_QUIET_MINUTES = 3 * 24 * 60;
 const STAFF = ['agent', 'manager', 'admin'] as const;
 const EVERYONE = ['customer', 'agent', 'qa', 'manager', 'admin'] as const;
 
@@ -122,7 +106,7 @@ type TicketResponse = z.infer<typeof ticketResponse>;
 const UNASSIGNED: Assignee = { userId: null, name: null };
 
 /** Who the view's assignee is (a user id since issue 15; free text on older tickets). */
-async function assigneeOfView(deps: AppDeps, row: Ticket, view: ticket.TicketView): Promise<Assignee> {
+async function assigneeOfView(deps: AppDeps, row: Ticket, view: TicketView): Promise<Assignee> {
   if (view.assignee === null) return UNASSIGNED;
   const product = await deps.db.product.findUniqueOrThrow({ where: { id: row.productId }, select: { vendorId: true } });
   return resolveAssignee(deps.db, view.assignee, product.vendorId);
@@ -130,7 +114,7 @@ async function assigneeOfView(deps: AppDeps, row: Ticket, view: ticket.TicketVie
 
 function present(
   row: Ticket,
-  view: ticket.TicketView,
+  view: TicketView,
   live: boolean,
   principal: Principal,
   assignee: Assignee,
@@ -186,18 +170,6 @@ function present(
   };
 }
 
-/** Rule 12: a ticket through a channel the plan does not offer is refused with that reason. */
-async function requireChannelOffered(deps: AppDeps, policyKey: string, channel: TicketChannel): Promise<void> {
-  const entitlements = await loadDefinition(deps.db, 'entitlements', policyKey);
-  if (!entitlements || channelOffered(entitlements, channel)) return;
-  const offered = entitlements.channels.length > 0 ? entitlements.channels.join(' and ') : 'no channel';
-  const message = `the plan ${policyKey} does not offer the ${channel} channel (it offers ${offered})`;
-  throw new ApiError('unprocessable', message, {
-    reason: 'channel_not_offered',
-    invalidFields: [{ field: 'body.channel', reason: message }],
-  });
-}
-
 /** A ticket the principal may see; anyone else's is "not found", so ids cannot be probed. */
 async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal): Promise<Ticket> {
   const row = await deps.db.ticket.findUnique({ where: { id } });
@@ -207,74 +179,34 @@ async function getTicketOrThrow(deps: AppDeps, id: string, principal: Principal)
   return row;
 }
 
-/**
- * The live clock while the workflow runs (its recorded state, projected to the time of this
- * answer with the code the workflow runs), the recorded one after it ends, the computed opening
- * one before it has recorded any.
- */
+/** A ticket as a read answers it: the running workflow's clock, the recorded one, or the opening one. */
 async function read(deps: AppDeps, row: Ticket, principal: Principal): Promise<TicketResponse> {
-  const live = await liveView(deps, row);
-  if (live) return present(row, live, true, principal, await assigneeOfView(deps, row, live));
-  const recorded = readTicketClock(row);
-  if (recorded) return present(row, recorded, false, principal, await assigneeOfView(deps, row, recorded));
-  // Just opened, and the workflow has not recorded its first clock yet (or its start failed and
-  // the recovery sweep will start it): nothing can have happened to the ticket, so its clock is
-  // the opening one, run forward to now.
-  return present(
-    row,
-    openingView(await ticketWorkflowInput(deps, row, 'system:read'), Date.now()),
-    false,
-    principal,
-    UNASSIGNED,
-  );
+  const { view, live } = await readTicket(deps, row);
+  return present(row, view, live, principal, await assigneeOfView(deps, row, view));
 }
 
-/** A running workflow's ticket as at now, or undefined (ended, or Temporal cannot answer in time). */
-async function liveView(deps: AppDeps, row: Ticket): Promise<ticket.TicketView | undefined> {
-  const snapshot = await queryIfRunning(deps.temporal.workflow.getHandle(row.workflowId), ticket.ticketSnapshot);
-  return snapshot && projectSnapshot(snapshot, Date.now());
-}
-
-/** The workflow input for a stored ticket: its plan's policy and calendars as they are now. */
-export async function ticketWorkflowInput(
-  deps: AppDeps,
-  row: Pick<Ticket, 'id' | 'policyKey' | 'priority' | 'openedAt'>,
-  openedBy: string,
-): Promise<ticket.TicketWorkflowInput> {
-  const policy = await loadDefinition(deps.db, 'ticket', row.policyKey);
-  if (!policy)
-    throw new ApiError('unprocessable', `the plan "${row.policyKey}" has no ticket policy`, {
-      reason: 'unknown_policy',
-    });
-  return {
-    ticketId: row.id,
-    policy,
-    calendars: await loadCalendarSpecs(deps.db, calendarsOf(policy)),
-    priority: row.priority,
-    openedAtMs: row.openedAt.getTime(),
-    openedBy,
-    closeAfterQuietMinutes: CLOSE_AFTER_QUIET_MINUTES,
-  };
-}
+/** How a refusal names a command whose path is not its verb ("cannot reply: the ticket is cancelled"). */
+const VERBS: Partial<Record<string, string>> = {
+  replies: 'reply',
+  status: 'set the status',
+  priority: 'change the priority',
+  review: 'record the review',
+};
 
 /**
- * The clock of a ticket nothing has happened to since it opened, as at `atMs`: computed by the
- * same code the workflow runs, so it is the clock the workflow records once it runs.
+ * A command on one ticket: visibility check, then the ticket service sends it to the workflow
+ * (../services/workflow-command); answers the ticket as it now stands.
  */
-function openingView(input: ticket.TicketWorkflowInput, atMs = input.openedAtMs): ticket.TicketView {
-  const rules = new TicketRules(input.policy, input.calendars, input.openedAtMs);
-  return ticketView(rules, input.ticketId, initialTicketState(input.priority, input.openedAtMs), atMs);
-}
-
-const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`;
-
-/** A command on one ticket: visibility check, then the workflow update; answers the ticket as it now stands. */
 function command<Body>(
   path: string,
   summary: string,
   roles: readonly (typeof EVERYONE)[number][],
   body: z.ZodType<Body>,
-  send: (ctx: HandlerContext<{ id: string }, unknown, Body>, target: CommandTarget) => Promise<ticket.TicketView>,
+  send: (
+    ctx: HandlerContext<{ id: string }, unknown, Body>,
+    row: Ticket,
+    request: TicketCommandRequest,
+  ) => Promise<TicketView>,
 ) {
   return defineRoute({
     method: 'post',
@@ -289,20 +221,13 @@ function command<Body>(
     response: ticketResponse,
     handler: async (ctx) => {
       const row = await getTicketOrThrow(ctx.deps, ctx.params.id, ctx.principal);
-      const target = commandTarget(
-        ctx.deps.temporal.workflow.getHandle(row.workflowId),
-        path,
-        ctx.principal.keyId,
-        idempotencyKeyOf(ctx.headers),
-      );
-      const view = await commandStartingIfNeeded(
-        () => send(ctx, target),
-        async () => {
-          const unstarted = await ctx.deps.db.ticket.findFirst({ where: { id: row.id, ...neverStarted.tickets() } });
-          if (unstarted) await startTicketWorkflow(ctx.deps, unstarted, RECOVERY_ACTOR);
-          return unstarted !== null;
-        },
-      );
+      const request = {
+        name: path,
+        ...(VERBS[path] && { verb: VERBS[path] }),
+        principal: ctx.principal,
+        idempotencyKey: idempotencyKeyOf(ctx.headers),
+      };
+      const view = await send(ctx, row, request);
       return present(row, view, true, ctx.principal, await assigneeOfView(ctx.deps, row, view));
     },
   });
@@ -370,65 +295,12 @@ export const ticketRoutes = [
     response: ticketResponse,
     handler: async ({ body, principal, headers, deps }) => {
       const customerId = requestingCustomer(principal, body.customerId, 'open a ticket');
-      const idempotency = idempotencyKeyOf(headers);
-
-      if (idempotency) {
-        const existing = await deps.db.ticket.findUnique({
-          where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } },
-        });
-        if (existing) return replay(deps, existing, body, principal);
-      }
-      const nowMs = Date.now();
-      const eligibility = await requireEligible(deps.db, {
-        kind: 'ticket',
-        customerId,
-        productId: body.productId,
-        nowMs,
+      const opened = await openTicket(deps, principal, customerId, body, idempotencyKeyOf(headers));
+      if (!opened.replayed) return present(opened.row, opened.view, false, principal, UNASSIGNED);
+      const assignee = await assigneeOfView(deps, opened.row, opened.view);
+      return new Reply(200, present(opened.row, opened.view, opened.live, principal, assignee), {
+        'Idempotent-Replayed': 'true',
       });
-      await requireChannelOffered(deps, eligibility.policyKey, body.channel);
-
-      const id = randomUUID();
-      const input = await ticketWorkflowInput(
-        deps,
-        { id, policyKey: eligibility.policyKey, priority: body.priority, openedAt: new Date(nowMs) },
-        actorOf(principal),
-      );
-      // Terms beyond what Pasban computes (stored before sla/limits.ts) are refused with 422 before anything is stored.
-      const opening = openingView(input);
-      const data: Prisma.TicketUncheckedCreateInput = {
-        id,
-        customerId,
-        productId: body.productId,
-        contractId: eligibility.contract.id,
-        policyKey: eligibility.policyKey,
-        priority: body.priority,
-        subject: body.subject,
-        description: body.description,
-        channel: body.channel,
-        openedAt: new Date(nowMs),
-        workflowId: `ticket-${id}`,
-        idempotencyKey: idempotency ?? null,
-        createdByKeyId: principal.keyId,
-      };
-      let row: Ticket;
-      try {
-        row = await deps.db.ticket.create({ data });
-      } catch (error) {
-        // Two concurrent retries with one key: the loser answers with the winner's ticket.
-        const existing =
-          idempotency &&
-          (await deps.db.ticket.findUnique({
-            where: { customerId_idempotencyKey: { customerId, idempotencyKey: idempotency } },
-          }));
-        if (existing) return replay(deps, existing, body, principal);
-        throw error;
-      }
-      await startOnce(deps.temporal, ticket.ticketWorkflow, {
-        workflowId: row.workflowId,
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-      });
-      return present(row, opening, false, principal, UNASSIGNED);
     },
   }),
   defineRoute({
@@ -544,25 +416,36 @@ export const ticketRoutes = [
     "Reply: a customer's reply, or an agent's (public by default; the first public one is the first response)",
     EVERYONE,
     z.strictObject({ body: text(10_000), public: z.boolean().default(true) }),
-    ({ body, principal }, h) =>
-      principal.role === 'customer'
-        ? runCommand(h, ticket.customerReply, { actor: actorOf(principal), body: body.body })
-        : runCommand(h, ticket.agentReply, { actor: actorOf(principal), public: body.public, body: body.body }),
+    ({ body, principal, deps }, row, request) =>
+      commandTicket(
+        deps,
+        row,
+        request,
+        principal.role === 'customer'
+          ? { type: 'customerReply', actor: actorOf(principal), body: body.body }
+          : { type: 'agentReply', actor: actorOf(principal), public: body.public, body: body.body },
+      ),
   ),
   command(
     'status',
     'Set in progress or waiting on the customer (which pauses the resolution clock)',
     STAFF,
     z.strictObject({ status: z.enum(['in_progress', 'waiting_on_customer']) }),
-    ({ body, principal }, h) => runCommand(h, ticket.setStatus, { actor: actorOf(principal), status: body.status }),
+    ({ body, principal, deps }, row, request) =>
+      commandTicket(deps, row, request, { type: 'setStatus', actor: actorOf(principal), status: body.status }),
   ),
   command(
     'priority',
     "Change the priority: targets are recomputed from the ticket's start",
     STAFF,
     z.strictObject({ priority: z.enum(PRIORITIES), reason: text(1000) }),
-    ({ body, principal }, h) =>
-      runCommand(h, ticket.changePriority, { actor: actorOf(principal), priority: body.priority, reason: body.reason }),
+    ({ body, principal, deps }, row, request) =>
+      commandTicket(deps, row, request, {
+        type: 'changePriority',
+        actor: actorOf(principal),
+        priority: body.priority,
+        reason: body.reason,
+      }),
   ),
   command(
     'assign',
@@ -575,19 +458,7 @@ export const ticketRoutes = [
           'The user id of the person to assign (GET /v1/users lists them; GET /v1/sessions/current answers your own)',
         ),
     }),
-    async ({ body, principal, deps, params }, h) => {
-      const { product } = await deps.db.ticket.findUniqueOrThrow({
-        where: { id: params.id },
-        select: { product: { select: { vendorId: true } } },
-      });
-      const refusal = await assigneeRefusal(deps.db, body.assignee, product.vendorId);
-      if (refusal)
-        throw new ApiError('unprocessable', `assignee ${refusal}`, {
-          reason: 'invalid_assignee',
-          invalidFields: [{ field: 'body.assignee', reason: refusal }],
-        });
-      return runCommand(h, ticket.assign, { actor: actorOf(principal), assignee: body.assignee });
-    },
+    ({ body, deps }, row, request) => assignTicket(deps, row, request, body.assignee),
   ),
   command(
     'review',
@@ -601,17 +472,19 @@ export const ticketRoutes = [
         finding: text(1000).describe('The review result told to the customer'),
       }),
     ]),
-    ({ body, principal }, h) => {
+    ({ body, principal, deps }, row, request) => {
+      const actor = actorOf(principal);
       switch (body.decision) {
         case 'announce':
-          return runCommand(h, ticket.announceResolutionDate, {
-            actor: actorOf(principal),
+          return commandTicket(deps, row, request, {
+            type: 'announceResolutionDate',
+            actor,
             dueAtMs: Date.parse(body.dueAt),
           });
         case 'reject':
-          return runCommand(h, ticket.rejectRequest, { actor: actorOf(principal), reason: body.reason });
+          return commandTicket(deps, row, request, { type: 'rejectRequest', actor, reason: body.reason });
         case 'confirm':
-          return runCommand(h, ticket.confirmFault, { actor: actorOf(principal), finding: body.finding });
+          return commandTicket(deps, row, request, { type: 'confirmFault', actor, finding: body.finding });
       }
     },
   ),
@@ -629,94 +502,36 @@ export const ticketRoutes = [
         .optional()
         .describe('Minutes worked on the ticket, recorded with the resolution as POST /v1/tickets/:id/time does'),
     }),
-    (ctx, h) => resolveWithHours(ctx, h),
+    ({ body, deps }, row, request) => resolveTicket(deps, row, request, body),
   ),
   command(
     'reopen',
     'Reopen a resolved ticket: a new resolution cycle starts',
     EVERYONE,
     z.strictObject({ reason: text(1000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.reopen, { actor: actorOf(principal), reason: body.reason }),
+    ({ body, principal, deps }, row, request) =>
+      commandTicket(deps, row, request, { type: 'reopen', actor: actorOf(principal), reason: body.reason }),
   ),
-  command('close', 'Close a resolved ticket', STAFF, z.strictObject({ reason: text(1000) }), ({ body, principal }, h) =>
-    runCommand(h, ticket.close, { actor: actorOf(principal), reason: body.reason }),
+  command(
+    'close',
+    'Close a resolved ticket',
+    STAFF,
+    z.strictObject({ reason: text(1000) }),
+    ({ body, principal, deps }, row, request) =>
+      commandTicket(deps, row, request, { type: 'close', actor: actorOf(principal), reason: body.reason }),
   ),
   command(
     'cancel',
     'Cancel an open ticket (e.g. a duplicate), with the reason',
     ['customer', 'agent', 'manager', 'admin'],
     z.strictObject({ reason: text(1000) }),
-    ({ body, principal }, h) => runCommand(h, ticket.cancel, { actor: actorOf(principal), reason: body.reason }),
+    ({ body, principal, deps }, row, request) =>
+      commandTicket(deps, row, request, { type: 'cancel', actor: actorOf(principal), reason: body.reason }),
   ),
 ];
 
-/**
- * Resolves, recording the hours worked first checked (a refusal leaves the ticket open) and then
- * written once the resolution is accepted. A retry under the same Idempotency-Key records them once.
- */
-async function resolveWithHours(
-  {
-    body,
-    principal,
-    deps,
-    params,
-    headers,
-  }: HandlerContext<{ id: string }, unknown, { note: string; minutesWorked?: number }>,
-  h: CommandTarget,
-): Promise<ticket.TicketView> {
-  const resolve = () => runCommand(h, ticket.resolve, { actor: actorOf(principal), note: body.note });
-  if (body.minutesWorked === undefined) return resolve();
-  const row = await deps.db.ticket.findUniqueOrThrow({ where: { id: params.id }, include: { contract: true } });
-  const key = idempotencyKeyOf(headers);
-  const note = `recorded with the resolution by ${actorOf(principal)}${key ? ` (Idempotency-Key ${key})` : ''}`;
-  if (key && (await deps.db.entitlementUse.findFirst({ where: { reference: `ticket:${row.id}`, note } })))
-    return resolve();
-  const planned = await planTicketHours(deps, row, body.minutesWorked, 'body.minutesWorked');
-  const view = await resolve();
-  await planned.apply(note);
-  return view;
-}
-
-/**
- * A retry with a known Idempotency-Key: the same ticket, and its workflow started if the first
- * attempt stored the row but died before starting it. A different body under the same key is
- * a client error.
- */
-async function replay(
-  deps: AppDeps,
-  row: Ticket,
-  body: z.infer<typeof createTicketBody>,
-  principal: Principal,
-): Promise<Reply<TicketResponse>> {
-  if (row.productId !== body.productId || row.subject !== body.subject || row.priority !== body.priority) {
-    throw new ApiError('conflict', 'this Idempotency-Key was used for a different ticket', {
-      reason: 'idempotency_key_reused',
-    });
-  }
-  const input = await ticketWorkflowInput(deps, row, actorOf(principal));
-  await startOnce(deps.temporal, ticket.ticketWorkflow, {
-    workflowId: row.workflowId,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    args: [input],
-  });
-  const live = await liveView(deps, row);
-  const view = live ?? readTicketClock(row) ?? openingView(input);
-  return new Reply(200, present(row, view, live !== undefined, principal, await assigneeOfView(deps, row, view)), {
-    'Idempotent-Replayed': 'true',
-  });
-}
-
-/** Starts a stored ticket's workflow unless it runs or ran (recovery after a failed start). */
-export async function startTicketWorkflow(deps: AppDeps, row: Ticket, actor: string): Promise<boolean> {
-  return startOnce(deps.temporal, ticket.ticketWorkflow, {
-    workflowId: row.workflowId,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    args: [await ticketWorkflowInput(deps, row, actor)],
-  });
-}
-
 /** A row whose workflow has not recorded a clock yet (it was just started). */
-function emptyView(row: Ticket): ticket.TicketView {
+function emptyView(row: Ticket): TicketView {
   return {
     ticketId: row.id,
     status: row.status,

@@ -690,8 +690,16 @@ describe('compensation claims', () => {
     const oldest = await file();
     const middle = await file();
     const newest = await file();
-    // Move the first two claims' clocks back, as if they had waited six and eight days.
+    // The workflow writes its deadlines onto the row when it acknowledges a claim (a retried
+    // acknowledgement can land seconds later on a loaded machine), so wait for that before aging.
     const db = testDatabase();
+    for (const id of [oldest, middle, newest])
+      await waitFor(
+        () => db.claim.findUniqueOrThrow({ where: { id } }),
+        (row) => row.status === 'acknowledged',
+        60_000,
+      );
+    // Move the first two claims' clocks back, as if they had waited six and eight days.
     const age = async (id: string, days: number) => {
       const row = await db.claim.findUniqueOrThrow({ where: { id } });
       const computation = row.computation as { deadlines: { reminderAtMs: number; decisionDueAtMs: number } };

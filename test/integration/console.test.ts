@@ -378,6 +378,9 @@ describe('the console in a browser', () => {
     await page.getByLabel('داخلی').check();
     await page.getByRole('button', { name: 'ارسال' }).click();
     await page.locator('.timeline li.internal').filter({ hasText: 'صف ارسال' }).waitFor();
+    // Event types read in the page's language, not as the API's identifiers.
+    await page.locator('.timeline li.internal').filter({ hasText: 'یادداشت داخلی' }).waitFor();
+    expect(await page.locator('.timeline').getByText('internal note').count()).toBe(0);
     await page.getByLabel('پاسخ').fill('سلام، مشکل پیدا شد و در حال رفع است.');
     await page.getByLabel('داخلی').uncheck();
     await page.getByRole('button', { name: 'ارسال' }).click();

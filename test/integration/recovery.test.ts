@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { RECOVERY_ACTOR, recoverUnstartedWorkflows } from '../../api/recovery';
-import { GRPC_MAX_BACKOFF_MS, START_DEADLINE_MS } from '../../api/workflow-commands';
+import { GRPC_MAX_BACKOFF_MS, START_DEADLINE_MS } from '../../api/services/workflow-command';
 import { outageView } from '../../workflows/outage';
 import type { AppDeps } from '../../api/deps';
 import { integrationDeps } from '../support/app-deps';

@@ -27,7 +27,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { repairStuckTicket } from '../../api/stuck-workflows';
-import { ticketWorkflowInput } from '../../api/routes/tickets';
+import { ticketWorkflowInput } from '../../api/services/tickets';
 import { alarmKey, nextAlarm } from '../../sla/ticket-clock';
 import {
   OPEN_STATUSES,

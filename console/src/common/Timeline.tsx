@@ -24,8 +24,8 @@ export function Timeline({ events }: { events: Event[] }) {
         return (
           <li key={event.sequence} className={internal ? 'internal' : undefined} data-event={event.type}>
             <div>
-              <strong>{event.type.replaceAll('_', ' ')}</strong> · {event.actor.name} ·{' '}
-              <time dateTime={event.at}>{dateTime(event.at)}</time>{' '}
+              <strong>{t.events[event.type] ?? event.type.replaceAll('_', ' ')}</strong> · <bdi>{event.actor.name}</bdi>{' '}
+              · <time dateTime={event.at}>{dateTime(event.at)}</time>{' '}
               {internal && <span className="badge internal">{t.ticket.internal}</span>}
             </div>
             {body && <p>{body}</p>}
