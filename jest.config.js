@@ -3,7 +3,10 @@
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
 // The generated Prisma client imports its siblings as `./x.js` (ESM style) while they are `.ts`.
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
-const common = { transform, moduleNameMapper, testEnvironment: 'node' };
+// The tools folder holds the Temporal server's Go module cache (thousands of files, some named
+// *.snap): jest must neither crawl it nor report its files as obsolete snapshots.
+const modulePathIgnorePatterns = ['<rootDir>/.tools/', '<rootDir>/.data/'];
+const common = { transform, moduleNameMapper, modulePathIgnorePatterns, testEnvironment: 'node' };
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -25,7 +25,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const HOUR = 3_600_000;
 
 /** A product of its own on Avanak's credit table, and `count` customers with a contract on it. */
-async function arrange(db: Database, count: number) {
+export async function arrangeClaimants(db: Database, count: number) {
   const avanak = await db.product.findUniqueOrThrow({ where: { key: 'avanak' } });
   const product = await db.product.create({
     data: {
@@ -71,7 +71,7 @@ export async function runClaimsBench() {
   const stack = await startStack(dataDir, undefined, { LOG_LEVEL: 'error' });
   const db = createDatabase(stack.databaseUrl);
   try {
-    const { product, customers } = await arrange(db, CLAIMS);
+    const { product, customers } = await arrangeClaimants(db, CLAIMS);
     const staff = apiClient(stack.apiUrl, TEST_ADMIN_KEY);
     // One unplanned outage that ended an hour ago and lasted five hours.
     const outage = await staff('POST', '/v1/outages', {

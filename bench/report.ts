@@ -121,6 +121,53 @@ export function renderReport(): { json: Json; markdown: string } {
       day(consolePages),
     ]);
   }
+  const load = (r: Json) =>
+    `load average ${r.loadAverageBefore.join(' / ')} before, ${r.loadAverageAfter.join(' / ')} after; 2 cores shared with other agents' work${r.note ? `; ${r.note}` : ''}`;
+  const production = {
+    intake: read('production-intake'),
+    claims: read('production-claims'),
+    tickets: read('production-tickets'),
+  };
+  const shape = 'Production shape (real Temporal server, 2 API + 2 worker processes)';
+  if (production.intake) {
+    const r = production.intake;
+    rows.push(
+      [
+        `${shape}: ticket intake over HTTP through both API processes (${r.concurrency} at a time)`,
+        `${r.intake.perSecond}/s, p50 ${ms(r.intake.p50Ms)}, p99 ${ms(r.intake.p99Ms)}, ${r.intake.failures} failed of ${n(r.intake.tickets)} (${load(r)})`,
+        day(r),
+      ],
+      [
+        `${shape}: raw Temporal start, same run, server and concurrency`,
+        `before ${r.rawTemporalBefore.perSecond}/s (p50 ${ms(r.rawTemporalBefore.p50Ms)}, p99 ${ms(r.rawTemporalBefore.p99Ms)}), after ${r.rawTemporalAfter.perSecond}/s; intake runs at ${r.ratioToRawBefore} / ${r.ratioToRawAfter} of it (goal 0.70)`,
+        day(r),
+      ],
+    );
+  }
+  if (production.claims) {
+    const r = production.claims;
+    rows.push([
+      `${shape}: ${n(r.claims)}-claim filing burst (${r.concurrency} at a time)`,
+      `filed ${r.filing.perSecond}/s (p99 ${ms(r.filing.p99Ms)}, ${r.filing.failures} failed); acknowledged p50 ${s(r.acknowledgement.p50Ms)}, p99 ${s(r.acknowledgement.p99Ms)} (goal 5 s; ${n(r.acknowledgement.acknowledged)} of ${n(r.claims)}); QA decisions ${r.decisions.perSecond}/s, p99 ${ms(r.decisions.p99Ms)}, ${n(r.decisions.creditNotes)} credit notes (${load(r)})`,
+      day(r),
+    ]);
+  }
+  if (production.tickets) {
+    const r = production.tickets;
+    const workers = Object.values<number>(r.memory.workerPeakRssMb).map(n).join(' / ');
+    rows.push(
+      [
+        `${shape}: breach latency, ${n(r.breach.ticketsOpened)} open tickets, first deadlines ${r.deadlines.firstAfterMinutes}–${r.deadlines.firstAfterMinutes + r.deadlines.spreadMinutes} min after opening`,
+        `${n(r.breach.ticketsBreached)} breached, ${n(r.breach.missing)} missing, ${n(r.breach.ticketsBreachedMoreThanOnce)} twice; delay p50 ${s(r.breach.p50DelayMs)}, p99 ${s(r.breach.p99DelayMs)}, max ${s(r.breach.maxDelayMs)} (goal p99 2 s; intake ${r.intake.perSecond}/s; ${load(r)})`,
+        day(r),
+      ],
+      [
+        `${shape}: memory, peak over that run`,
+        `workers ${workers} MB RSS (goal < 1 GiB each); Temporal server ${n(r.memory.temporalPeakRssMb)} MB; PostgreSQL ${n(r.memory.postgresPeakPssSumMb)} MB PSS over its processes (${n(r.memory.postgresPeakRssSumMb)} MB RSS summed, shared buffers counted in each)`,
+        day(r),
+      ],
+    );
+  }
   const machineLine = machine
     ? `${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB, ${machine.os ?? 'Linux'}, Node ${machine.node}`
     : 'no results yet';
@@ -129,7 +176,7 @@ export function renderReport(): { json: Json; markdown: string } {
     '|---|---|---|',
     ...rows.map((r) => `| ${r[0]} | ${r[1]} | ${r[2]} |`),
   ].join('\n');
-  const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback.\n\n${table}\n`;
+  const markdown = `Machine: ${machineLine}. The full stack is the run command itself (embedded PostgreSQL, Temporal's dev server with SQLite, worker and API in one process) on loopback, except the rows marked production shape: \`npm run stack:production\` (Temporal server 1.32.2 on the embedded PostgreSQL, 2 API and 2 worker processes), driven by \`bench/production.bench.ts\`.\n\n${table}\n`;
   return {
     json: {
       machine,
@@ -138,6 +185,7 @@ export function renderReport(): { json: Json; markdown: string } {
       claims,
       webhooks,
       console: consolePages,
+      production,
       reports: reports && { ...reports, reports: withoutPlans(reports.reports) },
     },
     markdown,

@@ -8,6 +8,8 @@
 //   EMBEDDED_TEMPORAL_PORT         the Temporal frontend (default 7244); the next nine ports after
 //                                  EMBEDDED_TEMPORAL_PORT+10 are the server's internal ports
 //   STACK_WORKERS / STACK_APIS     how many of each (default 2 / 2)
+//   WORKER_HEAP_MB                 each worker's V8 heap limit (default 768)
+//   WORKER_MAX_CACHED_WORKFLOWS    each worker's sticky cache (default 1000 here)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
@@ -69,10 +71,15 @@ runUntilSignal(async (onStop) => {
     TEMPORAL_ADDRESS: temporal.address,
   };
   const children: ChildProcess[] = [];
+  // Worker sizing: a V8 heap of WORKER_HEAP_MB and a sticky cache of WORKER_MAX_CACHED_WORKFLOWS keep each
+  // worker's memory bounded however many workflows are open (README, "Real services").
+  const workerHeapMb = numberFrom('WORKER_HEAP_MB', 768);
+  const workerEnv = { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS ?? '1000' };
   const run = (entry: 'worker' | 'api', index: number, extra: NodeJS.ProcessEnv = {}) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bin', `${entry}.ts`)], {
+    const heap = entry === 'worker' ? [`--max-old-space-size=${workerHeapMb}`] : [];
+    const child = spawn(process.execPath, [...heap, '--import', 'tsx', path.join(root, 'bin', `${entry}.ts`)], {
       cwd: root,
-      env: { ...env, ...extra },
+      env: { ...env, ...(entry === 'worker' ? workerEnv : {}), ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(path.join(logDir, `${entry}-${index}.log`), { flags: 'a' });

@@ -184,12 +184,26 @@ function targetQuery(input: SlaReportInput): Prisma.Sql {
     GROUP BY GROUPING SETS ((grp, grp_label, target), (target))`;
 }
 
+/**
+ * Paused minutes from whole milliseconds: the closed waits' sum, plus each open wait up to asOf
+ * (openWaits * asOf - the sum of their starts). Integer sums, one division: the direct query and
+ * the monthly rollup (which keeps the same sums) answer the same float.
+ */
+function pausedMinutes(
+  pausedMs: Prisma.Sql,
+  openWaits: Prisma.Sql,
+  openWaitSinceMs: Prisma.Sql,
+  asOfMs: number,
+): Prisma.Sql {
+  return Prisma.sql`((coalesce(${pausedMs}, 0))::numeric + (coalesce(${openWaits}, 0))::numeric * ${Math.round(asOfMs)}::bigint - (coalesce(${openWaitSinceMs}, 0))::numeric)::float8 / 60000`;
+}
+
 /** Per ticket: resolved, reopened, and its clock minutes waiting on the customer (an open wait up to asOf). */
 function ticketQuery(input: SlaReportInput): Prisma.Sql {
-  const asOf = new Date(input.asOfMs);
   const rows = scoped(
     Prisma.sql`report_tickets`,
-    Prisma.sql`t.resolved, t.reopened, t.paused_minutes + coalesce(EXTRACT(EPOCH FROM ${asOf}::timestamptz - t.open_wait_since)::float8 / 60, 0) AS paused_minutes`,
+    Prisma.sql`t.resolved, t.reopened, round(t.paused_minutes * 60000)::bigint AS paused_ms,
+               (EXTRACT(EPOCH FROM t.open_wait_since) * 1000)::bigint AS open_wait_since_ms`,
     input,
   );
   return Prisma.sql`
@@ -198,7 +212,7 @@ function ticketQuery(input: SlaReportInput): Prisma.Sql {
            count(*)::int AS tickets,
            count(*) FILTER (WHERE s.resolved)::int AS resolved,
            count(*) FILTER (WHERE s.reopened)::int AS reopened,
-           coalesce(sum(s.paused_minutes), 0)::float8 AS paused_minutes
+           ${pausedMinutes(Prisma.sql`sum(s.paused_ms)`, Prisma.sql`count(s.open_wait_since_ms)`, Prisma.sql`sum(s.open_wait_since_ms)`, input.asOfMs)} AS paused_minutes
     FROM s
     GROUP BY GROUPING SETS ((s.grp, s.grp_label), ())`;
 }
@@ -224,66 +238,91 @@ export function rollupAnswers(input: SlaReportInput): boolean {
   );
 }
 
-/** The rollup's breakdown for the grouping, the group as SQL over rollup rows r, and its facts' filter over report_ticket_targets f for group g. */
+/** The rollup's breakdown for the grouping, the group as SQL over rollup rows r, and its facts' filter over report_ticket_targets f for the group and rank w. */
 function rollupGrouping(input: SlaReportInput): {
   kind: string;
   grp: Prisma.Sql;
   joins: Prisma.Sql;
   factFilter: Prisma.Sql;
+  /** The group's label as the direct query gives it, over r and labelJoins. */
+  label: Prisma.Sql;
+  labelJoins: Prisma.Sql;
 } {
   const bounds = input.period.monthBoundsMs.map((ms) => new Date(ms).toISOString());
+  const own = { label: Prisma.sql`r.key`, labelJoins: Prisma.empty };
   switch (input.groupBy) {
     case undefined:
-      return { kind: 'total', grp: Prisma.sql`''`, joins: Prisma.empty, factFilter: Prisma.sql`true` };
+      return {
+        kind: 'total',
+        grp: Prisma.sql`''`,
+        joins: Prisma.empty,
+        factFilter: Prisma.sql`true`,
+        label: Prisma.sql`''`,
+        labelJoins: Prisma.empty,
+      };
     case 'priority':
       return {
         kind: 'priority',
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
-        factFilter: Prisma.sql`f.priority = g.grp::"Priority"`,
+        factFilter: Prisma.sql`f.priority = w.grp::"Priority"`,
+        ...own,
       };
     case 'plan':
       return {
         kind: 'plan',
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
-        factFilter: Prisma.sql`f.policy_key = g.grp`,
+        factFilter: Prisma.sql`f.policy_key = w.grp`,
+        ...own,
       };
     case 'customer':
       return {
         kind: 'customer',
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
-        factFilter: Prisma.sql`f.customer_id = g.grp::uuid`,
+        factFilter: Prisma.sql`f.customer_id = w.grp::uuid`,
+        label: Prisma.sql`c.name`,
+        labelJoins: Prisma.sql`JOIN customers c ON c.id = r.key::uuid`,
       };
     case 'assignee':
       return {
         kind: 'assignee',
         grp: Prisma.sql`r.key`,
         joins: Prisma.empty,
-        factFilter: Prisma.sql`coalesce(f.assignee, '') = g.grp`,
+        factFilter: Prisma.sql`coalesce(f.assignee, '') = w.grp`,
+        label: Prisma.sql`CASE WHEN r.key = '' THEN 'بدون مسئول' ELSE r.key END`,
+        labelJoins: Prisma.empty,
       };
     case 'product':
       return {
         kind: 'product',
         grp: Prisma.sql`p.key`,
         joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
-        factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.key = g.grp)`,
+        factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.key = w.grp)`,
+        label: Prisma.sql`p.name_fa`,
+        labelJoins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
       };
     case 'department':
       return {
         kind: 'product',
         grp: Prisma.sql`p.department_id::text`,
         joins: Prisma.sql`JOIN products p ON p.id = r.key::uuid`,
-        factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.department_id::text = g.grp)`,
+        factFilter: Prisma.sql`f.product_id IN (SELECT p.id FROM products p WHERE p.department_id::text = w.grp)`,
+        label: Prisma.sql`d.name`,
+        labelJoins: Prisma.sql`JOIN products p ON p.id = r.key::uuid JOIN departments d ON d.id = p.department_id`,
       };
-    case 'month':
+    case 'month': {
+      const bucket = Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`;
       return {
         kind: 'total',
-        grp: Prisma.sql`width_bucket(r.month_start, ${bounds}::timestamptz[])::text`,
+        grp: bucket,
         joins: Prisma.empty,
-        factFilter: Prisma.sql`f.opened_at >= (${bounds}::timestamptz[])[g.grp::int] AND f.opened_at < (${bounds}::timestamptz[])[g.grp::int + 1]`,
+        factFilter: Prisma.sql`f.opened_at >= (${bounds}::timestamptz[])[w.grp::int] AND f.opened_at < (${bounds}::timestamptz[])[w.grp::int + 1]`,
+        label: bucket,
+        labelJoins: Prisma.empty,
       };
+    }
   }
 }
 
@@ -308,45 +347,77 @@ function rollupCountsQuery(input: SlaReportInput): Prisma.Sql {
 }
 
 /**
- * The values percentile_cont reads for the median and p90 of one measure (business or clock
- * minutes), per group and target: from the months' summed whole-minute histograms, the bucket
- * holding each rank floor / ceil of p * (n - 1) (0-based), then that value from the facts of that
- * bucket alone (an index range scan on report_ticket_targets' value index).
+ * Per group (total_row 0) and in total (total_row 1): tickets, resolved, reopened and paused
+ * minutes, summed over the months (migration 20261208003000_report_sla_month_tickets). The total
+ * is one row even for no tickets, as the direct query's empty grouping set gives.
  */
-function rollupRanksQuery(input: SlaReportInput, measure: 'b' | 'c'): Prisma.Sql {
-  const { kind, grp, joins, factFilter } = rollupGrouping(input);
-  const column = measure === 'b' ? Prisma.raw('f.business_minutes') : Prisma.raw('f.clock_minutes');
+function rollupTicketsQuery(input: SlaReportInput): Prisma.Sql {
+  const { kind, grp, label, labelJoins } = rollupGrouping(input);
+  const sums = Prisma.sql`coalesce(sum(r.tickets), 0)::int AS tickets, coalesce(sum(r.resolved), 0)::int AS resolved,
+    coalesce(sum(r.reopened), 0)::int AS reopened,
+    ${pausedMinutes(Prisma.sql`sum(r.paused_ms)`, Prisma.sql`sum(r.open_waits)`, Prisma.sql`sum(r.open_wait_since_ms)`, input.asOfMs)} AS paused_minutes`;
   return Prisma.sql`
-    WITH b AS (
-      SELECT 0 AS total_row, ${grp} AS grp, r.target, r.bucket, sum(r.n)::bigint AS n
+    SELECT 0 AS total_row, ${grp} AS grp, ${label} AS grp_label, ${sums}
+    FROM report_sla_month_tickets r ${labelJoins}
+    WHERE ${rollupMonths(input, kind)}
+    GROUP BY 2, 3 HAVING sum(r.tickets) > 0
+    UNION ALL
+    SELECT 1, NULL, NULL, ${sums}
+    FROM report_sla_month_tickets r
+    WHERE ${rollupMonths(input, 'total')}`;
+}
+
+/**
+ * The values percentile_cont reads for the median and p90 of both measures (business minutes 'b'
+ * and clock minutes 'c'), per group and target: from the months' summed whole-minute histograms
+ * (the total is the sum over the breakdown's keys, as every fact has exactly one key of each kind:
+ * one scan of the breakdown's rows, and no Append the planner could run in parallel),
+ * the bucket holding each rank floor / ceil of p * (n - 1) (0-based; a bucket holds rank r when
+ * before <= r < before + n: each bucket against the four ranks, no join; a rank with floor = ceil
+ * is looked up twice, and the two rows agree), then that value from the facts of that
+ * bucket alone (an index range scan on report_ticket_targets' value index for the measure).
+ */
+function rollupRanksQuery(input: SlaReportInput): Prisma.Sql {
+  const { kind, grp, joins, factFilter } = rollupGrouping(input);
+  const valueAt = (column: Prisma.Sql, measure: 'b' | 'c') => Prisma.sql`
+    SELECT ${column} AS value FROM report_ticket_targets f
+    WHERE w.measure = ${measure} AND f.target = w.target AND ${column} >= w.bucket::float8 AND ${column} < (w.bucket + 1)::float8
+      AND f.opened_at >= ${new Date(input.period.startMs)} AND f.opened_at < ${new Date(input.period.endMs)}
+      AND (w.total_row = 1 OR (${factFilter}))
+    ORDER BY ${column} OFFSET w.rank - w.before LIMIT 1`;
+  return Prisma.sql`
+    WITH s AS (
+      SELECT ${grp} AS grp, r.target, r.measure, r.bucket, r.n
       FROM report_sla_month_minutes r ${joins}
-      WHERE ${rollupMonths(input, kind)} AND r.measure = ${measure}
-      GROUP BY 2, 3, 4 HAVING sum(r.n) > 0
-      UNION ALL
-      SELECT 1, NULL, r.target, r.bucket, sum(r.n)::bigint
-      FROM report_sla_month_minutes r
-      WHERE ${rollupMonths(input, 'total')} AND r.measure = ${measure}
-      GROUP BY 3, 4 HAVING sum(r.n) > 0
+      WHERE ${rollupMonths(input, kind)} AND r.measure IN ('b', 'c')
+    ), b AS (
+      SELECT GROUPING(s.grp)::int AS total_row, s.grp, s.target, s.measure, s.bucket, sum(s.n)::bigint AS n
+      FROM s
+      GROUP BY GROUPING SETS ((s.grp, s.target, s.measure, s.bucket), (s.target, s.measure, s.bucket))
+      HAVING sum(s.n) > 0
     ), g AS (
-      SELECT b.*, sum(b.n) OVER (PARTITION BY b.total_row, b.grp, b.target ORDER BY b.bucket) - b.n AS before,
-             sum(b.n) OVER (PARTITION BY b.total_row, b.grp, b.target) AS count
+      SELECT b.*, (sum(b.n) OVER (PARTITION BY b.total_row, b.grp, b.target, b.measure ORDER BY b.bucket) - b.n)::bigint AS before,
+             (sum(b.n) OVER (PARTITION BY b.total_row, b.grp, b.target, b.measure))::bigint AS count
       FROM b
-    ), wanted AS (
-      SELECT DISTINCT s.total_row, s.grp, s.target, s.count, w.rank::bigint AS rank
-      FROM (SELECT DISTINCT total_row, grp, target, count FROM g) s
-      CROSS JOIN LATERAL (VALUES (floor(0.5::float8 * (s.count - 1)::float8)), (ceil(0.5::float8 * (s.count - 1)::float8)),
-                                 (floor(0.9::float8 * (s.count - 1)::float8)), (ceil(0.9::float8 * (s.count - 1)::float8))) w(rank)
+    ), w AS (
+      SELECT g.*, CASE WHEN p.up THEN ceil(p.q * (g.count - 1)::float8) ELSE floor(p.q * (g.count - 1)::float8) END::bigint AS rank
+      FROM g CROSS JOIN (VALUES (0.5::float8, false), (0.5::float8, true), (0.9::float8, false), (0.9::float8, true)) p(q, up)
     )
-    SELECT w.total_row, w.grp, w.target, w.count::int AS count, w.rank::int AS rank, v.value
-    FROM wanted w
-    JOIN g ON g.total_row = w.total_row AND g.grp IS NOT DISTINCT FROM w.grp AND g.target = w.target AND w.rank >= g.before AND w.rank < g.before + g.n
-    CROSS JOIN LATERAL (
-      SELECT ${column} AS value FROM report_ticket_targets f
-      WHERE f.target = g.target AND ${column} >= g.bucket::float8 AND ${column} < (g.bucket + 1)::float8
-        AND f.opened_at >= ${new Date(input.period.startMs)} AND f.opened_at < ${new Date(input.period.endMs)}
-        AND (g.total_row = 1 OR (${factFilter}))
-      ORDER BY ${column} OFFSET w.rank - g.before LIMIT 1
-    ) v`;
+    SELECT w.total_row, w.grp, w.target, w.measure, w.count::int AS count, w.rank::int AS rank, v.value
+    FROM w
+    CROSS JOIN LATERAL ((${valueAt(Prisma.raw('f.business_minutes'), 'b')}) UNION ALL (${valueAt(Prisma.raw('f.clock_minutes'), 'c')})) v
+    WHERE w.rank >= w.before AND w.rank < w.before + w.n`;
+}
+
+/**
+ * The whole rollup answer in one statement (one snapshot, one round trip): the counts, the
+ * percentiles' values and the ticket figures, each as a JSON array of its rows.
+ */
+function rollupQuery(input: SlaReportInput): Prisma.Sql {
+  const rows = (query: Prisma.Sql) => Prisma.sql`(SELECT coalesce(json_agg(q), '[]'::json) FROM (${query}) q)`;
+  return Prisma.sql`
+    SELECT ${rows(rollupCountsQuery(input))} AS counts, ${rows(rollupRanksQuery(input))} AS ranks,
+           ${rows(rollupTicketsQuery(input))} AS tickets`;
 }
 
 interface CountRow {
@@ -362,6 +433,7 @@ interface RankRow {
   total_row: number;
   grp: string | null;
   target: string;
+  measure: 'b' | 'c';
   count: number;
   rank: number;
   value: number;
@@ -383,7 +455,7 @@ function percentileCont(p: number, count: number, valueAt: Map<number, number>):
 }
 
 /** The target rows the direct query gives, from the rollup. */
-function rollupTargets(counts: CountRow[], business: RankRow[], clock: RankRow[]): TargetRow[] {
+function rollupTargets(counts: CountRow[], ranked: RankRow[]): TargetRow[] {
   const id = (row: { total_row: number; grp: string | null; target: string }) =>
     `${row.total_row}\u0000${row.grp ?? ''}\u0000${row.target}`;
   const ranks = (rows: RankRow[]) => {
@@ -398,8 +470,8 @@ function rollupTargets(counts: CountRow[], business: RankRow[], clock: RankRow[]
       return entry ? percentileCont(p, entry.count, entry.valueAt) : null;
     };
   };
-  const businessAt = ranks(business);
-  const clockAt = ranks(clock);
+  const businessAt = ranks(ranked.filter((row) => row.measure === 'b'));
+  const clockAt = ranks(ranked.filter((row) => row.measure === 'c'));
   return counts.map((row) => ({
     ...row,
     grp_label: null,
@@ -412,9 +484,7 @@ function rollupTargets(counts: CountRow[], business: RankRow[], clock: RankRow[]
 
 /** The report's SQL, for the benchmark's query plans. */
 export const slaReportQueries = (input: SlaReportInput): Prisma.Sql[] =>
-  rollupAnswers(input)
-    ? [rollupCountsQuery(input), rollupRanksQuery(input, 'b'), rollupRanksQuery(input, 'c'), ticketQuery(input)]
-    : [targetQuery(input), ticketQuery(input)];
+  rollupAnswers(input) ? [rollupQuery(input)] : [targetQuery(input), ticketQuery(input)];
 
 function figures(key: string, label: string, tickets: TicketRow | undefined, targets: TargetRow[]): SlaReport['total'] {
   const resolved = tickets?.resolved ?? 0;
@@ -465,16 +535,11 @@ export async function buildSlaReport(
   let tickets: TicketRow[];
   if ((options.rollup ?? true) && rollupAnswers(input)) {
     // Whole months, no filter: the monthly rollup (migration 20261207600000_report_sla_months).
-    const [counts, business, clock, ticketRows] = await db.$transaction(
-      [
-        db.$queryRaw<CountRow[]>(rollupCountsQuery(input)),
-        db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'b')),
-        db.$queryRaw<RankRow[]>(rollupRanksQuery(input, 'c')),
-        db.$queryRaw<TicketRow[]>(ticketQuery(input)),
-      ],
-      { isolationLevel: 'RepeatableRead' },
+    const [answer] = await db.$queryRaw<{ counts: CountRow[]; ranks: RankRow[]; tickets: TicketRow[] }[]>(
+      rollupQuery(input),
     );
-    targets = rollupTargets(counts, business, clock);
+    targets = rollupTargets(answer!.counts, answer!.ranks);
+    const ticketRows = answer!.tickets;
     tickets = ticketRows;
   } else {
     // A year's medians sort a few hundred thousand values per target; with the default 4 MB of

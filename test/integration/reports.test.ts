@@ -1457,6 +1457,14 @@ describe("the SLA report's monthly rollup, for random worlds", () => {
     firstResponse: outcome,
     resolution: outcome,
     reopenedResolution: fc.option(outcome, { nil: undefined }),
+    // A wait on the customer to the millisecond: closed after lengthMs, or still open (counted up to asOf).
+    pause: fc.option(
+      fc.record({
+        fromMs: fc.integer({ min: 0, max: 600 * 60_000 }),
+        lengthMs: fc.option(fc.integer({ min: 1, max: 3 * 24 * 60 * 60_000 }), { nil: null }),
+      }),
+      { nil: undefined },
+    ),
   });
   // Changes after the first reports: an outcome recorded late, an outcome corrected, the ticket
   // re-prioritised or reassigned, or deleted.
@@ -1497,6 +1505,27 @@ describe("the SLA report's monthly rollup, for random worlds", () => {
       (SELECT 'rollup only', * FROM (SELECT * FROM rollup EXCEPT SELECT * FROM facts) b)
       LIMIT 5`;
     expect(differences).toEqual([]);
+    // And the ticket rollup (20261208003000_report_sla_month_tickets) the same sums over report_tickets.
+    const ticketDifferences = await db.$queryRaw<unknown[]>`
+      WITH facts AS (
+        SELECT m.start_at AS month_start, g.kind, g.key, count(*)::int AS tickets, count(*) FILTER (WHERE f.resolved)::int AS resolved,
+               count(*) FILTER (WHERE f.reopened)::int AS reopened, sum(round(f.paused_minutes * 60000)::bigint)::bigint AS paused_ms,
+               count(f.open_wait_since)::int AS open_waits,
+               coalesce(sum((EXTRACT(EPOCH FROM f.open_wait_since) * 1000)::bigint), 0)::bigint AS open_wait_since_ms
+        FROM report_tickets f
+        JOIN report_jalali_months m ON f.opened_at >= m.start_at AND f.opened_at < m.end_at
+        CROSS JOIN LATERAL (VALUES ('total', ''), ('priority', f.priority::text), ('plan', f.policy_key), ('product', f.product_id::text),
+                                   ('customer', f.customer_id::text), ('assignee', coalesce(f.assignee, ''))) g(kind, key)
+        GROUP BY 1, 2, 3
+      ), rollup AS (
+        SELECT month_start, kind, key, tickets, resolved, reopened, paused_ms, open_waits, open_wait_since_ms
+        FROM report_sla_month_tickets WHERE tickets <> 0 OR paused_ms <> 0 OR open_waits <> 0
+      )
+      (SELECT 'facts only' AS side, * FROM (SELECT * FROM facts EXCEPT SELECT * FROM rollup) a)
+      UNION ALL
+      (SELECT 'rollup only', * FROM (SELECT * FROM rollup EXCEPT SELECT * FROM facts) b)
+      LIMIT 5`;
+    expect(ticketDifferences).toEqual([]);
   };
 
   it('answers exactly what the direct query answers, also after late and corrected outcomes, changed and deleted tickets', async () => {
@@ -1548,6 +1577,14 @@ describe("the SLA report's monthly rollup, for random worlds", () => {
                 outcomes,
                 escalations,
                 reopenedAfterMinutes: reopened ? [600] : undefined,
+                pauses: spec.pause
+                  ? [
+                      [
+                        spec.pause.fromMs / 60_000,
+                        spec.pause.lengthMs === null ? null : (spec.pause.fromMs + spec.pause.lengthMs) / 60_000,
+                      ],
+                    ]
+                  : undefined,
                 running: running.map((target) => ({ target, dueAfterMinutes: 600 })),
               });
               written.push({ id, running });
