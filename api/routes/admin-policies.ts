@@ -59,7 +59,7 @@ async function requireVendor(db: Database, vendorId: string | null | undefined):
  * that exists, amounts fit their units, thresholds increase. Problems are named under
  * `body.definition`.
  */
-async function checkedDefinition(db: Database, document: PolicyDocument, key: string): Promise<unknown> {
+export async function checkedDefinition(db: Database, document: PolicyDocument, key: string): Promise<unknown> {
   const known = await knownCalendarKeys(db);
   const atDefinition = (path: string) => `body.definition.${path}`;
   switch (document.kind) {

@@ -8,6 +8,7 @@ import type { Priority, ResolutionAnchor, TicketPolicy } from '../../sla/policy'
 import type { TargetSpec } from '../../sla/targets';
 import { ticketClock, type TargetClock, type TargetName } from '../../sla/ticket-clock';
 import { roles } from '../auth';
+import { checkedDefinition } from './admin-policies';
 import { ApiError } from '../errors';
 import { defineRoute } from '../route';
 import { slaPreviewBody, slaPreviewResponse } from '../schemas/sla-preview';
@@ -99,7 +100,15 @@ export const slaPreviewRoutes = [
     response: slaPreviewResponse,
     handler: async ({ body, deps }) => {
       const row = await ticketPolicyRow(deps.db, body);
-      const policy = readDefinition({ ...row, kind: 'ticket' });
+      // An unsaved edit is checked as saving it would be (problems named under body.definition), then previewed.
+      const policy =
+        body.definition === undefined
+          ? readDefinition({ ...row, kind: 'ticket' })
+          : ((await checkedDefinition(
+              deps.db,
+              { kind: 'ticket', definition: body.definition },
+              row.key,
+            )) as TicketPolicy);
       const openedAtMs = Date.parse(body.openedAt);
       const clocks = ticketClock({
         policy,

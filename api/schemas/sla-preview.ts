@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS, PRIORITIES, RECIPIENTS, RESOLUTION_ANCHORS } from '../../sla/policy';
 import { configKey, timestamp } from './common';
+import { ticketPolicyDefinition } from './policies';
 
 export const slaPreviewBody = z
   .strictObject({
@@ -8,6 +9,11 @@ export const slaPreviewBody = z
     policyId: z.uuid().optional().describe('Id of a ticket policy'),
     priority: z.enum(PRIORITIES),
     openedAt: timestamp.describe('ISO-8601 with an offset, e.g. 2026-11-25T16:00:00+03:30'),
+    definition: ticketPolicyDefinition
+      .optional()
+      .describe(
+        'An unsaved edit of that policy (the body PATCH /v1/policies/{id} would take as `definition`): the preview computes with it instead of what is stored, checked as saving would check it, and saves nothing',
+      ),
   })
   .refine((body) => (body.preset === undefined) !== (body.policyId === undefined), {
     message: 'give exactly one of preset and policyId',

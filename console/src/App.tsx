@@ -1,6 +1,10 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { CalendarsPage, UsersPage } from './admin/AdminPages';
+import { ApiKeysPage } from './admin/ApiKeysPage';
+import { CalendarsPage } from './admin/CalendarsPage';
+import { CustomerPage, CustomersPage } from './admin/CustomersPage';
+import { PoliciesPage, PolicyPage } from './admin/PoliciesPage';
+import { UsersPage } from './admin/UsersPage';
 import { useSession, type Role } from './auth/session';
 import { ClaimPage } from './claims/ClaimPage';
 import { ClaimsQueuePage } from './claims/ClaimsQueuePage';
@@ -53,6 +57,11 @@ export function App() {
         <Route path="/tickets" element={<TicketsPage />} />
         <Route path="/admin/users" element={<UsersPage />} />
         <Route path="/admin/calendars" element={<CalendarsPage />} />
+        <Route path="/admin/keys" element={<ApiKeysPage />} />
+        <Route path="/admin/customers" element={<CustomersPage />} />
+        <Route path="/admin/customers/:id" element={<CustomerPage />} />
+        <Route path="/admin/policies" element={<PoliciesPage />} />
+        <Route path="/admin/policies/:id" element={<PolicyPage />} />
         <Route path="/tickets/new" element={<NewTicketPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />
         <Route path="/" element={<Navigate to={HOME[state.user.role]} replace />} />

@@ -268,6 +268,21 @@ describe('the console in a browser', () => {
         category: 'escalation',
       },
     });
+    // The assignee is a person picked from the staff of the ticket's vendor (issue 15): no ids to type.
+    const vendorId = customer.product.vendorId;
+    const sara = await admin()('POST', '/v1/users', {
+      name: `Sara ${randomUUID().slice(0, 4)}`,
+      role: 'agent',
+      vendorId,
+    });
+    expect(sara.status).toBe(201);
+    const otherVendor = await testDatabase().vendor.findFirstOrThrow({ where: { id: { not: vendorId } } });
+    const outsider = await admin()('POST', '/v1/users', {
+      name: `Outsider ${randomUUID().slice(0, 4)}`,
+      role: 'agent',
+      vendorId: otherVendor.id,
+    });
+    expect(outsider.status).toBe(201);
     const opened = await signInWithKey(await createKey('manager'));
     const { page } = opened;
     await page.waitForURL(/\/now$/);
@@ -284,14 +299,15 @@ describe('the console in a browser', () => {
     await screenshot(page, 'manager-now');
 
     const item = page.getByTestId('inbox-item').filter({ hasText: subject });
-    // The assignee is a person: a staff user, named by their id (issue 15).
-    const sara = await admin()('POST', '/v1/users', { name: 'Sara', role: 'agent' });
-    expect(sara.status).toBe(201);
-    await item.getByLabel('مسئول').fill(sara.body.id);
+    const picker = item.getByLabel('مسئول');
+    await picker.locator('option', { hasText: sara.body.name }).waitFor({ state: 'attached' });
+    const offered = await picker.locator('option').allTextContents();
+    expect(offered.some((text) => text.includes(outsider.body.name))).toBe(false);
+    await picker.selectOption({ label: `${sara.body.name} · کارشناس` });
     await item.getByRole('button', { name: 'واگذاری' }).click();
     await waitFor(
       () => admin()('GET', `/v1/tickets/${ticketId}`),
-      (r) => r.body.assigneeName === 'Sara',
+      (r) => r.body.assigneeName === sara.body.name,
     );
     await item.getByRole('button', { name: 'دیدم' }).click();
     await item.waitFor({ state: 'detached' });
@@ -510,6 +526,45 @@ describe('the console in a browser', () => {
         ),
       ),
     );
+    // Breaches by department, response times, availability against target and credits per month:
+    // each a chart with the API's figures in the table beside it.
+    for (const chart of ['departments', 'response-times', 'availability', 'credits']) {
+      await page.getByTestId(`${chart}-chart`).locator('svg').waitFor();
+    }
+    const departments = (
+      await admin()('GET', `${asked.pathname}${asked.search.replace('groupBy=priority', 'groupBy=department')}`)
+    ).body as { groups: { key: string; label: string; targets: { target: string; breached: number }[] }[] };
+    const departmentRows = await page
+      .getByTestId('departments-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')));
+    expect(departmentRows.map((cells) => cells.map(latin))).toEqual(
+      departments.groups.map((g) => [
+        g.label,
+        ...['first_response', 'resolution'].map((target) =>
+          String(g.targets.find((f) => f.target === target)?.breached ?? 0),
+        ),
+      ]),
+    );
+    const medians = await page
+      .getByTestId('response-times-table')
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[0]?.textContent ?? ''));
+    const fullReport = (await admin()('GET', asked.pathname + asked.search)).body as {
+      groups: { targets: { target: string; businessMinutes: { median: number | null } }[] }[];
+    };
+    expect(medians.map((m) => latin(m).replace('٫', '.'))).toEqual(
+      fullReport.groups.map((g) => {
+        const median = g.targets.find((f) => f.target === 'first_response')?.businessMinutes.median;
+        return median === null || median === undefined ? '—' : String(median);
+      }),
+    );
+    const query = new URLSearchParams(asked.search);
+    const claims = (await admin()('GET', `/v1/reports/claims?from=${query.get('from')}&to=${query.get('to')}`))
+      .body as { availability: unknown[]; credits: { lines: { appliesToMonth: string }[] } };
+    const rowsOf = (testId: string) => page.getByTestId(testId).locator('tbody tr').count();
+    expect(claims.availability.length > 0 ? await rowsOf('availability-table') : 0).toBe(claims.availability.length);
+    expect(await rowsOf('credits-table')).toBe(new Set(claims.credits.lines.map((l) => l.appliesToMonth)).size);
     await expectAccessible(page);
     await screenshot(page, 'manager-reports');
 
@@ -519,7 +574,6 @@ describe('the console in a browser', () => {
       page.getByRole('button', { name: 'دریافت CSV' }).click(),
     ]);
     const csv = readFileSync((await download.path())!, 'utf8');
-    const query = new URLSearchParams(asked.search);
     query.set('groupBy', 'month');
     const fromApi = await (
       await fetch(`${baseUrl()}/v1/reports/sla?${query}`, {
@@ -582,6 +636,128 @@ describe('the console in a browser', () => {
     });
     await finish(opened);
   });
+
+  it('admin: API keys: a new key shows its secret once, the secret works, and revoking it stops it at once', async () => {
+    const opened = await signInWithKey(await createKey('admin'));
+    const { page } = opened;
+    await page.getByRole('link', { name: 'مدیریت' }).click();
+    await page.getByRole('link', { name: 'کلیدهای API' }).click();
+    await page.waitForURL(/\/admin\/keys$/);
+    await page.getByTestId('keys-table').waitFor();
+    await expectAccessible(page);
+    const name = `console-key-${randomUUID().slice(0, 8)}`;
+    const form = page.getByRole('form', { name: 'کلید تازه' });
+    await form.getByLabel('نام', { exact: true }).fill(name);
+    await form.getByLabel('نام نمایشی').fill('Nika, support');
+    await form.getByLabel('نقش').selectOption({ label: 'کارشناس' });
+    await form.getByRole('button', { name: 'ثبت' }).click();
+    const secret = (await page.getByTestId('new-key-secret').locator('output').textContent())!;
+    expect((await testApi(secret)('GET', '/v1/me')).body).toMatchObject({ role: 'agent' });
+    const row = page.getByTestId('key-row').filter({ hasText: name });
+    await row.getByText('فعال').waitFor();
+    await expectAccessible(page);
+    await screenshot(page, 'admin-keys');
+    // Only this answer held the secret: the list never shows it again.
+    await page.reload();
+    await row.waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await row.getByRole('button', { name: `ابطال: ${name}` }).click();
+    await row.getByText('باطل‌شده').waitFor();
+    expect((await testApi(secret)('GET', '/v1/me')).status).toBe(401);
+    await finish(opened);
+  }, 90_000);
+
+  it('admin: customers and contracts: a new customer, edited; a contract on a plan added with Jalali dates, then edited', async () => {
+    const opened = await signInWithKey(await createKey('admin'));
+    const { page } = opened;
+    await page.goto(`${baseUrl()}/admin/customers`);
+    await page.getByTestId('customers-table').or(page.getByText('موردی نیست')).first().waitFor();
+    await expectAccessible(page);
+    const name = `شرکت آزمایشی ${randomUUID().slice(0, 6)}`;
+    const create = page.getByRole('form', { name: 'مشتری تازه' });
+    await create.getByLabel('نام').fill(name);
+    await create.getByLabel('شهر').fill('تهران');
+    await create.getByRole('button', { name: 'ثبت' }).click();
+    await page.waitForURL(/\/admin\/customers\/[0-9a-f-]{36}$/);
+    const customerId = page.url().split('/').pop()!;
+    const edit = page.getByRole('form', { name: 'ویرایش مشتری' });
+    await edit.getByLabel('پیام‌ها').selectOption({ label: 'بدون پیام تبلیغاتی' });
+    await edit.getByRole('button', { name: 'ذخیره' }).click();
+    await edit.getByRole('status').waitFor();
+    expect((await admin()('GET', `/v1/customers/${customerId}`)).body).toMatchObject({
+      name,
+      city: 'تهران',
+      messagingPreference: 'no_advertising',
+    });
+
+    const contract = page.getByRole('form', { name: 'قرارداد تازه' });
+    await contract.getByLabel('محصول').selectOption({ label: 'آوانک' });
+    const plan = (await admin()('GET', '/v1/policies?kind=ticket&key=avanak')).body.items[0];
+    await contract.getByLabel('طرح').selectOption({ label: `${plan.name} (avanak)` });
+    await contract.getByLabel('آغاز').fill('2026-03-21');
+    await contract.getByLabel('پایان').fill('2027-03-21');
+    // The Gregorian date input is shown beside it as the Jalali date: 1 Farvardin 1405.
+    await contract.getByText(/۱ فروردین ۱۴۰۵/).waitFor();
+    await contract.getByLabel('مبلغ (ریال)').fill('1200000000');
+    await contract.getByRole('button', { name: 'ثبت' }).click();
+    const row = page.getByTestId('contract-row').filter({ hasText: 'آوانک' });
+    await row.waitFor();
+    const [stored] = (await admin()('GET', `/v1/contracts?customerId=${customerId}`)).body.items;
+    expect(stored).toMatchObject({
+      policyId: plan.id,
+      startsAt: '2026-03-21T00:00:00.000+03:30',
+      endsAt: '2027-03-21T00:00:00.000+03:30',
+      paid: true,
+      priceRials: '1200000000',
+    });
+    await expectAccessible(page);
+    await screenshot(page, 'admin-customer');
+    await row.getByRole('button', { name: /ویرایش/ }).click();
+    const change = page.getByRole('form', { name: 'ویرایش قرارداد' });
+    await change.getByLabel('پرداخت‌شده').uncheck();
+    await change.getByLabel('پایان').fill('2026-09-23');
+    await change.getByRole('button', { name: 'ذخیره' }).click();
+    await page.getByRole('form', { name: 'قرارداد تازه' }).waitFor();
+    expect((await admin()('GET', `/v1/contracts/${stored.id}`)).body).toMatchObject({
+      paid: false,
+      endsAt: '2026-09-23T00:00:00.000+03:30',
+    });
+    await finish(opened);
+  }, 90_000);
+
+  it('admin: a policy edited with a what-if preview of its deadlines before saving; nothing is saved until Save', async () => {
+    const key = await thirtyMinutePlan();
+    const policy = (await admin()('GET', `/v1/policies?kind=ticket&key=${key}`)).body.items[0];
+    const opened = await signInWithKey(await createKey('admin'));
+    const { page } = opened;
+    await page.goto(`${baseUrl()}/admin/policies`);
+    await page.getByTestId('policies-table').getByRole('link', { name: key }).click();
+    await page.waitForURL(new RegExp(`/admin/policies/${policy.id}$`));
+    await page.getByLabel('بحرانی، نخستین پاسخ: مقدار').fill('90');
+    await page.getByLabel('زمان باز شدن (به وقت تهران)').fill('2026-11-25T16:00');
+    await page.getByRole('button', { name: 'پیش‌نمایش' }).click();
+    const firstResponse = page.getByTestId('what-if-first_response');
+    await firstResponse.waitFor();
+    // On the always-open calendar: 30 minutes as stored, 90 as edited, from 16:00 Tehran time.
+    const cells = await firstResponse.locator('td').allTextContents();
+    expect(cells[0]).toContain('۱۶:۳۰');
+    expect(cells[1]).toContain('۱۷:۳۰');
+    expect((await admin()('GET', `/v1/policies/${policy.id}`)).body).toMatchObject({
+      version: policy.version,
+      definition: { priorities: { critical: { firstResponse: { amount: 30 } } } },
+    });
+    await expectAccessible(page);
+    await screenshot(page, 'admin-policy');
+    await page.getByRole('button', { name: 'ذخیره' }).click();
+    await page.getByTestId('policy-saved').waitFor();
+    expect((await admin()('GET', `/v1/policies/${policy.id}`)).body).toMatchObject({
+      version: policy.version + 1,
+      definition: {
+        priorities: { critical: { firstResponse: { amount: 90 } }, high: { firstResponse: { amount: 30 } } },
+      },
+    });
+    await finish(opened);
+  }, 90_000);
 
   it('switches to English: left-to-right, Gregorian dates, still Tehran time', async () => {
     const opened = await signInWithKey(await createKey('manager'));

@@ -307,6 +307,54 @@ describe('the preview and the ticket workflow agree', () => {
   });
 });
 
+describe('what if: the preview of an unsaved edit (the console previews a policy before saving it)', () => {
+  it('computes with the edited terms and saves nothing: owj-agile critical with 30 minutes to respond instead of 15', async () => {
+    const stored = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: 'owj-agile' } } });
+    const { key: _key, ...definition } = structuredClone(ticketPolicyPresets['owj-agile']);
+    definition.priorities.critical.firstResponse = { unit: 'business_minutes', amount: 30, calendar: 'owj-agile' };
+    const edited = await preview({ policyId: stored.id, priority: 'critical', openedAt: THURSDAY_2030, definition });
+    expect(edited).toMatchObject({
+      policy: { id: stored.id, key: 'owj-agile', version: stored.version },
+      firstResponseDueAt: at('2026-11-26T21:00'),
+    });
+    const asStored = await preview({ preset: 'owj-agile', priority: 'critical', openedAt: THURSDAY_2030 });
+    expect(asStored.firstResponseDueAt).toBe(at('2026-11-26T20:45'));
+    expect(await db.policy.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({
+      version: stored.version,
+      definition: stored.definition,
+    });
+  });
+
+  it('refuses an edit that saving would refuse, naming the field under body.definition', async () => {
+    const { key: _key, ...definition } = structuredClone(ticketPolicyPresets['owj-agile']);
+    definition.priorities.high.resolution = { unit: 'business_minutes', amount: 60, calendar: 'no-such-calendar' };
+    const res = await admin('POST', '/v1/sla/preview', {
+      preset: 'owj-agile',
+      priority: 'high',
+      openedAt: THURSDAY_2030,
+      definition,
+    });
+    // The answer saving the same edit would get: 400 naming the field.
+    expect(res.status).toBe(400);
+    expect(res.body.invalidFields).toEqual([
+      expect.objectContaining({ field: 'body.definition.priorities.high.resolution.calendar' }),
+    ]);
+    const stored = await db.policy.findUniqueOrThrow({ where: { kind_key: { kind: 'ticket', key: 'owj-agile' } } });
+    const saving = await admin('PATCH', `/v1/policies/${stored.id}`, { definition });
+    expect([saving.status, saving.body.invalidFields]).toEqual([res.status, res.body.invalidFields]);
+    const shapeless = await admin('POST', '/v1/sla/preview', {
+      preset: 'owj-agile',
+      priority: 'high',
+      openedAt: THURSDAY_2030,
+      definition: { ...definition, ticketsAllowed: 'yes' },
+    });
+    expect(shapeless.status).toBe(400);
+    expect(shapeless.body.invalidFields.map((f: { field: string }) => f.field)).toEqual([
+      'body.definition.ticketsAllowed',
+    ]);
+  });
+});
+
 describe('the preview refuses', () => {
   it('a body naming both or neither of preset and policyId, an opening without an offset, an unknown priority', async () => {
     const both = await admin('POST', '/v1/sla/preview', {

@@ -4,6 +4,8 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap, type ApiResponse } from '../api/client';
 import { useUser } from '../auth/session';
 import { Countdown } from '../clock/Countdown';
+import { DataTable } from '../common/DataTable';
+import { TextField } from '../common/Field';
 import { Loaded, MutationError } from '../common/Status';
 import { Timeline } from '../common/Timeline';
 import { useLocale } from '../i18n/locale';
@@ -53,52 +55,33 @@ function ClaimView({ claim }: { claim: Claim }) {
             </dd>
           </dl>
           {claim.months.length > 0 && (
-            <table>
-              <caption>{t.claims.availability}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.claims.month}</th>
-                  <th scope="col">{t.claims.availability}</th>
-                  <th scope="col">{t.claims.downtime}</th>
-                  <th scope="col">{t.claims.creditPercent}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {claim.months.map((month) => (
-                  <tr key={month.month}>
-                    <td>{month.month}</td>
-                    <td>{number(month.availabilityPercent, 3)}٪</td>
-                    <td>
-                      {number(month.downtimeMinutes)} {t.claims.minutes}
-                    </td>
-                    <td>{month.creditPercent === null ? '—' : number(month.creditPercent)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t.claims.availability}
+              rows={claim.months}
+              rowKey={(month) => month.month}
+              columns={[
+                { header: t.claims.month, cell: (month) => month.month },
+                { header: t.claims.availability, cell: (month) => `${number(month.availabilityPercent, 3)}٪` },
+                { header: t.claims.downtime, cell: (month) => `${number(month.downtimeMinutes)} ${t.claims.minutes}` },
+                {
+                  header: t.claims.creditPercent,
+                  cell: (month) => (month.creditPercent === null ? '—' : number(month.creditPercent)),
+                },
+              ]}
+            />
           )}
           {claim.computation && claim.computation.outages.length > 0 && (
-            <table>
-              <caption>{t.claims.outages}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.claims.cause}</th>
-                  <th scope="col">{t.claims.counted}</th>
-                  <th scope="col">{t.claims.exclusion}</th>
-                  <th scope="col">{t.claims.minutes}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {claim.computation.outages.map((outage) => (
-                  <tr key={outage.id}>
-                    <td>{outage.cause}</td>
-                    <td>{outage.counted ? '✓' : '✗'}</td>
-                    <td>{outage.exclusion ?? '—'}</td>
-                    <td>{number(outage.minutesInPeriod)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t.claims.outages}
+              rows={claim.computation.outages}
+              rowKey={(outage) => outage.id}
+              columns={[
+                { header: t.claims.cause, cell: (outage) => outage.cause },
+                { header: t.claims.counted, cell: (outage) => (outage.counted ? '✓' : '✗') },
+                { header: t.claims.exclusion, cell: (outage) => outage.exclusion ?? '—' },
+                { key: 'minutes', header: t.claims.minutes, cell: (outage) => number(outage.minutesInPeriod) },
+              ]}
+            />
           )}
           {claim.tickets.length > 0 && (
             <>
@@ -177,30 +160,22 @@ function DecisionForms({ claim }: { claim: Claim }) {
         </button>
       </form>
       <form onSubmit={submit('adjust')} className="actions">
-        <label>
-          {t.claims.amountRials}
-          <input
-            inputMode="numeric"
-            pattern="[0-9]+"
-            required
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-            dir="ltr"
-          />
-        </label>
-        <label>
-          {t.claims.justification}
-          <input required value={justification} onChange={(e) => setJustification(e.target.value)} />
-        </label>
+        <TextField
+          label={t.claims.amountRials}
+          inputMode="numeric"
+          pattern="[0-9]+"
+          required
+          value={amount}
+          onChange={setAmount}
+          dir="ltr"
+        />
+        <TextField label={t.claims.justification} required value={justification} onChange={setJustification} />
         <button type="submit" disabled={decide.isPending}>
           {t.claims.approveAdjusted}
         </button>
       </form>
       <form onSubmit={submit('reject')} className="actions">
-        <label>
-          {t.claims.reason}
-          <input required value={reason} onChange={(e) => setReason(e.target.value)} />
-        </label>
+        <TextField label={t.claims.reason} required value={reason} onChange={setReason} />
         <button type="submit" className="danger" disabled={decide.isPending}>
           {t.claims.reject}
         </button>

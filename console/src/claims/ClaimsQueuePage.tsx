@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { Countdown } from '../clock/Countdown';
+import { DataTable } from '../common/DataTable';
 import { Loaded } from '../common/Status';
 import { useLocale } from '../i18n/locale';
 
@@ -22,38 +23,21 @@ export function ClaimsQueuePage() {
     <>
       <h1>{t.claims.title}</h1>
       <Loaded query={queue}>
-        {(claims) =>
-          claims.length === 0 ? (
-            <p>{t.empty}</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t.claims.kind}</th>
-                  <th scope="col">{t.ticket.openedAt}</th>
-                  <th scope="col">{t.claims.decisionDue}</th>
-                  <th scope="col">{t.ticket.remaining}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {claims.map((claim) => (
-                  <tr key={claim.id} data-testid="claim-row">
-                    <td>
-                      <Link to={`/claims/${claim.id}`}>{claim.id.slice(0, 8)}</Link>
-                    </td>
-                    <td>{t.claims.kinds[claim.kind] ?? claim.kind}</td>
-                    <td>{dateTime(claim.receivedAt)}</td>
-                    <td>{dateTime(claim.deadlines.decisionDueAt)}</td>
-                    <td>
-                      <Countdown due={claim.deadlines.decisionDueAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(claims) => (
+          <DataTable
+            empty
+            rows={claims}
+            rowKey={(claim) => claim.id}
+            rowTestId="claim-row"
+            columns={[
+              { header: '#', cell: (claim) => <Link to={`/claims/${claim.id}`}>{claim.id.slice(0, 8)}</Link> },
+              { header: t.claims.kind, cell: (claim) => t.claims.kinds[claim.kind] ?? claim.kind },
+              { header: t.ticket.openedAt, cell: (claim) => dateTime(claim.receivedAt) },
+              { header: t.claims.decisionDue, cell: (claim) => dateTime(claim.deadlines.decisionDueAt) },
+              { header: t.ticket.remaining, cell: (claim) => <Countdown due={claim.deadlines.decisionDueAt} /> },
+            ]}
+          />
+        )}
       </Loaded>
     </>
   );

@@ -1,9 +1,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap, type ApiResponse } from '../api/client';
 import { Loaded, More, MutationError } from '../common/Status';
 import { useLocale } from '../i18n/locale';
+import { AssignBox } from '../tickets/AssignBox';
 import { OPEN_STATUSES, TicketTable, type TicketColumn, type TicketSummary } from '../tickets/TicketTable';
 import { ticketPagesOptions, useTicketPages } from '../tickets/useTicketPages';
 
@@ -126,16 +127,10 @@ function subjectLink(subjectRef: string | null): { kind: string; id: string; to:
 function InboxItem({ notice }: { notice: Notice }) {
   const { t, dateTime } = useLocale();
   const queryClient = useQueryClient();
-  const [assignee, setAssignee] = useState('');
   const subject = subjectLink(notice.subjectRef);
   const acknowledge = useMutation({
     mutationFn: () => unwrap(api.POST('/v1/notifications/{id}/read', { params: { path: { id: notice.id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['notifications'] }),
-  });
-  const assign = useMutation({
-    mutationFn: (ticketId: string) =>
-      unwrap(api.POST('/v1/tickets/{id}/assign', { params: { path: { id: ticketId } }, body: { assignee } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tickets'] }),
   });
   return (
     <li data-testid="inbox-item">
@@ -148,25 +143,9 @@ function InboxItem({ notice }: { notice: Notice }) {
           {t.now.acknowledge}
         </button>
         {subject && <Link to={subject.to}>{t.now.open}</Link>}
-        {subject?.kind === 'ticket' && (
-          <form
-            className="actions"
-            onSubmit={(event) => {
-              event.preventDefault();
-              assign.mutate(subject.id);
-            }}
-          >
-            <label>
-              {t.ticket.assignee}
-              <input value={assignee} onChange={(e) => setAssignee(e.target.value)} required />
-            </label>
-            <button type="submit" disabled={assign.isPending}>
-              {t.ticket.assign}
-            </button>
-          </form>
-        )}
+        {subject?.kind === 'ticket' && <AssignBox ticketId={subject.id} />}
       </div>
-      <MutationError error={acknowledge.error ?? assign.error} />
+      <MutationError error={acknowledge.error} />
     </li>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiProblem } from '../api/client';
 import { useSession } from '../auth/session';
 import { useLocale } from '../i18n/locale';
+import { TextField } from '../common/Field';
 
 export function SignInPage() {
   const { signIn, signInWithKey } = useSession();
@@ -40,48 +41,42 @@ export function SignInPage() {
       </button>
       <form onSubmit={attempt(() => signIn(email, password))} aria-label={t.signInWithPassword}>
         <h2>{t.signInWithPassword}</h2>
-        <label>
-          {t.email}
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            dir="ltr"
-          />
-        </label>
-        <label>
-          {t.password}
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            dir="ltr"
-          />
-        </label>
+        <TextField
+          label={t.email}
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={setEmail}
+          dir="ltr"
+        />
+        <TextField
+          label={t.password}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={setPassword}
+          dir="ltr"
+        />
         <button type="submit" disabled={busy}>
           {t.signIn}
         </button>
       </form>
       <form onSubmit={attempt(() => signInWithKey(apiKey.trim()))} aria-label={t.signInWithKey}>
         <h2>{t.signInWithKey}</h2>
-        <label>
-          {t.apiKey}
-          <input
-            type="password"
-            name="apiKey"
-            autoComplete="off"
-            required
-            value={apiKey}
-            onChange={(e) => setApiKey(e.target.value)}
-            dir="ltr"
-          />
-        </label>
+        <TextField
+          label={t.apiKey}
+          type="password"
+          name="apiKey"
+          autoComplete="off"
+          required
+          value={apiKey}
+          onChange={setApiKey}
+          dir="ltr"
+        />
         <button type="submit" disabled={busy}>
           {t.signIn}
         </button>

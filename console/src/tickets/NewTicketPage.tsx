@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { api, ApiProblem, unwrap, type ApiResponse, type paths } from '../api/client';
 import { Loaded } from '../common/Status';
 import { useLocale } from '../i18n/locale';
+import { SelectField, TextField } from '../common/Field';
 
 type ProductForTickets = ApiResponse<'/v1/me/products'>['items'][number];
 type NewTicket = NonNullable<paths['/v1/tickets']['post']['requestBody']>['content']['application/json'];
@@ -77,31 +78,23 @@ function NewTicketForm({ products }: { products: ProductForTickets[] }) {
           {t.newTicket.notEligible}: {t.newTicket.refusals[product.refusal.reason] ?? product.refusal.detail}
         </p>
       )}
-      <label>
-        {t.ticket.priority}
-        <select value={priority} onChange={(e) => setPriority(e.target.value)} required>
-          <option value="">{t.newTicket.choose}</option>
-          {product.priorities.map((p) => (
-            <option key={p} value={p}>
-              {t.priorities[p] ?? p}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t.ticket.channel}
-        <select value={offeredChannel} onChange={(e) => setChannel(e.target.value)}>
-          {channels.map((c) => (
-            <option key={c} value={c}>
-              {t.newTicket.channels[c] ?? c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t.ticket.subject}
-        <input value={subject} onChange={(e) => setSubject(e.target.value)} required maxLength={200} />
-      </label>
+      <SelectField
+        label={t.ticket.priority}
+        value={priority}
+        onChange={setPriority}
+        required
+        choices={[
+          { value: '', label: t.newTicket.choose },
+          ...product.priorities.map((p) => ({ value: p, label: t.priorities[p] ?? p })),
+        ]}
+      />
+      <SelectField
+        label={t.ticket.channel}
+        value={offeredChannel}
+        onChange={setChannel}
+        choices={channels.map((c) => ({ value: c, label: t.newTicket.channels[c] ?? c }))}
+      />
+      <TextField label={t.ticket.subject} value={subject} onChange={setSubject} required maxLength={200} />
       <label>
         {t.ticket.description}
         <textarea value={description} onChange={(e) => setDescription(e.target.value)} required rows={5} />

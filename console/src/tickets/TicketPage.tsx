@@ -4,9 +4,12 @@ import { useParams } from 'react-router';
 import { api, unwrap, type ApiResponse } from '../api/client';
 import { useUser } from '../auth/session';
 import { Countdown } from '../clock/Countdown';
+import { DataTable } from '../common/DataTable';
+import { SelectField, TextField } from '../common/Field';
 import { Loaded, MutationError } from '../common/Status';
 import { Timeline } from '../common/Timeline';
 import { useLocale } from '../i18n/locale';
+import { AssignBox } from './AssignBox';
 
 type Ticket = ApiResponse<'/v1/tickets/{id}'>;
 type Target = Ticket['clock']['targets'][number];
@@ -58,26 +61,16 @@ export function TicketPage() {
 function Clock({ ticket }: { ticket: Ticket }) {
   const { t, dateTime } = useLocale();
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{t.ticket.target}</th>
-          <th scope="col">{t.ticket.due}</th>
-          <th scope="col">{t.ticket.remaining}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {ticket.clock.targets.map((target) => (
-          <tr key={target.target} data-testid={`target-${target.target}`}>
-            <td>{t.ticket.targets[target.target] ?? target.target}</td>
-            <td>{target.dueAt ? dateTime(target.dueAt) : '—'}</td>
-            <td>
-              <TargetState target={target} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      rows={ticket.clock.targets}
+      rowKey={(target) => target.target}
+      rowTestId={(target) => `target-${target.target}`}
+      columns={[
+        { header: t.ticket.target, cell: (target) => t.ticket.targets[target.target] ?? target.target },
+        { header: t.ticket.due, cell: (target) => (target.dueAt ? dateTime(target.dueAt) : '—') },
+        { header: t.ticket.remaining, cell: (target) => <TargetState target={target} /> },
+      ]}
+    />
   );
 }
 
@@ -98,7 +91,6 @@ function Actions({ ticket }: { ticket: Ticket }) {
   const [internal, setInternal] = useState(false);
   const [priority, setPriority] = useState<(typeof PRIORITIES)[number]>(ticket.priority);
   const [reason, setReason] = useState('');
-  const [assignee, setAssignee] = useState(ticket.assignee ?? '');
   const [note, setNote] = useState('');
   const act = useMutation({
     mutationFn: (command: () => Promise<unknown>) => command(),
@@ -146,18 +138,7 @@ function Actions({ ticket }: { ticket: Ticket }) {
               </button>
             ))}
           </div>
-          <form
-            className="actions"
-            onSubmit={run(() => unwrap(api.POST('/v1/tickets/{id}/assign', { ...path, body: { assignee } })))}
-          >
-            <label>
-              {t.ticket.assignee}
-              <input required value={assignee} onChange={(e) => setAssignee(e.target.value)} />
-            </label>
-            <button type="submit" disabled={act.isPending}>
-              {t.ticket.assign}
-            </button>
-          </form>
+          <AssignBox ticketId={ticket.id} current={ticket.assignee} />
           <form
             className="actions"
             onSubmit={run(
@@ -165,20 +146,13 @@ function Actions({ ticket }: { ticket: Ticket }) {
               () => setReason(''),
             )}
           >
-            <label>
-              {t.ticket.priority}
-              <select value={priority} onChange={(e) => setPriority(e.target.value as (typeof PRIORITIES)[number])}>
-                {PRIORITIES.map((p) => (
-                  <option key={p} value={p}>
-                    {t.priorities[p]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t.ticket.reason}
-              <input required value={reason} onChange={(e) => setReason(e.target.value)} />
-            </label>
+            <SelectField
+              label={t.ticket.priority}
+              value={priority}
+              onChange={setPriority}
+              choices={PRIORITIES.map((p) => ({ value: p, label: t.priorities[p] }))}
+            />
+            <TextField label={t.ticket.reason} required value={reason} onChange={setReason} />
             <button type="submit" disabled={act.isPending}>
               {t.ticket.changePriority}
             </button>
@@ -190,10 +164,7 @@ function Actions({ ticket }: { ticket: Ticket }) {
               () => setNote(''),
             )}
           >
-            <label>
-              {t.ticket.note}
-              <input required value={note} onChange={(e) => setNote(e.target.value)} />
-            </label>
+            <TextField label={t.ticket.note} required value={note} onChange={setNote} />
             <button type="submit" disabled={act.isPending}>
               {t.ticket.resolve}
             </button>
@@ -208,10 +179,7 @@ function Actions({ ticket }: { ticket: Ticket }) {
             () => setReason(''),
           )}
         >
-          <label>
-            {t.ticket.reason}
-            <input required value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
+          <TextField label={t.ticket.reason} required value={reason} onChange={setReason} />
           <button type="submit" disabled={act.isPending}>
             {t.ticket.reopen}
           </button>

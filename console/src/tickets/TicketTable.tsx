@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import type { ApiResponse } from '../api/client';
 import { Countdown } from '../clock/Countdown';
+import { DataTable } from '../common/DataTable';
 import { useLocale } from '../i18n/locale';
 
 export type TicketSummary = ApiResponse<'/v1/tickets'>['items'][number];
@@ -31,28 +32,16 @@ export function TicketTable({
     remaining: t.ticket.remaining,
   };
   return (
-    <table>
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <th key={column} scope="col">
-              {headings[column]}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {tickets.map((ticket) => (
-          <tr key={ticket.id} data-testid={rowTestId}>
-            {columns.map((column) => (
-              <td key={column}>
-                <Cell ticket={ticket} column={column} />
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      rows={tickets}
+      rowKey={(ticket) => ticket.id}
+      rowTestId={rowTestId}
+      columns={columns.map((column) => ({
+        key: column,
+        header: headings[column],
+        cell: (ticket: TicketSummary) => <Cell ticket={ticket} column={column} />,
+      }))}
+    />
   );
 }
 

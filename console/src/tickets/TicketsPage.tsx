@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useUser } from '../auth/session';
+import { SelectField, TextField } from '../common/Field';
 import { Loaded, More } from '../common/Status';
 import { useLocale } from '../i18n/locale';
 import { TicketTable, type TicketColumn, type TicketSummary } from './TicketTable';
@@ -38,43 +39,32 @@ export function TicketsPage() {
       )}
       <div className="filters" role="search">
         {!isCustomer && (
-          <label>
-            {t.filters.all}
-            <select value={filter} onChange={(e) => setFilter(e.target.value as Filter)}>
-              {(['all', 'mine', 'unassigned', 'atRisk'] as const).map((f) => (
-                <option key={f} value={f}>
-                  {t.filters[f]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label={t.filters.all}
+            value={filter}
+            onChange={setFilter}
+            choices={(['all', 'mine', 'unassigned', 'atRisk'] as const).map((f) => ({ value: f, label: t.filters[f] }))}
+          />
         )}
-        <label>
-          {t.ticket.priority}
-          <select value={priority} onChange={(e) => setPriority(e.target.value)}>
-            <option value="">{t.filters.all}</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {t.priorities[p]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t.ticket.status}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t.filters.all}</option>
-            {Object.keys(t.ticket.statuses).map((s) => (
-              <option key={s} value={s}>
-                {t.ticket.statuses[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t.filters.search}
-          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </label>
+        <SelectField
+          label={t.ticket.priority}
+          value={priority}
+          onChange={setPriority}
+          choices={[
+            { value: '', label: t.filters.all },
+            ...PRIORITIES.map((p) => ({ value: p, label: t.priorities[p] })),
+          ]}
+        />
+        <SelectField
+          label={t.ticket.status}
+          value={status}
+          onChange={setStatus}
+          choices={[
+            { value: '', label: t.filters.all },
+            ...Object.keys(t.ticket.statuses).map((s) => ({ value: s, label: t.ticket.statuses[s] })),
+          ]}
+        />
+        <TextField label={t.filters.search} type="search" value={search} onChange={setSearch} />
       </div>
       <Loaded query={pages}>
         {() => (
