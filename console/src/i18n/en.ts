@@ -80,7 +80,7 @@ export const en: Messages = {
     clock: 'SLA clock',
     met: 'Met',
   },
-  filters: { all: 'All', mine: 'Mine', unassigned: 'Unassigned', atRisk: 'At risk', search: 'Search' },
+  filters: { queue: 'Queue', all: 'All', mine: 'Mine', unassigned: 'Unassigned', atRisk: 'At risk', search: 'Search' },
   claims: {
     title: 'Compensation claims',
     decisionDue: 'Decision due',

@@ -89,7 +89,7 @@ export const fa = {
     clock: 'ساعت SLA',
     met: 'برآورده شد',
   },
-  filters: { all: 'همه', mine: 'مال من', unassigned: 'بی‌مسئول', atRisk: 'در خطر', search: 'جست‌وجو' },
+  filters: { queue: 'صف', all: 'همه', mine: 'مال من', unassigned: 'بی‌مسئول', atRisk: 'در خطر', search: 'جست‌وجو' },
   claims: {
     title: 'ادعاهای جبران خسارت',
     decisionDue: 'مهلت تصمیم',

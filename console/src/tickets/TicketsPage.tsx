@@ -40,7 +40,7 @@ export function TicketsPage() {
       <div className="filters" role="search">
         {!isCustomer && (
           <SelectField
-            label={t.filters.all}
+            label={t.filters.queue}
             value={filter}
             onChange={setFilter}
             choices={(['all', 'mine', 'unassigned', 'atRisk'] as const).map((f) => ({ value: f, label: t.filters[f] }))}
